@@ -1,0 +1,5 @@
+"""Entry point for `python -m archplan`."""
+
+from archplan.cli import main
+
+main()

@@ -1,0 +1,467 @@
+"""Decoded values to the typed model, reporting references to objects that do not exist."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from archplan import quotas
+from archplan.cidr import CidrError, parse_block
+from archplan.decode import HOST_BITS, INVALID_CIDR, INVALID_VALUE, MISSING_FIELD, RuleProblem
+from archplan.findings import Path
+from archplan.model import (
+    ApiGateway,
+    ApiRoute,
+    Architecture,
+    Attachment,
+    Endpoint,
+    InstancePrice,
+    Mesh,
+    Peering,
+    Prices,
+    Purchase,
+    Route,
+    RouteTable,
+    ScalingGroup,
+    Subnet,
+    Target,
+    Throttle,
+    TransitGateway,
+    Vpc,
+)
+from archplan.rules.registry import Problem
+from archplan.spelling import did_you_mean
+
+UNKNOWN_REFERENCE = "AP005"
+PREFIX_LISTS = ("pl:s3", "pl:dynamodb")
+# Targets without a name, and targets written KIND:NAME (see architecture-format.md "Targets").
+PLAIN_TARGETS = ("igw", "egress-only-igw", "vgw", "blackhole", "local")
+NAMED_TARGETS = ("nat", "peering", "tgw", "endpoint", "eni")
+TARGET_FORMS = "igw, egress-only-igw, vgw, blackhole, nat:SUBNET, peering:NAME, tgw:NAME, endpoint:NAME, eni:ID"
+
+
+class Builder:
+    """Builds an Architecture from the decoded document, collecting reference problems."""
+
+    def __init__(self, rejected: set[Path] | None = None) -> None:
+        self.problems: list[RuleProblem] = []
+        self.rejected = rejected or set()
+
+    def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
+        if "region" not in raw and region is None and (*path, "region") not in self.rejected:
+            self.report(
+                MISSING_FIELD, 'missing "region" (and no defaults.region)', path, on_key=True
+            )
+
+    def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+        self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
+
+    def unknown(self, kind: str, name: str, known: list[str], path: Path, where: str = "") -> None:
+        self.report(
+            UNKNOWN_REFERENCE,
+            f'{kind} "{name}" does not exist{where}{did_you_mean(name, known)}',
+            path,
+        )
+
+    def build(self, data: dict[str, Any]) -> Architecture:
+        defaults = data.get("defaults", {})
+        region = defaults.get("region")
+        account = defaults.get("account")
+        overrides = data.get("quotas", {})
+        vpcs = {
+            name: self._vpc(name, raw, region, account)
+            for name, raw in data.get("vpcs", {}).items()
+        }
+        peerings = {
+            name: self._peering(name, raw, vpcs) for name, raw in data.get("peerings", {}).items()
+        }
+        gateways = {
+            name: self._transit_gateway(name, raw, vpcs, region, account)
+            for name, raw in data.get("transit_gateways", {}).items()
+        }
+        for vpc in vpcs.values():
+            self._check_vpc_references(vpc, peerings, gateways, vpcs)
+        meshes = {
+            name: self._mesh(name, members, vpcs)
+            for name, members in data.get("meshes", {}).items()
+        }
+        groups = {
+            name: self._scaling_group(name, raw, vpcs)
+            for name, raw in data.get("scaling_groups", {}).items()
+        }
+        apis = {
+            name: self._api_gateway(name, raw, groups, region)
+            for name, raw in data.get("api_gateways", {}).items()
+        }
+        owners: dict[str, list[str]] = {}
+        for vpc in vpcs.values():
+            for subnet in vpc.subnets:
+                owners.setdefault(subnet, []).append(vpc.name)
+        return Architecture(
+            name=data.get("name"),
+            default_region=region,
+            default_account=account,
+            quotas=quotas.effective(overrides),
+            quotas_set=frozenset(overrides),
+            vpcs=vpcs,
+            peerings=peerings,
+            transit_gateways=gateways,
+            meshes=meshes,
+            scaling_groups=groups,
+            api_gateways=apis,
+            prices=self._prices(data["prices"]) if "prices" in data else None,
+            subnet_owner=owners,
+        )
+
+    # -- VPCs -----------------------------------------------------------------------------
+
+    def _vpc(self, name: str, raw: dict[str, Any], region: str | None, account: str | None) -> Vpc:
+        path: Path = ("vpcs", name)
+        self._missing_region(raw, region, path)
+        dns = raw.get("dns", {})
+        subnets = {
+            subnet: Subnet(
+                name=subnet,
+                vpc=name,
+                cidr=fields.get("cidr"),
+                ipv6_cidr=fields.get("ipv6_cidr"),
+                az=fields.get("az"),
+                route_table=fields.get("route_table"),
+                path=(*path, "subnets", subnet),
+            )
+            for subnet, fields in raw.get("subnets", {}).items()
+        }
+        for subnet in subnets.values():
+            written = [
+                key
+                for key in ("cidr", "ipv6_cidr")
+                if key in raw["subnets"][subnet.name] or (*subnet.path, key) in self.rejected
+            ]
+            if not written:
+                self.report(
+                    MISSING_FIELD, 'missing "cidr" (or "ipv6_cidr")', subnet.path, on_key=True
+                )
+        tables = {
+            table: self._route_table(table, name, fields, (*path, "route_tables", table))
+            for table, fields in raw.get("route_tables", {}).items()
+        }
+        endpoints = {
+            endpoint: Endpoint(
+                name=endpoint,
+                vpc=name,
+                service=fields.get("service"),
+                type=fields.get("type", "gateway"),
+                route_tables=tuple(fields.get("route_tables", ())),
+                subnets=tuple(fields.get("subnets", ())),
+                private_dns=fields.get("private_dns", fields.get("type") == "interface"),
+                path=(*path, "endpoints", endpoint),
+            )
+            for endpoint, fields in raw.get("endpoints", {}).items()
+        }
+        return Vpc(
+            name=name,
+            region=raw.get("region", region),
+            account=raw.get("account", account),
+            cidr=raw.get("cidr"),
+            secondary_cidrs=tuple(raw.get("secondary_cidrs", ())),
+            ipv6_cidrs=tuple(raw.get("ipv6_cidrs", ())),
+            dns_hostnames=dns.get("hostnames", True),
+            dns_resolution=dns.get("resolution", True),
+            internet_gateway=raw.get("internet_gateway", False),
+            subnets=subnets,
+            route_tables=tables,
+            endpoints=endpoints,
+            path=path,
+        )
+
+    def _route_table(self, name: str, vpc: str, raw: dict[str, Any], path: Path) -> RouteTable:
+        routes = tuple(
+            self._route(destination, target, (*path, "routes", destination))
+            for destination, target in raw.get("routes", {}).items()
+        )
+        return RouteTable(name=name, vpc=vpc, main=raw.get("main", False), routes=routes, path=path)
+
+    def _route(self, destination: str, target_text: str, path: Path) -> Route:
+        block = None
+        prefix_list = None
+        if destination.startswith("pl:"):
+            if destination in PREFIX_LISTS:
+                prefix_list = destination
+            else:
+                self.report(
+                    INVALID_VALUE,
+                    f'"{destination}" is not an AWS-managed prefix list '
+                    f"(pl:s3 or pl:dynamodb){did_you_mean(destination, PREFIX_LISTS)}",
+                    path,
+                    on_key=True,
+                )
+        else:
+            try:
+                block = parse_block(destination.strip())
+            except CidrError as error:
+                self.report(
+                    INVALID_CIDR,
+                    f'route destination "{destination}" is not a valid CIDR block: {error}',
+                    path,
+                    on_key=True,
+                )
+            else:
+                if block.host_bits_set:
+                    self.report(
+                        HOST_BITS,
+                        f'route destination "{destination}" has host bits set; '
+                        f"AWS will use {block.canonical}",
+                        path,
+                        on_key=True,
+                    )
+        return Route(
+            destination=destination,
+            block=block,
+            prefix_list=prefix_list,
+            target=self._target(target_text, path),
+            target_text=target_text,
+            path=path,
+        )
+
+    def _target(self, text: str, path: Path) -> Target | None:
+        kind, colon, name = text.partition(":")
+        if not colon and kind in PLAIN_TARGETS:
+            if kind == "local":
+                self.report(
+                    INVALID_VALUE,
+                    "the local route is implicit for every VPC block; remove this route",
+                    path,
+                )
+                return None
+            return Target(kind)
+        if colon and kind in NAMED_TARGETS and name.strip():
+            return Target(kind, name)
+        hint = did_you_mean(kind, PLAIN_TARGETS + NAMED_TARGETS) if not colon else ""
+        if colon and kind in NAMED_TARGETS:
+            hint = f" ({kind}: needs a name after the colon)"
+        self.report(
+            INVALID_VALUE, f'"{text}" is not a route target{hint}; use {TARGET_FORMS}', path
+        )
+        return None
+
+    def _check_vpc_references(
+        self,
+        vpc: Vpc,
+        peerings: dict[str, Peering],
+        gateways: dict[str, TransitGateway],
+        vpcs: dict[str, Vpc],
+    ) -> None:
+        tables = list(vpc.route_tables)
+        for subnet in vpc.subnets.values():
+            if subnet.route_table is not None and subnet.route_table not in vpc.route_tables:
+                self.unknown(
+                    "route table",
+                    subnet.route_table,
+                    tables,
+                    (*subnet.path, "route_table"),
+                    f' in VPC "{vpc.name}"',
+                )
+        for table in vpc.route_tables.values():
+            for route in table.routes:
+                self._check_target_reference(vpc, route, peerings, gateways, vpcs)
+        for endpoint in vpc.endpoints.values():
+            for index, name in enumerate(endpoint.route_tables):
+                if name not in vpc.route_tables:
+                    self.unknown(
+                        "route table",
+                        name,
+                        tables,
+                        (*endpoint.path, "route_tables", index),
+                        f' in VPC "{vpc.name}"',
+                    )
+            for index, name in enumerate(endpoint.subnets):
+                if name not in vpc.subnets:
+                    self._unknown_subnet(name, vpc, vpcs, (*endpoint.path, "subnets", index))
+
+    def _unknown_subnet(self, name: str, vpc: Vpc, vpcs: dict[str, Vpc], path: Path) -> None:
+        elsewhere = [other.name for other in vpcs.values() if name in other.subnets]
+        if elsewhere:
+            self.report(
+                UNKNOWN_REFERENCE,
+                f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere[0]}")',
+                path,
+            )
+        else:
+            self.unknown("subnet", name, list(vpc.subnets), path, f' in VPC "{vpc.name}"')
+
+    def _check_target_reference(
+        self,
+        vpc: Vpc,
+        route: Route,
+        peerings: dict[str, Peering],
+        gateways: dict[str, TransitGateway],
+        vpcs: dict[str, Vpc],
+    ) -> None:
+        target = route.target
+        if target is None or target.name is None:
+            return
+        name = target.name
+        # Whether the object belongs to this VPC is a routing rule; here only existence.
+        if target.kind == "nat" and not any(name in other.subnets for other in vpcs.values()):
+            self.unknown("NAT subnet", name, list(vpc.subnets), route.path, f' in VPC "{vpc.name}"')
+        elif target.kind == "peering" and name not in peerings:
+            self.unknown("peering", name, list(peerings), route.path)
+        elif target.kind == "tgw" and name not in gateways:
+            self.unknown("transit gateway", name, list(gateways), route.path)
+        elif target.kind == "endpoint" and name not in vpc.endpoints:
+            self.unknown("endpoint", name, list(vpc.endpoints), route.path, f' in VPC "{vpc.name}"')
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _vpc_reference(self, name: str | None, vpcs: dict[str, Vpc], path: Path) -> str | None:
+        if name is not None and name not in vpcs:
+            self.unknown("VPC", name, list(vpcs), path)
+        return name
+
+    def _peering(self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc]) -> Peering:
+        path: Path = ("peerings", name)
+        return Peering(
+            name=name,
+            requester=self._vpc_reference(raw.get("requester"), vpcs, (*path, "requester")),
+            accepter=self._vpc_reference(raw.get("accepter"), vpcs, (*path, "accepter")),
+            status=raw.get("status", "active"),
+            dns_resolution=raw.get("dns_resolution", False),
+            path=path,
+        )
+
+    def _transit_gateway(
+        self,
+        name: str,
+        raw: dict[str, Any],
+        vpcs: dict[str, Vpc],
+        region: str | None,
+        account: str | None,
+    ) -> TransitGateway:
+        path: Path = ("transit_gateways", name)
+        self._missing_region(raw, region, path)
+        attachments: dict[str, Attachment] = {}
+        for vpc_name, fields in raw.get("attachments", {}).items():
+            attachment_path = (*path, "attachments", vpc_name)
+            vpc = vpcs.get(vpc_name)
+            if vpc is None:
+                self.report(
+                    UNKNOWN_REFERENCE,
+                    f'VPC "{vpc_name}" does not exist{did_you_mean(vpc_name, list(vpcs))}',
+                    attachment_path,
+                    on_key=True,
+                )
+            subnets = tuple(fields.get("subnets", ()))
+            for index, subnet in enumerate(subnets):
+                if vpc is not None and subnet not in vpc.subnets:
+                    self._unknown_subnet(subnet, vpc, vpcs, (*attachment_path, "subnets", index))
+            attachments[vpc_name] = Attachment(vpc_name, subnets, attachment_path)
+        return TransitGateway(
+            name=name,
+            region=raw.get("region", region),
+            account=raw.get("account", account),
+            attachments=attachments,
+            path=path,
+        )
+
+    def _mesh(self, name: str, members: list[str], vpcs: dict[str, Vpc]) -> Mesh:
+        path: Path = ("meshes", name)
+        for index, member in enumerate(members):
+            self._vpc_reference(member, vpcs, (*path, index))
+        return Mesh(name, tuple(members), path)
+
+    # -- compute --------------------------------------------------------------------------
+
+    def _scaling_group(self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc]) -> ScalingGroup:
+        path: Path = ("scaling_groups", name)
+        vpc = vpcs.get(raw.get("vpc", ""))
+        self._vpc_reference(raw.get("vpc"), vpcs, (*path, "vpc"))
+        subnets = tuple(raw.get("subnets", ()))
+        for index, subnet in enumerate(subnets):
+            if vpc is not None and subnet not in vpc.subnets:
+                self._unknown_subnet(subnet, vpc, vpcs, (*path, "subnets", index))
+        types = raw.get("instance_types", {})
+        if isinstance(types, list):
+            weights: dict[str, int] = {}
+            for index, instance_type in enumerate(types):
+                if instance_type in weights:
+                    self.report(
+                        INVALID_VALUE,
+                        f'"{instance_type}" is listed twice',
+                        (*path, "instance_types", index),
+                    )
+                weights[instance_type] = 1
+        else:
+            weights = dict(types)
+        capacity = raw.get("capacity", {})
+        demand = raw.get("demand", {})
+        purchase = raw.get("purchase", {})
+        commitment = purchase.get("commitment", "none")
+        hourly = demand.get("hourly")
+        return ScalingGroup(
+            name=name,
+            vpc=raw.get("vpc"),
+            subnets=subnets,
+            instance_types=weights,
+            min=raw.get("min"),
+            max=raw.get("max"),
+            desired=raw.get("desired"),
+            per_unit=capacity.get("per_unit"),
+            target_utilization=capacity.get("target_utilization", 100),
+            demand_unit=demand.get("unit"),
+            demand_hourly=tuple(hourly) if hourly is not None else None,
+            demand_file=demand.get("file"),
+            survive_az_loss=raw.get("availability", {}).get("survive_az_loss", False),
+            purchase=Purchase(
+                on_demand_base=purchase.get("on_demand_base", 0),
+                on_demand_percentage_above_base=purchase.get("on_demand_percentage_above_base"),
+                spot_allocation_strategy=purchase.get("spot_allocation_strategy"),
+                commitment=commitment["units"] if isinstance(commitment, dict) else commitment,
+                commitment_type=purchase.get("commitment_type", "compute-savings-plan"),
+            ),
+            launch_template=raw.get("launch_template"),
+            path=path,
+        )
+
+    def _api_gateway(
+        self, name: str, raw: dict[str, Any], groups: dict[str, ScalingGroup], region: str | None
+    ) -> ApiGateway:
+        path: Path = ("api_gateways", name)
+        self._missing_region(raw, region, path)
+        routes: dict[str, ApiRoute] = {}
+        for key, fields in raw.get("routes", {}).items():
+            route_path = (*path, "routes", key)
+            backend = fields.get("backend")
+            if backend is not None and backend not in groups:
+                self.unknown("scaling group", backend, list(groups), (*route_path, "backend"))
+            routes[key] = ApiRoute(
+                key=key,
+                backend=backend,
+                throttle=Throttle(fields.get("rate"), fields.get("burst")),
+                timeout_ms=fields.get("timeout_ms"),
+                path=route_path,
+            )
+        throttle = raw.get("throttle", {})
+        return ApiGateway(
+            name=name,
+            region=raw.get("region", region),
+            type=raw.get("type", "rest"),
+            throttle=Throttle(throttle.get("rate"), throttle.get("burst")),
+            routes=routes,
+            path=path,
+        )
+
+    def _prices(self, raw: dict[str, Any]) -> Prices:
+        tgw = raw.get("transit_gateway", {})
+        discounts: dict[str, Decimal] = raw.get("discounts", {})
+        return Prices(
+            region=raw.get("region"),
+            source=raw.get("source"),
+            instance_types={
+                name: InstancePrice(fields["on_demand"], fields.get("spot"))
+                for name, fields in raw.get("instance_types", {}).items()
+                if "on_demand" in fields
+            },
+            discounts=dict(discounts),
+            transit_gateway_attachment_hour=tgw.get("attachment_hour"),
+            transit_gateway_per_gb=tgw.get("per_gb"),
+        )

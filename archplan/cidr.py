@@ -1,0 +1,129 @@
+"""CIDR blocks as integer ranges: parsing, containment and overlap found by sort and sweep."""
+
+from __future__ import annotations
+
+import heapq
+import ipaddress
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+
+class CidrError(ValueError):
+    """A string that is not a CIDR block of the expected family."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A parsed CIDR block: address family, first and last address as integers, prefix length."""
+
+    text: str
+    version: int
+    first: int
+    last: int
+    prefix: int
+    host_bits_set: bool
+
+    @property
+    def canonical(self) -> str:
+        return str(self.network)
+
+    @property
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        if self.version == 4:
+            return ipaddress.IPv4Network((self.first, self.prefix))
+        return ipaddress.IPv6Network((self.first, self.prefix))
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1
+
+    def contains(self, other: Block) -> bool:
+        return (
+            self.version == other.version and self.first <= other.first and other.last <= self.last
+        )
+
+    def overlaps(self, other: Block) -> bool:
+        return (
+            self.version == other.version and self.first <= other.last and other.first <= self.last
+        )
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
+def parse_block(text: str, version: int | None = None) -> Block:
+    """Parse 'a.b.c.d/n' or an IPv6 'x::/n'; the prefix length is required."""
+    if "/" not in text:
+        raise CidrError("a CIDR block needs a prefix length, e.g. 10.0.0.0/16")
+    address, _, prefix_text = text.partition("/")
+    if not prefix_text.isdigit() or (len(prefix_text) > 1 and prefix_text[0] == "0"):
+        raise CidrError(f"prefix length {prefix_text!r} is not a number")
+    if "%" in address:
+        raise CidrError("an IPv6 zone index (%...) has no place in a CIDR block")
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        raise CidrError(f"{address!r} is not an IPv4 or IPv6 address") from None
+    prefix = int(prefix_text)
+    if prefix > ip.max_prefixlen:
+        raise CidrError(
+            f"prefix length /{prefix} is out of range for IPv{ip.version} (0-{ip.max_prefixlen})"
+        )
+    if version is not None and ip.version != version:
+        expected = "an IPv4" if version == 4 else "an IPv6"
+        raise CidrError(f"expected {expected} block, got IPv{ip.version}")
+    try:
+        network = ipaddress.ip_network((ip, prefix), strict=False)
+    except (ValueError, TypeError) as error:  # e.g. an IPv6 zone index ("fe80::1%eth0/64")
+        raise CidrError(str(error)) from None
+    first = int(network.network_address)
+    return Block(
+        text=text,
+        version=network.version,
+        first=first,
+        last=int(network.broadcast_address),
+        prefix=prefix,
+        host_bits_set=int(ip) != first,
+    )
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged(Generic[T]):
+    """A block with whatever it belongs to (a subnet, a VPC), for overlap reports."""
+
+    block: Block
+    owner: T
+
+
+def overlapping_pairs(items: Iterable[Tagged[T]]) -> Iterator[tuple[Tagged[T], Tagged[T]]]:
+    """Every overlapping pair, each once, earlier-starting block first, in O(n log n + pairs).
+
+    Sort by start; sweep keeping the blocks still open (their end not yet passed) in a heap
+    keyed by end. A new block overlaps exactly the open blocks, so no pair is ever compared
+    needlessly, unlike the n² loop over all pairs.
+    """
+    for version in (4, 6):
+        ordered = sorted(
+            (item for item in items_list(items) if item.block.version == version),
+            key=lambda item: (item.block.first, -item.block.last),
+        )
+        open_blocks: list[tuple[int, int, Tagged[T]]] = []
+        for index, item in enumerate(ordered):
+            while open_blocks and open_blocks[0][0] < item.block.first:
+                heapq.heappop(open_blocks)
+            for _, _, earlier in sorted(open_blocks, key=lambda entry: entry[1]):
+                yield earlier, item
+            heapq.heappush(open_blocks, (item.block.last, index, item))
+
+
+def items_list(items: Iterable[Tagged[T]]) -> list[Tagged[T]]:
+    return items if isinstance(items, list) else list(items)
+
+
+def usable_addresses(block: Block) -> int:
+    """Addresses AWS leaves for hosts: the first four and the last are reserved in every subnet."""
+    return max(block.size - 5, 0)

@@ -1,0 +1,138 @@
+"""The command line: parse arguments, call the library, render, choose the exit code."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from archplan import __version__
+from archplan.findings import Severity
+from archplan.reports import Format
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="archplan",
+    help="Check AWS-style network and capacity architectures before they are deployed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class FailOn(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class RulesFormat(enum.StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"archplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Check AWS-style network and capacity architectures before they are deployed."""
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[str], typer.Argument(help="Architecture files; '-' reads standard input.")
+    ],
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ] = Format.TEXT,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(help="Lowest severity that makes the exit code 1.", case_sensitive=False),
+    ] = FailOn.ERROR,
+    max_file_size: Annotated[
+        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
+    ] = 50 * 1024 * 1024,
+) -> None:
+    """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input."""
+    from archplan.engine import FileResult, validate_source
+    from archplan.reports import renderer
+    from archplan.source import read_source
+
+    results: list[FileResult] = []
+    for name in files:
+        try:
+            source = read_source(name, max_file_size)
+        except InputErrorType as error:
+            results.append(FileResult(name, None, error=error))
+            continue
+        results.append(validate_source(source))
+    for result in results:
+        if result.error is not None:
+            location = result.error.location(result.name)
+            typer.echo(f"{location}: error: {result.error.message}", err=True)
+    sys.stdout.write(renderer(output_format)(results, _use_color()))
+    threshold = Severity.parse(fail_on.value)
+    if any(result.error is not None for result in results):
+        raise typer.Exit(EXIT_INPUT)
+    if any(f.severity >= threshold for result in results for f in result.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def rules(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = RulesFormat.TEXT,
+) -> None:
+    """List every rule: id, name, default severity and summary."""
+    from archplan import ruledocs
+
+    render = {
+        RulesFormat.TEXT: ruledocs.rules_text,
+        RulesFormat.MARKDOWN: ruledocs.rules_markdown,
+        RulesFormat.JSON: ruledocs.rules_json,
+    }[output_format]
+    sys.stdout.write(render())
+
+
+from archplan.errors import InputError as InputErrorType  # noqa: E402  (light, no cycle)
+
+
+def main() -> None:
+    """Console-script entry point; a bug is reported in one line, never as a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("archplan: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:
+        typer.echo(
+            f"archplan: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in archplan; please report it with the input that caused it.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

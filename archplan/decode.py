@@ -1,0 +1,276 @@
+"""Check located nodes against the format-1 schema and turn them into plain typed values.
+
+Every unknown key, wrong type, missing field and out-of-range value becomes a problem at the
+place it was written; what is valid is returned (a dict per object, Decimal for numbers, Block
+for CIDRs), so the model can still be built and checked around the mistakes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from archplan import schema as s
+from archplan.cidr import CidrError, parse_block
+from archplan.findings import Path
+from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger
+from archplan.rules.registry import Problem
+from archplan.spelling import did_you_mean as suggest
+
+RuleProblem = tuple[str, Problem]
+
+UNKNOWN_KEY = "AP002"
+WRONG_TYPE = "AP003"
+MISSING_FIELD = "AP004"
+INVALID_VALUE = "AP006"
+INVALID_CIDR = "AP007"
+HOST_BITS = "AP008"
+
+
+def describe(node: Node) -> str:
+    """Name a node's YAML type the way a user thinks of it."""
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    value = node.value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({node.raw})"
+    if isinstance(value, TooLargeInteger):
+        return "an integer too large to be a real quantity"
+    if isinstance(value, int):
+        return f"an integer ({node.raw})"
+    if isinstance(value, float):
+        return f"a number ({node.raw})"
+    return f"a string ({_short(node.raw)})"
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+class Decoder:
+    """Walks nodes and a schema kind together, collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[RuleProblem] = []
+        # Paths whose value was written but rejected, so "missing" is not reported on top.
+        self.rejected: set[Path] = set()
+
+    def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+        self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
+        if not on_key:
+            self.rejected.add(path)
+
+    def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
+        """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
+        if isinstance(kind, s.Object):
+            return self._object(node, kind, path)
+        if isinstance(kind, s.NamedMap):
+            return self._named_map(node, kind, path)
+        if isinstance(kind, s.ListOf):
+            return self._list(node, kind, path)
+        if isinstance(kind, s.Either):
+            return self._either(node, kind, path)
+        return self._scalar(node, kind, path)
+
+    def _wrong_type(self, node: Node, expected: str, path: Path, hint: str = "") -> None:
+        self.report(WRONG_TYPE, f"expected {expected}, got {describe(node)}{hint}", path)
+
+    def _object(self, node: Node, kind: s.Object, path: Path) -> dict[str, Any] | None:
+        if isinstance(node, Scalar) and node.value is None:
+            node = Mapping({}, node.span)  # `key:` with nothing under it is an empty object
+        if not isinstance(node, Mapping):
+            self._wrong_type(node, "a mapping", path)
+            return None
+        result: dict[str, Any] = {}
+        for key, entry in node.entries.items():
+            field = kind.fields.get(key)
+            if field is None:
+                self.report(
+                    UNKNOWN_KEY,
+                    f'unknown key "{key}"{suggest(key, tuple(kind.fields))}',
+                    (*path, key),
+                    on_key=True,
+                )
+                continue
+            value = self.decode(entry.value, field.kind, (*path, key))
+            if value is not None:
+                result[key] = value
+        for key, field in kind.fields.items():
+            if field.required and key not in node.entries:
+                self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
+        if kind.one_of:
+            present = [key for key in kind.one_of if key in node.entries]
+            choices = " or ".join(f'"{key}"' for key in kind.one_of)
+            if not present:
+                self.report(MISSING_FIELD, f"needs one of {choices}", path, on_key=True)
+            elif len(present) > 1:
+                self.report(
+                    INVALID_VALUE,
+                    f"give only one of {choices}, not both",
+                    (*path, present[1]),
+                    on_key=True,
+                )
+        return result
+
+    def _named_map(self, node: Node, kind: s.NamedMap, path: Path) -> dict[str, Any] | None:
+        if isinstance(node, Scalar) and node.value is None:
+            return {}
+        if not isinstance(node, Mapping):
+            self._wrong_type(node, f"a mapping of {kind.key_kind}s", path)
+            return None
+        result: dict[str, Any] = {}
+        for key, entry in node.entries.items():
+            if not key.strip():
+                self.report(
+                    INVALID_VALUE, f"a {kind.key_kind} cannot be empty", (*path, key), on_key=True
+                )
+                continue
+            value = self.decode(entry.value, kind.value, (*path, key))
+            if value is not None:
+                result[key] = value
+        return result
+
+    def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
+        if isinstance(node, Scalar) and node.value is None:
+            return []
+        if not isinstance(node, Sequence):
+            self._wrong_type(node, "a list", path)
+            return None
+        values = (self.decode(item, kind.item, (*path, i)) for i, item in enumerate(node.items))
+        return [value for value in values if value is not None]
+
+    def _either(self, node: Node, kind: s.Either, path: Path) -> Any:
+        for option in kind.options:
+            if _accepts_shape(option, node):
+                return self.decode(node, option, path)
+        shapes = " or ".join(_shape_name(option) for option in kind.options)
+        self._wrong_type(node, shapes, path)
+        return None
+
+    def _scalar(self, node: Node, kind: s.Kind, path: Path) -> Any:
+        expected = _shape_name(kind)
+        if not isinstance(node, Scalar):
+            self._wrong_type(node, expected, path)
+            return None
+        value = node.value
+        if isinstance(kind, s.Boolean):
+            if isinstance(value, bool):
+                return value
+            self._wrong_type(node, expected, path)
+            return None
+        if isinstance(kind, s.Integer):
+            return self._integer(node, kind, path)
+        if isinstance(kind, s.Number):
+            return self._number(node, kind, path)
+        if not isinstance(value, str) or isinstance(value, TooLargeInteger):
+            hint = ""
+            if isinstance(kind, s.Text) and kind.digits and isinstance(value, int):
+                hint = f'; quote it: "{node.raw}"'
+            self._wrong_type(node, expected, path, hint)
+            return None
+        if isinstance(kind, s.Cidr):
+            return self._cidr(value, kind, path)
+        if isinstance(kind, s.Text):
+            if kind.choices and value not in kind.choices:
+                options = ", ".join(kind.choices)
+                self.report(
+                    INVALID_VALUE,
+                    f'"{value}" is not one of: {options}{suggest(value, kind.choices)}',
+                    path,
+                )
+                return None
+            if kind.digits and not (len(value) == kind.digits and value.isdigit()):
+                self.report(INVALID_VALUE, f'"{value}" is not {kind.digits} digits', path)
+                return None
+        if not value.strip():
+            self.report(INVALID_VALUE, "must not be empty", path)
+            return None
+        return value
+
+    def _integer(self, node: Scalar, kind: s.Integer, path: Path) -> int | None:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._wrong_type(node, "an integer", path)
+            return None
+        if kind.minimum is not None and value < kind.minimum:
+            self.report(INVALID_VALUE, f"{value} is below the minimum {kind.minimum}", path)
+            return None
+        if kind.maximum is not None and value > kind.maximum:
+            reason = f" ({kind.maximum_reason})" if kind.maximum_reason else ""
+            self.report(INVALID_VALUE, f"{value} is above the maximum {kind.maximum}{reason}", path)
+            return None
+        return value
+
+    def _number(self, node: Scalar, kind: s.Number, path: Path) -> Decimal | None:
+        value = node.value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or isinstance(value, TooLargeInteger)
+        ):
+            self._wrong_type(node, "a number", path)
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - str() of an int or float always parses
+            number = Decimal("NaN")
+        if not number.is_finite():
+            self.report(INVALID_VALUE, f"{node.raw} is not a finite number", path)
+            return None
+        too_low = kind.minimum is not None and (
+            number <= kind.minimum if kind.exclusive_minimum else number < kind.minimum
+        )
+        if too_low:
+            relation = "above" if kind.exclusive_minimum else "at least"
+            self.report(INVALID_VALUE, f"{node.raw} must be {relation} {kind.minimum}", path)
+            return None
+        if kind.maximum is not None and number > kind.maximum:
+            self.report(INVALID_VALUE, f"{node.raw} is above the maximum {kind.maximum}", path)
+            return None
+        return number
+
+    def _cidr(self, text: str, kind: s.Cidr, path: Path) -> Any:
+        try:
+            block = parse_block(text.strip(), kind.version)
+        except CidrError as error:
+            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {error}', path)
+            return None
+        if block.host_bits_set:
+            self.report(
+                HOST_BITS,
+                f'"{text}" has host bits set; AWS will use {block.canonical}',
+                path,
+            )
+        return block
+
+
+def _accepts_shape(kind: s.Kind, node: Node) -> bool:
+    if isinstance(kind, s.Object | s.NamedMap):
+        return isinstance(node, Mapping)
+    if isinstance(kind, s.ListOf):
+        return isinstance(node, Sequence)
+    return isinstance(node, Scalar)
+
+
+def _shape_name(kind: s.Kind) -> str:
+    if isinstance(kind, s.Object | s.NamedMap):
+        return "a mapping"
+    if isinstance(kind, s.ListOf):
+        return "a list"
+    if isinstance(kind, s.Integer):
+        return "an integer"
+    if isinstance(kind, s.Number):
+        return "a number"
+    if isinstance(kind, s.Boolean):
+        return "true or false"
+    if isinstance(kind, s.Cidr):
+        return f"an IPv{kind.version} CIDR block as a string"
+    if isinstance(kind, s.Text) and kind.choices:
+        return "one of " + ", ".join(kind.choices)
+    if isinstance(kind, s.Reference):
+        return f"the name of a {kind.target}"
+    return "a string"

@@ -1,0 +1,136 @@
+"""Validate one source: load, decode, build the model, run every rule, locate the findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from archplan import schema
+from archplan.build import Builder
+from archplan.decode import Decoder, RuleProblem
+from archplan.errors import InputError
+from archplan.findings import Finding, Path, Related, Span
+from archplan.loader import Document, Mapping, Scalar, load
+from archplan.model import Architecture
+from archplan.rules import RULES, Problem
+from archplan.rules import Related as RelatedProblem
+from archplan.source import Source
+
+SUPPORTED_VERSIONS = (1,)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What validating one file produced: findings, or the input error that stopped it."""
+
+    name: str
+    source: Source | None
+    findings: tuple[Finding, ...] = ()
+    error: InputError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A file read into the model, with the problems found on the way."""
+
+    document: Document
+    architecture: Architecture
+    problems: list[RuleProblem]
+
+
+def load_architecture(source: Source) -> Loaded:
+    """Text to model; raises InputError when the text is not an architecture file at all."""
+    document = load(source.text)
+    root = document.root
+    if not isinstance(root, Mapping):
+        kind = "a list" if not isinstance(root, Scalar) else "a single value"
+        raise InputError(
+            f"an architecture file is a mapping with 'archplan: 1' at the top, not {kind}",
+            root.span.line,
+            root.span.column,
+        )
+    _check_version(root)
+    problems: list[RuleProblem] = [
+        (
+            "AP001",
+            Problem(
+                f'duplicate key "{duplicate.path[-1]}"; the first one is kept',
+                duplicate.path,
+                (_related_span("first written here", duplicate.path, duplicate.first),),
+                on_key=True,
+                span=duplicate.span,
+            ),
+        )
+        for duplicate in document.duplicates
+    ]
+    problems += [
+        ("AP003", Problem(problem.message, problem.path, span=problem.span))
+        for problem in document.key_problems
+    ]
+    decoder = Decoder()
+    data = decoder.decode(root, schema.ARCHITECTURE, ())
+    builder = Builder(decoder.rejected)
+    architecture = builder.build(data)
+    return Loaded(document, architecture, problems + decoder.problems + builder.problems)
+
+
+def _related_span(message: str, path: Path, span: Span) -> RelatedProblem:
+    return RelatedProblem(message, path, span)
+
+
+def _check_version(root: Mapping) -> None:
+    entry = root.entries.get("archplan")
+    if entry is None:
+        raise InputError(
+            "not an archplan architecture file: the top-level key 'archplan: 1' is missing",
+            root.span.line,
+            root.span.column,
+        )
+    version = entry.value
+    if (
+        not isinstance(version, Scalar)
+        or version.value not in SUPPORTED_VERSIONS
+        or isinstance(version.value, bool)
+    ):
+        shown = version.raw if isinstance(version, Scalar) else "a collection"
+        raise InputError(
+            f"unsupported format version {shown}; this archplan reads format 1 ('archplan: 1')",
+            version.span.line,
+            version.span.column,
+        )
+
+
+def validate_source(source: Source) -> FileResult:
+    """Every finding for one source, sorted by position; input errors become `error`."""
+    try:
+        loaded = load_architecture(source)
+    except InputError as error:
+        return FileResult(source.name, source, error=error)
+    problems = list(loaded.problems)
+    for rule in RULES.values():
+        if rule.check is not None:
+            problems += [(rule.id, problem) for problem in rule.check(loaded.architecture)]
+    findings = sorted(
+        (locate(rule_id, problem, loaded.document) for rule_id, problem in problems),
+        key=Finding.sort_key,
+    )
+    return FileResult(source.name, source, tuple(_unique(findings)))
+
+
+def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
+    previous = None
+    for finding in findings:
+        if finding != previous:
+            yield finding
+        previous = finding
+
+
+def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
+    """Turn a rule's path-based problem into a finding with line and column."""
+    rule = RULES[rule_id]
+    span = problem.span or document.span_at(problem.path, key=problem.on_key)
+    related = tuple(
+        Related(item.message, item.span or document.span_at(item.path), item.path)
+        for item in problem.related
+    )
+    return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)

@@ -1,0 +1,236 @@
+"""The architecture as frozen dataclasses; every object knows its path in the source file.
+
+Values that failed to decode are None (their problem is already reported), so rules check what
+is there and skip what is not. References are kept as names; `Architecture` resolves them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from archplan.cidr import Block
+from archplan.findings import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a route sends traffic: `kind` is igw, nat, peering, tgw, endpoint, eni, vgw..."""
+
+    kind: str
+    name: str | None = None  # the object named after the colon (nat:SUBNET, peering:NAME...)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One route: destination (a CIDR block or a prefix list `pl:s3`) to a target."""
+
+    destination: str
+    block: Block | None
+    prefix_list: str | None
+    target: Target | None
+    target_text: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    name: str
+    vpc: str
+    main: bool
+    routes: tuple[Route, ...]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    name: str
+    vpc: str
+    cidr: Block | None
+    ipv6_cidr: Block | None
+    az: str | None
+    route_table: str | None
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    name: str
+    vpc: str
+    service: str | None
+    type: str
+    route_tables: tuple[str, ...]
+    subnets: tuple[str, ...]
+    private_dns: bool
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Vpc:
+    name: str
+    region: str | None
+    account: str | None
+    cidr: Block | None
+    secondary_cidrs: tuple[Block, ...]
+    ipv6_cidrs: tuple[Block, ...]
+    dns_hostnames: bool
+    dns_resolution: bool
+    internet_gateway: bool
+    subnets: dict[str, Subnet]
+    route_tables: dict[str, RouteTable]
+    endpoints: dict[str, Endpoint]
+    path: Path
+
+    @property
+    def ipv4_blocks(self) -> tuple[Block, ...]:
+        """Primary first, then secondaries in association order."""
+        return ((self.cidr,) if self.cidr else ()) + self.secondary_cidrs
+
+    def ipv4_block_paths(self) -> list[tuple[Block, Path]]:
+        """Each IPv4 block with the path it was written at."""
+        pairs: list[tuple[Block, Path]] = []
+        if self.cidr is not None:
+            pairs.append((self.cidr, (*self.path, "cidr")))
+        pairs += [
+            (block, (*self.path, "secondary_cidrs", index))
+            for index, block in enumerate(self.secondary_cidrs)
+        ]
+        return pairs
+
+    def ipv6_block_paths(self) -> list[tuple[Block, Path]]:
+        return [
+            (block, (*self.path, "ipv6_cidrs", index))
+            for index, block in enumerate(self.ipv6_cidrs)
+        ]
+
+    def main_route_table(self) -> RouteTable | None:
+        return next((table for table in self.route_tables.values() if table.main), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Peering:
+    name: str
+    requester: str | None
+    accepter: str | None
+    status: str
+    dns_resolution: bool
+    path: Path
+
+    def involves(self, vpc: str) -> bool:
+        return vpc in (self.requester, self.accepter)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    vpc: str
+    subnets: tuple[str, ...]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGateway:
+    name: str
+    region: str | None
+    account: str | None
+    attachments: dict[str, Attachment]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Mesh:
+    name: str
+    members: tuple[str, ...]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    on_demand_base: int
+    on_demand_percentage_above_base: int | None  # None: omitted, AWS then uses 100
+    spot_allocation_strategy: str | None
+    commitment: str | int  # "auto", "none" or a number of units
+    commitment_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScalingGroup:
+    name: str
+    vpc: str | None
+    subnets: tuple[str, ...]
+    instance_types: dict[str, int]  # type -> weight (1 when given as a list)
+    min: int | None
+    max: int | None
+    desired: int | None
+    per_unit: Decimal | None
+    target_utilization: int
+    demand_unit: str | None
+    demand_hourly: tuple[Decimal, ...] | None
+    demand_file: str | None
+    survive_az_loss: bool
+    purchase: Purchase
+    launch_template: str | None
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    rate: Decimal | None
+    burst: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRoute:
+    key: str
+    backend: str | None
+    throttle: Throttle
+    timeout_ms: int | None
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ApiGateway:
+    name: str
+    region: str | None
+    type: str
+    throttle: Throttle
+    routes: dict[str, ApiRoute]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class InstancePrice:
+    on_demand: Decimal
+    spot: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    region: str | None
+    source: str | None
+    instance_types: dict[str, InstancePrice]
+    discounts: dict[str, Decimal]
+    transit_gateway_attachment_hour: Decimal | None
+    transit_gateway_per_gb: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Architecture:
+    """One file's estate."""
+
+    name: str | None
+    default_region: str | None
+    default_account: str | None
+    quotas: dict[str, int]
+    quotas_set: frozenset[str]  # the quotas the file overrides
+    vpcs: dict[str, Vpc]
+    peerings: dict[str, Peering]
+    transit_gateways: dict[str, TransitGateway]
+    meshes: dict[str, Mesh]
+    scaling_groups: dict[str, ScalingGroup]
+    api_gateways: dict[str, ApiGateway]
+    prices: Prices | None
+    subnet_owner: dict[str, list[str]] = field(default_factory=dict)  # subnet name -> VPC names
+
+    def quota_path(self, name: str) -> Path | None:
+        """Where the file sets a quota, for findings that blame the configured value."""
+        return ("quotas", name) if name in self.quotas_set else None

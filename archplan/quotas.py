@@ -1,0 +1,38 @@
+"""AWS default quotas (and the most AWS will raise them to) that archplan checks against."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """One quota: its key in `quotas:`, AWS's default, AWS's maximum (None = not published)."""
+
+    name: str
+    default: int
+    maximum: int | None
+    description: str
+
+
+# Source: aws-network-rules.md §1.1, §1.5, §2, §3, §4.5, §6, §7.1 (VPCQ-new, PEER-new, PL-Q,
+# APIGW-new). Where the default changed over time, the newest value is used.
+QUOTAS: tuple[Quota, ...] = (
+    Quota("active_peerings_per_vpc", 50, 125, "active VPC peering connections per VPC"),
+    Quota("routes_per_route_table", 500, 1000, "routes per route table, per address family"),
+    Quota("route_tables_per_vpc", 200, None, "route tables per VPC (the main table counts)"),
+    Quota("cidr_blocks_per_vpc", 5, 50, "IPv4 CIDR blocks per VPC"),
+    Quota("ipv6_cidr_blocks_per_vpc", 5, 50, "IPv6 CIDR blocks per VPC"),
+    Quota("subnets_per_vpc", 200, None, "subnets per VPC"),
+    Quota("interface_endpoints_per_vpc", 50, None, "interface endpoints per VPC"),
+    Quota("gateway_endpoints_per_region", 20, None, "gateway endpoints per Region"),
+    Quota("api_gateway_rate", 10000, None, "API Gateway account requests/s per Region"),
+    Quota("api_gateway_burst", 5000, None, "API Gateway account burst per Region"),
+)
+DEFAULTS: Mapping[str, int] = {quota.name: quota.default for quota in QUOTAS}
+
+
+def effective(overrides: Mapping[str, int]) -> dict[str, int]:
+    """AWS defaults with the file's `quotas:` applied on top."""
+    return {**DEFAULTS, **overrides}

@@ -1,0 +1,33 @@
+"""AWS Region codes and Availability Zone names, to catch a misspelled Region or zone."""
+
+from __future__ import annotations
+
+import re
+
+# Commercial, GovCloud and China Regions as listed by AWS ("Regions and Zones", EC2 User Guide).
+# A Region missing here is only a warning, so a new Region does not break anyone's build.
+KNOWN_REGIONS: frozenset[str] = frozenset(
+    {
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2",
+        "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+        "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6",
+        "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1",
+        "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1",
+        "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+        "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1",
+        "us-west-2",
+    }
+)  # fmt: skip
+
+# An AZ ID (use1-az1) names a zone independently of the account; its Region is not spelled out.
+_ZONE_ID = re.compile(r"^[a-z]{2,5}\d-az\d+$")
+
+
+def zone_in_region(zone: str, region: str) -> bool:
+    """Whether an AZ name (us-east-1a), Local Zone (us-east-1-bos-1a) or AZ ID fits the Region."""
+    if _ZONE_ID.match(zone):
+        return True
+    if not zone.startswith(region):
+        return False
+    rest = zone[len(region) :]
+    return bool(re.fullmatch(r"[a-z]|-[a-z0-9-]+[a-z]", rest))

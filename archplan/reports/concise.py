@@ -1,0 +1,19 @@
+"""One line per finding: `file:line:col: severity rule-id message`, for editors and grep."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from archplan.engine import FileResult
+
+
+def render(results: Sequence[FileResult], color: bool = False) -> str:
+    lines = [
+        f"{result.name}:{finding.span.line}:{finding.span.column}: "
+        f"{finding.severity.label} {finding.rule_id} {finding.message}"
+        for result in results
+        for finding in result.findings
+    ]
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,81 @@
+"""The rule registry: each rule's id, name, default severity, summary, documentation and check."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from archplan.findings import Path, Severity, Span
+
+if TYPE_CHECKING:
+    from archplan.model import Architecture
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a problem involves, by path (or by span when no path reaches it)."""
+
+    message: str
+    path: Path
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a check yields: a message blamed on a path in the document."""
+
+    message: str
+    path: Path
+    related: tuple[Related, ...] = ()
+    on_key: bool = False  # blame the key rather than its value (unknown or duplicate keys)
+    span: Span | None = None  # only where no path reaches the place
+
+
+Check = Callable[["Architecture"], Iterator[Problem]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule; its documentation is the check's docstring, so the docs cannot drift."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    documentation: str
+    domain: str
+    check: Check | None = field(default=None, compare=False)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, name: str, severity: Severity, summary: str, *, checked_by_engine: bool = True
+) -> Callable[[Check], Check]:
+    """Register a check. Rules raised by the loader or decoder pass checked_by_engine=False."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES or any(existing.name == name for existing in RULES.values()):
+            raise ValueError(f"rule {rule_id} {name} registered twice")
+        module = check.__module__.rsplit(".", 1)[-1]
+        RULES[rule_id] = Rule(
+            id=rule_id,
+            name=name,
+            severity=severity,
+            summary=summary,
+            documentation=inspect.cleandoc(check.__doc__ or ""),
+            domain=module,
+            check=check if checked_by_engine else None,
+        )
+        return check
+
+    return register
+
+
+def quota_related(architecture: Architecture, quota_name: str) -> tuple[Related, ...]:
+    """Point at the file's own quota setting, when it overrides AWS's default."""
+    path = architecture.quota_path(quota_name)
+    return (Related(f"{quota_name} is set here", path),) if path else ()
