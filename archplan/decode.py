@@ -88,6 +88,8 @@ class Decoder:
         result: dict[str, Any] = {}
         for key, entry in node.entries.items():
             field = kind.fields.get(key)
+            if field is None and kind.extensions and key.startswith("x-"):
+                continue
             if field is None:
                 self.report(
                     UNKNOWN_KEY,
@@ -193,6 +195,9 @@ class Decoder:
 
     def _integer(self, node: Scalar, kind: s.Integer, path: Path) -> int | None:
         value = node.value
+        if isinstance(value, TooLargeInteger):
+            self._too_large(node, path)
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             self._wrong_type(node, "an integer", path)
             return None
@@ -207,11 +212,10 @@ class Decoder:
 
     def _number(self, node: Scalar, kind: s.Number, path: Path) -> Decimal | None:
         value = node.value
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or isinstance(value, TooLargeInteger)
-        ):
+        if isinstance(value, TooLargeInteger):
+            self._too_large(node, path)
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self._wrong_type(node, "a number", path)
             return None
         try:
@@ -232,6 +236,12 @@ class Decoder:
             self.report(INVALID_VALUE, f"{node.raw} is above the maximum {kind.maximum}", path)
             return None
         return number
+
+    def _too_large(self, node: Scalar, path: Path) -> None:
+        digits = len(node.raw.lstrip("+-").replace("_", ""))
+        self.report(
+            INVALID_VALUE, f"a {digits}-digit number is too large for any quantity here", path
+        )
 
     def _cidr(self, text: str, kind: s.Cidr, path: Path) -> Any:
         try:

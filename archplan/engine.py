@@ -92,7 +92,10 @@ def _check_version(root: Mapping) -> None:
         or version.value not in SUPPORTED_VERSIONS
         or isinstance(version.value, bool)
     ):
-        shown = version.raw if isinstance(version, Scalar) else "a collection"
+        if isinstance(version, Scalar) and isinstance(version.value, str):
+            shown = f'"{version.raw}" (a string; write the number 1 without quotes)'
+        else:
+            shown = version.raw if isinstance(version, Scalar) else "a collection"
         raise InputError(
             f"unsupported format version {shown}; this archplan reads format 1 ('archplan: 1')",
             version.span.line,

@@ -93,6 +93,8 @@ class Object(Kind):
 
     fields: dict[str, Field] = field(default_factory=dict)
     one_of: tuple[str, ...] = ()  # exactly one of these keys must be present
+    # Keys starting with "x-" are the user's own (a place for YAML anchors), as in Compose files.
+    extensions: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,5 +305,6 @@ ARCHITECTURE = Object(
         "scaling_groups": Field(NamedMap(value=SCALING_GROUP)),
         "api_gateways": Field(NamedMap(value=API_GATEWAY)),
         "prices": Field(PRICES),
-    }
+    },
+    extensions=True,
 )

@@ -1,0 +1,40 @@
+"""Shared test helpers: validate YAML text in memory, and refresh golden files on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archplan.engine import FileResult, validate_source
+from archplan.source import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden report snapshots from the current output",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def validate_text(text: str, name: str = "test.yaml") -> FileResult:
+    return validate_source(Source(name, text))
+
+
+def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
+    """Findings as [rule, line, column], optionally only one rule's."""
+    return [
+        [finding.rule_id, finding.span.line, finding.span.column]
+        for finding in result.findings
+        if rule is None or finding.rule_id == rule
+    ]

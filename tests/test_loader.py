@@ -1,0 +1,137 @@
+"""The loader: bad input is refused with a location, hostile YAML is never executed or expanded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from archplan.engine import load_architecture
+from archplan.errors import InputError
+from archplan.loader import load
+from archplan.source import Source, decode_text
+from tests.conftest import triples, validate_text
+
+
+def _input_error(text: str) -> InputError:
+    with pytest.raises(InputError) as caught:
+        load_architecture(Source("t.yaml", text))
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("", 1, 1, "empty"),
+        ("# just a comment\n", 1, 1, "empty"),
+        ("- a\n- b\n", 1, 1, "not a list"),
+        ("hello\n", 1, 1, "not a single value"),
+        ("archplan: 1\nvpcs:\n\tshared: {}\n", 3, 1, "YAML syntax error"),
+        ("archplan: 1\nvpcs: {a: [1, 2\n", 3, 1, "YAML syntax error"),
+        ("archplan: 1\nvpcs: {a: 1\nb: 2\n", 3, 2, "YAML syntax error"),
+        ("name: x\n", 1, 1, "'archplan: 1' is missing"),
+        ("archplan: 2\n", 1, 11, "unsupported format version 2"),
+        ('archplan: "1"\n', 1, 11, "a string"),
+        ("archplan: true\n", 1, 11, "unsupported format version"),
+        ("archplan: [1]\n", 1, 11, "unsupported format version"),
+        ("archplan: 1\nx: !!python/object/apply:os.system [echo]\n", 2, 4, "!!python/object"),
+        ("archplan: 1\nx: !Ref Something\n", 2, 4, "tag !Ref is not allowed"),
+        ("archplan: 1\nx: &a [*a]\n", 2, 4, "recursive alias"),
+        ("archplan: 1\n<<: 5\n", 2, 5, "merge key"),
+    ],
+)
+def test_unusable_input_is_a_located_error(text: str, line: int, column: int, words: str) -> None:
+    error = _input_error(text)
+    assert words in error.message
+    assert (error.line, error.column) == (line, column)
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    text = "archplan: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    previous = "a"
+    for name in "bcdefghi":
+        text += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    started = time.perf_counter()
+    error = _input_error(text)
+    assert "aliases expand" in error.message
+    assert time.perf_counter() - started < 5
+
+
+def test_deep_nesting_is_refused() -> None:
+    text = "archplan: 1\nname: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    error = _input_error(text)
+    assert error.line == 2
+
+
+def test_decoding_names_the_bad_byte() -> None:
+    with pytest.raises(InputError) as caught:
+        decode_text(b"archplan: 1\nname: ab\xff\n")
+    assert (caught.value.line, caught.value.column) == (2, 9)
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfea\x00", b"\xfe\xff\x00a", b"archplan: 1\x00\n"])
+def test_utf16_and_binary_are_refused(data: bytes) -> None:
+    with pytest.raises(InputError):
+        decode_text(data)
+
+
+def test_utf8_byte_order_mark_is_accepted() -> None:
+    assert decode_text(b"\xef\xbb\xbfarchplan: 1\n") == "archplan: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("archplan: 1\nname: a\nname: b\n", [["AP001", 3, 1]]),
+        (
+            "archplan: 1\nvpcs:\n  a: {region: us-east-1, cidr: 10.0.0.0/16, cidr: 10.1.0.0/16}\n",
+            [["AP001", 3, 45]],
+        ),
+        (
+            "archplan: 1\nvpcs:\n  a:\n    region: us-east-1\n    cidr: 10.0.0.0/16\n"
+            "    route_tables:\n      rt:\n        routes:\n          10.1.0.0/16: vgw\n"
+            "          10.1.0.0/16: blackhole\n",
+            [["AP001", 10, 11]],
+        ),
+    ],
+)
+def test_duplicate_keys_point_at_the_second_key(text: str, expected: list[list[object]]) -> None:
+    result = validate_text(text)
+    assert triples(result, "AP001") == expected
+    finding = next(f for f in result.findings if f.rule_id == "AP001")
+    first, second = finding.related[0].span, finding.span
+    assert (first.line, first.column) < (second.line, second.column)
+
+
+def test_anchors_aliases_and_merge_keys_work() -> None:
+    text = (
+        "archplan: 1\n"
+        "x-vpc: &vpc {region: us-east-1, cidr: 10.0.0.0/16}\n"
+        "x-az: &az us-east-1a\n"
+        "vpcs:\n"
+        "  a:\n"
+        "    <<: *vpc\n"
+        "    subnets: {s: {cidr: 10.0.0.0/24, az: *az}}\n"
+        "  b:\n"
+        "    <<: *vpc\n"
+        "    cidr: 10.1.0.0/16\n"
+    )
+    result = validate_text(text)
+    assert result.error is None
+    assert result.findings == ()
+    architecture = load_architecture(Source("t", text)).architecture
+    assert str(architecture.vpcs["b"].cidr) == "10.1.0.0/16"  # explicit keys win over merged
+    assert architecture.vpcs["a"].region == "us-east-1"
+
+
+def test_non_string_keys_are_findings() -> None:
+    result = validate_text("archplan: 1\n1: x\n[a]: y\n")
+    assert triples(result) == [["AP003", 2, 1], ["AP003", 3, 1]]
+
+
+def test_nodes_carry_positions() -> None:
+    document = load("a:\n  b: [x, 'y']\n")
+    node = document.node_at(("a", "b", 1))
+    assert node is not None
+    assert (node.span.line, node.span.column, node.span.end_column) == (2, 10, 13)
