@@ -29,7 +29,7 @@ MAX_ALIAS_EXPANSION = 100_000
 _MAX_INT_DIGITS = 40  # no count or price in an architecture needs more
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Scalar:
     """A scalar value (str, int, float, bool, None or date) and where it was written."""
 
@@ -38,7 +38,7 @@ class Scalar:
     raw: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Entry:
     """One key of a mapping with its value node."""
 
@@ -46,7 +46,7 @@ class Entry:
     value: Node
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Mapping:
     """A mapping whose keys are strings; duplicate keys were reported, the first one kept."""
 
@@ -54,7 +54,7 @@ class Mapping:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Sequence:
     """A sequence of nodes."""
 
@@ -83,7 +83,7 @@ class KeyProblem:
     message: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Document:
     """The located root node of one file plus what composing it revealed."""
 

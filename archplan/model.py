@@ -13,7 +13,7 @@ from archplan.cidr import Block
 from archplan.findings import Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Target:
     """Where a route sends traffic: `kind` is igw, nat, peering, tgw, endpoint, eni, vgw..."""
 
@@ -21,7 +21,7 @@ class Target:
     name: str | None = None  # the object named after the colon (nat:SUBNET, peering:NAME...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Route:
     """One route: destination (a CIDR block or a prefix list `pl:s3`) to a target."""
 
@@ -33,7 +33,7 @@ class Route:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RouteTable:
     name: str
     vpc: str
@@ -42,7 +42,7 @@ class RouteTable:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Subnet:
     name: str
     vpc: str
@@ -53,7 +53,7 @@ class Subnet:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Endpoint:
     name: str
     vpc: str
@@ -65,7 +65,7 @@ class Endpoint:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Vpc:
     name: str
     region: str | None
@@ -107,7 +107,7 @@ class Vpc:
         return next((table for table in self.route_tables.values() if table.main), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Peering:
     name: str
     requester: str | None
@@ -120,14 +120,14 @@ class Peering:
         return vpc in (self.requester, self.accepter)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Attachment:
     vpc: str
     subnets: tuple[str, ...]
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TransitGateway:
     name: str
     region: str | None
@@ -136,14 +136,14 @@ class TransitGateway:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Mesh:
     name: str
     members: tuple[str, ...]
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Purchase:
     on_demand_base: int
     on_demand_percentage_above_base: int | None  # None: omitted, AWS then uses 100
@@ -152,7 +152,7 @@ class Purchase:
     commitment_type: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScalingGroup:
     name: str
     vpc: str | None
@@ -172,13 +172,13 @@ class ScalingGroup:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Throttle:
     rate: Decimal | None
     burst: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ApiRoute:
     key: str
     backend: str | None
@@ -187,7 +187,7 @@ class ApiRoute:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ApiGateway:
     name: str
     region: str | None
@@ -197,13 +197,13 @@ class ApiGateway:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class InstancePrice:
     on_demand: Decimal
     spot: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Prices:
     region: str | None
     source: str | None
@@ -213,7 +213,7 @@ class Prices:
     transit_gateway_per_gb: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Architecture:
     """One file's estate."""
 

@@ -19,14 +19,26 @@ KNOWN_REGIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# An AZ ID (use1-az1) names a zone independently of the account; its Region is not spelled out.
-_ZONE_ID = re.compile(r"^[a-z]{2,5}\d-az\d+$")
+# An AZ ID (use1-az1) names the same zone in every account; it starts with a short Region code.
+_ZONE_ID = re.compile(r"^([a-z]{2,7}\d)-az\d+$")
+_WORD_CODES = {
+    "east": "e", "west": "w", "north": "n", "south": "s", "central": "c", "gov": "g",
+    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+}  # fmt: skip
+
+
+def zone_id_prefix(region: str) -> str:
+    """The AZ ID prefix of a Region: us-east-1 -> use1, ap-northeast-2 -> apne2, us-gov-west-1 -> usgw1."""
+    country, *words, number = region.split("-")
+    return country + "".join(_WORD_CODES.get(word, word) for word in words) + number
 
 
 def zone_in_region(zone: str, region: str) -> bool:
     """Whether an AZ name (us-east-1a), Local Zone (us-east-1-bos-1a) or AZ ID fits the Region."""
-    if _ZONE_ID.match(zone):
-        return True
+    zone_id = _ZONE_ID.match(zone)
+    if zone_id:
+        # A Region archplan does not know may use a code it cannot derive: give it the benefit.
+        return region not in KNOWN_REGIONS or zone_id.group(1) == zone_id_prefix(region)
     if not zone.startswith(region):
         return False
     rest = zone[len(region) :]

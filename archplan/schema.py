@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from archplan import quotas
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Kind:
     """Base of all value kinds."""
 
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Text(Kind):
     """A string, optionally one of `choices` or matching `digits` exactly."""
 
@@ -27,14 +27,14 @@ class Text(Kind):
     digits: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Reference(Kind):
     """The name of another object; whether it exists is checked when the model is built."""
 
     target: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Integer(Kind):
     """A whole number within [minimum, maximum]."""
 
@@ -43,7 +43,7 @@ class Integer(Kind):
     maximum_reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Number(Kind):
     """A number (integer or decimal), kept exact as a Decimal."""
 
@@ -52,26 +52,26 @@ class Number(Kind):
     exclusive_minimum: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Boolean(Kind):
     """true or false."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Cidr(Kind):
     """An IPv4 or IPv6 CIDR block written as a string."""
 
     version: int = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ListOf(Kind):
     """A sequence of one kind."""
 
     item: Kind = field(default_factory=Kind)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class NamedMap(Kind):
     """A mapping from names (or other string keys) to values of one kind."""
 
@@ -79,7 +79,7 @@ class NamedMap(Kind):
     key_kind: str = "name"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Field:
     """One key of an object."""
 
@@ -87,7 +87,7 @@ class Field:
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Object(Kind):
     """A mapping with a fixed set of keys."""
 
@@ -97,7 +97,7 @@ class Object(Kind):
     extensions: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Either(Kind):
     """One of several kinds, told apart by the YAML node type (scalar, list, mapping)."""
 

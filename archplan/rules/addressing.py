@@ -86,8 +86,8 @@ def reserved_vpc_range(architecture: Architecture) -> Iterator[Problem]:
             for reserved, text, why in NEVER_ASSIGNABLE_BLOCKS:
                 if block.overlaps(reserved):
                     yield Problem(
-                        f'VPC "{vpc.name}" block {block} is in {text}, {why}, which cannot be '
-                        "assigned to a VPC; use an RFC 1918 range such as 10.0.0.0/16",
+                        f'VPC "{vpc.name}" block {block} overlaps {text} ({why}), which cannot '
+                        "be assigned to a VPC; use an RFC 1918 range such as 10.0.0.0/16",
                         path,
                     )
 
@@ -113,7 +113,7 @@ def future_use_range(architecture: Architecture) -> Iterator[Problem]:
         for block, path in _vpc_blocks(vpc):
             for reserved, text in FUTURE_USE:
                 if block.overlaps(reserved):
-                    yield Problem(f'VPC "{vpc.name}" block {block} is in {text}', path)
+                    yield Problem(f'VPC "{vpc.name}" block {block} overlaps {text}', path)
 
 
 @rule("AP104", "docker-bridge-range", WARNING, "A VPC block overlapping 172.17.0.0/16.")

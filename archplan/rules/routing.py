@@ -384,8 +384,9 @@ def duplicate_route(architecture: Architecture) -> Iterator[Problem]:
                 first = seen.setdefault(key, route)
                 if first is not route:
                     yield Problem(
-                        f'route table "{table.name}" already has a route for {route.block} '
-                        f'("{first.destination}") (RouteAlreadyExists)',
+                        f'route table "{table.name}" already has a route for {route.block}: '
+                        f'"{route.destination}" and "{first.destination}" are the same '
+                        "destination (RouteAlreadyExists)",
                         route.path,
                         (Related("the first route is here", first.path, None),),
                         on_key=True,
