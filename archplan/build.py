@@ -415,7 +415,10 @@ class Builder:
                 on_demand_base=purchase.get("on_demand_base", 0),
                 on_demand_percentage_above_base=purchase.get("on_demand_percentage_above_base"),
                 spot_allocation_strategy=purchase.get("spot_allocation_strategy"),
-                commitment=commitment["units"] if isinstance(commitment, dict) else commitment,
+                # A {units: N} whose N was rejected leaves {}; its problem is already reported.
+                commitment=commitment.get("units", "none")
+                if isinstance(commitment, dict)
+                else commitment,
                 commitment_type=purchase.get("commitment_type", "compute-savings-plan"),
             ),
             launch_template=raw.get("launch_template"),

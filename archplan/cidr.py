@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 
@@ -17,12 +17,13 @@ class CidrError(ValueError):
 class Block:
     """A parsed CIDR block: address family, first and last address as integers, prefix length."""
 
-    text: str
+    # Equality is the canonical block: "10.0.5.7/24" and "10.0.5.0/24" are one block to AWS.
+    text: str = field(compare=False)
     version: int
     first: int
     last: int
     prefix: int
-    host_bits_set: bool
+    host_bits_set: bool = field(compare=False)
 
     @property
     def canonical(self) -> str:

@@ -146,7 +146,8 @@ class Decoder:
         return [value for value in values if value is not None]
 
     def _either(self, node: Node, kind: s.Either, path: Path) -> Any:
-        for option in kind.options:
+        is_null = isinstance(node, Scalar) and node.value is None
+        for option in kind.options if not is_null else ():
             if _accepts_shape(option, node):
                 return self.decode(node, option, path)
         shapes = " or ".join(_shape_name(option) for option in kind.options)

@@ -20,7 +20,8 @@ KNOWN_REGIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 # An AZ ID (use1-az1) names the same zone in every account; it starts with a short Region code.
-_ZONE_ID = re.compile(r"^([a-z]{2,7}\d)-az\d+$")
+# Local Zone IDs add the zone's group: use1-bos1-az1.
+_ZONE_ID = re.compile(r"^([a-z]{2,7}\d)-(?:[a-z]+\d+-)?az\d+$")
 _WORD_CODES = {
     "east": "e", "west": "w", "north": "n", "south": "s", "central": "c", "gov": "g",
     "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
@@ -42,4 +43,5 @@ def zone_in_region(zone: str, region: str) -> bool:
     if not zone.startswith(region):
         return False
     rest = zone[len(region) :]
-    return bool(re.fullmatch(r"[a-z]|-[a-z0-9-]+[a-z]", rest))
+    # us-east-1a; Local Zones us-east-1-bos-1a; Wavelength Zones us-east-1-wl1-bos-wlz-1.
+    return bool(re.fullmatch(r"[a-z]|(-[a-z0-9]+)+", rest))

@@ -31,6 +31,7 @@ NEVER_ASSIGNABLE = {
 NEVER_ASSIGNABLE_BLOCKS = [(parse_block(text), text, why) for text, why in NEVER_ASSIGNABLE.items()]
 FUTURE_USE = [(parse_block("240.0.0.0/4"), "240.0.0.0/4 (reserved for future use, RFC 1112)")]
 DOCKER_BRIDGE = parse_block("172.17.0.0/16")
+SHARED_ADDRESS_SPACE = parse_block("100.64.0.0/10")
 
 
 def _vpc_blocks(vpc: Vpc) -> Iterator[tuple[Block, Path]]:
@@ -163,7 +164,7 @@ def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
         tagged = [
             Tagged(block, path) for block, path in vpc.ipv4_block_paths() + vpc.ipv6_block_paths()
         ]
-        for first, second in _in_written_order(overlapping_pairs(tagged)):
+        for first, second in _in_written_order(tagged):
             yield Problem(
                 f'VPC "{vpc.name}" block {second.block} overlaps its own block {first.block}',
                 second.owner,
@@ -172,22 +173,15 @@ def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
 
 
 def _in_written_order(
-    pairs: Iterator[tuple[Tagged[Path], Tagged[Path]]],
+    tagged: list[Tagged[Path]],
 ) -> Iterator[tuple[Tagged[Path], Tagged[Path]]]:
-    """Order each pair so that the one written later is blamed and the earlier one related."""
-    for first, second in pairs:
-        yield (
-            (first, second)
-            if _path_order(first.owner) <= _path_order(second.owner)
-            else (
-                second,
-                first,
-            )
-        )
+    """Overlapping pairs of `tagged` (listed in the order written), the later one second.
 
-
-def _path_order(path: Path) -> tuple[tuple[int, str], ...]:
-    return tuple((0, str(step).zfill(9)) if isinstance(step, int) else (1, step) for step in path)
+    The later one is blamed and the earlier one related, as AWS refuses the second association.
+    """
+    position = {item.owner: index for index, item in enumerate(tagged)}
+    for first, second in overlapping_pairs(tagged):
+        yield (first, second) if position[first.owner] < position[second.owner] else (second, first)
 
 
 @rule("AP106", "vpc-cidr-quota", ERROR, "A VPC has more CIDR blocks than the quota allows.")
@@ -318,7 +312,12 @@ def _first_refusal(
         for refused, text in _refused_ranges(old_block):
             if new_block.overlaps(refused):
                 row = _range_class(old_block)
-                row_text = "a public range" if row == "public" else row
+                row_text = row
+                if row == "public":
+                    shared = old_block.overlaps(SHARED_ADDRESS_SPACE)
+                    row_text = (
+                        "100.64.0.0/10 (shared address space)" if shared else "a public range"
+                    )
                 return Problem(
                     f'VPC "{vpc.name}" cannot add {new_block} (in {text}): it already has '
                     f"{old_block} in {row_text}, and AWS refuses that combination",
@@ -554,7 +553,7 @@ def subnet_overlap(architecture: Architecture) -> Iterator[Problem]:
                     path = (*subnet.path, field)
                     tagged.append(Tagged(block, path))
                     names[path] = subnet.name
-        for first, second in _in_written_order(overlapping_pairs(tagged)):
+        for first, second in _in_written_order(tagged):
             yield Problem(
                 f'subnet "{names[second.owner]}" block {second.block} overlaps subnet '
                 f'"{names[first.owner]}" block {first.block} in VPC "{vpc.name}" '
@@ -595,12 +594,19 @@ def subnet_az_region(architecture: Architecture) -> Iterator[Problem]:
         if vpc.region is None:
             continue
         for subnet in vpc.subnets.values():
-            if subnet.az is not None and not zone_in_region(subnet.az, vpc.region):
-                yield Problem(
-                    f'subnet "{subnet.name}" zone "{subnet.az}" is not in VPC "{vpc.name}" '
-                    f'Region "{vpc.region}" (expected e.g. {vpc.region}a)',
-                    (*subnet.path, "az"),
+            if subnet.az is None or zone_in_region(subnet.az, vpc.region):
+                continue
+            if subnet.az in KNOWN_REGIONS:
+                message = (
+                    f'subnet "{subnet.name}" zone "{subnet.az}" is a Region, not an Availability '
+                    f"Zone; name the zone, e.g. {subnet.az}a"
                 )
+            else:
+                message = (
+                    f'subnet "{subnet.name}" zone "{subnet.az}" is not in VPC "{vpc.name}" '
+                    f'Region "{vpc.region}" (expected e.g. {vpc.region}a)'
+                )
+            yield Problem(message, (*subnet.path, "az"))
 
 
 @rule("AP115", "subnet-quota", ERROR, "A VPC has more subnets than the quota allows.")
