@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from archplan.rules.registry import Problem
 from archplan.spelling import did_you_mean
 
 UNKNOWN_REFERENCE = "AP005"
+SUGGESTION_BUDGET = 100
 PREFIX_LISTS = ("pl:s3", "pl:dynamodb")
 # Targets without a name, and targets written KIND:NAME (see architecture-format.md "Targets").
 PLAIN_TARGETS = ("igw", "egress-only-igw", "vgw", "blackhole", "local")
@@ -46,6 +48,8 @@ class Builder:
     def __init__(self, rejected: set[Path] | None = None) -> None:
         self.problems: list[RuleProblem] = []
         self.rejected = rejected or set()
+        self._owners: dict[str, str] | None = None
+        self._suggestions_left = SUGGESTION_BUDGET
 
     def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
         if "region" not in raw and region is None and (*path, "region") not in self.rejected:
@@ -56,12 +60,19 @@ class Builder:
     def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
 
-    def unknown(self, kind: str, name: str, known: list[str], path: Path, where: str = "") -> None:
-        self.report(
-            UNKNOWN_REFERENCE,
-            f'{kind} "{name}" does not exist{where}{did_you_mean(name, known)}',
-            path,
-        )
+    def unknown(
+        self, kind: str, name: str, known: Iterable[str], path: Path, where: str = ""
+    ) -> None:
+        hint = self._hint(name, known)
+        self.report(UNKNOWN_REFERENCE, f'{kind} "{name}" does not exist{where}{hint}', path)
+
+    def _hint(self, name: str, known: Iterable[str]) -> str:
+        # Suggestions compare against every name; past a budget a file full of broken
+        # references would spend seconds on them, so later ones go without.
+        if self._suggestions_left <= 0:
+            return ""
+        self._suggestions_left -= 1
+        return did_you_mean(name, known)
 
     def build(self, data: dict[str, Any]) -> Architecture:
         defaults = data.get("defaults", {})
@@ -251,7 +262,7 @@ class Builder:
         gateways: dict[str, TransitGateway],
         vpcs: dict[str, Vpc],
     ) -> None:
-        tables = list(vpc.route_tables)
+        tables = vpc.route_tables
         for subnet in vpc.subnets.values():
             if subnet.route_table is not None and subnet.route_table not in vpc.route_tables:
                 self.unknown(
@@ -278,16 +289,25 @@ class Builder:
                 if name not in vpc.subnets:
                     self._unknown_subnet(name, vpc, vpcs, (*endpoint.path, "subnets", index))
 
+    def _subnet_owners(self, vpcs: dict[str, Vpc]) -> dict[str, str]:
+        """Subnet name -> the first VPC that has it, built once (names may repeat across VPCs)."""
+        if self._owners is None:
+            self._owners = {}
+            for vpc in vpcs.values():
+                for subnet in vpc.subnets:
+                    self._owners.setdefault(subnet, vpc.name)
+        return self._owners
+
     def _unknown_subnet(self, name: str, vpc: Vpc, vpcs: dict[str, Vpc], path: Path) -> None:
-        elsewhere = [other.name for other in vpcs.values() if name in other.subnets]
-        if elsewhere:
+        elsewhere = self._subnet_owners(vpcs).get(name)
+        if elsewhere is not None:
             self.report(
                 UNKNOWN_REFERENCE,
-                f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere[0]}")',
+                f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere}")',
                 path,
             )
         else:
-            self.unknown("subnet", name, list(vpc.subnets), path, f' in VPC "{vpc.name}"')
+            self.unknown("subnet", name, vpc.subnets, path, f' in VPC "{vpc.name}"')
 
     def _check_target_reference(
         self,
@@ -302,20 +322,20 @@ class Builder:
             return
         name = target.name
         # Whether the object belongs to this VPC is a routing rule; here only existence.
-        if target.kind == "nat" and not any(name in other.subnets for other in vpcs.values()):
-            self.unknown("NAT subnet", name, list(vpc.subnets), route.path, f' in VPC "{vpc.name}"')
+        if target.kind == "nat" and name not in self._subnet_owners(vpcs):
+            self.unknown("NAT subnet", name, vpc.subnets, route.path, f' in VPC "{vpc.name}"')
         elif target.kind == "peering" and name not in peerings:
-            self.unknown("peering", name, list(peerings), route.path)
+            self.unknown("peering", name, peerings, route.path)
         elif target.kind == "tgw" and name not in gateways:
-            self.unknown("transit gateway", name, list(gateways), route.path)
+            self.unknown("transit gateway", name, gateways, route.path)
         elif target.kind == "endpoint" and name not in vpc.endpoints:
-            self.unknown("endpoint", name, list(vpc.endpoints), route.path, f' in VPC "{vpc.name}"')
+            self.unknown("endpoint", name, vpc.endpoints, route.path, f' in VPC "{vpc.name}"')
 
     # -- connections ----------------------------------------------------------------------
 
     def _vpc_reference(self, name: str | None, vpcs: dict[str, Vpc], path: Path) -> str | None:
         if name is not None and name not in vpcs:
-            self.unknown("VPC", name, list(vpcs), path)
+            self.unknown("VPC", name, vpcs, path)
         return name
 
     def _peering(self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc]) -> Peering:
@@ -346,7 +366,7 @@ class Builder:
             if vpc is None:
                 self.report(
                     UNKNOWN_REFERENCE,
-                    f'VPC "{vpc_name}" does not exist{did_you_mean(vpc_name, list(vpcs))}',
+                    f'VPC "{vpc_name}" does not exist{self._hint(vpc_name, vpcs)}',
                     attachment_path,
                     on_key=True,
                 )
@@ -435,7 +455,7 @@ class Builder:
             route_path = (*path, "routes", key)
             backend = fields.get("backend")
             if backend is not None and backend not in groups:
-                self.unknown("scaling group", backend, list(groups), (*route_path, "backend"))
+                self.unknown("scaling group", backend, groups, (*route_path, "backend"))
             routes[key] = ApiRoute(
                 key=key,
                 backend=backend,

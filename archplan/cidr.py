@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import ipaddress
 from collections.abc import Iterable, Iterator
@@ -53,6 +54,7 @@ class Block:
         return self.canonical
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_block(text: str, version: int | None = None) -> Block:
     """Parse 'a.b.c.d/n' or an IPv6 'x::/n'; the prefix length is required."""
     if "/" not in text:
@@ -107,9 +109,10 @@ def overlapping_pairs(items: Iterable[Tagged[T]]) -> Iterator[tuple[Tagged[T], T
     keyed by end. A new block overlaps exactly the open blocks, so no pair is ever compared
     needlessly, unlike the n² loop over all pairs.
     """
+    every = list(items)
     for version in (4, 6):
         ordered = sorted(
-            (item for item in items_list(items) if item.block.version == version),
+            (item for item in every if item.block.version == version),
             key=lambda item: (item.block.first, -item.block.last),
         )
         open_blocks: list[tuple[int, int, Tagged[T]]] = []
@@ -119,10 +122,6 @@ def overlapping_pairs(items: Iterable[Tagged[T]]) -> Iterator[tuple[Tagged[T], T
             for _, _, earlier in sorted(open_blocks, key=lambda entry: entry[1]):
                 yield earlier, item
             heapq.heappush(open_blocks, (item.block.last, index, item))
-
-
-def items_list(items: Iterable[Tagged[T]]) -> list[Tagged[T]]:
-    return items if isinstance(items, list) else list(items)
 
 
 def usable_addresses(block: Block) -> int:

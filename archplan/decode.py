@@ -155,15 +155,14 @@ class Decoder:
         return None
 
     def _scalar(self, node: Node, kind: s.Kind, path: Path) -> Any:
-        expected = _shape_name(kind)
         if not isinstance(node, Scalar):
-            self._wrong_type(node, expected, path)
+            self._wrong_type(node, _shape_name(kind), path)
             return None
         value = node.value
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):
                 return value
-            self._wrong_type(node, expected, path)
+            self._wrong_type(node, _shape_name(kind), path)
             return None
         if isinstance(kind, s.Integer):
             return self._integer(node, kind, path)
@@ -173,7 +172,7 @@ class Decoder:
             hint = ""
             if isinstance(kind, s.Text) and kind.digits and isinstance(value, int):
                 hint = f'; quote it: "{node.raw}"'
-            self._wrong_type(node, expected, path, hint)
+            self._wrong_type(node, _shape_name(kind), path, hint)
             return None
         if isinstance(kind, s.Cidr):
             return self._cidr(value, kind, path)

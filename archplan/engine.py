@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -105,6 +106,18 @@ def _check_version(root: Mapping) -> None:
 
 def validate_source(source: Source) -> FileResult:
     """Every finding for one source, sorted by position; input errors become `error`."""
+    # A large estate allocates millions of acyclic objects; the cyclic collector would rescan
+    # them again and again (60 % of the time at 10,000 VPCs) without ever freeing one.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate(source: Source) -> FileResult:
     try:
         loaded = load_architecture(source)
     except InputError as error:

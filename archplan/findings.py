@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # A path into the document: mapping keys and sequence indexes, from the root.
 Path = tuple[str | int, ...]
@@ -25,9 +25,12 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A region of the source, 1-based lines and columns; the end is exclusive."""
+class Span(NamedTuple):
+    """A region of the source, 1-based lines and columns; the end is exclusive.
+
+    A NamedTuple rather than a dataclass: every node of a file has one, and a tuple is the
+    cheapest immutable record to create (this is the hot path of loading large estates).
+    """
 
     line: int
     column: int
@@ -38,8 +41,7 @@ class Span:
 NOWHERE = Span(1, 1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """Another place that explains a finding (the other overlapping block, the first key)."""
 
     message: str
@@ -47,8 +49,7 @@ class Related:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found in one file."""
 
     rule_id: str
@@ -57,7 +58,7 @@ class Finding:
     message: str
     span: Span
     path: Path
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.span.line, self.span.column, self.rule_id, self.message)

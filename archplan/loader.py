@@ -1,7 +1,7 @@
 """YAML text to located nodes: every value keeps its line and column; nothing is constructed.
 
-PyYAML composes the node graph (with libyaml's C parser when it is installed); this module turns
-it into archplan's own small node types so that no PyYAML type leaks out. Along the way it
+PyYAML's parser (libyaml's C parser when it is installed) yields events; this module composes
+them into archplan's own small node types, so no PyYAML type leaks out. Along the way it
 resolves merge keys, reports duplicate keys, refuses object-constructing tags and bounds alias
 expansion, so a hostile file is refused quickly instead of being executed or expanded.
 """
@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
 MAX_DEPTH = 100
 MAX_ALIAS_EXPANSION = 100_000
 _MAX_INT_DIGITS = 40  # no count or price in an architecture needs more
@@ -121,21 +120,21 @@ class Document:
         return self.root.span
 
 
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 def _located_error(message: str, mark: Any) -> InputError:
     if mark is None:
         return InputError(message)
     return InputError(message, mark.line + 1, mark.column + 1)
 
 
+def _span(start: Any, end: Any) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
 def load(text: str) -> Document:
-    """Compose `text` into located nodes, or raise InputError for what is not usable YAML."""
+    """Parse `text` into located nodes, or raise InputError for what is not usable YAML."""
+    parser = _Loader(text)
     try:
-        composed = yaml.compose(text, Loader=_Loader)
+        return _Composer(parser).document()
     except yaml.MarkedYAMLError as error:
         problem = error.problem or "invalid YAML"
         if error.context:
@@ -143,121 +142,210 @@ def load(text: str) -> Document:
         raise _located_error(f"YAML syntax error: {problem}", error.problem_mark) from None
     except yaml.YAMLError as error:
         raise InputError(f"YAML error: {error}") from None
-    except RecursionError:
-        raise InputError(f"nesting is deeper than {MAX_DEPTH} levels") from None
-    if composed is None:
-        raise InputError("the file is empty (no YAML document)", 1, 1)
-    builder = _Builder()
-    root = builder.convert(composed, (), 0)
-    return Document(root, builder.duplicates, builder.key_problems)
+    finally:
+        parser.dispose()
 
 
-class _Builder:
-    """Converts PyYAML nodes into archplan nodes, tracking aliases, merges and duplicates."""
+class _Composer:
+    """Builds archplan nodes straight from the parser's events.
 
-    def __init__(self) -> None:
+    Doing the composing here (instead of PyYAML's composer, then a second pass) reads the file
+    once and lets aliases share the anchored node: an alias costs the anchored subtree's size
+    against MAX_ALIAS_EXPANSION, so a "billion laughs" file is refused before it is walked.
+    """
+
+    def __init__(self, parser: Any) -> None:
+        self._next = parser.get_event
         self.duplicates: list[DuplicateKey] = []
         self.key_problems: list[KeyProblem] = []
-        self._seen: set[int] = set()
-        self._active: set[int] = set()
+        self._anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, subtree size)
+        self._open_anchors: set[str] = set()
         self._expanded = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def convert(self, node: yaml.Node, path: Path, depth: int) -> Node:
+    def document(self) -> Document:
+        self._expect(yaml.StreamStartEvent)
+        event = self._next()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise InputError("the file is empty (no YAML document)", 1, 1)
+        if not isinstance(event, yaml.DocumentStartEvent):  # pragma: no cover - parser order
+            raise _located_error("expected a YAML document", event.start_mark)
+        root, _ = self._node(self._next(), (), 0)
+        self._expect(yaml.DocumentEndEvent)
+        event = self._next()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise _located_error(
+                "a second YAML document (---) was found; an architecture file holds one",
+                event.start_mark,
+            )
+        return Document(root, self.duplicates, self.key_problems)
+
+    def _expect(self, kind: type) -> None:
+        event = self._next()
+        if not isinstance(event, kind):  # pragma: no cover - the parser guarantees the order
+            raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
+
+    def _node(self, event: Any, path: Path, depth: int) -> tuple[Node, int]:
+        """The node an event starts, and how many nodes it holds (for alias accounting)."""
         if depth > MAX_DEPTH:
-            raise _located_error(f"nesting is deeper than {MAX_DEPTH} levels", node.start_mark)
-        ident = id(node)
-        if ident in self._active:
-            raise _located_error("recursive alias: a node contains itself", node.start_mark)
-        if ident in self._seen:
-            # Reached again through an alias: count it, so that "billion laughs" stops early.
-            self._expanded += 1
-            if self._expanded > MAX_ALIAS_EXPANSION:
-                raise _located_error(
-                    f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes "
-                    "(a 'billion laughs' file?)",
-                    node.start_mark,
-                )
-        self._seen.add(ident)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        self._active.add(ident)
+            raise _located_error(f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        anchor = event.anchor
+        if anchor is not None:
+            self._open_anchors.add(anchor)
+        if isinstance(event, yaml.ScalarEvent):
+            result: tuple[Node, int] = (self._scalar(event), 1)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            result = self._sequence(event, path, depth)
+        elif isinstance(event, yaml.MappingStartEvent):
+            result = self._mapping(event, path, depth)
+        else:  # pragma: no cover - the parser guarantees a node here
+            raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
+        if anchor is not None:
+            self._open_anchors.discard(anchor)
+            self._anchors[anchor] = result
+        return result
+
+    def _alias(self, event: Any) -> tuple[Node, int]:
+        anchor = event.anchor
+        if anchor in self._open_anchors:
+            raise _located_error("recursive alias: a node contains itself", event.start_mark)
+        if anchor not in self._anchors:
+            raise _located_error(f"alias *{anchor} names no anchor (&{anchor})", event.start_mark)
+        node, size = self._anchors[anchor]
+        self._expanded += size
+        if self._expanded > MAX_ALIAS_EXPANSION:
+            raise _located_error(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes "
+                "(a 'billion laughs' file?)",
+                event.start_mark,
+            )
+        return node, size
+
+    def _check_collection_tag(self, event: Any, allowed: str) -> None:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != allowed:
+            raise _tag_error(tag, event.start_mark)
+
+    def _scalar(self, event: Any) -> Scalar:
+        value: Any = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolve_plain(value) if event.implicit[0] and tag is None else _STR
+        elif tag not in _SCALAR_TAGS:
+            raise _tag_error(tag, event.start_mark)
+        span = _span(event.start_mark, event.end_mark)
+        if tag == _STR:
+            return Scalar(value, span, value)
+        if tag == _INT and len(value.lstrip("+-").replace("_", "")) > _MAX_INT_DIGITS:
+            return Scalar(TooLargeInteger(value), span, value)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return self._sequence(node, path, depth)
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path, depth)
-        finally:
-            self._active.discard(ident)
-        raise _located_error("unsupported YAML node", node.start_mark)  # pragma: no cover
+            converted = self._constructor.construct_object(yaml.ScalarNode(tag, value))
+        except (ValueError, yaml.YAMLError, OverflowError):
+            converted = value
+        if isinstance(converted, datetime.date):
+            converted = value  # dates are only ever names or labels here
+        return Scalar(converted, span, value)
 
-    def _check_tag(self, node: yaml.Node, allowed: set[str]) -> None:
-        tag = node.tag or ""
-        if tag.startswith(_TAG) and tag[len(_TAG) :] in allowed:
-            return
-        shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
-        raise _located_error(
-            f"YAML tag {shown} is not allowed: architecture files hold plain data only",
-            node.start_mark,
-        )
+    def _sequence(self, event: Any, path: Path, depth: int) -> tuple[Sequence, int]:
+        self._check_collection_tag(event, _SEQ)
+        items: list[Node] = []
+        size = 1
+        child = self._next()
+        while not isinstance(child, yaml.SequenceEndEvent):
+            node, count = self._node(child, (*path, len(items)), depth + 1)
+            items.append(node)
+            size += count
+            child = self._next()
+        return Sequence(items, _span(event.start_mark, child.end_mark)), size
 
-    def _scalar(self, node: yaml.ScalarNode) -> Scalar:
-        self._check_tag(node, _SCALAR_TAGS)
-        span = _span(node)
-        kind = node.tag[len(_TAG) :]
-        value: Any
-        if kind == "str":
-            value = node.value
-        elif kind == "int" and len(node.value.lstrip("+-").replace("_", "")) > _MAX_INT_DIGITS:
-            value = TooLargeInteger(node.value)
-        else:
-            try:
-                value = self._constructor.construct_object(node)
-            except (ValueError, yaml.YAMLError, OverflowError):
-                value = node.value
-            if isinstance(value, datetime.date):
-                value = node.value  # dates are only ever names or labels here
-        return Scalar(value, span, node.value)
-
-    def _sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> Sequence:
-        self._check_tag(node, {"seq"})
-        items = [self.convert(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        return Sequence(items, _span(node))
-
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> Mapping:
-        self._check_tag(node, {"map"})
+    def _mapping(self, event: Any, path: Path, depth: int) -> tuple[Mapping, int]:
+        self._check_collection_tag(event, _MAP)
         entries: dict[str, Entry] = {}
         merged: dict[str, Entry] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                self._merge(value_node, path, depth, merged)
+        size = 1
+        key_event = self._next()
+        while not isinstance(key_event, yaml.MappingEndEvent):
+            if _is_merge_key(key_event):
+                size += self._merge(self._next(), path, depth, merged)
+                key_event = self._next()
                 continue
-            key = self.convert(key_node, path, depth + 1)
-            if not isinstance(key, Scalar) or not isinstance(key.value, str):
+            key, key_size = self._node(key_event, path, depth + 1)
+            name = key.value if isinstance(key, Scalar) else None
+            value, value_size = self._node(
+                self._next(), (*path, name if isinstance(name, str) else "?"), depth + 1
+            )
+            size += key_size + value_size
+            if not isinstance(name, str) or not isinstance(key, Scalar):
                 shown = key.raw if isinstance(key, Scalar) else "a collection"
                 self.key_problems.append(
                     KeyProblem(path, key.span, f"key {shown} is not a string; quote it")
                 )
-                continue
-            value = self.convert(value_node, (*path, key.value), depth + 1)
-            first = entries.get(key.value)
-            if first is not None:
-                self.duplicates.append(DuplicateKey((*path, key.value), key.span, first.key.span))
-                continue
-            entries[key.value] = Entry(key, value)
+            elif name in entries:
+                self.duplicates.append(
+                    DuplicateKey((*path, name), key.span, entries[name].key.span)
+                )
+            else:
+                entries[name] = Entry(key, value)
+            key_event = self._next()
         for name, entry in merged.items():
             entries.setdefault(name, entry)  # explicit keys win over merged ones
-        return Mapping(entries, _span(node))
+        return Mapping(entries, _span(event.start_mark, key_event.end_mark)), size
 
-    def _merge(self, value: yaml.Node, path: Path, depth: int, merged: dict[str, Entry]) -> None:
+    def _merge(self, event: Any, path: Path, depth: int, merged: dict[str, Entry]) -> int:
         """Collect `<<` sources; earlier sources win, as YAML's merge-key spec says."""
-        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        if isinstance(event, yaml.SequenceStartEvent):
+            sources: list[Node] = []
+            size = 0
+            child = self._next()
+            while not isinstance(child, yaml.SequenceEndEvent):
+                node, count = self._node(child, path, depth + 1)
+                sources.append(node)
+                size += count
+                child = self._next()
+            start = event.start_mark
+        else:
+            node, size = self._node(event, path, depth + 1)
+            sources, start = [node], event.start_mark
         for source in sources:
-            converted = self.convert(source, path, depth + 1)
-            if not isinstance(converted, Mapping):
-                raise _located_error("a merge key (<<) must name a mapping", source.start_mark)
-            for name, entry in converted.entries.items():
+            if not isinstance(source, Mapping):
+                raise _located_error("a merge key (<<) must name a mapping", start)
+            for name, entry in source.entries.items():
                 merged.setdefault(name, entry)
+        return size
+
+
+_STR, _INT, _SEQ, _MAP = (_TAG + name for name in ("str", "int", "seq", "map"))
+_SCALAR_TAGS = frozenset(
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+# PyYAML's own implicit rules (YAML 1.1: yes/no booleans, 0x ints...), indexed by first character.
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _resolve_plain(value: str) -> str:
+    """The tag YAML gives an unquoted scalar: int, float, bool, null, merge, ... or str."""
+    for tag, pattern in _IMPLICIT.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return _STR
+
+
+def _is_merge_key(event: Any) -> bool:
+    return (
+        isinstance(event, yaml.ScalarEvent)
+        and event.value == "<<"
+        and event.tag is None
+        and event.implicit[0]
+    )
+
+
+def _tag_error(tag: str, mark: Any) -> InputError:
+    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    return _located_error(
+        f"YAML tag {shown} is not allowed: architecture files hold plain data only", mark
+    )
 
 
 class TooLargeInteger(str):

@@ -7,101 +7,100 @@ JSON Schema that editors use, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from archplan import quotas
 
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Kind:
-    """Base of all value kinds."""
-
-    description: str = ""
+# The kinds are NamedTuples (immutable, and several times cheaper to define than frozen
+# dataclasses, which matters for start-up in pre-commit); `Kind` is their union.
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Text(Kind):
+class Text(NamedTuple):
     """A string, optionally one of `choices` or matching `digits` exactly."""
 
     choices: tuple[str, ...] = ()
     digits: int | None = None
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Reference(Kind):
+class Reference(NamedTuple):
     """The name of another object; whether it exists is checked when the model is built."""
 
-    target: str = ""
+    target: str
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Integer(Kind):
+class Integer(NamedTuple):
     """A whole number within [minimum, maximum]."""
 
     minimum: int | None = None
     maximum: int | None = None
     maximum_reason: str = ""
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Number(Kind):
+class Number(NamedTuple):
     """A number (integer or decimal), kept exact as a Decimal."""
 
     minimum: int | None = None
     maximum: int | None = None
     exclusive_minimum: bool = False
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Boolean(Kind):
+class Boolean(NamedTuple):
     """true or false."""
 
+    description: str = ""
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Cidr(Kind):
+
+class Cidr(NamedTuple):
     """An IPv4 or IPv6 CIDR block written as a string."""
 
-    version: int = 4
+    version: int
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class ListOf(Kind):
+class ListOf(NamedTuple):
     """A sequence of one kind."""
 
-    item: Kind = field(default_factory=Kind)
+    item: Kind
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class NamedMap(Kind):
+class NamedMap(NamedTuple):
     """A mapping from names (or other string keys) to values of one kind."""
 
-    value: Kind = field(default_factory=Kind)
+    value: Kind
     key_kind: str = "name"
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Field:
+class Field(NamedTuple):
     """One key of an object."""
 
     kind: Kind
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Object(Kind):
+class Object(NamedTuple):
     """A mapping with a fixed set of keys."""
 
-    fields: dict[str, Field] = field(default_factory=dict)
+    fields: dict[str, Field]
     one_of: tuple[str, ...] = ()  # exactly one of these keys must be present
     # Keys starting with "x-" are the user's own (a place for YAML anchors), as in Compose files.
     extensions: bool = False
+    description: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Either(Kind):
+class Either(NamedTuple):
     """One of several kinds, told apart by the YAML node type (scalar, list, mapping)."""
 
-    options: tuple[Kind, ...] = ()
+    options: tuple[Kind, ...]
+    description: str = ""
+
+
+Kind = Text | Reference | Integer | Number | Boolean | Cidr | ListOf | NamedMap | Object | Either
 
 
 REGION = Text(description="AWS Region code, e.g. us-east-1")

@@ -36,8 +36,10 @@ def _input_error(text: str) -> InputError:
         ("archplan: [1]\n", 1, 11, "unsupported format version"),
         ("archplan: 1\nx: !!python/object/apply:os.system [echo]\n", 2, 4, "!!python/object"),
         ("archplan: 1\nx: !Ref Something\n", 2, 4, "tag !Ref is not allowed"),
-        ("archplan: 1\nx: &a [*a]\n", 2, 4, "recursive alias"),
+        ("archplan: 1\nx: &a [*a]\n", 2, 8, "recursive alias"),
         ("archplan: 1\n<<: 5\n", 2, 5, "merge key"),
+        ("archplan: 1\n---\nname: x\n", 2, 1, "second YAML document"),
+        ("archplan: 1\nname: *nope\n", 2, 7, "names no anchor"),
     ],
 )
 def test_unusable_input_is_a_located_error(text: str, line: int, column: int, words: str) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.findings import Path, Severity, Span
 
@@ -13,8 +12,7 @@ if TYPE_CHECKING:
     from archplan.model import Architecture
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """Another place a problem involves, by path (or by span when no path reaches it)."""
 
     message: str
@@ -22,8 +20,7 @@ class Related:
     span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """What a check yields: a message blamed on a path in the document."""
 
     message: str
@@ -36,8 +33,7 @@ class Problem:
 Check = Callable[["Architecture"], Iterator[Problem]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule; its documentation is the check's docstring, so the docs cannot drift."""
 
     id: str
@@ -46,7 +42,7 @@ class Rule:
     summary: str
     documentation: str
     domain: str
-    check: Check | None = field(default=None, compare=False)
+    check: Check | None = None
 
 
 RULES: dict[str, Rule] = {}
