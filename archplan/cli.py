@@ -129,6 +129,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("archplan: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # `archplan validate ... | head`: the reader left; that is not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_CLEAN)
     except Exception as error:
         typer.echo(
             f"archplan: internal error: {type(error).__name__}: {error}\n"

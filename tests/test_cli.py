@@ -195,3 +195,35 @@ def test_no_traceback_for_hostile_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert not (ROOT / "pwned").exists() and not (tmp_path / "pwned").exists()
+
+
+def test_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from archplan import cli
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli._use_color() is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_color() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    assert cli._use_color() is False
+
+
+def test_coloured_text_report_marks_severity() -> None:
+    from archplan.reports.text import render
+    from tests.conftest import validate_text
+
+    result = validate_text(WARNING_ONLY)
+    assert "\x1b[" in render([result], True)
+    assert "\x1b[" not in render([result], False)
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    estate = ROOT / ESTATE
+    command = f'"{sys.executable}" -m archplan validate "{estate}" | head -c 10 >/dev/null'
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, cwd=ROOT
+    )
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
