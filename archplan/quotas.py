@@ -16,7 +16,7 @@ class Quota:
     description: str
 
 
-# Source: aws-network-rules.md §1.1, §1.5, §2, §3, §4.5, §6, §7.1 (VPCQ-new, PEER-new, PL-Q,
+# Source: aws-network-rules.md §1.1, §1.5, §2, §3, §4.5, §5.2, §6, §7.1 (VPCQ-new, PEER-new, PL-Q,
 # APIGW-new). Where the default changed over time, the newest value is used.
 QUOTAS: tuple[Quota, ...] = (
     Quota("active_peerings_per_vpc", 50, 125, "active VPC peering connections per VPC"),
@@ -27,6 +27,12 @@ QUOTAS: tuple[Quota, ...] = (
     Quota("subnets_per_vpc", 200, None, "subnets per VPC"),
     Quota("interface_endpoints_per_vpc", 50, None, "interface endpoints per VPC"),
     Quota("gateway_endpoints_per_region", 20, None, "gateway endpoints per Region"),
+    Quota("gateway_endpoints_per_vpc", 255, 255, "gateway endpoints per VPC (hard limit)"),
+    Quota("transit_gateways_per_region", 5, None, "transit gateways per account per Region"),
+    Quota(
+        "transit_gateways_per_vpc", 5, 5, "transit gateways a VPC can attach to (not adjustable)"
+    ),
+    Quota("attachments_per_transit_gateway", 5000, None, "attachments per transit gateway"),
     Quota("api_gateway_rate", 10000, None, "API Gateway account requests/s per Region"),
     Quota("api_gateway_burst", 5000, None, "API Gateway account burst per Region"),
 )

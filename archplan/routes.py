@@ -1,0 +1,99 @@
+"""Route lookup as AWS does it: a subnet's table, the implicit local routes, longest prefix match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from archplan.cidr import Block, Tagged, overlapping_pairs
+from archplan.findings import Path
+from archplan.model import Architecture, Route, RouteTable, Subnet, Target, Vpc
+
+LOCAL = Target("local")
+
+
+class Hop(NamedTuple):
+    """Where part of a block goes: the target, and the route that sends it (None for local)."""
+
+    target: Target | None  # None: no route matches, the traffic is dropped
+    route: Route | None
+    destination: Block | None
+
+
+def table_of(vpc: Vpc, subnet: Subnet) -> RouteTable | None:
+    """The subnet's route table: its own, else the VPC's main table (None: AWS's empty main)."""
+    if subnet.route_table is not None:
+        return vpc.route_tables.get(subnet.route_table)
+    return vpc.main_route_table()
+
+
+def tables_in_use(vpc: Vpc) -> list[RouteTable]:
+    """Route tables some subnet uses (every table when the VPC declares no subnets)."""
+    if not vpc.subnets:
+        return list(vpc.route_tables.values())
+    used: dict[str, RouteTable] = {}
+    for subnet in vpc.subnets.values():
+        table = table_of(vpc, subnet)
+        if table is not None:
+            used.setdefault(table.name, table)
+    return list(used.values())
+
+
+def lookup(vpc: Vpc, table: RouteTable | None, block: Block) -> list[Hop]:
+    """Every next hop that addresses in `block` can take through `table`.
+
+    The first hop is the longest-prefix match for the block as a whole (or no route); more
+    specific routes inside the block follow, since part of the block goes their way. Local
+    routes for the VPC's own blocks are implicit and always present. IPv4 and IPv6 are
+    separate: 0.0.0.0/0 never matches an IPv6 address.
+    """
+    local_blocks = vpc.ipv4_blocks if block.version == 4 else vpc.ipv6_cidrs
+    candidates: list[tuple[Block, Target | None, Route | None]] = [
+        (local, LOCAL, None) for local in local_blocks
+    ]
+    if table is not None:
+        candidates += [
+            (route.block, route.target, route)
+            for route in table.routes
+            if route.block is not None and route.block.version == block.version
+        ]
+    covering = [item for item in candidates if item[0].contains(block)]
+    hops: list[Hop] = []
+    if covering:
+        destination, target, route = max(covering, key=lambda item: item[0].prefix)
+        hops.append(Hop(target, route, destination))
+    else:
+        hops.append(Hop(None, None, None))
+    hops += [
+        Hop(target, route, destination)
+        for destination, target, route in candidates
+        if destination.prefix > block.prefix and block.contains(destination)
+    ]
+    return hops
+
+
+def vpc_blocks(vpc: Vpc) -> list[tuple[Block, Path]]:
+    """Every block of a VPC, IPv4 then IPv6, with where it was written."""
+    return vpc.ipv4_block_paths() + vpc.ipv6_block_paths()
+
+
+def vpc_overlaps(first: Vpc, second: Vpc) -> list[tuple[tuple[Block, Path], tuple[Block, Path]]]:
+    """Pairs of overlapping blocks, one from each VPC (first's block first): why two VPCs
+    can never be peered, nor routed to each other through one transit gateway."""
+    tagged = [Tagged(block, (0, block, path)) for block, path in vpc_blocks(first)]
+    tagged += [Tagged(block, (1, block, path)) for block, path in vpc_blocks(second)]
+    pairs = []
+    for one, other in overlapping_pairs(tagged):
+        if one.owner[0] == other.owner[0]:
+            continue  # two blocks of the same VPC: another rule's business
+        mine, theirs = (one, other) if one.owner[0] == 0 else (other, one)
+        pairs.append(((mine.owner[1], mine.owner[2]), (theirs.owner[1], theirs.owner[2])))
+    return pairs
+
+
+def owner_of(architecture: Architecture, block: Block, among: list[str]) -> Iterator[Vpc]:
+    """The VPCs (named in `among`) with a block that overlaps `block`."""
+    for name in among:
+        vpc = architecture.vpcs.get(name)
+        if vpc is not None and any(own.overlaps(block) for own, _ in vpc_blocks(vpc)):
+            yield vpc
