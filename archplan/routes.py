@@ -39,15 +39,11 @@ def tables_in_use(vpc: Vpc) -> list[RouteTable]:
     return list(used.values())
 
 
-def lookup(vpc: Vpc, table: RouteTable | None, block: Block) -> list[Hop]:
-    """Every next hop that addresses in `block` can take through `table`.
-
-    The first hop is the longest-prefix match for the block as a whole (or no route); more
-    specific routes inside the block follow, since part of the block goes their way. Local
-    routes for the VPC's own blocks are implicit and always present. IPv4 and IPv6 are
-    separate: 0.0.0.0/0 never matches an IPv6 address.
-    """
-    local_blocks = vpc.ipv4_blocks if block.version == 4 else vpc.ipv6_cidrs
+def _candidates(
+    vpc: Vpc, table: RouteTable | None, version: int
+) -> list[tuple[Block, Target | None, Route | None]]:
+    """The table's routes of one address family, plus the implicit local routes."""
+    local_blocks = vpc.ipv4_blocks if version == 4 else vpc.ipv6_cidrs
     candidates: list[tuple[Block, Target | None, Route | None]] = [
         (local, LOCAL, None) for local in local_blocks
     ]
@@ -55,21 +51,54 @@ def lookup(vpc: Vpc, table: RouteTable | None, block: Block) -> list[Hop]:
         candidates += [
             (route.block, route.target, route)
             for route in table.routes
-            if route.block is not None and route.block.version == block.version
+            if route.block is not None and route.block.version == version
         ]
-    covering = [item for item in candidates if item[0].contains(block)]
+    return candidates
+
+
+def longest_match(vpc: Vpc, table: RouteTable | None, block: Block) -> Hop:
+    """The most specific route containing all of `block` (target None: no route does)."""
+    covering = [item for item in _candidates(vpc, table, block.version) if item[0].contains(block)]
+    if not covering:
+        return Hop(None, None, None)
+    destination, target, route = max(covering, key=lambda item: item[0].prefix)
+    return Hop(target, route, destination)
+
+
+def next_hops(vpc: Vpc, table: RouteTable | None, block: Block) -> list[Hop]:
+    """Every next hop that some address in `block` takes through `table`, exactly.
+
+    Longest prefix match per address: a route is used when part of the block falls inside it
+    and outside every more specific route; a final hop with target None stands for addresses
+    no route matches (dropped). IPv4 and IPv6 are separate: 0.0.0.0/0 never matches IPv6.
+    """
+    relevant = [item for item in _candidates(vpc, table, block.version) if item[0].overlaps(block)]
+    relevant.sort(key=lambda item: -item[0].prefix)
     hops: list[Hop] = []
-    if covering:
-        destination, target, route = max(covering, key=lambda item: item[0].prefix)
-        hops.append(Hop(target, route, destination))
-    else:
+    for index, (destination, target, route) in enumerate(relevant):
+        region = destination if block.contains(destination) else block
+        finer = [
+            other
+            for other, _, _ in relevant[:index]
+            if other.prefix > destination.prefix and other.overlaps(region)
+        ]
+        if not _covered(region, finer):
+            hops.append(Hop(target, route, destination))
+    if not _covered(block, [destination for destination, _, _ in relevant]):
         hops.append(Hop(None, None, None))
-    hops += [
-        Hop(target, route, destination)
-        for destination, target, route in candidates
-        if destination.prefix > block.prefix and block.contains(destination)
-    ]
     return hops
+
+
+def _covered(region: Block, blocks: list[Block]) -> bool:
+    """Whether the union of `blocks` covers every address of `region`."""
+    reach = region.first
+    for block in sorted(blocks, key=lambda block: block.first):
+        if block.first > reach:
+            return False
+        reach = max(reach, block.last + 1)
+        if reach > region.last:
+            return True
+    return reach > region.last
 
 
 def vpc_blocks(vpc: Vpc) -> list[tuple[Block, Path]]:
