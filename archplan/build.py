@@ -122,6 +122,7 @@ class Builder:
             api_gateways=apis,
             prices=self._prices(data["prices"]) if "prices" in data else None,
             subnet_owner=owners,
+            memo={},
         )
 
     # -- VPCs -----------------------------------------------------------------------------

@@ -60,7 +60,10 @@ def parse_block(text: str, version: int | None = None) -> Block:
     if "/" not in text:
         raise CidrError("a CIDR block needs a prefix length, e.g. 10.0.0.0/16")
     address, _, prefix_text = text.partition("/")
-    if not prefix_text.isdigit() or (len(prefix_text) > 1 and prefix_text[0] == "0"):
+    # isascii: str.isdigit() also accepts "²" and fullwidth digits, which int() then mangles.
+    if not (prefix_text.isascii() and prefix_text.isdigit()) or (
+        len(prefix_text) > 1 and prefix_text[0] == "0"
+    ):
         raise CidrError(f"prefix length {prefix_text!r} is not a number")
     if "%" in address:
         raise CidrError("an IPv6 zone index (%...) has no place in a CIDR block")

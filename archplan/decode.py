@@ -13,7 +13,7 @@ from typing import Any
 from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
-from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger
+from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
 from archplan.rules.registry import Problem
 from archplan.spelling import did_you_mean as suggest
 
@@ -60,6 +60,7 @@ class Decoder:
         self.rejected: set[Path] = set()
 
     def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+        # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
         if not on_key:
             self.rejected.add(path)
@@ -159,6 +160,9 @@ class Decoder:
             self._wrong_type(node, _shape_name(kind), path)
             return None
         value = node.value
+        if isinstance(value, Unreadable):
+            self.rejected.add(path)  # the loader reported it; say nothing more about it
+            return None
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):
                 return value
@@ -185,7 +189,9 @@ class Decoder:
                     path,
                 )
                 return None
-            if kind.digits and not (len(value) == kind.digits and value.isdigit()):
+            if kind.digits and not (
+                len(value) == kind.digits and value.isascii() and value.isdigit()
+            ):
                 self.report(INVALID_VALUE, f'"{value}" is not {kind.digits} digits', path)
                 return None
         if not value.strip():

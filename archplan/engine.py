@@ -57,7 +57,7 @@ def load_architecture(source: Source) -> Loaded:
             Problem(
                 f'duplicate key "{duplicate.path[-1]}"; the first one is kept',
                 duplicate.path,
-                (_related_span("first written here", duplicate.path, duplicate.first),),
+                (RelatedProblem("first written here", duplicate.path, duplicate.first),),
                 on_key=True,
                 span=duplicate.span,
             ),
@@ -66,17 +66,13 @@ def load_architecture(source: Source) -> Loaded:
     ]
     problems += [
         ("AP003", Problem(problem.message, problem.path, span=problem.span))
-        for problem in document.key_problems
+        for problem in document.type_problems
     ]
     decoder = Decoder()
     data = decoder.decode(root, schema.ARCHITECTURE, ())
     builder = Builder(decoder.rejected)
     architecture = builder.build(data)
     return Loaded(document, architecture, problems + decoder.problems + builder.problems)
-
-
-def _related_span(message: str, path: Path, span: Span) -> RelatedProblem:
-    return RelatedProblem(message, path, span)
 
 
 def _check_version(root: Mapping) -> None:
@@ -88,20 +84,21 @@ def _check_version(root: Mapping) -> None:
             root.span.column,
         )
     version = entry.value
-    if (
-        not isinstance(version, Scalar)
-        or version.value not in SUPPORTED_VERSIONS
-        or isinstance(version.value, bool)
-    ):
-        if isinstance(version, Scalar) and isinstance(version.value, str):
-            shown = f'"{version.raw}" (a string; write the number 1 without quotes)'
-        else:
-            shown = version.raw if isinstance(version, Scalar) else "a collection"
-        raise InputError(
-            f"unsupported format version {shown}; this archplan reads format 1 ('archplan: 1')",
-            version.span.line,
-            version.span.column,
-        )
+    if isinstance(version, Scalar) and type(version.value) is int:  # not 1.0, not true
+        if version.value in SUPPORTED_VERSIONS:
+            return
+        shown = version.raw
+    elif isinstance(version, Scalar) and version.value is None:
+        shown = "(none: write 'archplan: 1')"
+    elif isinstance(version, Scalar) and isinstance(version.value, str):
+        shown = f'"{version.raw}" (a string; write the number 1 without quotes)'
+    else:
+        shown = version.raw if isinstance(version, Scalar) else "a collection"
+    raise InputError(
+        f"unsupported format version {shown}; this archplan reads format 1 ('archplan: 1')",
+        version.span.line,
+        version.span.column,
+    )
 
 
 def validate_source(source: Source) -> FileResult:
@@ -134,6 +131,7 @@ def _validate(source: Source) -> FileResult:
 
 
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
+    """Drop repeats: a node reached through several aliases yields the same finding twice."""
     previous = None
     for finding in findings:
         if finding != previous:
@@ -144,9 +142,17 @@ def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
 def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
     """Turn a rule's path-based problem into a finding with line and column."""
     rule = RULES[rule_id]
-    span = problem.span or document.span_at(problem.path, key=problem.on_key)
+    on_key = problem.on_key
+    if on_key is None:
+        on_key = isinstance(document.node_at(problem.path), Mapping)
+    span = problem.span or document.span_at(problem.path, key=on_key)
     related = tuple(
-        Related(item.message, item.span or document.span_at(item.path), item.path)
+        Related(item.message, item.span or _place_of(document, item.path), item.path)
         for item in problem.related
     )
     return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
+
+
+def _place_of(document: Document, path: Path) -> Span:
+    """A related object is shown by the key that names it; a related value by the value."""
+    return document.span_at(path, key=not isinstance(document.node_at(path), Scalar))

@@ -74,8 +74,8 @@ class DuplicateKey:
 
 
 @dataclass(frozen=True, slots=True)
-class KeyProblem:
-    """A mapping key that is not a string (a number, a list...), which archplan cannot name."""
+class TypeProblem:
+    """A key or value whose YAML type archplan cannot use (a number as a key, `!!bool x`)."""
 
     path: Path
     span: Span
@@ -88,7 +88,7 @@ class Document:
 
     root: Node
     duplicates: list[DuplicateKey] = field(default_factory=list)
-    key_problems: list[KeyProblem] = field(default_factory=list)
+    type_problems: list[TypeProblem] = field(default_factory=list)
 
     def node_at(self, path: Path) -> Node | None:
         """The node at `path`, or None when the path does not exist."""
@@ -104,20 +104,27 @@ class Document:
         return node
 
     def span_at(self, path: Path, *, key: bool = False) -> Span:
-        """Where the value at `path` (or its key) was written; the nearest existing parent else."""
+        """Where the value at `path` (or, with `key`, its key) was written.
+
+        A path that does not exist (a missing field) falls back to the key of the nearest
+        object that does: the place to add it.
+        """
         for length in range(len(path), -1, -1):
             prefix = path[:length]
-            # A whole object is best shown by the key that names it, not its first field.
-            if (key or not isinstance(self.node_at(prefix), Scalar)) and prefix:
-                parent = self.node_at(prefix[:-1])
-                if isinstance(parent, Mapping) and isinstance(prefix[-1], str):
-                    entry = parent.entries.get(prefix[-1])
-                    if entry is not None:
-                        return entry.key.span
+            if (key or length < len(path)) and prefix:
+                entry = self._entry(prefix)
+                if entry is not None:
+                    return entry.key.span
             node = self.node_at(prefix)
             if node is not None:
                 return node.span
         return self.root.span
+
+    def _entry(self, path: Path) -> Entry | None:
+        parent = self.node_at(path[:-1])
+        if isinstance(parent, Mapping) and isinstance(path[-1], str):
+            return parent.entries.get(path[-1])
+        return None
 
 
 def _located_error(message: str, mark: Any) -> InputError:
@@ -132,9 +139,18 @@ def _span(start: Any, end: Any) -> Span:
 
 def load(text: str) -> Document:
     """Parse `text` into located nodes, or raise InputError for what is not usable YAML."""
-    parser = _Loader(text)
+    parser = None
     try:
+        parser = _Loader(text)  # the pure-Python reader checks characters here already
         return _Composer(parser).document()
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        shown = f"0x{error.character:02x}" if isinstance(error.character, int) else "a character"
+        raise InputError(
+            f"{shown} is a control character, which YAML does not allow in a file; remove it",
+            line,
+            column,
+        ) from None
     except yaml.MarkedYAMLError as error:
         problem = error.problem or "invalid YAML"
         if error.context:
@@ -143,7 +159,14 @@ def load(text: str) -> Document:
     except yaml.YAMLError as error:
         raise InputError(f"YAML error: {error}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class _Composer:
@@ -157,7 +180,7 @@ class _Composer:
     def __init__(self, parser: Any) -> None:
         self._next = parser.get_event
         self.duplicates: list[DuplicateKey] = []
-        self.key_problems: list[KeyProblem] = []
+        self.type_problems: list[TypeProblem] = []
         self._anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, subtree size)
         self._open_anchors: set[str] = set()
         self._expanded = 0
@@ -178,7 +201,7 @@ class _Composer:
                 "a second YAML document (---) was found; an architecture file holds one",
                 event.start_mark,
             )
-        return Document(root, self.duplicates, self.key_problems)
+        return Document(root, self.duplicates, self.type_problems)
 
     def _expect(self, kind: type) -> None:
         event = self._next()
@@ -242,8 +265,11 @@ class _Composer:
             return Scalar(TooLargeInteger(value), span, value)
         try:
             converted = self._constructor.construct_object(yaml.ScalarNode(tag, value))
-        except (ValueError, yaml.YAMLError, OverflowError):
-            converted = value
+        except Exception:
+            self.type_problems.append(
+                TypeProblem((), span, f'"{value}" is not a valid !!{tag[len(_TAG) :]}')
+            )
+            converted = Unreadable(value)
         if isinstance(converted, datetime.date):
             converted = value  # dates are only ever names or labels here
         return Scalar(converted, span, value)
@@ -279,8 +305,8 @@ class _Composer:
             size += key_size + value_size
             if not isinstance(name, str) or not isinstance(key, Scalar):
                 shown = key.raw if isinstance(key, Scalar) else "a collection"
-                self.key_problems.append(
-                    KeyProblem(path, key.span, f"key {shown} is not a string; quote it")
+                self.type_problems.append(
+                    TypeProblem(path, key.span, f"key {shown} is not a string; quote it")
                 )
             elif name in entries:
                 self.duplicates.append(
@@ -346,6 +372,12 @@ def _tag_error(tag: str, mark: Any) -> InputError:
     return _located_error(
         f"YAML tag {shown} is not allowed: architecture files hold plain data only", mark
     )
+
+
+class Unreadable(str):
+    """A scalar whose explicit tag does not fit its text (`!!bool x`); already reported."""
+
+    __slots__ = ()
 
 
 class TooLargeInteger(str):

@@ -215,6 +215,8 @@ class Architecture(NamedTuple):
     api_gateways: dict[str, ApiGateway]
     prices: Prices | None
     subnet_owner: dict[str, list[str]]  # subnet name -> VPC names
+    # Analyses several rules share (computed once per file by rules.registry.shared).
+    memo: dict[str, object]
 
     def quota_path(self, name: str) -> Path | None:
         """Where the file sets a quota, for findings that blame the configured value."""

@@ -39,41 +39,57 @@ def tables_in_use(vpc: Vpc) -> list[RouteTable]:
     return list(used.values())
 
 
-def _candidates(
-    vpc: Vpc, table: RouteTable | None, version: int
-) -> list[tuple[Block, Target | None, Route | None]]:
+Candidate = tuple[Block, Target | None, Route | None]
+
+
+def candidates(vpc: Vpc, table: RouteTable | None, version: int) -> list[Candidate]:
     """The table's routes of one address family, plus the implicit local routes."""
     local_blocks = vpc.ipv4_blocks if version == 4 else vpc.ipv6_cidrs
-    candidates: list[tuple[Block, Target | None, Route | None]] = [
-        (local, LOCAL, None) for local in local_blocks
-    ]
+    found: list[Candidate] = [(local, LOCAL, None) for local in local_blocks]
     if table is not None:
-        candidates += [
+        found += [
             (route.block, route.target, route)
             for route in table.routes
             if route.block is not None and route.block.version == version
         ]
-    return candidates
+    return found
 
 
 def longest_match(vpc: Vpc, table: RouteTable | None, block: Block) -> Hop:
     """The most specific route containing all of `block` (target None: no route does)."""
-    covering = [item for item in _candidates(vpc, table, block.version) if item[0].contains(block)]
+    covering = [item for item in candidates(vpc, table, block.version) if item[0].contains(block)]
     if not covering:
         return Hop(None, None, None)
     destination, target, route = max(covering, key=lambda item: item[0].prefix)
     return Hop(target, route, destination)
 
 
-def next_hops(vpc: Vpc, table: RouteTable | None, block: Block) -> list[Hop]:
+def next_hops(
+    vpc: Vpc, table: RouteTable | None, block: Block, routes: list[Candidate] | None = None
+) -> list[Hop]:
     """Every next hop that some address in `block` takes through `table`, exactly.
 
     Longest prefix match per address: a route is used when part of the block falls inside it
     and outside every more specific route; a final hop with target None stands for addresses
     no route matches (dropped). IPv4 and IPv6 are separate: 0.0.0.0/0 never matches IPv6.
+    `routes` passes `candidates(vpc, table, block.version)` when the caller already has it.
     """
-    relevant = [item for item in _candidates(vpc, table, block.version) if item[0].overlaps(block)]
+    if routes is None:
+        routes = candidates(vpc, table, block.version)
+    relevant = [item for item in routes if item[0].overlaps(block)]
+    if all(destination.contains(block) for destination, _, _ in relevant):
+        # The usual case, nothing finer than the block itself: one longest match for all of it.
+        if not relevant:
+            return [Hop(None, None, None)]
+        destination, target, route = max(relevant, key=lambda item: item[0].prefix)
+        return [Hop(target, route, destination)]
     relevant.sort(key=lambda item: -item[0].prefix)
+    # One route per destination: the local route wins a tie (AWS refuses the other one).
+    unique: list[Candidate] = []
+    for item in relevant:
+        if all(item[0] != kept[0] for kept in unique):
+            unique.append(item)
+    relevant = unique
     hops: list[Hop] = []
     for index, (destination, target, route) in enumerate(relevant):
         region = destination if block.contains(destination) else block

@@ -18,11 +18,6 @@ class Source:
     name: str
     text: str
 
-    def line(self, number: int) -> str:
-        """The 1-based source line, without its line break ('' past the end)."""
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
-
 
 def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read `name` ('-' for standard input) as UTF-8, refusing what cannot be an architecture."""
@@ -33,6 +28,8 @@ def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
 def _read_bytes(name: str, max_bytes: int) -> bytes:
     try:
         if name == STDIN_NAME:
+            if sys.stdin is None:  # started with standard input closed (`<&-`)
+                raise InputError("standard input is closed")
             data = sys.stdin.buffer.read(max_bytes + 1)
         else:
             with open(name, "rb") as handle:

@@ -235,9 +235,9 @@ def _range_class(block: Block) -> str:
     return "public"
 
 
-def _refused_ranges(existing: Block) -> list[tuple[Block, str]]:
-    """Ranges a new secondary block may not come from, given one block already on the VPC."""
-    row = _range_class(existing)
+def _refused_ranges(primary: Block, existing: list[Block]) -> list[tuple[Block, str]]:
+    """Ranges a new secondary block may not come from: the primary block picks the table row."""
+    row = _range_class(primary)
     ten, one72, one92 = (RFC1918[name] for name in RFC1918)
     if row == "10.0.0.0/8":
         refused = [
@@ -245,8 +245,9 @@ def _refused_ranges(existing: Block) -> list[tuple[Block, str]]:
             (one92, "192.168.0.0/16"),
             (BENCHMARK, "198.19.0.0/16"),
         ]
-        if existing.overlaps(TEN_SLASH_15):
-            refused.append((TEN_SLASH_16, "10.0.0.0/16 (a block in 10.0.0.0/15 is associated)"))
+        # "if any of the CIDR blocks associated with the VPC" is in 10.0.0.0/15.
+        if any(block.overlaps(TEN_SLASH_15) for block in existing):
+            refused.append((TEN_SLASH_16, "10.0.0.0/16, refused once a block is in 10.0.0.0/15"))
         return refused
     if row == "172.16.0.0/12":
         return [
@@ -281,8 +282,12 @@ def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
     | public or 100.64.0.0/10 | all RFC 1918 ranges, 198.19.0.0/16 |
 
     Order matters: an RFC 1918 primary may take a public secondary, but a public primary may not
-    take an RFC 1918 secondary ("add that CIDR first when you create the VPC"). Blocks are
-    checked in the order written: primary, then `secondary_cidrs` in association order.
+    take an RFC 1918 secondary ("add that CIDR first when you create the VPC").
+
+    Assumption: the row is picked by the primary block, which AWS's order rule implies; the
+    10.0.0.0/15 condition looks at every block associated before the new one, as AWS words it.
+    Picking the row by any earlier block would refuse the common EKS plan of a 10.x primary,
+    a 100.64.0.0/16 secondary for pods and then another 10.x block.
 
     Fails:
         vpcs:
@@ -306,24 +311,21 @@ def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
 def _first_refusal(
     vpc: Vpc, existing: list[tuple[Block, Path]], new_block: Block, new_path: Path
 ) -> Problem | None:
-    for old_block, old_path in existing:
-        if new_block.overlaps(old_block):
-            continue  # vpc-cidr-overlap reports that, and says more
-        for refused, text in _refused_ranges(old_block):
-            if new_block.overlaps(refused):
-                row = _range_class(old_block)
-                row_text = row
-                if row == "public":
-                    shared = old_block.overlaps(SHARED_ADDRESS_SPACE)
-                    row_text = (
-                        "100.64.0.0/10 (shared address space)" if shared else "a public range"
-                    )
-                return Problem(
-                    f'VPC "{vpc.name}" cannot add {new_block} (in {text}): it already has '
-                    f"{old_block} in {row_text}, and AWS refuses that combination",
-                    new_path,
-                    (Related(f"{old_block} is here", old_path),),
-                )
+    if any(new_block.overlaps(block) for block, _ in existing):
+        return None  # vpc-cidr-overlap reports that, and says more
+    primary, primary_path = existing[0]
+    for refused, text in _refused_ranges(primary, [block for block, _ in existing]):
+        if new_block.overlaps(refused):
+            row = _range_class(primary)
+            if row == "public":
+                shared = primary.overlaps(SHARED_ADDRESS_SPACE)
+                row = "100.64.0.0/10 (shared address space)" if shared else "a public range"
+            return Problem(
+                f'VPC "{vpc.name}" cannot add {new_block} ({text}): its primary block '
+                f"{primary} is in {row}, and AWS refuses that combination",
+                new_path,
+                (Related(f"primary block {primary} is here", primary_path),),
+            )
     return None
 
 

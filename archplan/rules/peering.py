@@ -7,9 +7,11 @@ from typing import NamedTuple
 
 from archplan.cidr import Block, parse_block
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, Peering, Route, RouteTable, Vpc
+from archplan.model import Architecture, Peering, Route, RouteTable, Target, Vpc
 from archplan.routes import (
+    Candidate,
     Hop,
+    candidates,
     longest_match,
     next_hops,
     table_of,
@@ -17,10 +19,18 @@ from archplan.routes import (
     vpc_blocks,
     vpc_overlaps,
 )
-from archplan.rules.registry import Problem, Related, quota_related, rule
+from archplan.rules.registry import Problem, Related, quota_related, rule, shared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
+# Next hops where a reply to a peered VPC's private address is lost, and how to say so.
+LOST_REPLIES = {
+    "blackhole": "drops replies (blackhole)",
+    "igw": "sends replies to its internet gateway",
+    "egress-only-igw": "sends replies to its egress-only internet gateway",
+    "nat": "sends replies to its NAT gateway",
+    "vgw": "sends replies to its VPN/Direct Connect gateway",
+}
 WAITING = ("pending-acceptance", "provisioning", "initiating-request")
 DEAD = ("failed", "rejected", "expired", "deleted", "deleting")
 # Ranges that never reach the internet, so a route to them is not an internet (edge) route.
@@ -133,8 +143,8 @@ def duplicate_peering(architecture: Architecture) -> Iterator[Problem]:
     """
     first_of_pair: dict[frozenset[str], Peering] = {}
     for peering in architecture.peerings.values():
-        if _vpcs_of(architecture, peering) is None:
-            continue
+        if _vpcs_of(architecture, peering) is None or peering.status in DEAD:
+            continue  # one peering per pair *at a time*: a rejected or deleted one is gone
         pair = frozenset((peering.requester or "", peering.accepter or ""))
         first = first_of_pair.setdefault(pair, peering)
         if first is not peering:
@@ -416,6 +426,14 @@ def _peer(architecture: Architecture, vpc: Vpc, peering: Peering) -> Vpc | None:
     return other if other is not None and other.name != vpc.name else None
 
 
+def _peering_between(architecture: Architecture, first: str, second: str) -> Peering | None:
+    """A live peering connecting the two VPCs, either way round."""
+    for peering in architecture.peerings.values():
+        if peering.status not in DEAD and {peering.requester, peering.accepter} == {first, second}:
+            return peering
+    return None
+
+
 def _inside(vpc: Vpc, block: Block) -> bool:
     return any(own.contains(block) for own, _ in vpc_blocks(vpc))
 
@@ -450,11 +468,16 @@ def _diagnose(
         if third is None or third.name == vpc.name:
             continue
         if any(own.overlaps(block) for own, _ in vpc_blocks(third)):
+            direct = _peering_between(architecture, vpc.name, third.name)
+            advice = (
+                f'route it through peering "{direct.name}" instead'
+                if direct is not None
+                else f'peer "{vpc.name}" with "{third.name}" directly (or use a transit gateway)'
+            )
             return _Diagnosis(
                 "AP308",
                 f'{block} is in VPC "{third.name}", which "{peer.name}" reaches through peering '
-                f'"{other.name}"; peering is not transitive: peer "{vpc.name}" with '
-                f'"{third.name}" directly (or use a transit gateway)',
+                f'"{other.name}"; peering is not transitive: {advice}',
                 (Related(f'peering "{other.name}" is here', other.path),),
             )
     for table in tables_in_use(peer):
@@ -487,15 +510,25 @@ def _diagnose(
 
 
 def _routes_leaving_peer(architecture: Architecture, rule_id: str) -> Iterator[Problem]:
+    for found_id, problem in shared(architecture, "peering-routes", _diagnose_all):
+        if found_id == rule_id:
+            yield problem
+
+
+def _diagnose_all(architecture: Architecture) -> list[tuple[str, Problem]]:
+    """Every route through a peering that leaves the peer, with the rule that says why."""
+    problems = []
     for vpc, table, route, peering in _peering_routes(architecture):
         diagnosis = _diagnose(architecture, vpc, route, peering)
-        if diagnosis is not None and diagnosis.rule_id == rule_id:
-            yield Problem(
+        if diagnosis is not None:
+            problem = Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" sends {route.destination} '
                 f'through peering "{peering.name}": {diagnosis.reason}',
                 route.path,
                 diagnosis.related,
             )
+            problems.append((diagnosis.rule_id, problem))
+    return problems
 
 
 @rule(
@@ -750,6 +783,9 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
     """
     sides = _routed_sides(architecture)
     for peering in architecture.peerings.values():
+        # AWS's procedure is to accept first and route afterwards: no routes yet is expected.
+        if peering.status in WAITING:
+            continue
         if peering in sides and not sides[peering]:
             yield Problem(
                 f'peering "{peering.name}" has no route on either side, so it carries nothing; '
@@ -772,7 +808,7 @@ def _routed_sides(architecture: Architecture) -> dict[Peering, dict[str, Route]]
     return sides
 
 
-def _reply_outcomes(architecture: Architecture) -> Iterator[tuple[str, Problem]]:
+def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     """Follow the replies to every subnet that reaches a peer through a peering.
 
     For a route in VPC X sending destination D to peer Y through peering P, every subnet S of X
@@ -784,6 +820,7 @@ def _reply_outcomes(architecture: Architecture) -> Iterator[tuple[str, Problem]]
     """
     sides = _routed_sides(architecture)
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
+    routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
     for vpc, table, route, peering in _peering_routes(architecture):
         peer = _peer(architecture, vpc, peering)
         block = route.block
@@ -792,25 +829,49 @@ def _reply_outcomes(architecture: Architecture) -> Iterator[tuple[str, Problem]]
         if peer.name not in sides.get(peering, {}):
             continue  # the peer has no route back at all: one-sided-peering says so
         senders = [subnet for subnet in vpc.subnets.values() if table_of(vpc, subnet) is table]
-        answering = _answering_tables(peer, block)
+        answering = [
+            (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
+            for peer_table in _answering_tables(peer, block)
+        ]
         for subnet in senders:
             source = subnet.cidr if block.version == 4 else subnet.ipv6_cidr
             if source is None:
                 continue
-            for peer_table in answering:
-                for hop in next_hops(peer, peer_table, source):
+            for peer_table, peer_routes in answering:
+                hops = next_hops(peer, peer_table, source, peer_routes)
+                # Part of a subnet answered (a route to one instance) is the documented
+                # "specific instances" configuration: only a subnet with no way back at all
+                # is unroutable. Replies that reach another peer are always reported.
+                answered = any(hop.target == Target("peering", peering.name) for hop in hops)
+                for hop in hops:
                     astray = _astray(vpc, peer, peer_table, peering, route, hop)
-                    if astray is not None:
+                    if astray is not None and not (answered and astray.rule_id == "AP315"):
                         key = (astray.rule_id, astray.blame, astray.describe("*"))
                         subnets = grouped.setdefault(key, (astray, []))[1]
                         if subnet.name not in subnets:
                             subnets.append(subnet.name)
+    outcomes = []
     for astray, subnets in grouped.values():
         names = ", ".join(f'"{name}"' for name in subnets[:5])
         more = f" and {len(subnets) - 5} more" if len(subnets) > 5 else ""
         plural = "s" if len(subnets) > 1 else ""
         message = astray.describe(f"subnet{plural} {names}{more}")
-        yield astray.rule_id, Problem(message, astray.blame, (astray.request,), on_key=True)
+        outcomes.append(
+            (astray.rule_id, Problem(message, astray.blame, (astray.request,), on_key=True))
+        )
+    return outcomes
+
+
+def _routes_of(
+    cache: dict[tuple[str, str | None, int], list[Candidate]],
+    vpc: Vpc,
+    table: RouteTable | None,
+    version: int,
+) -> list[Candidate]:
+    key = (vpc.name, table.name if table else None, version)
+    if key not in cache:
+        cache[key] = candidates(vpc, table, version)
+    return cache[key]
 
 
 class _Astray(NamedTuple):
@@ -864,15 +925,16 @@ def _astray(
             f'"{peering.name}" ({hop.destination} is the longest match); route those '
             "addresses through the peering the requests use",
         )
-    if target is None or target.kind == "blackhole":
+    if target is None or target.kind in LOST_REPLIES:
         blame = hop.route.path if hop.route else (peer_table.path if peer_table else peer.path)
+        where = "has no route back to" if target is None else LOST_REPLIES[target.kind] + " for"
         return _Astray(
             "AP315",
             blame,
             request,
-            f'VPC "{peer.name}" (route table "{table_name}") has no route back to {{subnets}} '
-            f'of VPC "{vpc.name}", so it cannot answer requests arriving through '
-            f'"{peering.name}"; add a route to those subnets through "{peering.name}"',
+            f'VPC "{peer.name}" (route table "{table_name}") {where} {{subnets}} of VPC '
+            f'"{vpc.name}", so it cannot answer requests arriving through "{peering.name}"; '
+            f'route those subnets through "{peering.name}"',
         )
     return None
 
@@ -938,7 +1000,7 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: unicast reverse path forwarding is
     not supported; PEER-2023/PEER-2022 "Routing for response traffic").
     """
-    for rule_id, problem in _reply_outcomes(architecture):
+    for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP314":
             yield problem
 
@@ -986,7 +1048,7 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: replies follow the replying VPC's
     route table).
     """
-    for rule_id, problem in _reply_outcomes(architecture):
+    for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP315":
             yield problem
 

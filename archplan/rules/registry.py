@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from archplan.findings import Path, Severity, Span
 
@@ -26,7 +26,8 @@ class Problem(NamedTuple):
     message: str
     path: Path
     related: tuple[Related, ...] = ()
-    on_key: bool = False  # blame the key rather than its value (unknown or duplicate keys)
+    # Blame the key rather than the value; None: the key of an object, the value otherwise.
+    on_key: bool | None = None
     span: Span | None = None  # only where no path reaches the place
 
 
@@ -75,3 +76,13 @@ def quota_related(architecture: Architecture, quota_name: str) -> tuple[Related,
     """Point at the file's own quota setting, when it overrides AWS's default."""
     path = architecture.quota_path(quota_name)
     return (Related(f"{quota_name} is set here", path),) if path else ()
+
+
+T = TypeVar("T")
+
+
+def shared(architecture: Architecture, key: str, compute: Callable[[Architecture], T]) -> T:
+    """An analysis several rules read (reply paths, routes leaving a peer), computed once."""
+    if key not in architecture.memo:
+        architecture.memo[key] = compute(architecture)
+    return cast(T, architecture.memo[key])

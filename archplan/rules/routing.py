@@ -328,9 +328,18 @@ def tgw_not_attached(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a-tgw: {cidr: 10.0.0.0/28, az: us-east-1a}
             route_tables:
-              main: {routes: {10.1.0.0/16: "tgw:hub"}}
+              main: {main: true, routes: {10.1.0.0/16: "tgw:hub"}}
+          b:
+            region: us-east-1
+            cidr: 10.1.0.0/16
+            subnets:
+              b-tgw: {cidr: 10.1.0.0/28, az: us-east-1a}
+            route_tables:
+              main: {main: true, routes: {10.0.0.0/16: "tgw:hub"}}
         transit_gateways:
-          hub: {region: us-east-1, attachments: {a: {subnets: [a-tgw]}}}
+          hub:
+            region: us-east-1
+            attachments: {a: {subnets: [a-tgw]}, b: {subnets: [b-tgw]}}
 
     Source: aws-network-rules.md §5.3 (TGW-ATT-new, TGW-2022: routes to the TGW go through the
     VPC's attachment).

@@ -128,15 +128,19 @@ def _expected_reply_findings(architecture: Architecture) -> set[tuple[str, tuple
                 for name, subnet in vpc.subnets.items():
                     if _table(vpc, name) is not table:
                         continue
-                    for address in ipaddress.ip_network(str(subnet.cidr)):
-                        for peer_table in answering:
-                            hop = _brute_next_hop(peer, peer_table, address)
-                            if hop is None:
+                    for peer_table in answering:
+                        hops = [
+                            _brute_next_hop(peer, peer_table, address)
+                            for address in ipaddress.ip_network(str(subnet.cidr))
+                        ]
+                        answered = any(hop and hop[:2] == ("peering", peering.name) for hop in hops)
+                        for hop in hops:
+                            if hop is None and not answered:
                                 path = peer_table.path if peer_table else peer.path
                                 expected.add(("AP315", path))
-                            elif hop[0] == "blackhole":
+                            elif hop and hop[0] == "blackhole" and not answered:
                                 expected.add(("AP315", hop[2]))
-                            elif hop[0] == "peering" and hop[1] != peering.name:
+                            elif hop and hop[0] == "peering" and hop[1] != peering.name:
                                 expected.add(("AP314", hop[2]))
     return expected
 
