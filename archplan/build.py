@@ -35,6 +35,8 @@ from archplan.spelling import did_you_mean
 
 UNKNOWN_REFERENCE = "AP005"
 SUGGESTION_BUDGET = 100
+
+BLOCK_KEYS = ("cidr", "secondary_cidrs", "ipv6_cidrs")
 PREFIX_LISTS = ("pl:s3", "pl:dynamodb")
 # Targets without a name, and targets written KIND:NAME (see architecture-format.md "Targets").
 PLAIN_TARGETS = ("igw", "egress-only-igw", "vgw", "blackhole", "local")
@@ -49,10 +51,17 @@ class Builder:
         self.problems: list[RuleProblem] = []
         self.rejected = rejected or set()
         self._owners: dict[str, str] | None = None
+        # VPCs with a block written but rejected (vpcs.NAME.cidr / secondary_cidrs / ipv6_cidrs).
+        self._rejected_blocks = {
+            path[1]
+            for path in self.rejected
+            if len(path) >= 3 and path[0] == "vpcs" and path[2] in BLOCK_KEYS
+        }
         self._suggestions_left = SUGGESTION_BUDGET
 
     def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
-        if "region" not in raw and region is None and (*path, "region") not in self.rejected:
+        written = (*path, "region") in self.rejected or ("defaults", "region") in self.rejected
+        if "region" not in raw and region is None and not written:
             self.report(
                 MISSING_FIELD, 'missing "region" (and no defaults.region)', path, on_key=True
             )
@@ -184,6 +193,7 @@ class Builder:
             route_tables=tables,
             endpoints=endpoints,
             path=path,
+            blocks_known=name not in self._rejected_blocks,
         )
 
     def _route_table(self, name: str, vpc: str, raw: dict[str, Any], path: Path) -> RouteTable:

@@ -130,3 +130,31 @@ def overlapping_pairs(items: Iterable[Tagged[T]]) -> Iterator[tuple[Tagged[T], T
 def usable_addresses(block: Block) -> int:
     """Addresses AWS leaves for hosts: the first four and the last are reserved in every subnet."""
     return max(block.size - 5, 0)
+
+
+def first_overlaps(items: list[Tagged[T]]) -> Iterator[tuple[Tagged[T], Tagged[T]]]:
+    """Each block that overlaps an earlier one, once, with the earliest block it overlaps.
+
+    `items` are in the order written. Reporting every overlapping pair would be quadratic in
+    the output for a block pasted a thousand times; one finding per later block, pointing at
+    the first block it collides with, says everything a user needs to fix.
+    """
+    groups: dict[tuple[int, int, int], list[int]] = {}  # identical blocks, by first index
+    for index, item in enumerate(items):
+        key = (item.block.version, item.block.first, item.block.last)
+        groups.setdefault(key, []).append(index)
+    firsts = [Tagged(items[indexes[0]].block, key) for key, indexes in groups.items()]
+    neighbours: dict[tuple[int, int, int], list[int]] = {key: [] for key in groups}
+    for one, other in overlapping_pairs(firsts):
+        neighbours[one.owner].append(groups[other.owner][0])
+        neighbours[other.owner].append(groups[one.owner][0])
+    pairs = []
+    for key, indexes in groups.items():
+        for position, index in enumerate(indexes):
+            earlier = [first for first in neighbours[key] if first < index]
+            if position:
+                earlier.append(indexes[0])
+            if earlier:
+                pairs.append((min(earlier), index))
+    for earlier_index, later_index in sorted(pairs, key=lambda pair: pair[1]):
+        yield items[earlier_index], items[later_index]

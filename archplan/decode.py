@@ -59,10 +59,13 @@ class Decoder:
         # Paths whose value was written but rejected, so "missing" is not reported on top.
         self.rejected: set[Path] = set()
 
-    def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+    def report(
+        self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
+    ) -> None:
+        """Record a problem; unless the value is `kept` (a warning), it counts as rejected."""
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
-        if not on_key:
+        if not on_key and not kept:
             self.rejected.add(path)
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
@@ -260,6 +263,7 @@ class Decoder:
                 HOST_BITS,
                 f'"{text}" has host bits set; AWS will use {block.canonical}',
                 path,
+                kept=True,
             )
         return block
 

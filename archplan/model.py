@@ -77,6 +77,9 @@ class Vpc(NamedTuple):
     route_tables: dict[str, RouteTable]
     endpoints: dict[str, Endpoint]
     path: Path
+    # False when a block was written but rejected: rules that need every block of the VPC
+    # (is this subnet inside it? is that route inside the peer?) then stay silent.
+    blocks_known: bool = True
 
     @property
     def ipv4_blocks(self) -> tuple[Block, ...]:

@@ -78,3 +78,28 @@ def test_sweep_finds_exactly_the_overlapping_pairs(texts: list[str]) -> None:
     assert found == expected
     pairs = list(overlapping_pairs(items))
     assert len(pairs) == len(found), "each pair reported once"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ipv4_blocks, max_size=25))
+def test_first_overlaps_names_each_later_block_once_with_its_earliest_collision(
+    texts: list[str],
+) -> None:
+    from archplan.cidr import first_overlaps
+
+    items = [Tagged(parse_block(text), index) for index, text in enumerate(texts)]
+    found = [(earlier.owner, later.owner) for earlier, later in first_overlaps(items)]
+    networks = [ipaddress.ip_network(text) for text in texts]
+    expected = []
+    for later in range(len(texts)):
+        earlier = [i for i in range(later) if networks[i].overlaps(networks[later])]
+        if earlier:
+            expected.append((earlier[0], later))
+    assert found == expected
+
+
+def test_a_pasted_block_is_reported_linearly() -> None:
+    from archplan.cidr import first_overlaps
+
+    items = [Tagged(parse_block("10.0.0.0/24"), index) for index in range(3000)]
+    assert len(list(first_overlaps(items))) == 2999

@@ -5,12 +5,24 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
+from archplan import loader as loader_module
 from archplan.engine import load_architecture
 from archplan.errors import InputError
 from archplan.loader import load
 from archplan.source import Source, decode_text
 from tests.conftest import triples, validate_text
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def yaml_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every loader test with libyaml's parser and with PyYAML's pure-Python fallback."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(loader_module, "_Loader", yaml.SafeLoader)
+    elif not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("PyYAML was built without libyaml")
+    return str(request.param)
 
 
 def _input_error(text: str) -> InputError:
@@ -78,6 +90,17 @@ def test_utf16_and_binary_are_refused(data: bytes) -> None:
         decode_text(data)
 
 
+def test_control_characters_are_located() -> None:
+    error = _input_error('archplan: 1\nname: "a\x07b"\n')
+    assert (error.line, error.column) == (2, 9)
+    assert "control character" in error.message
+
+
+@pytest.mark.parametrize("tagged", ["!!bool x", "!!timestamp x", '!!int ""', "!!float _"])
+def test_tags_that_do_not_fit_their_text_are_findings(tagged: str) -> None:
+    assert triples(validate_text(f"archplan: 1\nname: {tagged}\n")) == [["AP003", 2, 7]]
+
+
 def test_utf8_byte_order_mark_is_accepted() -> None:
     assert decode_text(b"\xef\xbb\xbfarchplan: 1\n") == "archplan: 1\n"
 
@@ -137,3 +160,21 @@ def test_nodes_carry_positions() -> None:
     node = document.node_at(("a", "b", 1))
     assert node is not None
     assert (node.span.line, node.span.column, node.span.end_column) == (2, 10, 13)
+
+
+def test_a_rejected_value_causes_no_findings_elsewhere() -> None:
+    """A VPC whose block or Region was refused is not checked against what is left of it."""
+    text = (
+        "archplan: 1\n"
+        "defaults: {region: 5}\n"
+        "vpcs:\n"
+        "  v:\n"
+        "    region: us-east-1\n"
+        "    cidr: 10.0.0.0/166\n"
+        "    secondary_cidrs: [10.1.0.0/16]\n"
+        '    ipv6_cidrs: ["2600::/5G"]\n'
+        "    subnets:\n"
+        '      a: {cidr: 10.0.0.0/24, az: us-east-1a, ipv6_cidr: "2600::/64"}\n'
+        "  w: {cidr: 10.5.0.0/16}\n"
+    )
+    assert triples(validate_text(text)) == [["AP003", 2, 20], ["AP007", 6, 11], ["AP007", 8, 18]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.cidr import Block, Tagged, overlapping_pairs, parse_block
+from archplan.cidr import Block, Tagged, first_overlaps, parse_block
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, Vpc
 from archplan.regions import KNOWN_REGIONS, zone_in_region
@@ -164,24 +164,12 @@ def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
         tagged = [
             Tagged(block, path) for block, path in vpc.ipv4_block_paths() + vpc.ipv6_block_paths()
         ]
-        for first, second in _in_written_order(tagged):
+        for first, second in first_overlaps(tagged):
             yield Problem(
                 f'VPC "{vpc.name}" block {second.block} overlaps its own block {first.block}',
                 second.owner,
                 (Related(f"{first.block} is here", first.owner),),
             )
-
-
-def _in_written_order(
-    tagged: list[Tagged[Path]],
-) -> Iterator[tuple[Tagged[Path], Tagged[Path]]]:
-    """Overlapping pairs of `tagged` (listed in the order written), the later one second.
-
-    The later one is blamed and the earlier one related, as AWS refuses the second association.
-    """
-    position = {item.owner: index for index, item in enumerate(tagged)}
-    for first, second in overlapping_pairs(tagged):
-        yield (first, second) if position[first.owner] < position[second.owner] else (second, first)
 
 
 @rule("AP106", "vpc-cidr-quota", ERROR, "A VPC has more CIDR blocks than the quota allows.")
@@ -421,7 +409,9 @@ def subnet_ipv6_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
             block = subnet.ipv6_cidr
-            if block is None or any(outer.contains(block) for outer in vpc.ipv6_cidrs):
+            if block is None or not vpc.blocks_known:
+                continue
+            if any(outer.contains(block) for outer in vpc.ipv6_cidrs):
                 continue
             if vpc.ipv6_cidrs:
                 blocks = ", ".join(str(outer) for outer in vpc.ipv6_cidrs)
@@ -494,7 +484,7 @@ def subnet_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
     """
     for vpc in architecture.vpcs.values():
         blocks = vpc.ipv4_block_paths()
-        if not blocks:
+        if not blocks or not vpc.blocks_known:
             continue
         for subnet in vpc.subnets.values():
             block = subnet.cidr
@@ -555,7 +545,7 @@ def subnet_overlap(architecture: Architecture) -> Iterator[Problem]:
                     path = (*subnet.path, field)
                     tagged.append(Tagged(block, path))
                     names[path] = subnet.name
-        for first, second in _in_written_order(tagged):
+        for first, second in first_overlaps(tagged):
             yield Problem(
                 f'subnet "{names[second.owner]}" block {second.block} overlaps subnet '
                 f'"{names[first.owner]}" block {first.block} in VPC "{vpc.name}" '

@@ -450,7 +450,7 @@ def _diagnose(
 ) -> _Diagnosis | None:
     """None when the route stays inside the peer VPC; else the precise reason it does not."""
     peer = _peer(architecture, vpc, peering)
-    if peer is None:
+    if peer is None or not peer.blocks_known:
         return None
     if route.prefix_list is not None:
         return _Diagnosis(
@@ -824,7 +824,9 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     for vpc, table, route, peering in _peering_routes(architecture):
         peer = _peer(architecture, vpc, peering)
         block = route.block
-        if peer is None or block is None or not _inside(peer, block):
+        if peer is None or block is None or not (vpc.blocks_known and peer.blocks_known):
+            continue
+        if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
         if peer.name not in sides.get(peering, {}):
             continue  # the peer has no route back at all: one-sided-peering says so

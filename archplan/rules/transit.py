@@ -59,6 +59,12 @@ class _AttachedBlocks:
             for block, _ in vpc_blocks(vpc) if vpc is not None else ():
                 self.exact.setdefault((block.version, block.first, block.prefix), []).append(name)
                 self.starts[block.version].append((block.first, name))
+        # A VPC whose blocks were rejected may own the range: then say nothing.
+        self.complete = all(
+            vpc.blocks_known
+            for name in gateway.attachments
+            if (vpc := architecture.vpcs.get(name)) is not None
+        )
         for starts in self.starts.values():
             starts.sort()
         self.firsts = {version: [first for first, _ in s] for version, s in self.starts.items()}
@@ -403,7 +409,8 @@ def tgw_route_unknown_destination(architecture: Architecture) -> Iterator[Proble
                     continue  # an unknown gateway is AP005's, a missing attachment AP207's
                 if gateway.name not in attached:
                     attached[gateway.name] = _AttachedBlocks(architecture, gateway)
-                if attached[gateway.name].owned_by_other(block, vpc.name):
+                index = attached[gateway.name]
+                if not index.complete or index.owned_by_other(block, vpc.name):
                     continue
                 yield Problem(
                     f'route table "{table.name}" of VPC "{vpc.name}" sends {block} to transit '

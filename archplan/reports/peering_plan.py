@@ -1,0 +1,310 @@
+"""The `peering-plan` reports: a Rich terminal report and a JSON document with stable field names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from archplan import __version__
+from archplan.plan import PlanFormat
+from archplan.plan.mesh import (
+    HOURS_PER_MONTH,
+    FamilyCount,
+    Link,
+    MeshPlan,
+    Plan,
+    TablePlan,
+    TransitGatewayOption,
+)
+
+if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
+    from rich.console import Console
+
+
+def money(value: Decimal) -> str:
+    """Exact USD, fixed-point, with at least cents (no rounding: 0.0365 stays 0.0365)."""
+    if value.as_tuple().exponent >= -1:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return format(value, "f")
+
+
+def number(value: Decimal) -> str:
+    return format(value, "f")
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def _family(count: FamilyCount) -> dict[str, int]:
+    return {"now": count.now, "added": count.added, "after": count.after}
+
+
+def _link(link: Link) -> dict[str, Any]:
+    return {
+        "vpcs": [link.first, link.second],
+        "peering": link.peering,
+        "status": link.status,
+        "possible": link.possible,
+        "recreate": link.recreated,
+        "overlaps": [
+            {"first": str(overlap.first), "second": str(overlap.second)}
+            for overlap in link.overlaps
+        ],
+    }
+
+
+def _table(table: TablePlan) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "new": table.new,
+        "ipv4": _family(table.ipv4),
+        "ipv6": _family(table.ipv6),
+        "quota": table.quota,
+        "over_quota": table.over_quota,
+        "routes_to_add": [
+            {"destination": str(route.destination), "target": route.target, "peer": route.peer}
+            for route in table.routes
+        ],
+        "conflicts": [
+            {
+                "destination": str(conflict.destination),
+                "existing": str(conflict.existing),
+                "current": conflict.current,
+                "peering": conflict.peering,
+            }
+            for conflict in table.conflicts
+        ],
+    }
+
+
+def _transit_gateway(option: TransitGatewayOption) -> dict[str, Any]:
+    prices = option.prices
+    return {
+        "attachments": option.attachments,
+        "attachments_quota": option.attachments_quota,
+        "route_entries": option.route_entries,
+        "hours_per_month": HOURS_PER_MONTH,
+        "prices": {
+            "attachment_hour": number(prices.attachment_hour),
+            "per_gb": number(prices.per_gb),
+            "attachment_hour_from_file": prices.attachment_hour_from_file,
+            "per_gb_from_file": prices.per_gb_from_file,
+            "source": prices.description,
+        },
+        "traffic_gb_month": (
+            number(option.traffic_gb_month) if option.traffic_gb_month is not None else None
+        ),
+        "monthly_cost": {
+            "attachments": money(option.attachment_cost),
+            "data": money(option.data_cost) if option.data_cost is not None else None,
+            "total": money(option.monthly_cost),
+        },
+    }
+
+
+def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
+    return {
+        "name": mesh.name,
+        "declared": mesh.declared,
+        "vpcs": list(mesh.vpcs),
+        "unknown_vpcs": list(mesh.unknown),
+        "n": mesh.n,
+        "links": {
+            "needed": mesh.needed,
+            "present": len(mesh.present),
+            "missing": len(mesh.missing),
+            "impossible": len(mesh.impossible),
+        },
+        "complete": mesh.complete,
+        "can_complete": mesh.can_complete,
+        "blockers": list(mesh.blockers),
+        "present": [_link(link) for link in mesh.present],
+        "missing": [_link(link) for link in mesh.missing],
+        "per_vpc": [
+            {
+                "vpc": vpc.name,
+                "peerings": {
+                    "now": vpc.peerings_now,
+                    "added": vpc.peerings_added,
+                    "after": vpc.peerings_after,
+                    "quota": vpc.peering_quota,
+                    "over_quota": vpc.over_quota,
+                },
+                "route_tables": [_table(table) for table in vpc.tables],
+            }
+            for vpc in mesh.per_vpc
+        ],
+        "largest_mesh": mesh.largest_mesh,
+        "transit_gateway": _transit_gateway(mesh.transit_gateway),
+        "recommendation": {
+            "choice": mesh.recommendation.choice.value,
+            "reason": mesh.recommendation.reason,
+        },
+    }
+
+
+def render_json(plan: Plan, file_name: str, color: bool = False) -> str:
+    document = {
+        "version": __version__,
+        "file": file_name,
+        "can_complete": plan.can_complete,
+        "meshes": [mesh_to_dict(mesh) for mesh in plan.meshes],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- text -----------------------------------------------------------------------------------
+
+
+def render_text(plan: Plan, file_name: str, color: bool = False) -> str:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    # Same settings as the validate report: no wrapping, so output does not depend on the
+    # terminal; colour only when asked (the CLI asks on a terminal without NO_COLOR).
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        soft_wrap=True,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        width=200,
+    )
+    for position, mesh in enumerate(plan.meshes):
+        if position:
+            console.print()
+        _print_mesh(console, file_name, mesh)
+    # Table cells are padded to their column's width; trailing blanks only make diffs noisy.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _pair(link: Link) -> str:
+    return f"{link.first} - {link.second}"
+
+
+def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
+    from rich.text import Text
+
+    title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
+    console.print(Text(f"{file_name}: {title}", style="bold underline"))
+    members = ", ".join(mesh.vpcs) or "none"
+    console.print(f"  VPCs ({mesh.n}): {members}")
+    for name in mesh.unknown:
+        console.print(Text(f'  VPC "{name}" is listed but does not exist', style="red"))
+    state = (
+        Text("complete", style="green")
+        if mesh.complete
+        else Text("can be completed", style="yellow")
+        if mesh.can_complete
+        else Text("cannot be completed", style="bold red")
+    )
+    console.print(
+        Text.assemble(
+            f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
+            f"{len(mesh.missing)} missing, {len(mesh.impossible)} impossible: ",
+            state,
+        )
+    )
+    if mesh.to_create:
+        console.print("  Missing peerings (name):")
+        for link in mesh.to_create:
+            again = f", {link.status}: request it again" if link.recreated else ""
+            console.print(f"    {_pair(link)}  ({link.peering}{again})")
+    if mesh.impossible:
+        console.print(Text("  Impossible, the VPCs overlap:", style="red"))
+        for link in mesh.impossible:
+            blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
+            existing = f"; peering {link.peering} cannot work" if link.peering else ""
+            console.print(Text(f"    {_pair(link)}: {blocks}{existing}", style="red"))
+    if mesh.per_vpc:
+        _print_after(console, mesh)
+    console.print(
+        f"  Largest full mesh the peering quota allows: {mesh.largest_mesh} VPCs "
+        "(n - 1 <= active_peerings_per_vpc)"
+    )
+    _print_transit_gateway(console, mesh.transit_gateway)
+    recommendation = mesh.recommendation
+    console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
+    console.print(f"    why: {recommendation.reason}")
+    for blocker in mesh.blockers:
+        console.print(Text(f"  Cannot complete: {blocker}", style="red"))
+
+
+def _routes(count: FamilyCount) -> str:
+    return f"{count.now} + {count.added} = {count.after}" if count.added else str(count.now)
+
+
+def _print_after(console: Console, mesh: MeshPlan) -> None:
+    from rich import box
+    from rich.padding import Padding
+    from rich.table import Table
+
+    console.print("  After completion:")
+    table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
+    table.add_column("VPC")
+    table.add_column("peerings", justify="right")
+    table.add_column("route table")
+    table.add_column("IPv4 routes", justify="right")
+    table.add_column("IPv6 routes", justify="right")
+    table.add_column("route quota", justify="right")
+    table.add_column("notes")
+    for vpc in mesh.per_vpc:
+        peerings = f"{vpc.peerings_after} of {vpc.peering_quota}"
+        rows = vpc.tables or ()
+        first_style = "red" if vpc.over_quota else None
+        if not rows:
+            table.add_row(vpc.name, peerings, "-", "", "", "", "", style=first_style)
+        for position, route_table in enumerate(rows):
+            notes = []
+            if route_table.new:
+                notes.append("new main table")
+            notes += [conflict.description for conflict in route_table.conflicts]
+            over = route_table.over_quota or (position == 0 and vpc.over_quota)
+            table.add_row(
+                vpc.name if position == 0 else "",
+                peerings if position == 0 else "",
+                route_table.name,
+                _routes(route_table.ipv4),
+                _routes(route_table.ipv6),
+                str(route_table.quota),
+                "; ".join(notes),
+                style="red" if over else None,
+            )
+    console.print(Padding(table, (0, 0, 0, 4)))
+
+
+def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> None:
+    prices = option.prices
+    cost = (
+        f"{option.attachments} x ${number(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
+        f"= ${money(option.attachment_cost)}"
+    )
+    if option.data_cost is not None and option.traffic_gb_month is not None:
+        cost += (
+            f" + {number(option.traffic_gb_month)} GB x ${number(prices.per_gb)} "
+            f"= ${money(option.data_cost)}; total ${money(option.monthly_cost)}"
+        )
+    else:
+        cost += f" + ${number(prices.per_gb)} per GB (give --traffic-gb-month)"
+    console.print(
+        f"  Transit gateway instead: {option.attachments} attachments "
+        f"(quota {option.attachments_quota}), {option.route_entries} route entries"
+    )
+    console.print(f"    per month: {cost}")
+    console.print(f"    prices: {prices.description}")
+
+
+Renderer = Callable[[Plan, str, bool], str]
+
+# Each format's renderer; a test checks every PlanFormat has one.
+RENDERERS: dict[PlanFormat, Renderer] = {
+    PlanFormat.TEXT: render_text,
+    PlanFormat.JSON: render_json,
+}

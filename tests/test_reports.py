@@ -1,0 +1,76 @@
+"""Report rendering details: every format has a renderer; hostile and wide input stays readable."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from archplan.reports import RENDERERS, Format, renderer
+from archplan.reports.text import render as render_text
+from tests.conftest import ROOT, validate_text
+
+
+def test_every_format_has_a_renderer() -> None:
+    assert set(RENDERERS) == set(Format)
+    for output_format in Format:
+        assert callable(renderer(output_format))
+
+
+def test_long_lines_are_shown_as_a_window_around_the_value() -> None:
+    padding = ", ".join(f"x-{index}: {index}" for index in range(3000))
+    vpc = "vpcs: {a: {region: us-east-1, cidr: 10.0.0.1/16}}"
+    text = "{archplan: 1, " + padding + ", " + vpc + ", x-end: '" + "y" * 5000 + "'}\n"
+    report = render_text([validate_text(text)])
+    source_line, marker = report.splitlines()[3:5]
+    assert len(source_line) < 300
+    assert "10.0.0.1/16" in source_line and source_line.endswith("…")
+    assert source_line.index("10.0.0.1/16") == marker.index("^")
+
+
+def test_control_characters_are_escaped_in_text_and_concise() -> None:
+    from archplan.reports.concise import render as render_concise
+
+    text = 'archplan: 1\nvpcs:\n  "a\\e]0;pwned\\a": {region: us-east-1, cidr: 10.0.0.0/8}\n'
+    result = validate_text(text)
+    for output in (render_text([result]), render_concise([result])):
+        assert "\x1b" not in output and "\x07" not in output
+        assert "\\x1b" in output
+
+
+def test_marker_is_aligned_after_wide_characters() -> None:
+    text = "archplan: 1\nvpcs:\n  日本: {region: us-east-1, cidr: 10.0.0.1/16}\n"
+    lines = render_text([validate_text(text)]).splitlines()
+    source_line, marker = lines[3], lines[4]
+    prefix = source_line[: source_line.index("10.0.0.1/16")]
+    assert marker.index("^") == len(prefix) + sum(1 for char in prefix if ord(char) > 0x2E80)
+
+
+def _modules_loaded(*args: str) -> set[str]:
+    code = (
+        "import sys, json\n"
+        "from archplan.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_version_loads_nothing_it_does_not_use() -> None:
+    loaded = _modules_loaded("--version")
+    assert not {"yaml", "rich", "archplan.engine", "archplan.rules"} & loaded
+
+
+@pytest.mark.parametrize("output_format", ["json", "concise", "text"])
+def test_validate_without_colour_never_loads_rich(output_format: str) -> None:
+    loaded = _modules_loaded("validate", "examples/endpoints.yaml", "--format", output_format)
+    assert "archplan.engine" in loaded
+    assert not {name for name in loaded if name == "rich" or name.startswith("rich.")}
