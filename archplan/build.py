@@ -50,7 +50,7 @@ class Builder:
     def __init__(self, rejected: set[Path] | None = None) -> None:
         self.problems: list[RuleProblem] = []
         self.rejected = rejected or set()
-        self._owners: dict[str, str] | None = None
+        self._owners: dict[str, list[str]] | None = None
         # VPCs with a block written but rejected (vpcs.NAME.cidr / secondary_cidrs / ipv6_cidrs).
         self._rejected_blocks = {
             path[1]
@@ -113,10 +113,6 @@ class Builder:
             name: self._api_gateway(name, raw, groups, region)
             for name, raw in data.get("api_gateways", {}).items()
         }
-        owners: dict[str, list[str]] = {}
-        for vpc in vpcs.values():
-            for subnet in vpc.subnets:
-                owners.setdefault(subnet, []).append(vpc.name)
         return Architecture(
             name=data.get("name"),
             default_region=region,
@@ -130,7 +126,7 @@ class Builder:
             scaling_groups=groups,
             api_gateways=apis,
             prices=self._prices(data["prices"]) if "prices" in data else None,
-            subnet_owner=owners,
+            subnet_owner=self._subnet_owners(vpcs),
             memo={},
         )
 
@@ -300,21 +296,21 @@ class Builder:
                 if name not in vpc.subnets:
                     self._unknown_subnet(name, vpc, vpcs, (*endpoint.path, "subnets", index))
 
-    def _subnet_owners(self, vpcs: dict[str, Vpc]) -> dict[str, str]:
-        """Subnet name -> the first VPC that has it, built once (names may repeat across VPCs)."""
+    def _subnet_owners(self, vpcs: dict[str, Vpc]) -> dict[str, list[str]]:
+        """Subnet name -> the VPCs that have one by that name, built once."""
         if self._owners is None:
             self._owners = {}
             for vpc in vpcs.values():
                 for subnet in vpc.subnets:
-                    self._owners.setdefault(subnet, vpc.name)
+                    self._owners.setdefault(subnet, []).append(vpc.name)
         return self._owners
 
     def _unknown_subnet(self, name: str, vpc: Vpc, vpcs: dict[str, Vpc], path: Path) -> None:
         elsewhere = self._subnet_owners(vpcs).get(name)
-        if elsewhere is not None:
+        if elsewhere:
             self.report(
                 UNKNOWN_REFERENCE,
-                f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere}")',
+                f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere[0]}")',
                 path,
             )
         else:

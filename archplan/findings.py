@@ -38,9 +38,6 @@ class Span(NamedTuple):
     end_column: int
 
 
-NOWHERE = Span(1, 1, 1, 1)
-
-
 class Related(NamedTuple):
     """Another place that explains a finding (the other overlapping block, the first key)."""
 

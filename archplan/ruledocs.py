@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 
 from archplan.rules import RULES, Rule
 
@@ -24,14 +25,8 @@ def sections(rule: Rule) -> dict[str, str]:
     result = {}
     for key, body in parts.items():
         text = "\n".join(body).strip("\n")
-        result[key] = _dedent(text) if key in ("fails", "passes") else text.strip()
+        result[key] = textwrap.dedent(text) if key in ("fails", "passes") else text.strip()
     return result
-
-
-def _dedent(text: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(text)
 
 
 def example_document(snippet: str) -> str:

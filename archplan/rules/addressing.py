@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archplan.cidr import Block, Tagged, first_overlaps, parse_block
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, Vpc
+from archplan.model import ApiGateway, Architecture, TransitGateway, Vpc
 from archplan.regions import KNOWN_REGIONS, zone_in_region
 from archplan.rules.registry import Problem, Related, quota_related, rule
 from archplan.spelling import did_you_mean
@@ -34,10 +34,6 @@ DOCKER_BRIDGE = parse_block("172.17.0.0/16")
 SHARED_ADDRESS_SPACE = parse_block("100.64.0.0/10")
 
 
-def _vpc_blocks(vpc: Vpc) -> Iterator[tuple[Block, Path]]:
-    yield from vpc.ipv4_block_paths()
-
-
 @rule("AP101", "vpc-cidr-size", ERROR, "A VPC IPv4 block is not between /16 and /28.")
 def vpc_cidr_size(architecture: Architecture) -> Iterator[Problem]:
     """Every IPv4 block of a VPC, primary or secondary, must be /16 (65,536 addresses) to /28 (16).
@@ -56,7 +52,7 @@ def vpc_cidr_size(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §1.1 (VPC-CIDR-new, VPC-CIDR-2023, EC2-ERR `InvalidVpcRange`).
     """
     for vpc in architecture.vpcs.values():
-        for block, path in _vpc_blocks(vpc):
+        for block, path in vpc.ipv4_block_paths():
             if not 16 <= block.prefix <= 28:
                 yield Problem(
                     f'VPC "{vpc.name}" block {block} is /{block.prefix}; AWS allows /16 to /28 '
@@ -83,7 +79,7 @@ def reserved_vpc_range(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §1.2 (VPC-CIDR-new; 169.254/16 also VPC-CIDR-2023).
     """
     for vpc in architecture.vpcs.values():
-        for block, path in _vpc_blocks(vpc):
+        for block, path in vpc.ipv4_block_paths():
             for reserved, text, why in NEVER_ASSIGNABLE_BLOCKS:
                 if block.overlaps(reserved):
                     yield Problem(
@@ -111,7 +107,7 @@ def future_use_range(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §1.2 (UNCONFIRMED by AWS; suggested warning).
     """
     for vpc in architecture.vpcs.values():
-        for block, path in _vpc_blocks(vpc):
+        for block, path in vpc.ipv4_block_paths():
             for reserved, text in FUTURE_USE:
                 if block.overlaps(reserved):
                     yield Problem(f'VPC "{vpc.name}" block {block} overlaps {text}', path)
@@ -135,7 +131,7 @@ def docker_bridge_range(architecture: Architecture) -> Iterator[Problem]:
     Source: aws-network-rules.md §1.2 (VPC-CIDR-new, VPC-CIDR-2023).
     """
     for vpc in architecture.vpcs.values():
-        for block, path in _vpc_blocks(vpc):
+        for block, path in vpc.ipv4_block_paths():
             if block.overlaps(DOCKER_BRIDGE):
                 yield Problem(
                     f'VPC "{vpc.name}" block {block} overlaps 172.17.0.0/16, which AWS services '
@@ -659,15 +655,18 @@ def unknown_region(architecture: Architecture) -> Iterator[Problem]:
     Source: AWS Regions list (EC2 User Guide, "Regions and Zones").
     """
     written: list[tuple[str | None, Path]] = [(architecture.default_region, ("defaults", "region"))]
-    for section, objects in (
+    regional: list[
+        tuple[str, dict[str, Vpc] | dict[str, TransitGateway] | dict[str, ApiGateway]]
+    ] = [
         ("vpcs", architecture.vpcs),
         ("transit_gateways", architecture.transit_gateways),
         ("api_gateways", architecture.api_gateways),
-    ):
+    ]
+    for section, objects in regional:
         for name, item in objects.items():
-            region = getattr(item, "region", None)
-            if region != architecture.default_region:
-                written.append((region, (section, name, "region")))
+            # Inherited Regions were checked once, at defaults.region.
+            if item.region != architecture.default_region:
+                written.append((item.region, (section, name, "region")))
     if architecture.prices is not None:
         written.append((architecture.prices.region, ("prices", "region")))
     for region, path in written:

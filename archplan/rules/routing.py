@@ -21,10 +21,12 @@ MIDDLEBOX_TARGETS = ("nat", "eni")
 
 
 def _routes(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTable, Route]]:
+    """Every route whose destination parsed (the others are already reported)."""
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
             for route in table.routes:
-                yield vpc, table, route
+                if route.block is not None or route.prefix_list is not None:
+                    yield vpc, table, route
 
 
 @rule(
@@ -95,8 +97,8 @@ def reserved_route_destination(architecture: Architecture) -> Iterator[Problem]:
         for reserved, text in RESERVED_DESTINATIONS:
             if reserved.contains(route.block):
                 yield Problem(
-                    f'route table "{table.name}" routes {route.block}, inside {text}, which AWS '
-                    "reserves for the metadata service and Amazon DNS",
+                    f'route table "{table.name}" routes {route.block}, equal to or inside {text}, '
+                    "which AWS reserves for the metadata service and Amazon DNS",
                     route.path,
                     on_key=True,
                 )
