@@ -56,3 +56,23 @@ def test_code_quality(command: list[str]) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shipped_format_doc_keeps_the_contract() -> None:
+    """docs/format.md carries the format contract verbatim, then archplan's additions."""
+    contract = ROOT.parent / "shared" / "design" / "architecture-format.md"
+    if not contract.exists():
+        pytest.skip("the shared design folder is not beside this checkout")
+    shipped = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    body = contract.read_text(encoding="utf-8").split("\n", 1)[1]
+    assert body.strip() in shipped
+
+
+def test_readme_yaml_examples_validate_clean() -> None:
+    from tests.conftest import validate_text
+
+    examples = re.findall(r"```yaml\n(archplan: 1\n.*?)```", README, flags=re.S)
+    assert examples
+    for example in examples:
+        result = validate_text(example)
+        assert result.error is None and result.findings == (), example

@@ -112,8 +112,9 @@ def missing_field(architecture: Architecture) -> Iterator[Problem]:
 def unknown_reference(architecture: Architecture) -> Iterator[Problem]:
     """Objects refer to each other by name; a name that matches nothing is a broken link.
 
-    Route tables are looked up in the subnet's own VPC, NAT subnets and endpoints in the
-    route's VPC, attachment and scaling-group subnets in their VPC.
+    Route tables are looked up in the subnet's own VPC, endpoints in the route's VPC, and
+    attachment, endpoint and scaling-group subnets in their VPC. A NAT subnet is looked up in
+    every VPC, so that one in another VPC gets its own, clearer finding (nat-in-other-vpc).
 
     Fails:
         vpcs:

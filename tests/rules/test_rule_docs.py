@@ -42,4 +42,4 @@ def test_passing_example_is_clean(rule_id: str) -> None:
 
 def test_generated_rules_page_is_in_sync() -> None:
     page = Path(ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert page == rules_markdown(), "run: archplan rules --format markdown > docs/rules.md"
+    assert page == rules_markdown(), "run: python scripts/sync_docs.py"
