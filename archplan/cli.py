@@ -120,6 +120,103 @@ def rules(
 
 
 from archplan.errors import InputError as InputErrorType  # noqa: E402  (light, no cycle)
+from archplan.plan import Emit, GraphFormat, PlanFormat  # noqa: E402  (enums only)
+
+
+@app.command("peering-plan")
+def peering_plan(
+    file: Annotated[str, typer.Argument(help="Architecture file; '-' reads standard input.")],
+    mesh: Annotated[
+        str | None, typer.Option(help="Plan only this mesh (default: every mesh).")
+    ] = None,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ] = PlanFormat.TEXT,
+    emit: Annotated[
+        Emit | None,
+        typer.Option(
+            help="Print the missing peerings and their routes as format-1 YAML to merge into "
+            "the file, instead of the report.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    traffic_gb_month: Annotated[
+        str | None,
+        typer.Option(
+            help="GB per month sent through the transit gateway, to price its data processing."
+        ),
+    ] = None,
+    max_file_size: Annotated[
+        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
+    ] = 50 * 1024 * 1024,
+) -> None:
+    """Plan full meshes of VPC peerings and compare them with a transit gateway; exit 1 when a
+    mesh cannot be completed (overlapping VPCs, quotas), 2 on unreadable input."""
+    from decimal import Decimal, InvalidOperation
+
+    from archplan.engine import load_architecture
+    from archplan.plan.mesh import UnknownMesh, plan
+    from archplan.source import read_source
+
+    traffic = None
+    if traffic_gb_month is not None:
+        try:
+            traffic = Decimal(traffic_gb_month)
+        except InvalidOperation:
+            traffic = None
+        if traffic is None or not traffic.is_finite() or traffic < 0:
+            raise typer.BadParameter(
+                f"{traffic_gb_month!r} is not a number of GB (0 or more)",
+                param_hint="'--traffic-gb-month'",
+            )
+    name = file
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        loaded = load_architecture(source)
+    except InputErrorType as error:
+        typer.echo(f"{error.location(name)}: error: {error.message}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        result = plan(loaded.architecture, mesh, traffic)
+    except UnknownMesh as error:
+        raise typer.BadParameter(str(error), param_hint="'--mesh'") from None
+    if emit is Emit.YAML:
+        from archplan.plan.emit import emit_yaml
+
+        sys.stdout.write(emit_yaml(result, name))
+    else:
+        from archplan.reports.peering_plan import RENDERERS
+
+        sys.stdout.write(RENDERERS[output_format](result, name, _use_color()))
+    if not result.can_complete:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def graph(
+    file: Annotated[str, typer.Argument(help="Architecture file; '-' reads standard input.")],
+    output_format: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help="Diagram format.", case_sensitive=False)
+    ] = GraphFormat.MERMAID,
+    max_file_size: Annotated[
+        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
+    ] = 50 * 1024 * 1024,
+) -> None:
+    """Draw VPCs, peerings and transit gateway attachments; broken links dashed in red."""
+    from archplan.engine import load_architecture
+    from archplan.graph import RENDERERS
+    from archplan.source import read_source
+
+    name = file
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        loaded = load_architecture(source)
+    except InputErrorType as error:
+        typer.echo(f"{error.location(name)}: error: {error.message}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    sys.stdout.write(RENDERERS[output_format](loaded.architecture))
 
 
 def main() -> None:

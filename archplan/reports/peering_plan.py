@@ -18,6 +18,7 @@ from archplan.plan.mesh import (
     TablePlan,
     TransitGatewayOption,
 )
+from archplan.reports.terminal import printable
 
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
     from rich.console import Console
@@ -25,9 +26,8 @@ if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON pa
 
 def money(value: Decimal) -> str:
     """Exact USD, fixed-point, with at least cents (no rounding: 0.0365 stays 0.0365)."""
-    if value.as_tuple().exponent >= -1:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.01"))
-    return format(value, "f")
+    cents = value.quantize(Decimal("0.01"))
+    return format(cents if cents == value else value, "f")
 
 
 def number(value: Decimal) -> str:
@@ -185,6 +185,23 @@ def render_text(plan: Plan, file_name: str, color: bool = False) -> str:
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
+# A mesh of n VPCs has n(n-1)/2 links: past this many, the terminal report stops listing them
+# (the JSON report and --emit yaml have them all).
+LISTED = 100
+
+
+def _more(console: Console, count: int) -> None:
+    if count > LISTED:
+        _say(console, f"    ... and {count - LISTED} more (--format json lists them all)")
+
+
+def _say(console: Console, text: str, style: str | None = None) -> None:
+    """Print one line; names come from the user's file, so control characters are escaped."""
+    from rich.text import Text
+
+    console.print(Text(printable(text), style=style or ""))
+
+
 def _pair(link: Link) -> str:
     return f"{link.first} - {link.second}"
 
@@ -193,11 +210,11 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     from rich.text import Text
 
     title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
-    console.print(Text(f"{file_name}: {title}", style="bold underline"))
+    _say(console, f"{file_name}: {title}", "bold underline")
     members = ", ".join(mesh.vpcs) or "none"
-    console.print(f"  VPCs ({mesh.n}): {members}")
+    _say(console, f"  VPCs ({mesh.n}): {members}")
     for name in mesh.unknown:
-        console.print(Text(f'  VPC "{name}" is listed but does not exist', style="red"))
+        _say(console, f'  VPC "{name}" is listed but does not exist', "red")
     state = (
         Text("complete", style="green")
         if mesh.complete
@@ -212,29 +229,33 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
             state,
         )
     )
-    if mesh.to_create:
-        console.print("  Missing peerings (name):")
-        for link in mesh.to_create:
+    to_create, impossible = mesh.to_create, mesh.impossible
+    if to_create:
+        _say(console, "  Missing peerings (name):")
+        for link in to_create[:LISTED]:
             again = f", {link.status}: request it again" if link.recreated else ""
-            console.print(f"    {_pair(link)}  ({link.peering}{again})")
-    if mesh.impossible:
-        console.print(Text("  Impossible, the VPCs overlap:", style="red"))
-        for link in mesh.impossible:
+            _say(console, f"    {_pair(link)}  ({link.peering}{again})")
+        _more(console, len(to_create))
+    if impossible:
+        _say(console, "  Impossible, the VPCs overlap:", "red")
+        for link in impossible[:LISTED]:
             blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
             existing = f"; peering {link.peering} cannot work" if link.peering else ""
-            console.print(Text(f"    {_pair(link)}: {blocks}{existing}", style="red"))
+            _say(console, f"    {_pair(link)}: {blocks}{existing}", "red")
+        _more(console, len(impossible))
     if mesh.per_vpc:
         _print_after(console, mesh)
-    console.print(
+    _say(
+        console,
         f"  Largest full mesh the peering quota allows: {mesh.largest_mesh} VPCs "
-        "(n - 1 <= active_peerings_per_vpc)"
+        "(n - 1 <= active_peerings_per_vpc)",
     )
     _print_transit_gateway(console, mesh.transit_gateway)
     recommendation = mesh.recommendation
     console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
-    console.print(f"    why: {recommendation.reason}")
+    _say(console, f"    why: {recommendation.reason}")
     for blocker in mesh.blockers:
-        console.print(Text(f"  Cannot complete: {blocker}", style="red"))
+        _say(console, f"  Cannot complete: {blocker}", "red")
 
 
 def _routes(count: FamilyCount) -> str:
@@ -246,7 +267,7 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
     from rich.padding import Padding
     from rich.table import Table
 
-    console.print("  After completion:")
+    _say(console, "  After completion:")
     table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
     table.add_column("VPC")
     table.add_column("peerings", justify="right")
@@ -260,7 +281,7 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
         rows = vpc.tables or ()
         first_style = "red" if vpc.over_quota else None
         if not rows:
-            table.add_row(vpc.name, peerings, "-", "", "", "", "", style=first_style)
+            table.add_row(printable(vpc.name), peerings, "-", "", "", "", "", style=first_style)
         for position, route_table in enumerate(rows):
             notes = []
             if route_table.new:
@@ -268,13 +289,13 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
             notes += [conflict.description for conflict in route_table.conflicts]
             over = route_table.over_quota or (position == 0 and vpc.over_quota)
             table.add_row(
-                vpc.name if position == 0 else "",
+                printable(vpc.name) if position == 0 else "",
                 peerings if position == 0 else "",
-                route_table.name,
+                printable(route_table.name),
                 _routes(route_table.ipv4),
                 _routes(route_table.ipv6),
                 str(route_table.quota),
-                "; ".join(notes),
+                printable("; ".join(notes)),
                 style="red" if over else None,
             )
     console.print(Padding(table, (0, 0, 0, 4)))
@@ -293,12 +314,13 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
         )
     else:
         cost += f" + ${number(prices.per_gb)} per GB (give --traffic-gb-month)"
-    console.print(
+    _say(
+        console,
         f"  Transit gateway instead: {option.attachments} attachments "
-        f"(quota {option.attachments_quota}), {option.route_entries} route entries"
+        f"(quota {option.attachments_quota}), {option.route_entries} route entries",
     )
-    console.print(f"    per month: {cost}")
-    console.print(f"    prices: {prices.description}")
+    _say(console, f"    per month: {cost}")
+    _say(console, f"    prices: {prices.description}")
 
 
 Renderer = Callable[[Plan, str, bool], str]

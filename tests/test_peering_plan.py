@@ -1,0 +1,668 @@
+"""`archplan peering-plan`: mesh arithmetic against enumeration, examples, exit codes, reports, emit."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from archplan.cli import app
+from archplan.engine import load_architecture, validate_source
+from archplan.findings import Severity
+from archplan.plan import PlanFormat
+from archplan.plan.emit import emit_yaml
+from archplan.plan.mesh import (
+    DEFAULT_ATTACHMENT_HOUR,
+    DEFAULT_PER_GB,
+    Choice,
+    MeshPlan,
+    Plan,
+    UnknownMesh,
+    largest_mesh,
+    links_needed,
+    plan,
+)
+from archplan.reports.peering_plan import RENDERERS, money
+from archplan.source import Source
+from tests.conftest import ROOT
+
+GOLDEN = ROOT / "tests" / "golden"
+ESTATE = "tests/golden/peering-plan-estate.yaml"
+STATUSES = [
+    "active", "pending-acceptance", "provisioning", "rejected", "expired", "failed", "deleted",
+]  # fmt: skip
+DEAD = {"rejected", "expired", "failed", "deleted"}
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return CliRunner()
+
+
+def _plan_text(text: str, mesh: str | None = None, traffic: Decimal | None = None) -> Plan:
+    return plan(load_architecture(Source("test.yaml", text)).architecture, mesh, traffic)
+
+
+def _write(tmp_path: Path, text: str, name: str = "plan.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# -- arithmetic against enumeration ---------------------------------------------------------
+
+
+def test_links_needed_is_the_number_of_unordered_pairs() -> None:
+    for n in range(61):
+        assert links_needed(n) == len(list(itertools.combinations(range(n), 2)))
+
+
+def test_largest_mesh_matches_enumerated_degrees() -> None:
+    # The degree of every member of a full mesh of k VPCs, counted pair by pair.
+    degree = {}
+    for k in range(1, 131):
+        counts: Counter[int] = Counter()
+        for first, second in itertools.combinations(range(k), 2):
+            counts[first] += 1
+            counts[second] += 1
+        degree[k] = max(counts.values(), default=0)
+    for quota in range(0, 126):
+        enumerated = max(k for k in degree if degree[k] <= quota)
+        assert largest_mesh(quota) == enumerated
+    assert largest_mesh(50) == 51 and largest_mesh(125) == 126  # the reference's numbers
+
+
+def _random_estate(n: int, choice: random.Random) -> tuple[str, dict[str, Any]]:
+    """A file with a mesh of n VPCs among a few outsiders, and the facts to enumerate."""
+    total = n + 3
+    names = [f"vpc{index:02d}" for index in range(total)]
+    choice.shuffle(names)
+    members = names[:n]
+    blocks: dict[str, list[str]] = {}
+    vpcs: dict[str, Any] = {}
+    for index, name in enumerate(names):
+        # In every third estate some VPCs reuse an earlier VPC's block, so some pairs overlap.
+        if index and n % 3 == 0 and choice.random() < 0.12:
+            cidr = blocks[choice.choice(names[:index])][0]
+        else:
+            cidr = f"10.{index}.0.0/16"
+        own = [cidr]
+        body: dict[str, Any] = {"cidr": cidr}
+        if choice.random() < 0.3:
+            body["secondary_cidrs"] = [f"100.64.{index}.0/24"]
+            own.append(f"100.64.{index}.0/24")
+        if choice.random() < 0.4:
+            body["ipv6_cidrs"] = [f"2600:1f18:{index:x}00::/56"]
+            own.append(f"2600:1f18:{index:x}00::/56")
+        if choice.random() < 0.5:
+            body["route_tables"] = {"rt": {"routes": {"0.0.0.0/0": "vgw", "::/0": "vgw"}}}
+        blocks[name] = own
+        vpcs[name] = body
+    peerings: dict[str, Any] = {}
+    for first, second in itertools.combinations(names, 2):
+        if choice.random() < 0.45:
+            ends = [first, second]
+            choice.shuffle(ends)
+            status = choice.choice(STATUSES)
+            peerings[f"p-{first}-{second}"] = {
+                "requester": ends[0],
+                "accepter": ends[1],
+                "status": status,
+            }
+    quotas = {
+        "active_peerings_per_vpc": choice.randint(1, 70),
+        "routes_per_route_table": choice.randint(1, 120),
+    }
+    document = {
+        "archplan": 1,
+        "defaults": {"region": "us-east-1"},
+        "quotas": quotas,
+        "vpcs": vpcs,
+        "peerings": peerings,
+        "meshes": {"m": members},
+    }
+    facts = {
+        "members": members,
+        "blocks": blocks,
+        "peerings": peerings,
+        "quotas": quotas,
+        "tables": {name: "rt" in vpcs[name].get("route_tables", {}) for name in names},
+    }
+    return yaml.safe_dump(document, sort_keys=False), facts
+
+
+@functools.cache
+def _blocks_overlap(one: str, other: str) -> bool:
+    first, second = ipaddress.ip_network(one), ipaddress.ip_network(other)
+    return first.version == second.version and first.overlaps(second)  # type: ignore[arg-type]
+
+
+def _overlap(first: list[str], second: list[str]) -> bool:
+    return any(_blocks_overlap(one, other) for one in first for other in second)
+
+
+@pytest.mark.parametrize("n", range(1, 61))
+def test_mesh_arithmetic_against_enumeration(n: int) -> None:
+    text, facts = _random_estate(n, random.Random(n))
+    mesh = _plan_text(text).meshes[0]
+    members, blocks, peerings = facts["members"], facts["blocks"], facts["peerings"]
+    pairs = [frozenset(pair) for pair in itertools.combinations(members, 2)]
+    live = [p for p in peerings.values() if p["status"] not in DEAD]
+    present = {
+        pair
+        for pair in pairs
+        if not _overlap(*(blocks[name] for name in pair))
+        and any({p["requester"], p["accepter"]} == pair for p in live)
+    }
+    missing = set(pairs) - present
+    impossible = {pair for pair in missing if _overlap(*(blocks[name] for name in pair))}
+
+    assert mesh.n == n
+    assert mesh.needed == len(pairs) == n * (n - 1) // 2
+    assert {frozenset((link.first, link.second)) for link in mesh.present} == present
+    assert {frozenset((link.first, link.second)) for link in mesh.missing} == missing
+    assert {frozenset((link.first, link.second)) for link in mesh.impossible} == impossible
+    assert len(mesh.present) + len(mesh.missing) == mesh.needed
+
+    peering_quota = facts["quotas"]["active_peerings_per_vpc"]
+    route_quota = facts["quotas"]["routes_per_route_table"]
+    over = bool(impossible)
+    for vpc in mesh.per_vpc:
+        name = vpc.name
+        now = sum(1 for p in live if name in (p["requester"], p["accepter"]))
+        created = sum(1 for pair in missing - impossible if name in pair)
+        assert (vpc.peerings_now, vpc.peerings_added) == (now, created)
+        assert vpc.peerings_after == now + created
+        assert vpc.over_quota == (now + created > peering_quota)
+        over |= vpc.over_quota
+        # Every peer reachable after completion, each block routed once per table.
+        peers = [other for pair in present | (missing - impossible) if name in pair
+                 for other in pair if other != name]  # fmt: skip
+        has_ipv6 = any(":" in block for block in blocks[name])
+        # A peer block overlapping one already routed to another peer is left to a human
+        # (longest prefix match would split traffic); that happens only when two peers overlap.
+        routed: list[tuple[str, str]] = []
+        for peer in sorted(peers, key=members.index):
+            for block in blocks[peer]:
+                if ":" in block and not has_ipv6:
+                    continue
+                if not any(other != peer and _overlap([block], [seen]) for seen, other in routed):
+                    routed.append((block, peer))
+        want4 = sum(1 for block, _ in routed if ":" not in block)
+        want6 = sum(1 for block, _ in routed if ":" in block)
+        existing = 1 if facts["tables"][name] else 0
+        if not facts["tables"][name] and not peers:
+            assert vpc.tables == ()
+            continue
+        (table,) = vpc.tables
+        assert table.new == (not facts["tables"][name])
+        assert (table.ipv4.now, table.ipv4.after) == (existing, existing + want4)
+        assert (table.ipv6.now, table.ipv6.after) == (existing, existing + want6)
+        assert table.over_quota == (max(existing + want4, existing + want6) > route_quota)
+        over |= table.over_quota
+    assert mesh.can_complete == (not over)
+    assert mesh.largest_mesh == peering_quota + 1
+    assert mesh.transit_gateway.attachments == n
+    assert mesh.transit_gateway.route_entries == sum(len(blocks[name]) for name in members)
+
+
+# -- examples and scenarios -----------------------------------------------------------------
+
+
+def test_three_vpc_mesh_is_complete(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peering-plan", "examples/three-vpc-mesh.yaml", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (mesh,) = json.loads(result.stdout)["meshes"]
+    assert mesh["name"] == "core" and mesh["declared"] is True
+    assert mesh["links"] == {"needed": 3, "present": 3, "missing": 0, "impossible": 0}
+    assert mesh["complete"] is True and mesh["can_complete"] is True
+    assert all(
+        table["routes_to_add"] == [] for vpc in mesh["per_vpc"] for table in vpc["route_tables"]
+    )
+
+
+def test_shared_services_as_one_mesh_is_incomplete(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peering-plan", "examples/shared-services.yaml", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (mesh,) = json.loads(result.stdout)["meshes"]
+    assert mesh["declared"] is False and mesh["n"] == 4
+    assert mesh["links"] == {"needed": 6, "present": 3, "missing": 3, "impossible": 0}
+    assert mesh["complete"] is False and mesh["can_complete"] is True
+    assert [link["vpcs"] for link in mesh["missing"]] == [
+        ["finance", "hr"], ["finance", "engineering"], ["hr", "engineering"],
+    ]  # fmt: skip
+
+
+OVERLAPPING = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  a: {cidr: 10.0.0.0/16}
+  b: {cidr: 10.0.128.0/17, secondary_cidrs: [100.64.0.0/24]}
+  c: {cidr: 10.2.0.0/16, secondary_cidrs: [100.64.0.0/26]}
+"""
+
+
+def test_overlapping_vpcs_make_an_impossible_link_and_exit_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["peering-plan", _write(tmp_path, OVERLAPPING), "-f", "json"])
+    assert result.exit_code == 1
+    mesh = json.loads(result.stdout)["meshes"][0]
+    assert mesh["links"] == {"needed": 3, "present": 0, "missing": 3, "impossible": 2}
+    impossible = {
+        tuple(link["vpcs"]): link["overlaps"] for link in mesh["missing"] if not link["possible"]
+    }
+    assert impossible == {
+        ("a", "b"): [{"first": "10.0.0.0/16", "second": "10.0.128.0/17"}],
+        ("b", "c"): [{"first": "100.64.0.0/24", "second": "100.64.0.0/26"}],
+    }
+    assert mesh["recommendation"]["choice"] == "readdress"
+    text = runner.invoke(app, ["peering-plan", _write(tmp_path, OVERLAPPING)])
+    assert "a - b: 10.0.0.0/16 with 10.0.128.0/17" in text.stdout
+    assert text.exit_code == 1
+
+
+def test_an_active_peering_between_overlapping_vpcs_is_not_present() -> None:
+    # AWS puts such a peering in `failed` whatever the file says.
+    mesh = _plan_text(OVERLAPPING + "peerings:\n  a-b: {requester: a, accepter: b}\n").meshes[0]
+    (link,) = [link for link in mesh.impossible if link.first == "a"]
+    assert link.peering == "a-b" and not mesh.present
+
+
+MESH_OF_THREE = """archplan: 1
+defaults: {region: us-east-1}
+quotas: {QUOTAS}
+vpcs:
+  a: {cidr: 10.0.0.0/16, route_tables: {rt: {routes: {0.0.0.0/0: vgw}}}}
+  b: {cidr: 10.1.0.0/16}
+  c: {cidr: 10.2.0.0/16}
+  outside: {cidr: 10.3.0.0/16}
+peerings:
+  a-outside: {requester: a, accepter: outside}
+meshes:
+  abc: [a, b, c]
+"""
+
+
+@pytest.mark.parametrize(
+    ("quotas", "exit_code", "blocker"),
+    [
+        ("{}", 0, None),
+        ("{active_peerings_per_vpc: 2}", 1, 'VPC "a" would have 3 active peerings'),
+        ("{routes_per_route_table: 2}", 1, 'route table "rt" of VPC "a" would have 3 IPv4'),
+    ],
+)
+def test_quota_overflow_exits_one(
+    runner: CliRunner, tmp_path: Path, quotas: str, exit_code: int, blocker: str | None
+) -> None:
+    path = _write(tmp_path, MESH_OF_THREE.replace("{QUOTAS}", quotas))
+    result = runner.invoke(app, ["peering-plan", path, "-f", "json"])
+    assert result.exit_code == exit_code, result.output
+    mesh = json.loads(result.stdout)["meshes"][0]
+    a = mesh["per_vpc"][0]
+    # a's peering outside the mesh counts against its quota too.
+    assert a["peerings"] == {
+        "now": 1, "added": 2, "after": 3, "quota": a["peerings"]["quota"],
+        "over_quota": blocker is not None and "peerings" in blocker,
+    }  # fmt: skip
+    assert a["route_tables"][0]["ipv4"] == {"now": 1, "added": 2, "after": 3}
+    if blocker is None:
+        assert mesh["blockers"] == [] and mesh["can_complete"] is True
+    else:
+        assert any(line.startswith(blocker) for line in mesh["blockers"]), mesh["blockers"]
+        assert mesh["recommendation"]["choice"] == "transit-gateway"
+
+
+def test_mesh_selection(runner: CliRunner) -> None:
+    every = json.loads(runner.invoke(app, ["peering-plan", ESTATE, "-f", "json"]).stdout)
+    assert [mesh["name"] for mesh in every["meshes"]] == ["core", "old"]
+    result = runner.invoke(app, ["peering-plan", ESTATE, "--mesh", "core", "-f", "json"])
+    assert result.exit_code == 0  # "old" cannot be completed, but it is not planned
+    assert [mesh["name"] for mesh in json.loads(result.stdout)["meshes"]] == ["core"]
+    assert runner.invoke(app, ["peering-plan", ESTATE, "--mesh", "old"]).exit_code == 1
+
+
+def test_unknown_mesh_is_a_usage_error_naming_the_meshes(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peering-plan", ESTATE, "--mesh", "cor"])
+    assert result.exit_code == 2
+    assert 'no mesh "cor"; the file declares "core", "old"' in result.stderr
+    result = runner.invoke(app, ["peering-plan", "examples/shared-services.yaml", "--mesh", "x"])
+    assert result.exit_code == 2
+    assert "declares no meshes" in result.stderr
+    with pytest.raises(UnknownMesh):
+        _plan_text("archplan: 1\n", "x")
+
+
+def test_unknown_mesh_member_is_reported_and_blocks() -> None:
+    mesh = _plan_text(MESH_OF_THREE.replace("{QUOTAS}", "{}").replace("[a, b, c]", "[a, b, zz]"))
+    (only,) = mesh.meshes
+    assert only.vpcs == ("a", "b") and only.unknown == ("zz",)
+    assert only.blockers == ('VPC "zz" is listed in the mesh but does not exist',)
+
+
+def test_input_errors_exit_two_like_validate(runner: CliRunner, tmp_path: Path) -> None:
+    bad = _write(tmp_path, "archplan: 1\nvpcs: {a: [1, 2\n")
+    result = runner.invoke(app, ["peering-plan", bad])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{bad}:3:1: error: YAML syntax error")
+    missing = str(tmp_path / "nope.yaml")
+    result = runner.invoke(app, ["peering-plan", missing])
+    assert result.exit_code == 2 and result.stderr == f"{missing}: error: no such file\n"
+    result = runner.invoke(app, ["peering-plan", "-"], input="- a list\n")
+    assert result.exit_code == 2 and result.stderr.startswith("<stdin>:1:1: error:")
+    assert runner.invoke(app, ["peering-plan", ESTATE, "--format", "xml"]).exit_code == 2
+
+
+def test_findings_of_validate_do_not_stop_the_plan(runner: CliRunner, tmp_path: Path) -> None:
+    text = "archplan: 1\nvpcs:\n  a: {cidr: 10.0.0.1/16, colour: blue}\n  b: {cidr: 10.1.0.0/16}\n"
+    assert validate_source(Source("x", text)).findings  # no region, host bits, unknown key
+    result = runner.invoke(app, ["peering-plan", _write(tmp_path, text), "-f", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["meshes"][0]["links"]["missing"] == 1
+
+
+# -- transit gateway cost and recommendation ------------------------------------------------
+
+
+def test_transit_gateway_cost_uses_file_prices_exactly() -> None:
+    (core, _) = _plan_text(Path(ROOT / ESTATE).read_text(), traffic=Decimal("250.5")).meshes
+    option = core.transit_gateway
+    assert option.prices.attachment_hour_from_file and option.prices.per_gb_from_file
+    assert option.attachment_cost == Decimal("4") * Decimal("0.06") * 730 == Decimal("175.2")
+    assert option.data_cost == Decimal("6.2625")
+    assert option.monthly_cost == Decimal("181.4625")
+    assert option.prices.description == "file prices (test prices of 2026-01-01)"
+
+
+def test_transit_gateway_cost_without_prices_uses_the_labelled_default() -> None:
+    (mesh,) = _plan_text(OVERLAPPING).meshes
+    prices = mesh.transit_gateway.prices
+    assert (prices.attachment_hour, prices.per_gb) == (DEFAULT_ATTACHMENT_HOUR, DEFAULT_PER_GB)
+    assert not prices.attachment_hour_from_file and not prices.per_gb_from_file
+    assert "archplan default" in prices.description and "not confirmed" in prices.description
+    assert mesh.transit_gateway.data_cost is None
+    assert mesh.transit_gateway.attachment_cost == Decimal("109.50")
+    partial = _plan_text(OVERLAPPING + "prices: {transit_gateway: {attachment_hour: 0.1}}\n")
+    described = partial.meshes[0].transit_gateway.prices.description
+    assert described.startswith("file prices, except per_gb: archplan default")
+
+
+def test_traffic_option_is_parsed_exactly_and_checked(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["peering-plan", ESTATE, "--mesh", "core", "-f", "json", "--traffic-gb-month", "1e3"]
+    )
+    cost = json.loads(result.stdout)["meshes"][0]["transit_gateway"]
+    assert cost["traffic_gb_month"] == "1000"
+    assert cost["monthly_cost"] == {"attachments": "175.20", "data": "25.00", "total": "200.20"}
+    for bad in ("-1", "lots", "nan", "inf"):
+        result = runner.invoke(app, ["peering-plan", ESTATE, "--traffic-gb-month", bad])
+        assert result.exit_code == 2, bad
+        assert "--traffic-gb-month" in result.stderr
+
+
+def test_money_is_exact_with_at_least_cents() -> None:
+    assert money(Decimal("109.5")) == "109.50"
+    assert money(Decimal("2E+1")) == "20.00"
+    assert money(Decimal("6.2625")) == "6.2625"
+    assert money(Decimal("0")) == "0.00"
+    assert money(Decimal("109.500")) == "109.50"
+
+
+def _mesh_of(n: int, extra: str = "") -> MeshPlan:
+    vpcs = "".join(f"  v{index}: {{cidr: 10.{index}.0.0/16}}\n" for index in range(n))
+    text = f"archplan: 1\ndefaults: {{region: us-east-1}}\n{extra}vpcs:\n{vpcs}"
+    return _plan_text(text).meshes[0]
+
+
+@pytest.mark.parametrize(
+    ("n", "choice"),
+    [
+        (1, Choice.NONE),
+        (2, Choice.PEERING),
+        (3, Choice.PEERING),
+        (9, Choice.PEERING),
+        (10, Choice.TRANSIT_GATEWAY),
+        (40, Choice.TRANSIT_GATEWAY),
+    ],
+)
+def test_recommendation_follows_the_whitepaper_threshold(n: int, choice: Choice) -> None:
+    recommendation = _mesh_of(n).recommendation
+    assert recommendation.choice is choice
+    if choice is Choice.PEERING and n > 2:
+        assert "fewer than 10" in recommendation.reason and "REL02-BP04" in recommendation.reason
+
+
+def test_recommendation_when_quotas_decide() -> None:
+    mesh = _mesh_of(5, "quotas: {active_peerings_per_vpc: 3}\n")
+    assert mesh.largest_mesh == 4
+    assert mesh.recommendation.choice is Choice.TRANSIT_GATEWAY
+    assert "active_peerings_per_vpc" in mesh.recommendation.reason
+    assert not mesh.can_complete
+
+
+# -- reports --------------------------------------------------------------------------------
+
+
+def test_every_plan_format_has_a_renderer() -> None:
+    assert set(RENDERERS) == set(PlanFormat)
+
+
+@pytest.mark.parametrize(
+    ("args", "golden"),
+    [
+        (["-f", "json", "--traffic-gb-month", "250.5"], "peering-plan-estate.json"),
+        (["--traffic-gb-month", "250.5"], "peering-plan-estate.txt"),
+        (["--emit", "yaml"], "peering-plan-estate.emit.yaml"),
+    ],
+)
+def test_golden_reports(
+    runner: CliRunner, args: list[str], golden: str, update_golden: bool
+) -> None:
+    """Whole-report snapshots; refresh with `pytest tests/test_peering_plan.py --update-golden`."""
+    first = runner.invoke(app, ["peering-plan", ESTATE, *args])
+    second = runner.invoke(app, ["peering-plan", ESTATE, *args])
+    assert first.exit_code == 1  # mesh "old" has overlapping VPCs
+    assert first.stdout == second.stdout, "output must be byte-identical across runs"
+    path = GOLDEN / golden
+    if update_golden:
+        path.write_text(first.stdout, encoding="utf-8")
+    assert first.stdout == path.read_text(encoding="utf-8")
+
+
+def test_text_report_lists_at_most_a_hundred_links() -> None:
+    text = RENDERERS[PlanFormat.TEXT](Plan((_mesh_of(16),)), "x.yaml", False)
+    assert "v0 - v1  (v0-v1)" in text
+    assert "    ... and 20 more (--format json lists them all)\n" in text
+    assert text.count("  (v") == 100
+
+
+def test_json_shape_is_stable(runner: CliRunner) -> None:
+    report = json.loads(runner.invoke(app, ["peering-plan", ESTATE, "-f", "json"]).stdout)
+    assert set(report) == {"version", "file", "can_complete", "meshes"}
+    mesh = report["meshes"][0]
+    assert set(mesh) == {
+        "name", "declared", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
+        "blockers", "present", "missing", "per_vpc", "largest_mesh", "transit_gateway",
+        "recommendation",
+    }  # fmt: skip
+    assert set(mesh["missing"][0]) == {
+        "vpcs", "peering", "status", "possible", "recreate", "overlaps",
+    }  # fmt: skip
+    recreated = [link for link in mesh["missing"] if link["recreate"]]
+    assert recreated == [
+        {"vpcs": ["app", "tools"], "peering": "app-tools", "status": "rejected",
+         "possible": True, "recreate": True, "overlaps": []},
+    ]  # fmt: skip
+    vpc = mesh["per_vpc"][0]
+    assert set(vpc) == {"vpc", "peerings", "route_tables"}
+    assert set(vpc["route_tables"][0]) == {
+        "name", "new", "ipv4", "ipv6", "quota", "over_quota", "routes_to_add", "conflicts",
+    }  # fmt: skip
+    assert set(mesh["transit_gateway"]) == {
+        "attachments", "attachments_quota", "route_entries", "hours_per_month", "prices",
+        "traffic_gb_month", "monthly_cost",
+    }  # fmt: skip
+    assert set(mesh["recommendation"]) == {"choice", "reason"}
+
+
+def test_text_report_colour_only_when_asked() -> None:
+    result = _plan_text(OVERLAPPING)
+    assert "\x1b[" in RENDERERS[PlanFormat.TEXT](result, "x.yaml", True)
+    assert "\x1b[" not in RENDERERS[PlanFormat.TEXT](result, "x.yaml", False)
+
+
+def test_no_colour_from_the_cli_off_a_terminal_or_with_no_color(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, OVERLAPPING)
+    assert "\x1b[" not in runner.invoke(app, ["peering-plan", path]).stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "archplan", "peering-plan", path],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+    )
+    assert "\x1b[" not in result.stdout and result.returncode == 1
+
+
+def test_json_path_does_not_import_rich(tmp_path: Path) -> None:
+    path = _write(tmp_path, OVERLAPPING)
+    code = (
+        "import sys\nfrom archplan.cli import main\n"
+        f"sys.argv = ['archplan', 'peering-plan', {path!r}, '-f', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')),"
+        " file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stderr.strip() == "[]"
+    assert json.loads(result.stdout)["can_complete"] is False
+
+
+# -- --emit yaml ----------------------------------------------------------------------------
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    return extra
+
+
+def _peering_and_routing(text: str) -> Counter[str]:
+    """Errors and warnings of the routing (AP2xx) and peering (AP3xx) rules, by rule id.
+
+    Info findings are left out: they are advice (a completed mesh of more than two VPCs may
+    well earn a "prefer hub-and-spoke" note), not something the snippet broke.
+    """
+    result = validate_source(Source("merged.yaml", text))
+    assert result.error is None
+    return Counter(
+        finding.rule_id
+        for finding in result.findings
+        if finding.rule_id[:3] in ("AP2", "AP3") and finding.severity >= Severity.WARNING
+    )
+
+
+EMPTY_VPCS = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  bare: {cidr: 10.0.0.0/16, ipv6_cidrs: [2600:1f18:1a2b:3c00::/56]}
+  routed:
+    cidr: 10.1.0.0/16
+    ipv6_cidrs: [2600:1f18:1a2b:4c00::/56]
+    subnets:
+      routed-a: {cidr: 10.1.0.0/24, az: us-east-1a}
+  "odd name: #1":
+    cidr: 10.2.0.0/16
+    route_tables:
+      "yes": {routes: {192.168.0.0/16: vgw}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "mesh"),
+    [
+        ("examples/shared-services.yaml", None),
+        ("examples/three-vpc-mesh.yaml", None),
+        (ESTATE, "core"),
+        ("EMPTY_VPCS", None),
+    ],
+)
+def test_emitted_yaml_completes_the_mesh_without_new_findings(
+    source: str, mesh: str | None
+) -> None:
+    text = EMPTY_VPCS if source == "EMPTY_VPCS" else (ROOT / source).read_text(encoding="utf-8")
+    before = _plan_text(text, mesh)
+    snippet = emit_yaml(before, source)
+    added = yaml.safe_load(snippet) or {}
+    merged = yaml.safe_dump(_merge(yaml.safe_load(text), added), sort_keys=False)
+    # Counts may fall (one-sided routes get their other side), never rise.
+    old, new = _peering_and_routing(text), _peering_and_routing(merged)
+    assert +(new - old) == Counter(), snippet
+    # Re-planning the merged file finds nothing left to do, except what needs a human.
+    # Routes through a peering still waiting for acceptance are left for later (blackholes).
+    after = _plan_text(merged, mesh)
+    for planned in after.meshes:
+        assert planned.to_create == ()
+        waiting = {link.peering for link in planned.present if link.status != "active"}
+        for vpc in planned.per_vpc:
+            for table in vpc.tables:
+                assert {route.peering for route in table.routes} <= waiting, (vpc.name, table)
+    conflicts = sum(
+        len(table.conflicts) for m in before.meshes for vpc in m.per_vpc for table in vpc.tables
+    )
+    assert snippet.count("# Note: not added: in route table") == conflicts
+
+
+def test_emitted_yaml_quotes_what_yaml_would_misread() -> None:
+    snippet = emit_yaml(_plan_text(EMPTY_VPCS), "x.yaml")
+    assert '"odd name: #1":' in snippet  # `: ` and `#` end a plain scalar
+    assert '"yes":' in snippet  # a YAML 1.1 boolean
+    assert "      main:\n        main: true\n" in snippet  # bare and routed get a main table
+    assert "2600:1f18:1a2b:4c00::/56: peering:bare-routed" in snippet
+
+
+def test_emit_when_nothing_is_missing(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peering-plan", "examples/three-vpc-mesh.yaml", "--emit", "yaml"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith("# Nothing to add.\n")
+    assert yaml.safe_load(result.stdout) is None
+
+
+def test_control_characters_in_names_are_escaped_everywhere() -> None:
+    text = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  "evil\\e[31m\\nname": {cidr: 10.0.0.0/16}
+  plain: {cidr: 10.1.0.0/16}
+"""
+    result = _plan_text(text)
+    report = RENDERERS[PlanFormat.TEXT](result, "x.yaml", False)
+    assert "\x1b" not in report and "evil\\x1b[31m\\nname" in report
+    snippet = emit_yaml(result, "x\x1b.yaml")
+    assert "\x1b" not in snippet
+    added = yaml.safe_load(snippet)
+    assert added["peerings"] == {
+        "evil\x1b[31m\nname-plain": {"requester": "evil\x1b[31m\nname", "accepter": "plain"}
+    }
