@@ -5,13 +5,19 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from archplan import __version__
+from archplan.errors import InputError
 from archplan.findings import Severity
+from archplan.plan import Emit, GraphFormat, PlanFormat
 from archplan.reports import Format
+from archplan.source import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from archplan.engine import Loaded
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -55,6 +61,32 @@ def _main(
     """Check AWS-style network and capacity architectures before they are deployed."""
 
 
+def _write(text: str) -> None:
+    """Write a report as UTF-8, whatever the locale: names in the file may be any Unicode."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a test runner's text stream
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    stream.write(text.encode("utf-8"))
+    stream.flush()
+
+
+def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
+    """Read and load one architecture file, or exit 2 with its located error on stderr."""
+    from archplan.engine import load_architecture
+    from archplan.source import read_source
+
+    name = file
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        return name, load_architecture(source)
+    except InputError as error:
+        typer.echo(f"{error.location(name)}: error: {error.message}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 def _use_color() -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -64,7 +96,8 @@ def _use_color() -> bool:
 @app.command()
 def validate(
     files: Annotated[
-        list[str], typer.Argument(help="Architecture files; '-' reads standard input.")
+        list[str],
+        typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
     ],
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -75,7 +108,7 @@ def validate(
     ] = FailOn.ERROR,
     max_file_size: Annotated[
         int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = 50 * 1024 * 1024,
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input."""
     from archplan.engine import FileResult, validate_source
@@ -86,7 +119,7 @@ def validate(
     for name in files:
         try:
             source = read_source(name, max_file_size)
-        except InputErrorType as error:
+        except InputError as error:
             results.append(FileResult(name, None, error=error))
             continue
         results.append(validate_source(source))
@@ -94,7 +127,7 @@ def validate(
         if result.error is not None:
             location = result.error.location(result.name)
             typer.echo(f"{location}: error: {result.error.message}", err=True)
-    sys.stdout.write(renderer(output_format)(results, _use_color()))
+    _write(renderer(output_format)(results, _use_color()))
     threshold = Severity.parse(fail_on.value)
     if any(result.error is not None for result in results):
         raise typer.Exit(EXIT_INPUT)
@@ -116,16 +149,14 @@ def rules(
         RulesFormat.MARKDOWN: ruledocs.rules_markdown,
         RulesFormat.JSON: ruledocs.rules_json,
     }[output_format]
-    sys.stdout.write(render())
-
-
-from archplan.errors import InputError as InputErrorType  # noqa: E402  (light, no cycle)
-from archplan.plan import Emit, GraphFormat, PlanFormat  # noqa: E402  (enums only)
+    _write(render())
 
 
 @app.command("peering-plan")
 def peering_plan(
-    file: Annotated[str, typer.Argument(help="Architecture file; '-' reads standard input.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
+    ],
     mesh: Annotated[
         str | None, typer.Option(help="Plan only this mesh (default: every mesh).")
     ] = None,
@@ -148,15 +179,13 @@ def peering_plan(
     ] = None,
     max_file_size: Annotated[
         int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = 50 * 1024 * 1024,
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan full meshes of VPC peerings and compare them with a transit gateway; exit 1 when a
     mesh cannot be completed (overlapping VPCs, quotas), 2 on unreadable input."""
     from decimal import Decimal, InvalidOperation
 
-    from archplan.engine import load_architecture
     from archplan.plan.mesh import UnknownMesh, plan
-    from archplan.source import read_source
 
     traffic = None
     if traffic_gb_month is not None:
@@ -169,14 +198,7 @@ def peering_plan(
                 f"{traffic_gb_month!r} is not a number of GB (0 or more)",
                 param_hint="'--traffic-gb-month'",
             )
-    name = file
-    try:
-        source = read_source(file, max_file_size)
-        name = source.name
-        loaded = load_architecture(source)
-    except InputErrorType as error:
-        typer.echo(f"{error.location(name)}: error: {error.message}", err=True)
-        raise typer.Exit(EXIT_INPUT) from None
+    name, loaded = _load(file, max_file_size)
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
@@ -184,39 +206,32 @@ def peering_plan(
     if emit is Emit.YAML:
         from archplan.plan.emit import emit_yaml
 
-        sys.stdout.write(emit_yaml(result, name))
+        _write(emit_yaml(result, name))
     else:
         from archplan.reports.peering_plan import RENDERERS
 
-        sys.stdout.write(RENDERERS[output_format](result, name, _use_color()))
+        _write(RENDERERS[output_format](result, name, _use_color()))
     if not result.can_complete:
         raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()
 def graph(
-    file: Annotated[str, typer.Argument(help="Architecture file; '-' reads standard input.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
+    ],
     output_format: Annotated[
         GraphFormat, typer.Option("--format", "-f", help="Diagram format.", case_sensitive=False)
     ] = GraphFormat.MERMAID,
     max_file_size: Annotated[
         int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = 50 * 1024 * 1024,
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Draw VPCs, peerings and transit gateway attachments; broken links dashed in red."""
-    from archplan.engine import load_architecture
     from archplan.graph import RENDERERS
-    from archplan.source import read_source
 
-    name = file
-    try:
-        source = read_source(file, max_file_size)
-        name = source.name
-        loaded = load_architecture(source)
-    except InputErrorType as error:
-        typer.echo(f"{error.location(name)}: error: {error.message}", err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    sys.stdout.write(RENDERERS[output_format](loaded.architecture))
+    _name, loaded = _load(file, max_file_size)
+    _write(RENDERERS[output_format](loaded.architecture))
 
 
 def main() -> None:
