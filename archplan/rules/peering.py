@@ -53,7 +53,9 @@ def _other(peering: Peering, vpc: str) -> str | None:
     return peering.accepter if peering.requester == vpc else peering.requester
 
 
-def _peering_routes(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTable, Route, Peering]]:
+def _peering_routes(architecture: Architecture) -> list[tuple[Vpc, RouteTable, Route, Peering]]:
+    """Every route through a peering that involves the route's own VPC."""
+    found = []
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
             for route in table.routes:
@@ -62,7 +64,8 @@ def _peering_routes(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTabl
                     continue
                 peering = architecture.peerings.get(target.name or "")
                 if peering is not None and peering.involves(vpc.name):
-                    yield vpc, table, route, peering
+                    found.append((vpc, table, route, peering))
+    return found
 
 
 @rule(
@@ -257,7 +260,7 @@ def route_via_waiting_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.4 (PEER-new, PEER-2023).
     """
-    for vpc, table, route, peering in _peering_routes(architecture):
+    for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in WAITING:
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses peering "{peering.name}", '
@@ -310,7 +313,7 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.4 (PEER-new; EC2-ERR `InvalidStateTransition`).
     """
-    for vpc, table, route, peering in _peering_routes(architecture):
+    for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in DEAD:
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses peering "{peering.name}", '
@@ -518,7 +521,7 @@ def _routes_leaving_peer(architecture: Architecture, rule_id: str) -> Iterator[P
 def _diagnose_all(architecture: Architecture) -> list[tuple[str, Problem]]:
     """Every route through a peering that leaves the peer, with the rule that says why."""
     problems = []
-    for vpc, table, route, peering in _peering_routes(architecture):
+    for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         diagnosis = _diagnose(architecture, vpc, route, peering)
         if diagnosis is not None:
             problem = Problem(
@@ -739,7 +742,7 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.6 (PEER-new, PEER-2023).
     """
-    for peering, sides in _routed_sides(architecture).items():
+    for peering, sides in shared(architecture, "routed-sides", _routed_sides).items():
         if len(sides) != 1:
             continue
         ((routed, first_route),) = sides.items()
@@ -781,7 +784,7 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.6 (PEER-new: each side adds routes in its own tables).
     """
-    sides = _routed_sides(architecture)
+    sides = shared(architecture, "routed-sides", _routed_sides)
     for peering in architecture.peerings.values():
         # AWS's procedure is to accept first and route afterwards: no routes yet is expected.
         if peering.status in WAITING:
@@ -802,7 +805,7 @@ def _routed_sides(architecture: Architecture) -> dict[Peering, dict[str, Route]]
         for peering in architecture.peerings.values()
         if peering.status not in DEAD and _vpcs_of(architecture, peering) is not None
     }
-    for vpc, _table, route, peering in _peering_routes(architecture):
+    for vpc, _table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering in sides:
             sides[peering].setdefault(vpc.name, route)
     return sides
@@ -818,10 +821,10 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     nothing matches (or a blackhole), Y cannot answer at all. Subnets that go astray the same
     way are reported together, at the peer route (or table) responsible.
     """
-    sides = _routed_sides(architecture)
+    sides = shared(architecture, "routed-sides", _routed_sides)
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
-    for vpc, table, route, peering in _peering_routes(architecture):
+    for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         peer = _peer(architecture, vpc, peering)
         block = route.block
         if peer is None or block is None or not (vpc.blocks_known and peer.blocks_known):
