@@ -1,6 +1,15 @@
 """All rules, registered on import; `RULES` maps each id to its Rule."""
 
-from archplan.rules import addressing, endpoints, peering, routing, structure, transit
+from archplan.rules import (
+    addressing,
+    api_gateway,
+    endpoints,
+    peering,
+    routing,
+    scaling,
+    structure,
+    transit,
+)
 from archplan.rules.registry import RULES, Problem, Related, Rule
 
 __all__ = [
@@ -9,9 +18,11 @@ __all__ = [
     "Related",
     "Rule",
     "addressing",
+    "api_gateway",
     "endpoints",
     "peering",
     "routing",
+    "scaling",
     "structure",
     "transit",
 ]

@@ -1,0 +1,993 @@
+"""Auto Scaling group rules: size, zones, instance types and weights, purchase mix, addresses, prices."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archplan.cidr import usable_addresses
+from archplan.findings import Path, Severity
+from archplan.model import Architecture, ScalingGroup, Subnet
+from archplan.rules.registry import Problem, Related, rule
+from archplan.spelling import did_you_mean
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# LaunchTemplateOverrides.InstanceType: up to 40 types per group; WeightedCapacity 1-999
+# (autoscaling-purchase.md §1 and §2 "Limits", ASG-API).
+MAX_INSTANCE_TYPES = 40
+MIN_WEIGHT, MAX_WEIGHT = 1, 999
+
+# EC2 instance type names are FAMILY.SIZE: the family is letters and digits, sometimes with
+# hyphenated parts (u-6tb1, m7i-flex, mac2-m2pro); the size is one of a short list.
+_FAMILY = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_SIZE = re.compile(
+    r"^(?:nano|micro|small|medium|large|[1-9][0-9]*xlarge|xlarge|metal(?:-[1-9][0-9]*xl)?)$"
+)
+SIZES = (
+    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+    "12xlarge", "16xlarge", "24xlarge", "48xlarge", "metal",
+)  # fmt: skip
+
+# While it rebalances zones a group may exceed max "by a margin of 10 percent or one
+# instance, whichever is greater" (autoscaling-purchase.md §1, ASG-UG/auto-scaling-benefits).
+REBALANCE_PERCENT = 10
+# Below this share of free addresses a subnet pool is tight (subnet-addresses-margin).
+MARGIN_PERCENT = 10
+
+
+def _ceil_div(numerator: int, denominator: int) -> int:
+    return -(-numerator // denominator)
+
+
+def _type_path(group: ScalingGroup, instance_type: str) -> Path:
+    """Where a type is written: its key when `instance_types` is a mapping.
+
+    The model keeps no index for the list form, so there the finding points at the
+    `instance_types` key (the engine falls back to the nearest place that exists).
+    """
+    return (*group.path, "instance_types", instance_type)
+
+
+def _subnets(architecture: Architecture, group: ScalingGroup) -> list[Subnet] | None:
+    """The group's subnets, each once in the order written; None when one cannot be resolved.
+
+    A VPC or subnet that does not exist is AP005's finding; rules that need every subnet of
+    the group then say nothing.
+    """
+    vpc = architecture.vpcs.get(group.vpc or "")
+    if vpc is None or any(name not in vpc.subnets for name in group.subnets):
+        return None
+    return [vpc.subnets[name] for name in dict.fromkeys(group.subnets)]
+
+
+def _weights_valid(group: ScalingGroup) -> bool:
+    return bool(group.instance_types) and all(
+        MIN_WEIGHT <= weight <= MAX_WEIGHT for weight in group.instance_types.values()
+    )
+
+
+@rule("AP501", "scaling-group-size", ERROR, "A scaling group whose min, desired and max disagree.")
+def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
+    """AWS requires `min ≤ desired ≤ max`; a group outside that range is refused.
+
+    `desired` defaults to `min`, as in AWS's API, so only a `min` above `max` or a `desired`
+    outside `min..max` is wrong. AWS's own message for the second is "Desired capacity:15
+    must be between the specified min size:0 and max size:10". Set `desired` within the
+    range, or move `min` / `max`.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 0
+            max: 10
+            desired: 15
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 0
+            max: 10
+            desired: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: autoscaling-purchase.md §1 "Rules and validation" (ASG-UG/asg-capacity-limits:
+    desired between min and max; ASG-API CreateAutoScalingGroupType.DesiredCapacity: defaults
+    to MinSize; the ValidationError wording from public CLI logs).
+    """
+    for group in architecture.scaling_groups.values():
+        low, high = group.min, group.max
+        if low is None or high is None:
+            continue
+        if low > high:
+            yield Problem(
+                f'scaling group "{group.name}" has min {low} above max {high}; AWS refuses it: '
+                f"lower min or raise max",
+                (*group.path, "min"),
+                (Related(f"max {high} is here", (*group.path, "max")),),
+            )
+        elif group.desired is not None and not low <= group.desired <= high:
+            yield Problem(
+                f'scaling group "{group.name}": desired capacity {group.desired} must be between '
+                f"min {low} and max {high} (AWS refuses it with a ValidationError); set desired "
+                f"within {low}..{high}, or change min or max",
+                (*group.path, "desired"),
+            )
+
+
+@rule("AP502", "scaling-group-no-subnets", ERROR, "A scaling group with no subnets.")
+def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
+    """A group in a VPC launches its instances in the subnets it lists (VPCZoneIdentifier).
+
+    With no subnet AWS has nowhere to launch and refuses the group. List one subnet per
+    Availability Zone the group should use. (Subnets that do not exist, or that belong to
+    another VPC than the group's, are reported by AP005.)
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: []
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: architecture-format.md "scaling_groups" (the AZs come from the subnets);
+    AWS Auto Scaling API reference, CreateAutoScalingGroup (VPCZoneIdentifier: "A
+    comma-separated list of subnet IDs"; a group needs subnets or Availability Zones). The
+    reference has no bullet of its own for this rule.
+    """
+    for group in architecture.scaling_groups.values():
+        if not group.subnets and group.vpc in architecture.vpcs:
+            yield Problem(
+                f'scaling group "{group.name}" has no subnets: AWS has nowhere to launch its '
+                "instances; list one subnet per Availability Zone",
+                (*group.path, "subnets"),
+            )
+
+
+@rule("AP503", "scaling-group-one-zone", WARNING, "A scaling group in one Availability Zone.")
+def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
+    """A group whose subnets are all in one Availability Zone stops entirely with that zone.
+
+    Auto Scaling balances instances across the zones of its subnets and, when a zone fails,
+    launches replacements in the others; with one zone there are no others. Add a subnet in
+    a second (better, a third) zone. With `availability.survive_az_loss` the group asks for
+    capacity that survives the loss of a zone, which one zone can never give.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-a2: {cidr: 10.0.1.0/24, az: us-east-1a}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-a2]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: issue 4 "validate: scaling groups" (a group in one AZ is a warning);
+    autoscaling-purchase.md §1 (ASG-UG/asg-capacity-limits: the group replaces lost
+    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones).
+    """
+    for group in architecture.scaling_groups.values():
+        subnets = _subnets(architecture, group)
+        if not subnets or any(subnet.az is None for subnet in subnets):
+            continue
+        zones = {subnet.az for subnet in subnets}
+        if len(zones) != 1:
+            continue
+        zone = subnets[0].az
+        survive = (
+            "; availability.survive_az_loss cannot be met in one zone"
+            if group.survive_az_loss
+            else ""
+        )
+        yield Problem(
+            f'scaling group "{group.name}" has subnets in {zone} only: if that Availability '
+            f"Zone fails, the whole group stops; add a subnet in a second zone{survive}",
+            (*group.path, "subnets"),
+        )
+
+
+def _type_name_problem(instance_type: str) -> str | None:
+    """Why a name is not FAMILY.SIZE, with a suggestion; None when it looks right."""
+    family, dot, size = instance_type.partition(".")
+    if instance_type != instance_type.lower():
+        return f'instance types are lower case (did you mean "{instance_type.lower()}"?)'
+    if not dot or not family or not size:
+        return "an instance type is FAMILY.SIZE, e.g. m6i.large"
+    if not _FAMILY.match(family) or not any(char.isdigit() for char in family):
+        return f'"{family}" is not an instance family (letters and a generation digit, e.g. m6i)'
+    if not _SIZE.match(size):
+        hint = did_you_mean(instance_type, [f"{family}.{known}" for known in SIZES])
+        sizes = " (nano, micro, small, medium, large, xlarge, 2xlarge ... 48xlarge, metal)"
+        return f'"{size}" is not an instance size{hint or sizes}'
+    return None
+
+
+@rule("AP504", "instance-type-name", ERROR, "An instance type that does not look like family.size.")
+def instance_type_name(architecture: Architecture) -> Iterator[Problem]:
+    """EC2 instance types are named FAMILY.SIZE in lower case: `m6i.large`, `c5.2xlarge`.
+
+    A typo (`m5.larg`, `m5large`, `M5.large`) is refused by EC2 when the group launches,
+    often long after the template was deployed. The family has a generation digit (`m6i`,
+    `u-6tb1`, `m7i-flex`); the size is `nano`, `micro`, `small`, `medium`, `large`,
+    `xlarge`, `Nxlarge`, `metal` or `metal-Nxl`.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {m6i.large: 1, m5.larg: 1}
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {m6i.large: 1, m5.large: 1, m7i-flex.2xlarge: 4}
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: issue 4 "validate: scaling groups" (instance types look like family.size);
+    EC2 User Guide, "Amazon EC2 instance type naming conventions" (family, generation,
+    options, size); autoscaling-purchase.md §6 (the type names AWS publishes prices for).
+    """
+    for group in architecture.scaling_groups.values():
+        for instance_type in group.instance_types:
+            problem = _type_name_problem(instance_type)
+            if problem is not None:
+                yield Problem(
+                    f'"{instance_type}" in scaling group "{group.name}" is not an EC2 instance '
+                    f"type: {problem}",
+                    _type_path(group, instance_type),
+                    on_key=True,
+                )
+
+
+@rule("AP505", "instance-type-count", ERROR, "A scaling group with more than 40 instance types.")
+def instance_type_count(architecture: Architecture) -> Iterator[Problem]:
+    """A mixed instances policy takes at most 40 instance types (launch template overrides).
+
+    AWS refuses a 41st. Keep the types that matter: Spot needs flexibility over about ten
+    types and all zones, not forty.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [
+              m5.large, m5a.large, m5d.large, m5ad.large, m5n.large, m5dn.large, m5zn.large,
+              m6i.large, m6a.large, m6id.large, m6in.large, m6idn.large, m7i.large, m7a.large,
+              c5.large, c5a.large, c5d.large, c5ad.large, c5n.large, c6i.large, c6a.large,
+              c6id.large, c6in.large, c7i.large, c7a.large, r5.large, r5a.large, r5d.large,
+              r5ad.large, r5n.large, r5dn.large, r6i.large, r6a.large, r6id.large, r6in.large,
+              r6idn.large, r7i.large, r7a.large, m4.large, c4.large, r4.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m5.large, m6i.large, m6a.large, c5.large, c6i.large, r5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: autoscaling-purchase.md §2 "Limits" (ASG-API LaunchTemplateOverrides.InstanceType:
+    up to 40 instance types per group); §2 "Attribute-based selection basics" (Spot: at least
+    10 types).
+    """
+    for group in architecture.scaling_groups.values():
+        count = len(group.instance_types)
+        if count > MAX_INSTANCE_TYPES:
+            yield Problem(
+                f'scaling group "{group.name}" lists {count} instance types; a mixed instances '
+                f"policy takes at most {MAX_INSTANCE_TYPES}: drop {count - MAX_INSTANCE_TYPES}",
+                (*group.path, "instance_types"),
+            )
+
+
+@rule("AP506", "instance-weight", ERROR, "An instance weight outside 1-999.")
+def instance_weight(architecture: Architecture) -> Iterator[Problem]:
+    """A weight (WeightedCapacity) says how many capacity units one instance counts for.
+
+    AWS accepts whole numbers from 1 to 999. Weights are relative: give the smallest type 1
+    and the others its multiple (a type with twice the vCPUs counts 2).
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {c5.large: 0, c5.xlarge: 2}
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {c5.large: 1, c5.xlarge: 2}
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: autoscaling-purchase.md §1 "Capacity units, weights, DesiredCapacityType"
+    (ASG-API LaunchTemplateOverrides.WeightedCapacity: integer 1-999).
+    """
+    for group in architecture.scaling_groups.values():
+        for instance_type, weight in group.instance_types.items():
+            if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+                yield Problem(
+                    f'the weight of {instance_type} in scaling group "{group.name}" is {weight}; '
+                    f"AWS accepts weights from {MIN_WEIGHT} to {MAX_WEIGHT} (capacity units one "
+                    "instance counts for)",
+                    _type_path(group, instance_type),
+                )
+
+
+@rule(
+    "AP507",
+    "on-demand-percentage-default",
+    WARNING,
+    "A scaling group that leaves the On-Demand percentage to AWS's default of 100.",
+)
+def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem]:
+    """Without `on_demand_percentage_above_base` AWS uses 100: all capacity is On-Demand.
+
+    Users who list several instance types and a Spot strategy expect Spot, and find a bill
+    for On-Demand instead (eksctl users hit exactly this). Say what you mean: 100 for all
+    On-Demand, or a lower percentage to run the rest on Spot (30 gives 70 % Spot above the
+    base; AWS rounds the On-Demand share up).
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_base: 2, spot_allocation_strategy: price-capacity-optimized}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase:
+              on_demand_base: 2
+              on_demand_percentage_above_base: 30
+              spot_allocation_strategy: price-capacity-optimized
+
+    Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
+    OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
+    because the percentage was not picked up).
+    """
+    for group in architecture.scaling_groups.values():
+        if group.purchase.on_demand_percentage_above_base is None:
+            yield Problem(
+                f'scaling group "{group.name}" does not set '
+                "purchase.on_demand_percentage_above_base, so AWS uses 100: every instance "
+                "above the On-Demand base is On-Demand and none is Spot; write 100 if that is "
+                "intended, or a lower percentage (e.g. 30) to run the rest on Spot",
+                (*group.path, "purchase"),
+            )
+
+
+@rule(
+    "AP508",
+    "on-demand-base-above-max",
+    WARNING,
+    "An On-Demand base larger than the group's max.",
+)
+def on_demand_base_above_max(architecture: Architecture) -> Iterator[Problem]:
+    """`on_demand_base` (OnDemandBaseCapacity) is launched On-Demand before any percentage.
+
+    A base above `max` makes the whole group On-Demand at every size, so the percentage and
+    the Spot strategy never apply; AWS caps the base at the group's size (AWS's Example 5:
+    base 12 in a group of 10 gives 10 On-Demand). The base counts capacity units, like `max`.
+    Lower the base to what must never be Spot.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase:
+              on_demand_base: 12
+              on_demand_percentage_above_base: 0
+              spot_allocation_strategy: price-capacity-optimized
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase:
+              on_demand_base: 2
+              on_demand_percentage_above_base: 0
+              spot_allocation_strategy: price-capacity-optimized
+
+    Source: autoscaling-purchase.md §2 "THE rounding rule"
+    (ASG-UG/ec2-auto-scaling-mixed-instances-groups, Example 5: a base larger than the group
+    is capped at its size) and §1 "Capacity units" (ASG-API InstancesDistribution: the base
+    is in desired-capacity units).
+    """
+    for group in architecture.scaling_groups.values():
+        base = group.purchase.on_demand_base
+        if group.max is not None and base > group.max:
+            yield Problem(
+                f'scaling group "{group.name}" has an On-Demand base of {base}, above its max '
+                f"{group.max}: the group is On-Demand at every size and never runs Spot; lower "
+                f"on_demand_base to at most {group.max}",
+                (*group.path, "purchase", "on_demand_base"),
+                (Related(f"max {group.max} is here", (*group.path, "max")),),
+            )
+
+
+@rule(
+    "AP509",
+    "spot-lowest-price",
+    INFO,
+    "Spot capacity chosen by lowest price, which AWS discourages.",
+)
+def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
+    """The `lowest-price` Spot strategy fills the cheapest pools, which are often the ones
+    about to be reclaimed; AWS warns that it "might lead to high interruption rates" and
+    recommends `price-capacity-optimized`.
+
+    `lowest-price` is also what AWS uses when a group runs Spot (an On-Demand percentage
+    below 100) and sets no `spot_allocation_strategy`, so that case is reported too.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 30, spot_allocation_strategy: lowest-price}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 10
+            purchase:
+              on_demand_percentage_above_base: 30
+              spot_allocation_strategy: price-capacity-optimized
+
+    Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
+    SpotAllocationStrategy defaults to lowest-price;
+    ASG-UG/ec2-auto-scaling-mixed-instances-groups: price-capacity-optimized recommended,
+    lowest-price "might lead to high interruption rates").
+    """
+    for group in architecture.scaling_groups.values():
+        purchase = group.purchase
+        strategy_path = (*group.path, "purchase", "spot_allocation_strategy")
+        if purchase.spot_allocation_strategy == "lowest-price":
+            yield Problem(
+                f'scaling group "{group.name}" picks Spot capacity by lowest price, which AWS '
+                'discourages ("might lead to high interruption rates"); use '
+                "price-capacity-optimized",
+                strategy_path,
+            )
+        elif (
+            purchase.spot_allocation_strategy is None
+            and purchase.on_demand_percentage_above_base is not None
+            and purchase.on_demand_percentage_above_base < 100
+        ):
+            yield Problem(
+                f'scaling group "{group.name}" runs Spot (on_demand_percentage_above_base '
+                f"{purchase.on_demand_percentage_above_base}) without a "
+                "spot_allocation_strategy, so AWS uses lowest-price, which it discourages; "
+                "set spot_allocation_strategy: price-capacity-optimized",
+                (*group.path, "purchase"),
+            )
+
+
+# -- subnet addresses ---------------------------------------------------------------------
+
+
+def _instances_at_max(group: ScalingGroup) -> int | None:
+    """The most instances the group runs at `max` capacity units; None when unknown.
+
+    With weights, `max` counts units and the smallest weight gives the most instances:
+    ⌈max / smallest weight⌉. AWS may overshoot `max` by up to the largest weight, but only
+    through the last launch, made while capacity was still below max (at most
+    ⌊(max − 1) / smallest⌋ instances): so the count never passes ⌈max / smallest⌉.
+    """
+    if group.max is None or not _weights_valid(group):
+        return None
+    return _ceil_div(group.max, min(group.instance_types.values()))
+
+
+def _peak_instances(group: ScalingGroup) -> int | None:
+    """Instances at max plus the margin AWS allows while rebalancing zones.
+
+    The margin is 10 % or one instance, whichever is greater; how AWS rounds 10 % of a count
+    that is not a multiple of 10 is not documented ([UNCONFIRMED]): archplan rounds up.
+    """
+    at_max = _instances_at_max(group)
+    if at_max is None:
+        return None
+    if at_max == 0:
+        return 0
+    return at_max + max(1, _ceil_div(at_max * REBALANCE_PERCENT, 100))
+
+
+def _peak_text(group: ScalingGroup, peak: int) -> str:
+    """'"web" 13 = 11 + 2', or with weights '"web" 22 = 20 (max 40 units, smallest weight 2) + 2'."""
+    at_max = _instances_at_max(group) or 0
+    smallest = min(group.instance_types.values())
+    units = f" (max {group.max} units, smallest weight {smallest})" if smallest > 1 else ""
+    return f'"{group.name}" {peak} = {at_max}{units} + {peak - at_max}'
+
+
+class _Pool:
+    """One scaling group's subnets, the addresses they leave and the instances that use them."""
+
+    def __init__(self, group: ScalingGroup, subnets: list[Subnet], addresses: int) -> None:
+        self.group = group
+        self.subnets = subnets
+        self.addresses = addresses
+        self.users: list[tuple[ScalingGroup, int]] = []
+
+    @property
+    def needed(self) -> int:
+        return sum(peak for _, peak in self.users)
+
+    def describe(self) -> str:
+        """What the subnets hold and what may need them, for both address rules."""
+        names = ", ".join(subnet.name for subnet in self.subnets)
+        peaks = ", ".join(_peak_text(group, peak) for group, peak in self.users)
+        return (
+            f'the subnets of scaling group "{self.group.name}" ({names}) have {self.addresses} '
+            f"usable addresses (size less the 5 AWS reserves in each) for up to {self.needed} "
+            f"instances: each group at max, plus the margin AWS may add while it rebalances "
+            f"zones ({peaks})"
+        )
+
+    def related(self) -> tuple[Related, ...]:
+        return tuple(
+            Related(f'scaling group "{group.name}" also launches in these subnets', group.path)
+            for group, _ in self.users
+            if group is not self.group
+        )
+
+
+def _pools(architecture: Architecture) -> Iterator[_Pool]:
+    """Each distinct set of group subnets once, with every group launching in any of them.
+
+    A group that also has subnets elsewhere counts in full: when a zone fails, a group
+    launches its replacements in the zones it has left, which may be exactly these.
+    """
+    groups = list(architecture.scaling_groups.values())
+    in_subnet: dict[tuple[str, str], list[int]] = {}  # (VPC, subnet) -> groups, by position
+    for position, group in enumerate(groups):
+        for name in dict.fromkeys(group.subnets):
+            in_subnet.setdefault((group.vpc or "", name), []).append(position)
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for group in groups:
+        subnets = _subnets(architecture, group)
+        if not subnets or any(subnet.cidr is None for subnet in subnets):
+            continue
+        key = (group.vpc or "", frozenset(subnet.name for subnet in subnets))
+        if key in seen:
+            continue
+        seen.add(key)
+        sharing = sorted({position for name in key[1] for position in in_subnet[(key[0], name)]})
+        peaks = [(groups[position], _peak_instances(groups[position])) for position in sharing]
+        if any(peak is None for _, peak in peaks):
+            continue  # a group's size is unknown: say nothing rather than guess
+        addresses = sum(usable_addresses(subnet.cidr) for subnet in subnets if subnet.cidr)
+        pool = _Pool(group, subnets, addresses)
+        pool.users = [(other, peak) for other, peak in peaks if peak is not None]
+        yield pool
+
+
+@rule(
+    "AP510",
+    "subnet-addresses-exhausted",
+    ERROR,
+    "A scaling group's subnets have too few addresses for its instances at max.",
+)
+def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
+    """Each instance takes an IPv4 address in its subnet; when the subnets are full, launches
+    fail for want of a free address and the group cannot reach `max`.
+
+    archplan counts, for the subnets of each group, their usable addresses (size − 5: AWS
+    reserves the first four and the last) against the peak instances of every group that
+    launches in any of them:
+
+    - instances at max = ⌈max / smallest weight⌉ (with weights, max counts units; the
+      overshoot of up to the largest weight comes from one last launch and never adds an
+      instance past this count);
+    - plus the AZ-rebalancing margin: max(1, ⌈10 % of that⌉) instances. AWS documents "10
+      percent or one instance, whichever is greater"; the rounding is [UNCONFIRMED], archplan
+      rounds up.
+
+    Another group sharing a subnet counts in full, even if it has subnets elsewhere: with a
+    zone lost it launches everything in the zones it has left. One address per instance
+    (its primary network interface) is assumed; extra interfaces or secondary addresses
+    (for example EKS pods) need more. Instance refresh above 100 % healthy and Spot capacity
+    rebalancing can also exceed max; the format does not describe them. Use larger or more
+    subnets, or lower `max`.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/28, az: us-east-1a}
+              app-b: {cidr: 10.0.0.16/28, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 21
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/27, az: us-east-1a}
+              app-b: {cidr: 10.0.0.32/27, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 20
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: autoscaling-purchase.md §1 "When the group may exceed MaxSize"
+    (ASG-UG/auto-scaling-benefits: 10 percent or one instance; ASG-UG/as-scale-based-on-demand
+    and ASG-API MaxSize: up to the largest weight) and "Capacity units" (ASG-API: min, max and
+    desired in units); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet).
+    """
+    for pool in _pools(architecture):
+        needed = pool.needed
+        if needed > pool.addresses:
+            yield Problem(
+                f"{pool.describe()}; use larger or more subnets, or lower max",
+                (*pool.group.path, "subnets"),
+                pool.related(),
+            )
+
+
+@rule(
+    "AP511",
+    "subnet-addresses-margin",
+    WARNING,
+    "A scaling group's subnets have less than 10 % of their addresses to spare at max.",
+)
+def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
+    """Subnets that the groups' peak instances fill to more than 90 % leave little for what
+    else takes an address there: load balancer nodes, interface endpoints, NAT gateways,
+    Lambda functions in the VPC, a later increase of `max`.
+
+    The count is the one of subnet-addresses-exhausted (AP510): usable addresses of the
+    group's subnets against the peak instances of every group launching in them. Plan
+    subnets with room to grow, or keep `max` lower.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/27, az: us-east-1a}
+              app-b: {cidr: 10.0.0.32/27, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 45
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/26, az: us-east-1a}
+              app-b: {cidr: 10.0.0.64/26, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [m6i.large, m5.large]
+            min: 2
+            max: 45
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: autoscaling-purchase.md §1 "When the group may exceed MaxSize" (the overshoot
+    counted as in AP510); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet). The
+    10 % margin is archplan's, not AWS's.
+    """
+    for pool in _pools(architecture):
+        needed = pool.needed
+        tight = needed * 100 > pool.addresses * (100 - MARGIN_PERCENT)
+        if needed <= pool.addresses and tight:
+            free = pool.addresses - needed
+            yield Problem(
+                f"{pool.describe()}: only {free} stay free, under {MARGIN_PERCENT} %, for load "
+                "balancers, endpoints and growth; use larger subnets or lower max",
+                (*pool.group.path, "subnets"),
+                pool.related(),
+            )
+
+
+@rule(
+    "AP512",
+    "instance-type-unpriced",
+    WARNING,
+    "An instance type with no price, in a group whose cost is wanted.",
+)
+def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
+    """A group with a demand profile or a commitment is one whose cost `scale-plan` reports;
+    a type missing from `prices.instance_types` leaves that cost unknown.
+
+    Only the file's own `prices:` is checked, when it has one. Without `prices:` archplan
+    will use the price table it ships (it comes with `scale-plan`), so nothing is reported
+    here. Add the type with its On-Demand price (and Spot price when the group runs Spot),
+    in USD per instance-hour.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {m6i.large: 1, m7i.large: 1}
+            min: 2
+            max: 10
+            demand: {unit: requests/s, hourly: [100, 300, 200]}
+            purchase: {on_demand_percentage_above_base: 100}
+        prices:
+          source: "own price list, 2026-01"
+          instance_types:
+            m6i.large: {on_demand: 0.096}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            subnets:
+              app-a: {cidr: 10.0.0.0/24, az: us-east-1a}
+              app-b: {cidr: 10.0.1.0/24, az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: {m6i.large: 1, m7i.large: 1}
+            min: 2
+            max: 10
+            demand: {unit: requests/s, hourly: [100, 300, 200]}
+            purchase: {on_demand_percentage_above_base: 100}
+        prices:
+          source: "own price list, 2026-01"
+          instance_types:
+            m6i.large: {on_demand: 0.096}
+            m7i.large: {on_demand: 0.1008}
+
+    Source: issue 4 "validate: scaling groups" and "Prices" (a type with no price is reported
+    where cost is needed); architecture-format.md "prices"; autoscaling-purchase.md §6
+    (published example prices).
+    """
+    prices = architecture.prices
+    if prices is None:
+        return
+    for group in architecture.scaling_groups.values():
+        has_demand = group.demand_hourly is not None or group.demand_file is not None
+        commitment = group.purchase.commitment
+        committed = commitment == "auto" or (isinstance(commitment, int) and commitment > 0)
+        if not (has_demand or committed):
+            continue
+        wanted = "demand profile" if has_demand else "commitment"
+        for instance_type in group.instance_types:
+            if instance_type in prices.instance_types:
+                continue
+            yield Problem(
+                f'{instance_type} of scaling group "{group.name}" has no price in '
+                f"prices.instance_types, so the cost of the group's {wanted} cannot be computed; "
+                f"add {instance_type}: {{on_demand: ..., spot: ...}} (USD per instance-hour)",
+                _type_path(group, instance_type),
+                (Related("the file's prices are here", ("prices", "instance_types")),),
+                on_key=True,
+            )
