@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from archplan import __version__
+from archplan.capacity.choices import ScaleEmit, ScaleFormat
 from archplan.errors import InputError
 from archplan.findings import Severity
 from archplan.plan import Emit, GraphFormat, PlanFormat
@@ -212,6 +213,96 @@ def peering_plan(
 
         _write(RENDERERS[output_format](result, name, _use_color()))
     if not result.can_complete:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("scale-plan")
+def scale_plan(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
+    ],
+    group: Annotated[
+        str | None, typer.Option(help="Plan only this scaling group (default: every group).")
+    ] = None,
+    output_format: Annotated[
+        ScaleFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ] = ScaleFormat.TEXT,
+    emit: Annotated[
+        ScaleEmit | None,
+        typer.Option(
+            help="Print the groups' size and MixedInstancesPolicy in this tool's syntax, "
+            "instead of the report.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    prices: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Prices (YAML or JSON shaped like the file's prices:) that override the "
+            "file's and the shipped table's.",
+        ),
+    ] = None,
+    max_file_size: Annotated[
+        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
+    ] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Plan each scaling group hour by hour: capacity, AZ loss, purchase mix and cost; exit 1
+    when a group is short of capacity in some hour or cannot survive an AZ loss as asked, 2 on
+    unreadable input."""
+    import gc
+
+    from archplan.capacity.demand import DemandFileError
+    from archplan.capacity.plan import UnknownGroup, plan
+    from archplan.prices import load_prices_file, price_book
+
+    # A year of hourly demand per group is hundreds of thousands of acyclic nodes; the cyclic
+    # collector would rescan them while loading without freeing any (as in engine.validate_source).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        name, loaded = _load(file, max_file_size)
+    finally:
+        if collecting:
+            gc.enable()
+    option = None
+    if prices is not None:
+        try:
+            option = load_prices_file(prices, max_file_size)
+        except InputError as error:
+            typer.echo(f"{error.location(prices)}: error: {error.message}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+    book = price_book(loaded.architecture.prices, option, prices)
+    base_dir = os.path.dirname(file) if file != "-" else "."
+    try:
+        result = plan(loaded.architecture, book, group, base_dir or ".", max_file_size)
+    except UnknownGroup as error:
+        raise typer.BadParameter(str(error), param_hint="'--group'") from None
+    except DemandFileError as error:
+        typer.echo(f"{error.location(error.path)}: error: {error.message}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    for group_plan in result.groups:
+        if group_plan.input_error:
+            typer.echo(
+                f'{name}: error: scaling group "{group_plan.name}" cannot be planned: '
+                f"{group_plan.reason}",
+                err=True,
+            )
+    if emit is not None:
+        from archplan.capacity.emit import EMITTERS, EmitError
+
+        try:
+            _write(EMITTERS[emit](loaded.architecture, result, name))
+        except EmitError as error:
+            typer.echo(f"{name}: error: {error}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+    else:
+        from archplan.reports.scale_plan import RENDERERS
+
+        _write(RENDERERS[output_format](result, name, _use_color()))
+    if result.input_error:
+        raise typer.Exit(EXIT_INPUT)
+    if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -914,12 +914,10 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
 )
 def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     """A group with a demand profile or a commitment is one whose cost `scale-plan` reports;
-    a type missing from `prices.instance_types` leaves that cost unknown.
-
-    Only the file's own `prices:` is checked, when it has one. Without `prices:` archplan
-    will use the price table it ships (it comes with `scale-plan`), so nothing is reported
-    here. Add the type with its On-Demand price (and Spot price when the group runs Spot),
-    in USD per instance-hour.
+    a type priced neither in the file's `prices.instance_types` nor in archplan's shipped
+    sample table (us-east-1 Linux On-Demand, archplan/data/prices-us-east-1.json) leaves that
+    cost unknown, exactly as `scale-plan` would find it. Add the type with its On-Demand price
+    (and Spot price when the group runs Spot), in USD per instance-hour.
 
     Fails:
         vpcs:
@@ -970,9 +968,11 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     where cost is needed); architecture-format.md "prices"; autoscaling-purchase.md §6
     (published example prices).
     """
-    prices = architecture.prices
-    if prices is None:
-        return
+    from archplan.prices import shipped_table  # reads a data file: only when groups exist
+
+    priced = set(shipped_table().prices)
+    if architecture.prices is not None:
+        priced |= set(architecture.prices.instance_types)
     for group in architecture.scaling_groups.values():
         has_demand = group.demand_hourly is not None or group.demand_file is not None
         commitment = group.purchase.commitment
@@ -981,11 +981,12 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
             continue
         wanted = "demand profile" if has_demand else "commitment"
         for instance_type in group.instance_types:
-            if instance_type in prices.instance_types:
+            if instance_type in priced:
                 continue
             yield Problem(
                 f'{instance_type} of scaling group "{group.name}" has no price in '
-                f"prices.instance_types, so the cost of the group's {wanted} cannot be computed; "
+                f"prices.instance_types nor in archplan's shipped table, so the cost of the group's "
+                f"{wanted} cannot be computed; "
                 f"add {instance_type}: {{on_demand: ..., spot: ...}} (USD per instance-hour)",
                 _type_path(group, instance_type),
                 (Related("the file's prices are here", ("prices", "instance_types")),),

@@ -1,0 +1,43 @@
+"""Availability Zones of a scaling group and N+1 sizing: enough capacity with any one AZ lost.
+
+AWS balances a group evenly across its AZs, so N AZs each hold ⌈total / N⌉ units at most and
+losing one leaves total − ⌈total / N⌉. Surviving the loss of one AZ therefore needs
+⌈required / (N − 1)⌉ units in every AZ, N times over (autoscaling-purchase.md §4: required 30
+over 3 AZs → 45; over 6 AZs → 36).
+"""
+
+from __future__ import annotations
+
+from archplan.model import Architecture, ScalingGroup
+
+
+def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
+    """The distinct AZs of the group's subnets, sorted; unknown subnets and AZs are skipped."""
+    zones: set[str] = set()
+    vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
+    for name in group.subnets:
+        subnet = vpc.subnets.get(name) if vpc is not None else None
+        if subnet is None:  # the group's VPC is unknown: the subnet's own VPC, when unique
+            owners = architecture.subnet_owner.get(name, [])
+            if len(owners) == 1:
+                subnet = architecture.vpcs[owners[0]].subnets.get(name)
+        if subnet is not None and subnet.az is not None:
+            zones.add(subnet.az)
+    return tuple(sorted(zones))
+
+
+def survivable_total(required: int, zones: int) -> int:
+    """Units to run over `zones` AZs (2 or more) so that `required` remain after losing any one."""
+    if zones < 2:
+        raise ValueError("surviving an AZ loss needs at least two AZs")
+    return -(-required // (zones - 1)) * zones
+
+
+def largest_zone_share(total: int, zones: int) -> int:
+    """Units in the fullest AZ when `total` units are balanced over `zones` AZs."""
+    return -(-total // zones)
+
+
+def after_zone_loss(total: int, zones: int) -> int:
+    """Units left when the fullest of `zones` AZs is lost (the worst single-AZ loss)."""
+    return total - largest_zone_share(total, zones)

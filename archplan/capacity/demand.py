@@ -1,0 +1,390 @@
+"""A scaling group's demand, one value per hour: written in the file, or read from a metrics file.
+
+Metrics files are what users already have: the JSON printed by `aws cloudwatch
+get-metric-statistics` (`Datapoints`) or `aws cloudwatch get-metric-data` (`MetricDataResults`),
+or a CSV of `timestamp,value` lines. Points are bucketed by UTC hour and each hour takes the
+largest point in it (capacity must carry the busiest point the metric shows); hours between the
+first and the last point that have no point count as 0 and are reported. A file that cannot be
+read this way is an input error at the line and column of the mistake where there is one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from archplan.errors import InputError
+from archplan.findings import Path
+from archplan.source import read_source
+
+# get-metric-statistics datapoints may carry several statistics; the first present is used.
+# Maximum first: a capacity plan sizes each hour for its peak.
+STATISTICS = ("Maximum", "Average", "Sum", "Minimum", "SampleCount")
+# Two points ten years apart would otherwise plan 87,600 empty hours; more is a mistake.
+MAX_HOURS = 100_000
+_HOUR = 3600
+
+
+class Profile(NamedTuple):
+    """Demand per hour, in time order, and where it came from."""
+
+    values: tuple[Decimal, ...]
+    origin: str  # "hourly" (demand.hourly) or "file" (demand.file)
+    file: str | None = None  # the path as written in the architecture file
+    format: str | None = None  # "get-metric-statistics", "get-metric-data" or "csv"
+    statistic: str | None = None  # the get-metric-statistics statistic used
+    start: datetime.datetime | None = None  # UTC start of the first hour (files only)
+    points: int = 0  # data points read from the file
+    empty_hours: int = 0  # hours without a data point, counted as 0
+
+    def hour_start(self, hour: int) -> datetime.datetime | None:
+        if self.start is None:
+            return None
+        return self.start + datetime.timedelta(hours=hour)
+
+
+class DemandFileError(InputError):
+    """A metrics file that cannot be read as demand; `path` is the file to report it under."""
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message, line, column)
+        self.path = path
+
+
+def from_hourly(values: Sequence[Decimal]) -> Profile:
+    return Profile(tuple(values), "hourly")
+
+
+def load_demand_file(path: str, written: str, max_bytes: int) -> Profile:
+    """Read the metrics file at `path` (written as `written` in the architecture file)."""
+    try:
+        source = read_source(path if path != "-" else "./-", max_bytes)
+    except InputError as error:
+        raise DemandFileError(path, error.message, error.line, error.column) from None
+    return parse_metrics(source.text, path, written)
+
+
+def parse_metrics(text: str, path: str, written: str | None = None) -> Profile:
+    """The profile in a metrics file's text: CloudWatch JSON when it starts with `{`, else CSV."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        points, file_format, statistic = _json_points(text, path)
+    else:
+        points, file_format, statistic = _csv_points(text, path), "csv", None
+    if not points:
+        raise DemandFileError(path, "no data points: the file has no timestamp with a value")
+    values, start, empty = _bucket(points, path)
+    return Profile(
+        values=values,
+        origin="file",
+        file=written if written is not None else path,
+        format=file_format,
+        statistic=statistic,
+        start=start,
+        points=len(points),
+        empty_hours=empty,
+    )
+
+
+# -- hourly buckets -------------------------------------------------------------------------
+
+
+def _bucket(
+    points: list[tuple[int, Decimal]], path: str
+) -> tuple[tuple[Decimal, ...], datetime.datetime, int]:
+    peaks: dict[int, Decimal] = {}
+    for seconds, value in points:
+        hour = seconds // _HOUR
+        known = peaks.get(hour)
+        if known is None or value > known:
+            peaks[hour] = value
+    first, last = min(peaks), max(peaks)
+    span = last - first + 1
+    if span > MAX_HOURS:
+        raise DemandFileError(
+            path,
+            f"the data points span {span:,} hours; archplan plans at most {MAX_HOURS:,} "
+            "(about 11 years): check the timestamps",
+        )
+    zero = Decimal(0)
+    values = tuple(peaks.get(hour, zero) for hour in range(first, last + 1))
+    start = datetime.datetime.fromtimestamp(first * _HOUR, datetime.UTC)
+    return values, start, span - len(peaks)
+
+
+def _epoch_seconds(moment: datetime.datetime) -> int:
+    if moment.tzinfo is None:  # CloudWatch writes UTC; a timestamp without a zone is taken as UTC
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return int(moment.timestamp() // 1)
+
+
+def _timestamp(value: object) -> int | None:
+    """Seconds since the epoch of an ISO 8601 string or a number of epoch seconds, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        if isinstance(value, Decimal) and not value.is_finite():
+            return None
+        return int(value // 1)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return _epoch_seconds(datetime.datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return int(number // 1) if number.is_finite() else None
+
+
+def _demand_value(value: object) -> Decimal | None:
+    """A finite number of 0 or more, exactly; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    number = Decimal(value)
+    if not number.is_finite() or number < 0:
+        return None
+    return number
+
+
+# -- CloudWatch JSON ------------------------------------------------------------------------
+
+
+class _NotFinite(str):
+    """NaN or Infinity in the JSON text: kept so the check can say where it is."""
+
+
+def _json_points(text: str, path: str) -> tuple[list[tuple[int, Decimal]], str, str | None]:
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=_NotFinite)
+    except json.JSONDecodeError as error:
+        raise DemandFileError(
+            path, f"not valid JSON: {error.msg}", error.lineno, error.colno
+        ) from None
+    except RecursionError:
+        raise DemandFileError(path, "not valid JSON: nested too deeply") from None
+    reader = _JsonReader(text, path)
+    if isinstance(document, dict) and "Datapoints" in document:
+        return reader.statistics(document), "get-metric-statistics", reader.statistic
+    if isinstance(document, dict) and "MetricDataResults" in document:
+        return reader.metric_data(document), "get-metric-data", None
+    raise reader.error(
+        (),
+        "not a CloudWatch metrics file: expected the JSON of `aws cloudwatch "
+        'get-metric-statistics` (with "Datapoints") or `get-metric-data` (with '
+        '"MetricDataResults"), or a CSV of timestamp,value lines',
+    )
+
+
+class _JsonReader:
+    """Checks CloudWatch JSON; errors are located by reading the text again with positions."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.statistic: str | None = None
+
+    def error(self, at: Path, message: str) -> DemandFileError:
+        line, column = _json_position(self.text, at)
+        return DemandFileError(self.path, message, line, column)
+
+    def statistics(self, document: dict[str, Any]) -> list[tuple[int, Decimal]]:
+        datapoints = document["Datapoints"]
+        if not isinstance(datapoints, list):
+            raise self.error(("Datapoints",), '"Datapoints" must be a list of data points')
+        points: list[tuple[int, Decimal]] = []
+        for index, point in enumerate(datapoints):
+            at: Path = ("Datapoints", index)
+            if not isinstance(point, dict):
+                raise self.error(
+                    at, "a data point must be an object with Timestamp and a statistic"
+                )
+            if self.statistic is None:
+                self.statistic = self._choose_statistic(point, at)
+            seconds = self._timestamp(point, at)
+            value = self._statistic_value(point, at)
+            points.append((seconds, value))
+        return points
+
+    def _choose_statistic(self, point: dict[str, Any], at: Path) -> str:
+        for name in STATISTICS:
+            if name in point:
+                return name
+        extended = point.get("ExtendedStatistics")
+        if isinstance(extended, dict) and len(extended) == 1:
+            return f"ExtendedStatistics.{next(iter(extended))}"
+        raise self.error(
+            at,
+            "the data point has no statistic: expected one of " + ", ".join(STATISTICS) + " or a "
+            "single ExtendedStatistics percentile",
+        )
+
+    def _timestamp(self, point: dict[str, Any], at: Path) -> int:
+        if "Timestamp" not in point:
+            raise self.error(at, 'the data point has no "Timestamp"')
+        seconds = _timestamp(point["Timestamp"])
+        if seconds is None:
+            raise self.error(
+                (*at, "Timestamp"),
+                f"not a timestamp: {_shown(point['Timestamp'])} (expected ISO 8601, as "
+                "2024-05-01T13:00:00Z)",
+            )
+        return seconds
+
+    def _statistic_value(self, point: dict[str, Any], at: Path) -> Decimal:
+        name = self.statistic or ""
+        if name.startswith("ExtendedStatistics."):
+            percentile = name.split(".", 1)[1]
+            extended = point.get("ExtendedStatistics")
+            if not isinstance(extended, dict) or percentile not in extended:
+                raise self.error(at, f'the data point has no ExtendedStatistics "{percentile}"')
+            raw, value_at = extended[percentile], (*at, "ExtendedStatistics", percentile)
+        else:
+            if name not in point:
+                raise self.error(
+                    at, f'the data point has no "{name}" (the statistic of the first data point)'
+                )
+            raw, value_at = point[name], (*at, name)
+        value = _demand_value(raw)
+        if value is None:
+            raise self.error(value_at, f"not a demand value: {_shown(raw)} (a number, 0 or more)")
+        return value
+
+    def metric_data(self, document: dict[str, Any]) -> list[tuple[int, Decimal]]:
+        results = document["MetricDataResults"]
+        if not isinstance(results, list) or not results:
+            raise self.error(
+                ("MetricDataResults",), '"MetricDataResults" must be a list with one result'
+            )
+        if len(results) > 1:
+            ids = ", ".join(
+                _shown(result.get("Id")) if isinstance(result, dict) else "?" for result in results
+            )
+            raise self.error(
+                ("MetricDataResults",),
+                f"{len(results)} results ({ids}): keep only the demand's query (set "
+                '"ReturnData": false on the others)',
+            )
+        result = results[0]
+        at: Path = ("MetricDataResults", 0)
+        if not isinstance(result, dict):
+            raise self.error(at, "a result must be an object with Timestamps and Values")
+        timestamps, values = result.get("Timestamps"), result.get("Values")
+        for name, items in (("Timestamps", timestamps), ("Values", values)):
+            if not isinstance(items, list):
+                raise self.error((*at, name) if name in result else at, f'"{name}" must be a list')
+        assert isinstance(timestamps, list) and isinstance(values, list)
+        if len(timestamps) != len(values):
+            raise self.error(
+                (*at, "Values"),
+                f"{len(values)} values for {len(timestamps)} timestamps: they must pair up",
+            )
+        points: list[tuple[int, Decimal]] = []
+        for index, (raw_time, raw_value) in enumerate(zip(timestamps, values, strict=True)):
+            seconds = _timestamp(raw_time)
+            if seconds is None:
+                raise self.error((*at, "Timestamps", index), f"not a timestamp: {_shown(raw_time)}")
+            value = _demand_value(raw_value)
+            if value is None:
+                raise self.error(
+                    (*at, "Values", index),
+                    f"not a demand value: {_shown(raw_value)} (a number, 0 or more)",
+                )
+            points.append((seconds, value))
+        return points
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, _NotFinite):
+        return str(value)
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_position(text: str, at: Path) -> tuple[int | None, int | None]:
+    """Line and column of the value at `at`, read with archplan's located YAML loader (JSON is
+    YAML); only on the error path, so valid files are parsed once, by the fast json module."""
+    from archplan.loader import load
+
+    try:
+        document = load(text)
+    except InputError:
+        return None, None
+    span = document.span_at(at)
+    return span.line, span.column
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
+    points: list[tuple[int, Decimal]] = []
+    header_allowed = True
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = _fields(line)
+        if len(fields) != 2:
+            raise DemandFileError(
+                path,
+                f"expected 2 fields, timestamp,value; found {len(fields)}",
+                number,
+                fields[min(2, len(fields) - 1)][0] if len(fields) > 2 else 1,
+            )
+        (time_column, time_text), (value_column, value_text) = fields
+        seconds = _timestamp(time_text) if time_text else None
+        if header_allowed and seconds is None and not _is_number(value_text):
+            header_allowed = False  # a header line such as "timestamp,value"
+            continue
+        header_allowed = False
+        if seconds is None:
+            raise DemandFileError(
+                path,
+                f"not a timestamp: {_shown(time_text)} (expected ISO 8601, as "
+                "2024-05-01T13:00:00Z, or epoch seconds)",
+                number,
+                time_column,
+            )
+        value = _demand_value(_decimal(value_text))
+        if value is None:
+            raise DemandFileError(
+                path,
+                f"not a demand value: {_shown(value_text)} (a number, 0 or more)",
+                number,
+                value_column,
+            )
+        points.append((seconds, value))
+    return points
+
+
+def _fields(line: str) -> list[tuple[int, str]]:
+    """The comma-separated fields of a line with their 1-based columns, blanks and quotes off."""
+    fields: list[tuple[int, str]] = []
+    start = 0
+    for part in line.split(","):
+        stripped = part.strip()
+        column = start + (len(part) - len(part.lstrip())) + 1
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == '"':
+            stripped = stripped[1:-1].strip()
+        fields.append((column, stripped))
+        start += len(part) + 1
+    return fields
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _is_number(text: str) -> bool:
+    return _decimal(text) is not None

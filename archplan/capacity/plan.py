@@ -1,0 +1,665 @@
+"""`scale-plan`: each scaling group hour by hour — demand to capacity units, N+1 over its AZs,
+clamped to min..max, split into committed, On-Demand and Spot as AWS rounds it, and priced.
+
+Per hour, in exact integers:
+- needed = ⌈demand / (per_unit × target_utilization / 100)⌉ (the target-tracking model; AWS
+  publishes no formula for it, see ASSUMPTIONS);
+- required = needed, or ⌈needed / (N − 1)⌉ × N with `survive_az_loss` over N AZs;
+- capacity = required clamped to min..max; required above max is a shortfall (under-provisioned
+  hour), min above required is idle capacity;
+- the split of `capacity` by AWS's rounding rule, the commitment carved out of the On-Demand part.
+
+The hour loop is the hot path (50 groups × 8,760 hours in well under a second): demand is turned
+into integers once per group, every hour is a few integer operations, and everything that depends
+only on the capacity level (the split, the hour's cost) is computed once per level.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from archplan.capacity.az import after_zone_loss, zones_of
+from archplan.capacity.commitment import optimal_level
+from archplan.capacity.cost import (
+    Costs,
+    Rates,
+    TypeRate,
+    hour_cost,
+    profile_costs,
+    rate_bounds,
+    type_rates,
+    usd,
+)
+from archplan.capacity.demand import Profile, from_hourly, load_demand_file
+from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
+from archplan.capacity.serving import served_by
+from archplan.model import Architecture, ScalingGroup
+from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, Discount, PriceBook
+from archplan.source import DEFAULT_MAX_BYTES
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+# Every modelling choice the numbers rest on; printed with every report and in docs/scale-plan.md.
+ASSUMPTIONS: tuple[str, ...] = (
+    "Target tracking [UNCONFIRMED]: AWS publishes no formula for EC2 target tracking; each hour "
+    "is sized as needed = ceil(demand / (per_unit x target_utilization / 100)), rounding up as "
+    "AWS does on scale-out. Warm-up, cooldowns and the slower scale-in are not modelled.",
+    "N+1 over N AZs: ceil(needed / (N - 1)) x N units, N = the distinct AZs of the group's "
+    "subnets, assuming AWS balances capacity units evenly over them (with weights it balances "
+    "instances [UNCONFIRMED]).",
+    "On-Demand/Spot split [UNCONFIRMED]: AWS's rounding rule (On-Demand = min(base, total) + "
+    "ceil((total - base) x pct / 100)) is applied to the group's total capacity units each hour; "
+    "AWS does not document whether it splits per AZ or how weights enter.",
+    "Commitment: a Savings Plan or Reserved Instances modelled as a number of capacity units paid "
+    "every hour at (1 - discount) x the On-Demand unit rate, covering On-Demand units only; RI "
+    "instance-type matching and size flexibility are not modelled.",
+    "Prices: a weighted type costs its price / its weight per unit-hour; the totals use the "
+    "dearest type per unit (an upper bound) and the range shows the cheapest. A type without a "
+    "Spot price is priced for Spot at its On-Demand price (the default maximum Spot price).",
+    "A month is 730 hours: a profile of H hours is scaled by 730 / H.",
+    "Metrics files: points are bucketed by UTC hour and each hour takes its largest point; hours "
+    "without a point count as 0 demand.",
+)
+
+
+class UnknownGroup(ValueError):
+    """`--group NAME` names no scaling group of the file."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        if self.known:
+            listed = ", ".join(f'"{group}"' for group in self.known)
+            message = f'no scaling group "{name}"; the file declares {listed}'
+        else:
+            message = f'no scaling group "{name}"; the file declares no scaling groups'
+        super().__init__(message)
+
+
+class Finding(NamedTuple):
+    severity: str  # ERROR (makes the exit code 1), WARNING or INFO
+    code: str
+    message: str
+
+
+class HourRow(NamedTuple):
+    """One hour of a group's plan (built on demand for reports; the plan keeps columns)."""
+
+    hour: int
+    start: str | None  # ISO UTC start of the hour, for profiles read from a metrics file
+    demand: Decimal
+    needed: int  # units for the demand at the target utilization
+    required: int  # with the N+1 margin when asked
+    capacity: int  # required clamped to min..max
+    committed: int
+    on_demand: int  # On-Demand units above the commitment
+    spot: int
+    cost: Fraction | None  # USD for the hour at the totals' (dearest) rates
+    shortfall: int  # required - capacity when required is above max
+    unserved: Decimal  # demand the capacity cannot serve with every AZ up
+    unserved_after_az_loss: Decimal | None  # ... with the fullest AZ lost (survive_az_loss)
+    idle: int  # capacity - required when min is above required
+
+
+class Pricing(NamedTuple):
+    """How a group is priced: its types' rates, and the bounds and totals at each."""
+
+    types: tuple[TypeRate, ...]
+    missing: tuple[str, ...]  # types no source has a price for
+    discount: Discount
+    cheapest: Rates | None
+    dearest: Rates | None  # the rates of the totals
+    cheapest_costs: Costs | None
+    costs: Costs | None
+    hour_costs: dict[int, Fraction]  # capacity level -> cost of such an hour (dearest)
+
+
+class GroupPlan(NamedTuple):
+    """One scaling group's plan; when `planned` is False, `reason` says why not."""
+
+    group: ScalingGroup
+    planned: bool
+    reason: str | None
+    input_error: bool  # not planned because the group's own fields are missing or invalid
+    region: str | None
+    zones: tuple[str, ...]
+    profile: Profile | None
+    needed: list[int]
+    required: list[int]
+    capacity: list[int]
+    splits: dict[int, Split]  # capacity level -> the hour's split (with the commitment)
+    commitment: int  # committed units (the level chosen for "auto")
+    pricing: Pricing | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+    @property
+    def hours(self) -> int:
+        return len(self.capacity)
+
+    @property
+    def minimum(self) -> int:
+        return self.group.min or 0
+
+    @property
+    def maximum(self) -> int:
+        return self.group.max or 0
+
+    @property
+    def percentage(self) -> int:
+        """The On-Demand percentage above base AWS applies (100 when omitted)."""
+        value = self.group.purchase.on_demand_percentage_above_base
+        return AWS_DEFAULT_PERCENTAGE if value is None else value
+
+    @property
+    def az_loss_asked(self) -> bool:
+        return self.group.survive_az_loss
+
+    @property
+    def az_loss_possible(self) -> bool:
+        return len(self.zones) >= 2
+
+    @property
+    def under_provisioned_hours(self) -> int:
+        """Hours whose required capacity (with the N+1 margin) is above max."""
+        top = self.maximum
+        return sum(1 for units in self.required if units > top)
+
+    @property
+    def unserved_hours(self) -> int:
+        """Hours whose demand needs more than max even with every AZ up."""
+        top = self.maximum
+        return sum(1 for units in self.needed if units > top)
+
+    @property
+    def ok(self) -> bool:
+        """No hour short of capacity, and an AZ loss survivable when asked."""
+        if not self.planned:
+            return True
+        if self.az_loss_asked and not self.az_loss_possible:
+            return False
+        return self.under_provisioned_hours == 0
+
+    def split_of(self, hour: int) -> Split:
+        return self.splits[self.capacity[hour]]
+
+    def rows(self) -> Iterator[HourRow]:
+        """Every hour of the plan, in order."""
+        if self.profile is None or self.group.per_unit is None:
+            return
+        per_unit, target = self.group.per_unit, self.group.target_utilization
+        zones = len(self.zones)
+        after_loss = self.az_loss_asked and zones >= 2
+        costs = self.pricing.hour_costs if self.pricing is not None else {}
+        zero = Decimal(0)
+        for hour, demand in enumerate(self.profile.values):
+            required, capacity = self.required[hour], self.capacity[hour]
+            mix = self.splits[capacity]
+            unserved = zero
+            lost: Decimal | None = zero if after_loss else None
+            if required > capacity:  # clamped by max: part of the demand may go unserved
+                unserved = max(zero, demand - served_by(capacity, per_unit, target))
+                if after_loss:
+                    left = after_zone_loss(capacity, zones)
+                    lost = max(zero, demand - served_by(left, per_unit, target))
+            start = self.profile.hour_start(hour)
+            yield HourRow(
+                hour=hour,
+                start=start.strftime("%Y-%m-%dT%H:%M:%SZ") if start is not None else None,
+                demand=demand,
+                needed=self.needed[hour],
+                required=required,
+                capacity=capacity,
+                committed=mix.committed,
+                on_demand=mix.on_demand,
+                spot=mix.spot,
+                cost=costs.get(capacity),
+                shortfall=max(0, required - capacity),
+                unserved=unserved,
+                unserved_after_az_loss=lost,
+                idle=max(0, capacity - required),
+            )
+
+
+class ScalePlan(NamedTuple):
+    groups: tuple[GroupPlan, ...]
+    book: PriceBook
+
+    @property
+    def ok(self) -> bool:
+        return all(group.ok for group in self.groups)
+
+    @property
+    def input_error(self) -> bool:
+        return any(group.input_error for group in self.groups)
+
+
+def plan(
+    architecture: Architecture,
+    book: PriceBook,
+    group: str | None = None,
+    base_dir: str = ".",
+    max_file_size: int = DEFAULT_MAX_BYTES,
+) -> ScalePlan:
+    """Plan every scaling group (or only `group`); demand files are read relative to `base_dir`.
+
+    Raises UnknownGroup for an unknown `group`, and DemandFileError for a metrics file that
+    cannot be read.
+    """
+    groups = architecture.scaling_groups
+    if group is not None and group not in groups:
+        raise UnknownGroup(group, groups)
+    chosen = [groups[group]] if group is not None else list(groups.values())
+    plans = []
+    for scaling_group in chosen:
+        profile = None
+        if scaling_group.demand_file is not None and scaling_group.demand_hourly is None:
+            path = os.path.join(base_dir, scaling_group.demand_file)
+            profile = load_demand_file(path, scaling_group.demand_file, max_file_size)
+        plans.append(plan_group(architecture, scaling_group, book, profile))
+    return ScalePlan(tuple(plans), book)
+
+
+def _not_planned(
+    architecture: Architecture, group: ScalingGroup, reason: str, input_error: bool
+) -> GroupPlan:
+    return GroupPlan(
+        group=group,
+        planned=False,
+        reason=reason,
+        input_error=input_error,
+        region=_region(architecture, group),
+        zones=zones_of(architecture, group),
+        profile=None,
+        needed=[],
+        required=[],
+        capacity=[],
+        splits={},
+        commitment=0,
+        pricing=None,
+        findings=(),
+    )
+
+
+def _region(architecture: Architecture, group: ScalingGroup) -> str | None:
+    vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
+    return vpc.region if vpc is not None else architecture.default_region
+
+
+def _unplannable(group: ScalingGroup, profile: Profile | None) -> tuple[str, bool] | None:
+    """Why the group cannot be planned and whether that is an input error, or None."""
+    missing = [
+        field
+        for field, value in (
+            ("min", group.min),
+            ("max", group.max),
+            ("capacity.per_unit", group.per_unit),
+        )
+        if value is None
+    ]
+    if missing:
+        fields = " and ".join(missing)
+        verb = "is" if len(missing) == 1 else "are"
+        return f"{fields} {verb} missing or invalid (archplan validate shows why)", True
+    assert group.min is not None and group.max is not None
+    if group.min > group.max:
+        return f"min {group.min} is above max {group.max}", True
+    if profile is None:
+        return "no demand profile (demand.hourly or demand.file) to plan from", False
+    if not profile.values:
+        return "demand.hourly is empty: give one value per hour", True
+    return None
+
+
+def plan_group(
+    architecture: Architecture,
+    group: ScalingGroup,
+    book: PriceBook,
+    profile: Profile | None = None,
+) -> GroupPlan:
+    """One group's plan; `profile` is its metrics file's profile when it has one."""
+    if profile is None and group.demand_hourly is not None:
+        profile = from_hourly(group.demand_hourly)
+    problem = _unplannable(group, profile)
+    if problem is not None:
+        return _not_planned(architecture, group, *problem)
+    assert profile is not None and group.per_unit is not None
+    assert group.min is not None and group.max is not None
+    low, high = group.min, group.max
+    zones = zones_of(architecture, group)
+    needed = needed_units(profile.values, group.per_unit, group.target_utilization)
+    if group.survive_az_loss and len(zones) >= 2:
+        count, spare = len(zones), len(zones) - 1
+        required = [-(-units // spare) * count for units in needed]
+    else:
+        required = needed
+    capacity = [low if units < low else high if units > high else units for units in required]
+
+    purchase = group.purchase
+    base, percentage = purchase.on_demand_base, purchase.on_demand_percentage_above_base
+    levels = Counter(capacity)
+    on_demand_hours: Counter[int] = Counter()
+    for level, hours in levels.items():
+        on_demand_hours[split(level, base, percentage).on_demand_part] += hours
+    discount = book.discount(purchase.commitment_type)
+    if purchase.commitment == "auto":
+        commitment = optimal_level(on_demand_hours, discount.value)
+    elif isinstance(purchase.commitment, int):
+        commitment = purchase.commitment
+    else:
+        commitment = 0
+    splits = {level: split(level, base, percentage, commitment) for level in levels}
+    pricing = _pricing(group, book, discount, commitment, levels, splits)
+    findings = _findings(
+        architecture, group, book, zones, profile, needed, required, capacity, commitment,
+        on_demand_hours, pricing,
+    )  # fmt: skip
+    return GroupPlan(
+        group=group,
+        planned=True,
+        reason=None,
+        input_error=False,
+        region=_region(architecture, group),
+        zones=zones,
+        profile=profile,
+        needed=needed,
+        required=required,
+        capacity=capacity,
+        splits=splits,
+        commitment=commitment,
+        pricing=pricing,
+        findings=tuple(findings),
+    )
+
+
+def needed_units(
+    values: Iterable[Decimal], per_unit: Decimal, target_utilization: int
+) -> list[int]:
+    """serving.units_for for every hour at once, in integers: the demands are brought to one
+    denominator, so each hour is one multiplication and one floor division (a test checks it
+    against units_for)."""
+    ratios = [value.as_integer_ratio() for value in values]
+    denominator = math.lcm(*{below for _, below in ratios}) if ratios else 1
+    if denominator == 1:
+        scaled = [above for above, _ in ratios]
+    else:
+        scaled = [above * (denominator // below) for above, below in ratios]
+    unit_above, unit_below = per_unit.as_integer_ratio()
+    numerator = 100 * unit_below
+    divisor = denominator * unit_above * target_utilization
+    return [-(-amount * numerator // divisor) for amount in scaled]
+
+
+def _pricing(
+    group: ScalingGroup,
+    book: PriceBook,
+    discount: Discount,
+    commitment: int,
+    levels: Counter[int],
+    splits: dict[int, Split],
+) -> Pricing:
+    types, missing = type_rates(group.instance_types, book)
+    bounds = rate_bounds(types, discount.value)
+    if bounds is None:
+        return Pricing(types, missing, discount, None, None, None, None, {})
+    cheapest, dearest = bounds
+    hours = sum(levels.values())
+    on_demand = sum(splits[level].on_demand * count for level, count in levels.items())
+    spot = sum(splits[level].spot * count for level, count in levels.items())
+    capacity = sum(level * count for level, count in levels.items())
+    return Pricing(
+        types=types,
+        missing=missing,
+        discount=discount,
+        cheapest=cheapest,
+        dearest=dearest,
+        cheapest_costs=profile_costs(cheapest, commitment, hours, on_demand, spot, capacity),
+        costs=profile_costs(dearest, commitment, hours, on_demand, spot, capacity),
+        hour_costs={level: hour_cost(dearest, commitment, splits[level]) for level in levels},
+    )
+
+
+def _hours_text(count: int, total: int) -> str:
+    return f"{count} of {total} hour" + ("" if total == 1 else "s")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _findings(
+    architecture: Architecture,
+    group: ScalingGroup,
+    book: PriceBook,
+    zones: tuple[str, ...],
+    profile: Profile,
+    needed: list[int],
+    required: list[int],
+    capacity: list[int],
+    commitment: int,
+    on_demand_hours: Counter[int],
+    pricing: Pricing,
+) -> list[Finding]:
+    assert group.min is not None and group.max is not None and group.per_unit is not None
+    findings: list[Finding] = []
+    low, high, total = group.min, group.max, len(capacity)
+    unit = f" {group.demand_unit}" if group.demand_unit else ""
+    per_unit, target = group.per_unit, group.target_utilization
+
+    if group.survive_az_loss and len(zones) < 2:
+        where = f"all in {zones[0]}" if zones else "in no known AZ"
+        findings.append(
+            Finding(
+                ERROR,
+                "az-loss-impossible",
+                f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
+                f"subnets are {where}: add a subnet in another AZ (the plan sizes for the "
+                "demand alone)",
+            )
+        )
+    short = [hour for hour in range(total) if needed[hour] > high]
+    if short:
+        worst = max(short, key=lambda hour: (needed[hour], -hour))
+        demand = profile.values[worst]
+        left = demand - served_by(high, per_unit, target)
+        findings.append(
+            Finding(
+                ERROR,
+                "unserved-demand",
+                f"under-provisioned in {_hours_text(len(short), total)} even with every AZ up: "
+                f"the demand needs more than max ({high} units); worst at hour {worst}, "
+                f"{_number(demand)}{unit} needs {needed[worst]} units, {_number(left)}{unit} "
+                f"left unserved (max serves {_number(served_by(high, per_unit, target))}{unit})",
+            )
+        )
+    az_short = [hour for hour in range(total) if needed[hour] <= high < required[hour]]
+    if az_short:
+        worst = max(az_short, key=lambda hour: (required[hour], -hour))
+        count = len(zones)
+        remaining = after_zone_loss(high, count)
+        findings.append(
+            Finding(
+                ERROR,
+                "az-loss-shortfall",
+                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
+                f"N+1 over {count} AZs needs up to {required[worst]} units (hour {worst}), "
+                f"{required[worst] - high} above max {high}; losing an AZ then leaves "
+                f"{remaining} units, which serve "
+                f"{_number(served_by(remaining, per_unit, target))}{unit}",
+            )
+        )
+    idle = [(low - units) for units in required if units < low]
+    if idle:
+        findings.append(
+            Finding(
+                INFO,
+                "idle-capacity",
+                f"min ({low} units) is above what the demand needs in "
+                f"{_hours_text(len(idle), total)}: "
+                f"{_plural(sum(idle), 'unit-hour')} of idle capacity",
+            )
+        )
+    if group.purchase.on_demand_percentage_above_base is None:
+        findings.append(
+            Finding(
+                WARNING,
+                "on-demand-percentage-omitted",
+                "on_demand_percentage_above_base is omitted: AWS's default is 100 %, so every "
+                "unit above the base is On-Demand and none is Spot",
+            )
+        )
+    findings += _commitment_findings(group, commitment, on_demand_hours, pricing, total)
+    findings += _price_findings(architecture, group, book, pricing)
+    if profile.empty_hours:
+        findings.append(
+            Finding(
+                INFO,
+                "demand-gaps",
+                f"{_hours_text(profile.empty_hours, total)} of {profile.file} have no data point "
+                "and count as 0 demand",
+            )
+        )
+    return findings
+
+
+def _commitment_findings(
+    group: ScalingGroup,
+    commitment: int,
+    on_demand_hours: Counter[int],
+    pricing: Pricing,
+    total: int,
+) -> list[Finding]:
+    purchase = group.purchase
+    findings: list[Finding] = []
+    discount = pricing.discount
+    off = f"{_number(discount.value * 100)} % off"
+    if purchase.commitment == "auto":
+        share = (1 - Fraction(discount.value)) * 100
+        findings.append(
+            Finding(
+                INFO,
+                "commitment-auto",
+                f"commitment auto: {commitment} units of {purchase.commitment_type} ({off}), the "
+                "level that costs least over the profile (the largest level the On-Demand part "
+                f"reaches in more than {_percent(share)} % of the hours, 1 - discount)",
+            )
+        )
+    unused = sum(
+        count * (commitment - units)
+        for units, count in on_demand_hours.items()
+        if units < commitment
+    )
+    if commitment and unused:
+        peak = max(on_demand_hours)
+        hours = sum(count for units, count in on_demand_hours.items() if units < commitment)
+        severity = WARNING if commitment > peak else INFO
+        above = (
+            f"; it is above the largest On-Demand part ({peak} units)" if commitment > peak else ""
+        )
+        findings.append(
+            Finding(
+                severity,
+                "commitment-unused",
+                f"the commitment of {commitment} units is partly unused in "
+                f"{_hours_text(hours, total)}: "
+                f"{_plural(unused, 'unit-hour')} paid and unused{above}",
+            )
+        )
+    if discount.origin == FROM_DEFAULT and (commitment or purchase.commitment == "auto"):
+        findings.append(
+            Finding(
+                INFO,
+                "default-discount",
+                f"the {purchase.commitment_type} discount ({off}) is {discount.source}; give "
+                f"prices.discounts.{purchase.commitment_type} for yours",
+            )
+        )
+    return findings
+
+
+def _price_findings(
+    architecture: Architecture, group: ScalingGroup, book: PriceBook, pricing: Pricing
+) -> list[Finding]:
+    findings: list[Finding] = []
+    if pricing.missing:
+        listed = ", ".join(pricing.missing)
+        if pricing.types:
+            message = (
+                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
+                "the cost uses the other types only"
+            )
+        else:
+            message = (
+                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
+                "the cost is not computed; add prices.instance_types"
+            )
+        findings.append(Finding(WARNING, "missing-price", message))
+    no_spot = [rate.instance_type for rate in pricing.types if not rate.spot_given]
+    if no_spot and group.purchase.on_demand_percentage_above_base != 100:
+        findings.append(
+            Finding(
+                INFO,
+                "spot-at-on-demand-price",
+                f"no Spot price for {', '.join(no_spot)}: Spot is priced at the On-Demand price "
+                "(the default maximum Spot price), so the plan shows no Spot saving for them; "
+                "give prices.instance_types.TYPE.spot",
+            )
+        )
+    region = _region(architecture, group)
+    other = sorted(
+        {
+            f"{rate.instance_type} ({book.region_of(rate.price.origin)})"
+            for rate in pricing.types
+            if region is not None and book.region_of(rate.price.origin) not in (None, region)
+        }
+    )
+    if other:
+        findings.append(
+            Finding(
+                WARNING,
+                "price-region",
+                f"the group is in {region} but these prices are for another Region: "
+                f"{', '.join(other)}",
+            )
+        )
+    shipped = [rate.instance_type for rate in pricing.types if rate.price.origin == FROM_SHIPPED]
+    if shipped:
+        findings.append(
+            Finding(
+                INFO,
+                "shipped-prices",
+                f"{', '.join(shipped)} priced from archplan's shipped sample table (dated, not "
+                "current AWS prices); give prices.instance_types for yours",
+            )
+        )
+    return findings
+
+
+def _number(value: Decimal | int) -> str:
+    """A quantity for a sentence: exact, without an exponent or trailing zeros."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _percent(value: Fraction) -> str:
+    """A percentage for a sentence: exact when short, else to two decimals."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    rounded = exact.quantize(Decimal("0.01"))
+    return _number(exact if exact == rounded else rounded)
+
+
+def money(value: Fraction | None) -> str | None:
+    return usd(value) if value is not None else None
