@@ -325,6 +325,10 @@ def graph(
     _write(RENDERERS[output_format](loaded.architecture))
 
 
+# Importing registers more commands on `app`; they live apart to keep this module thin.
+from archplan import cli_tools  # noqa: E402, F401
+
+
 def main() -> None:
     """Console-script entry point; a bug is reported in one line, never as a traceback."""
     try:
