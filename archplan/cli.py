@@ -13,6 +13,7 @@ from archplan import __version__
 from archplan.capacity.choices import ScaleEmit, ScaleFormat
 from archplan.errors import InputError
 from archplan.findings import Severity
+from archplan.output import ColorMode
 from archplan.plan import Emit, GraphFormat, PlanFormat
 from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
@@ -88,10 +89,12 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
         raise typer.Exit(EXIT_INPUT) from None
 
 
-def _use_color() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
+def _use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
+    """Colour for a report: `--color`, then NO_COLOR / FORCE_COLOR, then whether stdout is a
+    terminal (see archplan.output.use_color); a report file is coloured only with `always`."""
+    from archplan.output import use_color
+
+    return use_color(mode, None if to_file else sys.stdout)
 
 
 @app.command()
@@ -101,21 +104,62 @@ def validate(
         typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
     ],
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
-    ] = Format.TEXT,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report format [default: text; github on GitHub Actions, unless --output].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn,
         typer.Option(help="Lowest severity that makes the exit code 1.", case_sensitive=False),
     ] = FailOn.ERROR,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 even when findings reach --fail-on; unreadable input still exits 2.",
+        ),
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (atomically) instead of standard output.",
+        ),
+    ] = None,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            help="Colour the text report: auto follows the terminal, NO_COLOR and FORCE_COLOR.",
+            case_sensitive=False,
+        ),
+    ] = ColorMode.AUTO,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Text report: findings only, no summary line (silent if clean)."
+        ),
+    ] = False,
     max_file_size: Annotated[
         int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
     ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input."""
     from archplan.engine import FileResult, validate_source
-    from archplan.reports import renderer
+    from archplan.reports import render_report
     from archplan.source import read_source
 
+    to_file = output is not None and output != "-"
+    if output_format is None:  # annotations only mean something in the job's log
+        github = os.environ.get("GITHUB_ACTIONS") == "true" and not to_file
+        output_format = Format.GITHUB if github else Format.TEXT
     results: list[FileResult] = []
     for name in files:
         try:
@@ -128,10 +172,30 @@ def validate(
         if result.error is not None:
             location = result.error.location(result.name)
             typer.echo(f"{location}: error: {result.error.message}", err=True)
-    _write(renderer(output_format)(results, _use_color()))
     threshold = Severity.parse(fail_on.value)
+    report = render_report(
+        output_format,
+        results,
+        color=_use_color(color, to_file),
+        fail_on=threshold,
+        quiet=quiet,
+    )
+    if to_file:
+        from archplan.output import write_atomic
+
+        assert output is not None
+        try:
+            write_atomic(output, report.encode("utf-8"))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            typer.echo(f"{output}: error: cannot write the report: {reason}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+    else:
+        _write(report)
     if any(result.error is not None for result in results):
         raise typer.Exit(EXIT_INPUT)
+    if exit_zero:
+        return
     if any(f.severity >= threshold for result in results for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
 

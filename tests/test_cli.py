@@ -30,7 +30,9 @@ vpcs:
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.chdir(ROOT)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    # The tests must not depend on where they run: CI sets GITHUB_ACTIONS, some set FORCE_COLOR.
+    for variable in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(variable, raising=False)
     return CliRunner()
 
 
@@ -166,7 +168,14 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={
+            **{
+                key: value
+                for key, value in os.environ.items()
+                if key not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")
+            },
+            **env,
+        },
         timeout=60,
     )
 
@@ -200,7 +209,8 @@ def test_no_traceback_for_hostile_input(tmp_path: Path) -> None:
 def test_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     from archplan import cli
 
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    for variable in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert cli._use_color() is True
     monkeypatch.setenv("NO_COLOR", "1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -58,8 +59,15 @@ def _modules_loaded(*args: str) -> set[str]:
         "    pass\n"
         "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
     )
+    quiet = {"NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"}
+    environment = {key: value for key, value in os.environ.items() if key not in quiet}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=environment,
     )
     return set(json.loads(result.stderr.strip().splitlines()[-1]))
 

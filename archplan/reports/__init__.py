@@ -7,6 +7,8 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from archplan.findings import Severity
+
 if TYPE_CHECKING:
     from archplan.engine import FileResult
 
@@ -17,6 +19,10 @@ class Format(enum.StrEnum):
     TEXT = "text"
     CONCISE = "concise"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
 
 
 # Module per format, imported only when chosen: the JSON path must not pay for Rich.
@@ -24,7 +30,14 @@ RENDERERS: dict[Format, str] = {
     Format.TEXT: "archplan.reports.text",
     Format.CONCISE: "archplan.reports.concise",
     Format.JSON: "archplan.reports.json_report",
+    Format.SARIF: "archplan.reports.sarif",
+    Format.GITHUB: "archplan.reports.github",
+    Format.JUNIT: "archplan.reports.junit",
+    Format.MARKDOWN: "archplan.reports.markdown",
 }
+
+# Formats whose `render` also takes `fail_on` (JUnit fails a test case only at that severity).
+THRESHOLD_AWARE = frozenset({Format.JUNIT})
 
 Renderer = Callable[["Sequence[FileResult]", bool], str]
 
@@ -34,3 +47,34 @@ def renderer(output_format: Format) -> Renderer:
     module = importlib.import_module(RENDERERS[output_format])
     render: Renderer = module.render
     return render
+
+
+def render_report(
+    output_format: Format,
+    results: Sequence[FileResult],
+    *,
+    color: bool = False,
+    fail_on: Severity = Severity.ERROR,
+    quiet: bool = False,
+) -> str:
+    """The whole report as the CLI writes it.
+
+    `quiet` drops the summary line of the text report (so a clean run prints nothing); the
+    other formats are documents for tools and are the same with or without it.
+    """
+    if output_format in THRESHOLD_AWARE:
+        module = importlib.import_module(RENDERERS[output_format])
+        report: str = module.render(results, color, fail_on=fail_on)
+        return report
+    report = renderer(output_format)(results, color)
+    if quiet and output_format is Format.TEXT:
+        report = _without_summary(report)
+    return report
+
+
+def _without_summary(report: str) -> str:
+    """The text report without its last line (the summary) and the blank line before it."""
+    body = report[: report.rstrip("\n").rfind("\n") + 1]
+    while body.endswith("\n\n") or body == "\n":
+        body = body[:-1]
+    return body

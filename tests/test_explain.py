@@ -1,0 +1,114 @@
+"""`archplan explain RULE`: a rule's whole documentation, by id or name, in three formats."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from archplan.cli import app
+from archplan.ruledocs import rules_json, sections
+from archplan.rules import RULES, Rule
+from tests.conftest import ROOT, triples, validate_text
+
+ORDERED = sorted(RULES.values(), key=lambda rule: rule.id)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(ROOT)
+    return CliRunner()
+
+
+@pytest.mark.parametrize("spelling", ["AP303", "ap303", "peering-overlap", "Peering-Overlap"])
+def test_by_id_or_name_in_any_case(runner: CliRunner, spelling: str) -> None:
+    result = runner.invoke(app, ["explain", spelling])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "AP303 peering-overlap",
+        "Default severity: error",
+        "Summary: Peered VPCs share address space.",
+    ]
+    assert "even if you intend to use only the" in result.stdout
+    assert result.stdout.rstrip("\n").endswith(
+        "Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023), §4.7."
+    )
+
+
+def _examples(text: str) -> dict[str, str]:
+    """The Fails and Passes files of the text output, unindented."""
+    found: dict[str, str] = {}
+    for title in ("Fails", "Passes"):
+        block = text.split(f"\n{title}:\n\n", 1)[1].split("\n\n", 1)[0]
+        found[title] = "\n".join(line.removeprefix("    ") for line in block.splitlines()) + "\n"
+    return found
+
+
+@pytest.mark.parametrize("rule", ORDERED, ids=lambda rule: rule.id)
+def test_text_holds_every_section_and_examples_that_run(runner: CliRunner, rule: Rule) -> None:
+    result = runner.invoke(app, ["explain", rule.id])
+    assert result.exit_code == 0
+    parts = sections(rule)
+    text = result.stdout
+    assert parts["why"] in text and f"Source: {parts['source']}" in text
+    examples = _examples(text)
+    failing = validate_text(examples["Fails"])
+    passing = validate_text(examples["Passes"])
+    assert triples(failing, rule.id) != []
+    assert triples(passing, rule.id) == []
+
+
+def test_markdown_is_the_rules_page_section(runner: CliRunner) -> None:
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in ORDERED:
+        result = runner.invoke(app, ["explain", rule.name, "--format", "markdown"])
+        assert result.exit_code == 0
+        assert result.stdout.startswith(f"## {rule.id} {rule.name}\n")
+        assert result.stdout in page
+
+
+def test_json_is_the_rules_entry(runner: CliRunner) -> None:
+    entries = {entry["id"]: entry for entry in json.loads(rules_json())}
+    for rule in ORDERED:
+        result = runner.invoke(app, ["explain", rule.id.lower(), "-f", "json"])
+        assert result.exit_code == 0
+        assert json.loads(result.stdout) == entries[rule.id]
+    keys = set(json.loads(runner.invoke(app, ["explain", "AP101", "-f", "json"]).stdout))
+    assert keys == {
+        "id",
+        "name",
+        "severity",
+        "summary",
+        "domain",
+        "why",
+        "fails",
+        "passes",
+        "source",
+    }
+
+
+@pytest.mark.parametrize(
+    ("word", "suggestion"),
+    [
+        ("AP3033", '(did you mean "AP303"?)'),
+        ("peering-overlaps", '(did you mean "peering-overlap"?)'),
+        ("unknwn-key", '(did you mean "unknown-key"?)'),
+    ],
+)
+def test_unknown_rule_exits_2_with_a_suggestion(
+    runner: CliRunner, word: str, suggestion: str
+) -> None:
+    result = runner.invoke(app, ["explain", word])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f'archplan explain: error: no rule "{word}" {suggestion}; `archplan rules` lists them all\n'
+    )
+
+
+def test_nothing_close_gets_no_suggestion(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["explain", "zzz"])
+    assert result.exit_code == 2
+    assert "did you mean" not in result.stderr
