@@ -19,7 +19,7 @@ from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from archplan.engine import Loaded
+    from archplan.engine import FileResult, Loaded
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -114,9 +114,14 @@ def validate(
         ),
     ] = None,
     fail_on: Annotated[
-        FailOn,
-        typer.Option(help="Lowest severity that makes the exit code 1.", case_sensitive=False),
-    ] = FailOn.ERROR,
+        FailOn | None,
+        typer.Option(
+            help="Lowest severity that makes the exit code 1 [default: the configuration's "
+            "fail-on, else error].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     exit_zero: Annotated[
         bool,
         typer.Option(
@@ -150,29 +155,131 @@ def validate(
     max_file_size: Annotated[
         int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
     ] = DEFAULT_MAX_BYTES,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="The configuration for every file (default: the nearest .archplan.toml, or "
+            "pyproject.toml with [tool.archplan], from each file's directory up).",
+        ),
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            metavar="RULES",
+            help="Report only these rules (comma-separated ids, id prefixes or names); "
+            "replaces the configuration's select.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            metavar="RULES",
+            help="Never report these rules (comma-separated); added to the configuration's.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE", help="Report only findings that are not in this baseline file."
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Record today's findings in FILE (atomically) instead of reporting; exit 0.",
+        ),
+    ] = None,
 ) -> None:
-    """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input."""
+    """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
+    or an invalid configuration."""
+    from dataclasses import replace
+    from pathlib import Path
+
     from archplan.engine import FileResult, validate_source
+    from archplan.policy import Policy
+    from archplan.project_config import ConfigError, ProjectConfig, config_for, load_config
     from archplan.reports import render_report
     from archplan.source import read_source
 
+    def rule_option(text: str | None, option: str) -> frozenset[str] | None:
+        from archplan.project_config import select_rules, unknown_rule_hint
+
+        if text is None:
+            return None
+        ids: set[str] = set()
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            found = select_rules(item)
+            if found is None:
+                hint = unknown_rule_hint(item)
+                raise typer.BadParameter(f'no rule "{item}"{hint}', param_hint=f"'{option}'")
+            ids |= found
+        return frozenset(ids)
+
+    selected = rule_option(select, "--select")
+    ignored = rule_option(ignore, "--ignore") or frozenset()
     to_file = output is not None and output != "-"
     if output_format is None:  # annotations only mean something in the job's log
         github = os.environ.get("GITHUB_ACTIONS") == "true" and not to_file
         output_format = Format.GITHUB if github else Format.TEXT
+    cache: dict[Path, ProjectConfig] = {}
+    try:
+        explicit = load_config(Path(config)) if config is not None else None
+    except ConfigError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_INPUT) from None
     results: list[FileResult] = []
+    thresholds: list[Severity] = []
     for name in files:
+        try:
+            settings = explicit or config_for(name, cache)
+        except ConfigError as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        policy = Policy.from_config(settings)
+        policy = replace(
+            policy,
+            select=policy.select if selected is None else selected,
+            ignore=policy.ignore | ignored,
+        )
+        if fail_on is not None:
+            thresholds.append(Severity.parse(fail_on.value))
+        else:
+            configured = settings.fail_on if settings is not None else None
+            thresholds.append(configured or Severity.ERROR)
         try:
             source = read_source(name, max_file_size)
         except InputError as error:
             results.append(FileResult(name, None, error=error))
             continue
-        results.append(validate_source(source))
+        quotas = dict(settings.quotas) if settings is not None else None
+        results.append(validate_source(source, policy, quotas))
     for result in results:
         if result.error is not None:
             location = result.error.location(result.name)
             typer.echo(f"{location}: error: {result.error.message}", err=True)
-    threshold = Severity.parse(fail_on.value)
+    if write_baseline is not None:
+        _write_baseline(write_baseline, results)
+        return
+    if baseline is not None:
+        from archplan import baseline as baselines
+
+        try:
+            known = baselines.load(baseline)
+        except InputError as error:
+            typer.echo(f"{error.location(baseline)}: error: {error.message}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        results = [
+            replace(
+                result,
+                findings=baselines.new_findings(
+                    result.findings, known.get(baselines.file_key(result.name, baseline), {})
+                ),
+            )
+            for result in results
+        ]
+    threshold = min(thresholds, default=Severity.ERROR)
     report = render_report(
         output_format,
         results,
@@ -196,8 +303,31 @@ def validate(
         raise typer.Exit(EXIT_INPUT)
     if exit_zero:
         return
-    if any(f.severity >= threshold for result in results for f in result.findings):
+    if any(
+        f.severity >= limit
+        for result, limit in zip(results, thresholds, strict=True)
+        for f in result.findings
+    ):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _write_baseline(path: str, results: list[FileResult]) -> None:
+    """validate --write-baseline: record the findings atomically; exit 2 when a file could not
+    be validated (its findings would be missing), else 0."""
+    from archplan import baseline
+    from archplan.output import write_atomic
+
+    if any(result.error is not None for result in results):
+        typer.echo(f"{path}: error: not written: some files could not be validated", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        write_atomic(path, baseline.render(results, path).encode("utf-8"))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        typer.echo(f"{path}: error: cannot write the baseline: {reason}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    count = sum(len(result.findings) for result in results)
+    typer.echo(f"archplan: recorded {count} findings of {len(results)} files in {path}", err=True)
 
 
 @app.command()
@@ -329,6 +459,15 @@ def scale_plan(
     finally:
         if collecting:
             gc.enable()
+    if prices is None:  # the configuration's `prices`, as validate reads its settings
+        from archplan.project_config import ConfigError, config_for
+
+        try:
+            settings = config_for(file)
+        except ConfigError as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        prices = settings.prices if settings else None
     option = None
     if prices is not None:
         try:
@@ -395,6 +534,13 @@ from archplan import cli_tools  # noqa: E402, F401
 
 def main() -> None:
     """Console-script entry point; a bug is reported in one line, never as a traceback."""
+    if "_ARCHPLAN_COMPLETE" in os.environ:
+        # add_completion=False leaves Typer's shell-completion classes unregistered, and the
+        # scripts in completions/ call back here at every TAB. (A private Typer module: check
+        # it when the <0.29 pin moves.)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from collections.abc import Mapping as MappingOf
 from dataclasses import dataclass
 
 from archplan import schema
@@ -13,6 +14,7 @@ from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
 from archplan.loader import Document, Mapping, Scalar, load
 from archplan.model import Architecture
+from archplan.policy import Policy, apply_policy
 from archplan.rules import RULES, Problem
 from archplan.rules import Related as RelatedProblem
 from archplan.source import Source
@@ -101,33 +103,44 @@ def _check_version(root: Mapping) -> None:
     )
 
 
-def validate_source(source: Source) -> FileResult:
-    """Every finding for one source, sorted by position; input errors become `error`."""
+def validate_source(
+    source: Source, policy: Policy | None = None, quotas: MappingOf[str, int] | None = None
+) -> FileResult:
+    """Every finding for one source after the policy and the file's suppression comments
+    (archplan.policy), sorted by position; input errors become `error`.
+
+    `quotas` (from the project configuration) replace AWS's defaults; the file's own `quotas:`
+    win over them.
+    """
     # A large estate allocates millions of acyclic objects; the cyclic collector would rescan
     # them again and again (60 % of the time at 10,000 VPCs) without ever freeing one.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _validate(source)
+        return _validate(source, policy or Policy(), quotas)
     finally:
         if collecting:
             gc.enable()
 
 
-def _validate(source: Source) -> FileResult:
+def _validate(source: Source, policy: Policy, quotas: MappingOf[str, int] | None) -> FileResult:
     try:
         loaded = load_architecture(source)
     except InputError as error:
         return FileResult(source.name, source, error=error)
+    architecture = loaded.architecture
+    if quotas:
+        written = {name: architecture.quotas[name] for name in architecture.quotas_set}
+        architecture = architecture._replace(quotas={**architecture.quotas, **quotas, **written})
     problems = list(loaded.problems)
     for rule in RULES.values():
-        if rule.check is not None:
-            problems += [(rule.id, problem) for problem in rule.check(loaded.architecture)]
+        if rule.check is not None and policy.enabled(rule.id):
+            problems += [(rule.id, problem) for problem in rule.check(architecture)]
     findings = sorted(
         (locate(rule_id, problem, loaded.document) for rule_id, problem in problems),
         key=Finding.sort_key,
     )
-    return FileResult(source.name, source, tuple(_unique(findings)))
+    return FileResult(source.name, source, apply_policy(_unique(findings), source.text, policy))
 
 
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:

@@ -1073,3 +1073,21 @@ def test_plan_group_without_a_file_profile_uses_hourly() -> None:
     group_plan = plan_group(architecture, architecture.scaling_groups["web"], price_book(None))
     assert group_plan.profile is not None and group_plan.profile.origin == "hourly"
     assert group_plan.hours == 2
+
+
+def test_configuration_prices_feed_scale_plan(tmp_path: Path) -> None:
+    """`prices = "..."` under [tool.archplan] acts as --prices; a broken config is exit 2."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from archplan.cli import app
+
+    shutil.copy(ROOT / "examples" / "forum.yaml", tmp_path / "forum.yaml")
+    (tmp_path / "p.yaml").write_text("instance_types:\n  m5.large: {on_demand: 1.5}\n")
+    (tmp_path / ".archplan.toml").write_text('[tool.archplan]\nprices = "p.yaml"\n')
+    target = str(tmp_path / "forum.yaml")
+    result = CliRunner().invoke(app, ["scale-plan", target, "--format", "json"])
+    assert json.loads(result.stdout)["prices"]["prices_file"].endswith("p.yaml")
+    (tmp_path / ".archplan.toml").write_text("[tool.archplan\n")
+    assert CliRunner().invoke(app, ["scale-plan", target]).exit_code == 2

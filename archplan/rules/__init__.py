@@ -8,6 +8,7 @@ from archplan.rules import (
     routing,
     scaling,
     structure,
+    suppression,
     transit,
 )
 from archplan.rules.registry import RULES, Problem, Related, Rule
@@ -24,5 +25,6 @@ __all__ = [
     "routing",
     "scaling",
     "structure",
+    "suppression",
     "transit",
 ]
