@@ -158,3 +158,15 @@ def first_overlaps(items: list[Tagged[T]]) -> Iterator[tuple[Tagged[T], Tagged[T
                 pairs.append((min(earlier), index))
     for earlier_index, later_index in sorted(pairs, key=lambda pair: pair[1]):
         yield items[earlier_index], items[later_index]
+
+
+def covered(region: Block, blocks: list[Block]) -> bool:
+    """Whether the union of `blocks` covers every address of `region`."""
+    reach = region.first
+    for block in sorted(blocks, key=lambda block: block.first):
+        if block.first > reach:
+            return False
+        reach = max(reach, block.last + 1)
+        if reach > region.last:
+            return True
+    return reach > region.last

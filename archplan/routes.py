@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import NamedTuple
 
-from archplan.cidr import Block, Tagged, overlapping_pairs
+from archplan.cidr import Block, Tagged, covered, overlapping_pairs
 from archplan.findings import Path
-from archplan.model import Architecture, Route, RouteTable, Subnet, Target, Vpc
+from archplan.model import Route, RouteTable, Subnet, Target, Vpc
 
 LOCAL = Target("local")
 
@@ -98,23 +97,11 @@ def next_hops(
             for other, _, _ in relevant[:index]
             if other.prefix > destination.prefix and other.overlaps(region)
         ]
-        if not _covered(region, finer):
+        if not covered(region, finer):
             hops.append(Hop(target, route, destination))
-    if not _covered(block, [destination for destination, _, _ in relevant]):
+    if not covered(block, [destination for destination, _, _ in relevant]):
         hops.append(Hop(None, None, None))
     return hops
-
-
-def _covered(region: Block, blocks: list[Block]) -> bool:
-    """Whether the union of `blocks` covers every address of `region`."""
-    reach = region.first
-    for block in sorted(blocks, key=lambda block: block.first):
-        if block.first > reach:
-            return False
-        reach = max(reach, block.last + 1)
-        if reach > region.last:
-            return True
-    return reach > region.last
 
 
 def vpc_blocks(vpc: Vpc) -> list[tuple[Block, Path]]:
@@ -134,11 +121,3 @@ def vpc_overlaps(first: Vpc, second: Vpc) -> list[tuple[tuple[Block, Path], tupl
         mine, theirs = (one, other) if one.owner[0] == 0 else (other, one)
         pairs.append(((mine.owner[1], mine.owner[2]), (theirs.owner[1], theirs.owner[2])))
     return pairs
-
-
-def owner_of(architecture: Architecture, block: Block, among: list[str]) -> Iterator[Vpc]:
-    """The VPCs (named in `among`) with a block that overlaps `block`."""
-    for name in among:
-        vpc = architecture.vpcs.get(name)
-        if vpc is not None and any(own.overlaps(block) for own, _ in vpc_blocks(vpc)):
-            yield vpc

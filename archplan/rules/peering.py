@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from archplan.cidr import Block, parse_block
+from archplan.cidr import Block, covered, parse_block
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, Peering, Route, RouteTable, Target, Vpc
 from archplan.routes import (
@@ -438,7 +438,9 @@ def _peering_between(architecture: Architecture, first: str, second: str) -> Pee
 
 
 def _inside(vpc: Vpc, block: Block) -> bool:
-    return any(own.contains(block) for own, _ in vpc_blocks(vpc))
+    """Every address of `block` is the VPC's, even when it spans two adjacent blocks."""
+    own = [mine for mine, _ in vpc_blocks(vpc) if mine.version == block.version]
+    return any(mine.contains(block) for mine in own) or covered(block, own)
 
 
 class _Diagnosis:

@@ -44,7 +44,7 @@ def _attached_zones(vpc: Vpc, attachment: Attachment) -> list[str]:
 class _AttachedBlocks:
     """Which VPCs attached to one transit gateway have addresses in a block, without a scan.
 
-    `routes.owner_of` answers the same question by looking at every VPC, which makes a rule
+    Asking every VPC the same question for each route makes a rule
     quadratic when thousands of VPCs each route through one transit gateway. CIDR blocks
     either nest or are disjoint, so the blocks overlapping a destination are the ones that
     contain it (one candidate per prefix length) and the ones inside it (a run of blocks
