@@ -392,9 +392,20 @@ class Builder:
 
     def _mesh(self, name: str, members: list[str], vpcs: dict[str, Vpc]) -> Mesh:
         path: Path = ("meshes", name)
+        if not members and path not in self.rejected:
+            self.report(INVALID_VALUE, f'mesh "{name}" lists no VPCs', path)
+        unique: list[str] = []
         for index, member in enumerate(members):
+            if member in unique:
+                self.report(
+                    INVALID_VALUE,
+                    f'VPC "{member}" is listed twice in mesh "{name}"',
+                    (*path, index),
+                )
+                continue
+            unique.append(member)
             self._vpc_reference(member, vpcs, (*path, index))
-        return Mesh(name, tuple(members), path)
+        return Mesh(name, tuple(unique), path)
 
     # -- compute --------------------------------------------------------------------------
 
