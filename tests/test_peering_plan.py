@@ -423,6 +423,29 @@ def test_money_is_exact_with_at_least_cents() -> None:
     assert money(Decimal("109.500")) == "109.50"
 
 
+def test_huge_and_tiny_traffic_never_crash_the_money(runner: CliRunner) -> None:
+    # Regression: quantize raised InvalidOperation from 1e26 (28-digit context), and 1e-100000
+    # GB would have printed 100,000 digits; money is now the one formatter archplan.money.usd.
+    assert money(Decimal("1e26")) == "1" + "0" * 26 + ".00"
+    assert money(Decimal("1e-100000")) == "0.00"
+    assert money(Decimal("1234.5678949")) == "1234.567895"  # capped at a millionth
+    mesh = "examples/three-vpc-mesh.yaml"
+    for traffic, data in (("1e30", "2" + "0" * 28 + ".00"), ("1e-100000", "0.00")):
+        for output in ("text", "json"):
+            result = runner.invoke(
+                app, ["peering-plan", mesh, "-f", output, "--traffic-gb-month", traffic]
+            )
+            assert result.exit_code == 0, result.output
+            assert data in result.stdout and len(result.stdout) < 20_000
+        cost = json.loads(
+            runner.invoke(
+                app, ["peering-plan", mesh, "-f", "json", "--traffic-gb-month", traffic]
+            ).stdout
+        )["meshes"][0]["transit_gateway"]
+        assert cost["monthly_cost"]["data"] == data
+        assert cost["traffic_gb_month"] == traffic.upper().replace("E3", "E+3")
+
+
 def _mesh_of(n: int, extra: str = "") -> MeshPlan:
     vpcs = "".join(f"  v{index}: {{cidr: 10.{index}.0.0/16}}\n" for index in range(n))
     text = f"archplan: 1\ndefaults: {{region: us-east-1}}\n{extra}vpcs:\n{vpcs}"

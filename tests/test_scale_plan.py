@@ -229,7 +229,7 @@ def test_units_for_is_exact() -> None:
 
 @pytest.mark.parametrize(
     ("required", "zones", "total"),
-    [(30, 6, 36), (30, 3, 45), (4, 3, 6), (5, 2, 10), (0, 3, 0), (1, 3, 3)],
+    [(30, 6, 36), (30, 3, 45), (4, 3, 6), (5, 2, 10), (0, 3, 0), (1, 3, 2), (5, 3, 8)],
 )
 def test_n_plus_one_examples(required: int, zones: int, total: int) -> None:
     assert survivable_total(required, zones) == total
@@ -238,6 +238,38 @@ def test_n_plus_one_examples(required: int, zones: int, total: int) -> None:
 def test_n_plus_one_needs_two_zones() -> None:
     with pytest.raises(ValueError, match="two AZs"):
         survivable_total(3, 1)
+
+
+def test_survivable_total_is_the_smallest_total_that_survives_by_brute_force() -> None:
+    # Regression: ceil(needed / (N - 1)) x N over-sized (5 over 3 AZs: 9, but 8 split 3/3/2
+    # keeps 5 after losing a 3); the AZs need not hold equal shares.
+    for zones in range(2, 7):
+        for needed in range(201):
+            smallest = next(
+                total for total in range(needed * 2 + 1) if after_zone_loss(total, zones) >= needed
+            )
+            assert survivable_total(needed, zones) == smallest, (needed, zones)
+
+
+def test_max_that_survives_an_az_loss_is_not_a_shortfall(runner: CliRunner) -> None:
+    # Regression (/tmp/rv/az3.yaml): 3 AZs, max 8, needed 5: 8 is 3/3/2, losing a 3 leaves 5.
+    text = _group_file(
+        3,
+        {
+            "min": 3,
+            "max": 8,
+            "demand": {"unit": "requests/s", "hourly": [500, 300]},
+            "availability": {"survive_az_loss": True},
+        },
+    )
+    result = runner.invoke(app, ["scale-plan", "-", "-f", "json"], input=text)
+    assert result.exit_code == 0, result.output
+    group = json.loads(result.stdout)["groups"][0]
+    assert [(row["needed"], row["required"], row["capacity"]) for row in group["hours"]] == [
+        (5, 8, 8),
+        (3, 5, 5),
+    ]
+    assert "az-loss-shortfall" not in {finding["code"] for finding in group["findings"]}
 
 
 @settings(max_examples=150, deadline=None)
@@ -277,8 +309,19 @@ def test_capacity_within_min_max_and_survives_any_single_az(
                 assert capacity - shares[lost] >= needed
         if group_plan.required[hour] <= high:
             assert served_by(capacity, Decimal(50), target) >= demand[hour]
+        if survive and zones >= 2:
+            # required is the smallest total that keeps `needed` after losing the fullest AZ.
+            required = group_plan.required[hour]
+            assert after_zone_loss(required, zones) >= needed
+            assert required == 0 or after_zone_loss(required - 1, zones) < needed
+    # Short exactly when max itself leaves less than needed after losing the fullest AZ.
+    survives = (
+        (lambda units: after_zone_loss(high, zones) >= units)
+        if survive and zones >= 2
+        else (lambda units: units <= high)
+    )
     assert group_plan.ok == (
-        not (survive and zones < 2) and all(units <= high for units in group_plan.required)
+        not (survive and zones < 2) and all(survives(units) for units in group_plan.needed)
     )
 
 
@@ -382,6 +425,55 @@ def test_usd_is_exact_with_at_least_cents() -> None:
     assert usd(Fraction("-1.5")) == "-1.50"
     assert usd(Fraction(1, 3)) == "0.333333"  # does not end: a millionth of a dollar
     assert usd(Decimal("0.17") / 2) == "0.085"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1e26"), "1" + "0" * 26 + ".00"),
+        (Decimal("1e30"), "1" + "0" * 30 + ".00"),
+        (
+            Decimal("123456789012345678901234567890.1234565"),
+            "123456789012345678901234567890.123456",
+        ),
+        (Decimal("1e-100000"), "0.00"),  # not 100,000 digits: a millionth at most
+        (Decimal("0.0000015"), "0.000002"),  # half-even to the millionth
+        (Fraction(10**5000, 3), None),  # longer than int's 4,300-digit text limit
+    ],
+)
+def test_usd_never_overflows_and_stops_at_a_millionth(
+    value: Decimal | Fraction, text: str | None
+) -> None:
+    # Regression: quantize raised InvalidOperation past 28 digits (1e26 and up).
+    written = usd(value)
+    if text is None:
+        assert written.startswith("3333") and written.endswith(".333333")
+        assert len(written) == 5000 + 7
+    else:
+        assert written == text
+
+
+def test_huge_prices_and_demand_are_reported(runner: CliRunner) -> None:
+    # Regression (/tmp/rv/bigprice.yaml, bigdemand.yaml): money past 28 digits crashed.
+    prices = {"instance_types": {"m5.large": {"on_demand": 1.0e29, "spot": 0.036}}}
+    text = _group_file(2, {"demand": {"hourly": [1.0e40, 1]}, "max": 10**30}, prices)
+    for output in ("text", "json"):
+        result = runner.invoke(app, ["scale-plan", "-", "-f", output], input=text)
+        assert result.exit_code == 1, result.output  # 1e40 is unserved: a finding, no crash
+        assert "100000000000000000000000000000" in result.stdout
+
+
+def test_spot_at_on_demand_price_uses_the_effective_percentage() -> None:
+    # Regression: an omitted percentage is AWS's 100 % (no Spot), yet the info fired.
+    prices = {"instance_types": {"m5.large": {"on_demand": 0.096}}}
+
+    def codes(purchase: dict[str, Any]) -> set[str]:
+        group_plan = _plan(_group_file(2, {"purchase": purchase}, prices)).groups[0]
+        return {finding.code for finding in group_plan.findings}
+
+    assert "spot-at-on-demand-price" not in codes({})
+    assert "spot-at-on-demand-price" not in codes({"on_demand_percentage_above_base": 100})
+    assert "spot-at-on-demand-price" in codes({"on_demand_percentage_above_base": 50})
 
 
 def test_month_is_730_hours() -> None:
@@ -635,7 +727,39 @@ def test_extended_statistic_when_it_is_the_only_one() -> None:
         ("2024-05-01T00:00:00Z,1\nnoon,2\n", 2, 1, "not a timestamp"),
         ("2024-05-01T00:00:00Z,1,2\n", 1, 24, "expected 2 fields"),
         ("timestamp,value\n", None, None, "no data points"),
-        ("1,1\n9999999999999,1\n", None, None, "span"),
+        ("1,1\n99999999999,1\n", None, None, "span"),
+        # Regression: timestamps outside Python's years 1..9999 crashed (ValueError,
+        # OverflowError, decimal.DivisionImpossible); now located, milliseconds get a hint.
+        (
+            "t,v\n1714568400000,1\n",
+            2,
+            1,
+            "outside the years 1 to 9999 as epoch seconds (epoch milliseconds? divide by 1000)",
+        ),
+        ("t,v\n1e30,1\n", 2, 1, "timestamp 1E+30 is outside the years 1 to 9999 as epoch seconds"),
+        ("t,v\n9999-12-31T23:59:59-12:00,1\n", 2, 1, "outside the years 1 to 9999"),
+        ("t,v\n0001-01-01T00:00:00+14:00,1\n", 2, 1, "outside the years 1 to 9999"),
+        ("t,v\n-99999999999999,1\n", 2, 1, "timestamp -99999999999999 is outside"),
+        (
+            '{"Datapoints": [\n  {"Timestamp": 123456789012345678901234567890, "Maximum": 1}\n]}',
+            2,
+            17,
+            "outside the years 1 to 9999",
+        ),
+        (
+            '{"MetricDataResults": [{"Id": "a", "Timestamps": [1e30], "Values": [1]}]}',
+            1,
+            51,
+            "outside the years 1 to 9999",
+        ),
+        # Regression: an integer past int's 4,300-digit text limit raised ValueError.
+        (
+            '{"Datapoints": [{"Timestamp": 1714568400, "Maximum": ' + "9" * 5000 + "}]}",
+            1,
+            54,
+            "too large to be a real demand",
+        ),
+        ("t,v\n" + "9" * 5000 + ",1\n", 2, 1, "outside the years 1 to 9999"),
     ],
 )
 def test_malformed_metrics_are_located(
@@ -647,6 +771,16 @@ def test_malformed_metrics_are_located(
     assert message in error.message
     assert (error.line, error.column) == (line, column)
     assert error.path == "metrics.json"
+
+
+def test_timestamps_at_the_ends_of_the_date_range() -> None:
+    # The first and the last second Python can date are read, as ISO 8601 and epoch seconds.
+    for text in ("0001-01-01T00:00:00Z", "-62135596800", "9999-12-31T23:59:59Z", "253402300799.9"):
+        profile = parse_metrics(f"{text},1\n", "m.csv")
+        assert profile.start is not None and profile.start.year in (1, 9999)
+    assert parse_metrics("-0.5,1\n", "m.csv").start == datetime.datetime(
+        1969, 12, 31, 23, tzinfo=datetime.UTC
+    )  # floored, not truncated
 
 
 def test_demand_file_through_the_cli(runner: CliRunner, tmp_path: Path) -> None:
@@ -703,7 +837,7 @@ def test_under_provisioned_hours_exit_one_with_shortfall_and_unserved_demand(
 
 
 def test_az_loss_shortfall_exits_one(runner: CliRunner) -> None:
-    # 3 AZs, max 10: 700 needs 7 units, N+1 needs ceil(7/2) x 3 = 12 > 10.
+    # 3 AZs, max 10: 700 needs 7 units, N+1 needs ceil(7 x 3 / 2) = 11 (4/4/3) > 10.
     text = _group_file(
         3,
         {
@@ -716,7 +850,7 @@ def test_az_loss_shortfall_exits_one(runner: CliRunner) -> None:
     assert result.exit_code == 1
     group = json.loads(result.stdout)["groups"][0]
     row = group["hours"][0]
-    assert (row["needed"], row["required"], row["capacity"]) == (7, 12, 10)
+    assert (row["needed"], row["required"], row["capacity"]) == (7, 11, 10)
     assert row["unserved"] == "0"
     # Losing the fullest AZ of 10 units over 3 (4/3/3) leaves 6 units: 100 unserved.
     assert row["unserved_after_az_loss"] == "100"
@@ -918,6 +1052,28 @@ def test_control_characters_in_names_are_escaped() -> None:
 def _forum() -> tuple[Architecture, ScalePlan]:
     architecture = load_architecture(Source(FORUM, (ROOT / FORUM).read_text("utf-8"))).architecture
     return architecture, plan(architecture, price_book(architecture.prices))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"min": 5, "max": 3}, 'group "web" cannot be written: min 5 is above max 3'),
+        (
+            {"min": 1, "max": 3, "desired": 9},
+            'group "web" cannot be written: desired 9 is outside min 1 to max 3',
+        ),
+    ],
+)
+def test_emit_refuses_sizes_aws_rejects(
+    runner: CliRunner, sizes: dict[str, int], message: str
+) -> None:
+    # Regression (/tmp/rv/sg/min_gt_max.yaml, desired_out.yaml): these were written, exit 0.
+    text = _group_file(2, sizes)
+    for emit in ScaleEmit:
+        result = runner.invoke(app, ["scale-plan", "-", "--emit", emit.value], input=text)
+        assert result.exit_code == 2, (emit, result.output)
+        assert result.stdout == ""
+        assert message in result.stderr
 
 
 def test_cloudformation_emit_has_the_resource_shape() -> None:

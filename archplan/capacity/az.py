@@ -1,9 +1,10 @@
 """Availability Zones of a scaling group and N+1 sizing: enough capacity with any one AZ lost.
 
 AWS balances a group evenly across its AZs, so N AZs each hold ⌈total / N⌉ units at most and
-losing one leaves total − ⌈total / N⌉. Surviving the loss of one AZ therefore needs
-⌈required / (N − 1)⌉ units in every AZ, N times over (autoscaling-purchase.md §4: required 30
-over 3 AZs → 45; over 6 AZs → 36).
+losing one leaves total − ⌈total / N⌉ = ⌊total × (N − 1) / N⌋. Surviving the loss of one AZ
+therefore needs the smallest total with ⌊total × (N − 1) / N⌋ ≥ required, which is
+⌈required × N / (N − 1)⌉ (autoscaling-purchase.md §4: required 30 over 3 AZs → 45; over 6 AZs
+→ 36; and 5 over 3 AZs → 8, split 3/3/2, not ⌈5 / 2⌉ × 3 = 9: the AZs need not be equal).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def survivable_total(required: int, zones: int) -> int:
     """Units to run over `zones` AZs (2 or more) so that `required` remain after losing any one."""
     if zones < 2:
         raise ValueError("surviving an AZ loss needs at least two AZs")
-    return -(-required // (zones - 1)) * zones
+    return -(-required * zones // (zones - 1))
 
 
 def largest_zone_share(total: int, zones: int) -> int:

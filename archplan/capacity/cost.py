@@ -7,8 +7,9 @@ totals use the dearest (an upper bound: the plan never understates the cost) and
 total at the cheapest. A type with no Spot price is priced for Spot at its On-Demand price, the
 default maximum Spot price AWS lets it cost.
 
-Money is kept as exact fractions; `usd` writes it exactly when the decimal ends, else rounded
-to a millionth of a dollar (a price ÷ a weight of 3, or a month of 730/24 profile days).
+Money is kept as exact fractions; `usd` (archplan.money) writes it exactly when the decimal ends
+within six places, else rounded to a millionth of a dollar (a price ÷ a weight of 3, or a month of
+730/24 profile days).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.purchase import Split
+from archplan.money import usd as usd  # re-exported: the reports format money with it
 from archplan.prices import PriceBook, TypePrice
 
 # AWS and Infracost price a month as 730 hours (8,760 / 12).
 HOURS_PER_MONTH = 730
-_MICRO = 10**6
 
 
 class TypeRate(NamedTuple):
@@ -135,27 +136,6 @@ def profile_costs(
 def per_month(amount: Fraction, hours: int) -> Fraction:
     """A profile's amount scaled to a 730-hour month."""
     return amount * HOURS_PER_MONTH / hours
-
-
-def usd(value: Fraction | Decimal | int) -> str:
-    """USD as fixed-point text with at least cents: exact when the decimal ends (0.0365 stays
-    0.0365), else rounded half-even to a millionth of a dollar."""
-    value = Fraction(value)
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator == 1:
-        digits = max(twos, fives)
-        exact = Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits)
-    else:
-        exact = Decimal(round(value * _MICRO)).scaleb(-6)
-    cents = exact.quantize(Decimal("0.01"))
-    return format(cents if cents == exact else exact, "f")
 
 
 def percent(part: Fraction, whole: Fraction) -> str:

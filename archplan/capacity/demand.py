@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from archplan.errors import InputError
@@ -26,6 +26,15 @@ STATISTICS = ("Maximum", "Average", "Sum", "Minimum", "SampleCount")
 # Two points ten years apart would otherwise plan 87,600 empty hours; more is a mistake.
 MAX_HOURS = 100_000
 _HOUR = 3600
+# No metric needs 100 digits; far larger ones would make numbers too long to write.
+_TOO_LARGE = Decimal("1e100")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# Python's dates run from year 1 to year 9999: the epoch seconds of their first and last second.
+_FIRST_SECOND = -62_135_596_800  # 0001-01-01T00:00:00Z
+_LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z
+# Epoch seconds of today are about 1.7e9; a number from 1e11 up to the last date's milliseconds
+# is most likely epoch milliseconds.
+_MILLISECONDS_LIKELY = 10**11
 
 
 class Profile(NamedTuple):
@@ -113,46 +122,83 @@ def _bucket(
         )
     zero = Decimal(0)
     values = tuple(peaks.get(hour, zero) for hour in range(first, last + 1))
-    start = datetime.datetime.fromtimestamp(first * _HOUR, datetime.UTC)
+    start = _EPOCH + datetime.timedelta(hours=first)
     return values, start, span - len(peaks)
 
 
+class _OutOfRange(ValueError):
+    """A timestamp outside the years 1 to 9999; the message says why, the caller says where."""
+
+
 def _epoch_seconds(moment: datetime.datetime) -> int:
-    if moment.tzinfo is None:  # CloudWatch writes UTC; a timestamp without a zone is taken as UTC
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return int(moment.timestamp() // 1)
+    # Exact integer arithmetic: `moment.timestamp()` overflows near year 1 or 9999 with an offset.
+    naive = moment.replace(tzinfo=None) - datetime.datetime(1970, 1, 1)
+    offset = moment.utcoffset() or datetime.timedelta(0)  # no zone: CloudWatch writes UTC
+    return _in_range((naive - offset) // datetime.timedelta(seconds=1), moment.isoformat())
+
+
+def _in_range(seconds: int, shown: str) -> int:
+    if _FIRST_SECOND <= seconds <= _LAST_SECOND:
+        return seconds
+    raise _OutOfRange(f"timestamp {shown} is outside the years 1 to 9999")
+
+
+def _number_seconds(number: Decimal) -> int:
+    """Epoch seconds of a finite number, floored; checked before the integer is made, so 1e30
+    or a 5,000-digit number is an error rather than a huge integer."""
+    if number < _FIRST_SECOND or number >= _LAST_SECOND + 1:
+        shown = str(number) if len(str(number)) <= 40 else f"{number:.6e}"
+        milliseconds = _MILLISECONDS_LIKELY < number <= (_LAST_SECOND + 1) * 1000
+        hint = " (epoch milliseconds? divide by 1000)" if milliseconds else ""
+        raise _OutOfRange(
+            f"timestamp {shown} is outside the years 1 to 9999 as epoch seconds{hint}"
+        )
+    return int(number.to_integral_value(rounding=ROUND_FLOOR))
 
 
 def _timestamp(value: object) -> int | None:
-    """Seconds since the epoch of an ISO 8601 string or a number of epoch seconds, else None."""
+    """Seconds since the epoch of an ISO 8601 string or a number of epoch seconds, else None;
+    _OutOfRange when it is one outside the years 1 to 9999."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal):
-        if isinstance(value, Decimal) and not value.is_finite():
-            return None
-        return int(value // 1)
+        number = Decimal(value)
+        return _number_seconds(number) if number.is_finite() else None
     if not isinstance(value, str):
         return None
     text = value.strip()
     try:
-        return _epoch_seconds(datetime.datetime.fromisoformat(text))
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         pass
+    else:
+        return _epoch_seconds(moment)
     try:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    return int(number // 1) if number.is_finite() else None
+    return _number_seconds(number) if number.is_finite() else None
 
 
 def _demand_value(value: object) -> Decimal | None:
-    """A finite number of 0 or more, exactly; None for anything else."""
+    """A finite number from 0 below 1e100, exactly; None for anything else."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return None
     number = Decimal(value)
-    if not number.is_finite() or number < 0:
+    if not number.is_finite() or number < 0 or number >= _TOO_LARGE:
         return None
     return number
+
+
+def _not_a_value(raw: object) -> str:
+    number = _decimal(raw) if isinstance(raw, str) else raw
+    if isinstance(number, int | Decimal) and not isinstance(number, bool):
+        number = Decimal(number)
+        if number.is_finite() and number >= _TOO_LARGE:
+            return (
+                f"not a demand value: {number:.6e} is too large to be a real demand (below 1e100)"
+            )
+    return f"not a demand value: {_shown(raw)} (a number, 0 or more)"
 
 
 # -- CloudWatch JSON ------------------------------------------------------------------------
@@ -164,7 +210,10 @@ class _NotFinite(str):
 
 def _json_points(text: str, path: str) -> tuple[list[tuple[int, Decimal]], str, str | None]:
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_NotFinite)
+        # parse_int=Decimal too: an integer of more than 4,300 digits is an error for int().
+        document = json.loads(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_NotFinite
+        )
     except json.JSONDecodeError as error:
         raise DemandFileError(
             path, f"not valid JSON: {error.msg}", error.lineno, error.colno
@@ -230,7 +279,10 @@ class _JsonReader:
     def _timestamp(self, point: dict[str, Any], at: Path) -> int:
         if "Timestamp" not in point:
             raise self.error(at, 'the data point has no "Timestamp"')
-        seconds = _timestamp(point["Timestamp"])
+        try:
+            seconds = _timestamp(point["Timestamp"])
+        except _OutOfRange as error:
+            raise self.error((*at, "Timestamp"), str(error)) from None
         if seconds is None:
             raise self.error(
                 (*at, "Timestamp"),
@@ -255,7 +307,7 @@ class _JsonReader:
             raw, value_at = point[name], (*at, name)
         value = _demand_value(raw)
         if value is None:
-            raise self.error(value_at, f"not a demand value: {_shown(raw)} (a number, 0 or more)")
+            raise self.error(value_at, _not_a_value(raw))
         return value
 
     def metric_data(self, document: dict[str, Any]) -> list[tuple[int, Decimal]]:
@@ -289,14 +341,17 @@ class _JsonReader:
             )
         points: list[tuple[int, Decimal]] = []
         for index, (raw_time, raw_value) in enumerate(zip(timestamps, values, strict=True)):
-            seconds = _timestamp(raw_time)
+            try:
+                seconds = _timestamp(raw_time)
+            except _OutOfRange as error:
+                raise self.error((*at, "Timestamps", index), str(error)) from None
             if seconds is None:
                 raise self.error((*at, "Timestamps", index), f"not a timestamp: {_shown(raw_time)}")
             value = _demand_value(raw_value)
             if value is None:
                 raise self.error(
                     (*at, "Values", index),
-                    f"not a demand value: {_shown(raw_value)} (a number, 0 or more)",
+                    _not_a_value(raw_value),
                 )
             points.append((seconds, value))
         return points
@@ -305,7 +360,12 @@ class _JsonReader:
 def _shown(value: object) -> str:
     if isinstance(value, _NotFinite):
         return str(value)
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    # A JSON number is read as a Decimal: written as the number, not as a quoted string.
+    text = (
+        str(value)
+        if isinstance(value, Decimal)
+        else json.dumps(value, default=str, ensure_ascii=False)
+    )
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -340,7 +400,10 @@ def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
                 fields[min(2, len(fields) - 1)][0] if len(fields) > 2 else 1,
             )
         (time_column, time_text), (value_column, value_text) = fields
-        seconds = _timestamp(time_text) if time_text else None
+        try:
+            seconds = _timestamp(time_text) if time_text else None
+        except _OutOfRange as error:
+            raise DemandFileError(path, str(error), number, time_column) from None
         if header_allowed and seconds is None and not _is_number(value_text):
             header_allowed = False  # a header line such as "timestamp,value"
             continue
@@ -357,7 +420,7 @@ def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
         if value is None:
             raise DemandFileError(
                 path,
-                f"not a demand value: {_shown(value_text)} (a number, 0 or more)",
+                _not_a_value(value_text),
                 number,
                 value_column,
             )

@@ -40,14 +40,27 @@ class EmitError(ValueError):
 
 
 def _emittable(plan: ScalePlan) -> tuple[list[GroupPlan], list[str]]:
+    """The groups to write and notes on those left out; EmitError when a group's sizes would
+    write a group AWS rejects (MinSize above MaxSize, DesiredCapacity outside them)."""
     groups: list[GroupPlan] = []
     skipped: list[str] = []
     for group_plan in plan.groups:
         group = group_plan.group
         if group.min is None or group.max is None:
             skipped.append(f'group "{group.name}" is not written: its min or max is invalid')
-        else:
-            groups.append(group_plan)
+            continue
+        if group.min > group.max:
+            raise EmitError(
+                f'group "{group.name}" cannot be written: min {group.min} is above max '
+                f"{group.max}, which AWS rejects; fix min or max"
+            )
+        desired = _desired(group)
+        if not group.min <= desired <= group.max:
+            raise EmitError(
+                f'group "{group.name}" cannot be written: desired {desired} is outside min '
+                f"{group.min} to max {group.max}, which AWS rejects; fix desired, min or max"
+            )
+        groups.append(group_plan)
     return groups, skipped
 
 

@@ -4,7 +4,8 @@ clamped to min..max, split into committed, On-Demand and Spot as AWS rounds it, 
 Per hour, in exact integers:
 - needed = ⌈demand / (per_unit × target_utilization / 100)⌉ (the target-tracking model; AWS
   publishes no formula for it, see ASSUMPTIONS);
-- required = needed, or ⌈needed / (N − 1)⌉ × N with `survive_az_loss` over N AZs;
+- required = needed, or with `survive_az_loss` over N AZs the smallest total that still holds
+  needed after losing the fullest AZ, ⌈needed × N / (N − 1)⌉ (`az.survivable_total`);
 - capacity = required clamped to min..max; required above max is a shortfall (under-provisioned
   hour), min above required is idle capacity;
 - the split of `capacity` by AWS's rounding rule, the commitment carved out of the On-Demand part.
@@ -24,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from archplan.capacity.az import after_zone_loss, zones_of
+from archplan.capacity.az import after_zone_loss, survivable_total, zones_of
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
     Costs,
@@ -50,7 +51,7 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Target tracking [UNCONFIRMED]: AWS publishes no formula for EC2 target tracking; each hour "
     "is sized as needed = ceil(demand / (per_unit x target_utilization / 100)), rounding up as "
     "AWS does on scale-out. Warm-up, cooldowns and the slower scale-in are not modelled.",
-    "N+1 over N AZs: ceil(needed / (N - 1)) x N units, N = the distinct AZs of the group's "
+    "N+1 over N AZs: ceil(needed x N / (N - 1)) units, N = the distinct AZs of the group's "
     "subnets, assuming AWS balances capacity units evenly over them (with weights it balances "
     "instances [UNCONFIRMED]).",
     "On-Demand/Spot split [UNCONFIRMED]: AWS's rounding rule (On-Demand = min(base, total) + "
@@ -157,8 +158,7 @@ class GroupPlan(NamedTuple):
     @property
     def percentage(self) -> int:
         """The On-Demand percentage above base AWS applies (100 when omitted)."""
-        value = self.group.purchase.on_demand_percentage_above_base
-        return AWS_DEFAULT_PERCENTAGE if value is None else value
+        return _percentage(self.group)
 
     @property
     def az_loss_asked(self) -> bool:
@@ -338,8 +338,7 @@ def plan_group(
     zones = zones_of(architecture, group)
     needed = needed_units(profile.values, group.per_unit, group.target_utilization)
     if group.survive_az_loss and len(zones) >= 2:
-        count, spare = len(zones), len(zones) - 1
-        required = [-(-units // spare) * count for units in needed]
+        required = [survivable_total(units, len(zones)) for units in needed]
     else:
         required = needed
     capacity = [low if units < low else high if units > high else units for units in required]
@@ -604,7 +603,7 @@ def _price_findings(
             )
         findings.append(Finding(WARNING, "missing-price", message))
     no_spot = [rate.instance_type for rate in pricing.types if not rate.spot_given]
-    if no_spot and group.purchase.on_demand_percentage_above_base != 100:
+    if no_spot and _percentage(group) != 100:
         findings.append(
             Finding(
                 INFO,
@@ -642,6 +641,12 @@ def _price_findings(
             )
         )
     return findings
+
+
+def _percentage(group: ScalingGroup) -> int:
+    """The On-Demand percentage above base AWS applies (100 when omitted)."""
+    value = group.purchase.on_demand_percentage_above_base
+    return AWS_DEFAULT_PERCENTAGE if value is None else value
 
 
 def _number(value: Decimal | int) -> str:

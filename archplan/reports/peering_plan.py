@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
+from archplan.money import usd as money
 from archplan.plan import PlanFormat
 from archplan.plan.mesh import (
     HOURS_PER_MONTH,
@@ -20,17 +21,17 @@ from archplan.plan.mesh import (
 )
 from archplan.reports.terminal import printable
 
+_WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
+
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
     from rich.console import Console
 
 
-def money(value: Decimal) -> str:
-    """Exact USD, fixed-point, with at least cents (no rounding: 0.0365 stays 0.0365)."""
-    cents = value.quantize(Decimal("0.01"))
-    return format(cents if cents == value else value, "f")
-
-
 def number(value: Decimal) -> str:
+    """A price or an amount as given: fixed-point, or scientific when that would run past 30
+    digits (`--traffic-gb-month 1e-100000` is not written out digit by digit)."""
+    if value.is_finite() and value and not -30 < value.adjusted() < 30:
+        return str(value.normalize(_WIDE))
     return format(value, "f")
 
 

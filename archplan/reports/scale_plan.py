@@ -429,7 +429,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan) -> None:
             _say(
                 console,
                 f"  N+1: enough with any one of {count} AZs lost: "
-                f"ceil(needed / {count - 1}) x {count} units",
+                f"ceil(needed x {count} / {count - 1}) units",
             )
         else:
             _say(console, "  N+1: asked, but impossible with fewer than two AZs", "red")
