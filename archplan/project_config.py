@@ -26,7 +26,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +119,8 @@ def configured_files(config: Path | None = None, start: Path | None = None) -> C
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only when a configuration exists: most runs have none (start-up)
+
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

@@ -968,6 +968,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     where cost is needed); architecture-format.md "prices"; autoscaling-purchase.md §6
     (published example prices).
     """
+    if not architecture.scaling_groups:
+        return
     from archplan.prices import shipped_table  # reads a data file: only when groups exist
 
     priced = set(shipped_table().prices)
