@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 
 def served_by(units: int, per_unit: Decimal, target_utilization: int) -> Decimal:
@@ -17,5 +16,7 @@ def units_for(demand: Decimal, per_unit: Decimal, target_utilization: int) -> in
     ⌈demand / (per_unit × target / 100)⌉, with fractions so that no float rounding can move
     the ceiling (100 × 0.07 is 7.000000000000001 in floats).
     """
+    from fractions import Fraction  # only when a capacity is computed (start-up of validate)
+
     needed = Fraction(demand) * 100 / (Fraction(per_unit) * target_utilization)
     return -(-needed.numerator // needed.denominator)

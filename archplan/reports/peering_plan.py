@@ -162,22 +162,10 @@ def render_json(plan: Plan, file_name: str, color: bool = False) -> str:
 def render_text(plan: Plan, file_name: str, color: bool = False) -> str:
     import io
 
-    from rich.console import Console
+    from archplan.reports.terminal import report_console
 
     buffer = io.StringIO()
-    # Same settings as the validate report: no wrapping, so output does not depend on the
-    # terminal; colour only when asked (the CLI asks on a terminal without NO_COLOR).
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        soft_wrap=True,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        width=200,
-    )
+    console = report_console(buffer, color)
     for position, mesh in enumerate(plan.meshes):
         if position:
             console.print()

@@ -346,22 +346,10 @@ CHART_COLUMNS = 96  # a longer profile is drawn one column per several hours (th
 def render_text(plan: ScalePlan, file_name: str, color: bool = False) -> str:
     import io
 
-    from rich.console import Console
+    from archplan.reports.terminal import report_console
 
     buffer = io.StringIO()
-    # Same settings as the other reports: no wrapping, so output does not depend on the terminal;
-    # colour only when asked (the CLI asks on a terminal without NO_COLOR).
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        soft_wrap=True,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        width=200,
-    )
+    console = report_console(buffer, color)
     if not plan.groups:
         _say(console, f"{file_name}: no scaling groups to plan")
     for position, group in enumerate(plan.groups):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 def printable(text: str) -> str:
     """`text` with control and format characters escaped (`\\x1b`, `\\u202e`).
@@ -24,3 +30,21 @@ def text_width(text: str) -> int:
     from rich.cells import cell_len  # only for non-ASCII text: keeps the plain path light
 
     return cell_len(text)
+
+
+def report_console(buffer: io.StringIO, color: bool) -> Console:
+    """A Rich console for reports: never re-wraps lines, so the output does not depend on the
+    terminal's width; colour only when asked (the CLI asks on a terminal without NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        soft_wrap=True,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        width=200,
+    )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from archplan.findings import Finding, Severity
 from archplan.reports.summary import summary_line
-from archplan.reports.terminal import printable, text_width
+from archplan.reports.terminal import printable, report_console, text_width
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult
@@ -95,21 +95,10 @@ def _excerpt(source_line: str, finding: Finding, style: str) -> list[Line]:
 
 
 def _styled(lines: list[Line]) -> str:
-    from rich.console import Console
     from rich.text import Text
 
     buffer = io.StringIO()
-    # soft_wrap: never re-wrap lines, so the output does not depend on the terminal's width.
-    console = Console(
-        file=buffer,
-        force_terminal=True,
-        color_system="standard",
-        soft_wrap=True,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        width=200,
-    )
+    console = report_console(buffer, color=True)
     for line in lines:
         console.print(Text.assemble(*((text, style) if style else text for text, style in line)))
     return buffer.getvalue()
