@@ -45,6 +45,13 @@ class RulesFormat(enum.StrEnum):
     JSON = "json"
 
 
+# Parameters several commands share, declared once.
+ArchitectureFile = Annotated[
+    str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
+]
+MaxFileSize = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.", min=1)]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"archplan {__version__}")
@@ -152,9 +159,7 @@ def validate(
             "--quiet", "-q", help="Text report: findings only, no summary line (silent if clean)."
         ),
     ] = False,
-    max_file_size: Annotated[
-        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = DEFAULT_MAX_BYTES,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
     config: Annotated[
         str | None,
         typer.Option(
@@ -349,9 +354,7 @@ def rules(
 
 @app.command("peering-plan")
 def peering_plan(
-    file: Annotated[
-        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
-    ],
+    file: ArchitectureFile,
     mesh: Annotated[
         str | None, typer.Option(help="Plan only this mesh (default: every mesh).")
     ] = None,
@@ -372,9 +375,7 @@ def peering_plan(
             help="GB per month sent through the transit gateway, to price its data processing."
         ),
     ] = None,
-    max_file_size: Annotated[
-        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = DEFAULT_MAX_BYTES,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan full meshes of VPC peerings and compare them with a transit gateway; exit 1 when a
     mesh cannot be completed (overlapping VPCs, quotas), 2 on unreadable input."""
@@ -412,9 +413,7 @@ def peering_plan(
 
 @app.command("scale-plan")
 def scale_plan(
-    file: Annotated[
-        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
-    ],
+    file: ArchitectureFile,
     group: Annotated[
         str | None, typer.Option(help="Plan only this scaling group (default: every group).")
     ] = None,
@@ -437,9 +436,7 @@ def scale_plan(
             "file's and the shipped table's.",
         ),
     ] = None,
-    max_file_size: Annotated[
-        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = DEFAULT_MAX_BYTES,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan each scaling group hour by hour: capacity, AZ loss, purchase mix and cost; exit 1
     when a group is short of capacity in some hour or cannot survive an AZ loss as asked, 2 on
@@ -511,15 +508,11 @@ def scale_plan(
 
 @app.command()
 def graph(
-    file: Annotated[
-        str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
-    ],
+    file: ArchitectureFile,
     output_format: Annotated[
         GraphFormat, typer.Option("--format", "-f", help="Diagram format.", case_sensitive=False)
     ] = GraphFormat.MERMAID,
-    max_file_size: Annotated[
-        int, typer.Option(help="Refuse files larger than this many bytes.", min=1)
-    ] = DEFAULT_MAX_BYTES,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Draw VPCs, peerings and transit gateway attachments; broken links dashed in red."""
     from archplan.graph import RENDERERS
