@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from archplan import quotas
@@ -125,7 +124,7 @@ class Builder:
             meshes=meshes,
             scaling_groups=groups,
             api_gateways=apis,
-            prices=self._prices(data["prices"]) if "prices" in data else None,
+            prices=prices_record(data["prices"]) if "prices" in data else None,
             subnet_owner=self._subnet_owners(vpcs),
             memo={},
         )
@@ -491,18 +490,19 @@ class Builder:
             path=path,
         )
 
-    def _prices(self, raw: dict[str, Any]) -> Prices:
-        tgw = raw.get("transit_gateway", {})
-        discounts: dict[str, Decimal] = raw.get("discounts", {})
-        return Prices(
-            region=raw.get("region"),
-            source=raw.get("source"),
-            instance_types={
-                name: InstancePrice(fields["on_demand"], fields.get("spot"))
-                for name, fields in raw.get("instance_types", {}).items()
-                if "on_demand" in fields
-            },
-            discounts=dict(discounts),
-            transit_gateway_attachment_hour=tgw.get("attachment_hour"),
-            transit_gateway_per_gb=tgw.get("per_gb"),
-        )
+
+def prices_record(raw: dict[str, Any]) -> Prices:
+    """Decoded `prices:` data (from the file or a --prices file) as the model's record."""
+    gateway = raw.get("transit_gateway", {})
+    return Prices(
+        region=raw.get("region"),
+        source=raw.get("source"),
+        instance_types={
+            name: InstancePrice(fields["on_demand"], fields.get("spot"))
+            for name, fields in raw.get("instance_types", {}).items()
+            if "on_demand" in fields
+        },
+        discounts=dict(raw.get("discounts", {})),
+        transit_gateway_attachment_hour=gateway.get("attachment_hour"),
+        transit_gateway_per_gb=gateway.get("per_gb"),
+    )

@@ -18,9 +18,10 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any, NamedTuple
 
+from archplan.build import prices_record
 from archplan.errors import InputError
 from archplan.findings import Path
-from archplan.model import InstancePrice, Prices
+from archplan.model import Prices
 
 SHIPPED_TABLE = "prices-us-east-1.json"
 
@@ -223,21 +224,4 @@ def load_prices_file(path: str, max_bytes: int) -> Prices:
         raise InputError(message, span.line, span.column)
     if data is None:  # pragma: no cover - the decoder reports why whenever it returns None
         raise InputError("not a prices mapping", node.span.line, node.span.column)
-    return prices_from(data)
-
-
-def prices_from(data: dict[str, Any]) -> Prices:
-    """Decoded `prices:` data as the model's record."""
-    gateway = data.get("transit_gateway", {})
-    return Prices(
-        region=data.get("region"),
-        source=data.get("source"),
-        instance_types={
-            name: InstancePrice(fields["on_demand"], fields.get("spot"))
-            for name, fields in data.get("instance_types", {}).items()
-            if "on_demand" in fields
-        },
-        discounts=dict(data.get("discounts", {})),
-        transit_gateway_attachment_hour=gateway.get("attachment_hour"),
-        transit_gateway_per_gb=gateway.get("per_gb"),
-    )
+    return prices_record(data)
