@@ -12,6 +12,9 @@ from __future__ import annotations
 from decimal import Context, Decimal
 from fractions import Fraction
 
+# AWS (and Infracost) price a month as 730 hours: 8,760 hours a year / 12.
+HOURS_PER_MONTH = 730
+
 _PLACES = 6
 _SCALE = 10**_PLACES
 

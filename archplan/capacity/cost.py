@@ -20,11 +20,9 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.purchase import Split
+from archplan.money import HOURS_PER_MONTH as HOURS_PER_MONTH  # re-exported for the plan
 from archplan.money import usd as usd  # re-exported: the reports format money with it
 from archplan.prices import PriceBook, TypePrice
-
-# AWS and Infracost price a month as 730 hours (8,760 / 12).
-HOURS_PER_MONTH = 730
 
 
 class TypeRate(NamedTuple):

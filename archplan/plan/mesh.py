@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from archplan.cidr import Block, Tagged, overlapping_pairs
 from archplan.model import Architecture, Mesh, Peering, Prices, RouteTable, Target, Vpc
+from archplan.money import HOURS_PER_MONTH
 from archplan.routes import tables_in_use, vpc_blocks, vpc_overlaps
 
 # A peering in one of these states carries nothing and never will (aws-network-rules.md §4.4);
@@ -18,8 +19,6 @@ DEAD_STATUSES = frozenset({"failed", "rejected", "expired", "deleted"})
 # The name of the one mesh planned when the file declares none.
 ALL_VPCS = "all-vpcs"
 
-# AWS bills hourly charges over a 730-hour month (8,760 hours / 12).
-HOURS_PER_MONTH = 730
 
 # AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure": peering
 # "is best used when ... the number of VPCs to be connected is less than 10" (§5.1).

@@ -8,10 +8,10 @@ from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
+from archplan.money import HOURS_PER_MONTH
 from archplan.money import usd as money
 from archplan.plan import PlanFormat
 from archplan.plan.mesh import (
-    HOURS_PER_MONTH,
     FamilyCount,
     Link,
     MeshPlan,
