@@ -9,6 +9,7 @@ therefore needs the smallest total with ⌊total × (N − 1) / N⌋ ≥ require
 
 from __future__ import annotations
 
+from archplan.capacity.arith import ceil_div
 from archplan.model import Architecture, ScalingGroup
 
 
@@ -31,12 +32,12 @@ def survivable_total(required: int, zones: int) -> int:
     """Units to run over `zones` AZs (2 or more) so that `required` remain after losing any one."""
     if zones < 2:
         raise ValueError("surviving an AZ loss needs at least two AZs")
-    return -(-required * zones // (zones - 1))
+    return ceil_div(required * zones, zones - 1)
 
 
 def largest_zone_share(total: int, zones: int) -> int:
     """Units in the fullest AZ when `total` units are balanced over `zones` AZs."""
-    return -(-total // zones)
+    return ceil_div(total, zones)
 
 
 def after_zone_loss(total: int, zones: int) -> int:

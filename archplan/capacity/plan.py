@@ -25,6 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
+from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import after_zone_loss, survivable_total, zones_of
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
@@ -395,7 +396,7 @@ def needed_units(
     unit_above, unit_below = per_unit.as_integer_ratio()
     numerator = 100 * unit_below
     divisor = denominator * unit_above * target_utilization
-    return [-(-amount * numerator // divisor) for amount in scaled]
+    return [ceil_div(amount * numerator, divisor) for amount in scaled]
 
 
 def _pricing(

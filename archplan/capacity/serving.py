@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from archplan.capacity.arith import ceil_div
+
 
 def served_by(units: int, per_unit: Decimal, target_utilization: int) -> Decimal:
     """Demand `units` serve while running at `target_utilization` percent (exact decimal)."""
@@ -19,4 +21,4 @@ def units_for(demand: Decimal, per_unit: Decimal, target_utilization: int) -> in
     from fractions import Fraction  # only when a capacity is computed (start-up of validate)
 
     needed = Fraction(demand) * 100 / (Fraction(per_unit) * target_utilization)
-    return -(-needed.numerator // needed.denominator)
+    return ceil_div(needed.numerator, needed.denominator)

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
+from archplan.capacity.arith import ceil_div
 from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import ASSUMPTIONS, ERROR, WARNING, GroupPlan, HourRow, ScalePlan
@@ -452,7 +453,8 @@ def _columns(values: Sequence[int], width: int) -> list[int]:
 def _spark(values: Sequence[int], top: int) -> str:
     steps = len(BLOCKS) - 1
     return "".join(
-        BLOCKS[min(steps, -(-value * steps // top))] if top > 0 else BLOCKS[0] for value in values
+        BLOCKS[min(steps, ceil_div(value * steps, top))] if top > 0 else BLOCKS[0]
+        for value in values
     )
 
 
@@ -460,7 +462,7 @@ def _print_chart(console: Console, plan: GroupPlan) -> None:
     from rich.text import Text
 
     hours = plan.hours
-    per_column = -(-hours // CHART_COLUMNS)
+    per_column = ceil_div(hours, CHART_COLUMNS)
     top = max(plan.maximum, max(plan.required))
     scale = "1 column = 1 hour" if per_column == 1 else f"1 column = {per_column} hours (largest)"
     _say(console, f"  Units by hour ({scale}; full height = {top} units):")

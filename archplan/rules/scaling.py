@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, ScalingGroup, Subnet
@@ -34,10 +35,6 @@ SIZES = (
 REBALANCE_PERCENT = 10
 # Below this share of free addresses a subnet pool is tight (subnet-addresses-margin).
 MARGIN_PERCENT = 10
-
-
-def _ceil_div(numerator: int, denominator: int) -> int:
-    return -(-numerator // denominator)
 
 
 def _type_path(group: ScalingGroup, instance_type: str) -> Path:
@@ -676,7 +673,7 @@ def _instances_at_max(group: ScalingGroup) -> int | None:
     """
     if group.max is None or not _weights_valid(group):
         return None
-    return _ceil_div(group.max, min(group.instance_types.values()))
+    return ceil_div(group.max, min(group.instance_types.values()))
 
 
 def _peak_instances(group: ScalingGroup) -> int | None:
@@ -690,7 +687,7 @@ def _peak_instances(group: ScalingGroup) -> int | None:
         return None
     if at_max == 0:
         return 0
-    return at_max + max(1, _ceil_div(at_max * REBALANCE_PERCENT, 100))
+    return at_max + max(1, ceil_div(at_max * REBALANCE_PERCENT, 100))
 
 
 def _peak_text(group: ScalingGroup, peak: int) -> str:
