@@ -443,7 +443,7 @@ def scale_plan(
     unreadable input."""
     import gc
 
-    from archplan.capacity.demand import DemandFileError
+    from archplan.capacity.demand import DemandFileError, architecture_dir
     from archplan.capacity.plan import UnknownGroup, plan
     from archplan.prices import load_prices_file, price_book
 
@@ -473,21 +473,34 @@ def scale_plan(
             typer.echo(f"{error.location(prices)}: error: {error.message}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
     book = price_book(loaded.architecture.prices, option, prices)
-    base_dir = os.path.dirname(file) if file != "-" else "."
     try:
-        result = plan(loaded.architecture, book, group, base_dir or ".", max_file_size)
+        result = plan(loaded.architecture, book, group, architecture_dir(file), max_file_size)
     except UnknownGroup as error:
         raise typer.BadParameter(str(error), param_hint="'--group'") from None
     except DemandFileError as error:
         typer.echo(f"{error.location(error.path)}: error: {error.message}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
+    from archplan.engine import value_place
+
     for group_plan in result.groups:
+        if group_plan.planned or group_plan.reason_at is None:
+            continue
+        span = value_place(loaded.document, group_plan.reason_at)
+        where = f"{name}:{span.line}:{span.column}"
         if group_plan.input_error:
             typer.echo(
-                f'{name}: error: scaling group "{group_plan.name}" cannot be planned: '
+                f'{where}: error: scaling group "{group_plan.name}" cannot be planned: '
                 f"{group_plan.reason}",
                 err=True,
             )
+        else:
+            typer.echo(
+                f'{where}: note: scaling group "{group_plan.name}" is not planned: '
+                f"{group_plan.reason}",
+                err=True,
+            )
+    if result.input_error:  # no report planned around a mistake, and no partial write
+        raise typer.Exit(EXIT_INPUT)
     if emit is not None:
         from archplan.capacity.emit import EMITTERS, EmitError
 
@@ -500,8 +513,6 @@ def scale_plan(
         from archplan.reports.scale_plan import RENDERERS
 
         _write(RENDERERS[output_format](result, name, _use_color()))
-    if result.input_error:
-        raise typer.Exit(EXIT_INPUT)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

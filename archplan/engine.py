@@ -157,15 +157,21 @@ def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
     rule = RULES[rule_id]
     on_key = problem.on_key
     if on_key is None:
-        on_key = isinstance(document.node_at(problem.path), Mapping)
-    span = problem.span or document.span_at(problem.path, key=on_key)
+        span = problem.span or value_place(document, problem.path)
+    else:
+        span = problem.span or document.span_at(problem.path, key=on_key)
     related = tuple(
-        Related(item.message, item.span or _place_of(document, item.path), item.path)
+        Related(item.message, item.span or place_of(document, item.path), item.path)
         for item in problem.related
     )
     return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
 
 
-def _place_of(document: Document, path: Path) -> Span:
+def value_place(document: Document, path: Path) -> Span:
+    """Where a value is blamed, as findings blame it: a mapping by its key, else the value."""
+    return document.span_at(path, key=isinstance(document.node_at(path), Mapping))
+
+
+def place_of(document: Document, path: Path) -> Span:
     """A related object is shown by the key that names it; a related value by the value."""
     return document.span_at(path, key=not isinstance(document.node_at(path), Scalar))

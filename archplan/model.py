@@ -140,8 +140,11 @@ class Mesh(NamedTuple):
 
 
 class Purchase(NamedTuple):
+    """A group's purchase options; a field written with an invalid value holds its default here
+    and is listed in `ScalingGroup.invalid` (see `ScalingGroup.is_invalid`)."""
+
     on_demand_base: int
-    on_demand_percentage_above_base: int | None  # None: omitted, AWS then uses 100
+    on_demand_percentage_above_base: int | None  # None: omitted (AWS uses 100) or invalid
     spot_allocation_strategy: str | None
     commitment: str | int  # "auto", "none" or a number of units
     commitment_type: str
@@ -164,6 +167,13 @@ class ScalingGroup(NamedTuple):
     purchase: Purchase
     launch_template: str | None
     path: Path
+    # Values written but rejected (reported by the decoder), by path within the group, with
+    # why: the fields above then hold their default, which must not be mistaken for omitted.
+    invalid: dict[Path, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+
+    def is_invalid(self, *field: str | int) -> bool:
+        """Whether `field` (a path within the group) or what contains it was rejected."""
+        return any(field[:length] in self.invalid for length in range(1, len(field) + 1))
 
 
 class Throttle(NamedTuple):

@@ -807,7 +807,19 @@ def test_malformed_demand_file_exits_two_at_its_place(runner: CliRunner, tmp_pat
     assert result.stderr.startswith(f"{where}:2:22: error: not a demand value")
     missing = _write(tmp_path, _group_file(2, {"demand": {"file": "gone.json"}}), "m.yaml")
     result = runner.invoke(app, ["scale-plan", missing])
-    assert result.exit_code == 2 and "gone.json: error: no such file" in result.stderr
+    # A file that is not there is a mistake of the `file:` value: located in the architecture.
+    line = next(
+        number
+        for number, text in enumerate(Path(missing).read_text("utf-8").splitlines(), 1)
+        if "gone.json" in text
+    )
+    column = Path(missing).read_text("utf-8").splitlines()[line - 1].index("gone.json") + 1
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(
+        f'{missing}:{line}:{column}: error: scaling group "web" cannot be planned: '
+        'demand.file "gone.json" cannot be read: no such file ('
+    )
+    assert os.path.join(str(tmp_path), "gone.json") in result.stderr
 
 
 # -- exit codes and findings ----------------------------------------------------------------
@@ -1057,7 +1069,11 @@ def _forum() -> tuple[Architecture, ScalePlan]:
 @pytest.mark.parametrize(
     ("sizes", "message"),
     [
-        ({"min": 5, "max": 3}, 'group "web" cannot be written: min 5 is above max 3'),
+        # Refused before any emit, at the place of min.
+        (
+            {"min": 5, "max": 3},
+            '<stdin>:22:10: error: scaling group "web" cannot be planned: min 5',
+        ),
         (
             {"min": 1, "max": 3, "desired": 9},
             'group "web" cannot be written: desired 9 is outside min 1 to max 3',

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -65,16 +66,40 @@ class DemandFileError(InputError):
         self.path = path
 
 
+class DemandFileUnreadable(DemandFileError):
+    """The metrics file cannot be read at all (missing, a directory, too large): a mistake of
+    the `file:` value, reported there."""
+
+
 def from_hourly(values: Sequence[Decimal]) -> Profile:
     return Profile(tuple(values), "hourly")
 
 
+def architecture_dir(name: str) -> str:
+    """The folder a relative `demand.file` is read from: the architecture file's, or the working
+    directory for standard input."""
+    if name in ("-", "<stdin>"):
+        return "."
+    return os.path.dirname(name) or "."
+
+
+def demand_path(base_dir: str, written: str) -> str:
+    """Where `demand.file: written` is, for an architecture file in `base_dir`."""
+    return os.path.join(base_dir, written)
+
+
 def load_demand_file(path: str, written: str, max_bytes: int) -> Profile:
-    """Read the metrics file at `path` (written as `written` in the architecture file)."""
+    """Read the metrics file at `path` (written as `written` in the architecture file).
+
+    DemandFileUnreadable when it cannot be read, DemandFileError (at its line and column) when
+    its text is not a metrics file.
+    """
     try:
         source = read_source(path if path != "-" else "./-", max_bytes)
     except InputError as error:
-        raise DemandFileError(path, error.message, error.line, error.column) from None
+        if error.line is not None:  # its text is at fault (not UTF-8): say where in it
+            raise DemandFileError(path, error.message, error.line, error.column) from None
+        raise DemandFileUnreadable(path, error.message) from None
     return parse_metrics(source.text, path, written)
 
 

@@ -18,7 +18,6 @@ only on the capacity level (the split, the hour's cost) is computed once per lev
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -38,9 +37,16 @@ from archplan.capacity.cost import (
     type_rates,
     usd,
 )
-from archplan.capacity.demand import Profile, from_hourly, load_demand_file
+from archplan.capacity.demand import (
+    DemandFileUnreadable,
+    Profile,
+    demand_path,
+    from_hourly,
+    load_demand_file,
+)
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
+from archplan.findings import Path, format_path
 from archplan.model import Architecture, ScalingGroup
 from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, Discount, PriceBook
 from archplan.source import DEFAULT_MAX_BYTES
@@ -129,6 +135,7 @@ class GroupPlan(NamedTuple):
     planned: bool
     reason: str | None
     input_error: bool  # not planned because the group's own fields are missing or invalid
+    reason_at: Path | None  # where in the architecture file the reason is written
     region: str | None
     zones: tuple[str, ...]
     profile: Profile | None
@@ -262,22 +269,50 @@ def plan(
     chosen = [groups[group]] if group is not None else list(groups.values())
     plans = []
     for scaling_group in chosen:
+        problem = _unplannable(scaling_group)
+        if problem is not None:
+            plans.append(_not_planned(architecture, scaling_group, problem))
+            continue
+        if scaling_group.demand_file is None and scaling_group.demand_hourly is None:
+            # Skipped among all groups; an error when asked for by name.
+            reason = "no demand profile (demand.hourly or demand.file) to plan from"
+            no_demand = Unplannable(reason, group is not None, scaling_group.path)
+            plans.append(_not_planned(architecture, scaling_group, no_demand))
+            continue
         profile = None
         if scaling_group.demand_file is not None and scaling_group.demand_hourly is None:
-            path = os.path.join(base_dir, scaling_group.demand_file)
-            profile = load_demand_file(path, scaling_group.demand_file, max_file_size)
+            written = scaling_group.demand_file
+            try:
+                profile = load_demand_file(demand_path(base_dir, written), written, max_file_size)
+            except DemandFileUnreadable as error:
+                unreadable = Unplannable(
+                    f'demand.file "{written}" cannot be read: {error.message} ({error.path})',
+                    True,
+                    (*scaling_group.path, "demand", "file"),
+                )
+                plans.append(_not_planned(architecture, scaling_group, unreadable))
+                continue
         plans.append(plan_group(architecture, scaling_group, book, profile))
     return ScalePlan(tuple(plans), book)
 
 
+class Unplannable(NamedTuple):
+    """Why a group cannot be planned, whether that is an input error, and where it is written."""
+
+    reason: str
+    input_error: bool
+    at: Path
+
+
 def _not_planned(
-    architecture: Architecture, group: ScalingGroup, reason: str, input_error: bool
+    architecture: Architecture, group: ScalingGroup, problem: Unplannable
 ) -> GroupPlan:
     return GroupPlan(
         group=group,
         planned=False,
-        reason=reason,
-        input_error=input_error,
+        reason=problem.reason,
+        input_error=problem.input_error,
+        reason_at=problem.at,
         region=_region(architecture, group),
         zones=zones_of(architecture, group),
         profile=None,
@@ -296,8 +331,18 @@ def _region(architecture: Architecture, group: ScalingGroup) -> str | None:
     return vpc.region if vpc is not None else architecture.default_region
 
 
-def _unplannable(group: ScalingGroup, profile: Profile | None) -> tuple[str, bool] | None:
-    """Why the group cannot be planned and whether that is an input error, or None."""
+def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplannable | None:
+    """Why the group's own fields cannot be planned from, or None.
+
+    A value written but invalid is never planned with a default in its place: the plan would
+    look right and be wrong (an invalid percentage is not AWS's default of 100).
+    """
+    if group.invalid:
+        where, message = next(iter(group.invalid.items()))  # the first written
+        more = len(group.invalid) - 1
+        also = f" (and {_plural(more, 'more invalid value')}: archplan validate lists them)"
+        reason = f"{format_path(where)} is invalid: {message}{also if more else ''}"
+        return Unplannable(reason, True, (*group.path, *where))
     missing = [
         field
         for field, value in (
@@ -310,14 +355,16 @@ def _unplannable(group: ScalingGroup, profile: Profile | None) -> tuple[str, boo
     if missing:
         fields = " and ".join(missing)
         verb = "is" if len(missing) == 1 else "are"
-        return f"{fields} {verb} missing or invalid (archplan validate shows why)", True
+        return Unplannable(f"{fields} {verb} missing", True, group.path)
     assert group.min is not None and group.max is not None
     if group.min > group.max:
-        return f"min {group.min} is above max {group.max}", True
-    if profile is None:
-        return "no demand profile (demand.hourly or demand.file) to plan from", False
-    if not profile.values:
-        return "demand.hourly is empty: give one value per hour", True
+        return Unplannable(f"min {group.min} is above max {group.max}", True, (*group.path, "min"))
+    if profile is not None and not profile.values:
+        return Unplannable(
+            "demand.hourly is empty: give one value per hour",
+            True,
+            (*group.path, "demand", "hourly"),
+        )
     return None
 
 
@@ -331,8 +378,12 @@ def plan_group(
     if profile is None and group.demand_hourly is not None:
         profile = from_hourly(group.demand_hourly)
     problem = _unplannable(group, profile)
+    if problem is None and profile is None:
+        problem = Unplannable(
+            "no demand profile (demand.hourly or demand.file) to plan from", False, group.path
+        )
     if problem is not None:
-        return _not_planned(architecture, group, *problem)
+        return _not_planned(architecture, group, problem)
     assert profile is not None and group.per_unit is not None
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
@@ -368,6 +419,7 @@ def plan_group(
         planned=True,
         reason=None,
         input_error=False,
+        reason_at=None,
         region=_region(architecture, group),
         zones=zones,
         profile=profile,

@@ -497,9 +497,12 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
 
     Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
     OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
-    because the percentage was not picked up).
+    because the percentage was not picked up). A percentage written with an invalid value (101,
+    -1, "half") is not omitted: the invalid-value finding (AP006) alone reports it.
     """
     for group in architecture.scaling_groups.values():
+        if group.is_invalid("purchase", "on_demand_percentage_above_base"):
+            continue  # written, but invalid: AP006 says why; AWS's default is not in play
         if group.purchase.on_demand_percentage_above_base is None:
             yield Problem(
                 f'scaling group "{group.name}" does not set '
