@@ -20,6 +20,7 @@ from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult, Loaded
+    from archplan.model import Prices
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -196,6 +197,14 @@ def validate(
             help="Record today's findings in FILE (atomically) instead of reporting; exit 0.",
         ),
     ] = None,
+    prices: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Prices (as for scale-plan) that AP512 consults before the file's and the "
+            "shipped table [default: the configuration's prices].",
+        ),
+    ] = None,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
@@ -236,6 +245,7 @@ def validate(
         raise typer.Exit(EXIT_INPUT) from None
     results: list[FileResult] = []
     thresholds: list[Severity] = []
+    price_files: dict[str, Prices] = {}
     for name in files:
         try:
             settings = explicit or config_for(name, cache)
@@ -259,7 +269,13 @@ def validate(
             results.append(FileResult(name, None, error=error))
             continue
         quotas = dict(settings.quotas) if settings is not None else None
-        results.append(validate_source(source, policy, quotas))
+        prices_name = prices if prices is not None else settings.prices if settings else None
+        prices_given = None
+        if prices_name is not None:
+            prices_given = _prices_file(prices_name, max_file_size, price_files)
+        results.append(
+            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size)
+        )
     for result in results:
         if result.error is not None:
             location = result.error.location(result.name)
@@ -314,6 +330,19 @@ def validate(
         for f in result.findings
     ):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _prices_file(path: str, max_file_size: int, loaded: dict[str, Prices]) -> Prices:
+    """A `--prices` (or configured) prices file, read once per run; exit 2 at its mistake."""
+    from archplan.prices import load_prices_file
+
+    if path not in loaded:
+        try:
+            loaded[path] = load_prices_file(path, max_file_size)
+        except InputError as error:
+            typer.echo(f"{error.location(path)}: error: {error.message}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+    return loaded[path]
 
 
 def _write_baseline(path: str, results: list[FileResult]) -> None:
@@ -443,9 +472,10 @@ def scale_plan(
     unreadable input."""
     import gc
 
-    from archplan.capacity.demand import DemandFileError, architecture_dir
+    from archplan.capacity.demand import DemandFileError
     from archplan.capacity.plan import UnknownGroup, plan
-    from archplan.prices import load_prices_file, price_book
+    from archplan.prices import price_book
+    from archplan.source import folder_of
 
     # A year of hourly demand per group is hundreds of thousands of acyclic nodes; the cyclic
     # collector would rescan them while loading without freeing any (as in engine.validate_source).
@@ -465,16 +495,10 @@ def scale_plan(
             typer.echo(str(error), err=True)
             raise typer.Exit(EXIT_INPUT) from None
         prices = settings.prices if settings else None
-    option = None
-    if prices is not None:
-        try:
-            option = load_prices_file(prices, max_file_size)
-        except InputError as error:
-            typer.echo(f"{error.location(prices)}: error: {error.message}", err=True)
-            raise typer.Exit(EXIT_INPUT) from None
+    option = _prices_file(prices, max_file_size, {}) if prices is not None else None
     book = price_book(loaded.architecture.prices, option, prices)
     try:
-        result = plan(loaded.architecture, book, group, architecture_dir(file), max_file_size)
+        result = plan(loaded.architecture, book, group, folder_of(file), max_file_size)
     except UnknownGroup as error:
         raise typer.BadParameter(str(error), param_hint="'--group'") from None
     except DemandFileError as error:

@@ -13,11 +13,11 @@ from archplan.decode import Decoder, RuleProblem
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
 from archplan.loader import Document, Mapping, Scalar, load
-from archplan.model import Architecture
+from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy, apply_policy
 from archplan.rules import RULES, Problem
 from archplan.rules import Related as RelatedProblem
-from archplan.source import Source
+from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -104,31 +104,43 @@ def _check_version(root: Mapping) -> None:
 
 
 def validate_source(
-    source: Source, policy: Policy | None = None, quotas: MappingOf[str, int] | None = None
+    source: Source,
+    policy: Policy | None = None,
+    quotas: MappingOf[str, int] | None = None,
+    prices: Prices | None = None,
+    prices_name: str | None = None,
+    max_file_size: int = DEFAULT_MAX_BYTES,
 ) -> FileResult:
     """Every finding for one source after the policy and the file's suppression comments
     (archplan.policy), sorted by position; input errors become `error`.
 
     `quotas` (from the project configuration) replace AWS's defaults; the file's own `quotas:`
-    win over them.
+    win over them. `prices` (`--prices FILE` or the configuration's) are consulted before the
+    file's, as by `scale-plan`; files the architecture names are read up to `max_file_size`.
     """
+    surroundings = Surroundings(folder_of(source.name), max_file_size, prices, prices_name)
     # A large estate allocates millions of acyclic objects; the cyclic collector would rescan
     # them again and again (60 % of the time at 10,000 VPCs) without ever freeing one.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _validate(source, policy or Policy(), quotas)
+        return _validate(source, policy or Policy(), quotas, surroundings)
     finally:
         if collecting:
             gc.enable()
 
 
-def _validate(source: Source, policy: Policy, quotas: MappingOf[str, int] | None) -> FileResult:
+def _validate(
+    source: Source,
+    policy: Policy,
+    quotas: MappingOf[str, int] | None,
+    surroundings: Surroundings,
+) -> FileResult:
     try:
         loaded = load_architecture(source)
     except InputError as error:
         return FileResult(source.name, source, error=error)
-    architecture = loaded.architecture
+    architecture = loaded.architecture._replace(surroundings=surroundings)
     if quotas:
         written = {name: architecture.quotas[name] for name in architecture.quotas_set}
         architecture = architecture._replace(quotas={**architecture.quotas, **quotas, **written})

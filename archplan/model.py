@@ -212,6 +212,15 @@ class Prices(NamedTuple):
     transit_gateway_per_gb: Decimal | None
 
 
+class Surroundings(NamedTuple):
+    """What a file's rules need from outside it: where it is, and what the command line adds."""
+
+    folder: str = "."  # relative paths in the file (demand.file) are read against it
+    max_file_size: int = 50 * 1024 * 1024  # source.DEFAULT_MAX_BYTES, for files it names
+    prices: Prices | None = None  # `--prices FILE`, or the configuration's prices
+    prices_name: str | None = None  # that file's path, to say where a price was looked for
+
+
 class Architecture(NamedTuple):
     """One file's estate."""
 
@@ -230,6 +239,7 @@ class Architecture(NamedTuple):
     subnet_owner: dict[str, list[str]]  # subnet name -> VPC names
     # Analyses several rules share (computed once per file by rules.registry.shared).
     memo: dict[str, object]
+    surroundings: Surroundings = Surroundings()
 
     def quota_path(self, name: str) -> Path | None:
         """Where the file sets a quota, for findings that blame the configured value."""

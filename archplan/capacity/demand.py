@@ -75,16 +75,9 @@ def from_hourly(values: Sequence[Decimal]) -> Profile:
     return Profile(tuple(values), "hourly")
 
 
-def architecture_dir(name: str) -> str:
-    """The folder a relative `demand.file` is read from: the architecture file's, or the working
-    directory for standard input."""
-    if name in ("-", "<stdin>"):
-        return "."
-    return os.path.dirname(name) or "."
-
-
 def demand_path(base_dir: str, written: str) -> str:
-    """Where `demand.file: written` is, for an architecture file in `base_dir`."""
+    """Where `demand.file: written` is, for an architecture file in `base_dir`
+    (source.folder_of); `scale-plan` and `validate` (AP513) both read it from here."""
     return os.path.join(base_dir, written)
 
 

@@ -916,8 +916,10 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     """A group with a demand profile or a commitment is one whose cost `scale-plan` reports;
     a type priced neither in the file's `prices.instance_types` nor in archplan's shipped
     sample table (us-east-1 Linux On-Demand, archplan/data/prices-us-east-1.json) leaves that
-    cost unknown, exactly as `scale-plan` would find it. Add the type with its On-Demand price
-    (and Spot price when the group runs Spot), in USD per instance-hour.
+    cost unknown, exactly as `scale-plan` would find it. Prices given with `validate --prices
+    FILE` (or the configuration's `prices`) count too, as they do for `scale-plan`. Add the type
+    with its On-Demand price (and Spot price when the group runs Spot), in USD per
+    instance-hour.
 
     Fails:
         vpcs:
@@ -975,6 +977,12 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     priced = set(shipped_table().prices)
     if architecture.prices is not None:
         priced |= set(architecture.prices.instance_types)
+    given = architecture.surroundings.prices  # --prices FILE or the configuration's prices
+    searched = "prices.instance_types nor in archplan's shipped table"
+    if given is not None:
+        priced |= set(given.instance_types)
+        name = architecture.surroundings.prices_name or "FILE"
+        searched = f"--prices {name}, prices.instance_types nor in archplan's shipped table"
     for group in architecture.scaling_groups.values():
         has_demand = group.demand_hourly is not None or group.demand_file is not None
         commitment = group.purchase.commitment
@@ -986,9 +994,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
             if instance_type in priced:
                 continue
             yield Problem(
-                f'{instance_type} of scaling group "{group.name}" has no price in '
-                f"prices.instance_types nor in archplan's shipped table, so the cost of the group's "
-                f"{wanted} cannot be computed; "
+                f'{instance_type} of scaling group "{group.name}" has no price in {searched}, '
+                f"so the cost of the group's {wanted} cannot be computed; "
                 f"add {instance_type}: {{on_demand: ..., spot: ...}} (USD per instance-hour)",
                 _type_path(group, instance_type),
                 (Related("the file's prices are here", ("prices", "instance_types")),),
