@@ -152,13 +152,11 @@ def _epoch_seconds(moment: datetime.datetime) -> int:
     # Exact integer arithmetic: `moment.timestamp()` overflows near year 1 or 9999 with an offset.
     naive = moment.replace(tzinfo=None) - datetime.datetime(1970, 1, 1)
     offset = moment.utcoffset() or datetime.timedelta(0)  # no zone: CloudWatch writes UTC
-    return _in_range((naive - offset) // datetime.timedelta(seconds=1), moment.isoformat())
-
-
-def _in_range(seconds: int, shown: str) -> int:
+    seconds = (naive - offset) // datetime.timedelta(seconds=1)
     if _FIRST_SECOND <= seconds <= _LAST_SECOND:
         return seconds
-    raise _OutOfRange(f"timestamp {shown} is outside the years 1 to 9999")
+    # Formatted only here: once per point it was a tenth of reading a CSV file.
+    raise _OutOfRange(f"timestamp {moment.isoformat()} is outside the years 1 to 9999")
 
 
 def _number_seconds(number: Decimal) -> int:
