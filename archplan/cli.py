@@ -479,13 +479,17 @@ def scale_plan(
     except UnknownGroup as error:
         raise typer.BadParameter(str(error), param_hint="'--group'") from None
     except DemandFileError as error:
-        typer.echo(f"{error.location(error.path)}: error: {error.message}", err=True)
+        if error.line is None:  # no place in the metrics file: point at where the file names it
+            typer.echo(_demand_file_error(name, loaded, base_dir or ".", error), err=True)
+        else:
+            typer.echo(f"{error.location(error.path)}: error: {error.message}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     for group_plan in result.groups:
         if group_plan.input_error:
+            span = loaded.document.span_at(group_plan.group.path, key=True)
             typer.echo(
-                f'{name}: error: scaling group "{group_plan.name}" cannot be planned: '
-                f"{group_plan.reason}",
+                f"{name}:{span.line}:{span.column}: error: scaling group "
+                f'"{group_plan.name}" cannot be planned: {group_plan.reason}',
                 err=True,
             )
     if emit is not None:
@@ -504,6 +508,19 @@ def scale_plan(
         raise typer.Exit(EXIT_INPUT)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _demand_file_error(name: str, loaded: Loaded, base_dir: str, error: InputError) -> str:
+    """A metrics file that cannot be read at all, located at the `demand.file` naming it."""
+    path = getattr(error, "path", "")
+    for group in loaded.architecture.scaling_groups.values():
+        if group.demand_file is not None and os.path.join(base_dir, group.demand_file) == path:
+            span = loaded.document.span_at((*group.path, "demand", "file"))
+            return (
+                f"{name}:{span.line}:{span.column}: error: demand file {group.demand_file!r} "
+                f'of scaling group "{group.name}": {error.message}'
+            )
+    return f"{path}: error: {error.message}"  # pragma: no cover - plan() reads only those files
 
 
 @app.command()
