@@ -201,6 +201,17 @@ def test_split_for_every_total_and_base_up_to_500() -> None:
             )
 
 
+def test_split_exhaustively_on_a_smaller_grid() -> None:
+    """Every total and base up to 40 with every percentage 0..100 (168,000 combinations); the
+    full total, base ≤ 500 grid (25 million) is too slow for CI, so the tests above cover it by
+    Hypothesis and by a percentage cycling through 0..100."""
+    for total in range(41):
+        for base in range(41):
+            for percentage in range(101):
+                on_demand, spot = aws_sentence(total, base, percentage)
+                assert split(total, base, percentage) == Split(0, on_demand, spot)
+
+
 # -- units and N+1 --------------------------------------------------------------------------
 
 
