@@ -308,7 +308,10 @@ def validate(
         fail_on=threshold,
         quiet=quiet,
     )
-    if to_file:
+    unreadable = any(result.error is not None for result in results)
+    if to_file and unreadable:  # a report without some files' findings is never left behind
+        typer.echo(f"{output}: error: not written: some files could not be read", err=True)
+    elif to_file:
         from archplan.output import write_atomic
 
         assert output is not None
@@ -320,7 +323,7 @@ def validate(
             raise typer.Exit(EXIT_INPUT) from None
     else:
         _write(report)
-    if any(result.error is not None for result in results):
+    if unreadable:
         raise typer.Exit(EXIT_INPUT)
     if exit_zero:
         return

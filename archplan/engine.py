@@ -12,7 +12,7 @@ from archplan.build import Builder
 from archplan.decode import Decoder, RuleProblem
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
-from archplan.loader import Document, Mapping, Scalar, load
+from archplan.loader import Document, Mapping, Scalar, TooLargeInteger, load
 from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy, apply_policy
 from archplan.rules import RULES, Problem
@@ -90,6 +90,8 @@ def _check_version(root: Mapping) -> None:
         if version.value in SUPPORTED_VERSIONS:
             return
         shown = version.raw
+    elif isinstance(version, Scalar) and isinstance(version.value, TooLargeInteger):
+        shown = f"(a {len(version.raw.lstrip('+-'))}-digit number)"
     elif isinstance(version, Scalar) and version.value is None:
         shown = "(none: write 'archplan: 1')"
     elif isinstance(version, Scalar) and isinstance(version.value, str):

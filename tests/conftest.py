@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from archplan.engine import FileResult, validate_source
 from archplan.source import Source
@@ -45,3 +47,9 @@ def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
         for finding in result.findings
         if rule is None or finding.rule_id == rule
     ]
+
+
+# Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);
+# tests that set their own max_examples keep them. scripts/fuzz.py runs the long searches.
+settings.register_profile("ci", max_examples=75, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
