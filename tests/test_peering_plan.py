@@ -860,3 +860,102 @@ vpcs:
     assert added["peerings"] == {
         "evil\x1b[31m\nname-plain": {"requester": "evil\x1b[31m\nname", "accepter": "plain"}
     }
+
+
+# -- transit gateways across Regions, and the largest mesh by each quota --------------------
+
+REGIONS = """archplan: 1
+prices: {transit_gateway: {attachment_hour: 0.05, per_gb: 0.02}}
+vpcs:
+  a: {region: us-east-1, cidr: 10.0.0.0/16, ipv6_cidrs: [2600:1f18:1a2b:3c00::/56]}
+  b: {region: eu-west-1, cidr: 10.1.0.0/16}
+  c: {region: us-east-1, cidr: 10.2.0.0/16}
+  d: {region: ap-south-1, cidr: 10.3.0.0/16}
+"""
+
+
+@pytest.mark.parametrize("regions", range(1, 8))
+def test_one_transit_gateway_per_region_peered_in_a_full_mesh(regions: int) -> None:
+    names = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2", "sa-east-1", "ca-central-1",
+             "eu-north-1"][:regions]  # fmt: skip
+    vpcs = "".join(
+        f"  v{index}: {{region: {names[index % regions]}, cidr: 10.{index}.0.0/16}}\n"
+        for index in range(9)
+    )
+    option = _plan_text(f"archplan: 1\nvpcs:\n{vpcs}").meshes[0].transit_gateway
+    pairs = list(itertools.combinations(names, 2))  # one peering attachment per pair of gateways
+    assert option.regions == tuple(names)
+    assert option.transit_gateways == regions
+    assert option.peering_attachments == len(pairs)
+    assert option.peering_attachments_per_gateway == regions - 1
+    assert option.attachments == 9 and option.billed_attachments == 9 + len(pairs)
+    assert option.route_entries == regions * 9  # every VPC block in every gateway's table
+    assert option.attachment_cost == (9 + len(pairs)) * DEFAULT_ATTACHMENT_HOUR * 730
+
+
+def test_transit_gateways_across_regions_in_the_reports(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, REGIONS)
+    report = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)
+    option = report["meshes"][0]["transit_gateway"]
+    assert option["regions"] == ["us-east-1", "eu-west-1", "ap-south-1"]
+    assert (option["transit_gateways"], option["peering_attachments"]) == (3, 3)
+    assert (option["billed_attachments"], option["route_entries"]) == (7, 15)
+    assert option["monthly_cost"]["attachments"] == "255.50"  # 7 x 0.05 x 730
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert "Transit gateway instead: 3 transit gateways (one per Region), 4 VPC attachments" in text
+    assert "3 peering attachments between the gateways (k(k-1)/2; 2 per gateway, quota 50)" in text
+    assert "per month: 7 x $0.05 x 730 h = $255.50" in text
+
+
+def test_largest_mesh_by_routes_matches_enumeration() -> None:
+    from archplan.plan.mesh import largest_mesh_by_routes
+
+    for quota in range(0, 60):
+        for now in range(0, 62):
+            for blocks in range(1, 6):
+                fits = [n for n in range(1, 200) if now + (n - 1) * blocks <= quota]
+                assert largest_mesh_by_routes(quota, now, blocks) == max(fits, default=1)
+
+
+@pytest.mark.parametrize(
+    ("quotas", "vpcs", "binding", "table"),
+    [
+        ("{}", 51, "active_peerings_per_vpc", ("a", "main")),
+        # a's table has 1 IPv4 route besides the mesh; peers have up to 2 IPv4 blocks: 1 + 2(n-1) <= 9
+        ("{routes_per_route_table: 9}", 5, "routes_per_route_table", ("a", "main")),
+        ("{routes_per_route_table: 9, active_peerings_per_vpc: 4}", 5, "both", ("a", "main")),
+    ],
+)
+def test_largest_mesh_reports_both_quotas(
+    quotas: str, vpcs: int, binding: str, table: tuple[str, str]
+) -> None:
+    text = f"""archplan: 1
+defaults: {{region: us-east-1}}
+quotas: {quotas}
+vpcs:
+  a:
+    cidr: 10.0.0.0/16
+    route_tables: {{main: {{main: true, routes: {{0.0.0.0/0: vgw, 10.1.0.0/16: "peering:a-b"}}}}}}
+  b: {{cidr: 10.1.0.0/16, secondary_cidrs: [100.64.0.0/24]}}
+peerings:
+  a-b: {{requester: a, accepter: b}}
+"""
+    limit = _plan_text(text).meshes[0].largest_mesh
+    assert limit.vpcs == vpcs and limit.binding == binding
+    assert limit.route_table == table and limit.blocks_per_peer == (2, 0)
+    if binding != "active_peerings_per_vpc":
+        assert limit.by_routes == 5
+
+
+def test_largest_mesh_in_the_reports(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, MESH_OF_THREE.replace("{QUOTAS}", "{routes_per_route_table: 3}"))
+    mesh = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)["meshes"][0]
+    assert mesh["largest_mesh"] == 3
+    assert mesh["largest_mesh_limits"] == {
+        "vpcs": 3, "binding": "routes_per_route_table", "active_peerings_per_vpc": 51,
+        "routes_per_route_table": 3, "route_table": {"vpc": "a", "name": "rt"},
+        "blocks_per_peer": {"ipv4": 1, "ipv6": 0},
+    }  # fmt: skip
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert "  Largest full mesh the quotas allow: 3 VPCs (the route quota binds)\n" in text
+    assert "    by active_peerings_per_vpc: 51 (n - 1 <= quota)\n" in text
