@@ -9,6 +9,7 @@ from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, ScalingGroup, Subnet
+from archplan.regions import describe, known_distinct
 from archplan.rules.registry import Problem, Related, rule
 from archplan.spelling import did_you_mean
 
@@ -237,10 +238,10 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         subnets = _subnets(architecture, group)
         if not subnets or any(subnet.az is None for subnet in subnets):
             continue
-        zones = {subnet.az for subnet in subnets}
-        if len(zones) != 1:
+        zones = {subnet.az for subnet in subnets if subnet.az is not None}
+        if len(known_distinct(zones)) != 1:
             continue
-        zone = subnets[0].az
+        zone = describe(zones)
         survive = (
             "; availability.survive_az_loss cannot be met in one zone"
             if group.survive_az_loss
