@@ -88,8 +88,25 @@ def known_distinct(zones: Iterable[str]) -> tuple[str, ...]:
 def may_be_among(zone: str, zones: Iterable[str]) -> bool:
     """Whether `zone` is, or may be, one of `zones`: it is listed, or some zone is written in
     the other notation and could be the same zone."""
-    kind = notation(zone)
-    return any(other == zone or notation(other) != kind for other in zones)
+    return any(other == zone or _may_be_same(zone, other) for other in zones)
+
+
+def _may_be_same(first: str, second: str) -> bool:
+    """Whether two zones in different notations can be one zone: both Local Zones or neither,
+    and the name's Region is the one the ID's prefix stands for (when both are known)."""
+    if notation(first) == notation(second) or is_local_zone(first) != is_local_zone(second):
+        return False
+    name, zone_id = (first, second) if notation(first) == NAME else (second, first)
+    region = _region_of_name(name)
+    return region is None or zone_in_region(zone_id, region)
+
+
+def _region_of_name(name: str) -> str | None:
+    """The known Region of a zone name (us-west-2-lax-1a -> us-west-2), else None."""
+    for region in KNOWN_REGIONS:
+        if name.startswith(region) and zone_in_region(name, region):
+            return region
+    return None
 
 
 def describe(zones: Iterable[str]) -> str:

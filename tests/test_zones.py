@@ -72,3 +72,11 @@ scaling_groups:
         "us-east-1a",
         "us-east-1b",
     )
+
+
+def test_a_zone_id_of_another_region_or_kind_is_never_the_same_zone() -> None:
+    # A Local Zone ID cannot be a Region's AZ, nor an ID of us-west-2 a zone of us-east-1.
+    assert not may_be_among("us-west-2d", ["usw2-lax1-az1"])
+    assert not may_be_among("us-east-1a", ["usw2-az1"])
+    assert may_be_among("us-west-2-lax-1a", ["usw2-lax1-az1"])
+    assert may_be_among("usw2-az3", ["us-west-2d"])
