@@ -10,6 +10,7 @@ import os
 import random
 import subprocess
 import sys
+import textwrap
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -959,3 +960,19 @@ def test_largest_mesh_in_the_reports(runner: CliRunner, tmp_path: Path) -> None:
     text = runner.invoke(app, ["peering-plan", path]).stdout
     assert "  Largest full mesh the quotas allow: 3 VPCs (the route quota binds)\n" in text
     assert "    by active_peerings_per_vpc: 51 (n - 1 <= quota)\n" in text
+
+
+def test_counts_in_the_text_report_agree_with_their_nouns(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    two_regions = textwrap.dedent(
+        """\
+        archplan: 1
+        vpcs:
+          east: {region: us-east-1, cidr: 10.0.0.0/16}
+          west: {region: us-west-2, cidr: 10.1.0.0/16}
+        """
+    )
+    text = runner.invoke(app, ["peering-plan", _write(tmp_path, two_regions)]).stdout
+    assert "2 transit gateways" in text and "1 peering attachment between" in text
+    assert "2 VPC attachments" in text

@@ -10,6 +10,7 @@ import yaml
 from archplan.plan.mesh import Plan
 from archplan.plan.tables import RouteNeed
 from archplan.reports.terminal import printable
+from archplan.wording import plural
 
 # Scalars that may be written unquoted: no YAML indicator at the start, nothing that ends a
 # plain scalar inside; _scalar also quotes what YAML would read as a bool or number.
@@ -67,7 +68,7 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
     route_count = sum(len(routes) for vpc in tables.values() for _, routes in vpc.values())
     lines = [
         f"# archplan peering-plan --emit yaml, for {_comment(file_name)}: merge into that file.",
-        f"# Adds {_count(len(peerings), 'peering')} and {_count(route_count, 'route')}.",
+        f"# Adds {plural(len(peerings), 'peering')} and {plural(route_count, 'route')}.",
     ]
     lines += [f"# Note: {_comment(note)}" for note in dict.fromkeys(notes)]
     if not peerings and not tables:
@@ -101,10 +102,6 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
                     for destination, route in routes.items()
                 ]
     return "\n".join(lines) + "\n"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _comment(text: str) -> str:

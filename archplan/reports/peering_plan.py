@@ -23,6 +23,7 @@ from archplan.plan.mesh import (
 )
 from archplan.plan.tables import LeftOut
 from archplan.reports.terminal import printable
+from archplan.wording import plural
 
 _WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 
@@ -300,7 +301,10 @@ def _print_limit(console: Console, limit: MeshLimit) -> None:
         "active_peerings_per_vpc": "the peering quota",
         "routes_per_route_table": "the route quota",
     }[limit.binding]
-    _say(console, f"  Largest full mesh the quotas allow: {limit.vpcs} VPCs ({binding} binds)")
+    _say(
+        console,
+        f"  Largest full mesh the quotas allow: {plural(limit.vpcs, 'VPC')} ({binding} binds)",
+    )
     _say(console, f"    by active_peerings_per_vpc: {limit.by_peerings} (n - 1 <= quota)")
     ipv4, ipv6 = limit.blocks_per_peer
     where = (
@@ -374,25 +378,21 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
     gateways = option.transit_gateways
     _say(
         console,
-        f"  Transit gateway instead: {_plural(gateways, 'transit gateway')} (one per Region), "
-        f"{option.attachments} VPC attachments (quota {option.attachments_quota} per gateway), "
-        f"{option.route_entries} route entries",
+        f"  Transit gateway instead: {plural(gateways, 'transit gateway')} (one per Region), "
+        f"{plural(option.attachments, 'VPC attachment')} (quota {option.attachments_quota} per gateway), "
+        f"{option.route_entries} route entr{'y' if option.route_entries == 1 else 'ies'}",
     )
     if gateways > 1:
         _say(
             console,
-            f"    Regions: {', '.join(option.regions)}; {option.peering_attachments} peering "
-            f"attachments between the gateways (k(k-1)/2; {option.peering_attachments_per_gateway}"
+            f"    Regions: {', '.join(option.regions)}; "
+            f"{plural(option.peering_attachments, 'peering attachment')} between the gateways (k(k-1)/2; {option.peering_attachments_per_gateway}"
             f" per gateway, quota {PEERING_ATTACHMENTS_QUOTA}), priced like VPC attachments",
         )
     _say(console, f"    per month: {cost}")
     if gateways > 1:
         _say(console, "    inter-Region data transfer not included (no confirmed rate)")
     _say(console, f"    prices: {prices.description}")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 Renderer = Callable[[Plan, str, bool], str]

@@ -13,6 +13,7 @@ from archplan.capacity.plan import GroupPlan, Pricing
 from archplan.capacity.serving import served_by
 from archplan.model import ScalingGroup
 from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, PriceBook
+from archplan.wording import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -47,10 +48,6 @@ class Finding(NamedTuple):
 
 def _hours_text(count: int, total: int) -> str:
     return f"{count} of {total} hour" + ("" if total == 1 else "s")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
@@ -117,7 +114,7 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
                 "idle-capacity",
                 f"min ({low} units) is above what the demand needs in "
                 f"{_hours_text(len(idle), total)}: "
-                f"{_plural(sum(idle), 'unit-hour')} of idle capacity",
+                f"{plural(sum(idle), 'unit-hour')} of idle capacity",
             )
         )
     if group.purchase.on_demand_percentage_above_base is None:
@@ -183,7 +180,7 @@ def _commitment_findings(
                 "commitment-unused",
                 f"the commitment of {commitment} units is partly unused in "
                 f"{_hours_text(hours, total)}: "
-                f"{_plural(unused, 'unit-hour')} paid and unused{above}",
+                f"{plural(unused, 'unit-hour')} paid and unused{above}",
             )
         )
     if discount.origin == FROM_DEFAULT and (commitment or purchase.commitment == "auto"):
