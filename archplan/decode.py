@@ -7,6 +7,7 @@ for CIDRs), so the model can still be built and checked around the mistakes.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -271,14 +272,25 @@ class Decoder:
 
 
 def _exponent_hint(value: object) -> str:
-    """YAML 1.1 reads `1e3` (no dot in the mantissa) as text; say so when that is the cause."""
-    if not isinstance(value, str) or "e" not in value.lower():
+    """YAML 1.1 reads a number with an exponent as a number only with a dot in the mantissa and
+    a sign in the exponent (`1.5e+3`): `1e3`, `1.5e3` and `1e+3` are text. Say which is missing
+    and give the value's own corrected spelling."""
+    if not isinstance(value, str):
         return ""
-    try:
-        Decimal(value.strip())
-    except InvalidOperation:
+    written = value.strip()
+    match = re.fullmatch(r"([-+]?[0-9_]*(?:\.[0-9_]*)?)([eE])([-+]?)([0-9]+)", written)
+    if match is None or not any(char.isdigit() for char in match[1]):
         return ""
-    return "; YAML reads an exponent without a dot as text: write 1.0e+3, not 1e3"
+    mantissa, letter, sign, digits = match.groups()
+    missing = []
+    if "." not in mantissa:
+        mantissa += ".0"
+        missing.append("a dot in the mantissa")
+    if not sign:
+        sign = "+"
+        missing.append("a sign in the exponent")
+    corrected = f"{mantissa}{letter}{sign}{digits}"
+    return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:

@@ -107,7 +107,7 @@ def test_omitted_percentage_still_warns() -> None:
     [
         # Regression: [1e5000] was dropped by the decoder and reported as "empty".
         ("[1e5000]", 23, "demand.hourly[0] is invalid: expected a number, got a string "
-         "('1e5000'); YAML reads an exponent without a dot"),
+         "('1e5000'); YAML 1.1 reads 1e5000 as text: write 1.0e+5000"),
         ("[1.0e+5000]", 23, "demand.hourly[0] is invalid: 1.0e+5000 is not a finite number"),
         ("[100, .nan]", 28, "demand.hourly[1] is invalid: .nan is not a finite number"),
         # Regression: a dropped value shifted every later hour by one.
@@ -212,3 +212,24 @@ def test_bad_metric_values_are_located_and_named(
         parse_metrics(text, "m")
     assert message in caught.value.message
     assert (caught.value.line, caught.value.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        # Regression: the hint blamed a missing dot for 1.5e3 and always quoted 1e3.
+        ("1.5e3", "YAML 1.1 reads 1.5e3 as text: write 1.5e+3 (a sign in the exponent)"),
+        ("1e3", "YAML 1.1 reads 1e3 as text: write 1.0e+3 (a dot in the mantissa and a sign "
+         "in the exponent)"),
+        ("2E-5", "YAML 1.1 reads 2E-5 as text: write 2.0E-5 (a dot in the mantissa)"),
+        (".5e3", "YAML 1.1 reads .5e3 as text: write .5e+3 (a sign in the exponent)"),
+        ("-1e+3", "YAML 1.1 reads -1e+3 as text: write -1.0e+3 (a dot in the mantissa)"),
+    ],
+)  # fmt: skip
+def test_exponent_hint_gives_the_corrected_spelling_of_the_value(written: str, hint: str) -> None:
+    result = validate_text(_file(demand=f"{{hourly: [{written}]}}"))
+    messages = [finding.message for finding in result.findings if finding.rule_id == "AP003"]
+    assert messages == [f"expected a number, got a string ('{written}'); {hint}"]
+    # The spelling suggested is read as a number.
+    corrected = hint.split("write ", 1)[1].split(" ", 1)[0]
+    assert triples(validate_text(_file(demand=f"{{hourly: [{corrected}]}}")), "AP003") == []
