@@ -3,6 +3,9 @@ with a default in its place, and every refusal is located in the file that holds
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +236,56 @@ def test_exponent_hint_gives_the_corrected_spelling_of_the_value(written: str, h
     # The spelling suggested is read as a number.
     corrected = hint.split("write ", 1)[1].split(" ", 1)[0]
     assert triples(validate_text(_file(demand=f"{{hourly: [{corrected}]}}")), "AP003") == []
+
+
+def _run(*arguments: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:
+    """archplan in its own process: a command that waits on a FIFO fails the test, not hangs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "archplan", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("written", ["fifo", "/dev/stdin"])
+def test_demand_file_that_is_not_a_regular_file_is_refused_without_reading_it(
+    tmp_path: Path, written: str
+) -> None:
+    # Regression: validate waited forever on a FIFO, and read standard input for /dev/stdin.
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "plan.yaml").write_text(_file(demand=f"{{file: {written}}}"), "utf-8")
+    stdin = "2024-05-01T00:00:00Z,5\n"
+    result = _run("validate", "plan.yaml", "--format", "github", stdin=stdin, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(
+        "::error file=plan.yaml,line=15,col=20,"
+        f"endLine=15,endColumn={20 + len(written)},title=AP513 demand-file::demand file "
+        f'"{written}" of scaling group "web" cannot be read: not a regular file: it is a FIFO '
+        "(named pipe) (looked for "
+    ), result.stdout
+    result = _run("scale-plan", "plan.yaml", stdin=stdin, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        f'plan.yaml:15:20: error: scaling group "web" cannot be planned: demand.file "{written}" '
+        "cannot be read: not a regular file: it is a FIFO (named pipe) ("
+    ), result.stderr
+
+
+def test_demand_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("2024-05-01T00:00:00Z,5\n" * 500, "utf-8")
+    (tmp_path / "plan.yaml").write_text(_file(demand="{file: m.csv}"), "utf-8")
+    limit = ["--max-file-size", "20000"]
+    code = CliRunner().invoke(app, ["scale-plan", str(tmp_path / "plan.yaml"), *limit])
+    assert code.exit_code == 0, code.stderr
+    limit = ["--max-file-size", "2000"]
+    refused = CliRunner().invoke(app, ["scale-plan", str(tmp_path / "plan.yaml"), *limit])
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert 'm.csv" cannot be read: file is larger than the 2,000-byte limit' in refused.stderr
+    found = CliRunner().invoke(app, ["validate", str(tmp_path / "plan.yaml"), *limit])
+    assert found.exit_code == 1
+    assert "file is larger than the 2,000-byte limit" in found.stdout

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from archplan.errors import InputError
 from archplan.findings import Path
-from archplan.source import read_source
+from archplan.source import read_regular_file
 
 # get-metric-statistics datapoints may carry several statistics; the first present is used.
 # Maximum first: a capacity plan sizes each hour for its peak.
@@ -67,7 +67,7 @@ class DemandFileError(InputError):
 
 
 class DemandFileUnreadable(DemandFileError):
-    """The metrics file cannot be read at all (missing, a directory, too large): a mistake of
+    """The metrics file cannot be read at all (missing, not a regular file, too large): a mistake of
     the `file:` value, reported there."""
 
 
@@ -88,7 +88,7 @@ def load_demand_file(path: str, written: str, max_bytes: int) -> Profile:
     its text is not a metrics file.
     """
     try:
-        source = read_source(path if path != "-" else "./-", max_bytes)
+        source = read_regular_file(path, max_bytes)
     except InputError as error:
         if error.line is not None:  # its text is at fault (not UTF-8): say where in it
             raise DemandFileError(path, error.message, error.line, error.column) from None
