@@ -38,12 +38,15 @@ def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     return Source(name="<stdin>" if name == STDIN_NAME else name, text=decode_text(data))
 
 
-def read_regular_file(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def read_regular_file(
+    name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, quote: bool = True
+) -> Source:
     """Read `name` as UTF-8 only if it is a regular file: for files an architecture file names
     (a demand file), which must not make archplan wait on a FIFO, a terminal or standard input
     (`/dev/stdin`) or read a device without end. The type is checked before opening (opening a
     FIFO blocks until a writer comes), the file is opened without blocking and checked again
-    (it may have been replaced in between), and its size is checked against `max_bytes` first."""
+    (it may have been replaced in between), and its size is checked against `max_bytes` first.
+    Without `quote`, an error names no byte of the file (see decode_text)."""
     with _reading():
         status = os.stat(name)
         _require_regular(status.st_mode)
@@ -56,7 +59,7 @@ def read_regular_file(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
             data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise _too_large(max_bytes)
-    return Source(name=name, text=decode_text(data))
+    return Source(name=name, text=decode_text(data, quote=quote))
 
 
 def _require_regular(mode: int) -> None:
@@ -109,8 +112,9 @@ def _read_bytes(name: str, max_bytes: int) -> bytes:
     return data
 
 
-def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (a UTF-8 byte-order mark is allowed), naming where decoding fails."""
+def decode_text(data: bytes, *, quote: bool = True) -> str:
+    """Decode UTF-8 (a UTF-8 byte-order mark is allowed), naming where decoding fails, and the
+    byte at fault when `quote`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             "file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", 1, 1
@@ -123,8 +127,9 @@ def decode_text(data: bytes) -> str:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
+        byte = f" (byte 0x{data[error.start]:02x})" if quote else ""
         raise InputError(
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); archplan reads UTF-8 text files",
+            f"not valid UTF-8{byte}; archplan reads UTF-8 text files",
             line,
             column,
         ) from None

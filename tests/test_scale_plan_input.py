@@ -289,3 +289,52 @@ def test_demand_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     found = CliRunner().invoke(app, ["validate", str(tmp_path / "plan.yaml"), *limit])
     assert found.exit_code == 1
     assert "file is larger than the 2,000-byte limit" in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "secret", "expected"),
+    [
+        ("SECRET_TOKEN_abc123,1\n", "SECRET_TOKEN_abc123", "1:1: not a timestamp (expected"),
+        ("2024-05-01T00:00:00Z,SECRET_TOKEN_abc123\n", "SECRET_TOKEN_abc123",
+         "1:22: not a demand value (a number, 0 or more)"),
+        ("2024-05-01T00:00:00Z,-31415926\n", "31415926", "1:22: not a demand value (a number"),
+        ("2024-05-01T00:00:00Z,9271828e200\n", "9.271828", "1:22: not a demand value: too large"),
+        ("31415926535897932,5\n", "31415926535897932",
+         "1:1: the timestamp is outside the years 1 to 9999 as epoch seconds"),
+        ("0001-01-01T00:00:00+05:00,5\n", "0001-01-01", "1:1: the timestamp is outside the years"),
+        ('{"Datapoints": [{"Timestamp": "SECRET_TOKEN_abc123", "Maximum": 1}]}',
+         "SECRET_TOKEN_abc123", "1:31: not a timestamp (expected"),
+        ('{"Datapoints": [{"Timestamp": "2024-05-01T00:00:00Z", "Maximum": "SECRET_TOKEN"}]}',
+         "SECRET_TOKEN", "1:66: not a demand value (a number"),
+        ('{"Datapoints": [{"Timestamp": "2024-05-01T00:00:00Z", "ExtendedStatistics": '
+         '{"SECRET_TOKEN": 1}}, {"Timestamp": "2024-05-01T00:00:00Z", "ExtendedStatistics": {}}]}',
+         "SECRET_TOKEN", "1:99: the data point has no ExtendedStatistics percentile (the"),
+        ('{"MetricDataResults": [{"Id": "SECRET_TOKEN"}, {"Id": "b"}]}', "SECRET_TOKEN",
+         "1:23: 2 results: keep only the demand's query"),
+        ('{"MetricDataResults": [{"Id": "a", "Timestamps": ["SECRET_TOKEN"], "Values": [1]}]}',
+         "SECRET_TOKEN", "1:51: not a timestamp (expected ISO 8601"),
+        (b"2024-05-01T00:00:00Z,5\n\xc3(,1\n", "0xc3", "2:1: not valid UTF-8;"),
+    ],
+)  # fmt: skip
+def test_validate_does_not_quote_the_content_of_a_demand_file(
+    tmp_path: Path, content: str | bytes, secret: str, expected: str
+) -> None:
+    # Regression: validate, run by CI on untrusted pull requests, printed
+    # `not a timestamp: "SECRET_TOKEN_abc123"` for `file: /tmp/secret.txt`.
+    metrics = tmp_path / "secret.txt"
+    if isinstance(content, bytes):
+        metrics.write_bytes(content)
+    else:
+        metrics.write_text(content, "utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(_file(demand=f"{{file: {metrics}}}"), "utf-8")
+    for output_format in ("github", "text", "json", "sarif"):
+        result = CliRunner().invoke(app, ["validate", str(path), "--format", output_format])
+        assert result.exit_code == 1, result.stderr
+        assert secret not in result.stdout + result.stderr, output_format
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "github"])
+    assert f"is not a metrics file: {metrics}:{expected}" in result.stdout, result.stdout
+    # scale-plan reads the file the user asked it to: its refusal still quotes the content.
+    planned = CliRunner().invoke(app, ["scale-plan", str(path)])
+    assert planned.exit_code == 2
+    assert secret in planned.stderr, planned.stderr

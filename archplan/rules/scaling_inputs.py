@@ -27,8 +27,10 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
 
     The path is read relative to the architecture file's folder (the working directory for
     standard input), exactly as `scale-plan` reads it; the message says where it looked and,
-    for a malformed file, the line and column of the mistake in it. The file is read only
-    when a group names one.
+    for a malformed file, the line and column of the mistake in it and what was expected there,
+    without quoting the file's text (validate runs on untrusted changes in CI, and the path may
+    name any file; `scale-plan` quotes it). Only a regular file is read: a FIFO, a device or
+    `/dev/stdin` is reported, not waited on. The file is read only when a group names one.
 
     Fails:
         vpcs:
@@ -98,7 +100,8 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         path = demand_path(surroundings.folder, written)
         if path not in checked:
             try:
-                load_demand_file(path, written, surroundings.max_file_size)
+                # No quoting: the file may be any file of the machine CI runs validate on.
+                load_demand_file(path, written, surroundings.max_file_size, quote=False)
                 checked[path] = None
             except DemandFileError as error:
                 checked[path] = error
