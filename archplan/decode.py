@@ -15,6 +15,7 @@ from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
+from archplan.model import Rejection
 from archplan.rules.registry import Problem
 from archplan.spelling import did_you_mean as suggest
 
@@ -59,16 +60,18 @@ class Decoder:
         self.problems: list[RuleProblem] = []
         # Paths whose value was written but rejected, each with why: "missing" is not reported
         # on top, and the model can tell an invalid value from an omitted one.
-        self.rejected: dict[Path, str] = {}
+        self.rejected: dict[Path, Rejection] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
     ) -> None:
-        """Record a problem; unless the value is `kept` (a warning), it counts as rejected."""
+        """Record a problem; unless the value is `kept` (a warning) or missing, it counts as
+        rejected: an invalid value, and a key that is ignored (unknown, or the second of keys
+        that exclude each other), so nothing plans from the file as if it were not written."""
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
-        if not on_key and not kept:
-            self.rejected.setdefault(path, message)
+        if not kept and rule_id != MISSING_FIELD:
+            self.rejected.setdefault(path, Rejection(message, on_key))
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
@@ -143,6 +146,12 @@ class Decoder:
         return result
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
+        empty = (isinstance(node, Scalar) and node.value is None) or (
+            isinstance(node, Sequence) and not node.items
+        )
+        if empty and kind.when_empty is not None:
+            self.report(INVALID_VALUE, kind.when_empty, path)
+            return None
         if isinstance(node, Scalar) and node.value is None:
             return []
         if not isinstance(node, Sequence):
@@ -167,7 +176,7 @@ class Decoder:
         value = node.value
         if isinstance(value, Unreadable):
             # The loader reported it; say nothing more about it.
-            self.rejected.setdefault(path, f'"{value}" does not match its YAML tag')
+            self.rejected.setdefault(path, Rejection(f'"{value}" does not match its YAML tag'))
             return None
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):

@@ -150,6 +150,18 @@ class Purchase(NamedTuple):
     commitment_type: str
 
 
+class Rejection(NamedTuple):
+    """Why something written was rejected, and whether the key is blamed (a key ignored:
+    unknown, or excluded by another) rather than its value."""
+
+    message: str
+    on_key: bool = False
+
+
+# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (autoscaling-purchase.md §1).
+MIN_WEIGHT, MAX_WEIGHT = 1, 999
+
+
 class ScalingGroup(NamedTuple):
     name: str
     vpc: str | None
@@ -167,9 +179,11 @@ class ScalingGroup(NamedTuple):
     purchase: Purchase
     launch_template: str | None
     path: Path
-    # Values written but rejected (reported by the decoder), by path within the group, with
-    # why: the fields above then hold their default, which must not be mistaken for omitted.
-    invalid: dict[Path, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    # What was written but rejected, by path within the group, with why: invalid values, keys
+    # ignored (unknown, or `file` beside `hourly`) and unknown references, as validate reports
+    # them (AP002, AP003, AP005-AP007). The fields above then hold their default (or, for an
+    # ignored key, what the other key says), which must not be mistaken for the file's intent.
+    invalid: dict[Path, Rejection] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
     def is_invalid(self, *field: str | int) -> bool:
         """Whether `field` (a path within the group) or what contains it was rejected."""

@@ -117,7 +117,7 @@ def test_omitted_percentage_still_warns() -> None:
         ("[100, -5, 300]", 28, "demand.hourly[1] is invalid: -5 must be at least 0"),
         ("[100, lots]", 28, "demand.hourly[1] is invalid: expected a number, got a string "
          "('lots')"),
-        ("[]", 22, "demand.hourly is empty: give one value per hour"),
+        ("[]", 22, "demand.hourly is invalid: must not be empty: give one value per hour"),
     ],
 )  # fmt: skip
 def test_invalid_hourly_demand_is_a_located_error_naming_the_value(
@@ -338,3 +338,38 @@ def test_validate_does_not_quote_the_content_of_a_demand_file(
     planned = CliRunner().invoke(app, ["scale-plan", str(path)])
     assert planned.exit_code == 2
     assert secret in planned.stderr, planned.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "line", "column", "reason"),
+    [
+        # Regression: validate passed an empty profile that scale-plan refused.
+        (("{hourly: [100, 200]}", "{hourly: []}"), "AP006", 15, 22,
+         "demand.hourly is invalid: must not be empty: give one value per hour"),
+        (("{hourly: [100, 200]}", "{hourly: }"), "AP006", 15, 22,
+         "demand.hourly is invalid: must not be empty: give one value per hour"),
+        # Regressions: scale-plan planned these with AWS's defaults or the other key.
+        (("    purchase:", "    purchse:"), "AP002", 16, 5,
+         'purchse is invalid: unknown key "purchse" (did you mean "purchase"?)'),
+        (("{hourly: [100, 200]}", "{hourly: [1], file: nope.csv}"), "AP006", 15, 27,
+         'demand.file is invalid: give only one of "hourly" or "file", not both'),
+        (("{m5.large: 1}", "{m5.large: 0, c5.large: 1000}"), "AP506", 13, 32,
+         "the weight of m5.large is 0; AWS accepts weights from 1 to 999"),
+        (("{m5.large: 1}", "{m5.large: 1, c5.large: 1000}"), "AP506", 13, 45,
+         "the weight of c5.large is 1000; AWS accepts weights from 1 to 999"),
+        (("[s0, s1]", "[s0, s9]"), "AP005", 12, 19,
+         'subnets[1] is invalid: subnet "s9" does not exist in VPC "app"\n'),
+    ],
+)  # fmt: skip
+def test_validate_and_scale_plan_agree_on_what_cannot_be_planned(
+    change: tuple[str, str], rule: str, line: int, column: int, reason: str
+) -> None:
+    text = _file().replace(*change)
+    assert text != _file()
+    assert [line, column] in [found[1:] for found in triples(validate_text(text), rule)]
+    for options in ((), ("--format", "json"), ("--emit", "cloudformation"), ("--emit", "aws-cli")):
+        code, stdout, stderr = _scale_plan(text, *options)
+        assert (code, stdout) == (2, ""), options
+        assert stderr.startswith(
+            f'<stdin>:{line}:{column}: error: scaling group "web" cannot be planned: {reason}'
+        ), stderr

@@ -49,7 +49,7 @@ from archplan.capacity.demand import (
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
-from archplan.model import Architecture, ScalingGroup
+from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -118,6 +118,7 @@ class GroupPlan(NamedTuple):
     commitment: int  # committed units (the level chosen for "auto")
     pricing: Pricing | None
     on_demand_hours: Counter[int]  # On-Demand part (AWS's count, before the commitment) -> hours
+    reason_on_key: bool = False  # the key at `reason_at` is blamed (as validate blames it)
 
     @property
     def name(self) -> str:
@@ -274,6 +275,7 @@ class Unplannable(NamedTuple):
     reason: str
     input_error: bool
     at: Path
+    on_key: bool = False  # the key at `at` is blamed (one ignored), not its value
 
 
 def _not_planned(
@@ -285,6 +287,7 @@ def _not_planned(
         reason=problem.reason,
         input_error=problem.input_error,
         reason_at=problem.at,
+        reason_on_key=problem.on_key,
         region=_region(architecture, group),
         zones=zones_of(architecture, group),
         profile=None,
@@ -310,12 +313,12 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
     look right and be wrong (an invalid percentage is not AWS's default of 100).
     """
     if group.invalid:
-        where, message = next(iter(group.invalid.items()))  # the first written
+        where, rejection = next(iter(group.invalid.items()))  # the first found
         more = len(group.invalid) - 1
         values = "value" if more == 1 else "values"
         also = f" (and {more} more invalid {values}: archplan validate lists them)"
-        reason = f"{format_path(where)} is invalid: {message}{also if more else ''}"
-        return Unplannable(reason, True, (*group.path, *where))
+        reason = f"{format_path(where)} is invalid: {rejection.message}{also if more else ''}"
+        return Unplannable(reason, True, (*group.path, *where), rejection.on_key)
     missing = [
         field
         for field, value in (
@@ -332,6 +335,15 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
     assert group.min is not None and group.max is not None
     if group.min > group.max:
         return Unplannable(f"min {group.min} is above max {group.max}", True, (*group.path, "min"))
+    for instance_type, weight in group.instance_types.items():
+        # AP506 in validate; a weight of 0 would leave the type out of the cost and be emitted.
+        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            return Unplannable(
+                f"the weight of {instance_type} is {weight}; AWS accepts weights from "
+                f"{MIN_WEIGHT} to {MAX_WEIGHT}",
+                True,
+                (*group.path, "instance_types", instance_type),
+            )
     if profile is not None and not profile.values:
         return Unplannable(
             "demand.hourly is empty: give one value per hour",
