@@ -537,7 +537,11 @@ def scale_plan(
         try:
             _write(EMITTERS[emit](loaded.architecture, result, name))
         except EmitError as error:
-            typer.echo(f"{name}: error: {error}", err=True)
+            if error.at is not None:
+                span = value_place(loaded.document, error.at)
+                typer.echo(f"{name}:{span.line}:{span.column}: error: {error}", err=True)
+            else:
+                typer.echo(f"{name}: error: {error}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
     else:
         from archplan.reports.scale_plan import RENDERERS

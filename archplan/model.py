@@ -9,6 +9,7 @@ is there and skip what is not. References are kept as names; `Architecture` reso
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -156,6 +157,30 @@ class Rejection(NamedTuple):
 
     message: str
     on_key: bool = False
+
+
+# LaunchTemplateSpecification.LaunchTemplateName in the Auto Scaling and EC2 API references:
+# "Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+".
+LAUNCH_TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]+")
+LAUNCH_TEMPLATE_MIN, LAUNCH_TEMPLATE_MAX = 3, 128
+LAUNCH_TEMPLATE_RULE = (
+    f"AWS accepts {LAUNCH_TEMPLATE_MIN} to {LAUNCH_TEMPLATE_MAX} characters of letters, digits "
+    "and ( ) . - / _"
+)
+
+
+def launch_template_problem(name: str) -> str | None:
+    """What is wrong with a launch template name for AWS ("has 2 characters", "contains ' '"),
+    or None; LAUNCH_TEMPLATE_RULE says what is accepted."""
+    if len(name) < LAUNCH_TEMPLATE_MIN:
+        return f"has {len(name)} character{'s' if len(name) != 1 else ''}"
+    if len(name) > LAUNCH_TEMPLATE_MAX:
+        return f"has {len(name)} characters"
+    if LAUNCH_TEMPLATE_NAME.fullmatch(name) is None:
+        odd = sorted({char for char in name if LAUNCH_TEMPLATE_NAME.fullmatch(char) is None})
+        shown = ", ".join(repr(char) for char in odd)
+        return f"contains {shown}"
+    return None
 
 
 # LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (autoscaling-purchase.md §1).

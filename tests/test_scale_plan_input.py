@@ -373,3 +373,27 @@ def test_validate_and_scale_plan_agree_on_what_cannot_be_planned(
         assert stderr.startswith(
             f'<stdin>:{line}:{column}: error: scaling group "web" cannot be planned: {reason}'
         ), stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ('"Ünïcode"', "contains 'Ü', 'ï'"),
+        ('"ab"', "has 2 characters"),
+        ('"web servers: v2"', "contains ' ', ':'"),
+    ],
+)
+def test_emit_refuses_a_launch_template_name_aws_rejects(name: str, problem: str) -> None:
+    # Regression: AP514 failed these names, and every emit wrote them without a word.
+    text = _file() + f"    launch_template: {name}\n"
+    assert triples(validate_text(text), "AP514") == [["AP514", 19, 22]]
+    for emit in ("cloudformation", "terraform", "aws-cli"):
+        code, stdout, stderr = _scale_plan(text, "--emit", emit)
+        assert (code, stdout) == (2, ""), emit
+        assert stderr == (
+            f'<stdin>:19:22: error: group "web" cannot be written: launch template '
+            f"{name.strip(chr(34)).join(chr(34) * 2)} {problem}; AWS accepts 3 to 128 characters "
+            "of letters, digits and ( ) . - / _\n"
+        ), stderr
+    code, stdout, _ = _scale_plan(text)  # the report does not write the name: it plans
+    assert code == 0 and "web" in stdout
