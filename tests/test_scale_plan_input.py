@@ -3,6 +3,7 @@ with a default in its place, and every refusal is located in the file that holds
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -397,3 +398,53 @@ def test_emit_refuses_a_launch_template_name_aws_rejects(name: str, problem: str
         ), stderr
     code, stdout, _ = _scale_plan(text)  # the report does not write the name: it plans
     assert code == 0 and "web" in stdout
+
+
+MIXED = "(AZ names and AZ IDs, which may be the same zone)"
+
+
+@pytest.mark.parametrize(
+    ("zones", "header", "count"),
+    [
+        # Regression: "1 AZ (us-east-1a)", and "subnets are all in us-east-1a", false for the
+        # use1-az1 subnet.
+        (("us-east-1a", "use1-az1"), f"at least 1 AZ: us-east-1a, use1-az1 {MIXED}", 1),
+        # Regression: "2 AZs (use1-az2, use1-az4)" left us-east-1a out.
+        (("us-east-1a", "use1-az2", "use1-az4"),
+         f"at least 2 AZs: us-east-1a, use1-az2, use1-az4 {MIXED}", 2),
+        (("us-east-1a", "us-east-1b"), "2 AZs (us-east-1a, us-east-1b)", 2),
+    ],
+)  # fmt: skip
+def test_scale_plan_lists_every_zone_written_and_says_names_and_ids_may_coincide(
+    zones: tuple[str, ...], header: str, count: int
+) -> None:
+    subnets = "".join(
+        f"      s{index}: {{cidr: 10.0.{index}.0/24, az: {zone}}}\n"
+        for index, zone in enumerate(zones)
+    )
+    text = (
+        _file(demand="{hourly: [100, 200]}")
+        .replace(
+            "      s0: {cidr: 10.0.0.0/24, az: us-east-1a}\n"
+            "      s1: {cidr: 10.0.1.0/24, az: us-east-1b}\n",
+            subnets,
+        )
+        .replace("[s0, s1]", "[" + ", ".join(f"s{index}" for index in range(len(zones))) + "]")
+    ) + "    availability: {survive_az_loss: true}\n"
+    _, stdout, _ = _scale_plan(text)
+    assert f"us-east-1, {header}; m5.large" in stdout
+    assert "all in" not in stdout
+    if count == 1:
+        assert (
+            "survive_az_loss asks for enough capacity with one AZ lost, but the group's "
+            f"subnets are in us-east-1a, use1-az1 {MIXED}: only one AZ is certain; add a "
+            "subnet in another AZ, or write every subnet's AZ in one notation"
+        ) in " ".join(stdout.split())
+    else:
+        assert f"enough with any one of {count} AZs lost" in stdout
+    assert "N = the AZs of the group's subnets; when they mix AZ names and AZ IDs" in " ".join(
+        stdout.split()
+    )
+    _, stdout, _ = _scale_plan(text, "--format", "json")
+    (group,) = json.loads(stdout)["groups"]
+    assert (group["zones"], group["availability"]["zones"]) == (sorted(zones), count)

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.az import after_zone_loss, survivable_total, zones_of
+from archplan.capacity.az import after_zone_loss, survivable_total, zones_of, zones_written
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
     Costs,
@@ -51,6 +51,7 @@ from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
+from archplan.regions import notation
 from archplan.source import DEFAULT_MAX_BYTES
 
 
@@ -119,6 +120,9 @@ class GroupPlan(NamedTuple):
     pricing: Pricing | None
     on_demand_hours: Counter[int]  # On-Demand part (AWS's count, before the commitment) -> hours
     reason_on_key: bool = False  # the key at `reason_at` is blamed (as validate blames it)
+    # Every AZ written for the group's subnets; `zones` are those surely distinct (N). They
+    # differ when AZ names and AZ IDs are mixed, which may be the same zone.
+    zones_written: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -148,6 +152,12 @@ class GroupPlan(NamedTuple):
     @property
     def az_loss_possible(self) -> bool:
         return len(self.zones) >= 2
+
+    @property
+    def zones_mixed(self) -> bool:
+        """Whether the subnets' AZs mix names and AZ IDs: N is then the fewest zones they can
+        be, and a report lists every zone written, saying they may coincide."""
+        return len({notation(zone) for zone in self.zones_written}) > 1
 
     @property
     def under_provisioned_hours(self) -> int:
@@ -290,6 +300,7 @@ def _not_planned(
         reason_on_key=problem.on_key,
         region=_region(architecture, group),
         zones=zones_of(architecture, group),
+        zones_written=zones_written(architecture, group),
         profile=None,
         needed=[],
         required=[],
@@ -403,6 +414,7 @@ def plan_group(
         reason_at=None,
         region=_region(architecture, group),
         zones=zones,
+        zones_written=zones_written(architecture, group),
         profile=profile,
         needed=needed,
         required=required,
