@@ -7,6 +7,7 @@ for CIDRs), so the model can still be built and checked around the mistakes.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +15,7 @@ from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
+from archplan.model import Rejection
 from archplan.rules.registry import Problem
 from archplan.spelling import did_you_mean as suggest
 
@@ -58,16 +60,18 @@ class Decoder:
         self.problems: list[RuleProblem] = []
         # Paths whose value was written but rejected, each with why: "missing" is not reported
         # on top, and the model can tell an invalid value from an omitted one.
-        self.rejected: dict[Path, str] = {}
+        self.rejected: dict[Path, Rejection] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
     ) -> None:
-        """Record a problem; unless the value is `kept` (a warning), it counts as rejected."""
+        """Record a problem; unless the value is `kept` (a warning) or missing, it counts as
+        rejected: an invalid value, and a key that is ignored (unknown, or the second of keys
+        that exclude each other), so nothing plans from the file as if it were not written."""
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
-        if not on_key and not kept:
-            self.rejected.setdefault(path, message)
+        if not kept and rule_id != MISSING_FIELD:
+            self.rejected.setdefault(path, Rejection(message, on_key))
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
@@ -142,6 +146,12 @@ class Decoder:
         return result
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
+        empty = (isinstance(node, Scalar) and node.value is None) or (
+            isinstance(node, Sequence) and not node.items
+        )
+        if empty and kind.when_empty is not None:
+            self.report(INVALID_VALUE, kind.when_empty, path)
+            return None
         if isinstance(node, Scalar) and node.value is None:
             return []
         if not isinstance(node, Sequence):
@@ -166,7 +176,7 @@ class Decoder:
         value = node.value
         if isinstance(value, Unreadable):
             # The loader reported it; say nothing more about it.
-            self.rejected.setdefault(path, f'"{value}" does not match its YAML tag')
+            self.rejected.setdefault(path, Rejection(f'"{value}" does not match its YAML tag'))
             return None
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):
@@ -271,14 +281,25 @@ class Decoder:
 
 
 def _exponent_hint(value: object) -> str:
-    """YAML 1.1 reads `1e3` (no dot in the mantissa) as text; say so when that is the cause."""
-    if not isinstance(value, str) or "e" not in value.lower():
+    """YAML 1.1 reads a number with an exponent as a number only with a dot in the mantissa and
+    a sign in the exponent (`1.5e+3`): `1e3`, `1.5e3` and `1e+3` are text. Say which is missing
+    and give the value's own corrected spelling."""
+    if not isinstance(value, str):
         return ""
-    try:
-        Decimal(value.strip())
-    except InvalidOperation:
+    written = value.strip()
+    match = re.fullmatch(r"([-+]?[0-9_]*(?:\.[0-9_]*)?)([eE])([-+]?)([0-9]+)", written)
+    if match is None or not any(char.isdigit() for char in match[1]):
         return ""
-    return "; YAML reads an exponent without a dot as text: write 1.0e+3, not 1e3"
+    mantissa, letter, sign, digits = match.groups()
+    missing = []
+    if "." not in mantissa:
+        mantissa += ".0"
+        missing.append("a dot in the mantissa")
+    if not sign:
+        sign = "+"
+        missing.append("a sign in the exponent")
+    corrected = f"{mantissa}{letter}{sign}{digits}"
+    return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:
