@@ -36,7 +36,7 @@ ZONES = "abcd"
 # (Docker bridge, AP104) and 172.31.0.0/16 (the default VPC's range).
 POOLS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 AVOID = tuple(ipaddress.IPv4Network(text) for text in ("172.17.0.0/16", "172.31.0.0/16"))
-INSTANCE_TYPES = ("m6i.large", "m5.large")
+INSTANCE_TYPES = ("m5.large", "c6i.large")  # both in the shipped price table (AP512)
 
 # Targets from the performance issue; the 500-VPC one assumes 4 subnets and 2 peerings per VPC.
 SMALL_TARGET_S = 0.10
@@ -215,7 +215,10 @@ def scaling_group_lines(name: str, vpc: str, subnets: list[str], seed: int) -> l
         "    demand:",
         "      unit: requests/s",
         f"      hourly: [{', '.join(str(value) for value in hourly_demand(seed))}]",
-        "    purchase: {on_demand_base: 1, on_demand_percentage_above_base: 30}",
+        "    purchase:",
+        "      on_demand_base: 1",
+        "      on_demand_percentage_above_base: 30",
+        "      spot_allocation_strategy: price-capacity-optimized",
     ]
 
 
