@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from archplan.cidr import Block, covered, parse_block
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, Peering, Route, RouteTable, Target, Vpc
+from archplan.model import Architecture, Peering, Route, RouteTable, Subnet, Target, Vpc
 from archplan.routes import (
     Candidate,
     Hop,
@@ -439,6 +439,8 @@ def _peering_between(architecture: Architecture, first: str, second: str) -> Pee
 
 def _inside(vpc: Vpc, block: Block) -> bool:
     """Every address of `block` is the VPC's, even when it spans two adjacent blocks."""
+    if vpc.cidr is not None and vpc.cidr.contains(block):
+        return True  # the usual case, decided without listing the VPC's blocks
     own = [mine for mine, _ in vpc_blocks(vpc) if mine.version == block.version]
     return any(mine.contains(block) for mine in own) or covered(block, own)
 
@@ -826,6 +828,9 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     sides = shared(architecture, "routed-sides", _routed_sides)
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
+    senders_cache: dict[tuple[str, str], list[Subnet]] = {}
+    sources_cache: dict[tuple[str, str, int], _Sources] = {}
+    answering_cache: dict[tuple[str, Block], list[RouteTable | None]] = {}
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         peer = _peer(architecture, vpc, peering)
         block = route.block
@@ -835,21 +840,37 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue  # routes that leave the peer are reported by the rules above
         if peer.name not in sides.get(peering, {}):
             continue  # the peer has no route back at all: one-sided-peering says so
-        senders = [subnet for subnet in vpc.subnets.values() if table_of(vpc, subnet) is table]
+        key = (vpc.name, table.name, block.version)
+        if key not in sources_cache:
+            sources_cache[key] = _sources(_senders(senders_cache, vpc, table), block.version)
+        sources, low, high = sources_cache[key]
+        if not sources:
+            continue
+        # Only a peer route overlapping some sender can be a next hop for one: filter the
+        # peer's routes once per route here rather than once per subnet in next_hops.
         answering = [
-            (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
-            for peer_table in _answering_tables(peer, block)
+            (
+                peer_table,
+                [
+                    item
+                    for item in _routes_of(routes_cache, peer, peer_table, block.version)
+                    if item[0].first <= high and low <= item[0].last
+                ],
+            )
+            for peer_table in _cached_answering_tables(answering_cache, peer, block)
         ]
-        for subnet in senders:
-            source = subnet.cidr if block.version == 4 else subnet.ipv6_cidr
-            if source is None:
-                continue
+        back = Target("peering", peering.name)
+        if all(_all_return(peer_routes, low, high, back) for _, peer_routes in answering):
+            continue  # the usual case, decided once per route instead of once per subnet
+        for subnet, source in sources:
             for peer_table, peer_routes in answering:
                 hops = next_hops(peer, peer_table, source, peer_routes)
+                if len(hops) == 1 and hops[0].target == back:
+                    continue  # the usual case: every reply returns through the peering
                 # Part of a subnet answered (a route to one instance) is the documented
                 # "specific instances" configuration: only a subnet with no way back at all
                 # is unroutable. Replies that reach another peer are always reported.
-                answered = any(hop.target == Target("peering", peering.name) for hop in hops)
+                answered = any(hop.target == back for hop in hops)
                 for hop in hops:
                     astray = _astray(vpc, peer, peer_table, peering, route, hop)
                     if astray is not None and not (answered and astray.rule_id == "AP315"):
@@ -867,6 +888,41 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             (astray.rule_id, Problem(message, astray.blame, (astray.request,), on_key=True))
         )
     return outcomes
+
+
+class _Sources(NamedTuple):
+    """The sending subnets with their blocks of one family, and the range they span."""
+
+    subnets: list[tuple[Subnet, Block]]
+    low: int
+    high: int
+
+
+def _sources(senders: list[Subnet], version: int) -> _Sources:
+    pairs = [
+        (subnet, source)
+        for subnet in senders
+        if (source := subnet.cidr if version == 4 else subnet.ipv6_cidr) is not None
+    ]
+    if not pairs:
+        return _Sources([], 0, -1)
+    return _Sources(
+        pairs, min(source.first for _, source in pairs), max(source.last for _, source in pairs)
+    )
+
+
+def _senders(
+    cache: dict[tuple[str, str], list[Subnet]], vpc: Vpc, table: RouteTable
+) -> list[Subnet]:
+    """The VPC's subnets that use `table`, grouped once per VPC for all of its routes."""
+    if (vpc.name, table.name) not in cache:
+        for name in vpc.route_tables:
+            cache[(vpc.name, name)] = []
+        for subnet in vpc.subnets.values():
+            used = table_of(vpc, subnet)
+            if used is not None:
+                cache[(vpc.name, used.name)].append(subnet)
+    return cache[(vpc.name, table.name)]
 
 
 def _routes_of(
@@ -893,6 +949,28 @@ class _Astray(NamedTuple):
         return self.template.replace("{subnets}", subnets)
 
 
+def _all_return(routes: list[Candidate], low: int, high: int, back: Target) -> bool:
+    """Whether every address from `low` to `high` is answered through `back`.
+
+    True when each route overlapping the range contains all of it (so every sender in the
+    range has the same longest match, as in next_hops) and the most specific one is `back`.
+    """
+    if not routes or not all(item[0].first <= low and high <= item[0].last for item in routes):
+        return False
+    return max(routes, key=lambda item: item[0].prefix)[1] == back
+
+
+def _cached_answering_tables(
+    cache: dict[tuple[str, Block], list[RouteTable | None]], peer: Vpc, destination: Block
+) -> list[RouteTable | None]:
+    """_answering_tables once per peer and destination (every VPC of a mesh routes the same
+    peer block)."""
+    key = (peer.name, destination)
+    if key not in cache:
+        cache[key] = _answering_tables(peer, destination)
+    return cache[key]
+
+
 def _answering_tables(peer: Vpc, destination: Block) -> list[RouteTable | None]:
     """The route tables of the peer's subnets inside the destination (None: AWS's empty main)."""
     if not peer.subnets:
@@ -916,12 +994,14 @@ def _astray(
     hop: Hop,
 ) -> _Astray | None:
     target = hop.target
+    if target is not None and target.kind == "peering" and target.name == peering.name:
+        return None  # the reply returns: decided before any message is built
     table_name = peer_table.name if peer_table else "main"
     request = Related(
         f'"{vpc.name}" sends {route.destination} through "{peering.name}" here', route.path
     )
     if target is not None and target.kind == "peering":
-        if target.name == peering.name or hop.route is None:
+        if hop.route is None:
             return None
         return _Astray(
             "AP314",
