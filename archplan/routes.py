@@ -112,12 +112,13 @@ def vpc_blocks(vpc: Vpc) -> list[tuple[Block, Path]]:
 def vpc_overlaps(first: Vpc, second: Vpc) -> list[tuple[tuple[Block, Path], tuple[Block, Path]]]:
     """Pairs of overlapping blocks, one from each VPC (first's block first): why two VPCs
     can never be peered, nor routed to each other through one transit gateway."""
-    mine, theirs = vpc_blocks(first), vpc_blocks(second)
-    if len(mine) == 1 and len(theirs) == 1:
+    first_blocks, second_blocks = vpc_blocks(first), vpc_blocks(second)
+    if len(first_blocks) == 1 and len(second_blocks) == 1:
         # The usual VPC has one block: one comparison instead of a sweep (45,000 peerings).
-        return [(mine[0], theirs[0])] if mine[0][0].overlaps(theirs[0][0]) else []
-    tagged = [Tagged(block, (0, block, path)) for block, path in mine]
-    tagged += [Tagged(block, (1, block, path)) for block, path in theirs]
+        one, other = first_blocks[0], second_blocks[0]
+        return [(one, other)] if one[0].overlaps(other[0]) else []
+    tagged = [Tagged(block, (0, block, path)) for block, path in first_blocks]
+    tagged += [Tagged(block, (1, block, path)) for block, path in second_blocks]
     pairs = []
     for one, other in overlapping_pairs(tagged):
         if one.owner[0] == other.owner[0]:

@@ -840,10 +840,10 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue  # routes that leave the peer are reported by the rules above
         if peer.name not in sides.get(peering, {}):
             continue  # the peer has no route back at all: one-sided-peering says so
-        key = (vpc.name, table.name, block.version)
-        if key not in sources_cache:
-            sources_cache[key] = _sources(_senders(senders_cache, vpc, table), block.version)
-        sources, low, high = sources_cache[key]
+        sending = (vpc.name, table.name, block.version)
+        if sending not in sources_cache:
+            sources_cache[sending] = _sources(_senders(senders_cache, vpc, table), block.version)
+        sources, low, high = sources_cache[sending]
         if not sources:
             continue
         # Only a peer route overlapping some sender can be a next hop for one: filter the
