@@ -115,8 +115,8 @@ def vpc_overlaps(first: Vpc, second: Vpc) -> list[tuple[tuple[Block, Path], tupl
     first_blocks, second_blocks = vpc_blocks(first), vpc_blocks(second)
     if len(first_blocks) == 1 and len(second_blocks) == 1:
         # The usual VPC has one block: one comparison instead of a sweep (45,000 peerings).
-        one, other = first_blocks[0], second_blocks[0]
-        return [(one, other)] if one[0].overlaps(other[0]) else []
+        pair = (first_blocks[0], second_blocks[0])
+        return [pair] if pair[0][0].overlaps(pair[1][0]) else []
     tagged = [Tagged(block, (0, block, path)) for block, path in first_blocks]
     tagged += [Tagged(block, (1, block, path)) for block, path in second_blocks]
     pairs = []
