@@ -255,10 +255,15 @@ class _Composer:
         value: Any = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _resolve_plain(value) if event.implicit[0] and tag is None else _STR
+            # Most plain scalars start with a character no implicit type starts with.
+            plain = event.implicit[0] and tag is None and value[:1] in _IMPLICIT
+            tag = _resolve_plain(value) if plain else _STR
         elif tag not in _SCALAR_TAGS:
             raise _tag_error(tag, event.start_mark)
-        span = _span(event.start_mark, event.end_mark)
+        # _span inlined, and the tuple made without Span's Python-level __new__: this runs
+        # for every scalar of the file.
+        start, end = event.start_mark, event.end_mark
+        span = _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         if tag == _STR:
             return Scalar(value, span, value)
         if tag == _INT and len(value.lstrip("+-").replace("_", "")) > _MAX_INT_DIGITS:
@@ -280,9 +285,13 @@ class _Composer:
         size = 1
         child = self._next()
         while not isinstance(child, yaml.SequenceEndEvent):
-            node, count = self._node(child, (*path, len(items)), depth + 1)
-            items.append(node)
-            size += count
+            if type(child) is _ScalarEvent and child.anchor is None and depth < MAX_DEPTH:
+                items.append(self._scalar(child))  # what _node does for it, without the call
+                size += 1
+            else:
+                node, count = self._node(child, (*path, len(items)), depth + 1)
+                items.append(node)
+                size += count
             child = self._next()
         return Sequence(items, _span(event.start_mark, child.end_mark)), size
 
@@ -292,16 +301,33 @@ class _Composer:
         merged: dict[str, Entry] = {}
         size = 1
         key_event = self._next()
+        # Plain scalar keys and values (nearly all of them) skip _node, which would only
+        # check the depth and the anchor and call _scalar: a third of the nodes' overhead.
+        shallow = depth < MAX_DEPTH
         while not isinstance(key_event, yaml.MappingEndEvent):
-            if _is_merge_key(key_event):
+            key: Node
+            if (
+                type(key_event) is _ScalarEvent
+                and key_event.value != "<<"
+                and key_event.anchor is None
+                and shallow
+            ):
+                key, key_size = self._scalar(key_event), 1
+            elif _is_merge_key(key_event):
                 size += self._merge(self._next(), path, depth, merged)
                 key_event = self._next()
                 continue
-            key, key_size = self._node(key_event, path, depth + 1)
+            else:
+                key, key_size = self._node(key_event, path, depth + 1)
             name = key.value if isinstance(key, Scalar) else None
-            value, value_size = self._node(
-                self._next(), (*path, name if isinstance(name, str) else "?"), depth + 1
-            )
+            value_event = self._next()
+            value: Node
+            if type(value_event) is _ScalarEvent and value_event.anchor is None and shallow:
+                value, value_size = self._scalar(value_event), 1
+            else:
+                value, value_size = self._node(
+                    value_event, (*path, name if isinstance(name, str) else "?"), depth + 1
+                )
             size += key_size + value_size
             if not isinstance(name, str) or not isinstance(key, Scalar):
                 shown = key.raw if isinstance(key, Scalar) else "a collection"
@@ -343,6 +369,8 @@ class _Composer:
 
 
 _STR, _INT, _SEQ, _MAP = (_TAG + name for name in ("str", "int", "seq", "map"))
+_ScalarEvent = yaml.ScalarEvent
+_new_tuple = tuple.__new__
 _SCALAR_TAGS = frozenset(
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
