@@ -300,11 +300,13 @@ class _Composer:
         entries: dict[str, Entry] = {}
         merged: dict[str, Entry] = {}
         size = 1
-        key_event = self._next()
+        # Locals for the loop below, which runs once per key of the file.
+        next_event, scalar, end_event = self._next, self._scalar, yaml.MappingEndEvent
+        key_event = next_event()
         # Plain scalar keys and values (nearly all of them) skip _node, which would only
         # check the depth and the anchor and call _scalar: a third of the nodes' overhead.
         shallow = depth < MAX_DEPTH
-        while not isinstance(key_event, yaml.MappingEndEvent):
+        while not isinstance(key_event, end_event):
             key: Node
             if (
                 type(key_event) is _ScalarEvent
@@ -312,18 +314,20 @@ class _Composer:
                 and key_event.anchor is None
                 and shallow
             ):
-                key, key_size = self._scalar(key_event), 1
+                key = scalar(key_event)
+                key_size = 1
             elif _is_merge_key(key_event):
-                size += self._merge(self._next(), path, depth, merged)
-                key_event = self._next()
+                size += self._merge(next_event(), path, depth, merged)
+                key_event = next_event()
                 continue
             else:
                 key, key_size = self._node(key_event, path, depth + 1)
             name = key.value if isinstance(key, Scalar) else None
-            value_event = self._next()
+            value_event = next_event()
             value: Node
             if type(value_event) is _ScalarEvent and value_event.anchor is None and shallow:
-                value, value_size = self._scalar(value_event), 1
+                value = scalar(value_event)
+                value_size = 1
             else:
                 value, value_size = self._node(
                     value_event, (*path, name if isinstance(name, str) else "?"), depth + 1
@@ -340,7 +344,7 @@ class _Composer:
                 )
             else:
                 entries[name] = Entry(key, value)
-            key_event = self._next()
+            key_event = next_event()
         for name, entry in merged.items():
             entries.setdefault(name, entry)  # explicit keys win over merged ones
         return Mapping(entries, _span(event.start_mark, key_event.end_mark)), size
@@ -380,6 +384,8 @@ _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 def _resolve_plain(value: str) -> str:
     """The tag YAML gives an unquoted scalar: int, float, bool, null, merge, ... or str."""
+    if "/" in value:
+        return _STR  # a CIDR block: no implicit type has a "/" (a test checks the patterns)
     for tag, pattern in _IMPLICIT.get(value[:1], ()):
         if pattern.match(value):
             return str(tag)
