@@ -70,6 +70,17 @@ class Decoder:
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
+        if type(node) is Scalar and type(node.value) is str:
+            # The usual leaf, a string for a CIDR, a name or free text, decided before the
+            # general checks (which would come to the same result): a third of all nodes.
+            value = node.value
+            if type(kind) is s.Cidr:
+                return self._cidr(value, kind, path)
+            plain = type(kind) is s.Reference or (
+                type(kind) is s.Text and not kind.choices and kind.digits is None
+            )
+            if plain and value.strip():
+                return value
         if isinstance(kind, s.Object):
             return self._object(node, kind, path)
         if isinstance(kind, s.NamedMap):
