@@ -846,22 +846,22 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         sources, low, high = sources_cache[sending]
         if not sources:
             continue
+        back = Target("peering", peering.name)
+        answering = [
+            (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
+            for peer_table in _cached_answering_tables(answering_cache, peer, block)
+        ]
+        if all(_all_return(peer_routes, low, high, back) for _, peer_routes in answering):
+            continue  # the usual case, decided once per route instead of once per subnet
         # Only a peer route overlapping some sender can be a next hop for one: filter the
         # peer's routes once per route here rather than once per subnet in next_hops.
         answering = [
             (
                 peer_table,
-                [
-                    item
-                    for item in _routes_of(routes_cache, peer, peer_table, block.version)
-                    if item[0].first <= high and low <= item[0].last
-                ],
+                [item for item in peer_routes if item[0].first <= high and low <= item[0].last],
             )
-            for peer_table in _cached_answering_tables(answering_cache, peer, block)
+            for peer_table, peer_routes in answering
         ]
-        back = Target("peering", peering.name)
-        if all(_all_return(peer_routes, low, high, back) for _, peer_routes in answering):
-            continue  # the usual case, decided once per route instead of once per subnet
         for subnet, source in sources:
             for peer_table, peer_routes in answering:
                 hops = next_hops(peer, peer_table, source, peer_routes)
@@ -953,11 +953,18 @@ def _all_return(routes: list[Candidate], low: int, high: int, back: Target) -> b
     """Whether every address from `low` to `high` is answered through `back`.
 
     True when each route overlapping the range contains all of it (so every sender in the
-    range has the same longest match, as in next_hops) and the most specific one is `back`.
+    range has the same longest match, the first most specific route as in next_hops) and
+    that route is `back`.
     """
-    if not routes or not all(item[0].first <= low and high <= item[0].last for item in routes):
-        return False
-    return max(routes, key=lambda item: item[0].prefix)[1] == back
+    best: Candidate | None = None
+    for item in routes:
+        destination = item[0]
+        if destination.first <= high and low <= destination.last:
+            if not (destination.first <= low and high <= destination.last):
+                return False
+            if best is None or destination.prefix > best[0].prefix:
+                best = item
+    return best is not None and best[1] == back
 
 
 def _cached_answering_tables(
