@@ -14,7 +14,7 @@ from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
-from archplan.rules.registry import Problem
+from archplan.problems import Problem
 from archplan.spelling import did_you_mean as suggest
 
 RuleProblem = tuple[str, Problem]

@@ -15,8 +15,9 @@ from archplan.findings import Finding, Path, Related, Span
 from archplan.loader import Document, Mapping, Scalar, load
 from archplan.model import Architecture
 from archplan.policy import Policy, apply_policy
-from archplan.rules import RULES, Problem
-from archplan.rules import Related as RelatedProblem
+from archplan.problems import Problem
+from archplan.problems import Related as RelatedProblem
+from archplan.rules import RULES
 from archplan.source import Source
 
 SUPPORTED_VERSIONS = (1,)
