@@ -7,7 +7,7 @@ import heapq
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 
 class CidrError(ValueError):
@@ -124,8 +124,7 @@ def _plain_ipv4(address: str) -> int | None:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Tagged(Generic[T]):
+class Tagged(NamedTuple, Generic[T]):
     """A block with whatever it belongs to (a subnet, a VPC), for overlap reports."""
 
     block: Block

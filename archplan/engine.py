@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingOf
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan import schema
 from archplan.build import Builder
@@ -23,8 +23,7 @@ from archplan.source import Source
 SUPPORTED_VERSIONS = (1,)
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What validating one file produced: findings, or the input error that stopped it."""
 
     name: str
@@ -33,8 +32,7 @@ class FileResult:
     error: InputError | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     """A file read into the model, with the problems found on the way."""
 
     document: Document

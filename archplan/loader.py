@@ -9,8 +9,7 @@ expansion, so a hostile file is refused quickly instead of being executed or exp
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -28,44 +27,65 @@ MAX_ALIAS_EXPANSION = 100_000
 _MAX_INT_DIGITS = 40  # no count or price in an architecture needs more
 
 
-@dataclass(slots=True, eq=False)
-class Scalar:
+# The node classes are written out with __slots__ rather than declared as dataclasses: they
+# are as cheap to create (one per YAML node), and a dataclass costs ~0.6 ms at import, which
+# every run of `archplan validate` pays. Equality is identity, as with eq=False.
+
+
+class _Slotted:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        names: tuple[str, ...] = self.__slots__
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__name__}({shown})"
+
+
+class Scalar(_Slotted):
     """A scalar value (str, int, float, bool, None or date) and where it was written."""
 
-    value: Any
-    span: Span
-    raw: str
+    __slots__ = ("raw", "span", "value")
+
+    def __init__(self, value: Any, span: Span, raw: str) -> None:
+        self.value = value
+        self.span = span
+        self.raw = raw
 
 
-@dataclass(slots=True, eq=False)
-class Entry:
+class Entry(_Slotted):
     """One key of a mapping with its value node."""
 
-    key: Scalar
-    value: Node
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Scalar, value: Node) -> None:
+        self.key = key
+        self.value = value
 
 
-@dataclass(slots=True, eq=False)
-class Mapping:
+class Mapping(_Slotted):
     """A mapping whose keys are strings; duplicate keys were reported, the first one kept."""
 
-    entries: dict[str, Entry]
-    span: Span
+    __slots__ = ("entries", "span")
+
+    def __init__(self, entries: dict[str, Entry], span: Span) -> None:
+        self.entries = entries
+        self.span = span
 
 
-@dataclass(slots=True, eq=False)
-class Sequence:
+class Sequence(_Slotted):
     """A sequence of nodes."""
 
-    items: list[Node]
-    span: Span
+    __slots__ = ("items", "span")
+
+    def __init__(self, items: list[Node], span: Span) -> None:
+        self.items = items
+        self.span = span
 
 
 Node = Scalar | Mapping | Sequence
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     """A key written twice in one mapping: where, and where it was first written."""
 
     path: Path
@@ -73,8 +93,7 @@ class DuplicateKey:
     first: Span
 
 
-@dataclass(frozen=True, slots=True)
-class TypeProblem:
+class TypeProblem(NamedTuple):
     """A key or value whose YAML type archplan cannot use (a number as a key, `!!bool x`)."""
 
     path: Path
@@ -82,13 +101,20 @@ class TypeProblem:
     message: str
 
 
-@dataclass(slots=True, eq=False)
-class Document:
+class Document(_Slotted):
     """The located root node of one file plus what composing it revealed."""
 
-    root: Node
-    duplicates: list[DuplicateKey] = field(default_factory=list)
-    type_problems: list[TypeProblem] = field(default_factory=list)
+    __slots__ = ("duplicates", "root", "type_problems")
+
+    def __init__(
+        self,
+        root: Node,
+        duplicates: list[DuplicateKey] | None = None,
+        type_problems: list[TypeProblem] | None = None,
+    ) -> None:
+        self.root = root
+        self.duplicates = duplicates if duplicates is not None else []
+        self.type_problems = type_problems if type_problems is not None else []
 
     def node_at(self, path: Path) -> Node | None:
         """The node at `path`, or None when the path does not exist."""

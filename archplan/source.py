@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan.errors import InputError
 
@@ -11,8 +11,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 STDIN_NAME = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """The text of one input file and the name to report it under."""
 
     name: str

@@ -21,7 +21,7 @@ scalar (`|`, `>`) that looks like a suppression would be read as one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan.findings import Span
 
@@ -29,8 +29,7 @@ DIRECTIVE = re.compile(r"#\s*archplan\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<re
 CODES = re.compile(r"\s*\[(?P<codes>[^\]]*)\]")
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One directive: the rules it names as written, the line it covers, where it is written."""
 
     kind: str  # "ignore" or "ignore-file"
