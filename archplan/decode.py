@@ -116,8 +116,8 @@ class Decoder:
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
                 result[key] = value
-        for key, field in kind.fields.items():
-            if field.required and key not in node.entries:
+        for key in _required(kind):
+            if key not in node.entries:
                 self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
         if kind.one_of:
             present = [key for key in kind.one_of if key in node.entries]
@@ -277,6 +277,19 @@ class Decoder:
                 kept=True,
             )
         return block
+
+
+_REQUIRED: dict[int, tuple[s.Object, tuple[str, ...]]] = {}
+
+
+def _required(kind: s.Object) -> tuple[str, ...]:
+    """The object's required keys in schema order, listed once per kind rather than per object
+    (the kinds are unhashable: keyed by identity, and the kind kept alive with its answer)."""
+    known = _REQUIRED.get(id(kind))
+    if known is None or known[0] is not kind:
+        known = (kind, tuple(key for key, field in kind.fields.items() if field.required))
+        _REQUIRED[id(kind)] = known
+    return known[1]
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:
