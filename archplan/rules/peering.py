@@ -825,12 +825,16 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     nothing matches (or a blackhole), Y cannot answer at all. Subnets that go astray the same
     way are reported together, at the peer route (or table) responsible.
     """
-    sides = shared(architecture, "routed-sides", _routed_sides)
+    # By peering name: hashing a Peering record hashes all its fields, once per route.
+    sides = {
+        peering.name: routed
+        for peering, routed in shared(architecture, "routed-sides", _routed_sides).items()
+    }
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
     senders_cache: dict[tuple[str, str], list[Subnet]] = {}
     sources_cache: dict[tuple[str, str, int], _Sources] = {}
-    answering_cache: dict[tuple[str, Block], list[RouteTable | None]] = {}
+    answering_cache: dict[tuple[str, int, int, int], list[_Answering]] = {}
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         peer = _peer(architecture, vpc, peering)
         block = route.block
@@ -838,7 +842,7 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue
         if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
-        if peer.name not in sides.get(peering, {}):
+        if peer.name not in sides.get(peering.name, {}):
             continue  # the peer has no route back at all: one-sided-peering says so
         sending = (vpc.name, table.name, block.version)
         if sending not in sources_cache:
@@ -847,10 +851,13 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         if not sources:
             continue
         back = Target("peering", peering.name)
-        answering = [
-            (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
-            for peer_table in _cached_answering_tables(answering_cache, peer, block)
-        ]
+        answering_key = (peer.name, block.version, block.first, block.last)
+        if answering_key not in answering_cache:
+            answering_cache[answering_key] = [
+                (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
+                for peer_table in _answering_tables(peer, block)
+            ]
+        answering = answering_cache[answering_key]
         if all(_all_return(peer_routes, low, high, back) for _, peer_routes in answering):
             continue  # the usual case, decided once per route instead of once per subnet
         # Only a peer route overlapping some sender can be a next hop for one: filter the
@@ -888,6 +895,11 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             (astray.rule_id, Problem(message, astray.blame, (astray.request,), on_key=True))
         )
     return outcomes
+
+
+# A peer route table that answers a destination, with its routes of that address family (the
+# list is computed once per peer and destination: every VPC of a mesh routes the same block).
+_Answering = tuple[RouteTable | None, list[Candidate]]
 
 
 class _Sources(NamedTuple):
@@ -965,17 +977,6 @@ def _all_return(routes: list[Candidate], low: int, high: int, back: Target) -> b
             if best is None or destination.prefix > best[0].prefix:
                 best = item
     return best is not None and best[1] == back
-
-
-def _cached_answering_tables(
-    cache: dict[tuple[str, Block], list[RouteTable | None]], peer: Vpc, destination: Block
-) -> list[RouteTable | None]:
-    """_answering_tables once per peer and destination (every VPC of a mesh routes the same
-    peer block)."""
-    key = (peer.name, destination)
-    if key not in cache:
-        cache[key] = _answering_tables(peer, destination)
-    return cache[key]
 
 
 def _answering_tables(peer: Vpc, destination: Block) -> list[RouteTable | None]:
