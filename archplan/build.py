@@ -30,7 +30,7 @@ from archplan.model import (
     TransitGateway,
     Vpc,
 )
-from archplan.rules.registry import Problem
+from archplan.problems import Problem
 from archplan.spelling import did_you_mean
 
 UNKNOWN_REFERENCE = "AP005"

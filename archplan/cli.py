@@ -292,8 +292,7 @@ def validate(
             typer.echo(f"{error.location(baseline)}: error: {error.message}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
         results = [
-            replace(
-                result,
+            result._replace(
                 findings=baselines.new_findings(
                     result.findings, known.get(baselines.file_key(result.name, baseline), {})
                 ),

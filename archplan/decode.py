@@ -16,7 +16,7 @@ from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
 from archplan.model import Rejection
-from archplan.rules.registry import Problem
+from archplan.problems import Problem
 from archplan.spelling import did_you_mean as suggest
 
 RuleProblem = tuple[str, Problem]
@@ -75,6 +75,17 @@ class Decoder:
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
+        if type(node) is Scalar and type(node.value) is str:
+            # The usual leaf, a string for a CIDR, a name or free text, decided before the
+            # general checks (which would come to the same result): a third of all nodes.
+            value = node.value
+            if type(kind) is s.Cidr:
+                return self._cidr(value, kind, path)
+            plain = type(kind) is s.Reference or (
+                type(kind) is s.Text and not kind.choices and kind.digits is None
+            )
+            if plain and value.strip():
+                return value
         if isinstance(kind, s.Object):
             return self._object(node, kind, path)
         if isinstance(kind, s.NamedMap):
@@ -110,8 +121,8 @@ class Decoder:
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
                 result[key] = value
-        for key, field in kind.fields.items():
-            if field.required and key not in node.entries:
+        for key in _required(kind):
+            if key not in node.entries:
                 self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
         if kind.one_of:
             present = [key for key in kind.one_of if key in node.entries]
@@ -300,6 +311,19 @@ def _exponent_hint(value: object) -> str:
         missing.append("a sign in the exponent")
     corrected = f"{mantissa}{letter}{sign}{digits}"
     return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
+
+
+_REQUIRED: dict[int, tuple[s.Object, tuple[str, ...]]] = {}
+
+
+def _required(kind: s.Object) -> tuple[str, ...]:
+    """The object's required keys in schema order, listed once per kind rather than per object
+    (the kinds are unhashable: keyed by identity, and the kind kept alive with its answer)."""
+    known = _REQUIRED.get(id(kind))
+    if known is None or known[0] is not kind:
+        known = (kind, tuple(key for key, field in kind.fields.items() if field.required))
+        _REQUIRED[id(kind)] = known
+    return known[1]
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:

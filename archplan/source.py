@@ -8,7 +8,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan.errors import InputError
 
@@ -16,8 +16,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 STDIN_NAME = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """The text of one input file and the name to report it under."""
 
     name: str

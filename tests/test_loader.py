@@ -179,3 +179,15 @@ def test_a_rejected_value_causes_no_findings_elsewhere() -> None:
         "  w: {cidr: 10.5.0.0/16}\n"
     )
     assert triples(validate_text(text)) == [["AP003", 2, 20], ["AP007", 6, 11], ["AP007", 8, 18]]
+
+
+def test_no_implicit_yaml_type_contains_a_slash() -> None:
+    """The loader resolves a plain scalar with a "/" (a CIDR block) as a string without trying
+    PyYAML's implicit patterns; that holds while no pattern can match a "/"."""
+    for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values():
+        for _tag, pattern in resolvers:
+            source = pattern.pattern.replace("\\.", "")
+            assert "/" not in source and "." not in source, pattern.pattern
+            assert not any(wide in source for wide in ("[^", "\\S", "\\W", "\\D")), pattern.pattern
+    for text in ("10.0.0.0/16", "1/2", "2024-01-01/x", "yes/no", "0x1/8"):
+        assert load(f"a: {text}\n").root.entries["a"].value.value == text  # type: ignore[union-attr]
