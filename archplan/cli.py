@@ -19,6 +19,9 @@ from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from archplan.capacity.plan import GroupPlan
     from archplan.engine import FileResult, Loaded
     from archplan.model import Prices
 
@@ -528,7 +531,10 @@ def scale_plan(
                 f"{group_plan.reason}",
                 err=True,
             )
-    if result.input_error:  # no report planned around a mistake, and no partial write
+    refused = _incomplete_groups(name, loaded, result.groups)
+    for message in refused:
+        typer.echo(message, err=True)
+    if result.input_error or refused:  # no report planned around a mistake, no partial write
         raise typer.Exit(EXIT_INPUT)
     if emit is not None:
         from archplan.capacity.emit import EMITTERS, EmitError
@@ -548,6 +554,28 @@ def scale_plan(
         _write(RENDERERS[output_format](result, name, _use_color()))
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _incomplete_groups(name: str, loaded: Loaded, groups: Iterable[GroupPlan]) -> list[str]:
+    """Located refusals for planned groups with a required key missing (AP004) or a key
+    written twice (AP001): the plan would rest on an absent value or on the first of two, which
+    validate reports as errors; the model cannot tell them apart from what was written."""
+    from archplan.decode import MISSING_FIELD
+    from archplan.engine import DUPLICATE_KEY
+
+    refused = []
+    for group_plan in groups:
+        path = group_plan.group.path
+        if not group_plan.planned:
+            continue
+        for rule_id, problem in loaded.problems:
+            if rule_id in (MISSING_FIELD, DUPLICATE_KEY) and problem.path[: len(path)] == path:
+                span = problem.span or loaded.document.span_at(problem.path, key=True)
+                refused.append(
+                    f'{name}:{span.line}:{span.column}: error: scaling group "{group_plan.name}"'
+                    f" cannot be planned: {problem.message}"
+                )
+    return refused
 
 
 @app.command()

@@ -21,6 +21,7 @@ from archplan.rules import RULES
 from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
+DUPLICATE_KEY = "AP001"
 
 
 class FileResult(NamedTuple):
@@ -54,7 +55,7 @@ def load_architecture(source: Source) -> Loaded:
     _check_version(root)
     problems: list[RuleProblem] = [
         (
-            "AP001",
+            DUPLICATE_KEY,
             Problem(
                 f'duplicate key "{duplicate.path[-1]}"; the first one is kept',
                 duplicate.path,

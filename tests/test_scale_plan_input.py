@@ -448,3 +448,21 @@ def test_scale_plan_lists_every_zone_written_and_says_names_and_ids_may_coincide
     _, stdout, _ = _scale_plan(text, "--format", "json")
     (group,) = json.loads(stdout)["groups"]
     assert (group["zones"], group["availability"]["zones"]) == (sorted(zones), count)
+
+
+def test_a_duplicate_key_or_a_missing_reference_list_refuses_the_group() -> None:
+    # validate says AP001 / AP004 for these; planning on the first of two `max` values or
+    # without the group's VPC and subnets would be a plan of something not written.
+    duplicate = _file().replace("    max: 10\n", "    max: 10\n    max: 20\n")
+    code, stdout, stderr = _scale_plan(duplicate)
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        '<stdin>:19:5: error: scaling group "web" cannot be planned: duplicate key "max"; '
+        "the first one is kept\n"
+    )
+    no_vpc = _file().replace("    vpc: app\n", "")
+    code, stdout, stderr = _scale_plan(no_vpc)
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        '<stdin>:10:3: error: scaling group "web" cannot be planned: missing required key "vpc"\n'
+    )
