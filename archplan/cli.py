@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, Annotated
@@ -83,6 +85,13 @@ def _write(text: str) -> None:
     sys.stdout.flush()
     stream.write(text.encode("utf-8"))
     stream.flush()
+
+
+# A large file's nodes and model are kept until the process ends, which main() then does with
+# os._exit: freeing a million small objects one by one takes 0.2 s at 10,000 VPCs and returns
+# nothing the process still needs. Small files are freed as usual (it costs microseconds).
+_KEEP_FROM_CHARS = 1_000_000
+_kept: list[object] = []
 
 
 def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
@@ -276,9 +285,13 @@ def validate(
         prices_given = None
         if prices_name is not None:
             prices_given = _prices_file(prices_name, max_file_size, price_files)
+        _kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
+        keep = _kept if len(source.text) >= _KEEP_FROM_CHARS else None
         results.append(
-            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size)
+            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size, keep)
         )
+        if keep:
+            gc.freeze()  # or every later collection would walk the million kept objects
     for result in results:
         if result.error is not None:
             location = result.error.location(result.name)
@@ -608,6 +621,10 @@ def main() -> None:
         completion_init()
     try:
         app()
+    except SystemExit as stop:
+        if _kept and (stop.code is None or isinstance(stop.code, int)):
+            _exit_without_freeing(stop.code or 0)
+        raise
     except KeyboardInterrupt:
         typer.echo("archplan: interrupted", err=True)
         sys.exit(130)
@@ -622,3 +639,11 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _exit_without_freeing(code: int) -> None:
+    """End the process now, leaving the memory of what `_kept` holds to the operating system."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # the reader left, or it was closed
+            stream.flush()
+    os._exit(code)

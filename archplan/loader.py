@@ -9,12 +9,39 @@ expansion, so a hostile file is refused quickly instead of being executed or exp
 from __future__ import annotations
 
 import datetime
+import re
+import sys
 from typing import Any, NamedTuple
-
-import yaml
 
 from archplan.errors import InputError
 from archplan.findings import Path, Span
+
+
+def _prime_reader_pattern() -> None:
+    """Spare every run the ~5 ms PyYAML spends compiling one regex when `yaml` is imported.
+
+    `yaml.reader.Reader.NON_PRINTABLE` is a negated class of ~1.1 million code points, and
+    `re` expands its ranges one code point at a time (60,000 steps in Python). archplan reads
+    with libyaml, which never uses it; the pure-Python fallback does. So `re`'s cache is handed,
+    under that pattern's key, the same set spelled as its complement (2,000 steps): the same
+    characters match (a test compares both on every code point). If `re` keeps its cache
+    differently in some Python, this does nothing and PyYAML compiles its own.
+    """
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict) or "yaml.reader" in sys.modules:
+        return
+    key = (str, NON_PRINTABLE, 0)
+    if key not in cache:
+        cache[key] = re.compile(PRINTABLE_COMPLEMENT)
+
+
+# PyYAML's pattern exactly as yaml/reader.py passes it to re.compile (the escapes are the
+# string literal's: the cache key holds the characters themselves), and its complement.
+NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+PRINTABLE_COMPLEMENT = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]|[\ud800-\udfff\ufffe\uffff]"
+_prime_reader_pattern()
+
+import yaml  # noqa: E402 - after the pattern is primed
 
 try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
     from yaml import CSafeLoader as _Loader

@@ -191,3 +191,20 @@ def test_no_implicit_yaml_type_contains_a_slash() -> None:
             assert not any(wide in source for wide in ("[^", "\\S", "\\W", "\\D")), pattern.pattern
     for text in ("10.0.0.0/16", "1/2", "2024-01-01/x", "yes/no", "0x1/8"):
         assert load(f"a: {text}\n").root.entries["a"].value.value == text  # type: ignore[union-attr]
+
+
+def test_the_primed_reader_pattern_matches_what_pyyaml_wrote() -> None:
+    """The loader hands `re` PyYAML's non-printable class spelled as its complement (start-up);
+    both must match exactly the same code points."""
+    import re
+
+    every = "".join(map(chr, range(0x110000)))
+    re.purge()  # the primed entry is in re's cache only until yaml.reader has read it
+    written = re.compile(loader_module.NON_PRINTABLE)
+    primed = re.compile(loader_module.PRINTABLE_COMPLEMENT)
+    assert written.pattern == loader_module.NON_PRINTABLE
+    assert written.findall(every) == primed.findall(every)
+    assert yaml.reader.Reader.NON_PRINTABLE.pattern in (
+        loader_module.NON_PRINTABLE,
+        loader_module.PRINTABLE_COMPLEMENT,
+    )

@@ -95,3 +95,15 @@ def test_validate_without_colour_never_loads_rich(output_format: str) -> None:
     loaded = _modules_loaded("validate", "examples/endpoints.yaml", "--format", output_format)
     assert "archplan.engine" in loaded
     assert not {name for name in loaded if name == "rich" or name.startswith("rich.")}
+
+
+def test_validate_hands_pyyaml_its_reader_pattern_precompiled() -> None:
+    """Start-up: archplan.loader primes re's cache so importing yaml compiles no large class."""
+    code = (
+        "import archplan.loader, yaml.reader\n"
+        "print(yaml.reader.Reader.NON_PRINTABLE.pattern == archplan.loader.PRINTABLE_COMPLEMENT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout.strip() == "True", result.stdout + result.stderr
