@@ -56,3 +56,27 @@ def object_name(raw: str, taken: set[str]) -> str:
         name = f"{base}-{n}"
     taken.add(name)
     return name
+
+
+class ImportOptions(NamedTuple):
+    """What the user told the importer on the command line."""
+
+    params: dict[str, str] = {}  # CloudFormation `--param KEY=VALUE` (override Default)
+    region: str | None = None  # `--region`: AWS::Region, Fn::GetAZs; else the source's own
+    max_bytes: int = 50 * 1024 * 1024  # same limit as architecture files (--max-file-size)
+
+
+class SourceError(Exception):
+    """A source file that cannot be imported at all (exit 2): not JSON/YAML, wrong shape.
+
+    Carries the file so several inputs can be reported precisely; line/column when known.
+    """
+
+    def __init__(
+        self, file: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.message = message
+        self.line = line
+        self.column = column
