@@ -9,6 +9,7 @@ expansion, so a hostile file is refused quickly instead of being executed or exp
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping as MappingOf
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,12 +138,18 @@ def _span(start: Any, end: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def load(text: str) -> Document:
-    """Parse `text` into located nodes, or raise InputError for what is not usable YAML."""
+def load(text: str, tags: MappingOf[str, str] | None = None) -> Document:
+    """Parse `text` into located nodes, or raise InputError for what is not usable YAML.
+
+    Architecture files pass no `tags`, so every local tag is refused. A reader of another
+    format (CloudFormation's `!Ref`, `!Sub`...) names the local tags it accepts and the key each
+    stands for: a node tagged `!Ref` is read as the one-key mapping `{Ref: node}`, exactly what
+    the long form `Ref: node` gives, so the two forms need one interpreter.
+    """
     parser = None
     try:
         parser = _Loader(text)  # the pure-Python reader checks characters here already
-        return _Composer(parser).document()
+        return _Composer(parser, tags or {}).document()
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
         shown = f"0x{error.character:02x}" if isinstance(error.character, int) else "a character"
@@ -177,8 +184,9 @@ class _Composer:
     against MAX_ALIAS_EXPANSION, so a "billion laughs" file is refused before it is walked.
     """
 
-    def __init__(self, parser: Any) -> None:
+    def __init__(self, parser: Any, tags: MappingOf[str, str]) -> None:
         self._next = parser.get_event
+        self._tags = tags
         self.duplicates: list[DuplicateKey] = []
         self.type_problems: list[TypeProblem] = []
         self._anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, subtree size)
@@ -217,6 +225,11 @@ class _Composer:
         anchor = event.anchor
         if anchor is not None:
             self._open_anchors.add(anchor)
+        wrap = self._tags.get(event.tag) if event.tag is not None else None
+        if wrap is not None:
+            # The tag is consumed here; the node under it is read as untagged (a scalar as a
+            # string, since an explicitly tagged scalar is never resolved implicitly).
+            event.tag = None
         if isinstance(event, yaml.ScalarEvent):
             result: tuple[Node, int] = (self._scalar(event), 1)
         elif isinstance(event, yaml.SequenceStartEvent):
@@ -225,6 +238,10 @@ class _Composer:
             result = self._mapping(event, path, depth)
         else:  # pragma: no cover - the parser guarantees a node here
             raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
+        if wrap is not None:
+            node, size = result
+            key = Scalar(wrap, node.span, wrap)
+            result = (Mapping({wrap: Entry(key, node)}, node.span), size + 1)
         if anchor is not None:
             self._open_anchors.discard(anchor)
             self._anchors[anchor] = result
@@ -249,7 +266,15 @@ class _Composer:
     def _check_collection_tag(self, event: Any, allowed: str) -> None:
         tag = event.tag
         if tag is not None and tag != "!" and tag != allowed:
-            raise _tag_error(tag, event.start_mark)
+            raise self._tag_error(tag, event.start_mark)
+
+    def _tag_error(self, tag: str, mark: Any) -> InputError:
+        if not self._tags:
+            return _tag_error(tag, mark)
+        known = ", ".join(sorted(self._tags))
+        return _located_error(
+            f"YAML tag {tag} is not allowed here; the tags known are {known}", mark
+        )
 
     def _scalar(self, event: Any) -> Scalar:
         value: Any = event.value
@@ -257,7 +282,7 @@ class _Composer:
         if tag is None or tag == "!":
             tag = _resolve_plain(value) if event.implicit[0] and tag is None else _STR
         elif tag not in _SCALAR_TAGS:
-            raise _tag_error(tag, event.start_mark)
+            raise self._tag_error(tag, event.start_mark)
         span = _span(event.start_mark, event.end_mark)
         if tag == _STR:
             return Scalar(value, span, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 # A path into the produced document, as the rules report it: ("vpcs", "shared", "cidr").
@@ -21,6 +22,9 @@ class Origin(NamedTuple):
     line: int | None = None  # 1-based, None when the source has no positions (JSON plans, CLI)
     column: int | None = None  # 1-based
     address: str = ""
+    # Where the value ends (exclusive), when the source knows: reports underline all of it.
+    end_line: int | None = None
+    end_column: int | None = None
 
 
 class ImportIssue(NamedTuple):
@@ -61,7 +65,9 @@ def object_name(raw: str, taken: set[str]) -> str:
 class ImportOptions(NamedTuple):
     """What the user told the importer on the command line."""
 
-    params: dict[str, str] = {}  # CloudFormation `--param KEY=VALUE` (override Default)
+    params: Mapping[
+        str, str
+    ] = {}  # read-only, so one shared default is safe; CloudFormation `--param KEY=VALUE` (override Default)
     region: str | None = None  # `--region`: AWS::Region, Fn::GetAZs; else the source's own
     max_bytes: int = 50 * 1024 * 1024  # same limit as architecture files (--max-file-size)
 
