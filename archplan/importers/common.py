@@ -65,9 +65,8 @@ def object_name(raw: str, taken: set[str]) -> str:
 class ImportOptions(NamedTuple):
     """What the user told the importer on the command line."""
 
-    params: Mapping[
-        str, str
-    ] = {}  # read-only, so one shared default is safe; CloudFormation `--param KEY=VALUE` (override Default)
+    # CloudFormation `--param KEY=VALUE` (override Default); read-only, so one default is safe.
+    params: Mapping[str, str] = {}
     region: str | None = None  # `--region`: AWS::Region, Fn::GetAZs; else the source's own
     max_bytes: int = 50 * 1024 * 1024  # same limit as architecture files (--max-file-size)
 
