@@ -1,0 +1,105 @@
+"""An Auto Scaling group in the API's shape (describe output or --cli-input-json) to facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archplan.importers.common import Origin
+from archplan.importers.tf_awscli_facts import Facts, GroupFacts
+
+_PURCHASE = (
+    ("OnDemandBaseCapacity", "on_demand_base"),
+    ("OnDemandPercentageAboveBaseCapacity", "on_demand_percentage_above_base"),
+    ("SpotAllocationStrategy", "spot_allocation_strategy"),
+)
+
+
+def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
+    name = raw.get("AutoScalingGroupName")
+    key = name if isinstance(name, str) and name else f"auto-scaling-group-{index + 1}"
+    if key in facts.groups:
+        facts.issue(f'scaling group "{key}" is given twice; the first is kept', key)
+        return
+    group = GroupFacts(key, key, Origin(facts.file, address=key))
+    for attribute, field in (
+        ("MinSize", "min"),
+        ("MaxSize", "max"),
+        ("DesiredCapacity", "desired"),
+    ):
+        value = raw.get(attribute)
+        if isinstance(value, int) and not isinstance(value, bool):
+            setattr(group, field, value)
+    zones = raw.get("VPCZoneIdentifier")
+    if isinstance(zones, str):  # the API's comma-separated list
+        group.subnets = [part.strip() for part in zones.split(",") if part.strip()]
+    unit = raw.get("DesiredCapacityType")
+    if unit in ("vcpu", "memory-mib"):
+        facts.issue(
+            f'scaling group "{key}" counts capacity in {unit}, not in capacity units; its sizes '
+            "are imported as they are",
+            key,
+        )
+    policy = raw.get("MixedInstancesPolicy")
+    if isinstance(policy, dict):
+        _mixed(facts, group, policy)
+    else:
+        group.purchase["on_demand_percentage_above_base"] = 100  # no policy: all On-Demand
+        template = raw.get("LaunchTemplate")
+        if isinstance(template, dict):
+            group.launch_template = _template_name(template)
+        elif isinstance(raw.get("LaunchConfigurationName"), str):
+            group.launch_template = raw["LaunchConfigurationName"]
+    if not group.instance_types:
+        # describe-auto-scaling-groups lists the running instances, whose types are facts.
+        for instance in raw.get("Instances") or []:
+            kind = instance.get("InstanceType") if isinstance(instance, dict) else None
+            if isinstance(kind, str):
+                group.instance_types.setdefault(kind, 1)
+    facts.groups[key] = group
+
+
+def _mixed(facts: Facts, group: GroupFacts, policy: dict[str, Any]) -> None:
+    template = policy.get("LaunchTemplate")
+    template = template if isinstance(template, dict) else {}
+    specification = template.get("LaunchTemplateSpecification")
+    if isinstance(specification, dict):
+        group.launch_template = _template_name(specification)
+    by_requirements = False
+    for override in template.get("Overrides") or []:
+        if not isinstance(override, dict):
+            continue
+        kind = override.get("InstanceType")
+        if not isinstance(kind, str):
+            by_requirements = by_requirements or "InstanceRequirements" in override
+            continue
+        weight = override.get("WeightedCapacity", 1)
+        if isinstance(weight, str) and weight.isdigit():
+            weight = int(weight)
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            facts.issue(
+                f'scaling group "{group.key}": WeightedCapacity {weight!r} of {kind} is not a '
+                "whole number; 1 assumed",
+                group.key,
+            )
+            weight = 1
+        group.instance_types[kind] = weight
+    if by_requirements and not group.instance_types:
+        group.missing.append("instance_types")
+        facts.issue(
+            f'scaling group "{group.key}" chooses instance types by attributes '
+            "(InstanceRequirements); list the types to check them",
+            group.key,
+        )
+    distribution = policy.get("InstancesDistribution")
+    for attribute, field in _PURCHASE:
+        value = distribution.get(attribute) if isinstance(distribution, dict) else None
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            group.purchase[field] = value
+
+
+def _template_name(template: dict[str, Any]) -> str | None:
+    for attribute in ("LaunchTemplateName", "LaunchTemplateId"):
+        value = template.get(attribute)
+        if isinstance(value, str) and value:
+            return value
+    return None
