@@ -128,6 +128,15 @@ def _validate(source: Source, policy: Policy, quotas: MappingOf[str, int] | None
         loaded = load_architecture(source)
     except InputError as error:
         return FileResult(source.name, source, error=error)
+    findings = check_loaded(loaded, policy, quotas)
+    return FileResult(source.name, source, apply_policy(findings, source.text, policy))
+
+
+def check_loaded(
+    loaded: Loaded, policy: Policy, quotas: MappingOf[str, int] | None = None
+) -> list[Finding]:
+    """The located findings of the enabled rules, sorted, before severities and suppressions
+    (which belong to the text the user wrote: an imported document's are its source's)."""
     architecture = loaded.architecture
     if quotas:
         written = {name: architecture.quotas[name] for name in architecture.quotas_set}
@@ -140,7 +149,7 @@ def _validate(source: Source, policy: Policy, quotas: MappingOf[str, int] | None
         (locate(rule_id, problem, loaded.document) for rule_id, problem in problems),
         key=Finding.sort_key,
     )
-    return FileResult(source.name, source, apply_policy(_unique(findings), source.text, policy))
+    return list(_unique(findings))
 
 
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
