@@ -60,7 +60,8 @@ def _read_plan(path: str, options: ImportOptions) -> Plan:
         hint = f" (or import {', '.join(plans)} in it)" if plans else ""
         if any(name.endswith(".tf") for name in names):
             raise SourceError(path, f"a folder of Terraform configuration (.tf): {_HOW}{hint}")
-        raise SourceError(path, f"a folder, not a file{hint or ': ' + _HOW}")
+        what = f"import {', '.join(plans)} in it" if plans else _HOW
+        raise SourceError(path, f"a folder, not a file: {what}")
     try:
         text = read_source(path, options.max_bytes).text
     except InputError as error:
