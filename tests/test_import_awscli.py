@@ -281,3 +281,34 @@ def test_round_trip_gives_the_verdicts_of_the_hand_written_file(tmp_path: Path) 
         "10.1.0.0/16": "peering:shared-dev",
         "0.0.0.0/0": "nat:shared-pub",
     }
+
+
+def _replace_values(node: Any, junk: Any) -> Any:
+    """Every value below the top-level shape replaced by `junk`: a wrong type everywhere."""
+    if isinstance(node, dict):
+        return {
+            key: _replace_values(value, junk) if key in DUMP_KEYS else junk
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_replace_values(item, junk) for item in node]
+    return junk
+
+
+DUMP_KEYS = {"Vpcs", "Subnets", "RouteTables", "NatGateways", "VpcPeeringConnections"}
+
+
+@pytest.mark.parametrize("junk", [None, 7, "x", [], {}, [{}], {"a": [1]}, True])
+def test_wrong_types_anywhere_are_not_a_crash(tmp_path: Path, junk: Any) -> None:
+    paths = []
+    for name, content in DUMPS.items():
+        (tmp_path / name).write_text(json.dumps(_replace_values(content, junk)))
+        paths.append(str(tmp_path / name))
+    imported = import_sources(paths, ImportOptions(region="us-east-1"))
+    result = validate(imported)
+    # A bad value passes through to be reported where it is (AP006/AP007); the document's
+    # structure stays valid.
+    assert result.error is None
+    assert [
+        f.message for f in result.findings if f.rule_id in {"AP002", "AP003", "AP004", "AP005"}
+    ] == []

@@ -29,6 +29,7 @@ from archplan.importers.tf_awscli_facts import (
     SubnetFacts,
     TableFacts,
     VpcFacts,
+    listed,
     region_of_arn,
     region_of_zone,
 )
@@ -189,14 +190,14 @@ class _Merger:
             return
         vpc = VpcFacts(vpc_id, _label(raw, vpc_id), self.origin(vpc_id))
         vpc.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
-        for association in raw.get("CidrBlockAssociationSet") or []:
+        for association in listed(raw, "CidrBlockAssociationSet"):
             block = association.get("CidrBlock") if isinstance(association, dict) else None
             state = _state(association, "CidrBlockState")
             if isinstance(block, str) and block != vpc.cidr and state in ("associated", None):
                 vpc.secondary_cidrs.append(
-                    (block, self.origin(association.get("AssociationId", vpc_id)))
+                    (block, self.origin(str(association.get("AssociationId", vpc_id))))
                 )
-        for association in raw.get("Ipv6CidrBlockAssociationSet") or []:
+        for association in listed(raw, "Ipv6CidrBlockAssociationSet"):
             block = association.get("Ipv6CidrBlock") if isinstance(association, dict) else None
             if isinstance(block, str) and _state(association, "Ipv6CidrBlockState") in (
                 "associated",
@@ -208,24 +209,24 @@ class _Merger:
 
     def subnet(self, raw: dict[str, Any], index: int) -> None:
         subnet_id = raw.get("SubnetId")
-        if not isinstance(subnet_id, str) or subnet_id in self.facts.subnets:
-            if subnet_id in self.facts.subnets:
-                self.facts.issue(
-                    f"{subnet_id} is described twice; the first is kept", str(subnet_id)
-                )
+        if not isinstance(subnet_id, str):
+            self.facts.issue(f"subnet #{index + 1} has no SubnetId; left out")
+            return
+        if subnet_id in self.facts.subnets:
+            self.facts.issue(f"{subnet_id} is described twice; the first is kept", subnet_id)
             return
         vpc = self.stub(raw.get("VpcId"))
         subnet = SubnetFacts(subnet_id, _label(raw, subnet_id), self.origin(subnet_id), vpc)
         subnet.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
-        for association in raw.get("Ipv6CidrBlockAssociationSet") or []:
+        for association in listed(raw, "Ipv6CidrBlockAssociationSet"):
             block = association.get("Ipv6CidrBlock") if isinstance(association, dict) else None
             if isinstance(block, str):
                 subnet.ipv6_cidr = block
         zone = raw.get("AvailabilityZone") or raw.get("AvailabilityZoneId")
         subnet.az = zone if isinstance(zone, str) else None
-        region = region_of_zone(raw.get("AvailabilityZone") or "") or region_of_arn(
-            str(raw.get("SubnetArn", ""))
-        )
+        named_zone = raw.get("AvailabilityZone")
+        region = region_of_zone(named_zone if isinstance(named_zone, str) else "")
+        region = region or region_of_arn(str(raw.get("SubnetArn", "")))
         if vpc is not None and region is not None:
             self.zone_regions.setdefault(vpc, region)
         self.facts.subnets[subnet_id] = subnet
@@ -246,7 +247,7 @@ class _Merger:
             status=code if isinstance(code, str) else "active",
         )
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
-            options = (raw.get(side) or {}).get("PeeringOptions")
+            options = _object(raw.get(side)).get("PeeringOptions")
             allowed = (
                 options.get("AllowDnsResolutionFromRemoteVpc")
                 if isinstance(options, dict)
@@ -264,7 +265,7 @@ class _Merger:
         if vpc_id is None:
             return None
         vpc = self.facts.vpcs[vpc_id]
-        blocks = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or [] if isinstance(b, dict)]
+        blocks = [b.get("CidrBlock") for b in listed(info, "CidrBlockSet") if isinstance(b, dict)]
         primary = info.get("CidrBlock")
         if vpc.cidr is None and isinstance(primary, str):
             vpc.cidr = primary
@@ -299,7 +300,7 @@ class _Merger:
             self.facts.gateways[gateway_id] = GatewayFacts(
                 gateway_id, gateway_id, self.origin(gateway_id)
             )
-        subnets = [s for s in raw.get("SubnetIds") or [] if isinstance(s, str)]
+        subnets = [s for s in listed(raw, "SubnetIds") if isinstance(s, str)]
         self.facts.attachments.append(
             AttachmentFacts(
                 attachment_id,
@@ -316,7 +317,7 @@ class _Merger:
             return
         vpc = self.stub(raw.get("VpcId"))
         table = TableFacts(table_id, _label(raw, table_id), self.origin(table_id), vpc)
-        for association in raw.get("Associations") or []:
+        for association in listed(raw, "Associations"):
             if not isinstance(association, dict):
                 continue
             if association.get("Main") is True:
@@ -337,7 +338,7 @@ class _Merger:
                     f"{table_id} is associated with {association['SubnetId']}, which is not in the imported describe-subnets output",
                     table_id,
                 )
-        for route in raw.get("Routes") or []:
+        for route in listed(raw, "Routes"):
             if isinstance(route, dict):
                 self._route(table, route, vpc)
         self.facts.tables[table_id] = table
@@ -403,8 +404,8 @@ class _Merger:
             raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None,
             service,
             kind,
-            route_tables=[t for t in raw.get("RouteTableIds") or [] if isinstance(t, str)],
-            subnets=[s for s in raw.get("SubnetIds") or [] if isinstance(s, str)],
+            route_tables=[t for t in listed(raw, "RouteTableIds") if isinstance(t, str)],
+            subnets=[s for s in listed(raw, "SubnetIds") if isinstance(s, str)],
         )
         region = service.split(".")[2] if service.count(".") >= 3 else None
         if endpoint.vpc is not None and region is not None:
@@ -420,7 +421,7 @@ class _Merger:
 
     def internet_gateway(self, raw: dict[str, Any], index: int) -> None:
         gateway_id = str(raw.get("InternetGatewayId", f"internet gateway #{index + 1}"))
-        for attachment in raw.get("Attachments") or []:
+        for attachment in listed(raw, "Attachments"):
             vpc = attachment.get("VpcId") if isinstance(attachment, dict) else None
             if isinstance(vpc, str) and attachment.get("State") in ("available", "attached"):
                 self.igw_vpcs.append((vpc, gateway_id))
@@ -447,7 +448,7 @@ class _Merger:
 
 
 def _label(raw: dict[str, Any], fallback: str) -> str:
-    for tag in raw.get("Tags") or []:
+    for tag in listed(raw, "Tags"):
         if (
             isinstance(tag, dict)
             and tag.get("Key") == "Name"
@@ -458,6 +459,10 @@ def _label(raw: dict[str, Any], fallback: str) -> str:
     return fallback
 
 
-def _state(association: dict[str, Any], field: str) -> Any:
-    state = association.get(field)
+def _state(association: Any, field: str) -> Any:
+    state = association.get(field) if isinstance(association, dict) else None
     return state.get("State") if isinstance(state, dict) else None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

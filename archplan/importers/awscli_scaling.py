@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archplan.importers.common import Origin
-from archplan.importers.tf_awscli_facts import Facts, GroupFacts
+from archplan.importers.tf_awscli_facts import Facts, GroupFacts, listed
 
 _PURCHASE = (
     ("OnDemandBaseCapacity", "on_demand_base"),
@@ -51,7 +51,7 @@ def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
             group.launch_template = raw["LaunchConfigurationName"]
     if not group.instance_types:
         # describe-auto-scaling-groups lists the running instances, whose types are facts.
-        for instance in raw.get("Instances") or []:
+        for instance in listed(raw, "Instances"):
             kind = instance.get("InstanceType") if isinstance(instance, dict) else None
             if isinstance(kind, str):
                 group.instance_types.setdefault(kind, 1)
@@ -65,7 +65,7 @@ def _mixed(facts: Facts, group: GroupFacts, policy: dict[str, Any]) -> None:
     if isinstance(specification, dict):
         group.launch_template = _template_name(specification)
     by_requirements = False
-    for override in template.get("Overrides") or []:
+    for override in listed(template, "Overrides"):
         if not isinstance(override, dict):
             continue
         kind = override.get("InstanceType")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from archplan.importers.common import ImportIssue, Origin
 from archplan.regions import KNOWN_REGIONS
@@ -167,3 +168,9 @@ def region_of_arn(arn: str) -> str | None:
 
 def valid_account(value: object) -> bool:
     return isinstance(value, str) and bool(_ACCOUNT.match(value))
+
+
+def listed(raw: dict[str, Any], key: str) -> list[Any]:
+    """raw[key] when it is a list, else []: sources hold what they hold, not what they should."""
+    value = raw.get(key)
+    return value if isinstance(value, list) else []

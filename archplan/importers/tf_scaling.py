@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from archplan.importers.tf_awscli_facts import GroupFacts
+from archplan.importers.tf_awscli_facts import GroupFacts, listed
 from archplan.importers.tf_plan import Resource
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _mixed(
     importer: Importer, resource: Resource, group: GroupFacts, policy: dict[str, Any]
 ) -> None:
     template = _first(policy.get("launch_template"))
-    for override in template.get("override") or []:
+    for override in listed(template, "override"):
         if not isinstance(override, dict):
             continue
         kind = override.get("instance_type")
@@ -66,8 +66,7 @@ def _mixed(
             )
         group.instance_types[kind] = weight
     if not group.instance_types and any(
-        isinstance(o, dict) and o.get("instance_requirements")
-        for o in template.get("override") or []
+        isinstance(o, dict) and o.get("instance_requirements") for o in listed(template, "override")
     ):
         group.missing.append("instance_types")
         importer.issue(
@@ -93,7 +92,11 @@ def _single_type(importer: Importer, resource: Resource, group: GroupFacts) -> N
     sources = importer.plan.of_type("aws_launch_template") + importer.plan.of_type(
         "aws_launch_configuration"
     )
-    wanted = {group.launch_template, resource.known("launch_configuration")} - {None}
+    wanted = {
+        name
+        for name in (group.launch_template, resource.known("launch_configuration"))
+        if isinstance(name, str)
+    }
     referenced = importer.plan.resolve(
         resource, "launch_configuration", ("aws_launch_configuration",)
     ) + _template_references(importer, resource)
