@@ -74,7 +74,7 @@ class Importer:
         return Origin(self.facts.file, address=resource.address)
 
     def issue(self, resource: Resource, message: str) -> None:
-        self.facts.issue(f"{resource.address}: {message}", resource.address)
+        self.facts.issue(message, resource.address)  # the origin carries the address
 
     def run(self) -> None:
         # Objects before what points at them: VPCs, then their parts, then routes,
