@@ -80,3 +80,22 @@ def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
         for finding in result.findings
         if rule is None or finding.rule_id == rule
     ]
+
+
+def corpus_files(kind: str) -> list[Path]:
+    """The real sources of one kind in the shared corpus (`$ARCHPLAN_CORPUS`, else
+    `<repo>/../shared/corpus`, where CI's checkout may not have it): [] when absent, so a
+    parametrised test is skipped cleanly."""
+    import os
+
+    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+    directory = root / kind
+    return sorted(directory.iterdir()) if directory.is_dir() else []
+
+
+def corpus_file(kind: str, name: str) -> Path:
+    """One corpus file by name, or skip the test when the corpus is not there."""
+    found = [path for path in corpus_files(kind) if path.name == name]
+    if not found:
+        pytest.skip(f"corpus file {kind}/{name} not found (set ARCHPLAN_CORPUS)")
+    return found[0]

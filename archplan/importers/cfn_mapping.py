@@ -8,7 +8,7 @@ from archplan.findings import Span
 from archplan.importers.cloudformation import READ_TYPES, Resource, Template
 from archplan.importers.common import DocPath, Imported, ImportIssue, Origin, object_name
 from archplan.importers.intrinsics import NO_VALUE, Attribute, ResourceRef, Unresolved, text
-from archplan.loader import Node
+from archplan.loader import Mapping, Node
 
 Located = tuple[Any, Span]  # an evaluated property value and where it is written
 
@@ -772,10 +772,22 @@ class _TemplateMapper:
         logical_id = _logical_id(reference)
         template = self.t.resources.get(logical_id or "")
         if template is not None and template.type == "AWS::EC2::LaunchTemplate":
-            data = self.get(template, "LaunchTemplateData", left_out)
-            kind = data[0].get("InstanceType") if data and isinstance(data[0], dict) else None
-            if isinstance(kind, str):
-                return [kind], span, self.launch_template_name(specification)
+            # Only the instance type: the image and user data often come from SSM or exports.
+            data = self.node(template, "LaunchTemplateData")
+            entry = data.entries.get("InstanceType") if isinstance(data, Mapping) else None
+            if entry is not None:
+                try:
+                    kind = self.ev.value(entry.value)
+                except Unresolved as error:
+                    self.issue(
+                        f"{template.logical_id}.LaunchTemplateData.InstanceType: "
+                        f"{error.message}; {left_out}",
+                        error.span,
+                        f"{template.logical_id}.Properties.LaunchTemplateData.InstanceType",
+                    )
+                    return None
+                if isinstance(kind, str):
+                    return [kind], span, self.launch_template_name(specification)
         self.issue(
             f"{resource.logical_id}: the instance type is in a launch template archplan cannot "
             f"read from the template; {left_out}",
