@@ -312,3 +312,30 @@ def test_wrong_types_anywhere_are_not_a_crash(tmp_path: Path, junk: Any) -> None
     assert [
         f.message for f in result.findings if f.rule_id in {"AP002", "AP003", "AP004", "AP005"}
     ] == []
+
+
+def test_issues_found_after_reading_point_at_the_file_that_described_the_object(
+    tmp_path: Path,
+) -> None:
+    # The endpoint's VPC is missing: the issue is raised while assembling, after every file
+    # was read, and must still name the endpoints file, not the first file given.
+    vpcs = tmp_path / "vpcs.json"
+    vpcs.write_text(json.dumps({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}))
+    endpoints = tmp_path / "endpoints.json"
+    endpoints.write_text(
+        json.dumps(
+            {
+                "VpcEndpoints": [
+                    {
+                        "VpcEndpointId": "vpce-1",
+                        "VpcEndpointType": "Gateway",
+                        "VpcId": "vpc-9",
+                        "ServiceName": "com.amazonaws.us-east-1.s3",
+                    }
+                ]
+            }
+        )
+    )
+    imported = import_sources([str(vpcs), str(endpoints)], ImportOptions(region="us-east-1"))
+    about_endpoint = [issue for issue in imported.issues if issue.origin.address == "vpce-1"]
+    assert about_endpoint and all(i.origin.file == str(endpoints) for i in about_endpoint)

@@ -166,7 +166,7 @@ class _Merger:
         self.igw_vpcs: list[tuple[str, str]] = []  # (VPC id, IGW id), applied when all is read
 
     def origin(self, address: str) -> Origin:
-        return Origin(self.facts.file, address=address)
+        return self.facts.origin(address)
 
     def stub(self, vpc_id: Any) -> str | None:
         """The VPC's key, creating it from its id when no describe-vpcs output has it yet."""

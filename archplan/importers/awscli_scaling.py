@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from archplan.importers.common import Origin
 from archplan.importers.tf_awscli_facts import Facts, GroupFacts, listed
 
 _PURCHASE = (
@@ -20,7 +19,7 @@ def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
     if key in facts.groups:
         facts.issue(f'scaling group "{key}" is given twice; the first is kept', key)
         return
-    group = GroupFacts(key, key, Origin(facts.file, address=key))
+    group = GroupFacts(key, key, facts.origin(key))
     for attribute, field in (
         ("MinSize", "min"),
         ("MaxSize", "max"),

@@ -140,9 +140,17 @@ class Facts:
     groups: dict[str, GroupFacts] = field(default_factory=dict)
     region: str | None = None  # the Region of everything that does not say otherwise
     issues: list[ImportIssue] = field(default_factory=list)
+    # Address -> the file that first described it, so an issue raised after all files are
+    # read (while assembling) still points at the file the object came from.
+    files: dict[str, str] = field(default_factory=dict)
+
+    def origin(self, address: str) -> Origin:
+        """Where `address` is described: the current file, remembered for later issues."""
+        return Origin(self.files.setdefault(address, self.file), address=address)
 
     def issue(self, message: str, address: str = "", severity: str = "warning") -> None:
-        self.issues.append(ImportIssue(message, Origin(self.file, address=address), severity))
+        file = self.files.get(address, self.file) if address else self.file
+        self.issues.append(ImportIssue(message, Origin(file, address=address), severity))
 
 
 _ACCOUNT = re.compile(r"^\d{12}$")
