@@ -46,9 +46,9 @@ TARGET_FORMS = "igw, egress-only-igw, vgw, blackhole, nat:SUBNET, peering:NAME, 
 class Builder:
     """Builds an Architecture from the decoded document, collecting reference problems."""
 
-    def __init__(self, rejected: set[Path] | None = None) -> None:
+    def __init__(self, rejected: dict[Path, str] | None = None) -> None:
         self.problems: list[RuleProblem] = []
-        self.rejected = rejected or set()
+        self.rejected = rejected or {}
         self._owners: dict[str, list[str]] | None = None
         # VPCs with a block written but rejected (vpcs.NAME.cidr / secondary_cidrs / ipv6_cidrs).
         self._rejected_blocks = {
@@ -104,8 +104,9 @@ class Builder:
             name: self._mesh(name, members, vpcs)
             for name, members in data.get("meshes", {}).items()
         }
+        invalid = self._invalid_in("scaling_groups")
         groups = {
-            name: self._scaling_group(name, raw, vpcs)
+            name: self._scaling_group(name, raw, vpcs, invalid.get(name, {}))
             for name, raw in data.get("scaling_groups", {}).items()
         }
         apis = {
@@ -128,6 +129,14 @@ class Builder:
             subnet_owner=self._subnet_owners(vpcs),
             memo={},
         )
+
+    def _invalid_in(self, section: str) -> dict[str, dict[Path, str]]:
+        """The rejected values of each object of a section, by path within the object."""
+        found: dict[str, dict[Path, str]] = {}
+        for path, message in self.rejected.items():
+            if len(path) > 2 and path[0] == section and isinstance(path[1], str):
+                found.setdefault(path[1], {})[path[2:]] = message
+        return found
 
     # -- VPCs -----------------------------------------------------------------------------
 
@@ -408,7 +417,9 @@ class Builder:
 
     # -- compute --------------------------------------------------------------------------
 
-    def _scaling_group(self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc]) -> ScalingGroup:
+    def _scaling_group(
+        self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc], invalid: dict[Path, str]
+    ) -> ScalingGroup:
         path: Path = ("scaling_groups", name)
         vpc = vpcs.get(raw.get("vpc", ""))
         self._vpc_reference(raw.get("vpc"), vpcs, (*path, "vpc"))
@@ -460,6 +471,7 @@ class Builder:
             ),
             launch_template=raw.get("launch_template"),
             path=path,
+            invalid=invalid,
         )
 
     def _api_gateway(

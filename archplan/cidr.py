@@ -71,11 +71,17 @@ def parse_block(text: str, version: int | None = None) -> Block:
         ip = ipaddress.ip_address(address)
     except ValueError:
         raise CidrError(f"{address!r} is not an IPv4 or IPv6 address") from None
-    prefix = int(prefix_text)
-    if prefix > ip.max_prefixlen:
-        raise CidrError(
-            f"prefix length /{prefix} is out of range for IPv{ip.version} (0-{ip.max_prefixlen})"
+    # No prefix length has more than 3 digits, and int() refuses 4,300 or more (a ValueError).
+    if len(prefix_text) > 3 or int(prefix_text) > ip.max_prefixlen:
+        shown = (
+            prefix_text
+            if len(prefix_text) <= 12
+            else f"{prefix_text[:6]}… ({len(prefix_text)} digits)"
         )
+        raise CidrError(
+            f"prefix length /{shown} is out of range for IPv{ip.version} (0-{ip.max_prefixlen})"
+        )
+    prefix = int(prefix_text)
     if version is not None and ip.version != version:
         expected = "an IPv4" if version == 4 else "an IPv6"
         raise CidrError(f"expected {expected} block, got IPv{ip.version}")

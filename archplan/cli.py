@@ -21,6 +21,7 @@ from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult, Loaded
+    from archplan.model import Prices
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -218,6 +219,14 @@ def validate(
         str | None,
         typer.Option(metavar="REGION", help="With --from: the Region of the sources."),
     ] = None,
+    prices: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Prices (as for scale-plan) that AP512 consults before the file's and the "
+            "shipped table [default: the configuration's prices].",
+        ),
+    ] = None,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
@@ -261,6 +270,7 @@ def validate(
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
         raise typer.BadParameter("only with --from", param_hint=f"'{option}'")
+    price_files: dict[str, Prices] = {}
     for name in files if source_kind is None else ():
         try:
             settings = explicit or config_for(name, cache)
@@ -284,7 +294,13 @@ def validate(
             results.append(FileResult(name, None, error=error))
             continue
         quotas = dict(settings.quotas) if settings is not None else None
-        results.append(validate_source(source, policy, quotas))
+        prices_name = prices if prices is not None else settings.prices if settings else None
+        prices_given = None
+        if prices_name is not None:
+            prices_given = _prices_file(prices_name, max_file_size, price_files)
+        results.append(
+            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size)
+        )
     if source_kind is not None:
         from archplan.cli_import import validate_from
 
@@ -323,7 +339,10 @@ def validate(
         fail_on=threshold,
         quiet=quiet,
     )
-    if to_file:
+    unreadable = any(result.error is not None for result in results)
+    if to_file and unreadable:  # a report without some files' findings is never left behind
+        typer.echo(f"{output}: error: not written: some files could not be read", err=True)
+    elif to_file:
         from archplan.output import write_atomic
 
         assert output is not None
@@ -335,7 +354,7 @@ def validate(
             raise typer.Exit(EXIT_INPUT) from None
     else:
         _write(report)
-    if any(result.error is not None for result in results):
+    if unreadable:
         raise typer.Exit(EXIT_INPUT)
     if exit_zero:
         return
@@ -345,6 +364,19 @@ def validate(
         for f in result.findings
     ):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _prices_file(path: str, max_file_size: int, loaded: dict[str, Prices]) -> Prices:
+    """A `--prices` (or configured) prices file, read once per run; exit 2 at its mistake."""
+    from archplan.prices import load_prices_file
+
+    if path not in loaded:
+        try:
+            loaded[path] = load_prices_file(path, max_file_size)
+        except InputError as error:
+            typer.echo(f"{error.location(path)}: error: {error.message}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+    return loaded[path]
 
 
 def _write_baseline(path: str, results: list[FileResult]) -> None:
@@ -476,7 +508,8 @@ def scale_plan(
 
     from archplan.capacity.demand import DemandFileError
     from archplan.capacity.plan import UnknownGroup, plan
-    from archplan.prices import load_prices_file, price_book
+    from archplan.prices import price_book
+    from archplan.source import folder_of
 
     # A year of hourly demand per group is hundreds of thousands of acyclic nodes; the cyclic
     # collector would rescan them while loading without freeing any (as in engine.validate_source).
@@ -496,29 +529,36 @@ def scale_plan(
             typer.echo(str(error), err=True)
             raise typer.Exit(EXIT_INPUT) from None
         prices = settings.prices if settings else None
-    option = None
-    if prices is not None:
-        try:
-            option = load_prices_file(prices, max_file_size)
-        except InputError as error:
-            typer.echo(f"{error.location(prices)}: error: {error.message}", err=True)
-            raise typer.Exit(EXIT_INPUT) from None
+    option = _prices_file(prices, max_file_size, {}) if prices is not None else None
     book = price_book(loaded.architecture.prices, option, prices)
-    base_dir = os.path.dirname(file) if file != "-" else "."
     try:
-        result = plan(loaded.architecture, book, group, base_dir or ".", max_file_size)
+        result = plan(loaded.architecture, book, group, folder_of(file), max_file_size)
     except UnknownGroup as error:
         raise typer.BadParameter(str(error), param_hint="'--group'") from None
     except DemandFileError as error:
         typer.echo(f"{error.location(error.path)}: error: {error.message}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
+    from archplan.engine import value_place
+
     for group_plan in result.groups:
+        if group_plan.planned or group_plan.reason_at is None:
+            continue
+        span = value_place(loaded.document, group_plan.reason_at)
+        where = f"{name}:{span.line}:{span.column}"
         if group_plan.input_error:
             typer.echo(
-                f'{name}: error: scaling group "{group_plan.name}" cannot be planned: '
+                f'{where}: error: scaling group "{group_plan.name}" cannot be planned: '
                 f"{group_plan.reason}",
                 err=True,
             )
+        else:
+            typer.echo(
+                f'{where}: note: scaling group "{group_plan.name}" is not planned: '
+                f"{group_plan.reason}",
+                err=True,
+            )
+    if result.input_error:  # no report planned around a mistake, and no partial write
+        raise typer.Exit(EXIT_INPUT)
     if emit is not None:
         from archplan.capacity.emit import EMITTERS, EmitError
 
@@ -531,8 +571,6 @@ def scale_plan(
         from archplan.reports.scale_plan import RENDERERS
 
         _write(RENDERERS[output_format](result, name, _use_color()))
-    if result.input_error:
-        raise typer.Exit(EXIT_INPUT)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

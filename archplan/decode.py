@@ -56,8 +56,9 @@ class Decoder:
 
     def __init__(self) -> None:
         self.problems: list[RuleProblem] = []
-        # Paths whose value was written but rejected, so "missing" is not reported on top.
-        self.rejected: set[Path] = set()
+        # Paths whose value was written but rejected, each with why: "missing" is not reported
+        # on top, and the model can tell an invalid value from an omitted one.
+        self.rejected: dict[Path, str] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
@@ -66,7 +67,7 @@ class Decoder:
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
         if not on_key and not kept:
-            self.rejected.add(path)
+            self.rejected.setdefault(path, message)
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
@@ -164,7 +165,8 @@ class Decoder:
             return None
         value = node.value
         if isinstance(value, Unreadable):
-            self.rejected.add(path)  # the loader reported it; say nothing more about it
+            # The loader reported it; say nothing more about it.
+            self.rejected.setdefault(path, f'"{value}" does not match its YAML tag')
             return None
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):
@@ -225,7 +227,7 @@ class Decoder:
             self._too_large(node, path)
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self._wrong_type(node, "a number", path)
+            self._wrong_type(node, "a number", path, _exponent_hint(value))
             return None
         try:
             number = Decimal(str(value))
@@ -266,6 +268,17 @@ class Decoder:
                 kept=True,
             )
         return block
+
+
+def _exponent_hint(value: object) -> str:
+    """YAML 1.1 reads `1e3` (no dot in the mantissa) as text; say so when that is the cause."""
+    if not isinstance(value, str) or "e" not in value.lower():
+        return ""
+    try:
+        Decimal(value.strip())
+    except InvalidOperation:
+        return ""
+    return "; YAML reads an exponent without a dot as text: write 1.0e+3, not 1e3"
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:

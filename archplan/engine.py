@@ -12,12 +12,12 @@ from archplan.build import Builder
 from archplan.decode import Decoder, RuleProblem
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
-from archplan.loader import Document, Mapping, Scalar, load
-from archplan.model import Architecture
+from archplan.loader import Document, Mapping, Scalar, TooLargeInteger, load
+from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy, apply_policy
 from archplan.rules import RULES, Problem
 from archplan.rules import Related as RelatedProblem
-from archplan.source import Source
+from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -90,6 +90,8 @@ def _check_version(root: Mapping) -> None:
         if version.value in SUPPORTED_VERSIONS:
             return
         shown = version.raw
+    elif isinstance(version, Scalar) and isinstance(version.value, TooLargeInteger):
+        shown = f"(a {len(version.raw.lstrip('+-'))}-digit number)"
     elif isinstance(version, Scalar) and version.value is None:
         shown = "(none: write 'archplan: 1')"
     elif isinstance(version, Scalar) and isinstance(version.value, str):
@@ -104,40 +106,57 @@ def _check_version(root: Mapping) -> None:
 
 
 def validate_source(
-    source: Source, policy: Policy | None = None, quotas: MappingOf[str, int] | None = None
+    source: Source,
+    policy: Policy | None = None,
+    quotas: MappingOf[str, int] | None = None,
+    prices: Prices | None = None,
+    prices_name: str | None = None,
+    max_file_size: int = DEFAULT_MAX_BYTES,
 ) -> FileResult:
     """Every finding for one source after the policy and the file's suppression comments
     (archplan.policy), sorted by position; input errors become `error`.
 
     `quotas` (from the project configuration) replace AWS's defaults; the file's own `quotas:`
-    win over them.
+    win over them. `prices` (`--prices FILE` or the configuration's) are consulted before the
+    file's, as by `scale-plan`; files the architecture names are read up to `max_file_size`.
     """
+    surroundings = Surroundings(folder_of(source.name), max_file_size, prices, prices_name)
     # A large estate allocates millions of acyclic objects; the cyclic collector would rescan
     # them again and again (60 % of the time at 10,000 VPCs) without ever freeing one.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _validate(source, policy or Policy(), quotas)
+        return _validate(source, policy or Policy(), quotas, surroundings)
     finally:
         if collecting:
             gc.enable()
 
 
-def _validate(source: Source, policy: Policy, quotas: MappingOf[str, int] | None) -> FileResult:
+def _validate(
+    source: Source,
+    policy: Policy,
+    quotas: MappingOf[str, int] | None,
+    surroundings: Surroundings,
+) -> FileResult:
     try:
         loaded = load_architecture(source)
     except InputError as error:
         return FileResult(source.name, source, error=error)
-    findings = check_loaded(loaded, policy, quotas)
+    findings = check_loaded(loaded, policy, quotas, surroundings)
     return FileResult(source.name, source, apply_policy(findings, source.text, policy))
 
 
 def check_loaded(
-    loaded: Loaded, policy: Policy, quotas: MappingOf[str, int] | None = None
+    loaded: Loaded,
+    policy: Policy,
+    quotas: MappingOf[str, int] | None = None,
+    surroundings: Surroundings | None = None,
 ) -> list[Finding]:
     """The located findings of the enabled rules, sorted, before severities and suppressions
     (which belong to the text the user wrote: an imported document's are its source's)."""
     architecture = loaded.architecture
+    if surroundings is not None:
+        architecture = architecture._replace(surroundings=surroundings)
     if quotas:
         written = {name: architecture.quotas[name] for name in architecture.quotas_set}
         architecture = architecture._replace(quotas={**architecture.quotas, **quotas, **written})
@@ -166,15 +185,21 @@ def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
     rule = RULES[rule_id]
     on_key = problem.on_key
     if on_key is None:
-        on_key = isinstance(document.node_at(problem.path), Mapping)
-    span = problem.span or document.span_at(problem.path, key=on_key)
+        span = problem.span or value_place(document, problem.path)
+    else:
+        span = problem.span or document.span_at(problem.path, key=on_key)
     related = tuple(
-        Related(item.message, item.span or _place_of(document, item.path), item.path)
+        Related(item.message, item.span or place_of(document, item.path), item.path)
         for item in problem.related
     )
     return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
 
 
-def _place_of(document: Document, path: Path) -> Span:
+def value_place(document: Document, path: Path) -> Span:
+    """Where a value is blamed, as findings blame it: a mapping by its key, else the value."""
+    return document.span_at(path, key=isinstance(document.node_at(path), Mapping))
+
+
+def place_of(document: Document, path: Path) -> Span:
     """A related object is shown by the key that names it; a related value by the value."""
     return document.span_at(path, key=not isinstance(document.node_at(path), Scalar))

@@ -140,8 +140,11 @@ class Mesh(NamedTuple):
 
 
 class Purchase(NamedTuple):
+    """A group's purchase options; a field written with an invalid value holds its default here
+    and is listed in `ScalingGroup.invalid` (see `ScalingGroup.is_invalid`)."""
+
     on_demand_base: int
-    on_demand_percentage_above_base: int | None  # None: omitted, AWS then uses 100
+    on_demand_percentage_above_base: int | None  # None: omitted (AWS uses 100) or invalid
     spot_allocation_strategy: str | None
     commitment: str | int  # "auto", "none" or a number of units
     commitment_type: str
@@ -164,6 +167,13 @@ class ScalingGroup(NamedTuple):
     purchase: Purchase
     launch_template: str | None
     path: Path
+    # Values written but rejected (reported by the decoder), by path within the group, with
+    # why: the fields above then hold their default, which must not be mistaken for omitted.
+    invalid: dict[Path, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+
+    def is_invalid(self, *field: str | int) -> bool:
+        """Whether `field` (a path within the group) or what contains it was rejected."""
+        return any(field[:length] in self.invalid for length in range(1, len(field) + 1))
 
 
 class Throttle(NamedTuple):
@@ -202,6 +212,15 @@ class Prices(NamedTuple):
     transit_gateway_per_gb: Decimal | None
 
 
+class Surroundings(NamedTuple):
+    """What a file's rules need from outside it: where it is, and what the command line adds."""
+
+    folder: str = "."  # relative paths in the file (demand.file) are read against it
+    max_file_size: int = 50 * 1024 * 1024  # source.DEFAULT_MAX_BYTES, for files it names
+    prices: Prices | None = None  # `--prices FILE`, or the configuration's prices
+    prices_name: str | None = None  # that file's path, to say where a price was looked for
+
+
 class Architecture(NamedTuple):
     """One file's estate."""
 
@@ -220,6 +239,7 @@ class Architecture(NamedTuple):
     subnet_owner: dict[str, list[str]]  # subnet name -> VPC names
     # Analyses several rules share (computed once per file by rules.registry.shared).
     memo: dict[str, object]
+    surroundings: Surroundings = Surroundings()
 
     def quota_path(self, name: str) -> Path | None:
         """Where the file sets a quota, for findings that blame the configured value."""

@@ -7,7 +7,7 @@
     severity = {AP104 = "error", "unused-suppression" = "warning"}
     fail-on = "warning"                     # when --fail-on is not given
     quotas = {routes_per_route_table = 1000}
-    prices = "prices.yaml"                  # for scale-plan, when --prices is not given
+    prices = "prices.yaml"                  # for scale-plan and validate, without --prices
 
 A configuration is found by walking up from a directory (the validated file's, or the working
 directory for validate-config): in each directory `.archplan.toml` first, then a

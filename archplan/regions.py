@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Commercial, GovCloud and China Regions as listed by AWS ("Regions and Zones", EC2 User Guide).
 # A Region missing here is only a warning, so a new Region does not break anyone's build.
@@ -45,3 +46,73 @@ def zone_in_region(zone: str, region: str) -> bool:
     rest = zone[len(region) :]
     # us-east-1a; Local Zones us-east-1-bos-1a; Wavelength Zones us-east-1-wl1-bos-wlz-1.
     return bool(re.fullmatch(r"[a-z]|(-[a-z0-9]+)+", rest))
+
+
+# -- zone notations -------------------------------------------------------------------------
+# A zone is written either as a name (us-east-1a, Local Zone us-west-2-lax-1a) or as an AZ ID
+# (use1-az1). AWS maps names to IDs differently in each account, so a name and an ID can never
+# be compared: two zones are known to be the same, or different, only in one notation.
+
+NAME = "name"
+ZONE_ID = "id"
+
+# A Local Zone name: the Region, the zone group's city code and number, a letter
+# (us-west-2-lax-1a); its ID adds the city to the AZ ID (usw2-lax1-az1). Wavelength Zones
+# (us-east-1-wl1-bos-wlz-1) are not Local Zones.
+_LOCAL_ZONE_NAME = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+-(?!wl\d)[a-z]+-\d+[a-z]$")
+_LOCAL_ZONE_ID = re.compile(r"^[a-z]{2,7}\d-(?!wl\d)[a-z]+\d+-az\d+$")
+
+
+def notation(zone: str) -> str:
+    """Whether a zone is written as an AZ ID or as a name."""
+    return ZONE_ID if _ZONE_ID.match(zone) else NAME
+
+
+def is_local_zone(zone: str) -> bool:
+    """Whether a zone is a Local Zone (us-west-2-lax-1a, usw2-lax1-az1)."""
+    return bool(_LOCAL_ZONE_NAME.match(zone) or _LOCAL_ZONE_ID.match(zone))
+
+
+def known_distinct(zones: Iterable[str]) -> tuple[str, ...]:
+    """The zones of a set that are surely different zones, sorted: all of them in one notation;
+    when names and IDs are mixed, those of the notation with more zones (names on a tie),
+    since each zone of the other notation may be one of them. Counts made from it (N for
+    surviving the loss of a zone, "all in one zone") are the fewest zones the set can span."""
+    by_notation: dict[str, set[str]] = {NAME: set(), ZONE_ID: set()}
+    for zone in zones:
+        by_notation[notation(zone)].add(zone)
+    names, ids = by_notation[NAME], by_notation[ZONE_ID]
+    return tuple(sorted(names if len(names) >= len(ids) else ids))
+
+
+def may_be_among(zone: str, zones: Iterable[str]) -> bool:
+    """Whether `zone` is, or may be, one of `zones`: it is listed, or some zone is written in
+    the other notation and could be the same zone."""
+    return any(other == zone or _may_be_same(zone, other) for other in zones)
+
+
+def _may_be_same(first: str, second: str) -> bool:
+    """Whether two zones in different notations can be one zone: both Local Zones or neither,
+    and the name's Region is the one the ID's prefix stands for (when both are known)."""
+    if notation(first) == notation(second) or is_local_zone(first) != is_local_zone(second):
+        return False
+    name, zone_id = (first, second) if notation(first) == NAME else (second, first)
+    region = _region_of_name(name)
+    return region is None or zone_in_region(zone_id, region)
+
+
+def _region_of_name(name: str) -> str | None:
+    """The known Region of a zone name (us-west-2-lax-1a -> us-west-2), else None."""
+    for region in KNOWN_REGIONS:
+        if name.startswith(region) and zone_in_region(name, region):
+            return region
+    return None
+
+
+def describe(zones: Iterable[str]) -> str:
+    """Zones for a message, saying when names and IDs are mixed."""
+    listed = sorted(set(zones))
+    text = ", ".join(listed)
+    if len({notation(zone) for zone in listed}) > 1:
+        text += " (AZ names and AZ IDs, which may be the same zone)"
+    return text

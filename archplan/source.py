@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 
@@ -17,6 +18,14 @@ class Source:
 
     name: str
     text: str
+
+
+def folder_of(name: str) -> str:
+    """The folder paths written in a file are read against: the file's own, or the working
+    directory for standard input."""
+    if name in (STDIN_NAME, "<stdin>"):
+        return "."
+    return os.path.dirname(name) or "."
 
 
 def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:

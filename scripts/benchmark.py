@@ -579,7 +579,7 @@ def stage_times(text: str) -> list[Phase]:
         lambda: sum(1 for _ in yaml.parse(text, Loader=yaml_loader))
     )
     document, load, load_no_gc = with_and_without_gc(lambda: loader.load(text))
-    rejected: set[Any] = set()
+    rejected: dict[Any, str] = {}
 
     def decode() -> Any:
         decoder = Decoder()

@@ -7,6 +7,7 @@ holds those 438,000 numbers, rendering the text and JSON reports, and the whole 
     .venv/bin/python scripts/benchmark_scale.py                 # 50 groups x 8,760 hours, 5 runs
     .venv/bin/python scripts/benchmark_scale.py --groups 10 --hours 168 --repeat 3
     .venv/bin/python scripts/benchmark_scale.py --markdown      # print the docs/benchmarks.md table
+    .venv/bin/python scripts/benchmark_scale.py --demand-files  # demand in CSV files, not YAML
 
 Only the standard library and archplan are used; the generated file goes to a temporary
 directory. Demand is deterministic (seeded): a daily and weekly cycle with noise, in tenths.
@@ -50,8 +51,10 @@ def demand(rng: random.Random, hours: int, peak: int) -> list[str]:
     return values
 
 
-def generate(groups: int, hours: int, seed: int = 4) -> str:
-    """An architecture file with `groups` scaling groups of `hours` hourly demand values."""
+def generate(groups: int, hours: int, seed: int = 4, files: dict[str, str] | None = None) -> str:
+    """An architecture file with `groups` scaling groups of `hours` hourly demand values; with
+    `files`, each group's demand goes into a `timestamp,value` CSV added to it (name -> text)
+    and the group names it in `demand.file`."""
     rng = random.Random(seed)
     lines = [
         "archplan: 1",
@@ -82,7 +85,7 @@ def generate(groups: int, hours: int, seed: int = 4) -> str:
             "    capacity: {per_unit: 150, target_utilization: 70}",
             "    demand:",
             "      unit: requests/s",
-            f"      hourly: [{', '.join(demand(rng, hours, rng.randint(500, 12000)))}]",
+            _demand_line(demand(rng, hours, rng.randint(500, 12000)), number, files),
             f"    availability: {{survive_az_loss: {'true' if number % 3 else 'false'}}}",
             "    purchase:",
             f"      on_demand_base: {number % 4}",
@@ -91,6 +94,17 @@ def generate(groups: int, hours: int, seed: int = 4) -> str:
             f"      commitment: {'auto' if number % 5 else '{units: 3}'}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _demand_line(values: list[str], number: int, files: dict[str, str] | None) -> str:
+    if files is None:
+        return f"      hourly: [{', '.join(values)}]"
+    name = f"demand/group-{number:02d}.csv"
+    start = 1_714_521_600  # 2024-05-01T00:00:00Z
+    files[name] = "timestamp,value\n" + "".join(
+        f"{start + hour * 3600},{value}\n" for hour, value in enumerate(values)
+    )
+    return f"      file: {name}"
 
 
 def timed(function: Callable[[], T], repeat: int) -> tuple[list[float], T]:
@@ -113,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--no-cli", action="store_true", help="skip timing the whole command")
+    parser.add_argument(
+        "--demand-files",
+        action="store_true",
+        help="give each group's demand as a CSV demand.file instead of demand.hourly",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
@@ -122,8 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     from archplan.reports.scale_plan import render_json, render_text
     from archplan.source import Source
 
-    text = generate(args.groups, args.hours)
-    source = Source("benchmark.yaml", text)
+    files: dict[str, str] | None = {} if args.demand_files else None
+    text = generate(args.groups, args.hours, files=files)
+    workspace = tempfile.TemporaryDirectory()
+    folder = Path(workspace.name)
+    for name, content in (files or {}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content, encoding="utf-8")
+    source = Source(str(folder / "benchmark.yaml"), text)
 
     def load() -> Loaded:
         # As the command does: the cyclic collector is off while the file is loaded.
@@ -136,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     load_times, loaded = timed(load, min(args.repeat, 3))
     architecture = loaded.architecture
     book = price_book(architecture.prices)
-    plan_times, result = timed(lambda: plan(architecture, book), args.repeat)
+    plan_times, result = timed(lambda: plan(architecture, book, None, str(folder)), args.repeat)
     assert len(result.groups) == args.groups and all(g.planned for g in result.groups)
     assert all(g.hours == args.hours for g in result.groups)
     text_times, report = timed(lambda: render_text(result, "benchmark.yaml"), 1)
@@ -144,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[tuple[str, list[float], str]] = [
         (
-            f"plan {args.groups} groups x {args.hours:,} hours (in-process)",
+            f"plan {args.groups} groups x {args.hours:,} hours (in-process"
+            + (", reading the CSV demand files)" if files is not None else ")"),
             plan_times,
             f"<= {TARGET_S:g} s",
         ),
@@ -153,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         (f"JSON report ({len(document) / 2**20:.0f} MiB)", json_times, ""),
     ]
     if not args.no_cli:
-        with tempfile.TemporaryDirectory() as directory:
+        with workspace as directory:
             path = Path(directory) / "benchmark.yaml"
             path.write_text(text, encoding="utf-8")
             env = {**os.environ, "PYTHONPYCACHEPREFIX": str(Path(directory) / "pycache")}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from archplan.engine import FileResult, validate_source
 from archplan.source import Source
@@ -99,3 +101,9 @@ def corpus_file(kind: str, name: str) -> Path:
     if not found:
         pytest.skip(f"corpus file {kind}/{name} not found (set ARCHPLAN_CORPUS)")
     return found[0]
+
+
+# Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);
+# tests that set their own max_examples keep them. scripts/fuzz.py runs the long searches.
+settings.register_profile("ci", max_examples=75, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -40,6 +40,14 @@ def test_garbage_is_refused(text: str) -> None:
         parse_block(text)
 
 
+def test_a_prefix_length_of_thousands_of_digits_is_out_of_range_not_a_crash() -> None:
+    # Regression: int() refuses strings of 4,300+ digits with a ValueError (exit 3).
+    for digits in (4, 4301, 10_000):
+        with pytest.raises(CidrError, match="out of range for IPv4") as caught:
+            parse_block("10.0.0.0/" + "1" * digits)
+        assert len(str(caught.value)) < 80
+
+
 def test_family_is_enforced() -> None:
     with pytest.raises(CidrError, match="IPv4"):
         parse_block("2600::/56", 4)

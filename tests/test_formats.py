@@ -412,6 +412,22 @@ def test_output_replaces_an_existing_file_keeping_its_mode(
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
+def test_unreadable_input_writes_no_report_file(runner: CliRunner, tmp_path: Path) -> None:
+    """Exit 2 leaves no report behind: one without some files' findings would pass for a check."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("archplan: 1\nvpcs: {a: [1\n", encoding="utf-8")
+    target = tmp_path / "report.sarif"
+    result = runner.invoke(app, ["validate", ESTATE, str(bad), "-f", "sarif", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{bad}:3:1: error: YAML syntax error: while parsing a flow sequence, "
+        "did not find expected ',' or ']'\n"
+        f"{target}: error: not written: some files could not be read\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.yaml"]
+
+
 @pytest.mark.parametrize("where", ["missing-dir/report.json", "."])
 def test_unwritable_output_exits_two_without_a_partial_file(
     runner: CliRunner, tmp_path: Path, where: str

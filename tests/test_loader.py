@@ -46,6 +46,7 @@ def _input_error(text: str) -> InputError:
         ('archplan: "1"\n', 1, 11, "a string"),
         ("archplan: true\n", 1, 11, "unsupported format version"),
         ("archplan: [1]\n", 1, 11, "unsupported format version"),
+        ("archplan: " + "1" * 5000 + "\n", 1, 11, "version (a 5000-digit number);"),
         ("archplan: 1\nx: !!python/object/apply:os.system [echo]\n", 2, 4, "!!python/object"),
         ("archplan: 1\nx: !Ref Something\n", 2, 4, "tag !Ref is not allowed"),
         ("archplan: 1\nx: &a [*a]\n", 2, 8, "recursive alias"),

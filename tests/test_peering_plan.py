@@ -10,6 +10,7 @@ import os
 import random
 import subprocess
 import sys
+import textwrap
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -17,11 +18,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from archplan.cli import app
 from archplan.engine import load_architecture, validate_source
-from archplan.findings import Severity
 from archplan.plan import PlanFormat
 from archplan.plan.emit import emit_yaml
 from archplan.plan.mesh import (
@@ -194,17 +196,10 @@ def test_mesh_arithmetic_against_enumeration(n: int) -> None:
         peers = [other for pair in present | (missing - impossible) if name in pair
                  for other in pair if other != name]  # fmt: skip
         has_ipv6 = any(":" in block for block in blocks[name])
-        # A peer block overlapping one already routed to another peer is left to a human
-        # (longest prefix match would split traffic); that happens only when two peers overlap.
-        routed: list[tuple[str, str]] = []
-        for peer in sorted(peers, key=members.index):
-            for block in blocks[peer]:
-                if ":" in block and not has_ipv6:
-                    continue
-                if not any(other != peer and _overlap([block], [seen]) for seen, other in routed):
-                    routed.append((block, peer))
-        want4 = sum(1 for block, _ in routed if ":" not in block)
-        want6 = sum(1 for block, _ in routed if ":" in block)
+        # After completion: one route per distinct peer block (identical peers share one).
+        routed = {block for peer in peers for block in blocks[peer] if ":" not in block or has_ipv6}
+        want4 = sum(1 for block in routed if ":" not in block)
+        want6 = sum(1 for block in routed if ":" in block)
         existing = 1 if facts["tables"][name] else 0
         if not facts["tables"][name] and not peers:
             assert vpc.tables == ()
@@ -216,7 +211,7 @@ def test_mesh_arithmetic_against_enumeration(n: int) -> None:
         assert table.over_quota == (max(existing + want4, existing + want6) > route_quota)
         over |= table.over_quota
     assert mesh.can_complete == (not over)
-    assert mesh.largest_mesh == peering_quota + 1
+    assert mesh.largest_mesh.by_peerings == peering_quota + 1
     assert mesh.transit_gateway.attachments == n
     assert mesh.transit_gateway.route_entries == sum(len(blocks[name]) for name in members)
 
@@ -472,7 +467,7 @@ def test_recommendation_follows_the_whitepaper_threshold(n: int, choice: Choice)
 
 def test_recommendation_when_quotas_decide() -> None:
     mesh = _mesh_of(5, "quotas: {active_peerings_per_vpc: 3}\n")
-    assert mesh.largest_mesh == 4
+    assert mesh.largest_mesh.vpcs == 4
     assert mesh.recommendation.choice is Choice.TRANSIT_GATEWAY
     assert "active_peerings_per_vpc" in mesh.recommendation.reason
     assert not mesh.can_complete
@@ -520,8 +515,8 @@ def test_json_shape_is_stable(runner: CliRunner) -> None:
     mesh = report["meshes"][0]
     assert set(mesh) == {
         "name", "declared", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
-        "blockers", "present", "missing", "per_vpc", "largest_mesh", "transit_gateway",
-        "recommendation",
+        "blockers", "present", "missing", "per_vpc", "left_out", "largest_mesh",
+        "largest_mesh_limits", "transit_gateway", "recommendation",
     }  # fmt: skip
     assert set(mesh["missing"][0]) == {
         "vpcs", "peering", "status", "possible", "recreate", "overlaps",
@@ -537,8 +532,16 @@ def test_json_shape_is_stable(runner: CliRunner) -> None:
         "name", "new", "ipv4", "ipv6", "quota", "over_quota", "routes_to_add", "conflicts",
     }  # fmt: skip
     assert set(mesh["transit_gateway"]) == {
-        "attachments", "attachments_quota", "route_entries", "hours_per_month", "prices",
-        "traffic_gb_month", "monthly_cost",
+        "regions", "transit_gateways", "attachments", "attachments_quota", "peering_attachments",
+        "peering_attachments_per_gateway", "peering_attachments_quota", "billed_attachments",
+        "route_entries", "hours_per_month", "prices", "traffic_gb_month", "monthly_cost",
+    }  # fmt: skip
+    assert set(mesh["largest_mesh_limits"]) == {
+        "vpcs", "binding", "active_peerings_per_vpc", "routes_per_route_table", "route_table",
+        "blocks_per_peer",
+    }  # fmt: skip
+    assert set(mesh["left_out"][0]) == {
+        "vpcs", "peering", "present", "conflicts", "problems", "reasons",
     }  # fmt: skip
     assert set(mesh["recommendation"]) == {"choice", "reason"}
 
@@ -592,19 +595,37 @@ def _merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def _peering_and_routing(text: str) -> Counter[str]:
-    """Errors and warnings of the routing (AP2xx) and peering (AP3xx) rules, by rule id.
-
-    Info findings are left out: they are advice (a completed mesh of more than two VPCs may
-    well earn a "prefer hub-and-spoke" note), not something the snippet broke.
-    """
+def _findings(text: str) -> set[tuple[str, tuple[str | int, ...]]]:
+    """Every finding of the file, any rule and severity, by rule and path in the document."""
     result = validate_source(Source("merged.yaml", text))
     assert result.error is None
-    return Counter(
-        finding.rule_id
-        for finding in result.findings
-        if finding.rule_id[:3] in ("AP2", "AP3") and finding.severity >= Severity.WARNING
-    )
+    return {(finding.rule_id, finding.path) for finding in result.findings}
+
+
+def _merged(text: str, mesh: str | None = None) -> tuple[Plan, str, str]:
+    """The plan of `text`, its --emit yaml snippet, and the file with the snippet merged."""
+    before = _plan_text(text, mesh)
+    snippet = emit_yaml(before, "x.yaml")
+    added = yaml.safe_load(snippet) or {}
+    merged = yaml.safe_dump(_merge(yaml.safe_load(text), added), sort_keys=False)
+    return before, snippet, merged
+
+
+def _assert_safe_to_merge(text: str, mesh: str | None = None) -> tuple[Plan, str]:
+    """Merging the snippet adds no finding, and re-planning finds nothing left to add safely."""
+    before, snippet, merged = _merged(text, mesh)
+    new = _findings(merged) - _findings(text)
+    assert new == set(), snippet
+    after = _plan_text(merged, mesh)
+    for planned, earlier in zip(after.meshes, before.meshes, strict=True):
+        left_out = {item.peering for item in earlier.left_out}
+        assert {link.peering for link in planned.to_create} <= left_out, snippet
+        # Routes through a peering still waiting for acceptance are left for later (blackholes).
+        waiting = {link.peering for link in planned.present if link.status != "active"}
+        for vpc in planned.per_vpc:
+            for table in vpc.tables:
+                assert {route.peering for route in table.routes} <= waiting | left_out, snippet
+    return before, snippet
 
 
 EMPTY_VPCS = """archplan: 1
@@ -622,40 +643,191 @@ vpcs:
       "yes": {routes: {192.168.0.0/16: vgw}}
 """
 
+# A hub peered with two spokes of identical blocks, each reached from its own hub subnet; a
+# third VPC joins the mesh. Widening the spokes' routes to the whole hub, or routing the hub's
+# /16 to the second spoke, would send replies to the wrong spoke.
+IDENTICAL_SPOKES = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  hub:
+    cidr: 10.9.0.0/16
+    subnets:
+      h1: {cidr: 10.9.1.0/24, az: us-east-1a, route_table: to-a}
+      h2: {cidr: 10.9.2.0/24, az: us-east-1a, route_table: to-b}
+    route_tables:
+      to-a: {routes: {10.0.0.0/16: "peering:hub-a"}}
+      to-b: {routes: {10.0.0.0/16: "peering:hub-b"}}
+  a:
+    cidr: 10.0.0.0/16
+    subnets: {a5: {cidr: 10.0.5.0/24, az: us-east-1a}}
+    route_tables: {main: {main: true, routes: {10.9.1.0/24: "peering:hub-a"}}}
+  b:
+    cidr: 10.0.0.0/16
+    subnets: {b5: {cidr: 10.0.5.0/24, az: us-east-1a}}
+    route_tables: {main: {main: true, routes: {10.9.2.0/24: "peering:hub-b"}}}
+  c:
+    cidr: 10.20.0.0/16
+    subnets: {c1: {cidr: 10.20.1.0/24, az: us-east-1a}}
+peerings:
+  hub-a: {requester: hub, accepter: a}
+  hub-b: {requester: hub, accepter: b}
+"""
+
+# The peer's block already goes to a transit gateway in one of the tables.
+ROUTED_ELSEWHERE = """archplan: 1
+defaults: {region: us-east-1}
+transit_gateways:
+  tgw:
+    attachments: {a: {subnets: [a1]}, b: {subnets: [b1]}}
+vpcs:
+  a:
+    cidr: 10.0.0.0/16
+    subnets: {a1: {cidr: 10.0.1.0/24, az: us-east-1a}}
+    route_tables: {main: {main: true, routes: {10.1.0.0/16: "tgw:tgw"}}}
+  b:
+    cidr: 10.1.0.0/16
+    subnets: {b1: {cidr: 10.1.1.0/24, az: us-east-1a}}
+    route_tables: {main: {main: true, routes: {10.0.0.0/8: "tgw:tgw"}}}
+  c:
+    cidr: 172.16.0.0/16
+"""
+
 
 @pytest.mark.parametrize(
     ("source", "mesh"),
     [
-        ("examples/shared-services.yaml", None),
-        ("examples/three-vpc-mesh.yaml", None),
+        *(
+            (str(path.relative_to(ROOT)), None)
+            for path in sorted((ROOT / "examples").glob("*.yaml"))
+        ),
+        (ESTATE, None),
         (ESTATE, "core"),
         ("EMPTY_VPCS", None),
+        ("IDENTICAL_SPOKES", None),
+        ("ROUTED_ELSEWHERE", None),
     ],
 )
-def test_emitted_yaml_completes_the_mesh_without_new_findings(
-    source: str, mesh: str | None
-) -> None:
-    text = EMPTY_VPCS if source == "EMPTY_VPCS" else (ROOT / source).read_text(encoding="utf-8")
-    before = _plan_text(text, mesh)
-    snippet = emit_yaml(before, source)
-    added = yaml.safe_load(snippet) or {}
-    merged = yaml.safe_dump(_merge(yaml.safe_load(text), added), sort_keys=False)
-    # Counts may fall (one-sided routes get their other side), never rise.
-    old, new = _peering_and_routing(text), _peering_and_routing(merged)
-    assert +(new - old) == Counter(), snippet
-    # Re-planning the merged file finds nothing left to do, except what needs a human.
-    # Routes through a peering still waiting for acceptance are left for later (blackholes).
-    after = _plan_text(merged, mesh)
-    for planned in after.meshes:
-        assert planned.to_create == ()
-        waiting = {link.peering for link in planned.present if link.status != "active"}
-        for vpc in planned.per_vpc:
-            for table in vpc.tables:
-                assert {route.peering for route in table.routes} <= waiting, (vpc.name, table)
-    conflicts = sum(
-        len(table.conflicts) for m in before.meshes for vpc in m.per_vpc for table in vpc.tables
+def test_emitted_yaml_adds_no_finding(source: str, mesh: str | None) -> None:
+    text = globals()[source] if source.isupper() else (ROOT / source).read_text(encoding="utf-8")
+    before, snippet = _assert_safe_to_merge(text, mesh)
+    left_out = sum(len(planned.left_out) for planned in before.meshes)
+    assert snippet.count("# Note: not added: ") - snippet.count("which is pending") == left_out
+
+
+def test_identical_spokes_keep_their_specific_routes() -> None:
+    before, snippet = _assert_safe_to_merge(IDENTICAL_SPOKES)
+    (mesh,) = before.meshes
+    assert {(item.peering, item.present) for item in mesh.left_out} == {
+        ("hub-a", True), ("hub-b", True), ("b-c", False),
+    }  # fmt: skip
+    (spoke_b,) = [item for item in mesh.left_out if item.peering == "b-c"]
+    assert spoke_b.reasons == (
+        'in route table "main" of VPC "c", 10.0.0.0/16 already goes to peering:a-c',
+        'VPC "c" is also peered with "a", which overlaps "b": its replies to one of them would '
+        'go to the other; route "c"\'s subnets to each by hand',
     )
-    assert snippet.count("# Note: not added: in route table") == conflicts
+    added = yaml.safe_load(snippet)
+    assert set(added["peerings"]) == {"hub-c", "a-c"}
+    assert added["vpcs"]["a"]["route_tables"]["main"]["routes"] == {"10.20.0.0/16": "peering:a-c"}
+    assert "b" not in added["vpcs"]
+    assert 'not added: peering "b-c" (b - c) and its routes, because in route table' in snippet
+
+
+def test_a_route_to_a_transit_gateway_keeps_the_link_out(runner: CliRunner, tmp_path: Path) -> None:
+    before, snippet = _assert_safe_to_merge(ROUTED_ELSEWHERE)
+    (mesh,) = before.meshes
+    reasons = {item.peering: item.reasons for item in mesh.left_out}
+    assert reasons == {
+        "a-b": (
+            'in route table "main" of VPC "a", 10.1.0.0/16 already goes to tgw:tgw',
+            'in route table "main" of VPC "b", 10.0.0.0/16 overlaps 10.0.0.0/8, which goes to '
+            "tgw:tgw",
+        ),
+    }
+    assert set(yaml.safe_load(snippet)["peerings"]) == {"a-c", "b-c"}
+    path = _write(tmp_path, ROUTED_ELSEWHERE)
+    report = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)
+    (item,) = report["meshes"][0]["left_out"]
+    assert item["vpcs"] == ["a", "b"] and item["present"] is False and item["problems"] == []
+    assert item["conflicts"][1] == {
+        "vpc": "b", "route_table": "main", "destination": "10.0.0.0/16",
+        "existing": "10.0.0.0/8", "current": "tgw:tgw",
+    }  # fmt: skip
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert (
+        "  Left out of --emit yaml (routes in the way, or a quota):\n    peering a-b (a - b):\n"
+        in text
+    )
+
+
+def test_a_link_over_a_quota_is_left_out() -> None:
+    text = MESH_OF_THREE.replace("{QUOTAS}", "{routes_per_route_table: 2}")
+    before, _ = _assert_safe_to_merge(text)
+    assert any("routes_per_route_table quota is 2" in reason for m in before.meshes
+               for left in m.left_out for reason in left.reasons)  # fmt: skip
+
+
+_NAMES = ("p", "q", "r", "s")
+_BLOCKS = ("10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "10.0.128.0/17", "10.2.0.0/16")
+_DESTINATIONS = ("10.0.0.0/16", "10.0.5.0/24", "10.1.0.0/16", "10.0.0.0/8", "10.2.0.0/24",
+                 "0.0.0.0/0")  # fmt: skip
+
+
+@st.composite
+def _estates(draw: st.DrawFn) -> str:
+    """Small estates: few VPCs from a few blocks (some identical), one or two subnets each with
+    one of two tables, routes to blocks near the peers' through peerings, a gateway or a VPN."""
+    count = draw(st.integers(2, 4))
+    names = _NAMES[:count]
+    vpcs: dict[str, Any] = {}
+    for position, name in enumerate(names):
+        cidr = draw(st.sampled_from(_BLOCKS))
+        first = cidr.split(".")
+        subnets = {
+            f"{name}{index}": {
+                "cidr": f"{first[0]}.{first[1]}.{index + (128 if cidr.endswith('/17') else 0)}.0/24",
+                "az": "us-east-1a",
+                "route_table": draw(st.sampled_from(["t1", "t2"])),
+            }
+            for index in range(draw(st.integers(1, 2)))
+        }
+        vpcs[name] = {"cidr": cidr, "subnets": subnets, "route_tables": {"t1": {}, "t2": {}}}
+        del position
+    pairs = list(itertools.combinations(names, 2))
+    peered = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
+    peerings = {
+        f"x-{a}-{b}": {
+            "requester": a,
+            "accepter": b,
+            "status": draw(st.sampled_from(["active", "active", "pending-acceptance", "rejected"])),
+        }
+        for a, b in peered
+    }
+    targets = [f"peering:{name}" for name in peerings] + ["vgw", "tgw:hub"]
+    for name in names:
+        for table in ("t1", "t2"):
+            routes = draw(
+                st.dictionaries(
+                    st.sampled_from(_DESTINATIONS), st.sampled_from(targets), max_size=3
+                )
+            )
+            vpcs[name]["route_tables"][table] = {"routes": routes}
+    document = {
+        "archplan": 1,
+        "defaults": {"region": "us-east-1"},
+        "transit_gateways": {
+            "hub": {"attachments": {name: {"subnets": [f"{name}0"]} for name in names}}
+        },
+        "vpcs": vpcs,
+        "peerings": peerings,
+    }
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_estates())
+def test_emitted_yaml_adds_no_finding_on_generated_estates(text: str) -> None:
+    _assert_safe_to_merge(text)
 
 
 def test_emitted_yaml_quotes_what_yaml_would_misread() -> None:
@@ -689,3 +861,118 @@ vpcs:
     assert added["peerings"] == {
         "evil\x1b[31m\nname-plain": {"requester": "evil\x1b[31m\nname", "accepter": "plain"}
     }
+
+
+# -- transit gateways across Regions, and the largest mesh by each quota --------------------
+
+REGIONS = """archplan: 1
+prices: {transit_gateway: {attachment_hour: 0.05, per_gb: 0.02}}
+vpcs:
+  a: {region: us-east-1, cidr: 10.0.0.0/16, ipv6_cidrs: [2600:1f18:1a2b:3c00::/56]}
+  b: {region: eu-west-1, cidr: 10.1.0.0/16}
+  c: {region: us-east-1, cidr: 10.2.0.0/16}
+  d: {region: ap-south-1, cidr: 10.3.0.0/16}
+"""
+
+
+@pytest.mark.parametrize("regions", range(1, 8))
+def test_one_transit_gateway_per_region_peered_in_a_full_mesh(regions: int) -> None:
+    names = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2", "sa-east-1", "ca-central-1",
+             "eu-north-1"][:regions]  # fmt: skip
+    vpcs = "".join(
+        f"  v{index}: {{region: {names[index % regions]}, cidr: 10.{index}.0.0/16}}\n"
+        for index in range(9)
+    )
+    option = _plan_text(f"archplan: 1\nvpcs:\n{vpcs}").meshes[0].transit_gateway
+    pairs = list(itertools.combinations(names, 2))  # one peering attachment per pair of gateways
+    assert option.regions == tuple(names)
+    assert option.transit_gateways == regions
+    assert option.peering_attachments == len(pairs)
+    assert option.peering_attachments_per_gateway == regions - 1
+    assert option.attachments == 9 and option.billed_attachments == 9 + len(pairs)
+    assert option.route_entries == regions * 9  # every VPC block in every gateway's table
+    assert option.attachment_cost == (9 + len(pairs)) * DEFAULT_ATTACHMENT_HOUR * 730
+
+
+def test_transit_gateways_across_regions_in_the_reports(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, REGIONS)
+    report = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)
+    option = report["meshes"][0]["transit_gateway"]
+    assert option["regions"] == ["us-east-1", "eu-west-1", "ap-south-1"]
+    assert (option["transit_gateways"], option["peering_attachments"]) == (3, 3)
+    assert (option["billed_attachments"], option["route_entries"]) == (7, 15)
+    assert option["monthly_cost"]["attachments"] == "255.50"  # 7 x 0.05 x 730
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert "Transit gateway instead: 3 transit gateways (one per Region), 4 VPC attachments" in text
+    assert "3 peering attachments between the gateways (k(k-1)/2; 2 per gateway, quota 50)" in text
+    assert "per month: 7 x $0.05 x 730 h = $255.50" in text
+
+
+def test_largest_mesh_by_routes_matches_enumeration() -> None:
+    from archplan.plan.mesh import largest_mesh_by_routes
+
+    for quota in range(0, 60):
+        for now in range(0, 62):
+            for blocks in range(1, 6):
+                fits = [n for n in range(1, 200) if now + (n - 1) * blocks <= quota]
+                assert largest_mesh_by_routes(quota, now, blocks) == max(fits, default=1)
+
+
+@pytest.mark.parametrize(
+    ("quotas", "vpcs", "binding", "table"),
+    [
+        ("{}", 51, "active_peerings_per_vpc", ("a", "main")),
+        # a's table has 1 IPv4 route besides the mesh; peers have up to 2 IPv4 blocks: 1 + 2(n-1) <= 9
+        ("{routes_per_route_table: 9}", 5, "routes_per_route_table", ("a", "main")),
+        ("{routes_per_route_table: 9, active_peerings_per_vpc: 4}", 5, "both", ("a", "main")),
+    ],
+)
+def test_largest_mesh_reports_both_quotas(
+    quotas: str, vpcs: int, binding: str, table: tuple[str, str]
+) -> None:
+    text = f"""archplan: 1
+defaults: {{region: us-east-1}}
+quotas: {quotas}
+vpcs:
+  a:
+    cidr: 10.0.0.0/16
+    route_tables: {{main: {{main: true, routes: {{0.0.0.0/0: vgw, 10.1.0.0/16: "peering:a-b"}}}}}}
+  b: {{cidr: 10.1.0.0/16, secondary_cidrs: [100.64.0.0/24]}}
+peerings:
+  a-b: {{requester: a, accepter: b}}
+"""
+    limit = _plan_text(text).meshes[0].largest_mesh
+    assert limit.vpcs == vpcs and limit.binding == binding
+    assert limit.route_table == table and limit.blocks_per_peer == (2, 0)
+    if binding != "active_peerings_per_vpc":
+        assert limit.by_routes == 5
+
+
+def test_largest_mesh_in_the_reports(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, MESH_OF_THREE.replace("{QUOTAS}", "{routes_per_route_table: 3}"))
+    mesh = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)["meshes"][0]
+    assert mesh["largest_mesh"] == 3
+    assert mesh["largest_mesh_limits"] == {
+        "vpcs": 3, "binding": "routes_per_route_table", "active_peerings_per_vpc": 51,
+        "routes_per_route_table": 3, "route_table": {"vpc": "a", "name": "rt"},
+        "blocks_per_peer": {"ipv4": 1, "ipv6": 0},
+    }  # fmt: skip
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert "  Largest full mesh the quotas allow: 3 VPCs (the route quota binds)\n" in text
+    assert "    by active_peerings_per_vpc: 51 (n - 1 <= quota)\n" in text
+
+
+def test_counts_in_the_text_report_agree_with_their_nouns(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    two_regions = textwrap.dedent(
+        """\
+        archplan: 1
+        vpcs:
+          east: {region: us-east-1, cidr: 10.0.0.0/16}
+          west: {region: us-west-2, cidr: 10.1.0.0/16}
+        """
+    )
+    text = runner.invoke(app, ["peering-plan", _write(tmp_path, two_regions)]).stdout
+    assert "2 transit gateways" in text and "1 peering attachment between" in text
+    assert "2 VPC attachments" in text

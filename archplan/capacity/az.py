@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from archplan.capacity.arith import ceil_div
 from archplan.model import Architecture, ScalingGroup
+from archplan.regions import known_distinct
 
 
 def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
-    """The distinct AZs of the group's subnets, sorted; unknown subnets and AZs are skipped."""
+    """The AZs of the group's subnets that are surely distinct, sorted (with AZ names and IDs
+    mixed, those of one notation: archplan.regions.known_distinct); unknown ones are skipped."""
     zones: set[str] = set()
     vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
     for name in group.subnets:
@@ -25,7 +27,8 @@ def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]
                 subnet = architecture.vpcs[owners[0]].subnets.get(name)
         if subnet is not None and subnet.az is not None:
             zones.add(subnet.az)
-    return tuple(sorted(zones))
+    # Names and AZ IDs cannot be compared: count only the zones that are surely distinct.
+    return known_distinct(zones)
 
 
 def survivable_total(required: int, zones: int) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -65,16 +66,33 @@ class DemandFileError(InputError):
         self.path = path
 
 
+class DemandFileUnreadable(DemandFileError):
+    """The metrics file cannot be read at all (missing, a directory, too large): a mistake of
+    the `file:` value, reported there."""
+
+
 def from_hourly(values: Sequence[Decimal]) -> Profile:
     return Profile(tuple(values), "hourly")
 
 
+def demand_path(base_dir: str, written: str) -> str:
+    """Where `demand.file: written` is, for an architecture file in `base_dir`
+    (source.folder_of); `scale-plan` and `validate` (AP513) both read it from here."""
+    return os.path.join(base_dir, written)
+
+
 def load_demand_file(path: str, written: str, max_bytes: int) -> Profile:
-    """Read the metrics file at `path` (written as `written` in the architecture file)."""
+    """Read the metrics file at `path` (written as `written` in the architecture file).
+
+    DemandFileUnreadable when it cannot be read, DemandFileError (at its line and column) when
+    its text is not a metrics file.
+    """
     try:
         source = read_source(path if path != "-" else "./-", max_bytes)
     except InputError as error:
-        raise DemandFileError(path, error.message, error.line, error.column) from None
+        if error.line is not None:  # its text is at fault (not UTF-8): say where in it
+            raise DemandFileError(path, error.message, error.line, error.column) from None
+        raise DemandFileUnreadable(path, error.message) from None
     return parse_metrics(source.text, path, written)
 
 
@@ -134,13 +152,11 @@ def _epoch_seconds(moment: datetime.datetime) -> int:
     # Exact integer arithmetic: `moment.timestamp()` overflows near year 1 or 9999 with an offset.
     naive = moment.replace(tzinfo=None) - datetime.datetime(1970, 1, 1)
     offset = moment.utcoffset() or datetime.timedelta(0)  # no zone: CloudWatch writes UTC
-    return _in_range((naive - offset) // datetime.timedelta(seconds=1), moment.isoformat())
-
-
-def _in_range(seconds: int, shown: str) -> int:
+    seconds = (naive - offset) // datetime.timedelta(seconds=1)
     if _FIRST_SECOND <= seconds <= _LAST_SECOND:
         return seconds
-    raise _OutOfRange(f"timestamp {shown} is outside the years 1 to 9999")
+    # Formatted only here: once per point it was a tenth of reading a CSV file.
+    raise _OutOfRange(f"timestamp {moment.isoformat()} is outside the years 1 to 9999")
 
 
 def _number_seconds(number: Decimal) -> int:

@@ -3,7 +3,7 @@ clamped to min..max, split into committed, On-Demand and Spot as AWS rounds it, 
 
 Per hour, in exact integers:
 - needed = ⌈demand / (per_unit × target_utilization / 100)⌉ (the target-tracking model; AWS
-  publishes no formula for it, see ASSUMPTIONS);
+  publishes no formula for it, see reports.scale_findings.ASSUMPTIONS);
 - required = needed, or with `survive_az_loss` over N AZs the smallest total that still holds
   needed after losing the fullest AZ, ⌈needed × N / (N − 1)⌉ (`az.survivable_total`);
 - capacity = required clamped to min..max; required above max is a shortfall (under-provisioned
@@ -13,12 +13,14 @@ Per hour, in exact integers:
 The hour loop is the hot path (50 groups × 8,760 hours in well under a second): demand is turned
 into integers once per group, every hour is a few integer operations, and everything that depends
 only on the capacity level (the split, the hour's cost) is computed once per level.
+
+Planning only: pure functions from the model and the prices to numbers, no I/O but the demand
+file a group names. What the report says about them is archplan.reports.scale_findings.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -36,38 +38,20 @@ from archplan.capacity.cost import (
     profile_costs,
     rate_bounds,
     type_rates,
-    usd,
 )
-from archplan.capacity.demand import Profile, from_hourly, load_demand_file
+from archplan.capacity.demand import (
+    DemandFileUnreadable,
+    Profile,
+    demand_path,
+    from_hourly,
+    load_demand_file,
+)
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
+from archplan.findings import Path, format_path
 from archplan.model import Architecture, ScalingGroup
-from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, Discount, PriceBook
+from archplan.prices import Discount, PriceBook
 from archplan.source import DEFAULT_MAX_BYTES
-
-ERROR, WARNING, INFO = "error", "warning", "info"
-
-# Every modelling choice the numbers rest on; printed with every report and in docs/scale-plan.md.
-ASSUMPTIONS: tuple[str, ...] = (
-    "Target tracking [UNCONFIRMED]: AWS publishes no formula for EC2 target tracking; each hour "
-    "is sized as needed = ceil(demand / (per_unit x target_utilization / 100)), rounding up as "
-    "AWS does on scale-out. Warm-up, cooldowns and the slower scale-in are not modelled.",
-    "N+1 over N AZs: ceil(needed x N / (N - 1)) units, N = the distinct AZs of the group's "
-    "subnets, assuming AWS balances capacity units evenly over them (with weights it balances "
-    "instances [UNCONFIRMED]).",
-    "On-Demand/Spot split [UNCONFIRMED]: AWS's rounding rule (On-Demand = min(base, total) + "
-    "ceil((total - base) x pct / 100)) is applied to the group's total capacity units each hour; "
-    "AWS does not document whether it splits per AZ or how weights enter.",
-    "Commitment: a Savings Plan or Reserved Instances modelled as a number of capacity units paid "
-    "every hour at (1 - discount) x the On-Demand unit rate, covering On-Demand units only; RI "
-    "instance-type matching and size flexibility are not modelled.",
-    "Prices: a weighted type costs its price / its weight per unit-hour; the totals use the "
-    "dearest type per unit (an upper bound) and the range shows the cheapest. A type without a "
-    "Spot price is priced for Spot at its On-Demand price (the default maximum Spot price).",
-    "A month is 730 hours: a profile of H hours is scaled by 730 / H.",
-    "Metrics files: points are bucketed by UTC hour and each hour takes its largest point; hours "
-    "without a point count as 0 demand.",
-)
 
 
 class UnknownGroup(ValueError):
@@ -82,12 +66,6 @@ class UnknownGroup(ValueError):
         else:
             message = f'no scaling group "{name}"; the file declares no scaling groups'
         super().__init__(message)
-
-
-class Finding(NamedTuple):
-    severity: str  # ERROR (makes the exit code 1), WARNING or INFO
-    code: str
-    message: str
 
 
 class HourRow(NamedTuple):
@@ -129,6 +107,7 @@ class GroupPlan(NamedTuple):
     planned: bool
     reason: str | None
     input_error: bool  # not planned because the group's own fields are missing or invalid
+    reason_at: Path | None  # where in the architecture file the reason is written
     region: str | None
     zones: tuple[str, ...]
     profile: Profile | None
@@ -138,7 +117,7 @@ class GroupPlan(NamedTuple):
     splits: dict[int, Split]  # capacity level -> the hour's split (with the commitment)
     commitment: int  # committed units (the level chosen for "auto")
     pricing: Pricing | None
-    findings: tuple[Finding, ...]
+    on_demand_hours: Counter[int]  # On-Demand part (AWS's count, before the commitment) -> hours
 
     @property
     def name(self) -> str:
@@ -262,22 +241,50 @@ def plan(
     chosen = [groups[group]] if group is not None else list(groups.values())
     plans = []
     for scaling_group in chosen:
+        problem = _unplannable(scaling_group)
+        if problem is not None:
+            plans.append(_not_planned(architecture, scaling_group, problem))
+            continue
+        if scaling_group.demand_file is None and scaling_group.demand_hourly is None:
+            # Skipped among all groups; an error when asked for by name.
+            reason = "no demand profile (demand.hourly or demand.file) to plan from"
+            no_demand = Unplannable(reason, group is not None, scaling_group.path)
+            plans.append(_not_planned(architecture, scaling_group, no_demand))
+            continue
         profile = None
         if scaling_group.demand_file is not None and scaling_group.demand_hourly is None:
-            path = os.path.join(base_dir, scaling_group.demand_file)
-            profile = load_demand_file(path, scaling_group.demand_file, max_file_size)
+            written = scaling_group.demand_file
+            try:
+                profile = load_demand_file(demand_path(base_dir, written), written, max_file_size)
+            except DemandFileUnreadable as error:
+                unreadable = Unplannable(
+                    f'demand.file "{written}" cannot be read: {error.message} ({error.path})',
+                    True,
+                    (*scaling_group.path, "demand", "file"),
+                )
+                plans.append(_not_planned(architecture, scaling_group, unreadable))
+                continue
         plans.append(plan_group(architecture, scaling_group, book, profile))
     return ScalePlan(tuple(plans), book)
 
 
+class Unplannable(NamedTuple):
+    """Why a group cannot be planned, whether that is an input error, and where it is written."""
+
+    reason: str
+    input_error: bool
+    at: Path
+
+
 def _not_planned(
-    architecture: Architecture, group: ScalingGroup, reason: str, input_error: bool
+    architecture: Architecture, group: ScalingGroup, problem: Unplannable
 ) -> GroupPlan:
     return GroupPlan(
         group=group,
         planned=False,
-        reason=reason,
-        input_error=input_error,
+        reason=problem.reason,
+        input_error=problem.input_error,
+        reason_at=problem.at,
         region=_region(architecture, group),
         zones=zones_of(architecture, group),
         profile=None,
@@ -287,7 +294,7 @@ def _not_planned(
         splits={},
         commitment=0,
         pricing=None,
-        findings=(),
+        on_demand_hours=Counter(),
     )
 
 
@@ -296,8 +303,19 @@ def _region(architecture: Architecture, group: ScalingGroup) -> str | None:
     return vpc.region if vpc is not None else architecture.default_region
 
 
-def _unplannable(group: ScalingGroup, profile: Profile | None) -> tuple[str, bool] | None:
-    """Why the group cannot be planned and whether that is an input error, or None."""
+def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplannable | None:
+    """Why the group's own fields cannot be planned from, or None.
+
+    A value written but invalid is never planned with a default in its place: the plan would
+    look right and be wrong (an invalid percentage is not AWS's default of 100).
+    """
+    if group.invalid:
+        where, message = next(iter(group.invalid.items()))  # the first written
+        more = len(group.invalid) - 1
+        values = "value" if more == 1 else "values"
+        also = f" (and {more} more invalid {values}: archplan validate lists them)"
+        reason = f"{format_path(where)} is invalid: {message}{also if more else ''}"
+        return Unplannable(reason, True, (*group.path, *where))
     missing = [
         field
         for field, value in (
@@ -310,14 +328,16 @@ def _unplannable(group: ScalingGroup, profile: Profile | None) -> tuple[str, boo
     if missing:
         fields = " and ".join(missing)
         verb = "is" if len(missing) == 1 else "are"
-        return f"{fields} {verb} missing or invalid (archplan validate shows why)", True
+        return Unplannable(f"{fields} {verb} missing", True, group.path)
     assert group.min is not None and group.max is not None
     if group.min > group.max:
-        return f"min {group.min} is above max {group.max}", True
-    if profile is None:
-        return "no demand profile (demand.hourly or demand.file) to plan from", False
-    if not profile.values:
-        return "demand.hourly is empty: give one value per hour", True
+        return Unplannable(f"min {group.min} is above max {group.max}", True, (*group.path, "min"))
+    if profile is not None and not profile.values:
+        return Unplannable(
+            "demand.hourly is empty: give one value per hour",
+            True,
+            (*group.path, "demand", "hourly"),
+        )
     return None
 
 
@@ -331,8 +351,12 @@ def plan_group(
     if profile is None and group.demand_hourly is not None:
         profile = from_hourly(group.demand_hourly)
     problem = _unplannable(group, profile)
+    if problem is None and profile is None:
+        problem = Unplannable(
+            "no demand profile (demand.hourly or demand.file) to plan from", False, group.path
+        )
     if problem is not None:
-        return _not_planned(architecture, group, *problem)
+        return _not_planned(architecture, group, problem)
     assert profile is not None and group.per_unit is not None
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
@@ -359,15 +383,12 @@ def plan_group(
         commitment = 0
     splits = {level: split(level, base, percentage, commitment) for level in levels}
     pricing = _pricing(group, book, discount, commitment, levels, splits)
-    findings = _findings(
-        architecture, group, book, zones, profile, needed, required, capacity, commitment,
-        on_demand_hours, pricing,
-    )  # fmt: skip
     return GroupPlan(
         group=group,
         planned=True,
         reason=None,
         input_error=False,
+        reason_at=None,
         region=_region(architecture, group),
         zones=zones,
         profile=profile,
@@ -377,7 +398,7 @@ def plan_group(
         splits=splits,
         commitment=commitment,
         pricing=pricing,
-        findings=tuple(findings),
+        on_demand_hours=on_demand_hours,
     )
 
 
@@ -428,244 +449,7 @@ def _pricing(
     )
 
 
-def _hours_text(count: int, total: int) -> str:
-    return f"{count} of {total} hour" + ("" if total == 1 else "s")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def _findings(
-    architecture: Architecture,
-    group: ScalingGroup,
-    book: PriceBook,
-    zones: tuple[str, ...],
-    profile: Profile,
-    needed: list[int],
-    required: list[int],
-    capacity: list[int],
-    commitment: int,
-    on_demand_hours: Counter[int],
-    pricing: Pricing,
-) -> list[Finding]:
-    assert group.min is not None and group.max is not None and group.per_unit is not None
-    findings: list[Finding] = []
-    low, high, total = group.min, group.max, len(capacity)
-    unit = f" {group.demand_unit}" if group.demand_unit else ""
-    per_unit, target = group.per_unit, group.target_utilization
-
-    if group.survive_az_loss and len(zones) < 2:
-        where = f"all in {zones[0]}" if zones else "in no known AZ"
-        findings.append(
-            Finding(
-                ERROR,
-                "az-loss-impossible",
-                f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
-                f"subnets are {where}: add a subnet in another AZ (the plan sizes for the "
-                "demand alone)",
-            )
-        )
-    short = [hour for hour in range(total) if needed[hour] > high]
-    if short:
-        worst = max(short, key=lambda hour: (needed[hour], -hour))
-        demand = profile.values[worst]
-        left = demand - served_by(high, per_unit, target)
-        findings.append(
-            Finding(
-                ERROR,
-                "unserved-demand",
-                f"under-provisioned in {_hours_text(len(short), total)} even with every AZ up: "
-                f"the demand needs more than max ({high} units); worst at hour {worst}, "
-                f"{_number(demand)}{unit} needs {needed[worst]} units, {_number(left)}{unit} "
-                f"left unserved (max serves {_number(served_by(high, per_unit, target))}{unit})",
-            )
-        )
-    az_short = [hour for hour in range(total) if needed[hour] <= high < required[hour]]
-    if az_short:
-        worst = max(az_short, key=lambda hour: (required[hour], -hour))
-        count = len(zones)
-        remaining = after_zone_loss(high, count)
-        findings.append(
-            Finding(
-                ERROR,
-                "az-loss-shortfall",
-                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
-                f"N+1 over {count} AZs needs up to {required[worst]} units (hour {worst}), "
-                f"{required[worst] - high} above max {high}; losing an AZ then leaves "
-                f"{remaining} units, which serve "
-                f"{_number(served_by(remaining, per_unit, target))}{unit}",
-            )
-        )
-    idle = [(low - units) for units in required if units < low]
-    if idle:
-        findings.append(
-            Finding(
-                INFO,
-                "idle-capacity",
-                f"min ({low} units) is above what the demand needs in "
-                f"{_hours_text(len(idle), total)}: "
-                f"{_plural(sum(idle), 'unit-hour')} of idle capacity",
-            )
-        )
-    if group.purchase.on_demand_percentage_above_base is None:
-        findings.append(
-            Finding(
-                WARNING,
-                "on-demand-percentage-omitted",
-                "on_demand_percentage_above_base is omitted: AWS's default is 100 %, so every "
-                "unit above the base is On-Demand and none is Spot",
-            )
-        )
-    findings += _commitment_findings(group, commitment, on_demand_hours, pricing, total)
-    findings += _price_findings(architecture, group, book, pricing)
-    if profile.empty_hours:
-        findings.append(
-            Finding(
-                INFO,
-                "demand-gaps",
-                f"{_hours_text(profile.empty_hours, total)} of {profile.file} have no data point "
-                "and count as 0 demand",
-            )
-        )
-    return findings
-
-
-def _commitment_findings(
-    group: ScalingGroup,
-    commitment: int,
-    on_demand_hours: Counter[int],
-    pricing: Pricing,
-    total: int,
-) -> list[Finding]:
-    purchase = group.purchase
-    findings: list[Finding] = []
-    discount = pricing.discount
-    off = f"{_number(discount.value * 100)} % off"
-    if purchase.commitment == "auto":
-        share = (1 - Fraction(discount.value)) * 100
-        findings.append(
-            Finding(
-                INFO,
-                "commitment-auto",
-                f"commitment auto: {commitment} units of {purchase.commitment_type} ({off}), the "
-                "level that costs least over the profile (the largest level the On-Demand part "
-                f"reaches in more than {_percent(share)} % of the hours, 1 - discount)",
-            )
-        )
-    unused = sum(
-        count * (commitment - units)
-        for units, count in on_demand_hours.items()
-        if units < commitment
-    )
-    if commitment and unused:
-        peak = max(on_demand_hours)
-        hours = sum(count for units, count in on_demand_hours.items() if units < commitment)
-        severity = WARNING if commitment > peak else INFO
-        above = (
-            f"; it is above the largest On-Demand part ({peak} units)" if commitment > peak else ""
-        )
-        findings.append(
-            Finding(
-                severity,
-                "commitment-unused",
-                f"the commitment of {commitment} units is partly unused in "
-                f"{_hours_text(hours, total)}: "
-                f"{_plural(unused, 'unit-hour')} paid and unused{above}",
-            )
-        )
-    if discount.origin == FROM_DEFAULT and (commitment or purchase.commitment == "auto"):
-        findings.append(
-            Finding(
-                INFO,
-                "default-discount",
-                f"the {purchase.commitment_type} discount ({off}) is {discount.source}; give "
-                f"prices.discounts.{purchase.commitment_type} for yours",
-            )
-        )
-    return findings
-
-
-def _price_findings(
-    architecture: Architecture, group: ScalingGroup, book: PriceBook, pricing: Pricing
-) -> list[Finding]:
-    findings: list[Finding] = []
-    if pricing.missing:
-        listed = ", ".join(pricing.missing)
-        if pricing.types:
-            message = (
-                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
-                "the cost uses the other types only"
-            )
-        else:
-            message = (
-                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
-                "the cost is not computed; add prices.instance_types"
-            )
-        findings.append(Finding(WARNING, "missing-price", message))
-    no_spot = [rate.instance_type for rate in pricing.types if not rate.spot_given]
-    if no_spot and _percentage(group) != 100:
-        findings.append(
-            Finding(
-                INFO,
-                "spot-at-on-demand-price",
-                f"no Spot price for {', '.join(no_spot)}: Spot is priced at the On-Demand price "
-                "(the default maximum Spot price), so the plan shows no Spot saving for them; "
-                "give prices.instance_types.TYPE.spot",
-            )
-        )
-    region = _region(architecture, group)
-    other = sorted(
-        {
-            f"{rate.instance_type} ({book.region_of(rate.price.origin)})"
-            for rate in pricing.types
-            if region is not None and book.region_of(rate.price.origin) not in (None, region)
-        }
-    )
-    if other:
-        findings.append(
-            Finding(
-                WARNING,
-                "price-region",
-                f"the group is in {region} but these prices are for another Region: "
-                f"{', '.join(other)}",
-            )
-        )
-    shipped = [rate.instance_type for rate in pricing.types if rate.price.origin == FROM_SHIPPED]
-    if shipped:
-        findings.append(
-            Finding(
-                INFO,
-                "shipped-prices",
-                f"{', '.join(shipped)} priced from archplan's shipped sample table (dated, not "
-                "current AWS prices); give prices.instance_types for yours",
-            )
-        )
-    return findings
-
-
 def _percentage(group: ScalingGroup) -> int:
     """The On-Demand percentage above base AWS applies (100 when omitted)."""
     value = group.purchase.on_demand_percentage_above_base
     return AWS_DEFAULT_PERCENTAGE if value is None else value
-
-
-def _number(value: Decimal | int) -> str:
-    """A quantity for a sentence: exact, without an exponent or trailing zeros."""
-    if isinstance(value, int):
-        return str(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _percent(value: Fraction) -> str:
-    """A percentage for a sentence: exact when short, else to two decimals."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    rounded = exact.quantize(Decimal("0.01"))
-    return _number(exact if exact == rounded else rounded)
-
-
-def money(value: Fraction | None) -> str | None:
-    return usd(value) if value is not None else None

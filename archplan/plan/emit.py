@@ -7,8 +7,10 @@ import re
 
 import yaml
 
-from archplan.plan.mesh import Plan, RouteNeed
+from archplan.plan.mesh import Plan
+from archplan.plan.tables import RouteNeed
 from archplan.reports.terminal import printable
+from archplan.wording import plural
 
 # Scalars that may be written unquoted: no YAML indicator at the start, nothing that ends a
 # plain scalar inside; _scalar also quotes what YAML would read as a bool or number.
@@ -17,16 +19,21 @@ _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
 def emit_yaml(plan: Plan, file_name: str) -> str:
-    """The snippet to merge into `file_name` so that every plannable mesh link exists and is
-    routed from both sides; what it cannot add is said in comments at the top."""
+    """The snippet to merge into `file_name` so that every mesh link the plan can route safely
+    exists and is routed from both sides; what it leaves out is said in comments at the top.
+
+    Merging it gives no new finding: a link goes in only when all its routes, on both sides,
+    fit without touching a route already there (see plan.mesh._per_vpc).
+    """
     # Peering name -> (requester, accepter), or the dead status of a peering brought back.
     peerings: dict[str, tuple[str, str] | str] = {}
     # VPC -> table -> (created as main, destination text -> route); first mesh wins on repeats.
     tables: dict[str, dict[str, tuple[bool, dict[str, RouteNeed]]]] = {}
     notes: list[str] = []
     for mesh in plan.meshes:
+        left_out = {item.peering for item in mesh.left_out}
         for link in mesh.to_create:
-            if link.peering is None:  # never: every creatable link has a name
+            if link.peering is None or link.peering in left_out:
                 continue
             if link.recreated and link.status is not None:
                 peerings.setdefault(link.peering, link.status)
@@ -44,12 +51,14 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
                         table.name, (table.new, {})
                     )
                     planned.setdefault(str(route.destination), route)
-                notes += [
-                    f'not added: in route table "{table.name}" of VPC "{vpc.name}", '
-                    f"{conflict.description}; to send it through peering "
-                    f'"{conflict.peering}", change the table by hand'
-                    for conflict in table.conflicts
-                ]
+        for item in mesh.left_out:
+            what = (
+                f'the missing routes through peering "{item.peering}" ({item.first} - '
+                f"{item.second})"
+                if item.present
+                else f'peering "{item.peering}" ({item.first} - {item.second}) and its routes'
+            )
+            notes.append(f"not added: {what}, because {'; '.join(item.reasons)}")
         notes += [
             f'not added: the routes through peering "{name}", which is {status}; add them '
             "once it is active (peering-plan lists them)"
@@ -59,7 +68,7 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
     route_count = sum(len(routes) for vpc in tables.values() for _, routes in vpc.values())
     lines = [
         f"# archplan peering-plan --emit yaml, for {_comment(file_name)}: merge into that file.",
-        f"# Adds {_count(len(peerings), 'peering')} and {_count(route_count, 'route')}.",
+        f"# Adds {plural(len(peerings), 'peering')} and {plural(route_count, 'route')}.",
     ]
     lines += [f"# Note: {_comment(note)}" for note in dict.fromkeys(notes)]
     if not peerings and not tables:
@@ -93,10 +102,6 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
                     for destination, route in routes.items()
                 ]
     return "\n".join(lines) + "\n"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _comment(text: str) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from archplan.cidr import Block, Tagged, overlapping_pairs
-from archplan.model import Architecture, Mesh, Peering, Prices, RouteTable, Target, Vpc
+from archplan.cidr import Block, Tagged, covered, overlapping_pairs
+from archplan.model import Architecture, Mesh, Peering, Prices, RouteTable, Vpc
 from archplan.money import HOURS_PER_MONTH
+from archplan.plan.tables import Conflict, LeftOut, RouteNeed, TableState, check
 from archplan.routes import tables_in_use, vpc_blocks, vpc_overlaps
 
 # A peering in one of these states carries nothing and never will (aws-network-rules.md §4.4);
@@ -23,6 +24,9 @@ ALL_VPCS = "all-vpcs"
 # AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure": peering
 # "is best used when ... the number of VPCs to be connected is less than 10" (§5.1).
 PEERING_SUITS_FEWER_THAN = 10
+
+# Peering attachments per transit gateway (aws-network-rules.md §5.2, TGWQ-new).
+PEERING_ATTACHMENTS_QUOTA = 50
 
 # Used only when the file has no prices.transit_gateway. These us-east-1 figures come from
 # third-party pages; no AWS page confirmed them (aws-network-rules.md §5.4, §10).
@@ -92,36 +96,9 @@ class Link(NamedTuple):
         return self.possible and self.status in DEAD_STATUSES
 
 
-class RouteNeed(NamedTuple):
-    """A route a table must gain: the peer's block through the pair's peering."""
-
-    destination: Block
-    peering: str
-    peer: str
-
-    @property
-    def target(self) -> str:
-        return f"peering:{self.peering}"
-
-
-class Conflict(NamedTuple):
-    """A route the plan cannot add: the table already sends that destination, or an overlapping
-    one, elsewhere (AWS keeps one route per destination; overlaps split traffic by prefix)."""
-
-    destination: Block  # the route the mesh needs
-    existing: Block  # the table's route in the way (equal to destination, or overlapping it)
-    current: str  # that route's target
-    peering: str  # the peering the mesh needs for destination
-
-    @property
-    def description(self) -> str:
-        if self.existing == self.destination:
-            return f"{self.destination} already goes to {self.current}"
-        return f"{self.destination} overlaps {self.existing}, which goes to {self.current}"
-
-
 class FamilyCount(NamedTuple):
-    """Static routes of one address family in one table: now, and how many the plan adds."""
+    """Static routes of one address family in one table: now, and how many completing the mesh
+    adds (one per peer block not routed yet, whether or not the snippet can add it safely)."""
 
     now: int
     added: int
@@ -139,8 +116,8 @@ class TablePlan(NamedTuple):
     ipv4: FamilyCount
     ipv6: FamilyCount
     quota: int  # routes_per_route_table, which AWS applies to each family separately
-    routes: tuple[RouteNeed, ...]  # to add
-    conflicts: tuple[Conflict, ...]
+    routes: tuple[RouteNeed, ...]  # what --emit yaml adds: the links it can route safely
+    conflicts: tuple[Conflict, ...]  # routes in the way of a link, which is then left out
 
     @property
     def over_quota(self) -> bool:
@@ -186,15 +163,33 @@ class TransitGatewayPrices(NamedTuple):
 
 
 class TransitGatewayOption(NamedTuple):
-    """What the same VPCs would need through one transit gateway, and its monthly cost."""
+    """What the same VPCs would need through transit gateways, and the monthly cost.
 
-    attachments: int  # one per VPC
+    A transit gateway is regional: a mesh spanning k Regions needs one per Region, and the k
+    gateways peered with each other (a full mesh of peering attachments, k(k-1)/2).
+    """
+
+    regions: tuple[str, ...]  # the members' Regions, in mesh order
+    attachments: int  # VPC attachments: one per VPC
     attachments_quota: int
-    route_entries: int  # one per VPC block, in the transit gateway's route table
+    peering_attachments: int  # between the Regions' transit gateways: k(k-1)/2
+    route_entries: int  # every mesh VPC block in each Region's transit gateway route table
     prices: TransitGatewayPrices
     traffic_gb_month: Decimal | None
-    attachment_cost: Decimal  # per month
+    attachment_cost: Decimal  # per month, VPC and peering attachments
     data_cost: Decimal | None  # per month; None without --traffic-gb-month
+
+    @property
+    def transit_gateways(self) -> int:
+        return len(self.regions)
+
+    @property
+    def peering_attachments_per_gateway(self) -> int:
+        return max(self.transit_gateways - 1, 0)
+
+    @property
+    def billed_attachments(self) -> int:
+        return self.attachments + self.peering_attachments
 
     @property
     def monthly_cost(self) -> Decimal:
@@ -204,6 +199,28 @@ class TransitGatewayOption(NamedTuple):
 class Recommendation(NamedTuple):
     choice: Choice
     reason: str
+
+
+class MeshLimit(NamedTuple):
+    """The largest full mesh the quotas allow, by each quota, and the route table that limits it."""
+
+    by_peerings: int  # n - 1 <= active_peerings_per_vpc
+    by_routes: int  # every table fits one route per block of each of n - 1 peers
+    route_table: tuple[str, str] | None  # (VPC, table) with the least room; None without tables
+    blocks_per_peer: tuple[int, int]  # IPv4, IPv6 blocks assumed per peer: the members' most
+
+    @property
+    def vpcs(self) -> int:
+        return min(self.by_peerings, self.by_routes)
+
+    @property
+    def binding(self) -> str:
+        """The quota that sets the limit (both when they agree)."""
+        if self.by_peerings == self.by_routes:
+            return "both"
+        if self.by_peerings < self.by_routes:
+            return "active_peerings_per_vpc"
+        return "routes_per_route_table"
 
 
 class MeshPlan(NamedTuple):
@@ -216,7 +233,8 @@ class MeshPlan(NamedTuple):
     present: tuple[Link, ...]
     missing: tuple[Link, ...]  # every pair not present, the impossible ones included
     per_vpc: tuple[VpcPlan, ...]
-    largest_mesh: int
+    left_out: tuple[LeftOut, ...]  # links --emit yaml does not add, and why
+    largest_mesh: MeshLimit
     transit_gateway: TransitGatewayOption
     recommendation: Recommendation
     blockers: tuple[str, ...]  # why the mesh cannot be completed; empty when it can
@@ -268,6 +286,19 @@ def largest_mesh(active_peerings_per_vpc: int) -> int:
     return active_peerings_per_vpc + 1
 
 
+def largest_mesh_by_routes(quota: int, routes_now: int, blocks_per_peer: int) -> int:
+    """The most VPCs a full mesh can have when a table holding `routes_now` routes gains
+    `blocks_per_peer` routes for each of the n-1 peers: routes_now + (n-1) * blocks <= quota."""
+    if routes_now > quota:
+        return 1  # already over: not even one peer fits
+    return (quota - routes_now) // blocks_per_peer + 1
+
+
+def peering_attachments(regions: int) -> int:
+    """Peering attachments joining one transit gateway per Region into a full mesh."""
+    return links_needed(regions)
+
+
 def monthly_cost(
     attachments: int, attachment_hour: Decimal, per_gb: Decimal, traffic_gb: Decimal | None
 ) -> tuple[Decimal, Decimal | None]:
@@ -293,6 +324,19 @@ class _Index(NamedTuple):
     live_count: dict[str, int]  # live peerings per VPC
     planned: dict[frozenset[str], str]  # names given to the peerings the plan creates
     taken: set[str]  # peering names in use, the planned ones included
+    # What --emit yaml adds so far, shared so that two meshes never add conflicting routes:
+    # each (VPC, route table) as filled, the new peerings per VPC, and their pairs.
+    tables: dict[tuple[str, str], TableState]
+    added_peerings: dict[str, int]
+    added_pairs: set[frozenset[str]]
+    # Routes of the file through a peering to a destination outside the peer, by peer VPC:
+    # (VPC routing, destination, peering). Peering that peer with a VPC owning the
+    # destination would turn such a route into a transitive one (a new finding).
+    strays: dict[str, list[tuple[str, Block, str]]]
+    # Each VPC's peers (the file's live peerings and the ones the plan adds), and the pairs of
+    # VPCs of the file whose blocks overlap.
+    peers: dict[str, set[str]]
+    overlapping: set[frozenset[str]]
 
 
 def plan(
@@ -320,9 +364,12 @@ def _index(architecture: Architecture) -> _Index:
     live_by_pair: dict[frozenset[str], Peering] = {}
     dead_by_pair: dict[frozenset[str], Peering] = {}
     live_count: dict[str, int] = {}
+    peers: dict[str, set[str]] = {}
     for peering in architecture.peerings.values():
         if not is_live(peering) or peering.requester is None or peering.accepter is None:
             continue
+        peers.setdefault(peering.requester, set()).add(peering.accepter)
+        peers.setdefault(peering.accepter, set()).add(peering.requester)
         ends = {peering.requester, peering.accepter}
         for vpc in ends:
             live_count[vpc] = live_count.get(vpc, 0) + 1
@@ -332,7 +379,86 @@ def _index(architecture: Architecture) -> _Index:
         pair = frozenset((peering.requester or "", peering.accepter or ""))
         if not is_live(peering) and len(pair) == 2 and pair not in live_by_pair:
             dead_by_pair.setdefault(pair, peering)
-    return _Index(live_by_pair, dead_by_pair, live_count, {}, set(architecture.peerings))
+    return _Index(
+        live_by_pair,
+        dead_by_pair,
+        live_count,
+        {},
+        set(architecture.peerings),
+        {},
+        {},
+        set(),
+        _strays(architecture),
+        peers,
+        _overlapping_pairs(list(architecture.vpcs.values())),
+    )
+
+
+def _strays(architecture: Architecture) -> dict[str, list[tuple[str, Block, str]]]:
+    strays: dict[str, list[tuple[str, Block, str]]] = {}
+    for vpc in architecture.vpcs.values():
+        for table in vpc.route_tables.values():
+            for route in table.routes:
+                target, block = route.target, route.block
+                if target is None or target.kind != "peering" or block is None:
+                    continue
+                peering = architecture.peerings.get(target.name or "")
+                if peering is None or not peering.involves(vpc.name):
+                    continue
+                peer_name = peering.accepter if peering.requester == vpc.name else peering.requester
+                peer = architecture.vpcs.get(peer_name or "")
+                if peer is None or peer.name == vpc.name:
+                    continue
+                own = [mine for mine, _ in vpc_blocks(peer) if mine.version == block.version]
+                if not covered(block, own):
+                    strays.setdefault(peer.name, []).append((vpc.name, block, peering.name))
+    return strays
+
+
+def _ambiguous_replies(index: _Index, first: str, second: str) -> list[str]:
+    """Why routing a link would send replies to the wrong VPC: one side is peered with a third
+    VPC overlapping the other side, so its route to the other side's blocks would also catch
+    replies meant for the third VPC (AWS does no reverse-path forwarding, §4.6)."""
+    problems = []
+    for vpc, peer in ((first, second), (second, first)):
+        for third in sorted(index.peers.get(vpc, ())):
+            if third != peer and frozenset((third, peer)) in index.overlapping:
+                problems.append(
+                    f'VPC "{vpc}" is also peered with "{third}", which overlaps "{peer}": its '
+                    f'replies to one of them would go to the other; route "{vpc}"\'s subnets '
+                    "to each by hand"
+                )
+    return problems
+
+
+def _reroutes_strays(index: _Index, adds: list[tuple[str, str, RouteNeed]]) -> list[str]:
+    """Why a link's routes would change where a broken route of the file leads: a route in
+    VPC X through a peering to Y, for addresses outside Y, is judged by where Y sends them
+    (its VPN, its internet gateway...); a new route in Y for those addresses changes that."""
+    problems = []
+    for vpc, table, need in adds:
+        for source, block, peering in index.strays.get(vpc, ()):
+            if block.overlaps(need.destination):
+                problems.append(
+                    f'VPC "{source}" routes {block} through peering "{peering}" to "{vpc}", '
+                    f'which is not in "{vpc}"; a route to {need.destination} in route table '
+                    f'"{table}" of "{vpc}" would change where it leads: fix it first'
+                )
+    return list(dict.fromkeys(problems))
+
+
+def _made_transitive(index: _Index, first: Vpc, second: Vpc) -> list[str]:
+    """Why a new peering of `first` and `second` would turn a route of the file transitive."""
+    problems = []
+    for peer, other in ((first, second), (second, first)):
+        for vpc, block, peering in index.strays.get(peer.name, ()):
+            if vpc != other.name and any(block.overlaps(own) for own, _ in vpc_blocks(other)):
+                problems.append(
+                    f'VPC "{vpc}" routes {block} through peering "{peering}" to "{peer.name}", '
+                    f'which is not in "{peer.name}"; peering "{peer.name}" with "{other.name}" '
+                    "would make that route transitive: fix it first"
+                )
+    return problems
 
 
 def plan_mesh(
@@ -356,7 +482,7 @@ def plan_mesh(
             pair = frozenset((first.name, second.name))
             link, is_present = _link(first, second, pair in overlapping, index)
             (present if is_present else missing).append(link)
-    per_vpc = _per_vpc(architecture, vpcs, present, missing, index)
+    per_vpc, left_out = _per_vpc(architecture, vpcs, present, missing, index)
     option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
     blockers = _blockers(unknown, missing, per_vpc)
     return MeshPlan(
@@ -367,7 +493,8 @@ def plan_mesh(
         present=tuple(present),
         missing=tuple(missing),
         per_vpc=per_vpc,
-        largest_mesh=largest_mesh(architecture.quotas["active_peerings_per_vpc"]),
+        left_out=left_out,
+        largest_mesh=mesh_limit(architecture, vpcs, present),
         transit_gateway=option,
         recommendation=recommend(len(vpcs), missing, per_vpc, option),
         blockers=blockers,
@@ -428,124 +555,194 @@ def _per_vpc(
     present: list[Link],
     missing: list[Link],
     index: _Index,
-) -> tuple[VpcPlan, ...]:
-    # Each member's links that carry traffic after completion, with the peering to route through.
-    peers: dict[str, list[tuple[Vpc, str]]] = {vpc.name: [] for vpc in vpcs}
-    added: dict[str, int] = dict.fromkeys(peers, 0)
+) -> tuple[tuple[VpcPlan, ...], tuple[LeftOut, ...]]:
+    """Each member after completion, and the links the snippet leaves out.
+
+    The links are tried one by one, present ones first (they exist: their routes come before
+    new peerings'), then missing ones, each in mesh order. A link is added only when every
+    route it needs, on both sides and in every table that serves a subnet, can be added
+    without overlapping a route already there (the file's or another link's) and within the
+    quotas. Then each side routes all of the other's blocks from every subnet and the other
+    side answers every one of them through the same peering: no one-sided route, no reply
+    that leaves through another peering. Anything less is left for a human, with the reason.
+    """
     by_name = {vpc.name: vpc for vpc in vpcs}
     order = {vpc.name: position for position, vpc in enumerate(vpcs)}
-    for link in present + missing:
-        if not link.possible or link.peering is None:
-            continue
+    blocks = {vpc.name: [block for block, _ in vpc_blocks(vpc)] for vpc in vpcs}
+    links = [link for link in present + missing if link.possible and link.peering is not None]
+    peers: dict[str, list[tuple[Vpc, str]]] = {vpc.name: [] for vpc in vpcs}
+    for link in links:
+        assert link.peering is not None  # for mypy: filtered above
         peers[link.first].append((by_name[link.second], link.peering))
         peers[link.second].append((by_name[link.first], link.peering))
-    for link in missing:
-        if link.possible:
-            added[link.first] += 1
-            added[link.second] += 1
+    tables: dict[str, list[tuple[str, RouteTable | None]]] = {}
+    for vpc in vpcs:
+        # A VPC with no peer gets no new table, but its own tables are still shown.
+        tables[vpc.name] = (
+            member_tables(vpc)
+            if peers[vpc.name]
+            else [(table.name, table) for table in serving_tables(vpc)]
+        )
+        for name, table in tables[vpc.name]:
+            index.tables.setdefault((vpc.name, name), TableState(table))
+
+    def needs(vpc: Vpc, peer: Vpc, peering: str) -> list[RouteNeed]:
+        return [
+            RouteNeed(block, peering, peer.name)
+            for block in blocks[peer.name]
+            # An IPv4-only VPC has no IPv6 address to send from: a route to the peer's IPv6
+            # block would carry nothing.
+            if block.version == 4 or vpc.ipv6_cidrs
+        ]
+
     peering_quota = architecture.quotas["active_peerings_per_vpc"]
     route_quota = architecture.quotas["routes_per_route_table"]
-    blocks = {vpc.name: [block for block, _ in vpc_blocks(vpc)] for vpc in vpcs}
-    return tuple(
-        VpcPlan(
-            name=vpc.name,
-            peerings_now=index.live_count.get(vpc.name, 0),
-            peerings_added=added[vpc.name],
-            peering_quota=peering_quota,
-            tables=table_plans(
-                vpc,
-                sorted(peers[vpc.name], key=lambda item: order[item[0].name]),
-                route_quota,
-                blocks,
-            ),
+    added: set[tuple[str, str, RouteNeed]] = set()
+    conflicts: dict[tuple[str, str], list[Conflict]] = {}
+    left_out: list[LeftOut] = []
+    is_present = {frozenset((link.first, link.second)) for link in present}
+    for link in links:
+        assert link.peering is not None
+        first, second = by_name[link.first], by_name[link.second]
+        sides = [
+            (vpc.name, name, needs(vpc, peer, link.peering))
+            for vpc, peer in ((first, second), (second, first))
+            for name, _ in tables[vpc.name]
+        ]
+        adds, found = check(index.tables, sides)
+        pair = frozenset((link.first, link.second))
+        new_peering = pair not in is_present and pair not in index.added_pairs
+        problems = _quota_problems(
+            index,
+            adds,
+            (link.first, link.second) if new_peering else (),
+            peering_quota,
+            route_quota,
         )
-        for vpc in vpcs
-    )
+        if new_peering:
+            problems += tuple(_made_transitive(index, first, second))
+        if adds:
+            problems += tuple(_ambiguous_replies(index, link.first, link.second))
+            problems += tuple(_reroutes_strays(index, adds))
+        if found or problems:
+            for item in found:
+                conflicts.setdefault((item.vpc, item.table), []).append(item.conflict)
+            left_out.append(
+                LeftOut(
+                    link.first,
+                    link.second,
+                    link.peering,
+                    pair in is_present,
+                    tuple(found),
+                    problems,
+                )
+            )
+            continue
+        for vpc_name, table_name, need in adds:
+            index.tables[(vpc_name, table_name)].add(need.destination, need.target)
+            added.add((vpc_name, table_name, need))
+        if new_peering:
+            index.peers.setdefault(link.first, set()).add(link.second)
+            index.peers.setdefault(link.second, set()).add(link.first)
+            index.added_pairs.add(pair)
+            for name in pair:
+                index.added_peerings[name] = index.added_peerings.get(name, 0) + 1
+    created: dict[str, int] = dict.fromkeys(peers, 0)
+    for link in missing:
+        if link.possible:
+            created[link.first] += 1
+            created[link.second] += 1
+    plans = []
+    for vpc in vpcs:
+        ordered = sorted(peers[vpc.name], key=lambda item: order[item[0].name])
+        wanted = [need for peer, peering in ordered for need in needs(vpc, peer, peering)]
+        plans.append(
+            VpcPlan(
+                name=vpc.name,
+                peerings_now=index.live_count.get(vpc.name, 0),
+                peerings_added=created[vpc.name],
+                peering_quota=peering_quota,
+                tables=tuple(
+                    _table_plan(
+                        name,
+                        table,
+                        [need for need in wanted if (vpc.name, name, need) in added],
+                        wanted,
+                        tuple(conflicts.get((vpc.name, name), ())),
+                        route_quota,
+                    )
+                    for name, table in tables[vpc.name]
+                ),
+            )
+        )
+    return tuple(plans), tuple(left_out)
 
 
-def table_plans(
-    vpc: Vpc,
-    peers: list[tuple[Vpc, str]],
-    quota: int,
-    blocks: Mapping[str, list[Block]] | None = None,
-) -> tuple[TablePlan, ...]:
-    """Every table serving the VPC's subnets, with the routes to each peer through its peering.
+def _quota_problems(
+    index: _Index,
+    adds: list[tuple[str, str, RouteNeed]],
+    new_peering: tuple[str, ...],
+    peering_quota: int,
+    route_quota: int,
+) -> tuple[str, ...]:
+    """The quotas adding one link would exceed (the snippet must not trip peering-quota or
+    route-quota)."""
+    problems = []
+    for name in new_peering:
+        after = index.live_count.get(name, 0) + index.added_peerings.get(name, 0) + 1
+        if after > peering_quota:
+            problems.append(
+                f'VPC "{name}" would have {after} peerings; the active_peerings_per_vpc quota '
+                f"is {peering_quota}"
+            )
+    growth: dict[tuple[str, str, int], int] = {}
+    for vpc, table, need in adds:
+        if index.tables[(vpc, table)].lookup(need.destination) is None:
+            key = (vpc, table, need.destination.version)
+            growth[key] = growth.get(key, 0) + 1
+    for (vpc, table, version), count in growth.items():
+        after = index.tables[(vpc, table)].counts[version] + count
+        if after > route_quota:
+            problems.append(
+                f'route table "{table}" of VPC "{vpc}" would have {after} IPv{version} routes; '
+                f"the routes_per_route_table quota is {route_quota}"
+            )
+    return tuple(problems)
 
-    `blocks` maps VPC names to their blocks when the caller has them (a mesh asks n² times).
-    """
-    if blocks is None:
-        blocks = {peer.name: [block for block, _ in vpc_blocks(peer)] for peer, _ in peers}
+
+def member_tables(vpc: Vpc) -> list[tuple[str, RouteTable | None]]:
+    """The tables a peering route must go in: those serving the VPC's subnets, plus the main
+    table the plan creates (None) when some traffic uses AWS's implicit, empty one."""
     tables: list[tuple[str, RouteTable | None]] = [
         (table.name, table) for table in serving_tables(vpc)
     ]
-    if needs_new_main_table(vpc) and peers:
+    if needs_new_main_table(vpc):
         tables.append((new_table_name(vpc), None))
-    needs = [
-        RouteNeed(block, peering, peer.name)
-        for peer, peering in peers
-        for block in blocks[peer.name]
-        # An IPv4-only VPC has no IPv6 address to send from: a route to the peer's IPv6 block
-        # would carry nothing.
-        if block.version == 4 or vpc.ipv6_cidrs
-    ]
-    return tuple(_table_plan(name, table, needs, quota) for name, table in tables)
+    return tables
 
 
 def _table_plan(
-    name: str, table: RouteTable | None, needs: list[RouteNeed], quota: int
+    name: str,
+    table: RouteTable | None,
+    routes: list[RouteNeed],
+    wanted: list[RouteNeed],
+    conflicts: tuple[Conflict, ...],
+    quota: int,
 ) -> TablePlan:
     existing = {
         route.block: route for route in (table.routes if table else ()) if route.block is not None
     }
-    # Destinations sent through a peering, with the target: a new route overlapping one of them
-    # through another peering would take part of that peer's traffic by longest prefix match,
-    # and replies would follow it (aws-network-rules.md §4.6). The plan leaves that to a human.
-    # The table's peering routes come first, then the needs in order; overlaps are found by
-    # one sweep, since comparing every need with every route is cubic over a large mesh.
-    through = [
-        (block, route.target_text)
-        for block, route in existing.items()
-        if route.target is not None and route.target.kind == "peering"
-    ]
-    through += [(need.destination, need.target) for need in needs]
-    overlapping: dict[int, list[int]] = {}
-    tagged = [Tagged(block, index) for index, (block, _) in enumerate(through)]
-    for one, other in overlapping_pairs(tagged):
-        overlapping.setdefault(one.owner, []).append(other.owner)
-        overlapping.setdefault(other.owner, []).append(one.owner)
-    first_need = len(through) - len(needs)
-    accepted = set(range(first_need))
-    routes: dict[Block, RouteNeed] = {}
-    conflicts: list[Conflict] = []
-    for index, need in enumerate(needs, start=first_need):
-        route = existing.get(need.destination)
-        if route is not None:
-            if route.target != Target("peering", need.peering):
-                conflicts.append(
-                    Conflict(need.destination, need.destination, route.target_text, need.peering)
-                )
-            continue
-        clash = next(
-            (
-                through[other]
-                for other in sorted(overlapping.get(index, ()))
-                if other in accepted and through[other][1] != need.target
-            ),
-            None,
-        )
-        if clash is not None:
-            conflicts.append(Conflict(need.destination, clash[0], clash[1], need.peering))
-            continue
-        routes[need.destination] = need
-        accepted.add(index)
+    # After completion the table holds one route per peer block; a destination it already has
+    # is replaced, not added (AWS keeps one route per destination).
+    needed = {need.destination: need for need in wanted if need.destination not in existing}
     return TablePlan(
         name=name,
         new=table is None,
-        ipv4=_count(existing, routes, 4),
-        ipv6=_count(existing, routes, 6),
+        ipv4=_count(existing, needed, 4),
+        ipv6=_count(existing, needed, 6),
         quota=quota,
-        routes=tuple(routes.values()),
-        conflicts=tuple(conflicts),
+        routes=tuple(routes),
+        conflicts=conflicts,
     )
 
 
@@ -599,19 +796,76 @@ def transit_gateway_prices(prices: Prices | None) -> TransitGatewayPrices:
 def transit_gateway_option(
     architecture: Architecture, vpcs: list[Vpc], traffic_gb_month: Decimal | None
 ) -> TransitGatewayOption:
-    """One attachment per VPC and one transit gateway route per VPC block, priced per month."""
+    """One transit gateway per Region, peered with each other; one attachment per VPC; every
+    mesh VPC block routed in each gateway's table; all priced per month.
+
+    A transit gateway attaches VPCs of its own Region only (aws-network-rules.md §5.3), so
+    VPCs of other Regions are reached through a peering attachment between the gateways,
+    with static routes (§5.3: "TGW peering needs static TGW routes").
+    """
     prices = transit_gateway_prices(architecture.prices)
+    regions = tuple(dict.fromkeys(vpc.region for vpc in vpcs if vpc.region is not None))
+    if vpcs and not regions:
+        regions = ("",)  # no Region known (validate reports it): still one transit gateway
+    peerings = peering_attachments(len(regions))
+    # §5.4 prices a transit gateway "per attachment-hour" and names no other rate for peering
+    # attachments, so they are priced like VPC attachments (the report says so).
     attachment_cost, data_cost = monthly_cost(
-        len(vpcs), prices.attachment_hour, prices.per_gb, traffic_gb_month
+        len(vpcs) + peerings, prices.attachment_hour, prices.per_gb, traffic_gb_month
     )
     return TransitGatewayOption(
+        regions=regions,
         attachments=len(vpcs),
         attachments_quota=architecture.quotas["attachments_per_transit_gateway"],
-        route_entries=sum(len(vpc_blocks(vpc)) for vpc in vpcs),
+        peering_attachments=peerings,
+        route_entries=len(regions) * sum(len(vpc_blocks(vpc)) for vpc in vpcs),
         prices=prices,
         traffic_gb_month=traffic_gb_month,
         attachment_cost=attachment_cost,
         data_cost=data_cost,
+    )
+
+
+def mesh_limit(architecture: Architecture, vpcs: list[Vpc], present: list[Link]) -> MeshLimit:
+    """The largest full mesh by each quota.
+
+    By peerings, n - 1 <= active_peerings_per_vpc. By routes, each route table of a member
+    needs one route per block of each of its n - 1 peers, IPv4 and IPv6 counted separately,
+    on top of the routes it has besides the mesh's own peering routes. Peers joining later
+    are assumed to have as many blocks as the member with the most (of each family).
+    """
+    quota = architecture.quotas["routes_per_route_table"]
+    mesh_peerings = {link.peering for link in present if link.peering is not None}
+    per_peer = (
+        max((len(vpc.ipv4_blocks) for vpc in vpcs), default=0) or 1,
+        max((len(vpc.ipv6_cidrs) for vpc in vpcs), default=0),
+    )
+    by_routes = largest_mesh_by_routes(quota, 0, per_peer[0])
+    tightest: tuple[str, str] | None = None
+    for vpc in vpcs:
+        for name, table in member_tables(vpc):
+            for version, blocks in ((4, per_peer[0]), (6, per_peer[1])):
+                if not blocks or (version == 6 and not vpc.ipv6_cidrs):
+                    continue  # no IPv6 route is needed in an IPv4-only VPC
+                now = sum(
+                    1
+                    for route in (table.routes if table else ())
+                    if route.block is not None
+                    and route.block.version == version
+                    and not (
+                        route.target is not None
+                        and route.target.kind == "peering"
+                        and route.target.name in mesh_peerings
+                    )
+                )
+                limit = largest_mesh_by_routes(quota, now, blocks)
+                if tightest is None or limit < by_routes:
+                    by_routes, tightest = limit, (vpc.name, name)
+    return MeshLimit(
+        by_peerings=largest_mesh(architecture.quotas["active_peerings_per_vpc"]),
+        by_routes=by_routes,
+        route_table=tightest,
+        blocks_per_peer=per_peer,
     )
 
 

@@ -12,14 +12,18 @@ from archplan.money import HOURS_PER_MONTH
 from archplan.money import usd as money
 from archplan.plan import PlanFormat
 from archplan.plan.mesh import (
+    PEERING_ATTACHMENTS_QUOTA,
     FamilyCount,
     Link,
+    MeshLimit,
     MeshPlan,
     Plan,
     TablePlan,
     TransitGatewayOption,
 )
+from archplan.plan.tables import LeftOut
 from archplan.reports.terminal import printable
+from archplan.wording import plural
 
 _WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 
@@ -80,11 +84,49 @@ def _table(table: TablePlan) -> dict[str, Any]:
     }
 
 
+def _left_out(item: LeftOut) -> dict[str, Any]:
+    return {
+        "vpcs": [item.first, item.second],
+        "peering": item.peering,
+        "present": item.present,
+        "conflicts": [
+            {
+                "vpc": conflict.vpc,
+                "route_table": conflict.table,
+                "destination": str(conflict.conflict.destination),
+                "existing": str(conflict.conflict.existing),
+                "current": conflict.conflict.current,
+            }
+            for conflict in item.conflicts
+        ],
+        "problems": list(item.problems),
+        "reasons": list(item.reasons),
+    }
+
+
+def _limit(limit: MeshLimit) -> dict[str, Any]:
+    table = limit.route_table
+    return {
+        "vpcs": limit.vpcs,
+        "binding": limit.binding,
+        "active_peerings_per_vpc": limit.by_peerings,
+        "routes_per_route_table": limit.by_routes,
+        "route_table": {"vpc": table[0], "name": table[1]} if table else None,
+        "blocks_per_peer": {"ipv4": limit.blocks_per_peer[0], "ipv6": limit.blocks_per_peer[1]},
+    }
+
+
 def _transit_gateway(option: TransitGatewayOption) -> dict[str, Any]:
     prices = option.prices
     return {
+        "regions": list(option.regions),
+        "transit_gateways": option.transit_gateways,
         "attachments": option.attachments,
         "attachments_quota": option.attachments_quota,
+        "peering_attachments": option.peering_attachments,
+        "peering_attachments_per_gateway": option.peering_attachments_per_gateway,
+        "peering_attachments_quota": PEERING_ATTACHMENTS_QUOTA,
+        "billed_attachments": option.billed_attachments,
         "route_entries": option.route_entries,
         "hours_per_month": HOURS_PER_MONTH,
         "prices": {
@@ -137,7 +179,9 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
             }
             for vpc in mesh.per_vpc
         ],
-        "largest_mesh": mesh.largest_mesh,
+        "left_out": [_left_out(item) for item in mesh.left_out],
+        "largest_mesh": mesh.largest_mesh.vpcs,
+        "largest_mesh_limits": _limit(mesh.largest_mesh),
         "transit_gateway": _transit_gateway(mesh.transit_gateway),
         "recommendation": {
             "choice": mesh.recommendation.choice.value,
@@ -234,17 +278,45 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
         _more(console, len(impossible))
     if mesh.per_vpc:
         _print_after(console, mesh)
-    _say(
-        console,
-        f"  Largest full mesh the peering quota allows: {mesh.largest_mesh} VPCs "
-        "(n - 1 <= active_peerings_per_vpc)",
-    )
+    if mesh.left_out:
+        _say(console, "  Left out of --emit yaml (routes in the way, or a quota):", "yellow")
+        for item in mesh.left_out[:LISTED]:
+            what = "routes of" if item.present else "peering"
+            _say(console, f"    {what} {item.peering} ({item.first} - {item.second}):")
+            for reason in item.reasons:
+                _say(console, f"      {reason}")
+        _more(console, len(mesh.left_out))
+    _print_limit(console, mesh.largest_mesh)
     _print_transit_gateway(console, mesh.transit_gateway)
     recommendation = mesh.recommendation
     console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
     _say(console, f"    why: {recommendation.reason}")
     for blocker in mesh.blockers:
         _say(console, f"  Cannot complete: {blocker}", "red")
+
+
+def _print_limit(console: Console, limit: MeshLimit) -> None:
+    binding = {
+        "both": "both quotas",
+        "active_peerings_per_vpc": "the peering quota",
+        "routes_per_route_table": "the route quota",
+    }[limit.binding]
+    _say(
+        console,
+        f"  Largest full mesh the quotas allow: {plural(limit.vpcs, 'VPC')} ({binding} binds)",
+    )
+    _say(console, f"    by active_peerings_per_vpc: {limit.by_peerings} (n - 1 <= quota)")
+    ipv4, ipv6 = limit.blocks_per_peer
+    where = (
+        f', route table "{limit.route_table[1]}" of VPC "{limit.route_table[0]}" has the least room'
+        if limit.route_table
+        else ""
+    )
+    _say(
+        console,
+        f"    by routes_per_route_table: {limit.by_routes} ({ipv4} IPv4 and {ipv6} IPv6 routes "
+        f"per peer{where})",
+    )
 
 
 def _routes(count: FamilyCount) -> str:
@@ -293,7 +365,7 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
 def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> None:
     prices = option.prices
     cost = (
-        f"{option.attachments} x ${number(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
+        f"{option.billed_attachments} x ${number(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
         f"= ${money(option.attachment_cost)}"
     )
     if option.data_cost is not None and option.traffic_gb_month is not None:
@@ -303,12 +375,23 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
         )
     else:
         cost += f" + ${number(prices.per_gb)} per GB (give --traffic-gb-month)"
+    gateways = option.transit_gateways
     _say(
         console,
-        f"  Transit gateway instead: {option.attachments} attachments "
-        f"(quota {option.attachments_quota}), {option.route_entries} route entries",
+        f"  Transit gateway instead: {plural(gateways, 'transit gateway')} (one per Region), "
+        f"{plural(option.attachments, 'VPC attachment')} (quota {option.attachments_quota} per gateway), "
+        f"{option.route_entries} route entr{'y' if option.route_entries == 1 else 'ies'}",
     )
+    if gateways > 1:
+        _say(
+            console,
+            f"    Regions: {', '.join(option.regions)}; "
+            f"{plural(option.peering_attachments, 'peering attachment')} between the gateways (k(k-1)/2; {option.peering_attachments_per_gateway}"
+            f" per gateway, quota {PEERING_ATTACHMENTS_QUOTA}), priced like VPC attachments",
+        )
     _say(console, f"    per month: {cost}")
+    if gateways > 1:
+        _say(console, "    inter-Region data transfer not included (no confirmed rate)")
     _say(console, f"    prices: {prices.description}")
 
 

@@ -16,8 +16,15 @@ from archplan import __version__
 from archplan.capacity.arith import ceil_div
 from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
-from archplan.capacity.plan import ASSUMPTIONS, ERROR, WARNING, GroupPlan, HourRow, ScalePlan
+from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
 from archplan.prices import PriceBook
+from archplan.reports.scale_findings import (
+    ASSUMPTIONS,
+    ERROR,
+    WARNING,
+    Finding,
+    group_findings,
+)
 from archplan.reports.terminal import printable
 
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
@@ -184,7 +191,7 @@ def _cost(plan: GroupPlan) -> dict[str, Any] | None:
     }
 
 
-def group_to_dict(plan: GroupPlan) -> dict[str, Any]:
+def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
     group = plan.group
     purchase = group.purchase
     document: dict[str, Any] = {
@@ -263,7 +270,7 @@ def group_to_dict(plan: GroupPlan) -> dict[str, Any]:
     document["cost"] = _cost(plan)
     document["findings"] = [
         {"severity": finding.severity, "code": finding.code, "message": finding.message}
-        for finding in plan.findings
+        for finding in group_findings(plan, book)
     ]
     document["hours"] = _rows(plan)
     return document
@@ -304,7 +311,7 @@ def render_json(plan: ScalePlan, file_name: str, color: bool = False) -> str:
     groups = []
     hours: dict[str, list[dict[str, Any]]] = {}
     for index, group in enumerate(plan.groups):
-        described = group_to_dict(group)
+        described = group_to_dict(group, plan.book)
         placeholder = f"{token}-{index}"
         hours[placeholder] = described["hours"]
         described["hours"] = placeholder
@@ -356,7 +363,7 @@ def render_text(plan: ScalePlan, file_name: str, color: bool = False) -> str:
     for position, group in enumerate(plan.groups):
         if position:
             console.print()
-        _print_group(console, file_name, group)
+        _print_group(console, file_name, group, plan.book)
     console.print()
     _print_footer(console, plan.book)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
@@ -369,7 +376,7 @@ def _say(console: Console, text: str, style: str | None = None) -> None:
     console.print(Text(printable(text), style=style or ""))
 
 
-def _print_group(console: Console, file_name: str, plan: GroupPlan) -> None:
+def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceBook) -> None:
     group = plan.group
     _say(console, f'{file_name}: scaling group "{group.name}"', "bold underline")
     if not plan.planned:
@@ -426,7 +433,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan) -> None:
     _print_chart(console, plan)
     _print_mix(console, plan)
     _print_cost(console, plan)
-    _print_findings(console, plan)
+    _print_findings(console, group_findings(plan, book))
 
 
 def _print_status(console: Console, plan: GroupPlan) -> None:
@@ -618,11 +625,11 @@ def _cents(value: Fraction) -> str:
     return f"{sign}{cents // 100:,}.{cents % 100:02d}"
 
 
-def _print_findings(console: Console, plan: GroupPlan) -> None:
-    if not plan.findings:
+def _print_findings(console: Console, findings: tuple[Finding, ...]) -> None:
+    if not findings:
         return
     _say(console, "  Findings:")
-    for finding in plan.findings:
+    for finding in findings:
         style = (
             "red"
             if finding.severity == ERROR

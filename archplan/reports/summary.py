@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from archplan.findings import Severity
+from archplan.wording import plural
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult
@@ -21,14 +22,10 @@ def count_by_severity(results: Sequence[FileResult]) -> dict[str, int]:
 
 def summary_line(results: Sequence[FileResult]) -> str:
     counts = count_by_severity(results)
-    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning")]
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning")]
     parts.append(f"{counts['info']} info")
     unreadable = sum(1 for result in results if result.error is not None)
-    text = f"{', '.join(parts)} in {_plural(len(results), 'file')}"
+    text = f"{', '.join(parts)} in {plural(len(results), 'file')}"
     if unreadable:
         text += f" ({unreadable} could not be read)"
     return text
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

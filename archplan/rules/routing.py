@@ -297,7 +297,9 @@ def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
         if target is None or target.kind != "peering":
             continue
         peering = architecture.peerings.get(target.name or "")
-        if peering is not None and not peering.involves(vpc.name):
+        if peering is None or peering.requester is None or peering.accepter is None:
+            continue  # a missing or invalid end is reported where it is written (AP003, AP004)
+        if not peering.involves(vpc.name):
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses peering "{peering.name}", '
                 f'which connects "{peering.requester}" and "{peering.accepter}", not "{vpc.name}"',

@@ -9,6 +9,7 @@ from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, ScalingGroup, Subnet
+from archplan.regions import describe, known_distinct
 from archplan.rules.registry import Problem, Related, rule
 from archplan.spelling import did_you_mean
 
@@ -237,10 +238,10 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         subnets = _subnets(architecture, group)
         if not subnets or any(subnet.az is None for subnet in subnets):
             continue
-        zones = {subnet.az for subnet in subnets}
-        if len(zones) != 1:
+        zones = {subnet.az for subnet in subnets if subnet.az is not None}
+        if len(known_distinct(zones)) != 1:
             continue
-        zone = subnets[0].az
+        zone = describe(zones)
         survive = (
             "; availability.survive_az_loss cannot be met in one zone"
             if group.survive_az_loss
@@ -497,9 +498,12 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
 
     Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
     OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
-    because the percentage was not picked up).
+    because the percentage was not picked up). A percentage written with an invalid value (101,
+    -1, "half") is not omitted: the invalid-value finding (AP006) alone reports it.
     """
     for group in architecture.scaling_groups.values():
+        if group.is_invalid("purchase", "on_demand_percentage_above_base"):
+            continue  # written, but invalid: AP006 says why; AWS's default is not in play
         if group.purchase.on_demand_percentage_above_base is None:
             yield Problem(
                 f'scaling group "{group.name}" does not set '
@@ -913,8 +917,10 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     """A group with a demand profile or a commitment is one whose cost `scale-plan` reports;
     a type priced neither in the file's `prices.instance_types` nor in archplan's shipped
     sample table (us-east-1 Linux On-Demand, archplan/data/prices-us-east-1.json) leaves that
-    cost unknown, exactly as `scale-plan` would find it. Add the type with its On-Demand price
-    (and Spot price when the group runs Spot), in USD per instance-hour.
+    cost unknown, exactly as `scale-plan` would find it. Prices given with `validate --prices
+    FILE` (or the configuration's `prices`) count too, as they do for `scale-plan`. Add the type
+    with its On-Demand price (and Spot price when the group runs Spot), in USD per
+    instance-hour.
 
     Fails:
         vpcs:
@@ -972,6 +978,12 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     priced = set(shipped_table().prices)
     if architecture.prices is not None:
         priced |= set(architecture.prices.instance_types)
+    given = architecture.surroundings.prices  # --prices FILE or the configuration's prices
+    searched = "prices.instance_types nor in archplan's shipped table"
+    if given is not None:
+        priced |= set(given.instance_types)
+        name = architecture.surroundings.prices_name or "FILE"
+        searched = f"--prices {name}, prices.instance_types nor in archplan's shipped table"
     for group in architecture.scaling_groups.values():
         has_demand = group.demand_hourly is not None or group.demand_file is not None
         commitment = group.purchase.commitment
@@ -983,9 +995,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
             if instance_type in priced:
                 continue
             yield Problem(
-                f'{instance_type} of scaling group "{group.name}" has no price in '
-                f"prices.instance_types nor in archplan's shipped table, so the cost of the group's "
-                f"{wanted} cannot be computed; "
+                f'{instance_type} of scaling group "{group.name}" has no price in {searched}, '
+                f"so the cost of the group's {wanted} cannot be computed; "
                 f"add {instance_type}: {{on_demand: ..., spot: ...}} (USD per instance-hour)",
                 _type_path(group, instance_type),
                 (Related("the file's prices are here", ("prices", "instance_types")),),

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from archplan.rules import RULES
-from tests.conftest import triples, validate_text
+from tests.conftest import ROOT, triples, validate_text
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -25,7 +25,10 @@ def _load_cases() -> list[Any]:
 
 @pytest.mark.parametrize(("rule", "case"), _load_cases())
 def test_rule_case(rule: str, case: dict[str, Any]) -> None:
-    result = validate_text(case["source"])
+    # `file`: where the case is written, relative to the repository, for rules that read files
+    # named relative to it (AP513).
+    name = str(ROOT / case["file"]) if "file" in case else "test.yaml"
+    result = validate_text(case["source"], name)
     assert result.error is None, f"input error: {result.error and result.error.message}"
     expected = [list(item) for item in case["expect"]]
     assert triples(result, rule) == expected, [f.message for f in result.findings]

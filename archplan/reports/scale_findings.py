@@ -1,0 +1,268 @@
+"""The prose of a scale plan: the findings about each planned group and the assumptions every
+report prints. The numbers come from archplan.capacity.plan; this module only words them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from archplan.capacity.az import after_zone_loss
+from archplan.capacity.plan import GroupPlan, Pricing
+from archplan.capacity.serving import served_by
+from archplan.model import ScalingGroup
+from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, PriceBook
+from archplan.wording import plural
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+# Every modelling choice the numbers rest on; printed with every report and in docs/scale-plan.md.
+ASSUMPTIONS: tuple[str, ...] = (
+    "Target tracking [UNCONFIRMED]: AWS publishes no formula for EC2 target tracking; each hour "
+    "is sized as needed = ceil(demand / (per_unit x target_utilization / 100)), rounding up as "
+    "AWS does on scale-out. Warm-up, cooldowns and the slower scale-in are not modelled.",
+    "N+1 over N AZs: ceil(needed x N / (N - 1)) units, N = the distinct AZs of the group's "
+    "subnets, assuming AWS balances capacity units evenly over them (with weights it balances "
+    "instances [UNCONFIRMED]).",
+    "On-Demand/Spot split [UNCONFIRMED]: AWS's rounding rule (On-Demand = min(base, total) + "
+    "ceil((total - base) x pct / 100)) is applied to the group's total capacity units each hour; "
+    "AWS does not document whether it splits per AZ or how weights enter.",
+    "Commitment: a Savings Plan or Reserved Instances modelled as a number of capacity units paid "
+    "every hour at (1 - discount) x the On-Demand unit rate, covering On-Demand units only; RI "
+    "instance-type matching and size flexibility are not modelled.",
+    "Prices: a weighted type costs its price / its weight per unit-hour; the totals use the "
+    "dearest type per unit (an upper bound) and the range shows the cheapest. A type without a "
+    "Spot price is priced for Spot at its On-Demand price (the default maximum Spot price).",
+    "A month is 730 hours: a profile of H hours is scaled by 730 / H.",
+    "Metrics files: points are bucketed by UTC hour and each hour takes its largest point; hours "
+    "without a point count as 0 demand.",
+)
+
+
+class Finding(NamedTuple):
+    severity: str  # ERROR (makes the exit code 1), WARNING or INFO
+    code: str
+    message: str
+
+
+def _hours_text(count: int, total: int) -> str:
+    return f"{count} of {total} hour" + ("" if total == 1 else "s")
+
+
+def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
+    """What the report says about a planned group: shortfalls, idle capacity, the purchase
+    settings, the commitment and the prices; () for a group that was not planned."""
+    if not plan.planned or plan.profile is None or plan.pricing is None:
+        return ()
+    group, profile, pricing = plan.group, plan.profile, plan.pricing
+    zones, needed, required = plan.zones, plan.needed, plan.required
+    capacity, commitment = plan.capacity, plan.commitment
+    assert group.min is not None and group.max is not None and group.per_unit is not None
+    findings: list[Finding] = []
+    low, high, total = group.min, group.max, len(capacity)
+    unit = f" {group.demand_unit}" if group.demand_unit else ""
+    per_unit, target = group.per_unit, group.target_utilization
+
+    if group.survive_az_loss and len(zones) < 2:
+        where = f"all in {zones[0]}" if zones else "in no known AZ"
+        findings.append(
+            Finding(
+                ERROR,
+                "az-loss-impossible",
+                f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
+                f"subnets are {where}: add a subnet in another AZ (the plan sizes for the "
+                "demand alone)",
+            )
+        )
+    short = [hour for hour in range(total) if needed[hour] > high]
+    if short:
+        worst = max(short, key=lambda hour: (needed[hour], -hour))
+        demand = profile.values[worst]
+        left = demand - served_by(high, per_unit, target)
+        findings.append(
+            Finding(
+                ERROR,
+                "unserved-demand",
+                f"under-provisioned in {_hours_text(len(short), total)} even with every AZ up: "
+                f"the demand needs more than max ({high} units); worst at hour {worst}, "
+                f"{_number(demand)}{unit} needs {needed[worst]} units, {_number(left)}{unit} "
+                f"left unserved (max serves {_number(served_by(high, per_unit, target))}{unit})",
+            )
+        )
+    az_short = [hour for hour in range(total) if needed[hour] <= high < required[hour]]
+    if az_short:
+        worst = max(az_short, key=lambda hour: (required[hour], -hour))
+        count = len(zones)
+        remaining = after_zone_loss(high, count)
+        findings.append(
+            Finding(
+                ERROR,
+                "az-loss-shortfall",
+                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
+                f"N+1 over {count} AZs needs up to {required[worst]} units (hour {worst}), "
+                f"{required[worst] - high} above max {high}; losing an AZ then leaves "
+                f"{remaining} units, which serve "
+                f"{_number(served_by(remaining, per_unit, target))}{unit}",
+            )
+        )
+    idle = [(low - units) for units in required if units < low]
+    if idle:
+        findings.append(
+            Finding(
+                INFO,
+                "idle-capacity",
+                f"min ({low} units) is above what the demand needs in "
+                f"{_hours_text(len(idle), total)}: "
+                f"{plural(sum(idle), 'unit-hour')} of idle capacity",
+            )
+        )
+    if group.purchase.on_demand_percentage_above_base is None:
+        findings.append(
+            Finding(
+                WARNING,
+                "on-demand-percentage-omitted",
+                "on_demand_percentage_above_base is omitted: AWS's default is 100 %, so every "
+                "unit above the base is On-Demand and none is Spot",
+            )
+        )
+    findings += _commitment_findings(group, commitment, plan.on_demand_hours, pricing, total)
+    findings += _price_findings(plan, book, pricing)
+    if profile.empty_hours:
+        findings.append(
+            Finding(
+                INFO,
+                "demand-gaps",
+                f"{_hours_text(profile.empty_hours, total)} of {profile.file} have no data point "
+                "and count as 0 demand",
+            )
+        )
+    return tuple(findings)
+
+
+def _commitment_findings(
+    group: ScalingGroup,
+    commitment: int,
+    on_demand_hours: Counter[int],
+    pricing: Pricing,
+    total: int,
+) -> list[Finding]:
+    purchase = group.purchase
+    findings: list[Finding] = []
+    discount = pricing.discount
+    off = f"{_number(discount.value * 100)} % off"
+    if purchase.commitment == "auto":
+        share = (1 - Fraction(discount.value)) * 100
+        findings.append(
+            Finding(
+                INFO,
+                "commitment-auto",
+                f"commitment auto: {commitment} units of {purchase.commitment_type} ({off}), the "
+                "level that costs least over the profile (the largest level the On-Demand part "
+                f"reaches in more than {_percent(share)} % of the hours, 1 - discount)",
+            )
+        )
+    unused = sum(
+        count * (commitment - units)
+        for units, count in on_demand_hours.items()
+        if units < commitment
+    )
+    if commitment and unused:
+        peak = max(on_demand_hours)
+        hours = sum(count for units, count in on_demand_hours.items() if units < commitment)
+        severity = WARNING if commitment > peak else INFO
+        above = (
+            f"; it is above the largest On-Demand part ({peak} units)" if commitment > peak else ""
+        )
+        findings.append(
+            Finding(
+                severity,
+                "commitment-unused",
+                f"the commitment of {commitment} units is partly unused in "
+                f"{_hours_text(hours, total)}: "
+                f"{plural(unused, 'unit-hour')} paid and unused{above}",
+            )
+        )
+    if discount.origin == FROM_DEFAULT and (commitment or purchase.commitment == "auto"):
+        findings.append(
+            Finding(
+                INFO,
+                "default-discount",
+                f"the {purchase.commitment_type} discount ({off}) is {discount.source}; give "
+                f"prices.discounts.{purchase.commitment_type} for yours",
+            )
+        )
+    return findings
+
+
+def _price_findings(plan: GroupPlan, book: PriceBook, pricing: Pricing) -> list[Finding]:
+    findings: list[Finding] = []
+    if pricing.missing:
+        listed = ", ".join(pricing.missing)
+        if pricing.types:
+            message = (
+                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
+                "the cost uses the other types only"
+            )
+        else:
+            message = (
+                f"no price for {listed} (in --prices, the file's prices or the shipped table): "
+                "the cost is not computed; add prices.instance_types"
+            )
+        findings.append(Finding(WARNING, "missing-price", message))
+    no_spot = [rate.instance_type for rate in pricing.types if not rate.spot_given]
+    if no_spot and plan.percentage != 100:
+        findings.append(
+            Finding(
+                INFO,
+                "spot-at-on-demand-price",
+                f"no Spot price for {', '.join(no_spot)}: Spot is priced at the On-Demand price "
+                "(the default maximum Spot price), so the plan shows no Spot saving for them; "
+                "give prices.instance_types.TYPE.spot",
+            )
+        )
+    region = plan.region
+    other = sorted(
+        {
+            f"{rate.instance_type} ({book.region_of(rate.price.origin)})"
+            for rate in pricing.types
+            if region is not None and book.region_of(rate.price.origin) not in (None, region)
+        }
+    )
+    if other:
+        findings.append(
+            Finding(
+                WARNING,
+                "price-region",
+                f"the group is in {region} but these prices are for another Region: "
+                f"{', '.join(other)}",
+            )
+        )
+    shipped = [rate.instance_type for rate in pricing.types if rate.price.origin == FROM_SHIPPED]
+    if shipped:
+        findings.append(
+            Finding(
+                INFO,
+                "shipped-prices",
+                f"{', '.join(shipped)} priced from archplan's shipped sample table (dated, not "
+                "current AWS prices); give prices.instance_types for yours",
+            )
+        )
+    return findings
+
+
+def _number(value: Decimal | int) -> str:
+    """A quantity for a sentence: exact, without an exponent or trailing zeros."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _percent(value: Fraction) -> str:
+    """A percentage for a sentence: exact when short, else to two decimals."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    rounded = exact.quantize(Decimal("0.01"))
+    return _number(exact if exact == rounded else rounded)

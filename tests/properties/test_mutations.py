@@ -1,0 +1,17 @@
+"""Random edits of every shipped example never crash validate, graph, peering-plan or scale-plan.
+
+Only input errors are allowed out (the CLI turns them into exit 2); any other exception is a
+bug. scripts/fuzz.py runs the same mutations for as long as you like.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from tests.properties.mutations import mutated_example, run_pipeline
+
+
+@given(mutated_example())
+def test_mutated_examples_never_crash(example: tuple[str, str]) -> None:
+    name, text = example
+    run_pipeline(text, name)
