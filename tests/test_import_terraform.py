@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from archplan.engine import FileResult, validate_source
+from archplan.findings import Severity
 from archplan.importers.common import Imported, ImportOptions, SourceError
 from archplan.importers.terraform import import_sources
 from archplan.source import Source
@@ -76,18 +77,19 @@ def test_issue_158_vpc_module_gives_six_subnets_over_three_zones() -> None:
 
 
 @corpus
-def test_issue_514_splits_a_slash_24_into_two_slash_25() -> None:
+def test_issue_514_subnets_without_a_zone_wait_with_their_blocks() -> None:
     imported = import_sources(
         plan("terraform-compliance__test_issue-514/plan.out.json"), ImportOptions()
     )
     (vpc,) = imported.document["vpcs"].values()
     assert vpc["cidr"] == "172.16.0.0/24"
-    assert sorted(subnet["cidr"] for subnet in vpc["subnets"].values()) == [
-        "172.16.0.0/25",
-        "172.16.0.128/25",
-    ]
-    # The plan sets no zone: the assumption is an issue, not silent.
-    assert sum("availability_zone is not set" in issue.message for issue in imported.issues) == 2
+    # The plan sets no zone (AWS picks one at apply time). A guessed zone would put both
+    # subnets in one zone for the zone rules to judge, so they wait, with their blocks.
+    assert "subnets" not in vpc
+    waiting = imported.document["x-incomplete"]["subnets"].values()
+    assert sorted(subnet["cidr"] for subnet in waiting) == ["172.16.0.0/25", "172.16.0.128/25"]
+    assert all(subnet["missing"] == ["az"] and "az" not in subnet for subnet in waiting)
+    assert sum("availability_zone is known only after" in i.message for i in imported.issues) == 2
 
 
 @corpus
@@ -127,7 +129,9 @@ def test_broken_json_is_located(tmp_path: Path) -> None:
     assert (raised.value.line, raised.value.column) == (2, 22)
 
 
-def _resource(address: str, values: dict[str, Any], index: int | None = None) -> dict[str, Any]:
+def _resource(
+    address: str, values: dict[str, Any], index: int | str | None = None
+) -> dict[str, Any]:
     kind, name = address.split(".")[-2:]
     resource: dict[str, Any] = {
         "address": address,
@@ -372,3 +376,252 @@ def test_a_reference_that_resolves_nowhere_is_an_issue(tmp_path: Path) -> None:
     (issue,) = imported.issues
     assert issue.origin.address == "module.net.aws_route.to_peer"
     assert "vpc_peering_connection_id does not resolve" in issue.message
+
+
+def _spoke_plan(peer_vpc: list[str], for_each: bool = False) -> dict[str, Any]:
+    """A hub VPC peered (count = 2) with the VPCs of two instances of module "spoke", whose
+    peer_vpc_id has the given references; routes to each spoke's block by count.index."""
+    keys: list[int | str] = ["a", "b"] if for_each else [0, 1]
+    spokes = [
+        {
+            "address": f"module.spoke[{json.dumps(key)}]",
+            "resources": [
+                _resource(
+                    f"module.spoke[{json.dumps(key)}].aws_vpc.this",
+                    {"cidr_block": f"10.{number}.0.0/16"},
+                ),
+            ],
+        }
+        for number, key in enumerate(keys)
+    ]
+    address = "aws_vpc_peering_connection.p"
+    return {
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    _resource("aws_vpc.hub", {"cidr_block": "10.200.0.0/16"}),
+                    *(
+                        _resource(f"{address}[{json.dumps(key)}]", {"auto_accept": True}, key)
+                        for key in keys
+                    ),
+                    _resource("aws_route_table.hub", {}),
+                    *(
+                        _resource(
+                            f"aws_route.to_spoke[{json.dumps(key)}]",
+                            {"destination_cidr_block": f"10.{number}.0.0/16"},
+                            key,
+                        )
+                        for number, key in enumerate(keys)
+                    ),
+                ],
+                "child_modules": spokes,
+            }
+        },
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-west-2"}}}
+            },
+            "root_module": {
+                "resources": [
+                    {
+                        "address": address,
+                        "expressions": {
+                            "vpc_id": _refs("aws_vpc.hub.id", "aws_vpc.hub"),
+                            "peer_vpc_id": _refs(*peer_vpc),
+                        },
+                    },
+                    {
+                        "address": "aws_route_table.hub",
+                        "expressions": {"vpc_id": _refs("aws_vpc.hub.id")},
+                    },
+                    {
+                        "address": "aws_route.to_spoke",
+                        "expressions": {
+                            "route_table_id": _refs("aws_route_table.hub.id"),
+                            "vpc_peering_connection_id": _refs(
+                                f"{address}[{'each.key' if for_each else 'count.index'}].id",
+                                address,
+                                "each.key" if for_each else "count.index",
+                            ),
+                        },
+                    },
+                ],
+                "module_calls": {
+                    "spoke": {
+                        "module": {
+                            "outputs": {
+                                "vpc_id": {"expression": _refs("aws_vpc.this.id", "aws_vpc.this")}
+                            }
+                        }
+                    }
+                },
+            },
+        },
+    }
+
+
+def _accepters(tmp_path: Path, plan_data: dict[str, Any]) -> tuple[Imported, dict[str, str]]:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_data))
+    imported = import_sources([str(path)], ImportOptions())
+    peerings = imported.document.get("peerings", {})
+    return imported, {name: body["accepter"] for name, body in peerings.items()}
+
+
+def test_an_indexed_module_reference_picks_that_instance(tmp_path: Path) -> None:
+    _, accepters = _accepters(tmp_path, _spoke_plan(["module.spoke[1].vpc_id", "module.spoke[1]"]))
+    assert set(accepters.values()) == {"module.spoke-1-.aws_vpc.this"}
+
+
+@pytest.mark.parametrize("for_each", [False, True])
+def test_count_index_and_each_key_pick_the_resources_own_instance(
+    tmp_path: Path, for_each: bool
+) -> None:
+    key = "each.key" if for_each else "count.index"
+    imported, accepters = _accepters(
+        tmp_path, _spoke_plan([f"module.spoke[{key}].vpc_id", "module.spoke", key], for_each)
+    )
+    assert imported.issues == []
+    suffix = ["-a-", "-b-"] if for_each else ["-0-", "-1-"]
+    assert sorted(accepters.values()) == [f"module.spoke{s}.aws_vpc.this" for s in suffix]
+    assert not [f for f in validate(imported).findings if f.severity == Severity.ERROR]
+
+
+def test_an_index_unknown_here_is_an_issue_not_a_guess(tmp_path: Path) -> None:
+    imported, accepters = _accepters(
+        tmp_path, _spoke_plan(["module.spoke[var.which].vpc_id", "module.spoke", "var.which"])
+    )
+    assert accepters == {}
+    assert sum("peer_vpc_id does not resolve" in i.message for i in imported.issues) == 2
+    assert len(imported.document["x-incomplete"]["peerings"]) == 2
+
+
+def test_a_literal_vpc_id_or_another_modules_vpc_is_not_the_plans_only_vpc(tmp_path: Path) -> None:
+    data = {
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    _resource("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}),
+                    _resource(
+                        "aws_subnet.legacy",
+                        {
+                            "vpc_id": "vpc-0123456789abcdef0",
+                            "cidr_block": "172.31.0.0/20",
+                            "availability_zone": "eu-west-1a",
+                        },
+                    ),
+                ],
+                "child_modules": [
+                    {
+                        "address": "module.other",
+                        "resources": [
+                            _resource(
+                                "module.other.aws_subnet.this",
+                                {"cidr_block": "10.9.0.0/24", "availability_zone": "eu-west-1a"},
+                            )
+                        ],
+                    }
+                ],
+            }
+        },
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}
+            },
+            "root_module": {
+                "module_calls": {
+                    "other": {
+                        "module": {
+                            "resources": [
+                                {
+                                    "address": "aws_subnet.this",
+                                    "expressions": {"vpc_id": _refs("local.vpc_id")},
+                                }
+                            ]
+                        }
+                    }
+                }
+            },
+        },
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    assert "subnets" not in imported.document["vpcs"]["aws_vpc.main"]
+    waiting = imported.document["x-incomplete"]["subnets"]
+    assert waiting["aws_subnet.legacy"]["vpc"] == "vpc-0123456789abcdef0"
+    assert waiting["module.other.aws_subnet.this"]["missing"] == ["vpc"]
+    assert any("vpc-0123456789abcdef0 is not a VPC" in i.message for i in imported.issues)
+
+
+def test_attachment_subnets_without_a_zone_wait_with_the_attachment_and_its_routes(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(json.dumps(PLAN))
+    for child in data["planned_values"]["root_module"]["child_modules"]:
+        for resource in child["resources"]:
+            resource["values"].pop("availability_zone", None)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    waiting = imported.document["x-incomplete"]
+    assert waiting["transit_gateway_attachments"]["hub/net"]["subnets"] == [
+        "module.net.aws_subnet.private-0",
+        "module.net.aws_subnet.private-1",
+    ]
+    assert "attachments" not in imported.document["transit_gateways"]["hub"]
+    assert not [f.rule_id for f in validate(imported).findings if f.severity == Severity.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("accepter", "status"),
+    [(None, "pending-acceptance"), ({}, "pending-acceptance"), ({"auto_accept": True}, None)],
+)
+def test_a_peering_is_active_only_when_something_accepts_it(
+    tmp_path: Path, accepter: dict[str, Any] | None, status: str | None
+) -> None:
+    data = json.loads(json.dumps(PLAN))
+    resources = data["planned_values"]["root_module"]["resources"]
+    resources[1]["values"] = {}  # auto_accept unset: Terraform's default is false
+    if accepter is None:
+        del resources[2]
+    else:
+        resources[2]["values"] = accepter
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    assert imported.document["peerings"]["aws_vpc_peering_connection.link"].get("status") == status
+
+
+def test_scaling_group_purchase_and_capacity_type_as_the_cloudformation_import(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(json.dumps(PLAN))
+    group = data["planned_values"]["root_module"]["resources"][5]["values"]
+    distribution = group["mixed_instances_policy"][0]["instances_distribution"][0]
+    distribution["spot_allocation_strategy"] = "cheapest-please"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    assert imported.document["scaling_groups"]["web"]["purchase"] == {
+        "on_demand_percentage_above_base": 20
+    }
+    assert any('"cheapest-please" is not one AWS knows' in i.message for i in imported.issues)
+    # No mixed policy: nothing written (AWS's default, all On-Demand, applies).
+    del group["mixed_instances_policy"]
+    data["planned_values"]["root_module"]["resources"].append(
+        _resource("aws_launch_template.web", {"name": "web", "instance_type": "m5.large"})
+    )
+    group["launch_template"] = [{"name": "web"}]
+    path.write_text(json.dumps(data))
+    assert (
+        "purchase"
+        not in import_sources([str(path)], ImportOptions()).document["scaling_groups"]["web"]
+    )
+    # Sizes in vCPUs are not capacity units: the group waits.
+    group["desired_capacity_type"] = "vcpu"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    waiting = imported.document["x-incomplete"]["scaling_groups"]["web"]
+    assert "capacity_units" in waiting["missing"] and waiting["capacity_type"] == "vcpu"
+    assert "scaling_groups" not in imported.document

@@ -31,8 +31,8 @@ from archplan.importers.tf_awscli_facts import (
     VpcFacts,
     listed,
     region_of_arn,
-    region_of_zone,
 )
+from archplan.regions import region_of_zone
 from archplan.source import read_source
 
 # The outputs archplan reads, in the order they are merged (what is pointed at first).

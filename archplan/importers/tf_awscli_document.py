@@ -37,11 +37,15 @@ class _Assembly:
         self.endpoint_names: dict[str, str] = {}
         self.peering_names: dict[str, str] = {}
         self.gateway_names: dict[str, str] = {}
+        self.parked_attachments: set[tuple[str, str]] = set()  # (gateway key, VPC key)
+        self.waiting_subnets: dict[str, str] = {}  # key -> name under x-incomplete
         accounts = {vpc.account for vpc in facts.vpcs.values() if valid_account(vpc.account)}
         self.account = accounts.pop() if len(accounts) == 1 else None
 
     def park(self, kind: str, name: str, entry: dict[str, Any], origin: Origin) -> None:
         """Keep an object format 1 cannot hold yet under x-incomplete."""
+        if kind == "subnets":
+            self.waiting_subnets[str(entry["source"])] = name
         self.incomplete.setdefault(kind, {})[name] = entry
         self.origins[(INCOMPLETE, kind, name)] = origin
 
@@ -129,10 +133,11 @@ class _Assembly:
         entry: dict[str, Any] = {"source": vpc.key, "missing": missing}
         if vpc.cidr is not None:
             entry["cidr"] = vpc.cidr
-        subnets = {
-            object_name(subnet.label, taken): _subnet_entry(subnet)
-            for _, subnet in self._subnets_of(vpc.key)
-        }
+        subnets: dict[str, Any] = {}
+        for key, subnet in self._subnets_of(vpc.key):
+            subnet_name = object_name(subnet.label, taken)
+            subnets[subnet_name] = _subnet_entry(subnet)
+            self.waiting_subnets[key] = subnet_name
         if subnets:
             entry["subnets"] = subnets
         self.park("vpcs", name, entry, vpc.origin)
@@ -161,8 +166,12 @@ class _Assembly:
                 entry = {"source": key, "vpc": vpc_name, "missing": missing}
                 self.park("subnets", name, {**entry, **_subnet_entry(subnet)}, subnet.origin)
                 self.facts.issue(
-                    f'subnet "{name}" kept under {INCOMPLETE}: the source does not give its '
-                    + " or ".join(missing),
+                    f'subnet "{name}" kept under {INCOMPLETE}: '
+                    + (
+                        f"{subnet.az_unknown}; set it to check the subnet"
+                        if missing == ["az"] and subnet.az_unknown
+                        else "the source does not give its " + " or ".join(missing)
+                    ),
                     subnet.origin.address,
                 )
                 continue
@@ -186,7 +195,12 @@ class _Assembly:
             if subnet.vpc is not None and subnet.vpc in self.facts.vpcs:
                 continue
             name = object_name(subnet.label, taken)
-            entry = {"source": key, "missing": ["vpc"], **_subnet_entry(subnet)}
+            entry = {
+                "source": key,
+                **({"vpc": subnet.vpc} if subnet.vpc else {}),
+                "missing": ["vpc"],
+                **_subnet_entry(subnet),
+            }
             self.park("subnets", name, entry, subnet.origin)
             self.facts.issue(
                 f'subnet "{name}" kept under {INCOMPLETE}: its VPC '
@@ -248,6 +262,13 @@ class _Assembly:
             what = f"the subnet of NAT gateway {ref}"
         elif kind == "peering":
             name, what = self.peering_names.get(ref), f"peering {ref}"
+        elif kind == "tgw" and (ref, vpc_key) in self.parked_attachments:
+            self.facts.issue(
+                f"route {route.destination} left out: the attachment of its VPC to transit "
+                f"gateway {ref} waits under {INCOMPLETE}",
+                route.origin.address,
+            )
+            return None
         elif kind == "tgw":
             name, what = self.gateway_names.get(ref), f"transit gateway {ref}"
         else:
@@ -407,13 +428,34 @@ class _Assembly:
             )
             return
         names = [self.subnet_names[key] for key in subnets if self.subnet_vpc.get(key) == vpc]
-        if len(names) < len(subnets):
+        if not subnets or len(names) < len(subnets):
+            # Listed without some subnets, the attachment would leave zones unattached that
+            # are attached (AP405), or have no subnets at all (AP402): it waits instead, and
+            # so do the VPC's routes to the transit gateway (else AP207).
+            assert gateway is not None and vpc is not None
+            self.parked_attachments.add((gateway, vpc))
+            entry = {
+                "source": origin.address,
+                "missing": ["subnets"],
+                "transit_gateway": gateway_name,
+                "vpc": vpc_name,
+                "subnets": [
+                    self.subnet_names.get(key) or self.waiting_subnets.get(key) or key
+                    for key in subnets
+                ],
+            }
+            self.park("transit_gateway_attachments", f"{gateway_name}/{vpc_name}", entry, origin)
             self.facts.issue(
-                f'attachment of VPC "{vpc_name}" to "{gateway_name}": '
-                f"{len(subnets) - len(names)} of its subnets are not in the imported source; "
-                "listed without them",
+                f'attachment of VPC "{vpc_name}" to "{gateway_name}" kept under {INCOMPLETE}: '
+                + (
+                    f"{len(subnets) - len(names)} of its subnets are not in the imported source "
+                    "(or could not be imported)"
+                    if subnets
+                    else "its subnets are not known"
+                ),
                 origin.address,
             )
+            return
         attachments = out[gateway_name].setdefault("attachments", {})
         if vpc_name in attachments:
             self.facts.issue(
@@ -482,6 +524,8 @@ def _group_body(group: GroupFacts) -> dict[str, Any]:
         body["purchase"] = dict(group.purchase)
     if group.launch_template:
         body["launch_template"] = group.launch_template
+    if group.capacity_type is not None:
+        body["capacity_type"] = group.capacity_type
     return body
 
 
@@ -496,6 +540,8 @@ def _group_issue(name: str, group: GroupFacts, missing: list[str], vpc_count: in
         ),
         "instance_types": "its instance types are in a launch template or configuration "
         "the source does not include",
+        "capacity_units": f"its sizes are in {group.capacity_type}, and format 1 counts "
+        "capacity units (instances times their weights)",
         "min": "its minimum size is not known",
         "max": "its maximum size is not known",
     }

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from archplan.importers.common import ImportIssue, Origin
-from archplan.regions import KNOWN_REGIONS
 
 # Both sources describe the same AWS API objects; they differ only in how references are
 # written (Terraform addresses and configuration references, AWS ids). Each importer turns its
@@ -43,6 +42,7 @@ class SubnetFacts:
     az: str | None = None
     route_table: str | None = None  # key of the table it is associated with
     route_table_origin: Origin | None = None
+    az_unknown: str = ""  # why the zone is not known, for the issue
 
 
 @dataclass(slots=True)
@@ -122,6 +122,7 @@ class GroupFacts:
     purchase: dict[str, int | str] = field(default_factory=dict)
     launch_template: str | None = None
     missing: list[str] = field(default_factory=list)
+    capacity_type: str | None = None  # vcpu or memory-mib: sizes that are not instance counts
 
 
 @dataclass(slots=True)
@@ -152,21 +153,57 @@ class Facts:
         file = self.files.get(address, self.file) if address else self.file
         self.issues.append(ImportIssue(message, Origin(file, address=address), severity))
 
+    def described_again(
+        self, what: str, key: str, first_file: str, first: dict[str, Any], again: dict[str, Any]
+    ) -> None:
+        """`again` describes the object `first` already does: the first is kept, and where they
+        disagree (any imported field) an issue at the repeated description names both files
+        and the fields, so the output never depends on the order of the files silently."""
+        differ = [
+            f"{name} ({_shown(first.get(name))} there, {_shown(again.get(name))} here)"
+            for name in dict.fromkeys([*first, *again])
+            if _comparable(first.get(name)) != _comparable(again.get(name))
+        ]
+        if not differ:
+            return
+        where = "earlier in this file" if first_file == self.file else first_file
+        self.issues.append(
+            ImportIssue(
+                f"{what} {key} is described again, differently from {where}: "
+                + "; ".join(differ)
+                + "; the first description is kept",
+                Origin(self.file, address=key),
+            )
+        )
+
+
+def compared(facts: Any) -> dict[str, Any]:
+    """The fields of a facts object that say what it is (not where it came from)."""
+    return {f.name: getattr(facts, f.name) for f in fields(facts) if f.name not in _NOT_COMPARED}
+
+
+# Fields that say where a fact came from rather than what it is.
+_NOT_COMPARED = {"key", "origin", "route_table_origin"}
+
+
+def _comparable(value: Any) -> Any:
+    """Secondary blocks without their origins."""
+    if isinstance(value, list):
+        return [item[0] if isinstance(item, tuple) else item for item in value]
+    return value
+
+
+def _shown(value: Any) -> str:
+    value = _comparable(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return "none" if value is None else str(value)
+
 
 _ACCOUNT = re.compile(r"^\d{12}$")
-_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)(?:[a-z]|-[a-z0-9-]+)$")
 _ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d+):")
-
-
-def region_of_zone(zone: str) -> str | None:
-    """us-east-1a -> us-east-1 (also Local and Wavelength Zones); None for AZ IDs (use1-az1)."""
-    for region in sorted(KNOWN_REGIONS):
-        if zone.startswith(region) and _ZONE.match(zone):
-            rest = zone[len(region) :]
-            if re.fullmatch(r"[a-z]|(-[a-z0-9]+)+", rest):
-                return region
-    match = _ZONE.match(zone)
-    return match.group(1) if match else None
 
 
 def region_of_arn(arn: str) -> str | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 # An address: module.a["x"].module.b[0].aws_subnet.private[1]
 _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.')
-_REFERENCE = re.compile(r'^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?')
+# One step of a reference: a name and an optional index, which may be an expression
+# (aws_subnet.this[count.index], module.spoke[each.key]) and so may hold dots.
+_STEP = re.compile(r'([A-Za-z0-9_-]+)(?:\[((?:"(?:[^"\\]|\\.)*"|[^\]"])*)\])?')
 # Resolution follows variables and module outputs; real plans nest a few levels, a cycle none.
 _MAX_DEPTH = 16
 
@@ -220,20 +223,29 @@ class Plan:
         by_count = "count.index" in references
         by_key = any(r.startswith("each.") for r in references)
         for reference in references:
-            found = self._reference(reference, module, steps, index, kinds, many, depth)
+            parts = parse_reference(reference)
+            if parts is None:
+                continue
+            found = self._reference(parts, module, steps, index, kinds, many, depth)
             if found is None:
-                match = _REFERENCE.match(reference)
-                if not match or f"{match.group(1)}" not in kinds:
+                kind, (name, key) = parts[0][0], parts[1]
+                if kind not in kinds:
                     continue
-                instances = self._instances.get((module, f"{match.group(1)}.{match.group(2)}"), [])
-                found = _pick(instances, match.group(3), index, many, by_count, by_key)
+                instances = self._instances.get((module, f"{kind}.{name}"), [])
+                if key is None:
+                    found = _pick(instances, index, many, by_count, by_key)
+                else:
+                    wanted = _instance_key(key, index)
+                    found = (
+                        [r for r in instances if r.index == wanted] if wanted is not None else []
+                    )
             if found:
                 return found
         return []
 
     def _reference(
         self,
-        reference: str,
+        parts: list[tuple[str, str | None]],
         module: str,
         steps: tuple[str, ...],
         index: int | str | None,
@@ -242,55 +254,108 @@ class Plan:
         depth: int,
     ) -> list[Resource] | None:
         """Follow var. and module. references; None for a plain resource reference."""
-        parts = reference.split(".")
-        if parts[0] == "var" and len(parts) > 1 and steps:
+        head = parts[0][0]
+        if head == "var" and steps:
             # A module's variable is the module call's argument, evaluated in the parent.
             parent_steps = steps[:-1]
             call = _dict(_dict(self.config_module(parent_steps).get("module_calls")).get(steps[-1]))
-            argument = _dict(_dict(call.get("expressions")).get(_strip_index(parts[1])))
+            argument = _dict(_dict(call.get("expressions")).get(parts[1][0]))
             parent, own_index = _parent(module)
             return self._follow(argument, parent, parent_steps, own_index, kinds, many, depth + 1)
-        if parts[0] == "var" and len(parts) > 1:
-            value = self.variable(_strip_index(parts[1]))
+        if head == "var":
+            value = self.variable(parts[1][0])
             values = value if isinstance(value, list) else [value]
             return [
                 self._by_id[v]
                 for v in values
                 if isinstance(v, str) and v in self._by_id and self._by_id[v].type in kinds
             ]
-        if parts[0] == "module" and len(parts) > 2:
-            call_name, output = _strip_index(parts[1]), _strip_index(parts[2])
+        if head == "module":
+            if len(parts) < 3:
+                return []  # the whole module object: its output is named by a longer reference
+            (call_name, key), output = parts[1], parts[2][0]
             child_steps = (*steps, call_name)
             outputs = _dict(self.config_module(child_steps).get("outputs"))
             expression = _dict(_dict(outputs.get(output)).get("expression"))
-            prefix = f"{module}.module.{call_name}" if module else f"module.{call_name}"
-            children = sorted(
-                {
-                    r.module
-                    for r in self.resources
-                    if r.module == prefix or r.module.startswith(prefix + "[")
-                }
-            )
+            instances = self._module_instances(module, call_name)
+            if key is not None:
+                # module.spoke[1], module.spoke["a"], module.spoke[count.index]: one instance,
+                # none when the key is not known here.
+                wanted = _instance_key(key, index)
+                chosen = [child for child, own in instances if own == wanted and wanted is not None]
+            elif many or len(instances) == 1:
+                chosen = [child for child, _ in instances]
+            else:
+                chosen = []  # every instance of a module where one value is meant: ambiguous
             found: list[Resource] = []
-            for child in children:
+            for child in chosen:
                 found += self._follow(expression, child, child_steps, None, kinds, many, depth + 1)
             return found
-        if parts[0] in ("local", "data", "count", "each", "path", "self", "terraform"):
+        if head in ("local", "data", "count", "each", "path", "self", "terraform"):
             return []
         return None
+
+    def _module_instances(self, module: str, call_name: str) -> list[tuple[str, int | str | None]]:
+        """The instances of module call `call_name` inside `module`, with their keys, sorted."""
+        found: dict[str, int | str | None] = {}
+        for resource in self.resources:
+            address = resource.module
+            while address:
+                parent, key = _parent(address)
+                if parent == module:
+                    if module_steps(address)[-1][0] == call_name:
+                        found[address] = key
+                    break
+                address = parent
+        return sorted(found.items())
+
+
+def parse_reference(reference: str) -> list[tuple[str, str | None]] | None:
+    """module.spoke[count.index].vpc_id -> [("module", None), ("spoke", "count.index"),
+    ("vpc_id", None)]: dots inside brackets (an index expression) do not split. None when the
+    text is not a reference of at least two steps."""
+    parts: list[tuple[str, str | None]] = []
+    position = 0
+    while position <= len(reference):
+        match = _STEP.match(reference, position)
+        if match is None:
+            return None
+        name, key = match.group(1), match.group(2)
+        parts.append((name, key))
+        position = match.end()
+        if position == len(reference):
+            break
+        if reference[position] != ".":
+            return None
+        position += 1
+    return parts if len(parts) >= 2 else None
+
+
+def _instance_key(key: str, index: int | str | None) -> int | str | None:
+    """The instance key an index expression stands for: 1 and "a" as written; count.index and
+    each.key the instance being resolved (when its key is of that kind); else None (unknown)."""
+    if key.isdigit():
+        return int(key)
+    if len(key) >= 2 and key.startswith('"') and key.endswith('"'):
+        try:
+            value = json.loads(key)
+        except json.JSONDecodeError:
+            return None
+        return value if isinstance(value, str) else None
+    if key == "count.index":
+        return index if isinstance(index, int) else None
+    if key == "each.key":
+        return index if isinstance(index, str) else None
+    return None
 
 
 def _pick(
     instances: list[Resource],
-    explicit: str | None,
     index: int | str | None,
     many: bool,
     by_count: bool,
     by_key: bool,
 ) -> list[Resource]:
-    if explicit is not None:
-        wanted = _index(explicit)
-        return [r for r in instances if r.index == wanted]
     if many or len(instances) == 1:
         return list(instances)
     if (by_count or by_key) and index is not None:
@@ -306,10 +371,6 @@ def _parent(module: str) -> tuple[str, int | str | None]:
     last = steps[-1]
     key = last.group(2)
     return module[: last.start()].rstrip("."), _index(key[1:-1]) if key else None
-
-
-def _strip_index(text: str) -> str:
-    return text.split("[", 1)[0]
 
 
 def _dict(value: Any) -> dict[str, Any]:

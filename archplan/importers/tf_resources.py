@@ -126,18 +126,25 @@ class Importer:
         return self.key(found[0]) if found else None
 
     def vpc_of(self, resource: Resource, attribute: str = "vpc_id") -> str | None:
+        """The key of the VPC `attribute` points at; None, with an issue, when it is not one VPC
+        of this plan (a literal id of another VPC, or a reference that does not resolve)."""
         found = self.plan.resolve(resource, attribute, ("aws_vpc",))
-        if not found:
-            # `local.vpc_id` and the like: a module with one VPC means that VPC.
-            found = self.plan.of_type("aws_vpc", resource.module) or []
-            found = found if len(found) == 1 else self.plan.of_type("aws_vpc")
+        value = resource.known(attribute)
+        if not found and not isinstance(value, str) and _only_locals(resource, attribute):
+            # `local.vpc_id` in a module (or the root) with exactly one VPC: that VPC. Never
+            # across modules, never for a literal id or a data source, which name another VPC.
+            same_module = self.plan.of_type("aws_vpc", resource.module)
+            found = same_module if len(same_module) == 1 else []
         if len(found) == 1:
             return self.key(found[0])
-        value = resource.known(attribute)
         self.issue(
             resource,
             f"{attribute} "
-            + (f"{value} is not a VPC of this plan" if value else "does not resolve to one VPC")
+            + (
+                f"{value} is not a VPC of this plan"
+                if isinstance(value, str)
+                else "does not resolve to one VPC of this plan"
+            )
             + "; left out",
         )
         return None
@@ -191,25 +198,24 @@ class Importer:
         self.facts.vpcs[vpc].secondary_cidrs.append((block, self.origin(resource)))
 
     def subnet(self, resource: Resource) -> None:
-        facts = SubnetFacts(
-            self.key(resource), self.label(resource), self.origin(resource), self.vpc_of(resource)
-        )
+        vpc = self.vpc_of(resource)
+        literal = resource.known("vpc_id")
+        if vpc is None and isinstance(literal, str):
+            vpc = literal  # another VPC's id: the subnet waits under x-incomplete, named so
+        facts = SubnetFacts(self.key(resource), self.label(resource), self.origin(resource), vpc)
         facts.cidr = self.cidr(resource, "cidr_block")
         facts.ipv6_cidr = resource.known("ipv6_cidr_block")
         zone = resource.known("availability_zone") or resource.known("availability_zone_id")
         if isinstance(zone, str):
             facts.az = zone
         else:
-            region = self.plan.region_of(resource) or self.facts.region
-            if region is not None:
-                # AWS picks the zone at apply time; an assumed zone keeps the subnet's blocks
-                # checked, and the issue says the zone rules saw an assumption.
-                facts.az = f"{region}a"
-                self.issue(
-                    resource,
-                    f"availability_zone is not set (AWS picks one at apply time); assumed "
-                    f"{facts.az}: set it to check the zone rules",
-                )
+            # AWS picks the zone at apply time. A guessed zone would make the zone rules judge
+            # the guess (two subnets "both in zone a"), so the subnet waits under x-incomplete.
+            facts.az_unknown = (
+                "its availability_zone is known only after apply"
+                if resource.is_unknown("availability_zone")
+                else "availability_zone is not set (AWS picks one at apply time)"
+            )
         self.facts.subnets[facts.key] = facts
 
     def internet_gateway(self, resource: Resource) -> None:
@@ -384,13 +390,17 @@ class Importer:
     def peering(self, resource: Resource) -> None:
         values = resource.values
         accepter = self.plan.resolve(resource, "peer_vpc_id", ("aws_vpc",))
+        if len(accepter) > 1 or (not accepter and not resource.known("peer_vpc_id")):
+            self.issue(resource, "peer_vpc_id does not resolve to one VPC of this plan")
+            accepter = []
         peering = PeeringFacts(
             self.key(resource),
             self.label(resource),
             self.origin(resource),
             requester=self.vpc_of(resource),
             accepter=self.key(accepter[0]) if accepter else resource.known("peer_vpc_id"),
-            # Without auto_accept the other side must accept (an _accepter resource does).
+            # auto_accept defaults to false: the other side must accept (an _accepter
+            # resource with auto_accept = true does).
             status="active" if values.get("auto_accept") is True else "pending-acceptance",
         )
         self.facts.peerings[peering.key] = peering
@@ -419,7 +429,9 @@ class Importer:
             )
             return
         peering = self.facts.peerings[self.key(found[0])]
-        if resource.values.get("auto_accept") is not False:
+        # The accepter's auto_accept defaults to false too: without it, it only adopts the
+        # peering, which stays pending acceptance.
+        if resource.values.get("auto_accept") is True:
             peering.status = "active"
         self._dns(peering, resource.values)
 
@@ -522,6 +534,17 @@ class Importer:
 def _group_label(resource: Resource) -> str:
     name = resource.known("name")
     return name if isinstance(name, str) else resource.address
+
+
+def _only_locals(resource: Resource, attribute: str) -> bool:
+    """Whether the attribute's expression refers to local values only (local.vpc_id)."""
+    expression = resource.expressions.get(attribute)
+    references = expression.get("references") if isinstance(expression, dict) else None
+    return (
+        isinstance(references, list)
+        and bool(references)
+        and all(isinstance(r, str) and r.startswith("local.") for r in references)
+    )
 
 
 def _constant(block: dict[str, Any], attribute: str) -> Any:

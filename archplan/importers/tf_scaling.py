@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from archplan.importers.tf_awscli_facts import GroupFacts, listed
 from archplan.importers.tf_plan import Resource
+from archplan.schema import SPOT_STRATEGIES
 
 if TYPE_CHECKING:
     from archplan.importers.tf_resources import Importer
@@ -36,12 +37,18 @@ def scaling_group(importer: Importer, resource: Resource, group: GroupFacts) -> 
         # Ids of subnets outside the plan: kept so the issue can name them.
         known = values.get("vpc_zone_identifier")
         group.subnets = [s for s in known if isinstance(s, str)] if isinstance(known, list) else []
+    unit = values.get("desired_capacity_type")
+    if isinstance(unit, str) and unit not in ("", "units"):
+        # Sizes in vCPUs or MiB are not instance counts: read as capacity units they would be
+        # checked wrongly, so the group waits under x-incomplete.
+        group.missing.append("capacity_units")
+        group.capacity_type = unit
     policy = _first(values.get("mixed_instances_policy"))
     if policy:
         _mixed(importer, resource, group, policy)
     else:
-        # Without a mixed instances policy every instance is On-Demand.
-        group.purchase["on_demand_percentage_above_base"] = 100
+        # Without a mixed instances policy every instance is On-Demand, which is AWS's default
+        # for `purchase` too: nothing is written (as the CloudFormation import does).
         _single_type(importer, resource, group)
 
 
@@ -78,7 +85,16 @@ def _mixed(
     distribution = _first(policy.get("instances_distribution"))
     for attribute, field in _PURCHASE:
         value = distribution.get(attribute)
-        if isinstance(value, int | str) and not isinstance(value, bool) and value != "":
+        if field == "spot_allocation_strategy":
+            if isinstance(value, str) and value in SPOT_STRATEGIES:
+                group.purchase[field] = value
+            elif value not in (None, ""):
+                importer.issue(
+                    resource,
+                    f'spot_allocation_strategy "{value}" is not one AWS knows '
+                    f"({', '.join(SPOT_STRATEGIES)}); left out",
+                )
+        elif isinstance(value, int) and not isinstance(value, bool):
             group.purchase[field] = value
     if not group.instance_types:
         _single_type(importer, resource, group)
