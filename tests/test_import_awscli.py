@@ -11,8 +11,10 @@ import pytest
 import yaml
 
 from archplan.engine import FileResult, validate_source
+from archplan.importers import tf_awscli_facts
 from archplan.importers.awscli import import_sources
-from archplan.importers.common import Imported, ImportOptions, SourceError
+from archplan.importers.common import Imported, ImportOptions, Origin, SourceError
+from archplan.regions import region_of_zone
 from archplan.source import Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +107,9 @@ def test_describe_auto_scaling_groups_query_output_is_a_list() -> None:
     imported = import_sources([corpus_file("describe-auto-scaling-groups__ex5")], ImportOptions())
     group = imported.document["x-incomplete"]["scaling_groups"]["my-asg"]
     assert group["instance_types"] == ["t2.micro"]
-    assert group["purchase"] == {"on_demand_percentage_above_base": 100}
+    # No MixedInstancesPolicy: AWS's default (all On-Demand) applies, and format 1 assumes
+    # it when `purchase` is left out, as the CloudFormation import leaves it.
+    assert "purchase" not in group
 
 
 def test_other_shapes_are_an_issue_naming_what_is_read(tmp_path: Path) -> None:
@@ -339,3 +343,107 @@ def test_issues_found_after_reading_point_at_the_file_that_described_the_object(
     imported = import_sources([str(vpcs), str(endpoints)], ImportOptions(region="us-east-1"))
     about_endpoint = [issue for issue in imported.issues if issue.origin.address == "vpce-1"]
     assert about_endpoint and all(i.origin.file == str(endpoints) for i in about_endpoint)
+
+
+def _write(path: Path, data: Any) -> str:
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_internet_gateway_issues_point_at_the_internet_gateways_file(tmp_path: Path) -> None:
+    # Raised in finish(), after every file: the gateway must have recorded its own file.
+    vpcs = _write(
+        tmp_path / "vpcs.json", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}
+    )
+    igws = _write(
+        tmp_path / "igws.json",
+        {
+            "InternetGateways": [
+                {
+                    "InternetGatewayId": "igw-1",
+                    "Attachments": [{"VpcId": "vpc-9", "State": "available"}],
+                }
+            ]
+        },
+    )
+    imported = import_sources([vpcs, igws], ImportOptions(region="us-east-1"))
+    (issue,) = [i for i in imported.issues if i.origin.address == "igw-1"]
+    assert "vpc-9" in issue.message and issue.origin.file == igws
+
+
+@corpus
+@pytest.mark.parametrize("swap", [False, True])
+def test_two_descriptions_that_disagree_keep_the_first_and_say_so(swap: bool) -> None:
+    # The two describe-vpcs examples give vpc-06e4... different owners: either order is
+    # imported, but never silently.
+    paths = [corpus_file("describe-vpcs__ex1"), corpus_file("describe-vpcs__ex2")]
+    first, second = reversed(paths) if swap else paths
+    imported = import_sources([first, second], ImportOptions(region="us-east-1"))
+    (issue,) = [i for i in imported.issues if "described again" in i.message]
+    assert issue.origin == Origin(second, address="vpc-06e4ab6c6cEXAMPLE")
+    assert first in issue.message and "account (" in issue.message
+    owner = json.loads(Path(first).read_text())["Vpcs"]
+    expected = next(v["OwnerId"] for v in owner if v["VpcId"] == "vpc-06e4ab6c6cEXAMPLE")
+    accounts = {
+        vpc.get("account", imported.document.get("defaults", {}).get("account"))
+        for name, vpc in imported.document["vpcs"].items()
+        if imported.origins[("vpcs", name)].address == "vpc-06e4ab6c6cEXAMPLE"
+    }
+    assert accounts == {expected}
+
+
+def test_a_scaling_group_given_again_is_reported_at_the_repeated_file(tmp_path: Path) -> None:
+    group = {"AutoScalingGroupName": "web", "MinSize": 1, "MaxSize": 4, "VPCZoneIdentifier": "s"}
+    first = _write(tmp_path / "a.json", group)
+    same = _write(tmp_path / "b.json", group)
+    other = _write(tmp_path / "c.json", {**group, "MaxSize": 8})
+    imported = import_sources([first, same, other], ImportOptions(region="us-east-1"))
+    (issue,) = [i for i in imported.issues if "described again" in i.message]
+    assert issue.origin.file == other and first in issue.message
+    assert "max (4 there, 8 here)" in issue.message
+    assert imported.document["x-incomplete"]["scaling_groups"]["web"]["max"] == 4
+
+
+def test_sizes_in_vcpus_wait_and_unknown_spot_strategies_are_left_out(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "groups.json",
+        {
+            "AutoScalingGroups": [
+                {
+                    "AutoScalingGroupName": "by-vcpu",
+                    "MinSize": 8,
+                    "MaxSize": 64,
+                    "DesiredCapacityType": "vcpu",
+                    "Instances": [{"InstanceType": "m5.large"}],
+                },
+                {
+                    "AutoScalingGroupName": "odd-spot",
+                    "MinSize": 1,
+                    "MaxSize": 2,
+                    "MixedInstancesPolicy": {
+                        "LaunchTemplate": {"Overrides": [{"InstanceType": "m5.large"}]},
+                        "InstancesDistribution": {
+                            "OnDemandPercentageAboveBaseCapacity": 0,
+                            "SpotAllocationStrategy": "cheapest-please",
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    imported = import_sources([source], ImportOptions(region="us-east-1"))
+    waiting = imported.document["x-incomplete"]["scaling_groups"]
+    assert "capacity_units" in waiting["by-vcpu"]["missing"]
+    assert waiting["by-vcpu"]["capacity_type"] == "vcpu"
+    assert any("in vcpu" in i.message for i in imported.issues if i.origin.address == "by-vcpu")
+    assert waiting["odd-spot"]["purchase"] == {"on_demand_percentage_above_base": 0}
+    assert any('"cheapest-please" is not one AWS knows' in i.message for i in imported.issues)
+
+
+def test_one_zone_to_region_mapping_for_every_importer() -> None:
+    assert region_of_zone("us-east-1a") == "us-east-1"
+    assert region_of_zone("us-west-2-lax-1a") == "us-west-2"
+    assert region_of_zone("us-east-1-wl1-bos-wlz-1") == "us-east-1"
+    assert region_of_zone("us-gov-west-1a") == "us-gov-west-1"
+    assert region_of_zone("use1-az1") is None and region_of_zone("eu-west-1") is None
+    assert not hasattr(tf_awscli_facts, "region_of_zone")

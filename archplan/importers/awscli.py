@@ -29,6 +29,7 @@ from archplan.importers.tf_awscli_facts import (
     SubnetFacts,
     TableFacts,
     VpcFacts,
+    compared,
     listed,
     region_of_arn,
 )
@@ -164,6 +165,18 @@ class _Merger:
         self.local_routes: dict[str, list[str]] = {}  # VPC id -> local IPv4 destinations
         self.zone_regions: dict[str, str] = {}  # VPC id -> Region of its subnets' zones
         self.igw_vpcs: list[tuple[str, str]] = []  # (VPC id, IGW id), applied when all is read
+        # (shape, id) -> what the first description said, to compare a repeated one with.
+        self.described: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def first(self, what: str, key: str, fields: dict[str, Any]) -> bool:
+        """True for the first description of `key`; a repeated one is compared, not merged."""
+        if (what, key) in self.described:
+            first_file = self.facts.files.get(key, self.facts.file)
+            self.facts.described_again(what, key, first_file, self.described[(what, key)], fields)
+            return False
+        self.described[(what, key)] = fields
+        self.facts.origin(key)  # remembers the file that described it first
+        return True
 
     def origin(self, address: str) -> Origin:
         return self.facts.origin(address)
@@ -181,14 +194,7 @@ class _Merger:
         if not isinstance(vpc_id, str):
             self.facts.issue(f"VPC #{index + 1} has no VpcId; left out")
             return
-        vpc = self.facts.vpcs.get(vpc_id)
-        if vpc is not None and vpc.cidr is not None:
-            if vpc.cidr != raw.get("CidrBlock"):
-                self.facts.issue(
-                    f"{vpc_id} is described twice, differently; the first is kept", vpc_id
-                )
-            return
-        vpc = VpcFacts(vpc_id, _label(raw, vpc_id), self.origin(vpc_id))
+        vpc = VpcFacts(vpc_id, _label(raw, vpc_id), Origin(self.facts.file, address=vpc_id))
         vpc.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
         for association in listed(raw, "CidrBlockAssociationSet"):
             block = association.get("CidrBlock") if isinstance(association, dict) else None
@@ -205,18 +211,19 @@ class _Merger:
             ):
                 vpc.ipv6_cidrs.append(block)
         vpc.account = raw.get("OwnerId") if isinstance(raw.get("OwnerId"), str) else None
-        self.facts.vpcs[vpc_id] = vpc
+        if self.first("VPC", vpc_id, compared(vpc)):
+            vpc.origin = self.origin(vpc_id)
+            self.facts.vpcs[vpc_id] = vpc
 
     def subnet(self, raw: dict[str, Any], index: int) -> None:
         subnet_id = raw.get("SubnetId")
         if not isinstance(subnet_id, str):
             self.facts.issue(f"subnet #{index + 1} has no SubnetId; left out")
             return
-        if subnet_id in self.facts.subnets:
-            self.facts.issue(f"{subnet_id} is described twice; the first is kept", subnet_id)
-            return
-        vpc = self.stub(raw.get("VpcId"))
-        subnet = SubnetFacts(subnet_id, _label(raw, subnet_id), self.origin(subnet_id), vpc)
+        vpc_id = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) and raw["VpcId"] else None
+        subnet = SubnetFacts(
+            subnet_id, _label(raw, subnet_id), Origin(self.facts.file, address=subnet_id), vpc_id
+        )
         subnet.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
         for association in listed(raw, "Ipv6CidrBlockAssociationSet"):
             block = association.get("Ipv6CidrBlock") if isinstance(association, dict) else None
@@ -224,6 +231,10 @@ class _Merger:
                 subnet.ipv6_cidr = block
         zone = raw.get("AvailabilityZone") or raw.get("AvailabilityZoneId")
         subnet.az = zone if isinstance(zone, str) else None
+        if not self.first("subnet", subnet_id, compared(subnet)):
+            return
+        subnet.origin = self.origin(subnet_id)
+        vpc = self.stub(vpc_id)
         named_zone = raw.get("AvailabilityZone")
         region = region_of_zone(named_zone if isinstance(named_zone, str) else "")
         region = region or region_of_arn(str(raw.get("SubnetArn", "")))
@@ -234,6 +245,8 @@ class _Merger:
     def peering(self, raw: dict[str, Any], index: int) -> None:
         peering_id = raw.get("VpcPeeringConnectionId")
         if not isinstance(peering_id, str):
+            return
+        if not self.first("peering", peering_id, _peering_fields(raw)):
             return
         sides = [self._peer(raw.get(side)) for side in ("RequesterVpcInfo", "AccepterVpcInfo")]
         status = raw.get("Status")
@@ -287,7 +300,8 @@ class _Merger:
         gateway = GatewayFacts(gateway_id, _label(raw, gateway_id), self.origin(gateway_id))
         gateway.region = region_of_arn(str(raw.get("TransitGatewayArn", "")))
         gateway.account = raw.get("OwnerId") if isinstance(raw.get("OwnerId"), str) else None
-        self.facts.gateways[gateway_id] = gateway
+        if self.first("transit gateway", gateway_id, compared(gateway)):
+            self.facts.gateways[gateway_id] = gateway
 
     def attachment(self, raw: dict[str, Any], index: int) -> None:
         attachment_id = str(raw.get("TransitGatewayAttachmentId", f"attachment #{index + 1}"))
@@ -301,6 +315,9 @@ class _Merger:
                 gateway_id, gateway_id, self.origin(gateway_id)
             )
         subnets = [s for s in listed(raw, "SubnetIds") if isinstance(s, str)]
+        fields = {"TransitGatewayId": gateway_id, "VpcId": raw.get("VpcId"), "SubnetIds": subnets}
+        if not self.first("transit gateway attachment", attachment_id, fields):
+            return
         self.facts.attachments.append(
             AttachmentFacts(
                 attachment_id,
@@ -314,6 +331,9 @@ class _Merger:
     def route_table(self, raw: dict[str, Any], index: int) -> None:
         table_id = raw.get("RouteTableId")
         if not isinstance(table_id, str):
+            return
+        fields = {key: raw.get(key) for key in ("VpcId", "Associations", "Routes")}
+        if not self.first("route table", table_id, {**fields, "Name": _label(raw, table_id)}):
             return
         vpc = self.stub(raw.get("VpcId"))
         table = TableFacts(table_id, _label(raw, table_id), self.origin(table_id), vpc)
@@ -407,6 +427,8 @@ class _Merger:
             route_tables=[t for t in listed(raw, "RouteTableIds") if isinstance(t, str)],
             subnets=[s for s in listed(raw, "SubnetIds") if isinstance(s, str)],
         )
+        if not self.first("endpoint", endpoint_id, compared(endpoint)):
+            return
         region = service.split(".")[2] if service.count(".") >= 3 else None
         if endpoint.vpc is not None and region is not None:
             self.zone_regions.setdefault(endpoint.vpc, region)
@@ -417,14 +439,21 @@ class _Merger:
     def nat_gateway(self, raw: dict[str, Any], index: int) -> None:
         nat_id, subnet = raw.get("NatGatewayId"), raw.get("SubnetId")
         if isinstance(nat_id, str) and raw.get("State") not in ("deleted", "deleting", "failed"):
-            self.facts.nat_subnets[nat_id] = subnet if isinstance(subnet, str) else None
+            subnet = subnet if isinstance(subnet, str) else None
+            if self.first("NAT gateway", nat_id, {"SubnetId": subnet}):
+                self.facts.nat_subnets[nat_id] = subnet
 
     def internet_gateway(self, raw: dict[str, Any], index: int) -> None:
         gateway_id = str(raw.get("InternetGatewayId", f"internet gateway #{index + 1}"))
-        for attachment in listed(raw, "Attachments"):
-            vpc = attachment.get("VpcId") if isinstance(attachment, dict) else None
-            if isinstance(vpc, str) and attachment.get("State") in ("available", "attached"):
-                self.igw_vpcs.append((vpc, gateway_id))
+        vpcs = [
+            attachment["VpcId"]
+            for attachment in listed(raw, "Attachments")
+            if isinstance(attachment, dict)
+            and isinstance(attachment.get("VpcId"), str)
+            and attachment.get("State") in ("available", "attached")
+        ]
+        if self.first("internet gateway", gateway_id, {"attached to": vpcs}):
+            self.igw_vpcs += [(vpc, gateway_id) for vpc in vpcs]
 
     def finish(self) -> None:
         """What needs every file read: blocks from local routes, Regions, gateway attachments."""
@@ -457,6 +486,17 @@ def _label(raw: dict[str, Any], fallback: str) -> str:
         ):
             return str(tag["Value"])
     return fallback
+
+
+def _peering_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """What the import reads of a peering, to compare a repeated description with."""
+    status = _object(raw.get("Status")).get("Code")
+    fields: dict[str, Any] = {"Status": status, "Name": _label(raw, "")}
+    for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+        info = _object(raw.get(side))
+        for key in ("VpcId", "CidrBlock", "CidrBlockSet", "OwnerId", "Region", "PeeringOptions"):
+            fields[f"{side}.{key}"] = info.get(key)
+    return fields
 
 
 def _state(association: Any, field: str) -> Any:

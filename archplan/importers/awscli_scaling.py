@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from archplan.importers.tf_awscli_facts import Facts, GroupFacts, listed
+from archplan.importers.common import Origin
+from archplan.importers.tf_awscli_facts import Facts, GroupFacts, compared, listed
+from archplan.schema import SPOT_STRATEGIES
 
 _PURCHASE = (
     ("OnDemandBaseCapacity", "on_demand_base"),
@@ -16,10 +18,8 @@ _PURCHASE = (
 def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
     name = raw.get("AutoScalingGroupName")
     key = name if isinstance(name, str) and name else f"auto-scaling-group-{index + 1}"
-    if key in facts.groups:
-        facts.issue(f'scaling group "{key}" is given twice; the first is kept', key)
-        return
-    group = GroupFacts(key, key, facts.origin(key))
+    group = GroupFacts(key, key, Origin(facts.file, address=key))
+    issues = len(facts.issues)
     for attribute, field in (
         ("MinSize", "min"),
         ("MaxSize", "max"),
@@ -32,17 +32,17 @@ def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
     if isinstance(zones, str):  # the API's comma-separated list
         group.subnets = [part.strip() for part in zones.split(",") if part.strip()]
     unit = raw.get("DesiredCapacityType")
-    if unit in ("vcpu", "memory-mib"):
-        facts.issue(
-            f'scaling group "{key}" counts capacity in {unit}, not in capacity units; its sizes '
-            "are imported as they are",
-            key,
-        )
+    if isinstance(unit, str) and unit not in ("", "units"):
+        # Sizes in vCPUs or MiB are not instance counts: read as capacity units they would be
+        # checked wrongly, so the group waits under x-incomplete (as CloudFormation leaves it out).
+        group.missing.append("capacity_units")
+        group.capacity_type = unit
     policy = raw.get("MixedInstancesPolicy")
     if isinstance(policy, dict):
         _mixed(facts, group, policy)
     else:
-        group.purchase["on_demand_percentage_above_base"] = 100  # no policy: all On-Demand
+        # No policy: every instance is On-Demand, which is also what format 1 assumes when
+        # `purchase` is left out (as the CloudFormation import does).
         template = raw.get("LaunchTemplate")
         if isinstance(template, dict):
             group.launch_template = _template_name(template)
@@ -54,6 +54,15 @@ def scaling_group(facts: Facts, raw: dict[str, Any], index: int) -> None:
             kind = instance.get("InstanceType") if isinstance(instance, dict) else None
             if isinstance(kind, str):
                 group.instance_types.setdefault(kind, 1)
+    if key in facts.groups:
+        # Only the first description is imported: what this one would have raised is moot.
+        del facts.issues[issues:]
+        first = facts.groups[key]
+        facts.described_again(
+            "scaling group", key, first.origin.file, compared(first), compared(group)
+        )
+        return
+    group.origin = facts.origin(key)
     facts.groups[key] = group
 
 
@@ -92,7 +101,16 @@ def _mixed(facts: Facts, group: GroupFacts, policy: dict[str, Any]) -> None:
     distribution = policy.get("InstancesDistribution")
     for attribute, field in _PURCHASE:
         value = distribution.get(attribute) if isinstance(distribution, dict) else None
-        if isinstance(value, int | str) and not isinstance(value, bool):
+        if field == "spot_allocation_strategy":
+            if isinstance(value, str) and value in SPOT_STRATEGIES:
+                group.purchase[field] = value
+            elif value is not None:
+                facts.issue(
+                    f'scaling group "{group.key}": SpotAllocationStrategy "{value}" is not one '
+                    f"AWS knows ({', '.join(SPOT_STRATEGIES)}); left out",
+                    group.key,
+                )
+        elif isinstance(value, int) and not isinstance(value, bool):
             group.purchase[field] = value
 
 
