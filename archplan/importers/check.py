@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from archplan.engine import FileResult, check_loaded, load_architecture
 from archplan.errors import InputError
@@ -12,7 +15,7 @@ from archplan.importers.common import DocPath, Imported, ImportOptions, Origin
 from archplan.importers.render import render_document
 from archplan.policy import Policy, apply_policy
 from archplan.rules import RULES
-from archplan.source import Source, read_source
+from archplan.source import STDIN_NAME, Source, decode_text, read_source
 
 IMPORT_RULE = "AP009"
 # Where a finding goes when its source has no positions (a JSON plan, CLI output): the first
@@ -30,7 +33,8 @@ def validate_import(
     """One result per source file: the rules' findings and the import's issues, each placed
     where the source wrote the value. Raises SourceError when a file cannot be imported."""
     policy = policy or Policy()
-    imported = import_sources(kind, paths, options)
+    with _stdin_kept(paths, options.max_bytes) as stdin:
+        imported = import_sources(kind, paths, options)
     text = render_document(imported.document, kind.value, paths)
     try:
         loaded = load_architecture(Source(f"<imported from {kind.value}>", text))
@@ -48,7 +52,7 @@ def validate_import(
         )
     results = []
     for name, found in placed.items():
-        source = _reread(name, options.max_bytes)
+        source = _reread(name, options.max_bytes, stdin)
         text_of_source = source.text if source is not None else ""
         results.append(FileResult(name, source, apply_policy(found, text_of_source, policy)))
     return results
@@ -113,8 +117,30 @@ def _issue_finding(message: str, origin: Origin, severity: str) -> Finding:
     return Finding(rule.id, rule.name, level, _with_address(message, origin), _span(origin), ())
 
 
-def _reread(name: str, max_bytes: int) -> Source | None:
+@contextmanager
+def _stdin_kept(paths: Sequence[str], max_bytes: int) -> Iterator[list[bytes]]:
+    """Standard input can be read once: read it here, let the importer read a replay of the
+    same bytes, and keep them for the report's excerpts and suppression comments."""
+    kept: list[bytes] = []
+    if STDIN_NAME not in paths or sys.stdin is None:
+        yield kept
+        return
+    kept.append(sys.stdin.buffer.read(max_bytes + 1))  # the importer refuses what is too big
+    original = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(kept[0]), encoding="utf-8")
+    try:
+        yield kept
+    finally:
+        sys.stdin = original
+
+
+def _reread(name: str, max_bytes: int, stdin: Sequence[bytes] = ()) -> Source | None:
     """The source's text, for the report's excerpts and its suppression comments."""
+    if name == "<stdin>" and stdin:
+        try:
+            return Source(name, decode_text(stdin[0]))
+        except InputError:
+            return None
     if name.startswith("<"):
         return None
     try:
