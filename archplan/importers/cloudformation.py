@@ -14,37 +14,80 @@ from archplan.importers.intrinsics import (
     SHORT_TAGS,
     Evaluator,
     Unresolved,
+    invalid,
     text,
 )
 from archplan.loader import Mapping, Node, Scalar, load
+from archplan.loader import Sequence as NodeList
+from archplan.spelling import did_you_mean, typo_distance
 
 # A literal Availability Zone name gives the template's Region away (us-east-1a -> us-east-1).
 _ZONE_NAME = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 
 
-# The resource types the importer reads (docs/import.md): the rest of a template is ignored.
-READ_TYPES = frozenset(
-    {
-        "AWS::EC2::VPC",
-        "AWS::EC2::VPCCidrBlock",
-        "AWS::EC2::Subnet",
-        "AWS::EC2::RouteTable",
-        "AWS::EC2::Route",
-        "AWS::EC2::SubnetRouteTableAssociation",
-        "AWS::EC2::InternetGateway",
-        "AWS::EC2::VPNGateway",
-        "AWS::EC2::VPCGatewayAttachment",
-        "AWS::EC2::NatGateway",
-        "AWS::EC2::VPCPeeringConnection",
-        "AWS::EC2::TransitGateway",
-        "AWS::EC2::TransitGatewayAttachment",
-        "AWS::EC2::TransitGatewayVpcAttachment",
-        "AWS::EC2::VPCEndpoint",
-        "AWS::EC2::LaunchTemplate",
-        "AWS::AutoScaling::AutoScalingGroup",
-        "AWS::AutoScaling::LaunchConfiguration",
-    }
-)
+# The resource types the importer reads (docs/import.md), each with every property
+# CloudFormation declares for it (AWS CloudFormation User Guide, resource type reference): a
+# property outside the list is a typo or a newer property, never silently "not set".
+PROPERTIES: dict[str, frozenset[str]] = {
+    kind: frozenset(names.split())
+    for kind, names in {
+        "AWS::EC2::VPC": "CidrBlock EnableDnsHostnames EnableDnsSupport InstanceTenancy "
+        "Ipv4IpamPoolId Ipv4NetmaskLength Tags",
+        "AWS::EC2::VPCCidrBlock": "AmazonProvidedIpv6CidrBlock CidrBlock Ipv4IpamPoolId "
+        "Ipv4NetmaskLength Ipv6CidrBlock Ipv6CidrBlockNetworkBorderGroup Ipv6IpamPoolId "
+        "Ipv6NetmaskLength Ipv6Pool VpcId",
+        "AWS::EC2::Subnet": "AssignIpv6AddressOnCreation AvailabilityZone AvailabilityZoneId "
+        "CidrBlock EnableDns64 EnableLniAtDeviceIndex Ipv4IpamPoolId Ipv4NetmaskLength "
+        "Ipv6CidrBlock Ipv6IpamPoolId Ipv6Native Ipv6NetmaskLength MapPublicIpOnLaunch "
+        "OutpostArn PrivateDnsNameOptionsOnLaunch Tags VpcId",
+        "AWS::EC2::RouteTable": "Tags VpcId",
+        "AWS::EC2::Route": "CarrierGatewayId CoreNetworkArn DestinationCidrBlock "
+        "DestinationIpv6CidrBlock DestinationPrefixListId EgressOnlyInternetGatewayId "
+        "GatewayId InstanceId LocalGatewayId NatGatewayId NetworkInterfaceId RouteTableId "
+        "TransitGatewayId VpcEndpointId VpcLatticeTargetId VpcPeeringConnectionId",
+        "AWS::EC2::SubnetRouteTableAssociation": "RouteTableId SubnetId",
+        "AWS::EC2::InternetGateway": "Tags",
+        "AWS::EC2::VPNGateway": "AmazonSideAsn Tags Type",
+        "AWS::EC2::VPCGatewayAttachment": "InternetGatewayId VpcId VpnGatewayId",
+        "AWS::EC2::NatGateway": "AllocationId AvailabilityMode AvailabilityZoneAddresses "
+        "ConnectivityType MaxDrainDurationSeconds PrivateIpAddress SecondaryAllocationIds "
+        "SecondaryPrivateIpAddressCount SecondaryPrivateIpAddresses SubnetId Tags VpcId",
+        "AWS::EC2::VPCPeeringConnection": "PeerOwnerId PeerRegion PeerRoleArn PeerVpcId Tags VpcId",
+        "AWS::EC2::TransitGateway": "AmazonSideAsn AssociationDefaultRouteTableId "
+        "AutoAcceptSharedAttachments DefaultRouteTableAssociation "
+        "DefaultRouteTablePropagation Description DnsSupport EncryptionSupport "
+        "MulticastSupport PropagationDefaultRouteTableId SecurityGroupReferencingSupport "
+        "Tags TransitGatewayCidrBlocks VpnEcmpSupport",
+        "AWS::EC2::TransitGatewayAttachment": "Options SubnetIds Tags TransitGatewayId VpcId",
+        "AWS::EC2::TransitGatewayVpcAttachment": "AddSubnetIds Options RemoveSubnetIds "
+        "SubnetIds Tags TransitGatewayId VpcId",
+        "AWS::EC2::VPCEndpoint": "DnsOptions IpAddressType PolicyDocument PrivateDnsEnabled "
+        "ResourceConfigurationArn RouteTableIds SecurityGroupIds ServiceName "
+        "ServiceNetworkArn ServiceRegion SubnetIds Tags VpcEndpointType VpcId",
+        "AWS::EC2::LaunchTemplate": "LaunchTemplateData LaunchTemplateName "
+        "TagSpecifications VersionDescription",
+        "AWS::AutoScaling::AutoScalingGroup": "AutoScalingGroupName AvailabilityZoneDistribution "
+        "AvailabilityZoneImpairmentPolicy AvailabilityZones CapacityRebalance "
+        "CapacityReservationSpecification Context Cooldown DefaultInstanceWarmup "
+        "DesiredCapacity DesiredCapacityType HealthCheckGracePeriod HealthCheckType "
+        "InstanceId InstanceLifecyclePolicy InstanceMaintenancePolicy LaunchConfigurationName "
+        "LaunchTemplate LifecycleHookSpecificationList LoadBalancerNames MaxInstanceLifetime "
+        "MaxSize MetricsCollection MinSize MixedInstancesPolicy NewInstancesProtectedFromScaleIn "
+        "NotificationConfiguration NotificationConfigurations PlacementGroup "
+        "ServiceLinkedRoleARN SkipZonalShiftValidation Tags TargetGroupARNs "
+        "TerminationPolicies TrafficSources VPCZoneIdentifier",
+        "AWS::AutoScaling::LaunchConfiguration": "AssociatePublicIpAddress "
+        "BlockDeviceMappings ClassicLinkVPCId ClassicLinkVPCSecurityGroups EbsOptimized "
+        "IamInstanceProfile ImageId InstanceId InstanceMonitoring InstanceType KernelId "
+        "KeyName LaunchConfigurationName MetadataOptions PlacementTenancy RamDiskId "
+        "SecurityGroups SpotPrice UserData",
+    }.items()
+}
+READ_TYPES = frozenset(PROPERTIES)
+# At most this many typing mistakes make an unknown name a typo of a known one (an error).
+_TYPOS = 2
+# Namespaces where a type one typo away from a read type is taken for a typo (an error).
+_TYPO_NAMESPACES = ("AWS::EC2::", "AWS::AutoScaling::")
 
 
 class Resource(NamedTuple):
@@ -134,6 +177,7 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
             ".".join(map(str, duplicate.path)),
         )
     transform = root.entries.get("Transform")
+    transforms = _transforms(transform.value) if transform is not None else []
     if transform is not None:
         issue(
             "the template uses a Transform (macro); archplan reads it as written, unexpanded",
@@ -158,9 +202,19 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
         kind = body.entries.get("Type")
         properties = body.entries.get("Properties")
         condition = body.entries.get("Condition")
+        type_name = str(kind.value.value) if kind and isinstance(kind.value, Scalar) else ""
+        if kind is not None and _mistyped(type_name):
+            issue(
+                f"{logical_id}: {type_name} is not a resource type"
+                f"{did_you_mean(type_name, READ_TYPES)}; CloudFormation rejects the template, "
+                "and the resource is left out",
+                kind.value.span,
+                f"{logical_id}.Type",
+                "error",
+            )
         declared[logical_id] = Resource(
             logical_id,
-            str(kind.value.value) if kind and isinstance(kind.value, Scalar) else "",
+            type_name,
             properties.value if properties and isinstance(properties.value, Mapping) else None,
             entry.key.span,
             condition.value if condition else None,
@@ -177,12 +231,14 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
         set(declared),
         region,
         attributes.get,
+        language_extensions="AWS::LanguageExtensions" in transforms,
     )
     attributes.evaluator = evaluator
     created: dict[str, Resource] = {}
     for logical_id, resource in declared.items():
         if resource.type not in READ_TYPES:
             continue  # whether an IAM role or a security group rule is created is not our affair
+        _check_properties(resource, issue)
         if resource.condition is None:
             created[logical_id] = resource
             continue
@@ -198,6 +254,7 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
                 "left out",
                 error.span,
                 f"{logical_id}.Condition",
+                error.severity,
             )
     types = {logical_id: resource.type for logical_id, resource in declared.items()}
     return Template(name, created, types, evaluator, region, assumed, root.span)
@@ -215,6 +272,7 @@ class _Attributes:
     def __init__(self, resources: dict[str, Resource]) -> None:
         self.resources = resources
         self.evaluator: Evaluator | None = None
+        self._evaluating: list[str] = []  # the attributes being evaluated, outermost first
 
     def get(self, logical_id: str, name: str, span: Span) -> Any:
         resource = self.resources[logical_id]
@@ -222,7 +280,61 @@ class _Attributes:
         if prop is None or resource.properties is None or self.evaluator is None:
             return None
         entry = resource.properties.entries.get(prop)
-        return self.evaluator.value(entry.value) if entry else None
+        if entry is None:
+            return None
+        here = f"{logical_id}.{name}"
+        if here in self._evaluating:
+            chain = [*self._evaluating[self._evaluating.index(here) :], here]
+            raise invalid(
+                f"circular reference: {' -> '.join(chain)}; CloudFormation rejects the template",
+                span,
+            )
+        self._evaluating.append(here)
+        try:
+            return self.evaluator.value(entry.value)
+        finally:
+            self._evaluating.pop()
+
+
+def _transforms(node: Node) -> list[str]:
+    """The names a `Transform:` section declares (one name or a list of them)."""
+    items = node.items if isinstance(node, NodeList) else [node]
+    return [str(item.value) for item in items if isinstance(item, Scalar)]
+
+
+def _mistyped(type_name: str) -> bool:
+    """An EC2 or Auto Scaling type that is not one but one or two typos from one archplan reads."""
+    if type_name in READ_TYPES or not type_name.startswith(_TYPO_NAMESPACES):
+        return False
+    return min(typo_distance(type_name, known) for known in READ_TYPES) <= _TYPOS
+
+
+def _check_properties(resource: Resource, issue: Any) -> None:
+    """Each property of a read type must be one CloudFormation declares for it: a near miss is
+    an error (CloudFormation rejects it, and archplan would read the property as unset)."""
+    if resource.properties is None:
+        return
+    known = PROPERTIES[resource.type]
+    for name, entry in resource.properties.entries.items():
+        if name in known:
+            continue
+        hint = did_you_mean(name, known)
+        where = f"{resource.logical_id}.Properties.{name}"
+        if hint and min(typo_distance(name, other) for other in known) <= _TYPOS:
+            issue(
+                f"{resource.logical_id}: {resource.type} has no property {name}{hint}; "
+                "CloudFormation rejects the template, and archplan does not read it",
+                entry.key.span,
+                where,
+                "error",
+            )
+        else:
+            issue(
+                f"{resource.logical_id}: {name} is not a property archplan knows for "
+                f"{resource.type}{hint}; it is not read",
+                entry.key.span,
+                where,
+            )
 
 
 def _parameters(

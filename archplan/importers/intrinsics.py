@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from archplan.findings import Span
 from archplan.loader import Mapping, Node, Scalar, Sequence
+from archplan.spelling import did_you_mean
 
 # The short forms YAML templates write (`!Ref X`) and the long-form key each stands for.
 FUNCTIONS = (
@@ -54,12 +55,22 @@ class Attribute(NamedTuple):
 
 
 class Unresolved(Exception):
-    """A value that cannot be known before deployment; `span` is the intrinsic at fault."""
+    """A value that cannot be known before deployment; `span` is the intrinsic at fault.
 
-    def __init__(self, message: str, span: Span) -> None:
+    `severity` is "error" when CloudFormation itself would reject the template (a Ref to a
+    name it does not declare, a circular reference), "warning" when only deployment knows.
+    """
+
+    def __init__(self, message: str, span: Span, severity: str = "warning") -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+        self.severity = severity
+
+
+def invalid(message: str, span: Span) -> Unresolved:
+    """What CloudFormation rejects: the template is wrong, not merely unknown before deploying."""
+    return Unresolved(message, span, "error")
 
 
 def zones(region: str) -> list[str]:
@@ -122,6 +133,7 @@ class Evaluator:
         resources: set[str],
         region: str,
         attribute: Callable[[str, str, Span], Any],
+        language_extensions: bool = False,
     ) -> None:
         self.parameters = parameters
         self.pseudo = pseudo
@@ -130,6 +142,8 @@ class Evaluator:
         self.resources = resources
         self.region = region
         self.attribute = attribute
+        # `Transform: AWS::LanguageExtensions`: Fn::FindInMap takes a DefaultValue.
+        self.language_extensions = language_extensions
         self.region_used = False
         self._condition_values: dict[str, bool] = {}
         self._evaluating: set[str] = set()
@@ -162,9 +176,13 @@ class Evaluator:
             return self._condition_values[name]
         node = self.conditions.get(name)
         if node is None:
-            raise Unresolved(f'condition "{name}" is not defined under Conditions', span)
+            raise invalid(
+                f'condition "{name}" is not defined under Conditions'
+                + did_you_mean(name, self.conditions),
+                span,
+            )
         if name in self._evaluating:
-            raise Unresolved(f'condition "{name}" refers to itself', span)
+            raise invalid(f'condition "{name}" refers to itself', span)
         self._evaluating.add(name)
         try:
             result = self._boolean(node, f'condition "{name}"')
@@ -213,7 +231,11 @@ class Evaluator:
             )
         if target in self.resources:
             return ResourceRef(target)
-        raise Unresolved(f'Ref "{target}" names no parameter or resource of the template', span)
+        raise invalid(
+            f'Ref "{target}" names no parameter or resource of the template'
+            + did_you_mean(target, [*self.parameters, *self.resources]),
+            span,
+        )
 
     def _get_att(self, argument: Node, span: Span) -> Any:
         value = self.value(argument)
@@ -222,10 +244,14 @@ class Evaluator:
         if not (
             isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
         ):
-            raise Unresolved("Fn::GetAtt takes [resource, attribute]", span)
+            raise invalid("Fn::GetAtt takes [resource, attribute]", span)
         logical_id, name = value
         if logical_id not in self.resources:
-            raise Unresolved(f'Fn::GetAtt: "{logical_id}" is no resource of the template', span)
+            raise invalid(
+                f'Fn::GetAtt: "{logical_id}" is no resource of the template'
+                + did_you_mean(logical_id, self.resources),
+                span,
+            )
         found = self.attribute(logical_id, name, span)
         return Attribute(logical_id, name) if found is None else found
 
@@ -250,8 +276,10 @@ class Evaluator:
             elif "." in name and not name.startswith("AWS::"):
                 logical_id, attribute = name.split(".", 1)
                 if logical_id not in self.resources:
-                    raise Unresolved(
-                        f'Fn::Sub: "{logical_id}" is no resource of the template', span
+                    raise invalid(
+                        f'Fn::Sub: "{logical_id}" is no resource of the template'
+                        + did_you_mean(logical_id, self.resources),
+                        span,
                     )
                 value = self.attribute(logical_id, attribute, span)
                 if value is None:
@@ -338,12 +366,15 @@ class Evaluator:
     def _find_in_map(self, argument: Node, span: Span) -> Any:
         if not (isinstance(argument, Sequence) and len(argument.items) in (3, 4)):
             raise Unresolved("Fn::FindInMap takes [map, top-level key, second-level key]", span)
+        default = self._map_default(argument.items[3]) if len(argument.items) == 4 else None
         keys = [self.value(item) for item in argument.items[:3]]
         node = self.mappings
         for key in keys:
             shown = text(key)
             entry = node.entries.get(shown) if isinstance(node, Mapping) and shown else None
             if entry is None:
+                if default is not None:
+                    return self.value(default)
                 raise Unresolved(
                     f'Fn::FindInMap: no "{shown}" in {" / ".join(map(str, keys))}', span
                 )
@@ -351,6 +382,19 @@ class Evaluator:
         assert node is not None
         found: Any = self.value(node)
         return found
+
+    def _map_default(self, option: Node) -> Node:
+        """The node of `{DefaultValue: ...}`, which only the LanguageExtensions transform reads."""
+        entry = option.entries.get("DefaultValue") if isinstance(option, Mapping) else None
+        if entry is None or len(option.entries) != 1:  # type: ignore[union-attr]
+            raise invalid("Fn::FindInMap's fourth argument is {DefaultValue: value}", option.span)
+        if not self.language_extensions:
+            raise invalid(
+                "Fn::FindInMap's DefaultValue needs `Transform: AWS::LanguageExtensions` at the "
+                "top of the template",
+                option.span,
+            )
+        return entry.value
 
     def _join(self, argument: Node, span: Span) -> str:
         delimiter, items = self._pair(argument, "Fn::Join", span)
