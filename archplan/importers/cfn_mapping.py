@@ -97,6 +97,12 @@ class _TemplateMapper:
         self.internet_gateways: set[str] = set()
         self.vpn_gateways: set[str] = set()
         self.failed = False  # whether the last `get` reported an unresolvable value
+        self.removed = False  # whether the last `get` found AWS::NoValue
+        # Gateway attachments left out, by the gateway property they set: (gateway, VPC,
+        # attachment) logical IDs, None when unknown. Routes of that VPC through that gateway
+        # are left out with them, so no rule reports a VPC "not attached" only because the
+        # import dropped the attachment.
+        self.left_out_links: dict[str, list[tuple[str | None, str | None, str]]] = {}
 
     def of_type(self, *kinds: str) -> list[Resource]:
         return [r for r in self.t.resources.values() if r.type in kinds]
@@ -137,11 +143,11 @@ class _TemplateMapper:
 
     # -- reading properties -------------------------------------------------------------------
 
-    def issue(self, message: str, span: Span, address: str) -> None:
+    def issue(self, message: str, span: Span, address: str, severity: str = "warning") -> None:
         origin = Origin(
             self.t.file, span.line, span.column, address, span.end_line, span.end_column
         )
-        self.m.issues.append(ImportIssue(message, origin))
+        self.m.issues.append(ImportIssue(message, origin, severity))
 
     def record(self, path: DocPath, span: Span, address: str) -> None:
         self.m.origins[path] = Origin(
@@ -158,6 +164,7 @@ class _TemplateMapper:
         """The evaluated property, or None when absent, AWS::NoValue or unresolvable (then an
         issue says so and what `consequence` it has)."""
         self.failed = False
+        self.removed = False
         node = self.node(resource, prop)
         if node is None:
             return None
@@ -169,11 +176,16 @@ class _TemplateMapper:
                 f"{resource.logical_id}.{prop}: {error.message}; {consequence}",
                 error.span,
                 f"{resource.logical_id}.Properties.{prop}",
+                error.severity,
             )
             return None
-        return None if value is NO_VALUE else (value, node.span)
+        if value is NO_VALUE:
+            self.removed = True
+            return None
+        return value, node.span
 
     def require(self, resource: Resource, prop: str, consequence: str) -> Located | None:
+        """A property the object cannot be imported without: absent or AWS::NoValue is said."""
         if self.node(resource, prop) is None:
             self.issue(
                 f"{resource.logical_id} has no {prop}; {consequence}",
@@ -181,7 +193,77 @@ class _TemplateMapper:
                 resource.logical_id,
             )
             return None
-        return self.get(resource, prop, consequence)
+        found = self.get(resource, prop, consequence)
+        if found is None and self.removed:
+            self.said_removed(resource, prop, consequence)
+        return found
+
+    def said_removed(self, resource: Resource, prop: str, consequence: str) -> None:
+        node = self.node(resource, prop)
+        self.issue(
+            f"{resource.logical_id}.{prop} is AWS::NoValue (removed), as if not written; "
+            f"{consequence}",
+            node.span if node is not None else resource.key,
+            f"{resource.logical_id}.Properties.{prop}",
+        )
+
+    def string(
+        self, resource: Resource, prop: str, consequence: str, required: bool = True
+    ) -> Located | None:
+        """A property CloudFormation types as a string (a CIDR block, a zone, a name): numbers
+        read as CloudFormation writes them; a list, a mapping or a boolean is an error."""
+        found = (self.require if required else self.get)(resource, prop, consequence)
+        if found is None:
+            return None
+        value, span = found
+        if isinstance(value, ResourceRef | Attribute):
+            what = "the ID of" if isinstance(value, ResourceRef) else f"attribute {value.name} of"
+            self.issue(
+                f"{resource.logical_id}.{prop}: {what} {value.logical_id} is known only at "
+                f"deployment; {consequence}",
+                span,
+                f"{resource.logical_id}.Properties.{prop}",
+            )
+            self.failed = True
+            return None
+        if isinstance(value, bool) or text(value) is None:
+            self.issue(
+                f"{resource.logical_id}.{prop}: {_kind_of(value)} where CloudFormation expects "
+                f"a string, so it rejects the template; {consequence}",
+                span,
+                f"{resource.logical_id}.Properties.{prop}",
+                "error",
+            )
+            self.failed = True
+            return None
+        return text(value), span
+
+    def boolean(self, resource: Resource, prop: str, consequence: str) -> Located | None:
+        """A Boolean property: true/false, or the strings "true"/"false" CloudFormation takes."""
+        found = self.get(resource, prop, consequence)
+        if found is None:
+            return None
+        value, span = found
+        if isinstance(value, bool):
+            return value, span
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true", span
+        if isinstance(value, ResourceRef | Attribute):
+            self.issue(
+                f"{resource.logical_id}.{prop}: {_shown(value)} is known only at deployment; "
+                f"{consequence}",
+                span,
+                f"{resource.logical_id}.Properties.{prop}",
+            )
+            return None
+        self.issue(
+            f"{resource.logical_id}.{prop}: {_kind_of(value)} where CloudFormation expects "
+            f"true or false, so it rejects the template; {consequence}",
+            span,
+            f"{resource.logical_id}.Properties.{prop}",
+            "error",
+        )
+        return None
 
     def target(
         self,
@@ -212,6 +294,15 @@ class _TemplateMapper:
         if logical_id is not None and logical_id in known:
             return known[logical_id], span
         declared = self.t.declared.get(logical_id or "")
+        if isinstance(value, bool | list | dict):
+            self.issue(
+                f"{resource.logical_id}.{prop}: {_kind_of(value)} where CloudFormation expects "
+                f"the ID of a {kind}, so it rejects the template; {consequence}",
+                span,
+                f"{resource.logical_id}.Properties.{prop}",
+                "error",
+            )
+            return None
         if logical_id is not None and logical_id in self.t.resources:
             why = f"{logical_id} was not imported as a {kind}"
         elif logical_id is not None and declared in READ_TYPES:
@@ -234,7 +325,7 @@ class _TemplateMapper:
 
     def vpc(self, resource: Resource) -> None:
         left_out = "the VPC and everything in it are left out"
-        cidr = self.require(resource, "CidrBlock", left_out)
+        cidr = self.string(resource, "CidrBlock", left_out)
         if cidr is None:
             return
         name = self.name(resource)
@@ -247,11 +338,11 @@ class _TemplateMapper:
         self.record((*path, "cidr"), cidr[1], f"{resource.logical_id}.Properties.CidrBlock")
         dns: dict[str, bool] = {}
         # CloudFormation's defaults differ from format 1's: DNS hostnames are off unless asked.
-        hostnames = self.get(resource, "EnableDnsHostnames", "DNS hostnames are taken as off")
-        if hostnames is None or text(hostnames[0]) != "true":
+        hostnames = self.boolean(resource, "EnableDnsHostnames", "DNS hostnames are taken as off")
+        if hostnames is None or not hostnames[0]:
             dns["hostnames"] = False
-        resolution = self.get(resource, "EnableDnsSupport", "DNS resolution is taken as on")
-        if resolution is not None and text(resolution[0]) == "false":
+        resolution = self.boolean(resource, "EnableDnsSupport", "DNS resolution is taken as on")
+        if resolution is not None and not resolution[0]:
             dns["resolution"] = False
         if dns:
             body["dns"] = dns
@@ -267,16 +358,19 @@ class _TemplateMapper:
             return
         body = self.m.vpcs[vpc[0]]
         address = f"{resource.logical_id}.Properties"
-        ipv4 = self.get(resource, "CidrBlock", left_out)
+        ipv4 = self.string(resource, "CidrBlock", left_out, required=False)
+        ipv4_removed = self.removed
         if ipv4 is not None:
             blocks = body.setdefault("secondary_cidrs", [])
             self.record(("vpcs", vpc[0], "secondary_cidrs", len(blocks)), ipv4[1], address)
             blocks.append(str(ipv4[0]))
-        ipv6 = self.get(resource, "Ipv6CidrBlock", left_out)
+        ipv6 = self.string(resource, "Ipv6CidrBlock", left_out, required=False)
         if ipv6 is not None:
             blocks = body.setdefault("ipv6_cidrs", [])
             self.record(("vpcs", vpc[0], "ipv6_cidrs", len(blocks)), ipv6[1], address)
             blocks.append(str(ipv6[0]))
+        if ipv4 is None and ipv6 is None and (ipv4_removed or self.removed):
+            self.said_removed(resource, "CidrBlock" if ipv4_removed else "Ipv6CidrBlock", left_out)
         written = self.node(resource, "CidrBlock") or self.node(resource, "Ipv6CidrBlock")
         if written is None:
             self.issue(
@@ -291,10 +385,22 @@ class _TemplateMapper:
         vpc = self.target(resource, "VpcId", self.vpc_names, "VPC", left_out)
         if vpc is None:
             return
-        cidr = self.get(resource, "CidrBlock", left_out)
-        ipv6 = self.get(resource, "Ipv6CidrBlock", "it is imported without an IPv6 block")
+        cidr = self.string(resource, "CidrBlock", left_out, required=False)
+        if cidr is None and self.failed:
+            return
+        cidr_removed = self.removed
+        ipv6 = self.string(
+            resource,
+            "Ipv6CidrBlock",
+            left_out if cidr is None else "it is imported without an IPv6 block",
+            required=False,
+        )
         if cidr is None and ipv6 is None:
-            if self.node(resource, "CidrBlock") is None:
+            if self.failed:
+                return
+            if cidr_removed:
+                self.said_removed(resource, "CidrBlock", left_out)
+            else:
                 self.issue(
                     f"{resource.logical_id} has no CidrBlock (IPAM or IPv6 assigned at "
                     f"deployment); {left_out}",
@@ -302,14 +408,20 @@ class _TemplateMapper:
                     resource.logical_id,
                 )
             return
-        zone = self.get(resource, "AvailabilityZone", left_out) or self.get(
-            resource, "AvailabilityZoneId", left_out
-        )
+        zone, zone_prop, removed = None, "AvailabilityZone", ""
+        for prop in ("AvailabilityZone", "AvailabilityZoneId"):
+            if self.node(resource, prop) is None:
+                continue
+            zone, zone_prop = self.string(resource, prop, left_out, required=False), prop
+            if zone is not None or self.failed:
+                break
+            removed = removed or prop
         if zone is None:
-            written = self.node(resource, "AvailabilityZone") or self.node(
-                resource, "AvailabilityZoneId"
-            )
-            if written is None:
+            if self.failed:
+                return
+            if removed:
+                self.said_removed(resource, removed, left_out)
+            else:
                 self.issue(
                     f"{resource.logical_id} has no AvailabilityZone (AWS picks one at "
                     f"deployment); {left_out}",
@@ -330,7 +442,7 @@ class _TemplateMapper:
                 (*path, "ipv6_cidr"), ipv6[1], f"{resource.logical_id}.Properties.Ipv6CidrBlock"
             )
         body["az"] = str(zone[0])
-        self.record((*path, "az"), zone[1], f"{resource.logical_id}.Properties.AvailabilityZone")
+        self.record((*path, "az"), zone[1], f"{resource.logical_id}.Properties.{zone_prop}")
         self.m.vpcs[vpc[0]].setdefault("subnets", {})[name] = body
         self.subnets[resource.logical_id] = (vpc[0], name)
 
@@ -377,6 +489,47 @@ class _TemplateMapper:
     def gateway_attachment(self, resource: Resource) -> None:
         if self.node(resource, "InternetGatewayId") is None:
             return  # a VPN gateway attachment: format 1 writes `vgw` on routes only
+        if not self.attach_internet_gateway(resource):
+            self.left_out_link(resource, "InternetGatewayId")
+
+    def left_out_link(self, resource: Resource, gateway_prop: str) -> None:
+        self.left_out_links.setdefault(gateway_prop, []).append(
+            (self.peek(resource, gateway_prop), self.peek(resource, "VpcId"), resource.logical_id)
+        )
+
+    def peek(self, resource: Resource, prop: str) -> str | None:
+        """The resource a reference property names, without reporting anything."""
+        node = self.node(resource, prop)
+        try:
+            return _logical_id(self.ev.value(node)) if node is not None else None
+        except Unresolved:
+            return None
+
+    def link_left_out(self, gateway_prop: str, gateway: str, vpc: str) -> str | None:
+        """The left-out attachment that may have linked VPC `vpc` (a format-1 name) to
+        `gateway` (a logical ID, named by the attachment's `gateway_prop`), if any."""
+        vpc_ids = {name: logical_id for logical_id, name in self.vpc_names.items()}
+        for linked_gateway, linked_vpc, attachment in self.left_out_links.get(gateway_prop, []):
+            if linked_gateway in (gateway, None) and linked_vpc in (vpc_ids.get(vpc), None):
+                return attachment
+        return None
+
+    def dropped_with_link(
+        self, resource: Resource, gateway_prop: str, gateway: str, vpc: str, span: Span
+    ) -> bool:
+        """Say so and return True when the route's VPC lost its attachment to `gateway`."""
+        attachment = self.link_left_out(gateway_prop, gateway, vpc)
+        if attachment is None:
+            return False
+        self.issue(
+            f"{resource.logical_id}: {attachment}, which attaches VPC {vpc} to {gateway}, was "
+            "left out (see its own finding); the route is left out with it",
+            span,
+            f"{resource.logical_id}.Properties",
+        )
+        return True
+
+    def attach_internet_gateway(self, resource: Resource) -> bool:
         left_out = "the internet gateway attachment is left out"
         vpc = self.target(resource, "VpcId", self.vpc_names, "VPC", left_out)
         gateway = self.target(
@@ -387,9 +540,10 @@ class _TemplateMapper:
             left_out,
         )
         if vpc is None or gateway is None:
-            return
+            return False
         self.m.vpcs[vpc[0]]["internet_gateway"] = True
         self.record(("vpcs", vpc[0], "internet_gateway"), resource.key, resource.logical_id)
+        return True
 
     def nat_gateway(self, resource: Resource) -> None:
         subnet = self.target(
@@ -428,18 +582,22 @@ class _TemplateMapper:
         self.transit_gateways[resource.logical_id] = name
 
     def attachment(self, resource: Resource) -> None:
+        if not self.attach_to_transit_gateway(resource):
+            self.left_out_link(resource, "TransitGatewayId")
+
+    def attach_to_transit_gateway(self, resource: Resource) -> bool:
         left_out = "the attachment is left out"
         gateway = self.target(
             resource, "TransitGatewayId", self.transit_gateways, "transit gateway", left_out
         )
         if gateway is None:
-            return
+            return False
         vpc = self.target(resource, "VpcId", self.vpc_names, "VPC", left_out)
         if vpc is None:
-            return
+            return False
         subnets = self.subnet_list(resource, "SubnetIds", left_out)
         if subnets is None:
-            return
+            return False
         attachments = self.m.transit_gateways[gateway[0]].setdefault("attachments", {})
         if vpc[0] in attachments:
             self.issue(
@@ -448,11 +606,12 @@ class _TemplateMapper:
                 resource.key,
                 resource.logical_id,
             )
-            return
+            return False
         path: DocPath = ("transit_gateways", gateway[0], "attachments", vpc[0])
         self.record(path, resource.key, resource.logical_id)
         self.record((*path, "subnets"), subnets[1], f"{resource.logical_id}.Properties.SubnetIds")
         attachments[vpc[0]] = {"subnets": [subnet for _, subnet in subnets[0]]}
+        return True
 
     def subnet_list(
         self, resource: Resource, prop: str, consequence: str
@@ -475,11 +634,15 @@ class _TemplateMapper:
     def endpoint(self, resource: Resource) -> None:
         left_out = "the endpoint is left out"
         vpc = self.target(resource, "VpcId", self.vpc_names, "VPC", left_out)
-        service = self.require(resource, "ServiceName", left_out)
-        if vpc is None or service is None:
+        if vpc is None:
             return
-        kind = self.get(resource, "VpcEndpointType", left_out)
-        kind_name = text(kind[0]) if kind else "Gateway"
+        service = self.string(resource, "ServiceName", left_out)
+        if service is None:
+            return
+        kind = self.string(resource, "VpcEndpointType", left_out, required=False)
+        if kind is None and self.failed:
+            return
+        kind_name = str(kind[0]) if kind else "Gateway"
         if kind_name not in ("Gateway", "Interface"):
             span = kind[1] if kind else resource.key
             self.issue(
@@ -513,8 +676,8 @@ class _TemplateMapper:
             self.record((*path, key), found[1], f"{resource.logical_id}.Properties.{prop}")
         if kind_name == "Interface":
             # CloudFormation's PrivateDnsEnabled defaults to false; format 1's to true.
-            private = self.get(resource, "PrivateDnsEnabled", "private DNS is taken as off")
-            body["private_dns"] = private is not None and text(private[0]) == "true"
+            private = self.boolean(resource, "PrivateDnsEnabled", "private DNS is taken as off")
+            body["private_dns"] = private is not None and bool(private[0])
         self.m.vpcs[vpc[0]].setdefault("endpoints", {})[name] = body
         self.endpoints[resource.logical_id] = (vpc[0], name)
 
@@ -524,27 +687,34 @@ class _TemplateMapper:
         if table is None:
             return
         vpc, table_name = table[0]
-        destination = None
+        destination, removed = None, ""
         for prop in ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"):
-            if self.node(resource, prop) is not None:
-                destination = self.get(resource, prop, left_out)
-                if destination is not None and prop == "DestinationPrefixListId":
-                    self.issue(
-                        f"{resource.logical_id}: prefix list {_shown(destination[0])} is "
-                        f"known only by its ID; {left_out}",
-                        destination[1],
-                        f"{resource.logical_id}.Properties.{prop}",
-                    )
-                    return
-                break
-        else:
-            self.issue(
-                f"{resource.logical_id} has no destination; {left_out}",
-                resource.key,
-                resource.logical_id,
-            )
-            return
+            if self.node(resource, prop) is None:
+                continue
+            destination = self.string(resource, prop, left_out, required=False)
+            if destination is None and self.failed:
+                return
+            if destination is None:  # AWS::NoValue: e.g. one of two Fn::If destinations
+                removed = removed or prop
+                continue
+            if prop == "DestinationPrefixListId":
+                self.issue(
+                    f"{resource.logical_id}: prefix list {_shown(destination[0])} is "
+                    f"known only by its ID; {left_out}",
+                    destination[1],
+                    f"{resource.logical_id}.Properties.{prop}",
+                )
+                return
+            break
         if destination is None:
+            if removed:
+                self.said_removed(resource, removed, left_out)
+            else:
+                self.issue(
+                    f"{resource.logical_id} has no destination; {left_out}",
+                    resource.key,
+                    resource.logical_id,
+                )
             return
         target = self.route_target(resource, vpc, left_out)
         if target is None:
@@ -579,6 +749,11 @@ class _TemplateMapper:
             if prop == "GatewayId":
                 logical_id = _logical_id(value)
                 if logical_id in self.internet_gateways:
+                    attached = self.m.vpcs[vpc].get("internet_gateway", False)
+                    if not attached and self.dropped_with_link(
+                        resource, "InternetGatewayId", logical_id, vpc, span
+                    ):
+                        return None
                     return "igw"
                 if logical_id in self.vpn_gateways:
                     return "vgw"
@@ -603,7 +778,15 @@ class _TemplateMapper:
                 tgw = self.resolve(
                     resource, prop, value, span, self.transit_gateways, "transit gateway", left_out
                 )
-                return f"tgw:{tgw[0]}" if tgw else None
+                if tgw is None:
+                    return None
+                attachments = self.m.transit_gateways[tgw[0]].get("attachments", {})
+                gateway_id = _logical_id(value) or ""
+                if vpc not in attachments and self.dropped_with_link(
+                    resource, "TransitGatewayId", gateway_id, vpc, span
+                ):
+                    return None
+                return f"tgw:{tgw[0]}"
             if prop == "VpcEndpointId":
                 endpoint = self.resolve(
                     resource, prop, value, span, self.endpoints, "endpoint", left_out
@@ -651,9 +834,11 @@ class _TemplateMapper:
         sizes = {}
         for prop, key in (("MinSize", "min"), ("MaxSize", "max"), ("DesiredCapacity", "desired")):
             found = (
-                self.require(resource, prop, left_out)
+                self.string(resource, prop, left_out)
                 if key != "desired"
-                else self.get(resource, prop, "it is imported without a desired capacity")
+                else self.string(
+                    resource, prop, "it is imported without a desired capacity", required=False
+                )
             )
             if found is None:
                 if key != "desired":
@@ -661,9 +846,12 @@ class _TemplateMapper:
                 continue
             try:
                 sizes[key] = (int(str(found[0])), found[1], prop)
+                if sizes[key][0] < 0:
+                    raise ValueError
             except ValueError:
                 self.issue(
-                    f'{resource.logical_id}.{prop}: "{found[0]}" is not a whole number; {left_out}',
+                    f"{resource.logical_id}.{prop}: {_kind_of(found[0])} is not a count "
+                    f"(a whole number, 0 or more); {left_out}",
                     found[1],
                     f"{resource.logical_id}.Properties.{prop}",
                 )
@@ -718,9 +906,18 @@ class _TemplateMapper:
                     return None
                 weight = override.get("WeightedCapacity", 1)
                 try:
-                    weights[kind] = int(str(weight))
+                    weights[kind] = int(str(weight)) if not isinstance(weight, bool) else 0
+                    if not 1 <= weights[kind] <= 999:
+                        raise ValueError
                 except ValueError:
-                    weights[kind] = 1
+                    weights.pop(kind, None)
+                    self.issue(
+                        f"{resource.logical_id}: the WeightedCapacity of {kind} is "
+                        f"{_kind_of(weight)}, not a whole number from 1 to 999; the override "
+                        "is left out",
+                        policy[1],
+                        f"{resource.logical_id}.Properties.MixedInstancesPolicy",
+                    )
             if not weights:
                 specification = (
                     template.get("LaunchTemplateSpecification", {})
@@ -745,10 +942,8 @@ class _TemplateMapper:
             logical_id = _logical_id(configuration[0])
             config = self.t.resources.get(logical_id or "")
             if config is not None and config.type == "AWS::AutoScaling::LaunchConfiguration":
-                kind = self.get(config, "InstanceType", left_out)
-                if kind is not None and isinstance(kind[0], str):
-                    return [kind[0]], configuration[1], ""
-                return None
+                kind = self.string(config, "InstanceType", left_out)
+                return ([str(kind[0])], configuration[1], "") if kind is not None else None
             self.issue(
                 f"{resource.logical_id}.LaunchConfigurationName: the launch configuration is "
                 f"not in the template, so its instance type is unknown; {left_out}",
@@ -788,6 +983,15 @@ class _TemplateMapper:
                     return None
                 if isinstance(kind, str):
                     return [kind], span, self.launch_template_name(specification)
+                self.issue(
+                    f"{template.logical_id}.LaunchTemplateData.InstanceType: {_kind_of(kind)} "
+                    f"where CloudFormation expects a string, so it rejects the template; "
+                    f"{left_out}",
+                    entry.value.span,
+                    f"{template.logical_id}.Properties.LaunchTemplateData.InstanceType",
+                    "error",
+                )
+                return None
         self.issue(
             f"{resource.logical_id}: the instance type is in a launch template archplan cannot "
             f"read from the template; {left_out}",
@@ -840,6 +1044,18 @@ def _logical_id(value: Any) -> str | None:
     if isinstance(value, Attribute) and value.name.endswith("Id"):
         return value.logical_id
     return None
+
+
+def _kind_of(value: Any) -> str:
+    """What a wrongly typed value is, for a message: never the value's Python repr."""
+    if isinstance(value, bool):
+        return f"the Boolean {text(value)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    shown = text(value)
+    return f'"{shown}"' if shown is not None else "a value"
 
 
 def _shown(value: Any) -> str:
