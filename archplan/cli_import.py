@@ -100,8 +100,9 @@ def import_command(
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Print an architecture file (format 1) made from CloudFormation, Terraform or AWS CLI
-    sources; what cannot be resolved is left out and reported on standard error. Exit 2 when a
-    source cannot be imported at all."""
+    sources; what cannot be resolved is left out and reported on standard error. Exit 1 when a
+    source is invalid (an issue of severity error; the YAML is still written), 2 when a source
+    cannot be imported at all."""
     from archplan.importers import import_sources
     from archplan.importers.common import SourceError
     from archplan.importers.render import render_document
