@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, ClassVar, NamedTuple
 
@@ -19,10 +18,10 @@ from archplan.importers.intrinsics import (
 )
 from archplan.loader import Mapping, Node, Scalar, load
 from archplan.loader import Sequence as NodeList
+from archplan.regions import region_of_zone
 from archplan.spelling import did_you_mean, typo_distance
 
 # A literal Availability Zone name gives the template's Region away (us-east-1a -> us-east-1).
-_ZONE_NAME = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 
 
 # The resource types the importer reads (docs/import.md), each with every property
@@ -404,14 +403,14 @@ def _region(
                 continue
             zone = properties.value.entries.get("AvailabilityZone")
             if zone is not None and isinstance(zone.value, Scalar):
-                match = _ZONE_NAME.match(str(zone.value.value))
-                if match:
-                    return match.group(1), False
+                region = region_of_zone(str(zone.value.value))
+                if region is not None:
+                    return region, False
     for value in parameters.values():  # a zone chosen by a parameter's default
         for item in value if isinstance(value, list) else [value]:
-            match = _ZONE_NAME.match(item) if isinstance(item, str) else None
-            if match:
-                return match.group(1), False
+            region = region_of_zone(item) if isinstance(item, str) else None
+            if region is not None:
+                return region, False
     return DEFAULT_REGION, True
 
 

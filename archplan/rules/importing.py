@@ -28,8 +28,11 @@ def import_unresolved(architecture: Architecture) -> Iterator[Problem]:
     source does not describe, or a block IPAM assigns is known only once deployed. The object
     that needs it is left out (or imported without that value), and this finding says which,
     at the place in the source, so what archplan did not check is never silent. Pass the value
-    with `--param NAME=VALUE`, or import the stack that defines it as well. (These examples are
-    CloudFormation templates: `archplan validate --from cloudformation FILE`.)
+    with `--param NAME=VALUE`, or import the stack that defines it as well. What the source
+    system itself would reject (a `Ref` to nothing, a circular `Fn::GetAtt`, a misspelled
+    property or resource type, a value of the wrong type) is reported at error severity, since
+    the deployment would fail. (These examples are CloudFormation templates:
+    `archplan validate --from cloudformation FILE`.)
 
     Fails:
         AWSTemplateFormatVersion: "2010-09-09"
