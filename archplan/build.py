@@ -20,6 +20,7 @@ from archplan.model import (
     Peering,
     Prices,
     Purchase,
+    Rejection,
     Route,
     RouteTable,
     ScalingGroup,
@@ -29,7 +30,7 @@ from archplan.model import (
     TransitGateway,
     Vpc,
 )
-from archplan.rules.registry import Problem
+from archplan.problems import Problem
 from archplan.spelling import did_you_mean
 
 UNKNOWN_REFERENCE = "AP005"
@@ -46,7 +47,7 @@ TARGET_FORMS = "igw, egress-only-igw, vgw, blackhole, nat:SUBNET, peering:NAME, 
 class Builder:
     """Builds an Architecture from the decoded document, collecting reference problems."""
 
-    def __init__(self, rejected: dict[Path, str] | None = None) -> None:
+    def __init__(self, rejected: dict[Path, Rejection] | None = None) -> None:
         self.problems: list[RuleProblem] = []
         self.rejected = rejected or {}
         self._owners: dict[str, list[str]] | None = None
@@ -66,7 +67,11 @@ class Builder:
             )
 
     def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+        """Record a problem; a reference or value found wrong counts as rejected, as the
+        decoder's (a missing field, reported on the object's key, does not)."""
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
+        if not on_key:
+            self.rejected.setdefault(path, Rejection(message))
 
     def unknown(
         self, kind: str, name: str, known: Iterable[str], path: Path, where: str = ""
@@ -104,10 +109,14 @@ class Builder:
             name: self._mesh(name, members, vpcs)
             for name, members in data.get("meshes", {}).items()
         }
+        groups = {
+            name: self._scaling_group(name, raw, vpcs)
+            for name, raw in data.get("scaling_groups", {}).items()
+        }
+        # After the groups' references are checked: their problems are the group's too.
         invalid = self._invalid_in("scaling_groups")
         groups = {
-            name: self._scaling_group(name, raw, vpcs, invalid.get(name, {}))
-            for name, raw in data.get("scaling_groups", {}).items()
+            name: group._replace(invalid=invalid.get(name, {})) for name, group in groups.items()
         }
         apis = {
             name: self._api_gateway(name, raw, groups, region)
@@ -130,12 +139,12 @@ class Builder:
             memo={},
         )
 
-    def _invalid_in(self, section: str) -> dict[str, dict[Path, str]]:
-        """The rejected values of each object of a section, by path within the object."""
-        found: dict[str, dict[Path, str]] = {}
-        for path, message in self.rejected.items():
+    def _invalid_in(self, section: str) -> dict[str, dict[Path, Rejection]]:
+        """What was rejected in each object of a section, by path within the object."""
+        found: dict[str, dict[Path, Rejection]] = {}
+        for path, rejection in self.rejected.items():
             if len(path) > 2 and path[0] == section and isinstance(path[1], str):
-                found.setdefault(path[1], {})[path[2:]] = message
+                found.setdefault(path[1], {})[path[2:]] = rejection
         return found
 
     # -- VPCs -----------------------------------------------------------------------------
@@ -417,9 +426,7 @@ class Builder:
 
     # -- compute --------------------------------------------------------------------------
 
-    def _scaling_group(
-        self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc], invalid: dict[Path, str]
-    ) -> ScalingGroup:
+    def _scaling_group(self, name: str, raw: dict[str, Any], vpcs: dict[str, Vpc]) -> ScalingGroup:
         path: Path = ("scaling_groups", name)
         vpc = vpcs.get(raw.get("vpc", ""))
         self._vpc_reference(raw.get("vpc"), vpcs, (*path, "vpc"))
@@ -471,7 +478,6 @@ class Builder:
             ),
             launch_template=raw.get("launch_template"),
             path=path,
-            invalid=invalid,
         )
 
     def _api_gateway(

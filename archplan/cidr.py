@@ -7,7 +7,7 @@ import heapq
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 
 class CidrError(ValueError):
@@ -67,6 +67,14 @@ def parse_block(text: str, version: int | None = None) -> Block:
         raise CidrError(f"prefix length {prefix_text!r} is not a number")
     if "%" in address:
         raise CidrError("an IPv6 zone index (%...) has no place in a CIDR block")
+    # The common case without ipaddress (a third of decoding at 10,000 VPCs); anything else,
+    # errors included, takes the general path below.
+    number = _plain_ipv4(address) if version != 6 and len(prefix_text) <= 2 else None
+    if number is not None and int(prefix_text) <= 32:
+        prefix = int(prefix_text)
+        hostmask = (1 << (32 - prefix)) - 1
+        first = number & ~hostmask
+        return Block(text, 4, first, first | hostmask, prefix, number != first)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -100,11 +108,29 @@ def parse_block(text: str, version: int | None = None) -> Block:
     )
 
 
+def _plain_ipv4(address: str) -> int | None:
+    """The address as an integer when it is four octets exactly as ipaddress accepts them
+    (ASCII digits, 0-255, no leading zero); None for anything else, valid or not."""
+    octets = address.split(".")
+    if len(octets) != 4:
+        return None
+    number = 0
+    for octet in octets:
+        if not (0 < len(octet) <= 3 and octet.isascii() and octet.isdigit()):
+            return None
+        if octet[0] == "0" and octet != "0":
+            return None
+        value = int(octet)
+        if value > 255:
+            return None
+        number = number << 8 | value
+    return number
+
+
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Tagged(Generic[T]):
+class Tagged(NamedTuple, Generic[T]):
     """A block with whatever it belongs to (a subnet, a VPC), for overlap reports."""
 
     block: Block

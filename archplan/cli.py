@@ -323,8 +323,7 @@ def validate(
             typer.echo(f"{error.location(baseline)}: error: {error.message}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
         results = [
-            replace(
-                result,
+            result._replace(
                 findings=baselines.new_findings(
                     result.findings, known.get(baselines.file_key(result.name, baseline), {})
                 ),
@@ -543,7 +542,10 @@ def scale_plan(
     for group_plan in result.groups:
         if group_plan.planned or group_plan.reason_at is None:
             continue
-        span = value_place(loaded.document, group_plan.reason_at)
+        if group_plan.reason_on_key:  # a key ignored: at the key, where validate reports it
+            span = loaded.document.span_at(group_plan.reason_at, key=True)
+        else:
+            span = value_place(loaded.document, group_plan.reason_at)
         where = f"{name}:{span.line}:{span.column}"
         if group_plan.input_error:
             typer.echo(
@@ -565,7 +567,11 @@ def scale_plan(
         try:
             _write(EMITTERS[emit](loaded.architecture, result, name))
         except EmitError as error:
-            typer.echo(f"{name}: error: {error}", err=True)
+            if error.at is not None:
+                span = value_place(loaded.document, error.at)
+                typer.echo(f"{name}:{span.line}:{span.column}: error: {error}", err=True)
+            else:
+                typer.echo(f"{name}: error: {error}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
     else:
         from archplan.reports.scale_plan import RENDERERS

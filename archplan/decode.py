@@ -7,6 +7,7 @@ for CIDRs), so the model can still be built and checked around the mistakes.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,7 +15,8 @@ from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
-from archplan.rules.registry import Problem
+from archplan.model import Rejection
+from archplan.problems import Problem
 from archplan.spelling import did_you_mean as suggest
 
 RuleProblem = tuple[str, Problem]
@@ -58,19 +60,32 @@ class Decoder:
         self.problems: list[RuleProblem] = []
         # Paths whose value was written but rejected, each with why: "missing" is not reported
         # on top, and the model can tell an invalid value from an omitted one.
-        self.rejected: dict[Path, str] = {}
+        self.rejected: dict[Path, Rejection] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
     ) -> None:
-        """Record a problem; unless the value is `kept` (a warning), it counts as rejected."""
+        """Record a problem; unless the value is `kept` (a warning) or missing, it counts as
+        rejected: an invalid value, and a key that is ignored (unknown, or the second of keys
+        that exclude each other), so nothing plans from the file as if it were not written."""
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
-        if not on_key and not kept:
-            self.rejected.setdefault(path, message)
+        if not kept and rule_id != MISSING_FIELD:
+            self.rejected.setdefault(path, Rejection(message, on_key))
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
+        if type(node) is Scalar and type(node.value) is str:
+            # The usual leaf, a string for a CIDR, a name or free text, decided before the
+            # general checks (which would come to the same result): a third of all nodes.
+            value = node.value
+            if type(kind) is s.Cidr:
+                return self._cidr(value, kind, path)
+            plain = type(kind) is s.Reference or (
+                type(kind) is s.Text and not kind.choices and kind.digits is None
+            )
+            if plain and value.strip():
+                return value
         if isinstance(kind, s.Object):
             return self._object(node, kind, path)
         if isinstance(kind, s.NamedMap):
@@ -106,8 +121,8 @@ class Decoder:
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
                 result[key] = value
-        for key, field in kind.fields.items():
-            if field.required and key not in node.entries:
+        for key in _required(kind):
+            if key not in node.entries:
                 self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
         if kind.one_of:
             present = [key for key in kind.one_of if key in node.entries]
@@ -142,6 +157,12 @@ class Decoder:
         return result
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
+        empty = (isinstance(node, Scalar) and node.value is None) or (
+            isinstance(node, Sequence) and not node.items
+        )
+        if empty and kind.when_empty is not None:
+            self.report(INVALID_VALUE, kind.when_empty, path)
+            return None
         if isinstance(node, Scalar) and node.value is None:
             return []
         if not isinstance(node, Sequence):
@@ -166,7 +187,7 @@ class Decoder:
         value = node.value
         if isinstance(value, Unreadable):
             # The loader reported it; say nothing more about it.
-            self.rejected.setdefault(path, f'"{value}" does not match its YAML tag')
+            self.rejected.setdefault(path, Rejection(f'"{value}" does not match its YAML tag'))
             return None
         if isinstance(kind, s.Boolean):
             if isinstance(value, bool):
@@ -271,14 +292,38 @@ class Decoder:
 
 
 def _exponent_hint(value: object) -> str:
-    """YAML 1.1 reads `1e3` (no dot in the mantissa) as text; say so when that is the cause."""
-    if not isinstance(value, str) or "e" not in value.lower():
+    """YAML 1.1 reads a number with an exponent as a number only with a dot in the mantissa and
+    a sign in the exponent (`1.5e+3`): `1e3`, `1.5e3` and `1e+3` are text. Say which is missing
+    and give the value's own corrected spelling."""
+    if not isinstance(value, str):
         return ""
-    try:
-        Decimal(value.strip())
-    except InvalidOperation:
+    written = value.strip()
+    match = re.fullmatch(r"([-+]?[0-9_]*(?:\.[0-9_]*)?)([eE])([-+]?)([0-9]+)", written)
+    if match is None or not any(char.isdigit() for char in match[1]):
         return ""
-    return "; YAML reads an exponent without a dot as text: write 1.0e+3, not 1e3"
+    mantissa, letter, sign, digits = match.groups()
+    missing = []
+    if "." not in mantissa:
+        mantissa += ".0"
+        missing.append("a dot in the mantissa")
+    if not sign:
+        sign = "+"
+        missing.append("a sign in the exponent")
+    corrected = f"{mantissa}{letter}{sign}{digits}"
+    return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
+
+
+_REQUIRED: dict[int, tuple[s.Object, tuple[str, ...]]] = {}
+
+
+def _required(kind: s.Object) -> tuple[str, ...]:
+    """The object's required keys in schema order, listed once per kind rather than per object
+    (the kinds are unhashable: keyed by identity, and the kind kept alive with its answer)."""
+    known = _REQUIRED.get(id(kind))
+    if known is None or known[0] is not kind:
+        known = (kind, tuple(key for key, field in kind.fields.items() if field.required))
+        _REQUIRED[id(kind)] = known
+    return known[1]
 
 
 def _accepts_shape(kind: s.Kind, node: Node) -> bool:

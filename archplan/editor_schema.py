@@ -72,6 +72,8 @@ def _kind(kind: s.Kind, *, nullable: bool = True) -> JSON:
             "additionalProperties": _kind(kind.value),
         }
     if isinstance(kind, s.ListOf):
+        if kind.when_empty is not None:  # neither [] nor null (the decoder reads null as [])
+            return head | {"type": "array", "minItems": 1, "items": _kind(kind.item)}
         return head | {
             "type": ["array", "null"] if nullable else "array",
             "items": _kind(kind.item),

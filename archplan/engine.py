@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingOf
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan import schema
 from archplan.build import Builder
@@ -15,15 +15,15 @@ from archplan.findings import Finding, Path, Related, Span
 from archplan.loader import Document, Mapping, Scalar, TooLargeInteger, load
 from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy, apply_policy
-from archplan.rules import RULES, Problem
-from archplan.rules import Related as RelatedProblem
+from archplan.problems import Problem
+from archplan.problems import Related as RelatedProblem
+from archplan.rules import RULES
 from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What validating one file produced: findings, or the input error that stopped it."""
 
     name: str
@@ -32,8 +32,7 @@ class FileResult:
     error: InputError | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     """A file read into the model, with the problems found on the way."""
 
     document: Document

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping as MappingOf
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -29,44 +28,65 @@ MAX_ALIAS_EXPANSION = 100_000
 _MAX_INT_DIGITS = 40  # no count or price in an architecture needs more
 
 
-@dataclass(slots=True, eq=False)
-class Scalar:
+# The node classes are written out with __slots__ rather than declared as dataclasses: they
+# are as cheap to create (one per YAML node), and a dataclass costs ~0.6 ms at import, which
+# every run of `archplan validate` pays. Equality is identity, as with eq=False.
+
+
+class _Slotted:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        names: tuple[str, ...] = self.__slots__
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__name__}({shown})"
+
+
+class Scalar(_Slotted):
     """A scalar value (str, int, float, bool, None or date) and where it was written."""
 
-    value: Any
-    span: Span
-    raw: str
+    __slots__ = ("raw", "span", "value")
+
+    def __init__(self, value: Any, span: Span, raw: str) -> None:
+        self.value = value
+        self.span = span
+        self.raw = raw
 
 
-@dataclass(slots=True, eq=False)
-class Entry:
+class Entry(_Slotted):
     """One key of a mapping with its value node."""
 
-    key: Scalar
-    value: Node
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Scalar, value: Node) -> None:
+        self.key = key
+        self.value = value
 
 
-@dataclass(slots=True, eq=False)
-class Mapping:
+class Mapping(_Slotted):
     """A mapping whose keys are strings; duplicate keys were reported, the first one kept."""
 
-    entries: dict[str, Entry]
-    span: Span
+    __slots__ = ("entries", "span")
+
+    def __init__(self, entries: dict[str, Entry], span: Span) -> None:
+        self.entries = entries
+        self.span = span
 
 
-@dataclass(slots=True, eq=False)
-class Sequence:
+class Sequence(_Slotted):
     """A sequence of nodes."""
 
-    items: list[Node]
-    span: Span
+    __slots__ = ("items", "span")
+
+    def __init__(self, items: list[Node], span: Span) -> None:
+        self.items = items
+        self.span = span
 
 
 Node = Scalar | Mapping | Sequence
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     """A key written twice in one mapping: where, and where it was first written."""
 
     path: Path
@@ -74,8 +94,7 @@ class DuplicateKey:
     first: Span
 
 
-@dataclass(frozen=True, slots=True)
-class TypeProblem:
+class TypeProblem(NamedTuple):
     """A key or value whose YAML type archplan cannot use (a number as a key, `!!bool x`)."""
 
     path: Path
@@ -83,13 +102,20 @@ class TypeProblem:
     message: str
 
 
-@dataclass(slots=True, eq=False)
-class Document:
+class Document(_Slotted):
     """The located root node of one file plus what composing it revealed."""
 
-    root: Node
-    duplicates: list[DuplicateKey] = field(default_factory=list)
-    type_problems: list[TypeProblem] = field(default_factory=list)
+    __slots__ = ("duplicates", "root", "type_problems")
+
+    def __init__(
+        self,
+        root: Node,
+        duplicates: list[DuplicateKey] | None = None,
+        type_problems: list[TypeProblem] | None = None,
+    ) -> None:
+        self.root = root
+        self.duplicates = duplicates if duplicates is not None else []
+        self.type_problems = type_problems if type_problems is not None else []
 
     def node_at(self, path: Path) -> Node | None:
         """The node at `path`, or None when the path does not exist."""
@@ -280,10 +306,15 @@ class _Composer:
         value: Any = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _resolve_plain(value) if event.implicit[0] and tag is None else _STR
+            # Most plain scalars start with a character no implicit type starts with.
+            plain = event.implicit[0] and tag is None and value[:1] in _IMPLICIT
+            tag = _resolve_plain(value) if plain else _STR
         elif tag not in _SCALAR_TAGS:
             raise self._tag_error(tag, event.start_mark)
-        span = _span(event.start_mark, event.end_mark)
+        # _span inlined, and the tuple made without Span's Python-level __new__: this runs
+        # for every scalar of the file.
+        start, end = event.start_mark, event.end_mark
+        span = _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         if tag == _STR:
             return Scalar(value, span, value)
         if tag == _INT and len(value.lstrip("+-").replace("_", "")) > _MAX_INT_DIGITS:
@@ -305,9 +336,18 @@ class _Composer:
         size = 1
         child = self._next()
         while not isinstance(child, yaml.SequenceEndEvent):
-            node, count = self._node(child, (*path, len(items)), depth + 1)
-            items.append(node)
-            size += count
+            if (
+                type(child) is _ScalarEvent
+                and child.anchor is None
+                and child.tag is None  # a named tag (!Ref) wraps the node: see _node
+                and depth < MAX_DEPTH
+            ):
+                items.append(self._scalar(child))  # what _node does for it, without the call
+                size += 1
+            else:
+                node, count = self._node(child, (*path, len(items)), depth + 1)
+                items.append(node)
+                size += count
             child = self._next()
         return Sequence(items, _span(event.start_mark, child.end_mark)), size
 
@@ -316,17 +356,44 @@ class _Composer:
         entries: dict[str, Entry] = {}
         merged: dict[str, Entry] = {}
         size = 1
-        key_event = self._next()
-        while not isinstance(key_event, yaml.MappingEndEvent):
-            if _is_merge_key(key_event):
-                size += self._merge(self._next(), path, depth, merged)
-                key_event = self._next()
+        # Locals for the loop below, which runs once per key of the file.
+        next_event, scalar, end_event = self._next, self._scalar, yaml.MappingEndEvent
+        key_event = next_event()
+        # Plain scalar keys and values (nearly all of them) skip _node, which would only
+        # check the depth and the anchor and call _scalar: a third of the nodes' overhead.
+        shallow = depth < MAX_DEPTH
+        while not isinstance(key_event, end_event):
+            key: Node
+            if (
+                type(key_event) is _ScalarEvent
+                and key_event.value != "<<"
+                and key_event.anchor is None
+                and key_event.tag is None  # a named tag (!Ref) wraps the node: see _node
+                and shallow
+            ):
+                key = scalar(key_event)
+                key_size = 1
+            elif _is_merge_key(key_event):
+                size += self._merge(next_event(), path, depth, merged)
+                key_event = next_event()
                 continue
-            key, key_size = self._node(key_event, path, depth + 1)
+            else:
+                key, key_size = self._node(key_event, path, depth + 1)
             name = key.value if isinstance(key, Scalar) else None
-            value, value_size = self._node(
-                self._next(), (*path, name if isinstance(name, str) else "?"), depth + 1
-            )
+            value_event = next_event()
+            value: Node
+            if (
+                type(value_event) is _ScalarEvent
+                and value_event.anchor is None
+                and value_event.tag is None
+                and shallow
+            ):
+                value = scalar(value_event)
+                value_size = 1
+            else:
+                value, value_size = self._node(
+                    value_event, (*path, name if isinstance(name, str) else "?"), depth + 1
+                )
             size += key_size + value_size
             if not isinstance(name, str) or not isinstance(key, Scalar):
                 shown = key.raw if isinstance(key, Scalar) else "a collection"
@@ -339,7 +406,7 @@ class _Composer:
                 )
             else:
                 entries[name] = Entry(key, value)
-            key_event = self._next()
+            key_event = next_event()
         for name, entry in merged.items():
             entries.setdefault(name, entry)  # explicit keys win over merged ones
         return Mapping(entries, _span(event.start_mark, key_event.end_mark)), size
@@ -368,6 +435,8 @@ class _Composer:
 
 
 _STR, _INT, _SEQ, _MAP = (_TAG + name for name in ("str", "int", "seq", "map"))
+_ScalarEvent = yaml.ScalarEvent
+_new_tuple = tuple.__new__
 _SCALAR_TAGS = frozenset(
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
@@ -377,6 +446,8 @@ _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 def _resolve_plain(value: str) -> str:
     """The tag YAML gives an unquoted scalar: int, float, bool, null, merge, ... or str."""
+    if "/" in value:
+        return _STR  # a CIDR block: no implicit type has a "/" (a test checks the patterns)
     for tag, pattern in _IMPLICIT.get(value[:1], ()):
         if pattern.match(value):
             return str(tag)

@@ -9,6 +9,7 @@ is there and skip what is not. References are kept as names; `Architecture` reso
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -150,6 +151,42 @@ class Purchase(NamedTuple):
     commitment_type: str
 
 
+class Rejection(NamedTuple):
+    """Why something written was rejected, and whether the key is blamed (a key ignored:
+    unknown, or excluded by another) rather than its value."""
+
+    message: str
+    on_key: bool = False
+
+
+# LaunchTemplateSpecification.LaunchTemplateName in the Auto Scaling and EC2 API references:
+# "Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+".
+LAUNCH_TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]+")
+LAUNCH_TEMPLATE_MIN, LAUNCH_TEMPLATE_MAX = 3, 128
+LAUNCH_TEMPLATE_RULE = (
+    f"AWS accepts {LAUNCH_TEMPLATE_MIN} to {LAUNCH_TEMPLATE_MAX} characters of letters, digits "
+    "and ( ) . - / _"
+)
+
+
+def launch_template_problem(name: str) -> str | None:
+    """What is wrong with a launch template name for AWS ("has 2 characters", "contains ' '"),
+    or None; LAUNCH_TEMPLATE_RULE says what is accepted."""
+    if len(name) < LAUNCH_TEMPLATE_MIN:
+        return f"has {len(name)} character{'s' if len(name) != 1 else ''}"
+    if len(name) > LAUNCH_TEMPLATE_MAX:
+        return f"has {len(name)} characters"
+    if LAUNCH_TEMPLATE_NAME.fullmatch(name) is None:
+        odd = sorted({char for char in name if LAUNCH_TEMPLATE_NAME.fullmatch(char) is None})
+        shown = ", ".join(repr(char) for char in odd)
+        return f"contains {shown}"
+    return None
+
+
+# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (autoscaling-purchase.md §1).
+MIN_WEIGHT, MAX_WEIGHT = 1, 999
+
+
 class ScalingGroup(NamedTuple):
     name: str
     vpc: str | None
@@ -167,9 +204,11 @@ class ScalingGroup(NamedTuple):
     purchase: Purchase
     launch_template: str | None
     path: Path
-    # Values written but rejected (reported by the decoder), by path within the group, with
-    # why: the fields above then hold their default, which must not be mistaken for omitted.
-    invalid: dict[Path, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    # What was written but rejected, by path within the group, with why: invalid values, keys
+    # ignored (unknown, or `file` beside `hourly`) and unknown references, as validate reports
+    # them (AP002, AP003, AP005-AP007). The fields above then hold their default (or, for an
+    # ignored key, what the other key says), which must not be mistaken for the file's intent.
+    invalid: dict[Path, Rejection] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
     def is_invalid(self, *field: str | int) -> bool:
         """Whether `field` (a path within the group) or what contains it was rejected."""

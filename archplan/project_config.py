@@ -26,9 +26,8 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from archplan.findings import Severity
 
@@ -61,8 +60,7 @@ class ConfigError(Exception):
         return f"{where}: error: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class ConfiguredFiles:
+class ConfiguredFiles(NamedTuple):
     """Where the configuration was read, and the files it lists, as paths to open."""
 
     config: Path
@@ -158,8 +156,7 @@ KEYS = ("files", "select", "ignore", "severity", "fail-on", "quotas", "prices")
 FAIL_ON = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     """A validated `[tool.archplan]` table; rule selectors are resolved to rule ids."""
 
     path: Path

@@ -62,10 +62,12 @@ class Cidr(NamedTuple):
 
 
 class ListOf(NamedTuple):
-    """A sequence of one kind."""
+    """A sequence of one kind; with `when_empty`, an empty list (or none) is invalid and that
+    is the message."""
 
     item: Kind
     description: str = ""
+    when_empty: str | None = None
 
 
 class NamedMap(NamedTuple):
@@ -209,7 +211,12 @@ SCALING_GROUP = Object(
             Object(
                 fields={
                     "unit": Field(Text()),
-                    "hourly": Field(ListOf(item=Number(minimum=0))),
+                    "hourly": Field(
+                        ListOf(
+                            item=Number(minimum=0),
+                            when_empty="must not be empty: give one value per hour",
+                        )
+                    ),
                     "file": Field(Text(description="path to CloudWatch JSON or CSV")),
                 },
                 one_of=("hourly", "file"),

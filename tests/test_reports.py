@@ -77,6 +77,19 @@ def test_version_loads_nothing_it_does_not_use() -> None:
     assert not {"yaml", "rich", "archplan.engine", "archplan.rules"} & loaded
 
 
+def test_decoder_and_builder_do_not_load_the_rules() -> None:
+    """Layering: what the decoder and builder report (archplan.problems) sits below the rule
+    registry, whose package imports every rule module."""
+    code = (
+        "import sys, archplan.decode, archplan.build\n"
+        "print(sorted(m for m in sys.modules if m.startswith('archplan.rules')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("output_format", ["json", "concise", "text"])
 def test_validate_without_colour_never_loads_rich(output_format: str) -> None:
     loaded = _modules_loaded("validate", "examples/endpoints.yaml", "--format", output_format)

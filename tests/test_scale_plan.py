@@ -1230,19 +1230,19 @@ def test_terraform_emit_has_the_documented_snake_case_blocks() -> None:
 
 
 def test_emits_write_the_omitted_percentage_and_escape_names() -> None:
-    text = _group_file(2, {"purchase": {}, "launch_template": 'lt-"${x}"'})
+    # A launch template name with such characters is refused (AP514); the group's name is not.
+    name = 'web-"${x}"'
+    text = _group_file(2, {"purchase": {}}).replace("  web:\n", f"  {json.dumps(name)}:\n")
     architecture = _architecture(text)
     result = plan(architecture, price_book(None))
     terraform = EMITTERS[ScaleEmit.TERRAFORM](architecture, result, "x.yaml")
     assert "on_demand_percentage_above_base_capacity = 100" in terraform
-    assert 'launch_template_name = "lt-\\"$${x}\\""' in terraform
+    assert 'name                = "web-\\"$${x}\\""' in terraform
     template = yaml.safe_load(EMITTERS[ScaleEmit.CLOUDFORMATION](architecture, result, "x.yaml"))
-    properties = template["Resources"]["WebAutoScalingGroup"]["Properties"]
+    (properties,) = (resource["Properties"] for resource in template["Resources"].values())
+    assert properties["AutoScalingGroupName"] == name
     policy = properties["MixedInstancesPolicy"]
     assert policy["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 100
-    assert policy["LaunchTemplate"]["LaunchTemplateSpecification"]["LaunchTemplateName"] == (
-        'lt-"${x}"'
-    )
     assert "Overrides" in policy["LaunchTemplate"]
     assert "WeightedCapacity" not in policy["LaunchTemplate"]["Overrides"][0]
 

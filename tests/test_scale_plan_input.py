@@ -3,6 +3,10 @@ with a default in its place, and every refusal is located in the file that holds
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,14 +111,14 @@ def test_omitted_percentage_still_warns() -> None:
     [
         # Regression: [1e5000] was dropped by the decoder and reported as "empty".
         ("[1e5000]", 23, "demand.hourly[0] is invalid: expected a number, got a string "
-         "('1e5000'); YAML reads an exponent without a dot"),
+         "('1e5000'); YAML 1.1 reads 1e5000 as text: write 1.0e+5000"),
         ("[1.0e+5000]", 23, "demand.hourly[0] is invalid: 1.0e+5000 is not a finite number"),
         ("[100, .nan]", 28, "demand.hourly[1] is invalid: .nan is not a finite number"),
         # Regression: a dropped value shifted every later hour by one.
         ("[100, -5, 300]", 28, "demand.hourly[1] is invalid: -5 must be at least 0"),
         ("[100, lots]", 28, "demand.hourly[1] is invalid: expected a number, got a string "
          "('lots')"),
-        ("[]", 22, "demand.hourly is empty: give one value per hour"),
+        ("[]", 22, "demand.hourly is invalid: must not be empty: give one value per hour"),
     ],
 )  # fmt: skip
 def test_invalid_hourly_demand_is_a_located_error_naming_the_value(
@@ -212,3 +216,235 @@ def test_bad_metric_values_are_located_and_named(
         parse_metrics(text, "m")
     assert message in caught.value.message
     assert (caught.value.line, caught.value.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        # Regression: the hint blamed a missing dot for 1.5e3 and always quoted 1e3.
+        ("1.5e3", "YAML 1.1 reads 1.5e3 as text: write 1.5e+3 (a sign in the exponent)"),
+        ("1e3", "YAML 1.1 reads 1e3 as text: write 1.0e+3 (a dot in the mantissa and a sign "
+         "in the exponent)"),
+        ("2E-5", "YAML 1.1 reads 2E-5 as text: write 2.0E-5 (a dot in the mantissa)"),
+        (".5e3", "YAML 1.1 reads .5e3 as text: write .5e+3 (a sign in the exponent)"),
+        ("-1e+3", "YAML 1.1 reads -1e+3 as text: write -1.0e+3 (a dot in the mantissa)"),
+    ],
+)  # fmt: skip
+def test_exponent_hint_gives_the_corrected_spelling_of_the_value(written: str, hint: str) -> None:
+    result = validate_text(_file(demand=f"{{hourly: [{written}]}}"))
+    messages = [finding.message for finding in result.findings if finding.rule_id == "AP003"]
+    assert messages == [f"expected a number, got a string ('{written}'); {hint}"]
+    # The spelling suggested is read as a number.
+    corrected = hint.split("write ", 1)[1].split(" ", 1)[0]
+    assert triples(validate_text(_file(demand=f"{{hourly: [{corrected}]}}")), "AP003") == []
+
+
+def _run(*arguments: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:
+    """archplan in its own process: a command that waits on a FIFO fails the test, not hangs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "archplan", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("written", ["fifo", "/dev/stdin"])
+def test_demand_file_that_is_not_a_regular_file_is_refused_without_reading_it(
+    tmp_path: Path, written: str
+) -> None:
+    # Regression: validate waited forever on a FIFO, and read standard input for /dev/stdin.
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "plan.yaml").write_text(_file(demand=f"{{file: {written}}}"), "utf-8")
+    stdin = "2024-05-01T00:00:00Z,5\n"
+    result = _run("validate", "plan.yaml", "--format", "github", stdin=stdin, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(
+        "::error file=plan.yaml,line=15,col=20,"
+        f"endLine=15,endColumn={20 + len(written)},title=AP513 demand-file::demand file "
+        f'"{written}" of scaling group "web" cannot be read: not a regular file: it is a FIFO '
+        "(named pipe) (looked for "
+    ), result.stdout
+    result = _run("scale-plan", "plan.yaml", stdin=stdin, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        f'plan.yaml:15:20: error: scaling group "web" cannot be planned: demand.file "{written}" '
+        "cannot be read: not a regular file: it is a FIFO (named pipe) ("
+    ), result.stderr
+
+
+def test_demand_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("2024-05-01T00:00:00Z,5\n" * 500, "utf-8")
+    (tmp_path / "plan.yaml").write_text(_file(demand="{file: m.csv}"), "utf-8")
+    limit = ["--max-file-size", "20000"]
+    code = CliRunner().invoke(app, ["scale-plan", str(tmp_path / "plan.yaml"), *limit])
+    assert code.exit_code == 0, code.stderr
+    limit = ["--max-file-size", "2000"]
+    refused = CliRunner().invoke(app, ["scale-plan", str(tmp_path / "plan.yaml"), *limit])
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert 'm.csv" cannot be read: file is larger than the 2,000-byte limit' in refused.stderr
+    found = CliRunner().invoke(app, ["validate", str(tmp_path / "plan.yaml"), *limit])
+    assert found.exit_code == 1
+    assert "file is larger than the 2,000-byte limit" in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "secret", "expected"),
+    [
+        ("SECRET_TOKEN_abc123,1\n", "SECRET_TOKEN_abc123", "1:1: not a timestamp (expected"),
+        ("2024-05-01T00:00:00Z,SECRET_TOKEN_abc123\n", "SECRET_TOKEN_abc123",
+         "1:22: not a demand value (a number, 0 or more)"),
+        ("2024-05-01T00:00:00Z,-31415926\n", "31415926", "1:22: not a demand value (a number"),
+        ("2024-05-01T00:00:00Z,9271828e200\n", "9.271828", "1:22: not a demand value: too large"),
+        ("31415926535897932,5\n", "31415926535897932",
+         "1:1: the timestamp is outside the years 1 to 9999 as epoch seconds"),
+        ("0001-01-01T00:00:00+05:00,5\n", "0001-01-01", "1:1: the timestamp is outside the years"),
+        ('{"Datapoints": [{"Timestamp": "SECRET_TOKEN_abc123", "Maximum": 1}]}',
+         "SECRET_TOKEN_abc123", "1:31: not a timestamp (expected"),
+        ('{"Datapoints": [{"Timestamp": "2024-05-01T00:00:00Z", "Maximum": "SECRET_TOKEN"}]}',
+         "SECRET_TOKEN", "1:66: not a demand value (a number"),
+        ('{"Datapoints": [{"Timestamp": "2024-05-01T00:00:00Z", "ExtendedStatistics": '
+         '{"SECRET_TOKEN": 1}}, {"Timestamp": "2024-05-01T00:00:00Z", "ExtendedStatistics": {}}]}',
+         "SECRET_TOKEN", "1:99: the data point has no ExtendedStatistics percentile (the"),
+        ('{"MetricDataResults": [{"Id": "SECRET_TOKEN"}, {"Id": "b"}]}', "SECRET_TOKEN",
+         "1:23: 2 results: keep only the demand's query"),
+        ('{"MetricDataResults": [{"Id": "a", "Timestamps": ["SECRET_TOKEN"], "Values": [1]}]}',
+         "SECRET_TOKEN", "1:51: not a timestamp (expected ISO 8601"),
+        (b"2024-05-01T00:00:00Z,5\n\xc3(,1\n", "0xc3", "2:1: not valid UTF-8;"),
+    ],
+)  # fmt: skip
+def test_validate_does_not_quote_the_content_of_a_demand_file(
+    tmp_path: Path, content: str | bytes, secret: str, expected: str
+) -> None:
+    # Regression: validate, run by CI on untrusted pull requests, printed
+    # `not a timestamp: "SECRET_TOKEN_abc123"` for `file: /tmp/secret.txt`.
+    metrics = tmp_path / "secret.txt"
+    if isinstance(content, bytes):
+        metrics.write_bytes(content)
+    else:
+        metrics.write_text(content, "utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(_file(demand=f"{{file: {metrics}}}"), "utf-8")
+    for output_format in ("github", "text", "json", "sarif"):
+        result = CliRunner().invoke(app, ["validate", str(path), "--format", output_format])
+        assert result.exit_code == 1, result.stderr
+        assert secret not in result.stdout + result.stderr, output_format
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "github"])
+    assert f"is not a metrics file: {metrics}:{expected}" in result.stdout, result.stdout
+    # scale-plan reads the file the user asked it to: its refusal still quotes the content.
+    planned = CliRunner().invoke(app, ["scale-plan", str(path)])
+    assert planned.exit_code == 2
+    assert secret in planned.stderr, planned.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "line", "column", "reason"),
+    [
+        # Regression: validate passed an empty profile that scale-plan refused.
+        (("{hourly: [100, 200]}", "{hourly: []}"), "AP006", 15, 22,
+         "demand.hourly is invalid: must not be empty: give one value per hour"),
+        (("{hourly: [100, 200]}", "{hourly: }"), "AP006", 15, 22,
+         "demand.hourly is invalid: must not be empty: give one value per hour"),
+        # Regressions: scale-plan planned these with AWS's defaults or the other key.
+        (("    purchase:", "    purchse:"), "AP002", 16, 5,
+         'purchse is invalid: unknown key "purchse" (did you mean "purchase"?)'),
+        (("{hourly: [100, 200]}", "{hourly: [1], file: nope.csv}"), "AP006", 15, 27,
+         'demand.file is invalid: give only one of "hourly" or "file", not both'),
+        (("{m5.large: 1}", "{m5.large: 0, c5.large: 1000}"), "AP506", 13, 32,
+         "the weight of m5.large is 0; AWS accepts weights from 1 to 999"),
+        (("{m5.large: 1}", "{m5.large: 1, c5.large: 1000}"), "AP506", 13, 45,
+         "the weight of c5.large is 1000; AWS accepts weights from 1 to 999"),
+        (("[s0, s1]", "[s0, s9]"), "AP005", 12, 19,
+         'subnets[1] is invalid: subnet "s9" does not exist in VPC "app"\n'),
+    ],
+)  # fmt: skip
+def test_validate_and_scale_plan_agree_on_what_cannot_be_planned(
+    change: tuple[str, str], rule: str, line: int, column: int, reason: str
+) -> None:
+    text = _file().replace(*change)
+    assert text != _file()
+    assert [line, column] in [found[1:] for found in triples(validate_text(text), rule)]
+    for options in ((), ("--format", "json"), ("--emit", "cloudformation"), ("--emit", "aws-cli")):
+        code, stdout, stderr = _scale_plan(text, *options)
+        assert (code, stdout) == (2, ""), options
+        assert stderr.startswith(
+            f'<stdin>:{line}:{column}: error: scaling group "web" cannot be planned: {reason}'
+        ), stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ('"Ünïcode"', "contains 'Ü', 'ï'"),
+        ('"ab"', "has 2 characters"),
+        ('"web servers: v2"', "contains ' ', ':'"),
+    ],
+)
+def test_emit_refuses_a_launch_template_name_aws_rejects(name: str, problem: str) -> None:
+    # Regression: AP514 failed these names, and every emit wrote them without a word.
+    text = _file() + f"    launch_template: {name}\n"
+    assert triples(validate_text(text), "AP514") == [["AP514", 19, 22]]
+    for emit in ("cloudformation", "terraform", "aws-cli"):
+        code, stdout, stderr = _scale_plan(text, "--emit", emit)
+        assert (code, stdout) == (2, ""), emit
+        assert stderr == (
+            f'<stdin>:19:22: error: group "web" cannot be written: launch template '
+            f"{name.strip(chr(34)).join(chr(34) * 2)} {problem}; AWS accepts 3 to 128 characters "
+            "of letters, digits and ( ) . - / _\n"
+        ), stderr
+    code, stdout, _ = _scale_plan(text)  # the report does not write the name: it plans
+    assert code == 0 and "web" in stdout
+
+
+MIXED = "(AZ names and AZ IDs, which may be the same zone)"
+
+
+@pytest.mark.parametrize(
+    ("zones", "header", "count"),
+    [
+        # Regression: "1 AZ (us-east-1a)", and "subnets are all in us-east-1a", false for the
+        # use1-az1 subnet.
+        (("us-east-1a", "use1-az1"), f"at least 1 AZ: us-east-1a, use1-az1 {MIXED}", 1),
+        # Regression: "2 AZs (use1-az2, use1-az4)" left us-east-1a out.
+        (("us-east-1a", "use1-az2", "use1-az4"),
+         f"at least 2 AZs: us-east-1a, use1-az2, use1-az4 {MIXED}", 2),
+        (("us-east-1a", "us-east-1b"), "2 AZs (us-east-1a, us-east-1b)", 2),
+    ],
+)  # fmt: skip
+def test_scale_plan_lists_every_zone_written_and_says_names_and_ids_may_coincide(
+    zones: tuple[str, ...], header: str, count: int
+) -> None:
+    subnets = "".join(
+        f"      s{index}: {{cidr: 10.0.{index}.0/24, az: {zone}}}\n"
+        for index, zone in enumerate(zones)
+    )
+    text = (
+        _file(demand="{hourly: [100, 200]}")
+        .replace(
+            "      s0: {cidr: 10.0.0.0/24, az: us-east-1a}\n"
+            "      s1: {cidr: 10.0.1.0/24, az: us-east-1b}\n",
+            subnets,
+        )
+        .replace("[s0, s1]", "[" + ", ".join(f"s{index}" for index in range(len(zones))) + "]")
+    ) + "    availability: {survive_az_loss: true}\n"
+    _, stdout, _ = _scale_plan(text)
+    assert f"us-east-1, {header}; m5.large" in stdout
+    assert "all in" not in stdout
+    if count == 1:
+        assert (
+            "survive_az_loss asks for enough capacity with one AZ lost, but the group's "
+            f"subnets are in us-east-1a, use1-az1 {MIXED}: only one AZ is certain; add a "
+            "subnet in another AZ, or write every subnet's AZ in one notation"
+        ) in " ".join(stdout.split())
+    else:
+        assert f"enough with any one of {count} AZs lost" in stdout
+    assert "N = the AZs of the group's subnets; when they mix AZ names and AZ IDs" in " ".join(
+        stdout.split()
+    )
+    _, stdout, _ = _scale_plan(text, "--format", "json")
+    (group,) = json.loads(stdout)["groups"]
+    assert (group["zones"], group["availability"]["zones"]) == (sorted(zones), count)

@@ -93,9 +93,9 @@ def test_demand_files_are_read_only_when_a_group_names_one(
     read: list[str] = []
     original = demand.load_demand_file
 
-    def counting(path: str, written: str, max_bytes: int) -> demand.Profile:
+    def counting(path: str, written: str, max_bytes: int, *, quote: bool) -> demand.Profile:
         read.append(written)
-        return original(path, written, max_bytes)
+        return original(path, written, max_bytes, quote=quote)
 
     monkeypatch.setattr(demand, "load_demand_file", counting)
     path = tmp_path / "arch.yaml"

@@ -16,7 +16,14 @@ from archplan.regions import known_distinct
 
 def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
     """The AZs of the group's subnets that are surely distinct, sorted (with AZ names and IDs
-    mixed, those of one notation: archplan.regions.known_distinct); unknown ones are skipped."""
+    mixed, those of one notation: archplan.regions.known_distinct); their number is N."""
+    # Names and AZ IDs cannot be compared: count only the zones that are surely distinct.
+    return known_distinct(zones_written(architecture, group))
+
+
+def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
+    """Every AZ the group's subnets are written in, sorted; names and IDs mixed may repeat a
+    zone (a report lists these, and counts zones_of). Unknown subnets are skipped."""
     zones: set[str] = set()
     vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
     for name in group.subnets:
@@ -27,8 +34,7 @@ def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]
                 subnet = architecture.vpcs[owners[0]].subnets.get(name)
         if subnet is not None and subnet.az is not None:
             zones.add(subnet.az)
-    # Names and AZ IDs cannot be compared: count only the zones that are surely distinct.
-    return known_distinct(zones)
+    return tuple(sorted(zones))
 
 
 def survivable_total(required: int, zones: int) -> int:

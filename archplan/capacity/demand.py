@@ -6,6 +6,10 @@ or a CSV of `timestamp,value` lines. Points are bucketed by UTC hour and each ho
 largest point in it (capacity must carry the busiest point the metric shows); hours between the
 first and the last point that have no point count as 0 and are reported. A file that cannot be
 read this way is an input error at the line and column of the mistake where there is one.
+
+With `quote=False` (validate's AP513) no message quotes the file's text, not even a number or a
+date read from it: `validate` runs on untrusted changes in CI, and an architecture file may name
+any file on the machine. The message then says where the mistake is and what was expected.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, NamedTuple
 
 from archplan.errors import InputError
 from archplan.findings import Path
-from archplan.source import read_source
+from archplan.source import read_regular_file
 
 # get-metric-statistics datapoints may carry several statistics; the first present is used.
 # Maximum first: a capacity plan sizes each hour for its peak.
@@ -67,7 +71,7 @@ class DemandFileError(InputError):
 
 
 class DemandFileUnreadable(DemandFileError):
-    """The metrics file cannot be read at all (missing, a directory, too large): a mistake of
+    """The metrics file cannot be read at all (missing, not a regular file, too large): a mistake of
     the `file:` value, reported there."""
 
 
@@ -81,28 +85,31 @@ def demand_path(base_dir: str, written: str) -> str:
     return os.path.join(base_dir, written)
 
 
-def load_demand_file(path: str, written: str, max_bytes: int) -> Profile:
+def load_demand_file(path: str, written: str, max_bytes: int, *, quote: bool = True) -> Profile:
     """Read the metrics file at `path` (written as `written` in the architecture file).
 
     DemandFileUnreadable when it cannot be read, DemandFileError (at its line and column) when
-    its text is not a metrics file.
+    its text is not a metrics file; its message quotes the text at fault only when `quote`.
     """
     try:
-        source = read_source(path if path != "-" else "./-", max_bytes)
+        source = read_regular_file(path, max_bytes, quote=quote)
     except InputError as error:
         if error.line is not None:  # its text is at fault (not UTF-8): say where in it
             raise DemandFileError(path, error.message, error.line, error.column) from None
         raise DemandFileUnreadable(path, error.message) from None
-    return parse_metrics(source.text, path, written)
+    return parse_metrics(source.text, path, written, quote=quote)
 
 
-def parse_metrics(text: str, path: str, written: str | None = None) -> Profile:
-    """The profile in a metrics file's text: CloudWatch JSON when it starts with `{`, else CSV."""
+def parse_metrics(
+    text: str, path: str, written: str | None = None, *, quote: bool = True
+) -> Profile:
+    """The profile in a metrics file's text: CloudWatch JSON when it starts with `{`, else CSV.
+    Error messages quote the text at fault only when `quote`."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
-        points, file_format, statistic = _json_points(text, path)
+        points, file_format, statistic = _json_points(text, path, quote)
     else:
-        points, file_format, statistic = _csv_points(text, path), "csv", None
+        points, file_format, statistic = _csv_points(text, path, quote), "csv", None
     if not points:
         raise DemandFileError(path, "no data points: the file has no timestamp with a value")
     values, start, empty = _bucket(points, path)
@@ -145,7 +152,15 @@ def _bucket(
 
 
 class _OutOfRange(ValueError):
-    """A timestamp outside the years 1 to 9999; the message says why, the caller says where."""
+    """A timestamp outside the years 1 to 9999; the caller says where. `str()` quotes the
+    timestamp, `plain` does not."""
+
+    def __init__(self, quoted: str, plain: str) -> None:
+        super().__init__(quoted)
+        self.plain = plain
+
+    def message(self, quote: bool) -> str:
+        return str(self) if quote else self.plain
 
 
 def _epoch_seconds(moment: datetime.datetime) -> int:
@@ -156,7 +171,10 @@ def _epoch_seconds(moment: datetime.datetime) -> int:
     if _FIRST_SECOND <= seconds <= _LAST_SECOND:
         return seconds
     # Formatted only here: once per point it was a tenth of reading a CSV file.
-    raise _OutOfRange(f"timestamp {moment.isoformat()} is outside the years 1 to 9999")
+    raise _OutOfRange(
+        f"timestamp {moment.isoformat()} is outside the years 1 to 9999",
+        "the timestamp is outside the years 1 to 9999",
+    )
 
 
 def _number_seconds(number: Decimal) -> int:
@@ -167,7 +185,8 @@ def _number_seconds(number: Decimal) -> int:
         milliseconds = _MILLISECONDS_LIKELY < number <= (_LAST_SECOND + 1) * 1000
         hint = " (epoch milliseconds? divide by 1000)" if milliseconds else ""
         raise _OutOfRange(
-            f"timestamp {shown} is outside the years 1 to 9999 as epoch seconds{hint}"
+            f"timestamp {shown} is outside the years 1 to 9999 as epoch seconds{hint}",
+            f"the timestamp is outside the years 1 to 9999 as epoch seconds{hint}",
         )
     return int(number.to_integral_value(rounding=ROUND_FLOOR))
 
@@ -206,15 +225,19 @@ def _demand_value(value: object) -> Decimal | None:
     return number
 
 
-def _not_a_value(raw: object) -> str:
+def _not_a_value(raw: object, quote: bool) -> str:
     number = _decimal(raw) if isinstance(raw, str) else raw
     if isinstance(number, int | Decimal) and not isinstance(number, bool):
         number = Decimal(number)
         if number.is_finite() and number >= _TOO_LARGE:
-            return (
-                f"not a demand value: {number:.6e} is too large to be a real demand (below 1e100)"
-            )
-    return f"not a demand value: {_shown(raw)} (a number, 0 or more)"
+            shown = f"{number:.6e} is " if quote else ""
+            return f"not a demand value: {shown}too large to be a real demand (below 1e100)"
+    return f"not a demand value{_quoted(raw, quote)} (a number, 0 or more)"
+
+
+def _quoted(value: object, quote: bool) -> str:
+    """`: VALUE` to follow what a value is not, or nothing when the text must not be quoted."""
+    return f": {_shown(value)}" if quote else ""
 
 
 # -- CloudWatch JSON ------------------------------------------------------------------------
@@ -224,7 +247,9 @@ class _NotFinite(str):
     """NaN or Infinity in the JSON text: kept so the check can say where it is."""
 
 
-def _json_points(text: str, path: str) -> tuple[list[tuple[int, Decimal]], str, str | None]:
+def _json_points(
+    text: str, path: str, quote: bool
+) -> tuple[list[tuple[int, Decimal]], str, str | None]:
     try:
         # parse_int=Decimal too: an integer of more than 4,300 digits is an error for int().
         document = json.loads(
@@ -236,7 +261,7 @@ def _json_points(text: str, path: str) -> tuple[list[tuple[int, Decimal]], str, 
         ) from None
     except RecursionError:
         raise DemandFileError(path, "not valid JSON: nested too deeply") from None
-    reader = _JsonReader(text, path)
+    reader = _JsonReader(text, path, quote)
     if isinstance(document, dict) and "Datapoints" in document:
         return reader.statistics(document), "get-metric-statistics", reader.statistic
     if isinstance(document, dict) and "MetricDataResults" in document:
@@ -252,9 +277,10 @@ def _json_points(text: str, path: str) -> tuple[list[tuple[int, Decimal]], str, 
 class _JsonReader:
     """Checks CloudWatch JSON; errors are located by reading the text again with positions."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, quote: bool) -> None:
         self.text = text
         self.path = path
+        self.quote = quote
         self.statistic: str | None = None
 
     def error(self, at: Path, message: str) -> DemandFileError:
@@ -298,12 +324,12 @@ class _JsonReader:
         try:
             seconds = _timestamp(point["Timestamp"])
         except _OutOfRange as error:
-            raise self.error((*at, "Timestamp"), str(error)) from None
+            raise self.error((*at, "Timestamp"), error.message(self.quote)) from None
         if seconds is None:
             raise self.error(
                 (*at, "Timestamp"),
-                f"not a timestamp: {_shown(point['Timestamp'])} (expected ISO 8601, as "
-                "2024-05-01T13:00:00Z)",
+                f"not a timestamp{_quoted(point['Timestamp'], self.quote)} (expected ISO 8601, "
+                "as 2024-05-01T13:00:00Z)",
             )
         return seconds
 
@@ -313,7 +339,12 @@ class _JsonReader:
             percentile = name.split(".", 1)[1]
             extended = point.get("ExtendedStatistics")
             if not isinstance(extended, dict) or percentile not in extended:
-                raise self.error(at, f'the data point has no ExtendedStatistics "{percentile}"')
+                named = f'"{percentile}"' if self.quote else "percentile"
+                raise self.error(
+                    at,
+                    f"the data point has no ExtendedStatistics {named} (the statistic of the "
+                    "first data point)",
+                )
             raw, value_at = extended[percentile], (*at, "ExtendedStatistics", percentile)
         else:
             if name not in point:
@@ -323,7 +354,7 @@ class _JsonReader:
             raw, value_at = point[name], (*at, name)
         value = _demand_value(raw)
         if value is None:
-            raise self.error(value_at, _not_a_value(raw))
+            raise self.error(value_at, _not_a_value(raw, self.quote))
         return value
 
     def metric_data(self, document: dict[str, Any]) -> list[tuple[int, Decimal]]:
@@ -336,9 +367,10 @@ class _JsonReader:
             ids = ", ".join(
                 _shown(result.get("Id")) if isinstance(result, dict) else "?" for result in results
             )
+            listed = f" ({ids})" if self.quote else ""
             raise self.error(
                 ("MetricDataResults",),
-                f"{len(results)} results ({ids}): keep only the demand's query (set "
+                f"{len(results)} results{listed}: keep only the demand's query (set "
                 '"ReturnData": false on the others)',
             )
         result = results[0]
@@ -360,15 +392,16 @@ class _JsonReader:
             try:
                 seconds = _timestamp(raw_time)
             except _OutOfRange as error:
-                raise self.error((*at, "Timestamps", index), str(error)) from None
+                raise self.error((*at, "Timestamps", index), error.message(self.quote)) from None
             if seconds is None:
-                raise self.error((*at, "Timestamps", index), f"not a timestamp: {_shown(raw_time)}")
+                raise self.error(
+                    (*at, "Timestamps", index),
+                    f"not a timestamp{_quoted(raw_time, self.quote)} (expected ISO 8601, as "
+                    "2024-05-01T13:00:00Z)",
+                )
             value = _demand_value(raw_value)
             if value is None:
-                raise self.error(
-                    (*at, "Values", index),
-                    _not_a_value(raw_value),
-                )
+                raise self.error((*at, "Values", index), _not_a_value(raw_value, self.quote))
             points.append((seconds, value))
         return points
 
@@ -401,7 +434,7 @@ def _json_position(text: str, at: Path) -> tuple[int | None, int | None]:
 # -- CSV ------------------------------------------------------------------------------------
 
 
-def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
+def _csv_points(text: str, path: str, quote: bool) -> list[tuple[int, Decimal]]:
     points: list[tuple[int, Decimal]] = []
     header_allowed = True
     for number, line in enumerate(text.splitlines(), start=1):
@@ -419,7 +452,7 @@ def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
         try:
             seconds = _timestamp(time_text) if time_text else None
         except _OutOfRange as error:
-            raise DemandFileError(path, str(error), number, time_column) from None
+            raise DemandFileError(path, error.message(quote), number, time_column) from None
         if header_allowed and seconds is None and not _is_number(value_text):
             header_allowed = False  # a header line such as "timestamp,value"
             continue
@@ -427,19 +460,14 @@ def _csv_points(text: str, path: str) -> list[tuple[int, Decimal]]:
         if seconds is None:
             raise DemandFileError(
                 path,
-                f"not a timestamp: {_shown(time_text)} (expected ISO 8601, as "
+                f"not a timestamp{_quoted(time_text, quote)} (expected ISO 8601, as "
                 "2024-05-01T13:00:00Z, or epoch seconds)",
                 number,
                 time_column,
             )
         value = _demand_value(_decimal(value_text))
         if value is None:
-            raise DemandFileError(
-                path,
-                _not_a_value(value_text),
-                number,
-                value_column,
-            )
+            raise DemandFileError(path, _not_a_value(value_text, quote), number, value_column)
         points.append((seconds, value))
     return points
 

@@ -29,19 +29,31 @@ from typing import Any
 from archplan.capacity.choices import ScaleEmit
 from archplan.capacity.plan import GroupPlan, ScalePlan
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE
-from archplan.model import Architecture, ScalingGroup
+from archplan.findings import Path
+from archplan.model import (
+    LAUNCH_TEMPLATE_RULE,
+    Architecture,
+    ScalingGroup,
+    launch_template_problem,
+)
 from archplan.reports.terminal import printable
 
 LAUNCH_TEMPLATE_VERSION = "$Default"
 
 
 class EmitError(ValueError):
-    """The plan cannot be written in the chosen form (message for the user)."""
+    """The plan cannot be written in the chosen form (message for the user); `at` is where in
+    the architecture file the value at fault is written, when one is."""
+
+    def __init__(self, message: str, at: Path | None = None) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 def _emittable(plan: ScalePlan) -> tuple[list[GroupPlan], list[str]]:
-    """The groups to write and notes on those left out; EmitError when a group's sizes would
-    write a group AWS rejects (MinSize above MaxSize, DesiredCapacity outside them)."""
+    """The groups to write and notes on those left out; EmitError when a group's values would
+    write a group AWS rejects (MinSize above MaxSize, DesiredCapacity outside them, a launch
+    template name AWS does not accept: AP514)."""
     groups: list[GroupPlan] = []
     skipped: list[str] = []
     for group_plan in plan.groups:
@@ -52,13 +64,23 @@ def _emittable(plan: ScalePlan) -> tuple[list[GroupPlan], list[str]]:
         if group.min > group.max:
             raise EmitError(
                 f'group "{group.name}" cannot be written: min {group.min} is above max '
-                f"{group.max}, which AWS rejects; fix min or max"
+                f"{group.max}, which AWS rejects; fix min or max",
+                (*group.path, "min"),
             )
         desired = _desired(group)
         if not group.min <= desired <= group.max:
             raise EmitError(
                 f'group "{group.name}" cannot be written: desired {desired} is outside min '
-                f"{group.min} to max {group.max}, which AWS rejects; fix desired, min or max"
+                f"{group.min} to max {group.max}, which AWS rejects; fix desired, min or max",
+                (*group.path, "desired" if group.desired is not None else "min"),
+            )
+        name = group.launch_template
+        problem = launch_template_problem(name) if name is not None else None
+        if problem is not None:
+            raise EmitError(
+                f'group "{group.name}" cannot be written: launch template "{name}" {problem}; '
+                f"{LAUNCH_TEMPLATE_RULE}",
+                (*group.path, "launch_template"),
             )
         groups.append(group_plan)
     return groups, skipped

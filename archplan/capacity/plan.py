@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.az import after_zone_loss, survivable_total, zones_of
+from archplan.capacity.az import after_zone_loss, survivable_total, zones_of, zones_written
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
     Costs,
@@ -49,8 +49,9 @@ from archplan.capacity.demand import (
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
-from archplan.model import Architecture, ScalingGroup
+from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
+from archplan.regions import notation
 from archplan.source import DEFAULT_MAX_BYTES
 
 
@@ -118,6 +119,10 @@ class GroupPlan(NamedTuple):
     commitment: int  # committed units (the level chosen for "auto")
     pricing: Pricing | None
     on_demand_hours: Counter[int]  # On-Demand part (AWS's count, before the commitment) -> hours
+    reason_on_key: bool = False  # the key at `reason_at` is blamed (as validate blames it)
+    # Every AZ written for the group's subnets; `zones` are those surely distinct (N). They
+    # differ when AZ names and AZ IDs are mixed, which may be the same zone.
+    zones_written: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -147,6 +152,12 @@ class GroupPlan(NamedTuple):
     @property
     def az_loss_possible(self) -> bool:
         return len(self.zones) >= 2
+
+    @property
+    def zones_mixed(self) -> bool:
+        """Whether the subnets' AZs mix names and AZ IDs: N is then the fewest zones they can
+        be, and a report lists every zone written, saying they may coincide."""
+        return len({notation(zone) for zone in self.zones_written}) > 1
 
     @property
     def under_provisioned_hours(self) -> int:
@@ -274,6 +285,7 @@ class Unplannable(NamedTuple):
     reason: str
     input_error: bool
     at: Path
+    on_key: bool = False  # the key at `at` is blamed (one ignored), not its value
 
 
 def _not_planned(
@@ -285,8 +297,10 @@ def _not_planned(
         reason=problem.reason,
         input_error=problem.input_error,
         reason_at=problem.at,
+        reason_on_key=problem.on_key,
         region=_region(architecture, group),
         zones=zones_of(architecture, group),
+        zones_written=zones_written(architecture, group),
         profile=None,
         needed=[],
         required=[],
@@ -310,12 +324,12 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
     look right and be wrong (an invalid percentage is not AWS's default of 100).
     """
     if group.invalid:
-        where, message = next(iter(group.invalid.items()))  # the first written
+        where, rejection = next(iter(group.invalid.items()))  # the first found
         more = len(group.invalid) - 1
         values = "value" if more == 1 else "values"
         also = f" (and {more} more invalid {values}: archplan validate lists them)"
-        reason = f"{format_path(where)} is invalid: {message}{also if more else ''}"
-        return Unplannable(reason, True, (*group.path, *where))
+        reason = f"{format_path(where)} is invalid: {rejection.message}{also if more else ''}"
+        return Unplannable(reason, True, (*group.path, *where), rejection.on_key)
     missing = [
         field
         for field, value in (
@@ -332,6 +346,15 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
     assert group.min is not None and group.max is not None
     if group.min > group.max:
         return Unplannable(f"min {group.min} is above max {group.max}", True, (*group.path, "min"))
+    for instance_type, weight in group.instance_types.items():
+        # AP506 in validate; a weight of 0 would leave the type out of the cost and be emitted.
+        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            return Unplannable(
+                f"the weight of {instance_type} is {weight}; AWS accepts weights from "
+                f"{MIN_WEIGHT} to {MAX_WEIGHT}",
+                True,
+                (*group.path, "instance_types", instance_type),
+            )
     if profile is not None and not profile.values:
         return Unplannable(
             "demand.hourly is empty: give one value per hour",
@@ -391,6 +414,7 @@ def plan_group(
         reason_at=None,
         region=_region(architecture, group),
         zones=zones,
+        zones_written=zones_written(architecture, group),
         profile=profile,
         needed=needed,
         required=required,

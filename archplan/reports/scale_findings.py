@@ -13,6 +13,7 @@ from archplan.capacity.plan import GroupPlan, Pricing
 from archplan.capacity.serving import served_by
 from archplan.model import ScalingGroup
 from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, PriceBook
+from archplan.regions import describe
 from archplan.wording import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -22,9 +23,10 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Target tracking [UNCONFIRMED]: AWS publishes no formula for EC2 target tracking; each hour "
     "is sized as needed = ceil(demand / (per_unit x target_utilization / 100)), rounding up as "
     "AWS does on scale-out. Warm-up, cooldowns and the slower scale-in are not modelled.",
-    "N+1 over N AZs: ceil(needed x N / (N - 1)) units, N = the distinct AZs of the group's "
-    "subnets, assuming AWS balances capacity units evenly over them (with weights it balances "
-    "instances [UNCONFIRMED]).",
+    "N+1 over N AZs: ceil(needed x N / (N - 1)) units, N = the AZs of the group's subnets; when "
+    "they mix AZ names and AZ IDs, which may be the same zone, the fewest zones they can be (the "
+    "count of the notation with more zones). AWS is assumed to balance capacity units evenly "
+    "over them (with weights it balances instances [UNCONFIRMED]).",
     "On-Demand/Spot split [UNCONFIRMED]: AWS's rounding rule (On-Demand = min(base, total) + "
     "ceil((total - base) x pct / 100)) is applied to the group's total capacity units each hour; "
     "AWS does not document whether it splits per AZ or how weights enter.",
@@ -65,14 +67,20 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
     per_unit, target = group.per_unit, group.target_utilization
 
     if group.survive_az_loss and len(zones) < 2:
-        where = f"all in {zones[0]}" if zones else "in no known AZ"
+        if plan.zones_mixed:  # us-east-1a and use1-az1 may be one zone: only one is certain
+            where = (
+                f"in {describe(plan.zones_written)}: only one AZ is certain; add a subnet in "
+                "another AZ, or write every subnet's AZ in one notation"
+            )
+        else:
+            where = f"all in {zones[0]}" if zones else "in no known AZ"
+            where += ": add a subnet in another AZ"
         findings.append(
             Finding(
                 ERROR,
                 "az-loss-impossible",
                 f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
-                f"subnets are {where}: add a subnet in another AZ (the plan sizes for the "
-                "demand alone)",
+                f"subnets are {where} (the plan sizes for the demand alone)",
             )
         )
     short = [hour for hour in range(total) if needed[hour] > high]

@@ -18,6 +18,7 @@ from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
 from archplan.prices import PriceBook
+from archplan.regions import describe
 from archplan.reports.scale_findings import (
     ASSUMPTIONS,
     ERROR,
@@ -201,7 +202,7 @@ def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
         "ok": plan.ok if plan.planned else None,
         "vpc": group.vpc,
         "region": plan.region,
-        "zones": list(plan.zones),
+        "zones": list(plan.zones_written),
         "capacity": {
             "min": group.min,
             "max": group.max,
@@ -387,7 +388,9 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
     profile = plan.profile
     unit = f" {group.demand_unit}" if group.demand_unit else ""
     zones = f"{len(plan.zones)} AZ" + ("" if len(plan.zones) == 1 else "s")
-    if plan.zones:
+    if plan.zones_mixed:  # every zone written; the count is the fewest they can be
+        zones = f"at least {zones}: {describe(plan.zones_written)}"
+    elif plan.zones:
         zones += f" ({', '.join(plan.zones)})"
     types = ", ".join(
         name if weight == 1 else f"{name} (weight {weight})"
@@ -422,13 +425,21 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
     if group.survive_az_loss:
         if plan.az_loss_possible:
             count = len(plan.zones)
+            fewest = (
+                " (at least: AZ names and IDs may be the same zone)" if plan.zones_mixed else ""
+            )
             _say(
                 console,
-                f"  N+1: enough with any one of {count} AZs lost: "
+                f"  N+1: enough with any one of {count} AZs lost{fewest}: "
                 f"ceil(needed x {count} / {count - 1}) units",
             )
         else:
-            _say(console, "  N+1: asked, but impossible with fewer than two AZs", "red")
+            fewer = (
+                "one certain AZ (AZ names and IDs may be the same zone)"
+                if plan.zones_mixed
+                else "fewer than two AZs"
+            )
+            _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
     _print_status(console, plan)
     _print_chart(console, plan)
     _print_mix(console, plan)

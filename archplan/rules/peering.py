@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from archplan.cidr import Block, covered, parse_block
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, Peering, Route, RouteTable, Target, Vpc
+from archplan.model import Architecture, Peering, Route, RouteTable, Subnet, Target, Vpc
 from archplan.routes import (
     Candidate,
     Hop,
@@ -439,6 +439,8 @@ def _peering_between(architecture: Architecture, first: str, second: str) -> Pee
 
 def _inside(vpc: Vpc, block: Block) -> bool:
     """Every address of `block` is the VPC's, even when it spans two adjacent blocks."""
+    if vpc.cidr is not None and vpc.cidr.contains(block):
+        return True  # the usual case, decided without listing the VPC's blocks
     own = [mine for mine, _ in vpc_blocks(vpc) if mine.version == block.version]
     return any(mine.contains(block) for mine in own) or covered(block, own)
 
@@ -823,9 +825,16 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     nothing matches (or a blackhole), Y cannot answer at all. Subnets that go astray the same
     way are reported together, at the peer route (or table) responsible.
     """
-    sides = shared(architecture, "routed-sides", _routed_sides)
+    # By peering name: hashing a Peering record hashes all its fields, once per route.
+    sides = {
+        peering.name: routed
+        for peering, routed in shared(architecture, "routed-sides", _routed_sides).items()
+    }
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
+    senders_cache: dict[tuple[str, str], list[Subnet]] = {}
+    sources_cache: dict[tuple[str, str, int], _Sources] = {}
+    answering_cache: dict[tuple[str, int, int, int], list[_Answering]] = {}
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         peer = _peer(architecture, vpc, peering)
         block = route.block
@@ -833,23 +842,42 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue
         if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
-        if peer.name not in sides.get(peering, {}):
+        if peer.name not in sides.get(peering.name, {}):
             continue  # the peer has no route back at all: one-sided-peering says so
-        senders = [subnet for subnet in vpc.subnets.values() if table_of(vpc, subnet) is table]
+        sending = (vpc.name, table.name, block.version)
+        if sending not in sources_cache:
+            sources_cache[sending] = _sources(_senders(senders_cache, vpc, table), block.version)
+        sources, low, high = sources_cache[sending]
+        if not sources:
+            continue
+        back = Target("peering", peering.name)
+        answering_key = (peer.name, block.version, block.first, block.last)
+        if answering_key not in answering_cache:
+            answering_cache[answering_key] = [
+                (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
+                for peer_table in _answering_tables(peer, block)
+            ]
+        answering = answering_cache[answering_key]
+        if all(_all_return(peer_routes, low, high, back) for _, peer_routes in answering):
+            continue  # the usual case, decided once per route instead of once per subnet
+        # Only a peer route overlapping some sender can be a next hop for one: filter the
+        # peer's routes once per route here rather than once per subnet in next_hops.
         answering = [
-            (peer_table, _routes_of(routes_cache, peer, peer_table, block.version))
-            for peer_table in _answering_tables(peer, block)
+            (
+                peer_table,
+                [item for item in peer_routes if item[0].first <= high and low <= item[0].last],
+            )
+            for peer_table, peer_routes in answering
         ]
-        for subnet in senders:
-            source = subnet.cidr if block.version == 4 else subnet.ipv6_cidr
-            if source is None:
-                continue
+        for subnet, source in sources:
             for peer_table, peer_routes in answering:
                 hops = next_hops(peer, peer_table, source, peer_routes)
+                if len(hops) == 1 and hops[0].target == back:
+                    continue  # the usual case: every reply returns through the peering
                 # Part of a subnet answered (a route to one instance) is the documented
                 # "specific instances" configuration: only a subnet with no way back at all
                 # is unroutable. Replies that reach another peer are always reported.
-                answered = any(hop.target == Target("peering", peering.name) for hop in hops)
+                answered = any(hop.target == back for hop in hops)
                 for hop in hops:
                     astray = _astray(vpc, peer, peer_table, peering, route, hop)
                     if astray is not None and not (answered and astray.rule_id == "AP315"):
@@ -867,6 +895,46 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             (astray.rule_id, Problem(message, astray.blame, (astray.request,), on_key=True))
         )
     return outcomes
+
+
+# A peer route table that answers a destination, with its routes of that address family (the
+# list is computed once per peer and destination: every VPC of a mesh routes the same block).
+_Answering = tuple[RouteTable | None, list[Candidate]]
+
+
+class _Sources(NamedTuple):
+    """The sending subnets with their blocks of one family, and the range they span."""
+
+    subnets: list[tuple[Subnet, Block]]
+    low: int
+    high: int
+
+
+def _sources(senders: list[Subnet], version: int) -> _Sources:
+    pairs = [
+        (subnet, source)
+        for subnet in senders
+        if (source := subnet.cidr if version == 4 else subnet.ipv6_cidr) is not None
+    ]
+    if not pairs:
+        return _Sources([], 0, -1)
+    return _Sources(
+        pairs, min(source.first for _, source in pairs), max(source.last for _, source in pairs)
+    )
+
+
+def _senders(
+    cache: dict[tuple[str, str], list[Subnet]], vpc: Vpc, table: RouteTable
+) -> list[Subnet]:
+    """The VPC's subnets that use `table`, grouped once per VPC for all of its routes."""
+    if (vpc.name, table.name) not in cache:
+        for name in vpc.route_tables:
+            cache[(vpc.name, name)] = []
+        for subnet in vpc.subnets.values():
+            used = table_of(vpc, subnet)
+            if used is not None:
+                cache[(vpc.name, used.name)].append(subnet)
+    return cache[(vpc.name, table.name)]
 
 
 def _routes_of(
@@ -893,6 +961,24 @@ class _Astray(NamedTuple):
         return self.template.replace("{subnets}", subnets)
 
 
+def _all_return(routes: list[Candidate], low: int, high: int, back: Target) -> bool:
+    """Whether every address from `low` to `high` is answered through `back`.
+
+    True when each route overlapping the range contains all of it (so every sender in the
+    range has the same longest match, the first most specific route as in next_hops) and
+    that route is `back`.
+    """
+    best: Candidate | None = None
+    for item in routes:
+        destination = item[0]
+        if destination.first <= high and low <= destination.last:
+            if not (destination.first <= low and high <= destination.last):
+                return False
+            if best is None or destination.prefix > best[0].prefix:
+                best = item
+    return best is not None and best[1] == back
+
+
 def _answering_tables(peer: Vpc, destination: Block) -> list[RouteTable | None]:
     """The route tables of the peer's subnets inside the destination (None: AWS's empty main)."""
     if not peer.subnets:
@@ -916,12 +1002,14 @@ def _astray(
     hop: Hop,
 ) -> _Astray | None:
     target = hop.target
+    if target is not None and target.kind == "peering" and target.name == peering.name:
+        return None  # the reply returns: decided before any message is built
     table_name = peer_table.name if peer_table else "main"
     request = Related(
         f'"{vpc.name}" sends {route.destination} through "{peering.name}" here', route.path
     )
     if target is not None and target.kind == "peering":
-        if target.name == peering.name or hop.route is None:
+        if hop.route is None:
             return None
         return _Astray(
             "AP314",

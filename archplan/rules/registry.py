@@ -1,4 +1,7 @@
-"""The rule registry: each rule's id, name, default severity, summary, documentation and check."""
+"""The rule registry: each rule's id, name, default severity, summary, documentation and check.
+
+Problem and Related live in archplan.problems and are re-exported here for the rules.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +9,14 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
-from archplan.findings import Path, Severity, Span
+from archplan.findings import Severity
+from archplan.problems import Problem, Related
 
 if TYPE_CHECKING:
     from archplan.model import Architecture
 
 
-class Related(NamedTuple):
-    """Another place a problem involves, by path (or by span when no path reaches it)."""
-
-    message: str
-    path: Path
-    span: Span | None = None
-
-
-class Problem(NamedTuple):
-    """What a check yields: a message blamed on a path in the document."""
-
-    message: str
-    path: Path
-    related: tuple[Related, ...] = ()
-    # Blame the key rather than the value; None: the key of an object, the value otherwise.
-    on_key: bool | None = None
-    span: Span | None = None  # only where no path reaches the place
-
+__all__ = ["RULES", "Check", "Problem", "Related", "Rule", "quota_related", "rule", "shared"]
 
 Check = Callable[["Architecture"], Iterator[Problem]]
 

@@ -8,17 +8,16 @@ from collections.abc import Iterator
 from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, ScalingGroup, Subnet
+from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
 from archplan.regions import describe, known_distinct
 from archplan.rules.registry import Problem, Related, rule
 from archplan.spelling import did_you_mean
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-# LaunchTemplateOverrides.InstanceType: up to 40 types per group; WeightedCapacity 1-999
+# LaunchTemplateOverrides.InstanceType: up to 40 types per group (WeightedCapacity: model.py)
 # (autoscaling-purchase.md §1 and §2 "Limits", ASG-API).
 MAX_INSTANCE_TYPES = 40
-MIN_WEIGHT, MAX_WEIGHT = 1, 999
 
 # EC2 instance type names are FAMILY.SIZE: the family is letters and digits, sometimes with
 # hyphenated parts (u-6tb1, m7i-flex, mac2-m2pro); the size is one of a short list.

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from archplan.findings import Severity
-from archplan.model import Architecture
+from archplan.model import LAUNCH_TEMPLATE_RULE, Architecture, launch_template_problem
 from archplan.rules.registry import Problem, rule
 
 ERROR = Severity.ERROR
-
-# LaunchTemplateSpecification.LaunchTemplateName in the Auto Scaling and EC2 API references:
-# "Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+".
-LAUNCH_TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]+")
-LAUNCH_TEMPLATE_MIN, LAUNCH_TEMPLATE_MAX = 3, 128
 
 
 @rule("AP513", "demand-file", ERROR, "A demand file that cannot be read as a metrics file.")
@@ -27,8 +21,10 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
 
     The path is read relative to the architecture file's folder (the working directory for
     standard input), exactly as `scale-plan` reads it; the message says where it looked and,
-    for a malformed file, the line and column of the mistake in it. The file is read only
-    when a group names one.
+    for a malformed file, the line and column of the mistake in it and what was expected there,
+    without quoting the file's text (validate runs on untrusted changes in CI, and the path may
+    name any file; `scale-plan` quotes it). Only a regular file is read: a FIFO, a device or
+    `/dev/stdin` is reported, not waited on. The file is read only when a group names one.
 
     Fails:
         vpcs:
@@ -98,7 +94,8 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         path = demand_path(surroundings.folder, written)
         if path not in checked:
             try:
-                load_demand_file(path, written, surroundings.max_file_size)
+                # No quoting: the file may be any file of the machine CI runs validate on.
+                load_demand_file(path, written, surroundings.max_file_size, quote=False)
                 checked[path] = None
             except DemandFileError as error:
                 checked[path] = error
@@ -127,8 +124,9 @@ def launch_template_name(architecture: Architecture) -> Iterator[Problem]:
 
     `scale-plan --emit` writes `launch_template` into the group's LaunchTemplateSpecification;
     a name with a space, a colon or a non-ASCII letter, or one shorter than 3 characters, is
-    refused by AWS and fails `cfn-lint` (E3031, the value does not match the schema's pattern).
-    Rename the launch template, or write the name it actually has.
+    refused by AWS and fails `cfn-lint` (E3031, the value does not match the schema's pattern),
+    so `scale-plan --emit` refuses to write it (exit 2, at the name). Rename the launch
+    template, or write the name it actually has.
 
     Fails:
         vpcs:
@@ -176,23 +174,10 @@ def launch_template_name(architecture: Architecture) -> Iterator[Problem]:
         name = group.launch_template
         if name is None:
             continue
-        problem = _launch_template_problem(name)
+        problem = launch_template_problem(name)
         if problem is not None:
             yield Problem(
-                f'launch template "{name}" of scaling group "{group.name}" {problem}; AWS '
-                f"accepts {LAUNCH_TEMPLATE_MIN} to {LAUNCH_TEMPLATE_MAX} characters of "
-                "letters, digits and ( ) . - / _",
+                f'launch template "{name}" of scaling group "{group.name}" {problem}; '
+                f"{LAUNCH_TEMPLATE_RULE}",
                 (*group.path, "launch_template"),
             )
-
-
-def _launch_template_problem(name: str) -> str | None:
-    if len(name) < LAUNCH_TEMPLATE_MIN:
-        return f"has {len(name)} character{'s' if len(name) != 1 else ''}"
-    if len(name) > LAUNCH_TEMPLATE_MAX:
-        return f"has {len(name)} characters"
-    if LAUNCH_TEMPLATE_NAME.fullmatch(name) is None:
-        odd = sorted({char for char in name if LAUNCH_TEMPLATE_NAME.fullmatch(char) is None})
-        shown = ", ".join(repr(char) for char in odd)
-        return f"contains {shown}"
-    return None

@@ -154,7 +154,9 @@ def invalid_value(architecture: Architecture) -> Iterator[Problem]:
     Percentages are 0..100, counts are not negative, a peering status is one of AWS's
     lifecycle states, a quota cannot exceed what AWS will grant, and a route target is one of
     `igw`, `egress-only-igw`, `vgw`, `blackhole`, `nat:SUBNET`, `peering:NAME`, `tgw:NAME`,
-    `endpoint:NAME` or `eni:ID`.
+    `endpoint:NAME` or `eni:ID`. A scaling group's `demand.hourly` has at least one value, and
+    gives either `hourly` or `file`, not both: `scale-plan` refuses such a group, as it does
+    every group with a value this rule reports.
 
     Fails:
         quotas: {active_peerings_per_vpc: 200}
