@@ -15,6 +15,7 @@ from archplan import __version__
 from archplan.capacity.choices import ScaleEmit, ScaleFormat
 from archplan.errors import InputError
 from archplan.findings import Severity
+from archplan.importers import SourceKind
 from archplan.output import ColorMode
 from archplan.plan import Emit, GraphFormat, PlanFormat
 from archplan.reports import Format
@@ -209,6 +210,27 @@ def validate(
             help="Record today's findings in FILE (atomically) instead of reporting; exit 0.",
         ),
     ] = None,
+    source_kind: Annotated[
+        SourceKind | None,
+        typer.Option(
+            "--from",
+            help="The files are CloudFormation templates, Terraform plans or AWS CLI output: "
+            "import them in memory and report findings at their lines.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="KEY=VALUE",
+            help="With --from: a CloudFormation parameter's value; repeatable.",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(metavar="REGION", help="With --from: the Region of the sources."),
+    ] = None,
     prices: Annotated[
         str | None,
         typer.Option(
@@ -257,8 +279,11 @@ def validate(
         raise typer.Exit(EXIT_INPUT) from None
     results: list[FileResult] = []
     thresholds: list[Severity] = []
+    if source_kind is None and (param or region is not None):
+        option = "--param" if param else "--region"
+        raise typer.BadParameter("only with --from", param_hint=f"'{option}'")
     price_files: dict[str, Prices] = {}
-    for name in files:
+    for name in files if source_kind is None else ():
         try:
             settings = explicit or config_for(name, cache)
         except ConfigError as error:
@@ -292,6 +317,12 @@ def validate(
         )
         if keep:
             gc.freeze()  # or every later collection would walk the million kept objects
+    if source_kind is not None:
+        from archplan.cli_import import validate_from
+
+        results, thresholds = validate_from(
+            source_kind, files, param, region, max_file_size, explicit, selected, ignored, fail_on
+        )
     for result in results:
         if result.error is not None:
             location = result.error.location(result.name)
@@ -607,7 +638,7 @@ def graph(
 
 
 # Importing registers more commands on `app`; they live apart to keep this module thin.
-from archplan import cli_tools  # noqa: E402, F401
+from archplan import cli_import, cli_tools  # noqa: E402, F401
 
 
 def main() -> None:

@@ -152,7 +152,21 @@ def _validate(
         return FileResult(source.name, source, error=error)
     if keep is not None:
         keep.append(loaded)
-    architecture = loaded.architecture._replace(surroundings=surroundings)
+    findings = check_loaded(loaded, policy, quotas, surroundings)
+    return FileResult(source.name, source, apply_policy(findings, source.text, policy))
+
+
+def check_loaded(
+    loaded: Loaded,
+    policy: Policy,
+    quotas: MappingOf[str, int] | None = None,
+    surroundings: Surroundings | None = None,
+) -> list[Finding]:
+    """The located findings of the enabled rules, sorted, before severities and suppressions
+    (which belong to the text the user wrote: an imported document's are its source's)."""
+    architecture = loaded.architecture
+    if surroundings is not None:
+        architecture = architecture._replace(surroundings=surroundings)
     if quotas:
         written = {name: architecture.quotas[name] for name in architecture.quotas_set}
         architecture = architecture._replace(quotas={**architecture.quotas, **quotas, **written})
@@ -164,7 +178,7 @@ def _validate(
         (locate(rule_id, problem, loaded.document) for rule_id, problem in problems),
         key=Finding.sort_key,
     )
-    return FileResult(source.name, source, apply_policy(_unique(findings), source.text, policy))
+    return list(_unique(findings))
 
 
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+from collections.abc import Mapping as MappingOf
 from typing import Any, NamedTuple
 
 from archplan.errors import InputError
@@ -190,12 +191,18 @@ def _span(start: Any, end: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def load(text: str) -> Document:
-    """Parse `text` into located nodes, or raise InputError for what is not usable YAML."""
+def load(text: str, tags: MappingOf[str, str] | None = None) -> Document:
+    """Parse `text` into located nodes, or raise InputError for what is not usable YAML.
+
+    Architecture files pass no `tags`, so every local tag is refused. A reader of another
+    format (CloudFormation's `!Ref`, `!Sub`...) names the local tags it accepts and the key each
+    stands for: a node tagged `!Ref` is read as the one-key mapping `{Ref: node}`, exactly what
+    the long form `Ref: node` gives, so the two forms need one interpreter.
+    """
     parser = None
     try:
         parser = _Loader(text)  # the pure-Python reader checks characters here already
-        return _Composer(parser).document()
+        return _Composer(parser, tags or {}).document()
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
         shown = f"0x{error.character:02x}" if isinstance(error.character, int) else "a character"
@@ -230,8 +237,9 @@ class _Composer:
     against MAX_ALIAS_EXPANSION, so a "billion laughs" file is refused before it is walked.
     """
 
-    def __init__(self, parser: Any) -> None:
+    def __init__(self, parser: Any, tags: MappingOf[str, str]) -> None:
         self._next = parser.get_event
+        self._tags = tags
         self.duplicates: list[DuplicateKey] = []
         self.type_problems: list[TypeProblem] = []
         self._anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, subtree size)
@@ -270,6 +278,11 @@ class _Composer:
         anchor = event.anchor
         if anchor is not None:
             self._open_anchors.add(anchor)
+        wrap = self._tags.get(event.tag) if event.tag is not None else None
+        if wrap is not None:
+            # The tag is consumed here; the node under it is read as untagged (a scalar as a
+            # string, since an explicitly tagged scalar is never resolved implicitly).
+            event.tag = None
         if isinstance(event, yaml.ScalarEvent):
             result: tuple[Node, int] = (self._scalar(event), 1)
         elif isinstance(event, yaml.SequenceStartEvent):
@@ -278,6 +291,10 @@ class _Composer:
             result = self._mapping(event, path, depth)
         else:  # pragma: no cover - the parser guarantees a node here
             raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
+        if wrap is not None:
+            node, size = result
+            key = Scalar(wrap, node.span, wrap)
+            result = (Mapping({wrap: Entry(key, node)}, node.span), size + 1)
         if anchor is not None:
             self._open_anchors.discard(anchor)
             self._anchors[anchor] = result
@@ -302,7 +319,15 @@ class _Composer:
     def _check_collection_tag(self, event: Any, allowed: str) -> None:
         tag = event.tag
         if tag is not None and tag != "!" and tag != allowed:
-            raise _tag_error(tag, event.start_mark)
+            raise self._tag_error(tag, event.start_mark)
+
+    def _tag_error(self, tag: str, mark: Any) -> InputError:
+        if not self._tags:
+            return _tag_error(tag, mark)
+        known = ", ".join(sorted(self._tags))
+        return _located_error(
+            f"YAML tag {tag} is not allowed here; the tags known are {known}", mark
+        )
 
     def _scalar(self, event: Any) -> Scalar:
         value: Any = event.value
@@ -312,7 +337,7 @@ class _Composer:
             plain = event.implicit[0] and tag is None and value[:1] in _IMPLICIT
             tag = _resolve_plain(value) if plain else _STR
         elif tag not in _SCALAR_TAGS:
-            raise _tag_error(tag, event.start_mark)
+            raise self._tag_error(tag, event.start_mark)
         # _span inlined, and the tuple made without Span's Python-level __new__: this runs
         # for every scalar of the file.
         start, end = event.start_mark, event.end_mark
@@ -338,7 +363,12 @@ class _Composer:
         size = 1
         child = self._next()
         while not isinstance(child, yaml.SequenceEndEvent):
-            if type(child) is _ScalarEvent and child.anchor is None and depth < MAX_DEPTH:
+            if (
+                type(child) is _ScalarEvent
+                and child.anchor is None
+                and child.tag is None  # a named tag (!Ref) wraps the node: see _node
+                and depth < MAX_DEPTH
+            ):
                 items.append(self._scalar(child))  # what _node does for it, without the call
                 size += 1
             else:
@@ -365,6 +395,7 @@ class _Composer:
                 type(key_event) is _ScalarEvent
                 and key_event.value != "<<"
                 and key_event.anchor is None
+                and key_event.tag is None  # a named tag (!Ref) wraps the node: see _node
                 and shallow
             ):
                 key = scalar(key_event)
@@ -378,7 +409,12 @@ class _Composer:
             name = key.value if isinstance(key, Scalar) else None
             value_event = next_event()
             value: Node
-            if type(value_event) is _ScalarEvent and value_event.anchor is None and shallow:
+            if (
+                type(value_event) is _ScalarEvent
+                and value_event.anchor is None
+                and value_event.tag is None
+                and shallow
+            ):
                 value = scalar(value_event)
                 value_size = 1
             else:

@@ -103,10 +103,27 @@ def _may_be_same(first: str, second: str) -> bool:
 
 def _region_of_name(name: str) -> str | None:
     """The known Region of a zone name (us-west-2-lax-1a -> us-west-2), else None."""
-    for region in KNOWN_REGIONS:
+    for region in sorted(KNOWN_REGIONS, key=len, reverse=True):
         if name.startswith(region) and zone_in_region(name, region):
             return region
     return None
+
+
+# A Region archplan does not list yet: country, words, number (xx-newregion-1, us-gov-west-1).
+_REGION_OF_NAME = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)(?:[a-z]|(?:-[a-z0-9]+)+)$")
+
+
+def region_of_zone(zone: str) -> str | None:
+    """The Region of a zone name: us-east-1a, Local Zone us-east-1-bos-1a and Wavelength Zone
+    us-east-1-wl1-bos-wlz-1 -> us-east-1. None for an AZ ID (use1-az1), which names no Region
+    archplan can spell out, and for what is not a zone name."""
+    if notation(zone) == ZONE_ID:
+        return None
+    known = _region_of_name(zone)
+    if known is not None:
+        return known
+    match = _REGION_OF_NAME.match(zone)
+    return match.group(1) if match else None
 
 
 def describe(zones: Iterable[str]) -> str:

@@ -37,7 +37,42 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def validate_text(text: str, name: str = "test.yaml") -> FileResult:
+    """Validate architecture text; a CloudFormation template (AP009's examples and cases) is
+    validated as `validate --from cloudformation` does."""
+    if text.startswith(TEMPLATE_START):
+        return validate_template(text)
     return validate_source(Source(name, text))
+
+
+TEMPLATE_START = "AWSTemplateFormatVersion"
+
+
+def validate_template(text: str, *params: str) -> FileResult:
+    """The result for one template written to a temporary file (importers read paths)."""
+    import tempfile
+
+    from archplan.importers import SourceKind
+    from archplan.importers.check import validate_import
+    from archplan.importers.common import ImportOptions
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "template.yaml"
+        path.write_text(text, encoding="utf-8")
+        values = dict(param.split("=", 1) for param in params)
+        (result,) = validate_import(
+            SourceKind.CLOUDFORMATION, [str(path)], ImportOptions(params=values)
+        )
+    return result
+
+
+def validate_file(path: Path) -> FileResult:
+    """Validate a shipped example: an architecture file, or a template (examples/broken)."""
+    from archplan.source import read_source
+
+    source = read_source(str(path))
+    if TEMPLATE_START in source.text:
+        return validate_template(source.text)
+    return validate_source(source)
 
 
 def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
@@ -47,6 +82,25 @@ def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
         for finding in result.findings
         if rule is None or finding.rule_id == rule
     ]
+
+
+def corpus_files(kind: str) -> list[Path]:
+    """The real sources of one kind in the shared corpus (`$ARCHPLAN_CORPUS`, else
+    `<repo>/../shared/corpus`, where CI's checkout may not have it): [] when absent, so a
+    parametrised test is skipped cleanly."""
+    import os
+
+    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+    directory = root / kind
+    return sorted(directory.iterdir()) if directory.is_dir() else []
+
+
+def corpus_file(kind: str, name: str) -> Path:
+    """One corpus file by name, or skip the test when the corpus is not there."""
+    found = [path for path in corpus_files(kind) if path.name == name]
+    if not found:
+        pytest.skip(f"corpus file {kind}/{name} not found (set ARCHPLAN_CORPUS)")
+    return found[0]
 
 
 # Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);

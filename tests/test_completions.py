@@ -33,6 +33,7 @@ COMMANDS = {
     "explain",
     "schema",
     "validate-config",
+    "import",
 }
 CLI_FIX = (
     "`archplan` did not answer the completion request. With `add_completion=False` Typer "

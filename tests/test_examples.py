@@ -9,7 +9,7 @@ import pytest
 from archplan.engine import validate_source
 from archplan.rules import RULES
 from archplan.source import read_source
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, validate_file
 
 CLEAN = sorted(EXAMPLES.glob("*.yaml"))
 BROKEN = sorted((EXAMPLES / "broken").glob("*.yaml"))
@@ -25,7 +25,7 @@ def test_example_is_clean(path: Path) -> None:
 @pytest.mark.parametrize("path", BROKEN, ids=lambda path: path.name)
 def test_broken_example_trips_its_rule_and_only_it(path: Path) -> None:
     rule_id = path.name.split("-", 1)[0]
-    result = validate_source(read_source(str(path)))
+    result = validate_file(path)
     assert result.error is None
     fired = {finding.rule_id for finding in result.findings}
     assert fired == {rule_id}, [f.message for f in result.findings]

@@ -181,6 +181,32 @@ def test_a_rejected_value_causes_no_findings_elsewhere() -> None:
     assert triples(validate_text(text)) == [["AP003", 2, 20], ["AP007", 6, 11], ["AP007", 8, 18]]
 
 
+def test_named_local_tags_read_as_their_long_form_with_positions() -> None:
+    tags = {"!Ref": "Ref", "!Join": "Fn::Join"}
+    document = load("a: !Ref Vpc\nb: !Join ['-', [x, !Ref Y]]\nc: &c !Ref Z\nd: *c\n", tags)
+    assert isinstance(document.root, loader_module.Mapping)
+    a = document.node_at(("a",))
+    assert isinstance(a, loader_module.Mapping) and list(a.entries) == ["Ref"]
+    value = document.node_at(("a", "Ref"))
+    assert isinstance(value, loader_module.Scalar) and value.value == "Vpc"
+    assert (value.span.line, value.span.column) == (1, 4)
+    nested = document.node_at(("b", "Fn::Join", 1, 1, "Ref"))
+    assert isinstance(nested, loader_module.Scalar) and nested.value == "Y"
+    assert document.node_at(("d", "Ref")) is document.node_at(("c", "Ref"))
+
+
+def test_a_tagged_scalar_stays_a_string() -> None:
+    value = load("a: !Ref 10\n", {"!Ref": "Ref"}).node_at(("a", "Ref"))
+    assert isinstance(value, loader_module.Scalar) and value.value == "10"
+
+
+def test_tags_not_named_are_still_refused() -> None:
+    with pytest.raises(InputError, match=r"!Bad is not allowed here; the tags known are !Ref"):
+        load("a: !Bad x\n", {"!Ref": "Ref"})
+    with pytest.raises(InputError, match="architecture files hold plain data only"):
+        load("a: !Ref x\n")
+
+
 def test_no_implicit_yaml_type_contains_a_slash() -> None:
     """The loader resolves a plain scalar with a "/" (a CIDR block) as a string without trying
     PyYAML's implicit patterns; that holds while no pattern can match a "/"."""
