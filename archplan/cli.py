@@ -575,7 +575,7 @@ def scale_plan(
                 f"{group_plan.reason}",
                 err=True,
             )
-    refused = _incomplete_groups(name, loaded, result.groups)
+    refused = _incomplete_groups(name, loaded, result.groups) + _invalid_prices(name, loaded)
     for message in refused:
         typer.echo(message, err=True)
     if result.input_error or refused:  # no report planned around a mistake, no partial write
@@ -619,6 +619,21 @@ def _incomplete_groups(name: str, loaded: Loaded, groups: Iterable[GroupPlan]) -
                     f'{name}:{span.line}:{span.column}: error: scaling group "{group_plan.name}"'
                     f" cannot be planned: {problem.message}"
                 )
+    return refused
+
+
+def _invalid_prices(name: str, loaded: Loaded) -> list[str]:
+    """Located refusals for input errors in the file's `prices:`: the plan would otherwise
+    fall back to the shipped table for a type whose price was written, just written wrong."""
+    from archplan.rules import RULES
+
+    refused = []
+    for rule_id, problem in loaded.problems:
+        if problem.path[:1] == ("prices",) and RULES[rule_id].severity is Severity.ERROR:
+            span = problem.span or loaded.document.span_at(problem.path, key=problem.on_key is True)
+            refused.append(
+                f"{name}:{span.line}:{span.column}: error: prices cannot be used: {problem.message}"
+            )
     return refused
 
 

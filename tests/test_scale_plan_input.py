@@ -466,3 +466,12 @@ def test_a_duplicate_key_or_a_missing_reference_list_refuses_the_group() -> None
     assert stderr == (
         '<stdin>:10:3: error: scaling group "web" cannot be planned: missing required key "vpc"\n'
     )
+
+
+def test_an_invalid_price_in_the_file_is_refused_not_replaced_by_the_shipped_one() -> None:
+    text = _file() + "prices:\n  instance_types:\n    m5.large: {on_demand: cheap, spot: 0.03}\n"
+    code, stdout, stderr = _scale_plan(text)
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        "<stdin>:21:27: error: prices cannot be used: expected a number, got a string ('cheap')\n"
+    )
