@@ -22,6 +22,7 @@ from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
 DUPLICATE_KEY = "AP001"
+_TOP_MAPPING = "an architecture file is a mapping with 'archplan: 1' at the top, not {kind}"
 
 
 class FileResult(NamedTuple):
@@ -45,15 +46,10 @@ def load_architecture(source: Source, keep: list[object] | None = None) -> Loade
     """Text to model; raises InputError when the text is not an architecture file at all.
 
     With `keep`, the decoded values are appended to it rather than freed on return."""
-    document = load(source.text)
+    document = load(source.text, top_mapping=_TOP_MAPPING)
     root = document.root
-    if not isinstance(root, Mapping):
-        kind = "a list" if not isinstance(root, Scalar) else "a single value"
-        raise InputError(
-            f"an architecture file is a mapping with 'archplan: 1' at the top, not {kind}",
-            root.span.line,
-            root.span.column,
-        )
+    if not isinstance(root, Mapping):  # pragma: no cover - load refuses it at the first event
+        raise InputError(_TOP_MAPPING.format(kind="a list"), root.span.line, root.span.column)
     _check_version(root)
     problems: list[RuleProblem] = [
         (

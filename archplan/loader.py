@@ -191,8 +191,14 @@ def _span(start: Any, end: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def load(text: str, tags: MappingOf[str, str] | None = None) -> Document:
+def load(
+    text: str, tags: MappingOf[str, str] | None = None, top_mapping: str | None = None
+) -> Document:
     """Parse `text` into located nodes, or raise InputError for what is not usable YAML.
+
+    With `top_mapping`, a document that is not a mapping is refused at its first event with
+    that message (`{kind}` filled with "a list" or "a single value"), before a 5 MB list at the
+    top is composed only to be refused.
 
     Architecture files pass no `tags`, so every local tag is refused. A reader of another
     format (CloudFormation's `!Ref`, `!Sub`...) names the local tags it accepts and the key each
@@ -202,7 +208,7 @@ def load(text: str, tags: MappingOf[str, str] | None = None) -> Document:
     parser = None
     try:
         parser = _Loader(text)  # the pure-Python reader checks characters here already
-        return _Composer(parser, tags or {}).document()
+        return _Composer(parser, tags or {}).document(top_mapping)
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
         shown = f"0x{error.character:02x}" if isinstance(error.character, int) else "a character"
@@ -247,14 +253,18 @@ class _Composer:
         self._expanded = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def document(self) -> Document:
+    def document(self, top_mapping: str | None = None) -> Document:
         self._expect(yaml.StreamStartEvent)
         event = self._next()
         if isinstance(event, yaml.StreamEndEvent):
             raise InputError("the file is empty (no YAML document)", 1, 1)
         if not isinstance(event, yaml.DocumentStartEvent):  # pragma: no cover - parser order
             raise _located_error("expected a YAML document", event.start_mark)
-        root, _ = self._node(self._next(), (), 0)
+        first = self._next()
+        if top_mapping is not None and not isinstance(first, yaml.MappingStartEvent):
+            kind = "a list" if isinstance(first, yaml.SequenceStartEvent) else "a single value"
+            raise _located_error(top_mapping.format(kind=kind), first.start_mark)
+        root, _ = self._node(first, (), 0)
         self._expect(yaml.DocumentEndEvent)
         event = self._next()
         if not isinstance(event, yaml.StreamEndEvent):

@@ -51,7 +51,7 @@ GENERATED: dict[str, Callable[[], bytes]] = {
     "utf16-be-bom.yaml": lambda: b"\xfe\xff" + "archplan: 1\n".encode("utf-16-be"),
     "random-binary.yaml": lambda: random.Random(6).randbytes(64 * 1024),
     "five-mb-line.yaml": lambda: b"x" * FIVE_MB,
-    "one-mb-flow-line.yaml": lambda: b"[" + b"10.0.0.0/16, " * (FIVE_MB // 5 // 13) + b"]",
+    "five-mb-flow-line.yaml": lambda: b"[" + b"10.0.0.0/16, " * (FIVE_MB // 13) + b"]",
     "deep-nesting-10000-flow.yaml": lambda: b"archplan: 1\nname: " + b"[" * 10_000 + b"]" * 10_000,
     "deep-nesting-10000-mappings.yaml": lambda: b"{a: " * 10_000 + b"1" + b"}" * 10_000,
     "deep-nesting-1000-block.yaml": lambda: (
