@@ -110,6 +110,22 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def write_output(output: str | None, text: str, what: str) -> None:
+    """`text` to `output` atomically (exit 2 when it cannot be written, naming `what`), or to
+    standard output when there is no `output` or it is '-'."""
+    if output is None or output == "-":
+        _write(text)
+        return
+    from archplan.output import write_atomic
+
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        typer.echo(f"{output}: error: cannot write {what}: {reason}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 def _use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
     """Colour for a report: `--color`, then NO_COLOR / FORCE_COLOR, then whether stdout is a
     terminal (see archplan.output.use_color); a report file is coloured only with `always`."""
@@ -357,18 +373,8 @@ def validate(
     unreadable = any(result.error is not None for result in results)
     if to_file and unreadable:  # a report without some files' findings is never left behind
         typer.echo(f"{output}: error: not written: some files could not be read", err=True)
-    elif to_file:
-        from archplan.output import write_atomic
-
-        assert output is not None
-        try:
-            write_atomic(output, report.encode("utf-8"))
-        except OSError as error:
-            reason = error.strerror or str(error)
-            typer.echo(f"{output}: error: cannot write the report: {reason}", err=True)
-            raise typer.Exit(EXIT_INPUT) from None
     else:
-        _write(report)
+        write_output(output, report, "the report")
     if unreadable:
         raise typer.Exit(EXIT_INPUT)
     if exit_zero:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli import EXIT_FINDINGS, EXIT_INPUT, MaxFileSize, _write, app
+from archplan.cli import EXIT_FINDINGS, EXIT_INPUT, MaxFileSize, app, write_output
 from archplan.importers import SourceKind
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -116,17 +116,7 @@ def import_command(
     text = render_document(imported.document, kind.value, files)
     for issue in imported.issues:
         typer.echo(issue_message(issue), err=True)
-    if output is not None and output != "-":
-        from archplan.output import write_atomic
-
-        try:
-            write_atomic(output, text.encode("utf-8"))
-        except OSError as error:
-            reason = error.strerror or str(error)
-            typer.echo(f"{output}: error: cannot write the architecture file: {reason}", err=True)
-            raise typer.Exit(EXIT_INPUT) from None
-    else:
-        _write(text)
+    write_output(output, text, "the architecture file")
     if any(issue.severity == "error" for issue in imported.issues):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -107,3 +107,20 @@ def corpus_file(kind: str, name: str) -> Path:
 # tests that set their own max_examples keep them. scripts/fuzz.py runs the long searches.
 settings.register_profile("ci", max_examples=75, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# Findings that mean "this is not a valid format-1 file", as opposed to what the rules find.
+INPUT_RULES = frozenset({"AP001", "AP002", "AP003", "AP004", "AP005", "AP006", "AP007"})
+
+
+def validate_imported(document: object) -> FileResult:
+    """Validate an importer's document as the YAML `archplan import` would write."""
+    import yaml
+
+    return validate_source(Source("imported.yaml", yaml.safe_dump(document, sort_keys=False)))
+
+
+def input_errors(result: FileResult) -> list[str]:
+    """The input errors of a result: the file was not a valid format-1 file where these are."""
+    errors = [f.rule_id + " " + f.message for f in result.findings if f.rule_id in INPUT_RULES]
+    return errors + ([result.error.message] if result.error else [])

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from archplan.engine import FileResult, validate_source
 from archplan.importers import tf_awscli_facts
@@ -16,24 +15,17 @@ from archplan.importers.awscli import import_sources
 from archplan.importers.common import Imported, ImportOptions, Origin, SourceError
 from archplan.regions import region_of_zone
 from archplan.source import Source
+from tests.conftest import input_errors, validate_imported
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("ARCHPLAN_CORPUS", ROOT.parent / "shared" / "corpus")) / "aws-cli"
 FILES = sorted(CORPUS.glob("*")) if CORPUS.is_dir() else []
-# Findings that mean "this is not a valid format-1 file", as opposed to what the rules find.
-INPUT_RULES = {"AP001", "AP002", "AP003", "AP004", "AP005", "AP006", "AP007"}
 
 corpus = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
 
 
 def validate(imported: Imported) -> FileResult:
-    text = yaml.safe_dump(imported.document, sort_keys=False)
-    return validate_source(Source("imported.yaml", text))
-
-
-def input_errors(result: FileResult) -> list[str]:
-    errors = [f.rule_id + " " + f.message for f in result.findings if f.rule_id in INPUT_RULES]
-    return errors + ([result.error.message] if result.error else [])
+    return validate_imported(imported.document)
 
 
 def corpus_file(fragment: str) -> str:

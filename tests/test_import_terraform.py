@@ -15,24 +15,18 @@ from archplan.findings import Severity
 from archplan.importers.common import Imported, ImportOptions, SourceError
 from archplan.importers.terraform import import_sources
 from archplan.source import Source
+from tests.conftest import input_errors, validate_imported
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("ARCHPLAN_CORPUS", ROOT.parent / "shared" / "corpus")) / "terraform"
 ENTRIES = sorted([*CORPUS.glob("*"), *CORPUS.glob("*/*.json")]) if CORPUS.is_dir() else []
-INPUT_RULES = {"AP001", "AP002", "AP003", "AP004", "AP005", "AP006", "AP007"}
 HOW = "terraform show -json plan.out"
 
 corpus = pytest.mark.skipif(not ENTRIES, reason=f"corpus not found at {CORPUS}")
 
 
 def validate(imported: Imported) -> FileResult:
-    text = yaml.safe_dump(imported.document, sort_keys=False)
-    return validate_source(Source("imported.yaml", text))
-
-
-def input_errors(result: FileResult) -> list[str]:
-    errors = [f.rule_id + " " + f.message for f in result.findings if f.rule_id in INPUT_RULES]
-    return errors + ([result.error.message] if result.error else [])
+    return validate_imported(imported.document)
 
 
 def plan(name: str) -> list[str]:
