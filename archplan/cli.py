@@ -436,11 +436,16 @@ def rules(
     _write(render())
 
 
+# The most --traffic-gb-month accepts (see peering_plan).
+_MAX_TRAFFIC_GB = 10**12
+
+
 @app.command("peering-plan")
 def peering_plan(
     file: ArchitectureFile,
     mesh: Annotated[
-        str | None, typer.Option(help="Plan only this mesh (default: every mesh).")
+        str | None,
+        typer.Option(metavar="NAME", help="Plan only this mesh (default: every mesh)."),
     ] = None,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -456,7 +461,8 @@ def peering_plan(
     traffic_gb_month: Annotated[
         str | None,
         typer.Option(
-            help="GB per month sent through the transit gateway, to price its data processing."
+            metavar="GB",
+            help="GB per month sent through the transit gateway, to price its data processing.",
         ),
     ] = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
@@ -473,9 +479,17 @@ def peering_plan(
             traffic = Decimal(traffic_gb_month)
         except InvalidOperation:
             traffic = None
-        if traffic is None or not traffic.is_finite() or traffic < 0:
+        # Bounded so the cost stays a readable amount (and Decimal arithmetic cannot overflow):
+        # a trillion GB a month is far beyond any estate; a millionth of a GB is a kilobyte.
+        if (
+            traffic is None
+            or not traffic.is_finite()
+            or not 0 <= traffic <= _MAX_TRAFFIC_GB
+            or int(traffic.as_tuple().exponent) < -6
+        ):
             raise typer.BadParameter(
-                f"{traffic_gb_month!r} is not a number of GB (0 or more)",
+                f"{traffic_gb_month!r} is not a number of GB from 0 to 1000000000000 with at "
+                "most 6 decimals",
                 param_hint="'--traffic-gb-month'",
             )
     name, loaded = _load(file, max_file_size)
