@@ -62,6 +62,19 @@ def source_error_message(error: SourceError) -> str:
     return f"{where}: error: {error.message}"
 
 
+def _in_line_order(issues: Sequence[ImportIssue], files: Sequence[str]) -> list[ImportIssue]:
+    """Issues as a reader goes through the sources: files in the order given, then by line
+    (issues without a position keep the importer's order, after those with one)."""
+    given = {name: index for index, name in enumerate(files)}
+
+    def place(issue: ImportIssue) -> tuple[int, int, int]:
+        origin = issue.origin
+        line = origin.line if origin.line is not None else 1 << 62
+        return given.get(origin.file, len(given)), line, origin.column or 0
+
+    return sorted(issues, key=place)
+
+
 def issue_message(issue: ImportIssue) -> str:
     origin = issue.origin
     where = origin.file
@@ -114,7 +127,7 @@ def import_command(
         typer.echo(source_error_message(error), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     text = render_document(imported.document, kind.value, files)
-    for issue in imported.issues:
+    for issue in _in_line_order(imported.issues, files):
         typer.echo(issue_message(issue), err=True)
     write_output(output, text, "the architecture file")
     if any(issue.severity == "error" for issue in imported.issues):

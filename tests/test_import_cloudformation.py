@@ -657,3 +657,33 @@ def test_network_firewall_templates_import_vpcs_and_a_transit_gateway(
     assert len(document["vpcs"]) == vpcs
     (gateway,) = document["transit_gateways"].values()
     assert len(gateway["attachments"]) == attachments
+
+
+def test_import_prints_its_issues_in_line_order(tmp_path: Path) -> None:
+    # The importer meets the Region (line 1) last; the reader wants the file top to bottom.
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Resources:\n"
+        "  Vpc:\n"
+        "    Type: AWS::EC2::VPC\n"
+        "    Properties: {CidrBlock: 10.0.0.0/16, EnableDnsHostnams: true}\n"
+        "  SubA:\n"
+        "    Type: AWS::EC2::Subnet\n"
+        "    Properties:\n"
+        "      VpcId: !Ref Vpc\n"
+        "      CidrBlock: 10.0.0.0/24\n"
+        '      AvailabilityZone: !Select [0, !GetAZs ""]\n'
+        "  SubB:\n"
+        "    Type: AWS::EC2::Subnet\n"
+        "    Properties:\n"
+        "      VpcId: !Ref Vpcc\n"
+        "      CidrBlock: 10.0.1.0/24\n"
+        '      AvailabilityZone: !Select [0, !GetAZs ""]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["import", "cloudformation", str(template)])
+    places = [
+        tuple(int(part) for part in line.split(":")[1:3]) for line in result.stderr.splitlines()
+    ]
+    assert len(places) == 3 and places == sorted(places), result.stderr
