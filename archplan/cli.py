@@ -298,6 +298,8 @@ def validate(
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
         raise typer.BadParameter("only with --from", param_hint=f"'{option}'")
+    if source_kind is not None and prices is not None:  # imported sources carry no prices yet
+        raise typer.BadParameter("not with --from", param_hint="'--prices'")
     price_files: dict[str, Prices] = {}
     for name in files if source_kind is None else ():
         try:

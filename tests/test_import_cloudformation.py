@@ -524,6 +524,7 @@ def test_import_output_is_written_atomically(runner: CliRunner, tmp_path: Path) 
         (["import", "cloudformation", "README.md"], "README.md:"),
         (["import", "cloudformation", "x.yaml", "--param", "novalue"], "is not KEY=VALUE"),
         (["validate", "README.md", "--param", "a=b"], "only with --from"),
+        (["validate", "--from", "cloudformation", "x.yaml", "--prices", "p.json"], "not with"),
         (["validate", "--from", "cloudformation", "missing.yaml"], "missing.yaml: error:"),
     ],
 )
