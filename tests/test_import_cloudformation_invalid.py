@@ -345,3 +345,39 @@ def test_an_invalid_weighted_capacity_leaves_the_override_out(tmp_path: Path) ->
     issue = only(result.issues, "WeightedCapacity")
     assert issue.severity == "warning" and '"four"' in issue.message
     assert "the override is left out" in issue.message
+
+
+UNKNOWN_TABLE = HEAD + (
+    "Resources:\n"
+    "  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n"
+    "  Peer:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.1.0.0/16}\n"
+    "  Pcx:\n    Type: AWS::EC2::VPCPeeringConnection\n"
+    "    Properties: {VpcId: !Ref Vpc, PeerVpcId: !Ref Peer}\n"
+    "  SubA:\n    Type: AWS::EC2::Subnet\n"
+    "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: us-east-1a}\n"
+    "  SubP:\n    Type: AWS::EC2::Subnet\n"
+    "    Properties: {VpcId: !Ref Peer, CidrBlock: 10.1.0.0/24, AvailabilityZone: us-east-1a}\n"
+    "  Rt:\n    Type: AWS::EC2::RouteTable\n    Properties: {VpcId: !Ref Vpc}\n"
+    "  RtP:\n    Type: AWS::EC2::RouteTable\n    Properties: {VpcId: !Ref Peer}\n"
+    "  R1:\n    Type: AWS::EC2::Route\n    Properties: {RouteTableId: !Ref Rt, "
+    "DestinationCidrBlock: 10.1.0.0/16, VpcPeeringConnectionId: !Ref Pcx}\n"
+    "  R2:\n    Type: AWS::EC2::Route\n    Properties: {RouteTableId: !Ref RtP, "
+    "DestinationCidrBlock: 10.0.0.0/16, VpcPeeringConnectionId: !Ref Pcx}\n"
+    "  AssocA:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n"
+    "    Properties: {SubnetId: !Ref SubA, RouteTableId: !ImportValue other-rt}\n"
+    "  AssocP:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n"
+    "    Properties: {SubnetId: !Ref SubP, RouteTableId: !Ref RtP}\n"
+)
+
+
+def test_a_subnet_whose_route_table_is_unknown_is_left_out_not_put_on_the_main_table(
+    tmp_path: Path,
+) -> None:
+    # On the main table (no routes) SubA made AP315 say VPC Vpc cannot answer SubP: a finding
+    # about routes SubA does not use, made only by what the import could not know.
+    (result,) = validate_import(
+        SourceKind.CLOUDFORMATION, [write(tmp_path, UNKNOWN_TABLE)], US_EAST_1
+    )
+    assert {f.rule_id for f in result.findings} == {"AP009"}
+    assert "the association and subnet SubA are left out" in result.findings[0].message
+    assert "SubA" not in imported(tmp_path, UNKNOWN_TABLE).document["vpcs"]["Vpc"]["subnets"]

@@ -460,10 +460,28 @@ class _TemplateMapper:
     def association(self, resource: Resource) -> None:
         left_out = "the association is left out"
         subnet = self.target(resource, "SubnetId", self.subnets, "subnet", left_out)
-        table = self.target(resource, "RouteTableId", self.tables, "route table", left_out)
-        if subnet is None or table is None:
+        # Without its table the subnet would fall back to its VPC's main table in the imported
+        # estate, and the routing rules would judge it by routes it does not use: it goes too.
+        table = self.target(
+            resource,
+            "RouteTableId",
+            self.tables,
+            "route table",
+            left_out
+            if subnet is None
+            else f"the association and subnet {subnet[0][1]} are left out (on the main route "
+            "table it would be judged by routes it does not use)",
+        )
+        if subnet is None:
             return
-        (vpc, subnet_name), (table_vpc, table_name) = subnet[0], table[0]
+        vpc, subnet_name = subnet[0]
+        if table is None:
+            del self.m.vpcs[vpc]["subnets"][subnet_name]
+            for logical_id, placed in list(self.subnets.items()):
+                if placed == subnet[0]:
+                    del self.subnets[logical_id]
+            return
+        table_vpc, table_name = table[0]
         if vpc != table_vpc:
             self.issue(
                 f"{resource.logical_id}: subnet {subnet_name} and route table {table_name} are "
