@@ -619,3 +619,48 @@ def test_scaling_group_purchase_and_capacity_type_as_the_cloudformation_import(
     waiting = imported.document["x-incomplete"]["scaling_groups"]["web"]
     assert "capacity_units" in waiting["missing"] and waiting["capacity_type"] == "vcpu"
     assert "scaling_groups" not in imported.document
+
+
+def test_a_subnet_whose_association_table_does_not_resolve_waits(tmp_path: Path) -> None:
+    # On the main route table the rules would judge the subnet by routes it does not use.
+    data = {
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    _resource("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}),
+                    _resource(
+                        "aws_subnet.app",
+                        {"cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"},
+                    ),
+                    _resource("aws_route_table_association.app", {"route_table_id": "rtb-0abc"}),
+                ]
+            }
+        },
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}
+            },
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_subnet.app",
+                        "expressions": {"vpc_id": _refs("aws_vpc.main.id")},
+                    },
+                    {
+                        "address": "aws_route_table_association.app",
+                        "expressions": {"subnet_id": _refs("aws_subnet.app.id")},
+                    },
+                ]
+            },
+        },
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    imported = import_sources([str(path)], ImportOptions())
+    assert "subnets" not in imported.document["vpcs"]["aws_vpc.main"]
+    waiting = imported.document["x-incomplete"]["subnets"]["aws_subnet.app"]
+    assert waiting["missing"] == ["route_table"]
+    assert any(
+        "aws_route_table_association.app does not resolve" in issue.message
+        for issue in imported.issues
+    )

@@ -162,17 +162,22 @@ class _Assembly:
             missing = [what for what, known in (("az", subnet.az),) if known is None]
             if subnet.cidr is None and subnet.ipv6_cidr is None:
                 missing.insert(0, "cidr")
+            if subnet.route_table_unknown:
+                missing.append("route_table")
             if missing:
                 entry = {"source": key, "vpc": vpc_name, "missing": missing}
                 self.park("subnets", name, {**entry, **_subnet_entry(subnet)}, subnet.origin)
+                if missing == ["az"] and subnet.az_unknown:
+                    why = f"{subnet.az_unknown}; set it to check the subnet"
+                elif missing == ["route_table"]:
+                    why = (
+                        f"{subnet.route_table_unknown}; on its VPC's main route table it would "
+                        "be judged by routes it does not use"
+                    )
+                else:
+                    why = "the source does not give its " + " or ".join(missing)
                 self.facts.issue(
-                    f'subnet "{name}" kept under {INCOMPLETE}: '
-                    + (
-                        f"{subnet.az_unknown}; set it to check the subnet"
-                        if missing == ["az"] and subnet.az_unknown
-                        else "the source does not give its " + " or ".join(missing)
-                    ),
-                    subnet.origin.address,
+                    f'subnet "{name}" kept under {INCOMPLETE}: {why}', subnet.origin.address
                 )
                 continue
             self.subnet_names[key] = name

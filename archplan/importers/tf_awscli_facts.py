@@ -43,6 +43,9 @@ class SubnetFacts:
     route_table: str | None = None  # key of the table it is associated with
     route_table_origin: Origin | None = None
     az_unknown: str = ""  # why the zone is not known, for the issue
+    # Why the subnet's route table is not known (an association that does not resolve): on its
+    # VPC's main table the rules would judge it by routes it does not use, so it waits.
+    route_table_unknown: str = ""
 
 
 @dataclass(slots=True)

@@ -372,6 +372,11 @@ class Importer:
             self.issue(
                 resource, "subnet_id or route_table_id does not resolve; association left out"
             )
+            subnet = self.facts.subnets.get(self.key(subnets[0])) if subnets else None
+            if subnet is not None:
+                subnet.route_table_unknown = (
+                    f"the route table of its association {resource.address} does not resolve"
+                )
             return
         subnet = self.facts.subnets.get(self.key(subnets[0]))
         if subnet is not None:
