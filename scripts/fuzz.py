@@ -22,7 +22,14 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from tests.properties.mutations import mutated_example, run_pipeline  # noqa: E402
+from tests.properties.mutations import (  # noqa: E402
+    TEMPLATES,
+    corpus_templates,
+    mutated_example,
+    mutated_text,
+    run_import,
+    run_pipeline,
+)
 
 
 def main() -> int:
@@ -32,7 +39,17 @@ def main() -> int:
         "--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for crashing inputs"
     )
     parser.add_argument("--batch", type=int, default=500, help="examples per Hypothesis run")
+    parser.add_argument(
+        "--cloudformation",
+        action="store_true",
+        help="mutate CloudFormation templates (the shipped one and ../shared/corpus's) and run "
+        "validate --from instead",
+    )
     options = parser.parse_args()
+    if options.cloudformation:
+        strategy, run = mutated_text({**TEMPLATES, **corpus_templates()}), run_import
+    else:
+        strategy, run = mutated_example(), run_pipeline
     deadline = time.monotonic() + options.minutes * 60
     crashes: set[str] = set()
     tried = 0
@@ -43,7 +60,7 @@ def main() -> int:
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(mutated_example())
+    @given(strategy)
     def search(example: tuple[str, str]) -> None:
         nonlocal tried
         if time.monotonic() > deadline:
@@ -51,7 +68,7 @@ def main() -> int:
         tried += 1
         name, text = example
         try:
-            run_pipeline(text, name)
+            run(text, name)
         except Exception:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
             if digest not in crashes:

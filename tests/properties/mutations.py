@@ -8,6 +8,8 @@ dump of parsed data never would: broken indentation, truncation, garbage charact
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +46,36 @@ SCALARS = st.sampled_from(
 )  # fmt: skip
 
 
-@st.composite
-def mutated_example(draw: Any) -> tuple[str, str]:
+# CloudFormation templates for the importer: the shipped one, and the corpus's when present.
+TEMPLATES = {
+    path.name: path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "examples" / "broken" / "cloudformation").glob("*.yaml"))
+}
+
+
+def corpus_templates() -> dict[str, str]:
+    """The real templates of ../shared/corpus (or $ARCHPLAN_CORPUS), {} when absent."""
+    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+    folder = root / "cloudformation"
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".yaml", ".json")
+    }
+
+
+def mutated_example() -> st.SearchStrategy[tuple[str, str]]:
     """(example name, its text after 1–4 line edits)."""
-    name = draw(st.sampled_from(sorted(TEXTS)))
-    lines = TEXTS[name].split("\n")
+    return mutated_text(TEXTS)
+
+
+@st.composite
+def mutated_text(draw: Any, texts: dict[str, str]) -> tuple[str, str]:
+    """(name, the text after 1–4 line edits), the name drawn from `texts`."""
+    name = draw(st.sampled_from(sorted(texts)))
+    lines = texts[name].split("\n")
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
             break
@@ -120,3 +147,26 @@ def run_pipeline(text: str, name: str = "mutated.yaml") -> None:
         # EmitError: a size AWS would reject, or aws-cli with several groups (exit 2).
         with contextlib.suppress(EmitError):
             emit(loaded.architecture, scaling, name)
+
+
+def run_import(text: str, name: str = "mutated.yaml") -> None:
+    """`validate --from cloudformation` on a template, every report format.
+
+    A template that cannot be imported at all (SourceError, exit 2) is the handled path; any
+    other exception propagates: that is a bug.
+    """
+    from archplan.importers import SourceKind
+    from archplan.importers.check import validate_import
+    from archplan.importers.common import ImportOptions, SourceError
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            results = validate_import(
+                SourceKind.CLOUDFORMATION, [str(path)], ImportOptions(region="us-east-1")
+            )
+        except SourceError:
+            return
+        for output_format in Format:
+            render_report(output_format, results, color=False)
