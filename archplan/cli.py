@@ -23,10 +23,13 @@ from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     from archplan.capacity.plan import GroupPlan
     from archplan.engine import FileResult, Loaded
     from archplan.model import Prices
+    from archplan.policy import Policy
+    from archplan.project_config import ProjectConfig
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -124,6 +127,38 @@ def write_output(output: str | None, text: str, what: str) -> None:
         reason = error.strerror or str(error)
         typer.echo(f"{output}: error: cannot write {what}: {reason}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+def file_settings(
+    name: str,
+    explicit: ProjectConfig | None,
+    selected: frozenset[str] | None,
+    ignored: frozenset[str],
+    fail_on: FailOn | None,
+    cache: dict[Path, ProjectConfig] | None = None,
+) -> tuple[ProjectConfig | None, Policy, Severity]:
+    """The configuration that applies to `name` (`--config`, else the nearest), its policy with
+    --select / --ignore applied, and its --fail-on threshold; exit 2 on an invalid config."""
+    from dataclasses import replace
+
+    from archplan.policy import Policy
+    from archplan.project_config import ConfigError, config_for
+
+    try:
+        settings = explicit or config_for(name, cache)
+    except ConfigError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    policy = Policy.from_config(settings)
+    policy = replace(
+        policy,
+        select=policy.select if selected is None else selected,
+        ignore=policy.ignore | ignored,
+    )
+    if fail_on is not None:
+        return settings, policy, Severity.parse(fail_on.value)
+    configured = settings.fail_on if settings is not None else None
+    return settings, policy, configured or Severity.ERROR
 
 
 def _use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
@@ -258,12 +293,10 @@ def validate(
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
-    from dataclasses import replace
     from pathlib import Path
 
     from archplan.engine import FileResult, validate_source
-    from archplan.policy import Policy
-    from archplan.project_config import ConfigError, ProjectConfig, config_for, load_config
+    from archplan.project_config import ConfigError, load_config
     from archplan.reports import render_report
     from archplan.source import read_source
 
@@ -302,22 +335,10 @@ def validate(
         raise typer.BadParameter("not with --from", param_hint="'--prices'")
     price_files: dict[str, Prices] = {}
     for name in files if source_kind is None else ():
-        try:
-            settings = explicit or config_for(name, cache)
-        except ConfigError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(EXIT_INPUT) from None
-        policy = Policy.from_config(settings)
-        policy = replace(
-            policy,
-            select=policy.select if selected is None else selected,
-            ignore=policy.ignore | ignored,
+        settings, policy, threshold = file_settings(
+            name, explicit, selected, ignored, fail_on, cache
         )
-        if fail_on is not None:
-            thresholds.append(Severity.parse(fail_on.value))
-        else:
-            configured = settings.fail_on if settings is not None else None
-            thresholds.append(configured or Severity.ERROR)
+        thresholds.append(threshold)
         try:
             source = read_source(name, max_file_size)
         except InputError as error:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli import EXIT_FINDINGS, EXIT_INPUT, MaxFileSize, app, write_output
+from archplan.cli import EXIT_FINDINGS, EXIT_INPUT, MaxFileSize, app, file_settings, write_output
 from archplan.importers import SourceKind
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -149,34 +149,15 @@ def validate_from(
 
     The configuration is the one of the first source (or --config), as for one estate.
     """
-    from dataclasses import replace
-
-    from archplan.findings import Severity
     from archplan.importers.check import validate_import
     from archplan.importers.common import SourceError
-    from archplan.policy import Policy
-    from archplan.project_config import ConfigError, config_for
 
     options = import_options(param, region, max_file_size)
-    try:
-        settings = explicit or config_for(files[0])
-    except ConfigError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    policy = Policy.from_config(settings)
-    policy = replace(
-        policy,
-        select=policy.select if selected is None else selected,
-        ignore=policy.ignore | ignored,
-    )
+    settings, policy, threshold = file_settings(files[0], explicit, selected, ignored, fail_on)
     quotas = dict(settings.quotas) if settings is not None else None
     try:
         results = validate_import(kind, files, options, policy, quotas)
     except SourceError as error:
         typer.echo(source_error_message(error), err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    if fail_on is not None:
-        threshold = Severity.parse(fail_on.value)
-    else:
-        threshold = (settings.fail_on if settings is not None else None) or Severity.ERROR
     return results, [threshold] * len(results)
