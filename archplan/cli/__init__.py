@@ -28,6 +28,7 @@ from archplan.cli.commands import (
     validate_config,
 )
 from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
+from archplan.cli.usage import Command, examples
 
 __all__ = ["app", "main"]
 
@@ -59,18 +60,64 @@ def _main(
     """Check AWS-style network and capacity architectures before they are deployed."""
 
 
-# The commands, in the order `archplan --help` lists them.
-app.command("validate")(validate.validate)
-app.command("rules")(rules.rules)
-app.command("peering-plan")(peering_plan.peering_plan)
-app.command("scale-plan")(scale_plan.scale_plan)
-app.command("graph")(graph.graph)
-app.command("import")(import_.import_command)
-app.command("explain")(explain.explain)
-app.command("schema")(schema.schema)
-app.command("validate-config", context_settings=validate_config.CONTEXT)(
-    validate_config.validate_config
+# The commands, in the order `archplan --help` lists them, each with two examples for its help.
+COMMANDS = (
+    (
+        "validate",
+        validate.validate,
+        (
+            "archplan validate examples/forum.yaml",
+            "archplan validate *.yaml --format sarif -o x.sarif",
+        ),
+    ),
+    ("rules", rules.rules, ("archplan rules", "archplan rules --format json")),
+    (
+        "peering-plan",
+        peering_plan.peering_plan,
+        (
+            "archplan peering-plan examples/three-vpc-mesh.yaml",
+            "archplan peering-plan estate.yaml --mesh core --emit yaml",
+        ),
+    ),
+    (
+        "scale-plan",
+        scale_plan.scale_plan,
+        (
+            "archplan scale-plan examples/forum.yaml",
+            "archplan scale-plan examples/forum.yaml --group users --emit terraform",
+        ),
+    ),
+    (
+        "graph",
+        graph.graph,
+        (
+            "archplan graph examples/shared-services.yaml",
+            "archplan graph estate.yaml --format dot | dot -Tsvg -o estate.svg",
+        ),
+    ),
+    (
+        "import",
+        import_.import_command,
+        (
+            "archplan import cloudformation template.yaml -o estate.yaml",
+            "archplan import terraform plan.json --region eu-west-1",
+        ),
+    ),
+    ("explain", explain.explain, ("archplan explain AP303", "archplan explain peering-overlap")),
+    (
+        "schema",
+        schema.schema,
+        ("archplan schema", "archplan schema -o archplan.schema.json"),
+    ),
+    (
+        "validate-config",
+        validate_config.validate_config,
+        ("archplan validate-config", "archplan validate-config --config ci/.archplan.toml"),
+    ),
 )
+for name, command, lines in COMMANDS:
+    settings = validate_config.CONTEXT if name == "validate-config" else None
+    app.command(name, cls=Command, epilog=examples(*lines), context_settings=settings)(command)
 
 
 def main() -> None:

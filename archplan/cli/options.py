@@ -33,7 +33,21 @@ ArchitectureFiles = Annotated[
     list[str],
     typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
 ]
-MaxFileSize = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.", min=1)]
+MaxFileSize = Annotated[
+    int,
+    typer.Option(metavar="BYTES", help="Refuse files larger than this many bytes.", min=1),
+]
+Width = Annotated[
+    int | None,
+    typer.Option(
+        metavar="COLUMNS",
+        help="Lay the text report out for this many columns [default: the terminal's width; "
+        "100 when piped or with --output].",
+        min=40,
+        max=1000,
+        show_default=False,
+    ),
+]
 OutputFile = Annotated[
     str | None,
     typer.Option(
@@ -47,7 +61,8 @@ Color = Annotated[
     ColorMode,
     typer.Option(
         "--color",
-        help="Colour the text report: auto follows the terminal, NO_COLOR and FORCE_COLOR.",
+        help="Colour the text report: auto follows the terminal, NO_COLOR, FORCE_COLOR and "
+        "TERM=dumb.",
         case_sensitive=False,
     ),
 ]

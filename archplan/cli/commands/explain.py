@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import fail, write
-from archplan.cli.options import format_option
+from archplan.cli import complete
+from archplan.cli.io import fail, report_width, to_file, write_output
+from archplan.cli.options import OutputFile, Width, format_option
 
 if TYPE_CHECKING:
     from archplan.rules import Rule
@@ -23,23 +24,30 @@ class ExplainFormat(enum.StrEnum):
 def explain(
     rule: Annotated[
         str,
-        typer.Argument(metavar="RULE", help="A rule id (AP303) or name (peering-overlap)."),
+        typer.Argument(
+            metavar="RULE",
+            help="A rule id (AP303) or name (peering-overlap).",
+            autocompletion=complete.rules,
+        ),
     ],
     output_format: Annotated[
         ExplainFormat,
         format_option(),
     ] = ExplainFormat.TEXT,
+    output: OutputFile = None,
+    width: Width = None,
 ) -> None:
     """Show a rule's documentation: why it exists, a failing and a passing example, its source."""
     found = find_rule(rule)
     if found is None:
         fail(f"archplan explain: error: {unknown_rule_message(rule)}")
-    render = {
-        ExplainFormat.TEXT: explain_text,
-        ExplainFormat.MARKDOWN: explain_markdown,
-        ExplainFormat.JSON: explain_json,
-    }[output_format]
-    write(render(found))
+    if output_format is ExplainFormat.TEXT:
+        text = explain_text(found, report_width(width, to_file(output)))
+    elif output_format is ExplainFormat.MARKDOWN:
+        text = explain_markdown(found)
+    else:
+        text = explain_json(found)
+    write_output(output, text, "the explanation")
 
 
 def find_rule(text: str) -> Rule | None:
@@ -65,25 +73,49 @@ def unknown_rule_message(text: str) -> str:
     return f'no rule "{text}"{hint}; `archplan rules` lists them all'
 
 
-def explain_text(rule: Rule) -> str:
-    """A rule's documentation for a terminal; the examples are whole files, ready to try."""
+def explain_text(rule: Rule, width: int = 100) -> str:
+    """A rule's documentation for a terminal of `width` columns: prose wrapped; the examples
+    are whole files, ready to try, with a line too long for the width cut at a `…`."""
+    from archplan.reports.terminal import cut, wrap
     from archplan.ruledocs import example_document, sections
 
     parts = sections(rule)
-    out = [
+    prose = [
         f"{rule.id} {rule.name}",
         f"Default severity: {rule.severity.label}",
         f"Summary: {rule.summary}",
         "",
-        parts["why"],
+        *_paragraphs(parts["why"]),
     ]
+    out = [wrapped for line in prose for wrapped in wrap(line, width, hang=0)]
     for key, title in (("fails", "Fails"), ("passes", "Passes")):
         if parts.get(key):
             document = example_document(parts[key]).rstrip("\n")
-            out += ["", f"{title}:", "", *("    " + line for line in document.splitlines())]
+            out += ["", f"{title}:", ""]
+            out += [cut("    " + line, width) for line in document.splitlines()]
     if parts.get("source"):
-        out += ["", f"Source: {parts['source']}"]
+        out += ["", *wrap(f"Source: {parts['source']}", width)]
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The docstring's lines joined into one line per paragraph or list item, to be wrapped
+    for the terminal's width; blank lines kept between paragraphs."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("- ", "* ")) or line.startswith(" "):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            if not stripped:
+                out.append("")
+                continue
+        current.append(stripped if current else line.rstrip())
+    if current:
+        out.append(" ".join(current))
+    return out
 
 
 def explain_markdown(rule: Rule) -> str:
