@@ -36,6 +36,7 @@ COMMANDS = (
     "explain",
     "schema",
     "validate-config",
+    "init",
 )
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from archplan import __version__
-from archplan.cli import memory
+from archplan.cli import io
 from archplan.cli.commands import (
     explain,
     graph,
     import_,
+    init,
     peering_plan,
     rules,
     scale_plan,
@@ -28,9 +30,28 @@ from archplan.cli.commands import (
     validate_config,
 )
 from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
-from archplan.cli.usage import Command, examples
 
 __all__ = ["app", "main"]
+
+
+class Command(TyperCommand):
+    """A Typer command whose usage line names its arguments as written (`FILE...`, `RULE`):
+    Typer's own wraps a required argument in braces (`{FILE}`), which reads as a set."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = param.metavar or (param.name or "").upper()
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: examples, one a line (`\\b` keeps Click from re-wrapping them)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
 
 app = typer.Typer(
     name="archplan",
@@ -110,6 +131,11 @@ COMMANDS = (
         ("archplan schema", "archplan schema -o archplan.schema.json"),
     ),
     (
+        "init",
+        init.init,
+        ("archplan init", "archplan init network/archplan.yaml --shape hub-and-spoke"),
+    ),
+    (
         "validate-config",
         validate_config.validate_config,
         ("archplan validate-config", "archplan validate-config --config ci/.archplan.toml"),
@@ -132,8 +158,8 @@ def main() -> None:
     try:
         app()
     except SystemExit as stop:
-        if memory.kept and (stop.code is None or isinstance(stop.code, int)):
-            memory.exit_without_freeing(stop.code or 0)
+        if io.kept and (stop.code is None or isinstance(stop.code, int)):
+            io.exit_without_freeing(stop.code or 0)
         raise
     except KeyboardInterrupt:
         typer.echo("archplan: interrupted", err=True)

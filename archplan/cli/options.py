@@ -21,6 +21,33 @@ class FailOn(enum.StrEnum):
     INFO = "info"
 
 
+# Shell completion of values. The work is in archplan.cli.complete, imported only at a TAB.
+def complete_rules(incomplete: str) -> list[str]:
+    from archplan.cli.complete import rules
+
+    return rules(incomplete)
+
+
+def complete_meshes(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    from archplan.cli.complete import meshes
+
+    return meshes(ctx, args, incomplete)
+
+
+def complete_groups(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    from archplan.cli.complete import groups
+
+    return groups(ctx, args, incomplete)
+
+
+class Shape(enum.StrEnum):
+    """`init --shape`: the networks archplan.starters has a starter file for."""
+
+    SINGLE_VPC = "single-vpc"
+    HUB_AND_SPOKE = "hub-and-spoke"
+    MESH = "mesh"
+
+
 def format_option(help: str = "Output format.", **extra: Any) -> Any:
     """`--format/-f`: the choices are each command's own enum, the option is the same."""
     return typer.Option("--format", "-f", help=help, case_sensitive=False, **extra)

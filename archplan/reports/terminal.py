@@ -34,7 +34,7 @@ def text_width(text: str) -> int:
 
 
 # The width reports are laid out for when nobody says otherwise: what `archplan ... | cat`
-# gets (archplan.cli.io.PIPED_WIDTH), documented in docs/cli.md.
+# gets (archplan.cli.io.PIPED_WIDTH), documented in README.md ("Width").
 DEFAULT_WIDTH = 100
 # Continuation lines of wrapped prose are indented this much more than the first.
 HANG = 2

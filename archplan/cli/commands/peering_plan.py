@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli import complete
 from archplan.cli.io import (
     EXIT_FINDINGS,
     fail,
@@ -25,12 +24,12 @@ from archplan.cli.options import (
     MaxFileSize,
     OutputFile,
     Width,
+    complete_meshes,
     format_option,
 )
 from archplan.output import ColorMode
 from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
-from archplan.wording import plural
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -46,7 +45,7 @@ def peering_plan(
         typer.Option(
             metavar="NAME",
             help="Plan only this mesh (default: every mesh).",
-            autocompletion=complete.meshes,
+            autocompletion=complete_meshes,
         ),
     ] = None,
     output_format: Annotated[
@@ -128,6 +127,7 @@ def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes:
     from archplan.plan.merge import MergeError, merge
     from archplan.plan.mesh import UnknownMesh, plan
     from archplan.source import Source, read_source
+    from archplan.wording import plural
 
     try:
         source = read_source(file, max_bytes)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from archplan.capacity.choices import ScaleEmit, ScaleFormat
-from archplan.cli import complete
 from archplan.cli.io import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -28,6 +27,7 @@ from archplan.cli.options import (
     OutputFile,
     PricesFile,
     Width,
+    complete_groups,
     format_option,
 )
 from archplan.findings import Severity
@@ -48,7 +48,7 @@ def scale_plan(
         typer.Option(
             metavar="NAME",
             help="Plan only this scaling group (default: every group).",
-            autocompletion=complete.groups,
+            autocompletion=complete_groups,
         ),
     ] = None,
     output_format: Annotated[

@@ -114,7 +114,7 @@ def validate(
     or an invalid configuration."""
     import gc
 
-    from archplan.cli import memory
+    from archplan.cli import io as memory
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.engine import FileResult, validate_source
     from archplan.errors import InputError
