@@ -311,3 +311,41 @@ def test_mesh_and_group_complete_from_the_file() -> None:
     ]
     assert _complete("archplan scale-plan examples/forum.yaml --group t") == ["topics"]
     assert _complete("archplan scale-plan missing.yaml --group ") == []
+
+
+# -- start-up ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["validate", "examples/forum.yaml", "examples/broken/AP303-peering-overlap.yaml"],
+        ["peering-plan", "examples/three-vpc-mesh.yaml", "--mesh", "nope"],
+        ["scale-plan", "examples/forum.yaml", "--group", "nope"],
+        ["validate-config", "--config", "missing.toml"],
+        ["valdate", "x.yaml"],
+        ["explain", "AP999"],
+    ],
+)
+def test_main_builds_only_the_command_it_runs_and_says_the_same(
+    runner: CliRunner, args: list[str]
+) -> None:
+    """main() registers only the command named (Typer builds every registered command's
+    options at each run); what it prints and its exit code are the whole app's."""
+    whole = runner.invoke(app, args, prog_name="archplan", env={"COLUMNS": "100"})
+    env = {**os.environ, "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    exe = shutil.which("archplan", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("no `archplan` entry point installed")
+    alone = subprocess.run(
+        [exe, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert alone.returncode == whole.exit_code
+    assert (alone.stdout, alone.stderr) == (whole.stdout, whole.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
@@ -30,6 +30,9 @@ from archplan.cli.commands import (
     validate_config,
 )
 from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["app", "main"]
 
@@ -53,14 +56,18 @@ def examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-app = typer.Typer(
-    name="archplan",
-    help="Check AWS-style network and capacity architectures before they are deployed.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="archplan",
+        help="Check AWS-style network and capacity architectures before they are deployed.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+
+app = _typer()
 
 
 def _version(value: bool) -> None:
@@ -69,7 +76,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: Annotated[
         bool,
@@ -141,9 +147,36 @@ COMMANDS = (
         ("archplan validate-config", "archplan validate-config --config ci/.archplan.toml"),
     ),
 )
-for name, command, lines in COMMANDS:
-    settings = validate_config.CONTEXT if name == "validate-config" else None
-    app.command(name, cls=Command, epilog=examples(*lines), context_settings=settings)(command)
+
+
+def _register(target: typer.Typer, names: Iterable[str] | None = None) -> typer.Typer:
+    """`target` with the top-level options and the commands named (all when None)."""
+    target.callback()(_main)
+    for name, command, lines in COMMANDS:
+        if names is None or name in names:
+            settings = validate_config.CONTEXT if name == "validate-config" else None
+            target.command(name, cls=Command, epilog=examples(*lines), context_settings=settings)(
+                command
+            )
+    return target
+
+
+_register(app)
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run `argv` with. Typer builds every registered command's options at each run
+    (a fifth of the start-up); a run that names its command needs only that one (and
+    validate-config runs validate), `--version` none. Anything else (help, a misspelled
+    command, shell completion) gets the whole app, so its messages are unchanged."""
+    first = argv[1] if len(argv) > 1 else ""
+    if "_ARCHPLAN_COMPLETE" in os.environ:
+        return app
+    if first == "--version":
+        return _register(_typer(), ())
+    if first in {name for name, _, _ in COMMANDS}:
+        return _register(_typer(), {first, "validate"} if first == "validate-config" else {first})
+    return app
 
 
 def main() -> None:
@@ -156,7 +189,7 @@ def main() -> None:
 
         completion_init()
     try:
-        app()
+        _app_for(sys.argv)()
     except SystemExit as stop:
         if io.kept and (stop.code is None or isinstance(stop.code, int)):
             io.exit_without_freeing(stop.code or 0)
