@@ -475,6 +475,7 @@ class Builder:
                 if isinstance(commitment, dict)
                 else commitment,
                 commitment_type=purchase.get("commitment_type", "compute-savings-plan"),
+                written=frozenset(purchase),
             ),
             launch_template=raw.get("launch_template"),
             path=path,

@@ -149,6 +149,7 @@ class Purchase(NamedTuple):
     spot_allocation_strategy: str | None
     commitment: str | int  # "auto", "none" or a number of units
     commitment_type: str
+    written: frozenset[str] = frozenset()  # the keys the file wrote under `purchase`
 
 
 class Rejection(NamedTuple):

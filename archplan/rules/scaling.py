@@ -458,6 +458,18 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
     On-Demand, or a lower percentage to run the rest on Spot (30 gives 70 % Spot above the
     base; AWS rounds the On-Demand share up).
 
+    The rule speaks only where the group shows it means to mix purchase options: several
+    instance types (a mixed instances policy), an `on_demand_base` or a
+    `spot_allocation_strategy` under `purchase`. A group with one instance type and no such
+    field (a launch template or configuration alone, as most templates have) has no
+    On-Demand/Spot split to set, and is all On-Demand as AWS documents. A group with a field
+    that was rejected or unknown (`purchse:`, instance types of the wrong type) is left to
+    that finding: what it meant is not known.
+
+    Changed: issue 13 narrowed the scope: the rule no longer fires on a group with one
+    instance type and no Spot field (it fired on every such group, a false warning on most
+    real templates), nor beside a rejected or unknown purchase key.
+
     Fails:
         vpcs:
           app:
@@ -494,15 +506,24 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
               on_demand_base: 2
               on_demand_percentage_above_base: 30
               spot_allocation_strategy: price-capacity-optimized
+          batch:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [c6i.large]
+            min: 1
+            max: 4
 
     Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
     OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
     because the percentage was not picked up). A percentage written with an invalid value (101,
     -1, "half") is not omitted: the invalid-value finding (AP006) alone reports it.
+    Amazon EC2 Auto Scaling API Reference, "InstancesDistribution"
+    (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html):
+    OnDemandPercentageAboveBaseCapacity "Default: 100".
     """
     for group in architecture.scaling_groups.values():
-        if group.is_invalid("purchase", "on_demand_percentage_above_base"):
-            continue  # written, but invalid: AP006 says why; AWS's default is not in play
+        if not shows_spot_intent(group) or _intent_unknown(group):
+            continue
         if group.purchase.on_demand_percentage_above_base is None:
             yield Problem(
                 f'scaling group "{group.name}" does not set '
@@ -511,6 +532,25 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
                 "intended, or a lower percentage (e.g. 30) to run the rest on Spot",
                 (*group.path, "purchase"),
             )
+
+
+# Purchase fields that only mean something when a group mixes On-Demand and Spot.
+_SPOT_FIELDS = frozenset({"on_demand_base", "spot_allocation_strategy"})
+
+
+def shows_spot_intent(group: ScalingGroup) -> bool:
+    """Whether the group means to mix purchase options: several instance types (a mixed
+    instances policy) or a base or Spot strategy written under `purchase`."""
+    return len(group.instance_types) > 1 or bool(group.purchase.written & _SPOT_FIELDS)
+
+
+def _intent_unknown(group: ScalingGroup) -> bool:
+    """A key of the group, or anything under `purchase` or `instance_types`, was rejected:
+    the file's intent for the purchase options is not known (issue 13, no cascades)."""
+    return any(
+        (len(path) == 1 and rejection.on_key) or path[0] in ("purchase", "instance_types")
+        for path, rejection in group.invalid.items()
+    )
 
 
 @rule(
