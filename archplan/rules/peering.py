@@ -49,6 +49,13 @@ def _vpcs_of(architecture: Architecture, peering: Peering) -> tuple[Vpc, Vpc] | 
     return requester, accepter
 
 
+def _routing_described(architecture: Architecture, name: str | None) -> bool:
+    """Whether the source describes the VPC's route tables: a VPC written or imported without
+    any says nothing about its routes (every real VPC has at least its main table)."""
+    vpc = architecture.vpcs.get(name or "")
+    return vpc is not None and bool(vpc.route_tables)
+
+
 def _other(peering: Peering, vpc: str) -> str | None:
     return peering.accepter if peering.requester == vpc else peering.requester
 
@@ -721,13 +728,22 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
     """Each side of a peering must add its own route: with a route on one side only, requests
     arrive but replies have no way back.
 
+    The silent side must have its route tables described: a VPC written (or imported) without
+    `route_tables` says nothing about its routes, and the rule then says nothing either.
+
+    Changed: issue 13 narrowed the scope: a peer whose route tables the file does not
+    describe is no longer taken as having no route back.
+
     Fails:
         vpcs:
           a:
             region: us-east-1
             cidr: 10.0.0.0/16
             route_tables: {main: {main: true, routes: {10.1.0.0/16: "peering:a-b"}}}
-          b: {region: us-east-1, cidr: 10.1.0.0/16}
+          b:
+            region: us-east-1
+            cidr: 10.1.0.0/16
+            route_tables: {main: {main: true}}
         peerings:
           a-b: {requester: a, accepter: b}
 
@@ -751,6 +767,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
             continue
         ((routed, first_route),) = sides.items()
         silent = _other(peering, routed)
+        if not _routing_described(architecture, silent):
+            continue
         yield Problem(
             f'peering "{peering.name}" is routed only from VPC "{routed}": VPC "{silent}" has '
             f"no route through it, so replies have no way back; add a route to "
@@ -766,10 +784,25 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
     """A peering carries only traffic that route tables send to it. With no route on either
     side it carries nothing: add routes on both sides, or remove the peering.
 
+    At least one side must have its route tables described (`route_tables` written, or
+    imported): a file or an import that describes no route table of either VPC (a
+    describe-vpc-peering-connections output alone) says nothing about the routes, and the
+    rule then says nothing either. One side described without a route through the peering is
+    enough: no reply, or no request, can cross it.
+
+    Changed: issue 13 narrowed the scope: a peering between two VPCs whose route tables the
+    source does not describe is no longer reported.
+
     Fails:
         vpcs:
-          a: {region: us-east-1, cidr: 10.0.0.0/16}
-          b: {region: us-east-1, cidr: 10.1.0.0/16}
+          a:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            route_tables: {main: {main: true}}
+          b:
+            region: us-east-1
+            cidr: 10.1.0.0/16
+            route_tables: {main: {main: true}}
         peerings:
           a-b: {requester: a, accepter: b}
 
@@ -794,6 +827,9 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
         if peering.status in WAITING:
             continue
         if peering in sides and not sides[peering]:
+            ends = (peering.requester, peering.accepter)
+            if not any(_routing_described(architecture, vpc) for vpc in ends):
+                continue  # neither VPC's routes are known: nothing to say
             yield Problem(
                 f'peering "{peering.name}" has no route on either side, so it carries nothing; '
                 f"route each VPC's blocks through it in the other's tables, or remove it",
