@@ -88,6 +88,27 @@ class HourRow(NamedTuple):
     idle: int  # capacity - required when min is above required
 
 
+class Shortfall(NamedTuple):
+    """A capacity verdict: the group cannot do what its file asks (scale-plan exits 1, and
+    validate reports it as AP515-AP517). Computed only here, by `GroupPlan.shortfalls`.
+
+    `kind` is "unserved-demand" (needed > max even with every AZ up), "az-loss-shortfall"
+    (needed fits max, the N+1 total does not) or "az-loss-impossible" (survive_az_loss with
+    fewer than two certain AZs); `hours` are the hours short and `worst` the worst of them.
+    """
+
+    kind: str
+    hours: tuple[int, ...] = ()
+    worst: int | None = None
+
+
+UNSERVED_DEMAND, AZ_LOSS_SHORTFALL, AZ_LOSS_IMPOSSIBLE = (
+    "unserved-demand",
+    "az-loss-shortfall",
+    "az-loss-impossible",
+)
+
+
 class Pricing(NamedTuple):
     """How a group is priced: its types' rates, and the bounds and totals at each."""
 
@@ -172,13 +193,30 @@ class GroupPlan(NamedTuple):
         return sum(1 for units in self.needed if units > top)
 
     @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """What the group cannot do that its file asks, in the order reports give it: an AZ
+        loss that cannot be survived, hours whose demand needs more than max, hours whose
+        N+1 total needs more than max; () when the group was not planned."""
+        if not self.planned:
+            return ()
+        found: list[Shortfall] = []
+        if self.az_loss_asked and not self.az_loss_possible:
+            found.append(Shortfall(AZ_LOSS_IMPOSSIBLE))
+        top, needed, required = self.maximum, self.needed, self.required
+        short = tuple(hour for hour, units in enumerate(needed) if units > top)
+        if short:
+            worst = max(short, key=lambda hour: (needed[hour], -hour))
+            found.append(Shortfall(UNSERVED_DEMAND, short, worst))
+        az_short = tuple(hour for hour, units in enumerate(required) if needed[hour] <= top < units)
+        if az_short:
+            worst = max(az_short, key=lambda hour: (required[hour], -hour))
+            found.append(Shortfall(AZ_LOSS_SHORTFALL, az_short, worst))
+        return tuple(found)
+
+    @property
     def ok(self) -> bool:
         """No hour short of capacity, and an AZ loss survivable when asked."""
-        if not self.planned:
-            return True
-        if self.az_loss_asked and not self.az_loss_possible:
-            return False
-        return self.under_provisioned_hours == 0
+        return not self.shortfalls
 
     def split_of(self, hour: int) -> Split:
         return self.splits[self.capacity[hour]]

@@ -3,6 +3,7 @@
 from archplan.rules import (
     addressing,
     api_gateway,
+    capacity,
     endpoints,
     importing,
     peering,
@@ -22,6 +23,7 @@ __all__ = [
     "Rule",
     "addressing",
     "api_gateway",
+    "capacity",
     "endpoints",
     "importing",
     "peering",

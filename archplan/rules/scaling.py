@@ -10,7 +10,7 @@ from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
 from archplan.regions import describe, known_distinct
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import Problem, Related, rule, shared
 from archplan.spelling import did_you_mean
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -193,7 +193,8 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     Auto Scaling balances instances across the zones of its subnets and, when a zone fails,
     launches replacements in the others; with one zone there are no others. Add a subnet in
     a second (better, a third) zone. With `availability.survive_az_loss` the group asks for
-    capacity that survives the loss of a zone, which one zone can never give.
+    capacity that survives the loss of a zone, which one zone can never give; for a group
+    with a demand profile that is the error AP517, reported instead of this warning.
 
     Fails:
         vpcs:
@@ -233,12 +234,21 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     autoscaling-purchase.md §1 (ASG-UG/asg-capacity-limits: the group replaces lost
     instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones).
     """
+    from archplan.capacity.plan import AZ_LOSS_IMPOSSIBLE
+    from archplan.rules.capacity import planned_groups
+
+    # A group planned with survive_az_loss in one zone is AP517's error: one finding, not two.
+    impossible = {
+        group_plan.name
+        for group_plan in shared(architecture, "scale-plan", planned_groups)
+        if any(shortfall.kind == AZ_LOSS_IMPOSSIBLE for shortfall in group_plan.shortfalls)
+    }
     for group in architecture.scaling_groups.values():
         subnets = _subnets(architecture, group)
         if not subnets or any(subnet.az is None for subnet in subnets):
             continue
         zones = {subnet.az for subnet in subnets if subnet.az is not None}
-        if len(known_distinct(zones)) != 1:
+        if len(known_distinct(zones)) != 1 or group.name in impossible:
             continue
         zone = describe(zones)
         survive = (
