@@ -122,6 +122,17 @@ class Builder:
             name: self._api_gateway(name, raw, groups, region)
             for name, raw in data.get("api_gateways", {}).items()
         }
+        # After every reference is checked: a route or association rejected on the way leaves
+        # the VPC's routing unknown, and no rule may judge it by what is left (no cascades).
+        unrouted = {
+            path[1]
+            for path in self.rejected
+            if len(path) >= 3
+            and path[0] == "vpcs"
+            and (path[2] == "route_tables" or (len(path) >= 5 and path[4] == "route_table"))
+        }
+        for name in unrouted & vpcs.keys():
+            vpcs[name] = vpcs[name]._replace(routes_known=False)
         return Architecture(
             name=data.get("name"),
             default_region=region,
@@ -137,6 +148,7 @@ class Builder:
             prices=prices_record(data["prices"]) if "prices" in data else None,
             subnet_owner=self._subnet_owners(vpcs),
             memo={},
+            rejected=frozenset(self.rejected),
         )
 
     def _invalid_in(self, section: str) -> dict[str, dict[Path, Rejection]]:

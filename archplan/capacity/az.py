@@ -37,6 +37,18 @@ def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str,
     return tuple(sorted(zones))
 
 
+def zones_known(architecture: Architecture, group: ScalingGroup) -> bool:
+    """Whether every subnet of the group is known with its AZ: a subnet whose AZ is not known
+    (not written, or rejected) may be in any zone, so N, and whether an AZ loss can be
+    survived, is not known either."""
+    vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
+    if vpc is None:
+        return False
+    return all(
+        name in vpc.subnets and vpc.subnets[name].az is not None for name in group.subnets
+    ) and not any(path[0] == "subnets" for path in group.invalid)
+
+
 def survivable_total(required: int, zones: int) -> int:
     """Units to run over `zones` AZs (2 or more) so that `required` remain after losing any one."""
     if zones < 2:

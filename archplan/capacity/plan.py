@@ -28,7 +28,13 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.az import after_zone_loss, survivable_total, zones_of, zones_written
+from archplan.capacity.az import (
+    after_zone_loss,
+    survivable_total,
+    zones_known,
+    zones_of,
+    zones_written,
+)
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
     Costs,
@@ -144,6 +150,9 @@ class GroupPlan(NamedTuple):
     # Every AZ written for the group's subnets; `zones` are those surely distinct (N). They
     # differ when AZ names and AZ IDs are mixed, which may be the same zone.
     zones_written: tuple[str, ...] = ()
+    # False when a subnet of the group has no known AZ: N is then unknown, and the AZ loss is
+    # neither planned nor judged (a subnet may be in any zone).
+    zones_known: bool = True
 
     @property
     def name(self) -> str:
@@ -172,7 +181,8 @@ class GroupPlan(NamedTuple):
 
     @property
     def az_loss_possible(self) -> bool:
-        return len(self.zones) >= 2
+        """Two or more certain AZs, every subnet's AZ known: N+1 can be planned."""
+        return len(self.zones) >= 2 and self.zones_known
 
     @property
     def zones_mixed(self) -> bool:
@@ -200,7 +210,7 @@ class GroupPlan(NamedTuple):
         if not self.planned:
             return ()
         found: list[Shortfall] = []
-        if self.az_loss_asked and not self.az_loss_possible:
+        if self.az_loss_asked and self.zones_known and not self.az_loss_possible:
             found.append(Shortfall(AZ_LOSS_IMPOSSIBLE))
         top, needed, required = self.maximum, self.needed, self.required
         short = tuple(hour for hour, units in enumerate(needed) if units > top)
@@ -227,7 +237,7 @@ class GroupPlan(NamedTuple):
             return
         per_unit, target = self.group.per_unit, self.group.target_utilization
         zones = len(self.zones)
-        after_loss = self.az_loss_asked and zones >= 2
+        after_loss = self.az_loss_asked and zones >= 2 and self.zones_known
         costs = self.pricing.hour_costs if self.pricing is not None else {}
         zero = Decimal(0)
         for hour, demand in enumerate(self.profile.values):
@@ -422,8 +432,9 @@ def plan_group(
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
     zones = zones_of(architecture, group)
+    known = zones_known(architecture, group)
     needed = needed_units(profile.values, group.per_unit, group.target_utilization)
-    if group.survive_az_loss and len(zones) >= 2:
+    if group.survive_az_loss and len(zones) >= 2 and known:
         required = [survivable_total(units, len(zones)) for units in needed]
     else:
         required = needed
@@ -461,6 +472,7 @@ def plan_group(
         commitment=commitment,
         pricing=pricing,
         on_demand_hours=on_demand_hours,
+        zones_known=known,
     )
 
 

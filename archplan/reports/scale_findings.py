@@ -71,6 +71,16 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
         Finding(ERROR, shortfall.kind, shortfall_text(plan, shortfall))
         for shortfall in plan.shortfalls
     ]
+    if plan.az_loss_asked and not plan.zones_known:
+        findings.append(
+            Finding(
+                WARNING,
+                "az-unknown",
+                "survive_az_loss is not planned: the AZ of a subnet of the group is not known "
+                "(not written, or invalid), so neither N nor the N+1 total is; the plan sizes "
+                "for the demand alone",
+            )
+        )
     idle = [(low - units) for units in required if units < low]
     if idle:
         findings.append(

@@ -317,9 +317,14 @@ class _Admitted(NamedTuple):
     reason: str
 
 
-def _admitted(architecture: Architecture, gateway: ApiGateway, route: ApiRoute) -> _Admitted:
+def _admitted(architecture: Architecture, gateway: ApiGateway, route: ApiRoute) -> _Admitted | None:
     """A route admits its own rate, else its stage's (applied per route), else the account's;
-    never more than the account's throttle for the Region."""
+    never more than the account's throttle for the Region. None when a rate that would decide
+    it was written but rejected: the fallback is not what the file meant (no cascades)."""
+    if architecture.is_rejected(*route.path, "rate") or (
+        route.throttle.rate is None and architecture.is_rejected(*gateway.path, "throttle", "rate")
+    ):
+        return None
     account = Decimal(_account_limit(architecture, gateway.region, RATE))
     if route.throttle.rate is not None:
         rate, reason = route.throttle.rate, "its rate"
@@ -343,6 +348,8 @@ def _capacity(architecture: Architecture, route: ApiRoute) -> _Capacity | None:
     group = architecture.scaling_groups.get(route.backend or "")
     if group is None or group.per_unit is None or group.max is None:
         return None
+    if group.is_invalid("max") or any(path[0] == "capacity" for path in group.invalid):
+        return None  # a target utilization written but rejected is not the default 100
     serves = served_by(group.max, group.per_unit, group.target_utilization)
     formula = (
         f"max {group.max} × {_n(group.per_unit)} per unit × "
@@ -366,6 +373,9 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
     the route admits more, the group runs hot, scales to max and still falls behind. Lower
     the route's rate to what the group serves, or raise the group's `max`. Groups without a
     `capacity` section are not checked.
+
+    Changed: issue 13: silent when the route's or stage's rate, or the group's max or
+    capacity, was written but rejected.
 
     Fails:
         vpcs:
@@ -427,7 +437,7 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
             if capacity is None:
                 continue
             admitted = _admitted(architecture, gateway, route)
-            if admitted.rate <= capacity.serves:
+            if admitted is None or admitted.rate <= capacity.serves:
                 continue
             group = capacity.group
             yield Problem(
@@ -459,6 +469,9 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
     group serves at max (`max × per_unit × target_utilization / 100`), lower the routes'
     rates or raise the group's `max`. Reported for groups behind two routes or more, with a
     `capacity` section.
+
+    Changed: issue 13: silent when a rate, or the group's max or capacity, was written but
+    rejected.
 
     Fails:
         vpcs:
@@ -517,15 +530,19 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
     limit is shared by all APIs of the Region).
     """
     behind: dict[str, tuple[_Capacity, list[tuple[ApiGateway, ApiRoute, _Admitted]]]] = {}
+    unknown: set[str] = set()  # groups behind a route whose rate was rejected: no sum
     for gateway in architecture.api_gateways.values():
         for route in gateway.routes.values():
             capacity = _capacity(architecture, route)
             if capacity is not None:
                 admitted = _admitted(architecture, gateway, route)
+                if admitted is None:
+                    unknown.add(capacity.group.name)
+                    continue
                 entry = behind.setdefault(capacity.group.name, (capacity, []))
                 entry[1].append((gateway, route, admitted))
     for capacity, routes in behind.values():
-        if len(routes) < 2:
+        if len(routes) < 2 or capacity.group.name in unknown:
             continue
         group = capacity.group
         by_region: dict[str | None, Decimal] = {}

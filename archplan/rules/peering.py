@@ -50,10 +50,11 @@ def _vpcs_of(architecture: Architecture, peering: Peering) -> tuple[Vpc, Vpc] | 
 
 
 def _routing_described(architecture: Architecture, name: str | None) -> bool:
-    """Whether the source describes the VPC's route tables: a VPC written or imported without
-    any says nothing about its routes (every real VPC has at least its main table)."""
+    """Whether the source describes the VPC's route tables, all of them valid: a VPC written
+    or imported without any says nothing about its routes (every real VPC has at least its
+    main table), and one with a rejected route may route through the peering there."""
     vpc = architecture.vpcs.get(name or "")
-    return vpc is not None and bool(vpc.route_tables)
+    return vpc is not None and bool(vpc.route_tables) and vpc.routes_known
 
 
 def _other(peering: Peering, vpc: str) -> str | None:
@@ -830,6 +831,8 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
             ends = (peering.requester, peering.accepter)
             if not any(_routing_described(architecture, vpc) for vpc in ends):
                 continue  # neither VPC's routes are known: nothing to say
+            if any(not architecture.vpcs[vpc].routes_known for vpc in ends if vpc):
+                continue  # a rejected route may be the one through this peering
             yield Problem(
                 f'peering "{peering.name}" has no route on either side, so it carries nothing; '
                 f"route each VPC's blocks through it in the other's tables, or remove it",
@@ -876,6 +879,8 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         block = route.block
         if peer is None or block is None or not (vpc.blocks_known and peer.blocks_known):
             continue
+        if not (vpc.routes_known and peer.routes_known):
+            continue  # a route or association was rejected: where replies go is not known
         if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
         if peer.name not in sides.get(peering.name, {}):
@@ -1082,6 +1087,9 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
     and its route for a spoke's subnet points at the other spoke, replies go to the wrong VPC.
     Route each spoke's addresses through its own peering, from the subnets that serve it.
 
+    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    whose replies cannot be followed.
+
     Fails:
         vpcs:
           hub:
@@ -1141,6 +1149,9 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
     """A subnet that sends requests through a peering needs the peer to route its addresses
     back through the same peering, from the peer subnets that answer. A peer that routes only
     part of the requester's blocks leaves the other subnets without replies.
+
+    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    whose replies cannot be followed.
 
     Fails:
         vpcs:

@@ -196,6 +196,10 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     capacity that survives the loss of a zone, which one zone can never give; for a group
     with a demand profile that is the error AP517, reported instead of this warning.
 
+    Changed: issue 13: a group with a demand profile that asks to survive an AZ loss in one
+    zone is reported by AP517 (error) instead; silent when a subnet of the group was
+    rejected.
+
     Fails:
         vpcs:
           app:
@@ -250,6 +254,8 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         zones = {subnet.az for subnet in subnets if subnet.az is not None}
         if len(known_distinct(zones)) != 1 or group.name in impossible:
             continue
+        if any(path[0] == "subnets" for path in group.invalid):
+            continue  # a subnet written but rejected may be in another zone
         zone = describe(zones)
         survive = (
             "; availability.survive_az_loss cannot be met in one zone"
@@ -648,6 +654,9 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
     `lowest-price` is also what AWS uses when a group runs Spot (an On-Demand percentage
     below 100) and sets no `spot_allocation_strategy`, so that case is reported too.
 
+    Changed: issue 13: silent when `spot_allocation_strategy` was written with an invalid
+    value, rather than reading it as omitted.
+
     Fails:
         vpcs:
           app:
@@ -701,6 +710,7 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
             )
         elif (
             purchase.spot_allocation_strategy is None
+            and not group.is_invalid("purchase", "spot_allocation_strategy")
             and purchase.on_demand_percentage_above_base is not None
             and purchase.on_demand_percentage_above_base < 100
         ):
@@ -971,6 +981,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     with its On-Demand price (and Spot price when the group runs Spot), in USD per
     instance-hour.
 
+    Changed: issue 13: silent for a type whose price in the file was written but rejected.
+
     Fails:
         vpcs:
           app:
@@ -1043,6 +1055,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
         for instance_type in group.instance_types:
             if instance_type in priced:
                 continue
+            if architecture.rejected_within("prices", "instance_types", instance_type):
+                continue  # its price was written but rejected: AP003/AP006 says why
             yield Problem(
                 f'{instance_type} of scaling group "{group.name}" has no price in {searched}, '
                 f"so the cost of the group's {wanted} cannot be computed; "
