@@ -88,7 +88,7 @@ def _account_limit(architecture: Architecture, region: str | None, field: str) -
 @rule(
     "AP601",
     "api-throttle-quota",
-    ERROR,
+    WARNING,
     "A stage or route throttle above the account's API Gateway quota.",
 )
 def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
@@ -96,11 +96,16 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
     all HTTP, REST and WebSocket APIs of the account share: 10,000 requests/s with a burst of
     5,000 by default.
 
-    A higher setting only looks like headroom: requests beyond the account limit get `429 Too
-    Many Requests` whatever the stage says. If AWS raised your quota, record it with
-    `quotas: {api_gateway_rate: N, api_gateway_burst: M}`; otherwise lower the setting. (In
-    the Regions with reduced defaults, a setting between their 2,500 / 1,250 and 10,000 /
-    5,000 is api-throttle-reduced-region, a warning.)
+    AWS accepts a higher setting, and it simply has no effect: it only looks like headroom,
+    and requests beyond the account limit get `429 Too Many Requests` whatever the stage
+    says. The account's rate can be raised on request: if AWS raised yours, record it with
+    `quotas: {api_gateway_rate: N}`. The account's burst cannot be requested: AWS sets it
+    from the rate quota (record what AWS set with `quotas: {api_gateway_burst: M}`);
+    otherwise lower the setting. (In the Regions with reduced defaults, a setting between
+    their 2,500 / 1,250 and 10,000 / 5,000 is api-throttle-reduced-region.)
+
+    Changed: issue 13 lowered the severity from error to warning (AWS accepts the setting; it
+    has no effect), and the advice no longer suggests asking AWS to raise the burst.
 
     Fails:
         api_gateways:
@@ -119,6 +124,15 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §7.1 (APIGW-2023, APIGW-new: account-level 10,000 requests/s,
     burst 5,000, per Region; stage and method limits cannot exceed the account's).
+    Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better
+    throughput in API Gateway"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html:
+    throttles are targets applied best-effort; per-stage and per-method limits cannot be higher
+    than the account's), "Throttling requests to your HTTP API"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html) and
+    "Amazon API Gateway quotas"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the account's
+    throttle rate can be raised; the burst is set by AWS).
     """
     for gateway in architecture.api_gateways.values():
         for limit in _limits(gateway):
@@ -135,11 +149,18 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
                 source = f"AWS's default there, reduced from the usual {DEFAULTS[quota]}"
             else:
                 source = "AWS's default"
+            if limit.field == RATE:
+                advice = (
+                    f"lower it, or record a raised quota with quotas: "
+                    f"{{{quota}: {_n(limit.value)}}}"
+                )
+            else:
+                advice = "lower it: AWS sets the account's burst from its rate quota"
             yield Problem(
                 f"{limit.owner} has {limit.field} {_n(limit.value)}, above the account's API "
                 f"Gateway {limit.field} of {in_force} {UNIT_OF[limit.field]} in {where} "
-                f"({source}): requests beyond it get 429; lower it, or record a raised quota "
-                f"with quotas: {{{quota}: {_n(limit.value)}}}",
+                f"({source}): AWS accepts it but it has no effect, requests beyond the "
+                f"account's get 429; {advice}",
                 limit.path,
                 quota_related(architecture, quota),
             )

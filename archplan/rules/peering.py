@@ -335,12 +335,16 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
     "AP306",
     "pending-peering-expires",
     INFO,
-    "A cross-account peering request expires after 7 days.",
+    "A pending peering request expires after 7 days.",
 )
 def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
-    """A peering request waiting for another account is deleted after 7 days (168 hours, not
-    adjustable) unless that account accepts it. Plans that depend on it need the accepter's
-    owner to act within a week.
+    """A peering request that is not accepted expires after 7 days (168 hours, not
+    adjustable), and can then be neither accepted nor rejected: this holds for every request,
+    between two accounts or within one. Plans that depend on it need the accepter VPC's owner
+    to act within a week.
+
+    Changed: issue 13 widened the scope from cross-account requests to every pending request
+    (same account, or accounts not written), as AWS documents.
 
     Fails:
         vpcs:
@@ -364,7 +368,12 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)).
+    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)). Amazon EC2
+    API Reference, "CreateVpcPeeringConnection"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcPeeringConnection.html:
+    "The VPC peering connection request expires after 7 days, after which it cannot be
+    accepted or rejected"); Amazon VPC Peering Guide, "VPC peering connection lifecycle"
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -372,11 +381,14 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
             continue
         requester, accepter = pair
         if requester.account and accepter.account and requester.account != accepter.account:
-            yield Problem(
-                f'peering "{peering.name}" waits for account {accepter.account} to accept it; '
-                "AWS deletes the request after 7 days (168 hours)",
-                (*peering.path, "status"),
-            )
+            who = f"account {accepter.account}"
+        else:
+            who = f'the owner of VPC "{accepter.name}"'
+        yield Problem(
+            f'peering "{peering.name}" waits for {who} to accept it; the request expires '
+            "after 7 days (168 hours), and cannot then be accepted",
+            (*peering.path, "status"),
+        )
 
 
 @rule("AP307", "peering-quota", ERROR, "A VPC has more active peerings than the quota allows.")
