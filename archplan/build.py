@@ -519,6 +519,7 @@ class Builder:
             throttle=Throttle(throttle.get("rate"), throttle.get("burst")),
             routes=routes,
             path=path,
+            endpoint=raw.get("endpoint"),
         )
 
 

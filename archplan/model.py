@@ -239,6 +239,7 @@ class ApiGateway(NamedTuple):
     throttle: Throttle
     routes: dict[str, ApiRoute]
     path: Path
+    endpoint: str | None = None  # edge, regional or private (REST); None: not written
 
 
 class InstancePrice(NamedTuple):

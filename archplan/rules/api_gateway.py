@@ -284,9 +284,14 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
     50 ms and 30 s on an HTTP API.
 
     Outside those bounds AWS refuses the setting. A backend that needs longer should answer
-    at once and finish the work asynchronously. Regional and private REST APIs can now have
-    more than 29 s through a quota increase (which may lower the Region's throttle quota);
-    edge-optimized REST APIs and HTTP APIs cannot.
+    at once and finish the work asynchronously. Regional and private REST APIs (`endpoint:
+    regional` or `private`) can have more than 29 s through a quota increase (which may lower
+    the account's throttle quota): record it with `quotas: {api_gateway_rest_timeout_ms: N}`.
+    Edge-optimized REST APIs (AWS's default endpoint type, also when `endpoint` is not
+    written) and HTTP APIs cannot.
+
+    Changed: issue 13 added `endpoint` and the quota `api_gateway_rest_timeout_ms`: a Regional
+    or private REST API's timeout is checked against the raised quota.
 
     Fails:
         api_gateways:
@@ -306,16 +311,38 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §7.3 (APIGW-2023, APIGW-new: REST 50 ms-29 s, raisable for
     Regional and private APIs; HTTP API at most 30 s); API Gateway V2 API reference,
-    TimeoutInMillis ("between 50 and 30,000 milliseconds for HTTP APIs").
+    TimeoutInMillis ("between 50 and 30,000 milliseconds for HTTP APIs"). Amazon API Gateway
+    Developer Guide, "Amazon API Gateway quotas"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the maximum
+    integration timeout for REST APIs, 50 ms to 29 s, can be raised for Regional and private
+    APIs, possibly with a lower account-level throttle quota) and "API endpoint types for
+    REST APIs in API Gateway"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html).
     """
+    raised = architecture.quotas.get("api_gateway_rest_timeout_ms", TIMEOUTS["rest"][1])
     for gateway in architecture.api_gateways.values():
         low, high = TIMEOUTS.get(gateway.type, TIMEOUTS["rest"])
         kind = "an HTTP API" if gateway.type == "http" else "a REST API"
-        raise_note = (
-            "; a Regional or private REST API can go past 29 s with a quota increase"
-            if gateway.type == "rest"
-            else ""
-        )
+        raise_note = ""
+        if gateway.type == "rest" and gateway.endpoint in ("regional", "private"):
+            high = max(high, raised)
+            kind = f"a {gateway.endpoint.capitalize()} REST API"
+            raise_note = (
+                "; record a raised quota with quotas: {api_gateway_rest_timeout_ms: N}"
+                if "api_gateway_rest_timeout_ms" not in architecture.quotas_set
+                else ""
+            )
+        elif gateway.type == "rest":
+            shown = (
+                "an edge-optimized"
+                if gateway.endpoint == "edge"
+                else "an edge-optimized (AWS's default)"
+            )
+            kind = f"{shown} REST API"
+            raise_note = (
+                "; only a Regional or private REST API (endpoint: regional or private) can go "
+                "past 29 s, with a quota increase"
+            )
         for route in gateway.routes.values():
             timeout = route.timeout_ms
             if timeout is None or low <= timeout <= high:
