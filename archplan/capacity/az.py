@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from archplan.capacity.arith import ceil_div
 from archplan.model import Architecture, ScalingGroup
-from archplan.regions import known_distinct
+from archplan.regions import is_availability_zone, known_distinct
 
 
 def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
     """The AZs of the group's subnets that are surely distinct, sorted (with AZ names and IDs
-    mixed, those of one notation: archplan.regions.known_distinct); their number is N."""
+    mixed, those of one notation: archplan.regions.known_distinct); their number is N.
+    Local Zones and Wavelength Zones are not Availability Zones and do not count."""
     # Names and AZ IDs cannot be compared: count only the zones that are surely distinct.
-    return known_distinct(zones_written(architecture, group))
+    zones = zones_written(architecture, group)
+    return known_distinct(zone for zone in zones if is_availability_zone(zone))
 
 
 def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:

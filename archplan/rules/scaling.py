@@ -9,7 +9,7 @@ from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.findings import Path, Severity
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
-from archplan.regions import describe, known_distinct
+from archplan.regions import describe, is_availability_zone, known_distinct
 from archplan.rules.registry import Problem, Related, rule, shared
 from archplan.spelling import did_you_mean
 
@@ -196,6 +196,12 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     capacity that survives the loss of a zone, which one zone can never give; for a group
     with a demand profile that is the error AP517, reported instead of this warning.
 
+    A Local Zone (us-west-2-lax-1a) or a Wavelength Zone is not an Availability Zone: a group
+    in one AZ and a Local Zone is still in one AZ.
+
+    Changed: issue 13 widened the scope to a group in one AZ and Local or Wavelength Zones,
+    and narrowed it: a planned group asking to survive an AZ loss is AP517's error instead.
+
     Changed: issue 13: a group with a demand profile that asks to survive an AZ loss in one
     zone is reported by AP517 (error) instead; silent when a subnet of the group was
     rejected.
@@ -236,7 +242,11 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
 
     Source: issue 4 "validate: scaling groups" (a group in one AZ is a warning);
     autoscaling-purchase.md §1 (ASG-UG/asg-capacity-limits: the group replaces lost
-    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones).
+    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones). AWS Local
+    Zones User Guide, "What is AWS Local Zones?"
+    (https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html: a Local
+    Zone is an extension of a Region, in a metropolitan area, not one of its Availability
+    Zones).
     """
     from archplan.capacity.plan import AZ_LOSS_IMPOSSIBLE
     from archplan.rules.capacity import planned_groups
@@ -252,18 +262,28 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         if not subnets or any(subnet.az is None for subnet in subnets):
             continue
         zones = {subnet.az for subnet in subnets if subnet.az is not None}
-        if len(known_distinct(zones)) != 1 or group.name in impossible:
+        proper = {zone for zone in zones if is_availability_zone(zone)}
+        others = zones - proper  # Local and Wavelength Zones: not Availability Zones
+        one_zone = len(known_distinct(zones)) == 1
+        one_az_and_local = len(known_distinct(proper)) == 1 and bool(others)
+        if not (one_zone or one_az_and_local) or group.name in impossible:
             continue
         if any(path[0] == "subnets" for path in group.invalid):
             continue  # a subnet written but rejected may be in another zone
-        zone = describe(zones)
         survive = (
             "; availability.survive_az_loss cannot be met in one zone"
             if group.survive_az_loss
             else ""
         )
+        if one_zone:
+            where = f"{describe(zones)} only"
+        else:
+            where = (
+                f"one Availability Zone, {describe(proper)} (a Local or Wavelength Zone, "
+                f"{describe(others)}, is not an Availability Zone)"
+            )
         yield Problem(
-            f'scaling group "{group.name}" has subnets in {zone} only: if that Availability '
+            f'scaling group "{group.name}" has subnets in {where}: if that Availability '
             f"Zone fails, the whole group stops; add a subnet in a second zone{survive}",
             (*group.path, "subnets"),
         )
