@@ -805,11 +805,35 @@ class _Pool:
             f"zones ({peaks})"
         )
 
+    @property
+    def blamed(self) -> ScalingGroup:
+        """The group whose max overflows the subnets: the one with the most instances at its
+        peak (the pool's own group on a tie, then the first written)."""
+        top = max(peak for _, peak in self.users)
+        if any(group is self.group and peak == top for group, peak in self.users):
+            return self.group
+        return next(group for group, peak in self.users if peak == top)
+
+    def zone_loss(self) -> tuple[str, int] | None:
+        """The zone whose loss leaves the fewest addresses, and the addresses left in the
+        others; None when a subnet's zone is unknown or the subnets span fewer than two
+        Availability Zones (Local Zones count as neither here)."""
+        by_zone: dict[str, int] = {}
+        for subnet in self.subnets:
+            if subnet.az is None or subnet.cidr is None:
+                return None
+            by_zone[subnet.az] = by_zone.get(subnet.az, 0) + usable_addresses(subnet.cidr)
+        if len(known_distinct(by_zone)) < 2 or len(known_distinct(by_zone)) != len(by_zone):
+            return None  # a zone written as a name and as an ID may be one zone
+        fullest = max(sorted(by_zone), key=lambda zone: by_zone[zone])
+        return fullest, self.addresses - by_zone[fullest]
+
     def related(self) -> tuple[Related, ...]:
+        blamed = self.blamed
         return tuple(
             Related(f'scaling group "{group.name}" also launches in these subnets', group.path)
             for group, _ in self.users
-            if group is not self.group
+            if group is not blamed
         )
 
 
@@ -871,6 +895,16 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     rebalancing can also exceed max; the format does not describe them. Use larger or more
     subnets, or lower `max`.
 
+    The finding is at the `max` of the group whose peak is the largest among those sharing
+    the subnets: the one whose max overflows them. When a group sharing them asks to survive
+    an AZ loss (`availability.survive_az_loss`), each zone is counted: with the zone whose
+    subnets hold the most addresses lost, the subnets of the other zones must still hold
+    every instance, since Auto Scaling relaunches the lost ones there.
+
+    Changed: issue 13 moved the finding from the subnets of the first group naming them to
+    the max of the group that overflows them, and added the count per zone for groups that
+    ask to survive an AZ loss.
+
     Fails:
         vpcs:
           app:
@@ -911,11 +945,25 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     desired in units); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet).
     """
     for pool in _pools(architecture):
-        needed = pool.needed
+        needed, blamed = pool.needed, pool.blamed
         if needed > pool.addresses:
             yield Problem(
-                f"{pool.describe()}; use larger or more subnets, or lower max",
-                (*pool.group.path, "subnets"),
+                f'{pool.describe()}; "{blamed.name}" has the largest max: use larger or more '
+                "subnets, or lower max",
+                (*blamed.path, "max"),
+                pool.related(),
+            )
+            continue
+        surviving = [group for group, _ in pool.users if group.survive_az_loss]
+        loss = pool.zone_loss() if surviving else None
+        if loss is not None and needed > loss[1]:
+            zone, left = loss
+            yield Problem(
+                f"{pool.describe()}; with {zone} lost (its subnets hold the most addresses), "
+                f"the other zones' subnets have {left} for the {needed} instances "
+                f'"{surviving[0].name}" asks to keep through an AZ loss (survive_az_loss): '
+                "use larger subnets, or lower max",
+                (*blamed.path, "max"),
                 pool.related(),
             )
 
