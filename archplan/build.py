@@ -10,6 +10,7 @@ from archplan.cidr import CidrError, parse_block
 from archplan.decode import HOST_BITS, INVALID_CIDR, INVALID_VALUE, MISSING_FIELD, RuleProblem
 from archplan.findings import Path
 from archplan.model import (
+    UNKNOWN_ZONE,
     ApiGateway,
     ApiRoute,
     Architecture,
@@ -171,7 +172,7 @@ class Builder:
                 vpc=name,
                 cidr=fields.get("cidr"),
                 ipv6_cidr=fields.get("ipv6_cidr"),
-                az=fields.get("az"),
+                az=None if fields.get("az") == UNKNOWN_ZONE else fields.get("az"),
                 route_table=fields.get("route_table"),
                 path=(*path, "subnets", subnet),
             )

@@ -43,6 +43,11 @@ class RouteTable(NamedTuple):
     path: Path
 
 
+# `az: unknown`: the zone is picked by AWS at deployment, or known only after apply. The
+# subnet is kept with az None, so every check that needs no zone still runs on it.
+UNKNOWN_ZONE = "unknown"
+
+
 class Subnet(NamedTuple):
     name: str
     vpc: str
