@@ -69,3 +69,29 @@ scaling_groups:
 """
     (finding,) = validate_text(text).findings
     assert (finding.rule_id, finding.severity) == ("AP519", Severity.ERROR)
+
+
+def test_transitive_route_advice_never_suggests_a_peering_aws_would_refuse() -> None:
+    # a and c overlap (10.2.128.0/17 inside 10.2.0.0/16): peering them, or a transit gateway
+    # between them, cannot work; the advice is to readdress, as peering-plan says (issue 13).
+    text = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  a:
+    cidr: 10.0.0.0/16
+    secondary_cidrs: [10.2.128.0/17]
+    route_tables: {main: {main: true, routes: {10.2.0.0/24: "peering:a-b", 10.1.0.0/16: "peering:a-b"}}}
+  b:
+    cidr: 10.1.0.0/16
+    route_tables: {main: {main: true, routes: {10.0.0.0/16: "peering:a-b", 10.2.0.0/24: "peering:b-c"}}}
+  c:
+    cidr: 10.2.0.0/16
+    route_tables: {main: {main: true, routes: {10.1.0.0/16: "peering:b-c"}}}
+peerings:
+  a-b: {requester: a, accepter: b}
+  b-c: {requester: b, accepter: c}
+"""
+    (finding,) = [f for f in validate_text(text).findings if f.rule_id == "AP308"]
+    assert "readdress" in finding.message
+    assert "directly" not in finding.message
+    assert "transit gateway could not" in finding.message

@@ -465,6 +465,26 @@ def _inside(vpc: Vpc, block: Block) -> bool:
     return any(mine.contains(block) for mine in own) or covered(block, own)
 
 
+def _aimed_at(block: Block, third: Vpc) -> bool:
+    """Whether a route's destination is aimed at a third VPC: inside one of its blocks, or a
+    private range overlapping it. A default route, or a public range, that merely includes
+    the third VPC is aimed at the internet (AP309 when the peer would carry it there)."""
+    own = [mine for mine, _ in vpc_blocks(third) if mine.version == block.version]
+    if any(mine.contains(block) for mine in own):
+        return True
+    internet = block.prefix == 0 or not any(private.overlaps(block) for private in PRIVATE_RANGES)
+    return not internet and any(mine.overlaps(block) for mine in own)
+
+
+def _first_overlap(first: Vpc, second: Vpc) -> tuple[Block, Block] | None:
+    """A block of each VPC that overlap, or None."""
+    for mine, _ in vpc_blocks(first):
+        for theirs, _ in vpc_blocks(second):
+            if mine.overlaps(theirs):
+                return mine, theirs
+    return None
+
+
 class _Diagnosis:
     """Why a route through a peering leaves the peer VPC, and which rule says so."""
 
@@ -494,13 +514,24 @@ def _diagnose(
         third = _peer(architecture, peer, other)
         if third is None or third.name == vpc.name:
             continue
-        if any(own.overlaps(block) for own, _ in vpc_blocks(third)):
+        if _aimed_at(block, third):
             direct = _peering_between(architecture, vpc.name, third.name)
-            advice = (
-                f'route it through peering "{direct.name}" instead'
-                if direct is not None
-                else f'peer "{vpc.name}" with "{third.name}" directly (or use a transit gateway)'
-            )
+            clash = _first_overlap(vpc, third)
+            if clash is not None:
+                # AWS refuses to peer overlapping VPCs, and a transit gateway cannot route
+                # between them either: the only way is to readdress, as peering-plan says.
+                advice = (
+                    f'"{vpc.name}" ({clash[0]}) and "{third.name}" ({clash[1]}) overlap, so AWS '
+                    "would refuse a peering between them and a transit gateway could not route "
+                    "between them: readdress one of them"
+                )
+            elif direct is not None:
+                advice = f'route it through peering "{direct.name}" instead'
+            else:
+                advice = (
+                    f'peer "{vpc.name}" with "{third.name}" directly (or use a transit gateway)'
+                )
+
             return _Diagnosis(
                 "AP308",
                 f'{block} is in VPC "{third.name}", which "{peer.name}" reaches through peering '
@@ -566,6 +597,14 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
     C's block through the A–B peering sends traffic that B drops. Peer A with C, or use a
     transit gateway.
 
+    A route is aimed at a third VPC when its destination lies inside the third VPC's blocks,
+    or is a private range overlapping them; a default route or a public range through a peer
+    with its own internet access is edge-to-edge routing (AP309), even if it also covers the
+    peer's other peers. When the VPC and the third one overlap, AWS would refuse to peer them
+    and a transit gateway could not route between them: the advice is then to readdress.
+
+    Changed: issue 13 narrowed the scope (0.0.0.0/0 and public ranges through a peer are
+    AP309's) and changed the advice for overlapping VPCs.
     Fails:
         vpcs:
           a:
