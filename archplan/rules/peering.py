@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from archplan.cidr import Block, covered, parse_block
 from archplan.findings import Path, Severity
@@ -783,8 +783,13 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
     The silent side must have its route tables described: a VPC written (or imported) without
     `route_tables` says nothing about its routes, and the rule then says nothing either.
 
+    When the silent side's replies are captured by a route to another peering (longest prefix
+    match), they do have a way, to the wrong VPC: reply-to-other-peer (AP314) says so at the
+    capturing route instead.
+
     Changed: issue 13 narrowed the scope: a peer whose route tables the file does not
-    describe is no longer taken as having no route back.
+    describe is no longer taken as having no route back, and replies captured by another
+    peering are AP314's.
 
     Fails:
         vpcs:
@@ -814,6 +819,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.6 (PEER-new, PEER-2023).
     """
+    shared(architecture, "reply-paths", _reply_outcomes)  # fills "captured-replies"
+    captured = cast("set[str]", architecture.memo.get("captured-replies", set()))
     for peering, sides in shared(architecture, "routed-sides", _routed_sides).items():
         if len(sides) != 1:
             continue
@@ -821,6 +828,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
         silent = _other(peering, routed)
         if not _routing_described(architecture, silent):
             continue
+        if peering.name in captured:
+            continue  # the replies go to another VPC: AP314 says where, at the capturing route
         yield Problem(
             f'peering "{peering.name}" is routed only from VPC "{routed}": VPC "{silent}" has '
             f"no route through it, so replies have no way back; add a route to "
@@ -921,6 +930,9 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         for peering, routed in shared(architecture, "routed-sides", _routed_sides).items()
     }
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
+    # Peerings routed on one side whose replies another peering captures (AP314, not AP312).
+    captured: set[str] = set()
+    architecture.memo["captured-replies"] = captured
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
     senders_cache: dict[tuple[str, str], list[Subnet]] = {}
     sources_cache: dict[tuple[str, str, int], _Sources] = {}
@@ -934,8 +946,10 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue  # a route or association was rejected: where replies go is not known
         if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
-        if peer.name not in sides.get(peering.name, {}):
-            continue  # the peer has no route back at all: one-sided-peering says so
+        # The peer has no route through this peering: its replies may still be captured by a
+        # route to another peering (AP314, said instead of AP312); that it has no way back at
+        # all is one-sided-peering's (AP312), not reply-unroutable's.
+        one_sided = peer.name not in sides.get(peering.name, {})
         sending = (vpc.name, table.name, block.version)
         if sending not in sources_cache:
             sources_cache[sending] = _sources(_senders(senders_cache, vpc, table), block.version)
@@ -972,6 +986,10 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
                 answered = any(hop.target == back for hop in hops)
                 for hop in hops:
                     astray = _astray(vpc, peer, peer_table, peering, route, hop)
+                    if astray is not None and one_sided:
+                        if astray.rule_id != "AP314":
+                            continue
+                        captured.add(peering.name)
                     if astray is not None and not (answered and astray.rule_id == "AP315"):
                         key = (astray.rule_id, astray.blame, astray.describe("*"))
                         subnets = grouped.setdefault(key, (astray, []))[1]
@@ -1140,6 +1158,9 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
 
     Changed: issue 13: silent for a VPC with a rejected route, route table or association,
     whose replies cannot be followed.
+
+    Changed: issue 13 widened the scope to peerings routed on one side only, whose other side
+    answers through another peering (reported as one-sided-peering, AP312, before).
 
     Fails:
         vpcs:
