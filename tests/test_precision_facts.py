@@ -95,3 +95,23 @@ peerings:
     assert "readdress" in finding.message
     assert "directly" not in finding.message
     assert "transit gateway could not" in finding.message
+
+
+def test_the_shipped_xen_table_is_the_reference_tables_xen_rows() -> None:
+    import csv
+    import json
+
+    import pytest
+
+    from tests.conftest import ROOT
+
+    reference = ROOT.parent / "shared" / "reference" / "data" / "eni-limits.csv"
+    if not reference.exists():
+        pytest.skip("the shared reference data is not beside this checkout")
+    with reference.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    shipped = json.loads((ROOT / "archplan" / "data" / "xen-instance-types.json").read_text())
+    assert shipped["xen"] == sorted(
+        row["instance_type"] for row in rows if row["hypervisor"] == "xen"
+    )
+    assert shipped["types_in_source"] == len(rows) and shipped["source"] and shipped["date"]

@@ -1,8 +1,11 @@
-"""What an instance type's name tells about the hardware: the processor architecture (Arm or
-x86), which one launch template's AMI must match."""
+"""What an instance type tells about the hardware: the processor architecture (Arm or x86),
+which one launch template's AMI must match, and the hypervisor (Nitro or Xen)."""
 
 from __future__ import annotations
 
+import functools
+import json
+import pkgutil
 import re
 from collections.abc import Iterator
 
@@ -119,3 +122,98 @@ def instance_architecture_mix(architecture: Architecture) -> Iterator[Problem]:
             "own launch template",
             (*group.path, "instance_types"),
         )
+
+
+@functools.cache
+def xen_types() -> frozenset[str]:
+    """The instance types built on Xen rather than Nitro, from the shipped table (dated and
+    sourced in archplan/data/xen-instance-types.json)."""
+    data = pkgutil.get_data("archplan", "data/xen-instance-types.json")
+    if data is None:  # pragma: no cover - only a loader without get_data returns None
+        raise RuntimeError("archplan's xen-instance-types.json is missing from the installation")
+    return frozenset(json.loads(data.decode("utf-8"))["xen"])
+
+
+@rule(
+    "AP520",
+    "ipv6-only-subnet-not-nitro",
+    ERROR,
+    "A scaling group launches instance types not built on Nitro into an IPv6-only subnet.",
+)
+def ipv6_only_subnet_not_nitro(architecture: Architecture) -> Iterator[Problem]:
+    """Only instances built on the AWS Nitro System can launch into an IPv6-only subnet (a
+    subnet with an IPv6 block and no IPv4 block). Older types built on Xen (t2, m4, c4, r4,
+    i3, x1, p3 and the previous generations) fail to launch there, so the group falls short
+    whenever Auto Scaling picks them. Use current-generation types, or give the subnets an
+    IPv4 block (dual stack).
+
+    Which types are Xen comes from a table shipped with archplan (EC2's
+    DescribeInstanceTypes hypervisor field, dated in archplan/data/xen-instance-types.json);
+    a type it does not list is taken as Nitro.
+
+    Fails:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            ipv6_cidrs: ["2600:1f18:1a2b:3c00::/56"]
+            subnets:
+              v6-a: {ipv6_cidr: "2600:1f18:1a2b:3c00::/64", az: us-east-1a}
+              v6-b: {ipv6_cidr: "2600:1f18:1a2b:3c01::/64", az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [v6-a, v6-b]
+            instance_types: [m5.large, m4.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Passes:
+        vpcs:
+          app:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            ipv6_cidrs: ["2600:1f18:1a2b:3c00::/56"]
+            subnets:
+              v6-a: {ipv6_cidr: "2600:1f18:1a2b:3c00::/64", az: us-east-1a}
+              v6-b: {ipv6_cidr: "2600:1f18:1a2b:3c01::/64", az: us-east-1b}
+        scaling_groups:
+          web:
+            vpc: app
+            subnets: [v6-a, v6-b]
+            instance_types: [m5.large, m6i.large]
+            min: 2
+            max: 10
+            purchase: {on_demand_percentage_above_base: 100}
+
+    Source: Amazon VPC User Guide, "Subnets for your VPC"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html: instances in an
+    IPv6-only subnet must be built on the Nitro System); Amazon EC2 Instance Types, "Instances
+    built on the AWS Nitro System"
+    (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html); the
+    hypervisor of each type as EC2's DescribeInstanceTypes reports it (the table's source).
+    """
+    for group in architecture.scaling_groups.values():
+        vpc = architecture.vpcs.get(group.vpc or "")
+        if vpc is None or not group.instance_types:
+            continue
+        ipv6_only = [
+            subnet.name
+            for name in dict.fromkeys(group.subnets)
+            if (subnet := vpc.subnets.get(name)) is not None
+            and subnet.cidr is None
+            and subnet.ipv6_cidr is not None
+            and not architecture.is_rejected(*subnet.path, "cidr")
+        ]
+        if not ipv6_only:
+            continue
+        xen = [kind for kind in group.instance_types if kind in xen_types()]
+        if xen:
+            yield Problem(
+                f'scaling group "{group.name}" launches {", ".join(xen)} into IPv6-only '
+                f"subnet{'s' if len(ipv6_only) > 1 else ''} {', '.join(ipv6_only)}: only "
+                "instances built on the Nitro System launch there, and these are built on Xen; "
+                "use current-generation types, or give the subnets an IPv4 block",
+                (*group.path, "instance_types"),
+            )
