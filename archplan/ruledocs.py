@@ -8,11 +8,13 @@ import textwrap
 
 from archplan.rules import RULES, Rule
 
-_SECTION = re.compile(r"^(Fails|Passes|Source):\s*(.*)$")
+# `Changed:` says what moved in a rule's severity or scope, so users upgrading see why a
+# finding appeared or went away.
+_SECTION = re.compile(r"^(Fails|Passes|Source|Changed):\s*(.*)$")
 
 
 def sections(rule: Rule) -> dict[str, str]:
-    """Split a rule's docstring into why / fails / passes / source."""
+    """Split a rule's docstring into why / fails / passes / source / changed."""
     parts: dict[str, list[str]] = {"why": []}
     current = "why"
     for line in rule.documentation.splitlines():
@@ -59,6 +61,8 @@ def rules_markdown() -> str:
             "",
         ]
         out += [parts["why"], ""]
+        if parts.get("changed"):
+            out += [f"Changed: {parts['changed']}", ""]
         for key, title in (("fails", "Fails"), ("passes", "Passes")):
             if parts.get(key):
                 out += [f"{title}:", "", "```yaml", parts[key], "```", ""]

@@ -1235,13 +1235,16 @@ def test_terraform_emit_has_the_documented_snake_case_blocks() -> None:
     ):
         assert f"  {block}" in text, block
     for attribute in (
-        "min_size", "max_size", "desired_capacity", "vpc_zone_identifier",
+        "min_size", "max_size", "vpc_zone_identifier",
         "on_demand_base_capacity", "on_demand_percentage_above_base_capacity",
         "spot_allocation_strategy", "launch_template_name", "version", "instance_type",
         "weighted_capacity",
     ):  # fmt: skip
         assert re.search(rf"^ +{attribute} += ", text, re.M), attribute
     assert text.count("{") == text.count("}")
+    # Not pinned (issue 13): Terraform would reset the group to it on every apply.
+    assert not re.search(r"^ +desired_capacity += ", text, re.M)
+    assert "desired_capacity is not pinned" in text
     assert 'weighted_capacity = "2"' in text
     assert 'variable "subnet_forum_app_a"' in text
 

@@ -448,7 +448,10 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
                 if plan.zones_mixed
                 else "fewer than two AZs"
             )
-            _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
+            if plan.zones_known:
+                _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
+            else:
+                _say(console, "  N+1: asked, but not planned: a subnet's AZ is not known")
     _print_status(console, plan)
     _print_chart(console, plan)
     _print_mix(console, plan)
