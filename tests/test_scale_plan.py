@@ -982,7 +982,7 @@ def test_golden_reports(
 
 def test_json_shape(runner: CliRunner) -> None:
     report = json.loads(runner.invoke(app, ["scale-plan", FORUM, "-f", "json"]).stdout)
-    assert set(report) == {"version", "file", "ok", "prices", "assumptions", "groups"}
+    assert set(report) == {"version", "file", "ok", "prices", "assumptions", "groups", "pools"}
     assert report["assumptions"] == list(ASSUMPTIONS)
     group = report["groups"][0]
     assert set(group) == {

@@ -141,6 +141,11 @@ def _notes(group_plan: GroupPlan) -> list[str]:
             f"{group_plan.commitment} committed units ({group.purchase.commitment_type}) are "
             "bought outside the group"
         )
+    if group_plan.pooled:
+        notes.append(
+            f"its On-Demand part shares one {group.purchase.commitment_type} with other groups "
+            "(the scale-plan report's shared commitment), bought outside the group"
+        )
     if group.purchase.on_demand_percentage_above_base is None:
         notes.append("OnDemandPercentageAboveBaseCapacity omitted in the file: AWS's default 100")
     if group.purchase.spot_allocation_strategy is None:

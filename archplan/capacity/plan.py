@@ -52,6 +52,7 @@ from archplan.capacity.demand import (
     from_hourly,
     load_demand_file,
 )
+from archplan.capacity.pool import Pool, PoolMember, member, pools
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
@@ -153,6 +154,9 @@ class GroupPlan(NamedTuple):
     # False when a subnet of the group has no known AZ: N is then unknown, and the AZ loss is
     # neither planned nor judged (a subnet may be in any zone).
     zones_known: bool = True
+    # `commitment: auto` shared with other groups of the file (ScalePlan.pools): the group's own
+    # commitment is then 0, and the pool's commitment covers its On-Demand spend.
+    pooled: bool = False
 
     @property
     def name(self) -> str:
@@ -272,6 +276,7 @@ class GroupPlan(NamedTuple):
 class ScalePlan(NamedTuple):
     groups: tuple[GroupPlan, ...]
     book: PriceBook
+    pools: tuple[Pool, ...] = ()  # account-wide commitments of groups with `commitment: auto`
 
     @property
     def ok(self) -> bool:
@@ -324,7 +329,46 @@ def plan(
                 plans.append(_not_planned(architecture, scaling_group, unreadable))
                 continue
         plans.append(plan_group(architecture, scaling_group, book, profile))
-    return ScalePlan(tuple(plans), book)
+    shared = pools(_member(one, book) for one in plans if _poolable(one))
+    pooled = {name for pool in shared for name in pool.groups}
+    final = tuple(
+        plan_group(architecture, one.group, book, one.profile, pooled=True)
+        if one.name in pooled
+        else one
+        for one in plans
+    )
+    return ScalePlan(final, book, shared)
+
+
+def _poolable(plan: GroupPlan) -> bool:
+    """A planned, priced group whose commitment is `auto` (a commitment is money: a group
+    without a price cannot share one)."""
+    return (
+        plan.planned
+        and plan.group.purchase.commitment == "auto"
+        and plan.pricing is not None
+        and plan.pricing.dearest is not None
+        and plan.profile is not None
+    )
+
+
+def _member(plan: GroupPlan, book: PriceBook) -> PoolMember:
+    assert plan.pricing is not None and plan.pricing.dearest is not None
+    assert plan.profile is not None
+    purchase = plan.group.purchase
+    start = plan.profile.hour_start(0) if plan.hours else None
+    return member(
+        name=plan.name,
+        commitment_type=purchase.commitment_type,
+        discount=plan.pricing.discount.value,
+        region=plan.region,
+        instance_types=plan.group.instance_types,
+        profile_key=(plan.hours, start.isoformat() if start is not None else None),
+        capacity=plan.capacity,
+        base=purchase.on_demand_base,
+        percentage=purchase.on_demand_percentage_above_base,
+        on_demand_rate=plan.pricing.dearest.on_demand,
+    )
 
 
 class Unplannable(NamedTuple):
@@ -417,8 +461,10 @@ def plan_group(
     group: ScalingGroup,
     book: PriceBook,
     profile: Profile | None = None,
+    pooled: bool = False,
 ) -> GroupPlan:
-    """One group's plan; `profile` is its metrics file's profile when it has one."""
+    """One group's plan; `profile` is its metrics file's profile when it has one. A `pooled`
+    group's `auto` commitment is the pool's (ScalePlan.pools), so its own is 0."""
     if profile is None and group.demand_hourly is not None:
         profile = from_hourly(group.demand_hourly)
     problem = _unplannable(group, profile)
@@ -447,7 +493,9 @@ def plan_group(
     for level, hours in levels.items():
         on_demand_hours[split(level, base, percentage).on_demand_part] += hours
     discount = book.discount(purchase.commitment_type)
-    if purchase.commitment == "auto":
+    if pooled:
+        commitment = 0
+    elif purchase.commitment == "auto":
         commitment = optimal_level(on_demand_hours, discount.value)
     elif isinstance(purchase.commitment, int):
         commitment = purchase.commitment
@@ -473,6 +521,7 @@ def plan_group(
         pricing=pricing,
         on_demand_hours=on_demand_hours,
         zones_known=known,
+        pooled=pooled,
     )
 
 

@@ -16,6 +16,7 @@ from archplan.capacity.plan import (
     Pricing,
     Shortfall,
 )
+from archplan.capacity.pool import Pool
 from archplan.capacity.serving import served_by
 from archplan.model import ScalingGroup
 from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, PriceBook
@@ -38,7 +39,11 @@ ASSUMPTIONS: tuple[str, ...] = (
     "AWS does not document whether it splits per AZ or how weights enter.",
     "Commitment: a Savings Plan or Reserved Instances modelled as a number of capacity units paid "
     "every hour at (1 - discount) x the On-Demand unit rate, covering On-Demand units only; RI "
-    "instance-type matching and size flexibility are not modelled.",
+    "instance-type matching and size flexibility are not modelled. Groups with commitment auto "
+    "share one commitment (a Compute Savings Plan across families and Regions, an EC2 Instance "
+    "Savings Plan or Reserved Instances per family and Region) sized on their summed hourly "
+    "On-Demand spend at each group's dearest On-Demand rate, when their profiles line up hour "
+    "for hour.",
     "Prices: a weighted type costs its price / its weight per unit-hour; the totals use the "
     "dearest type per unit (an upper bound) and the range shows the cheapest. A type without a "
     "Spot price is priced for Spot at its On-Demand price (the default maximum Spot price).",
@@ -101,7 +106,18 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
                 "unit above the base is On-Demand and none is Spot",
             )
         )
-    findings += _commitment_findings(group, commitment, plan.on_demand_hours, pricing, total)
+    if plan.pooled:
+        findings.append(
+            Finding(
+                INFO,
+                "commitment-auto",
+                f"commitment auto: shared with the other groups of the file that can use the same "
+                f"{group.purchase.commitment_type}; the pool below chooses one commitment for "
+                "their summed On-Demand spend, so this group has no commitment of its own",
+            )
+        )
+    else:
+        findings += _commitment_findings(group, commitment, plan.on_demand_hours, pricing, total)
     findings += _price_findings(plan, book, pricing)
     if profile.empty_hours:
         findings.append(
@@ -283,3 +299,30 @@ def _percent(value: Fraction) -> str:
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     rounded = exact.quantize(Decimal("0.01"))
     return _number(exact if exact == rounded else rounded)
+
+
+def pool_findings(pool: Pool) -> tuple[Finding, ...]:
+    """What a shared commitment does: the level chosen, the saving against one commitment per
+    group, and the hours the pool leaves part of it unused (judged on the summed spend, not on
+    any one group)."""
+    off = f"{_number(pool.discount * 100)} % off"
+    share = (1 - Fraction(pool.discount)) * 100
+    findings = [
+        Finding(
+            INFO,
+            "commitment-auto",
+            f"commitment auto: one {pool.key.commitment_type} ({off}) for "
+            f"{len(pool.groups)} groups, the level that costs least over their summed On-Demand "
+            f"spend (the largest the sum reaches in more than {_percent(share)} % of the hours)",
+        )
+    ]
+    if pool.unused_hours:
+        findings.append(
+            Finding(
+                INFO,
+                "commitment-unused",
+                f"the pooled commitment is partly unused in "
+                f"{_hours_text(pool.unused_hours, pool.hours)} of the summed spend",
+            )
+        )
+    return tuple(findings)

@@ -17,6 +17,7 @@ from archplan.capacity.arith import ceil_div
 from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
+from archplan.capacity.pool import Pool
 from archplan.money import dollars
 from archplan.money import rate as rate_text
 from archplan.prices import PriceBook
@@ -27,6 +28,7 @@ from archplan.reports.scale_findings import (
     WARNING,
     Finding,
     group_findings,
+    pool_findings,
 )
 from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, wrap
 
@@ -260,6 +262,7 @@ def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
     dearest = pricing.dearest if pricing is not None else None
     document["purchase"]["commitment"] = {
         "setting": purchase.commitment,
+        "pooled": plan.pooled,  # True: the file's `pools` entry naming this group holds it
         "units": plan.commitment,
         "type": purchase.commitment_type,
         "discount": number(discount.value) if discount is not None else None,
@@ -301,6 +304,39 @@ def _price_sources(book: PriceBook) -> dict[str, Any]:
     }
 
 
+def pool_to_dict(pool: Pool) -> dict[str, Any]:
+    """A shared commitment: who shares it, what it covers and costs, and the money over the
+    profile and per month against one commitment per group and against none."""
+    hours = pool.hours
+
+    def month(value: Fraction) -> str:
+        return usd(per_month(value, hours))
+
+    return {
+        "type": pool.key.commitment_type,
+        "region": pool.key.region,
+        "families": list(pool.key.families),
+        "groups": list(pool.groups),
+        "discount": str(pool.discount),
+        "hours": hours,
+        "covered_on_demand_per_hour": usd(pool.covered),
+        "per_hour": usd(pool.per_hour),
+        "peak_on_demand_per_hour": usd(pool.peak),
+        "unused_hours": pool.unused_hours,
+        "per_month": {
+            "pooled": month(pool.cost),
+            "separate": month(pool.separate_cost),
+            "all_on_demand": month(pool.all_on_demand),
+            "unused": month(pool.unused),
+            "saving_against_separate": month(pool.separate_cost - pool.cost),
+        },
+        "findings": [
+            {"severity": finding.severity, "code": finding.code, "message": finding.message}
+            for finding in pool_findings(pool)
+        ],
+    }
+
+
 def render_json(
     plan: ScalePlan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH
 ) -> str:
@@ -328,6 +364,7 @@ def render_json(
         "prices": _price_sources(plan.book),
         "assumptions": list(ASSUMPTIONS),
         "groups": groups,
+        "pools": [pool_to_dict(pool) for pool in plan.pools],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False)
     parts: list[str] = []
@@ -373,6 +410,9 @@ def render_text(
         if position:
             console.print()
         _print_group(console, file_name, group, plan.book)
+    for pool in plan.pools:
+        console.print()
+        _print_pool(console, pool)
     console.print()
     _print_footer(console, plan.book)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
@@ -572,11 +612,13 @@ def _print_mix(console: Console, plan: GroupPlan) -> None:
     pricing = plan.pricing
     off = f" at {quantity(pricing.discount.value * 100)} % off" if pricing is not None else ""
     setting = "auto, chose" if purchase.commitment == "auto" else "given:"
+    chosen = f"{setting} {plan.commitment} units of {purchase.commitment_type}{off}"
+    if plan.pooled:
+        chosen = f"auto, shared with other groups (one {purchase.commitment_type}, below)"
     _say(
         console,
         f"  Purchase mix: On-Demand base {purchase.on_demand_base}, {percentage} On-Demand above "
-        f"it, Spot strategy {strategy}; commitment {setting} {plan.commitment} units of "
-        f"{purchase.commitment_type}{off}",
+        f"it, Spot strategy {strategy}; commitment {chosen}",
     )
     table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
     for title in ("capacity", "hours", "committed", "On-Demand", "Spot", "per hour"):
@@ -678,6 +720,31 @@ def _print_findings(console: Console, findings: tuple[Finding, ...]) -> None:
             else None
         )
         _say(console, f"    {finding.severity:<7} {finding.code}: {finding.message}", style)
+
+
+def _print_pool(console: Console, pool: Pool) -> None:
+    where = (
+        "any family, any Region"
+        if not pool.key.families
+        else f"family {'+'.join(pool.key.families)} in {pool.key.region or 'an unknown Region'}"
+    )
+    _say(
+        console,
+        f"Shared commitment ({pool.key.commitment_type}, {where}): " + ", ".join(pool.groups),
+    )
+    _say(
+        console,
+        f"  buy {rate_text(pool.per_hour)} per hour, covering {rate_text(pool.covered)} of "
+        f"On-Demand spend per hour (peak {rate_text(pool.peak)}); discount "
+        f"{quantity(pool.discount * 100)} %",
+    )
+    _say(
+        console,
+        f"  On-Demand part per month: {dollars(per_month(pool.cost, pool.hours))} shared, "
+        f"{dollars(per_month(pool.separate_cost, pool.hours))} with one commitment per group, "
+        f"{dollars(per_month(pool.all_on_demand, pool.hours))} with none",
+    )
+    _print_findings(console, pool_findings(pool))
 
 
 def _print_footer(console: Console, book: PriceBook) -> None:

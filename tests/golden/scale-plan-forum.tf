@@ -13,7 +13,7 @@ variable "subnet_forum_app_b" {
 }
 
 # users: planned capacity 2..10 units over 24 hours
-# users: 3 committed units (compute-savings-plan) are bought outside the group
+# users: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
 # users: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "users" {
   name                = "users"
@@ -46,7 +46,7 @@ resource "aws_autoscaling_group" "users" {
 }
 
 # topics: planned capacity 2..14 units over 24 hours
-# topics: 3 committed units (compute-savings-plan) are bought outside the group
+# topics: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
 # topics: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "topics" {
   name                = "topics"
@@ -83,7 +83,7 @@ resource "aws_autoscaling_group" "topics" {
 }
 
 # messages: planned capacity 4..18 units over 24 hours
-# messages: 4 committed units (compute-savings-plan) are bought outside the group
+# messages: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
 # messages: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (4); set desired 6 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "messages" {
   name                = "messages"
