@@ -37,6 +37,9 @@ ROUTE_TARGET_KINDS: dict[str, KindKey] = {
 CARRIERS: dict[tuple[KindKey, str], str] = {
     (("vpcs", "subnets"), "route_table"): "AWS::EC2::SubnetRouteTableAssociation",
     (("vpcs", "route_tables"), "routes"): "AWS::EC2::Route",
+    # A NAT gateway is written as a route target (`nat:SUBNET`): the gateway lives in the
+    # subnet, and the routes to it follow it in place.
+    (("vpcs", "route_tables"), "routes:nat"): "AWS::EC2::NatGateway",
 }
 
 
@@ -134,7 +137,7 @@ class Graph:
                 target_kind = ROUTE_TARGET_KINDS.get(prefix)
                 if target_kind is not None and name:
                     for found in self._resolve(target_kind, name, path):
-                        yield found, "routes"
+                        yield found, "routes:nat" if prefix == "nat" else "routes"
 
 
 def _key_kind(kind: s.Kind, field: str) -> str | None:
@@ -225,13 +228,18 @@ def _consequence_text(
     because = f"because {describe(cause_kind, cause)} is replaced"
     if dependent.kind == ("scaling_groups",) and cause_kind == ("vpcs", "subnets"):
         return (
-            f"the instances of scaling group \"{dependent.path[-1]}\" in subnet \"{cause[-1]}\" "
-            f"must go first: the group moves to the new subnet and replaces them "
-            f"({dependent.carrier}.VPCZoneIdentifier), and the old subnet cannot be deleted "
-            f"while they remain"
+            f'scaling group "{dependent.path[-1]}" must first lose its instances in subnet '
+            f'"{cause[-1]}": it replaces them in the new subnet ({dependent.carrier}.'
+            "VPCZoneIdentifier), and the old subnet cannot be deleted while they remain"
         )
     if dependent.carrier == "AWS::EC2::SubnetRouteTableAssociation":
         return f"the route table association of {what} is replaced {because}"
+    if dependent.carrier == "AWS::EC2::NatGateway":
+        return (
+            f'the NAT gateway in subnet "{cause[-1]}" is replaced with it (a new gateway and '
+            f"address; connections through the old one drop) and the routes of {what} to it "
+            "are updated in place"
+        )
     if dependent.carrier == "AWS::EC2::Route":
         verb = "are replaced" if level is Update.REPLACEMENT else "are updated in place"
         return f"the routes of {what} that use it {verb} {because}"

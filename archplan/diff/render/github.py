@@ -25,15 +25,21 @@ def _properties(place: Place | None, title: str) -> dict[str, str | int]:
 def render(diff: Diff, color: bool = False) -> str:
     lines = [command("notice", {"title": "archplan diff"}, v.summary(diff))]
     for change in diff.replacements:
-        message = printable(v.title(change)) + " is replaced: " + "; ".join(
+        message = v.title(change) + " is replaced: " + "; ".join(
             f"{v.field_name(f.field)} {v.shown(f.old)} -> {v.shown(f.new)}"
             for f in change.fields
             if f.behaviour.replaces_object
         )
         for item in diff.consequences:
             if item.cause == change.old_path:
-                message += "\n" + printable(item.message)
-        lines.append(command("warning", _properties(change.new_place, "archplan diff: replacement"), printable(message)))
+                message += "\n" + item.message
+        lines.append(
+            command(
+                "warning",
+                _properties(change.new_place, "archplan diff: replacement"),
+                "\n".join(printable(line) for line in message.split("\n")),
+            )
+        )
     for failure in diff.failures:
         lines.append(
             command("error", _properties(failure.place, "archplan diff: fails as written"), printable(failure.message))
