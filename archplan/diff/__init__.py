@@ -142,6 +142,8 @@ def crossed(result: Diff, gates: list[GateSpec]) -> list[str]:
         elif spec.gate is Gate.COST_INCREASE and result.costs is not None:
             assert spec.percent is not None
             costs = result.costs
-            if costs.delta > 0 and (costs.old_total == 0 or costs.delta * 100 > spec.percent * costs.old_total):
+            if costs.delta > 0 and (
+                costs.old_total == 0 or costs.delta * 100 > spec.percent * costs.old_total
+            ):
                 reasons.append(f"monthly cost rises by more than {spec.percent}%")
     return reasons

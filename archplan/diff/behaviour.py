@@ -271,7 +271,9 @@ def source_line() -> str:
 
 
 def property_entry(resource_type: str, name: str) -> dict[str, Any] | None:
-    entry: dict[str, Any] | None = table()["types"].get(resource_type, {}).get("properties", {}).get(name)
+    entry: dict[str, Any] | None = (
+        table()["types"].get(resource_type, {}).get("properties", {}).get(name)
+    )
     return entry
 
 
@@ -289,7 +291,7 @@ def object_type(kind: KindKey, value: Any) -> str | None:
 
 def _matches(pattern: Path, field: Path) -> bool:
     return len(pattern) == len(field) and all(
-        want == ANY or want == got for want, got in zip(pattern, field, strict=True)
+        want in (ANY, got) for want, got in zip(pattern, field, strict=True)
     )
 
 
@@ -307,7 +309,9 @@ def field_behaviour(kind: KindKey, field: Path, old: Any, new: Any, owner: Any) 
         return Behaviour(Update.UNKNOWN, own_type, note="not in the update-behaviour table")
     if isinstance(mapping, Fixed):
         replaces = mapping.update is Update.REPLACEMENT and kind != ()
-        return Behaviour(mapping.update, mapping.resource_type or own_type, None, mapping.note, replaces)
+        return Behaviour(
+            mapping.update, mapping.resource_type or own_type, None, mapping.note, replaces
+        )
     if mapping.resource_type == ROUTE and mapping.property == "(target)":
         return _route(old, new)
     prop, resource_type = mapping.property, mapping.resource_type

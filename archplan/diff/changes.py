@@ -69,11 +69,31 @@ def _whole(side: Side, entry: ObjectEntry, action: Action, identity: str | None)
     at = place(side, entry.path, key=True)
     if action is Action.ADDED:
         return ObjectChange(
-            entry.kind, action, None, entry.path, MISSING, value, None, at, (), identity, update,
+            entry.kind,
+            action,
+            None,
+            entry.path,
+            MISSING,
+            value,
+            None,
+            at,
+            (),
+            identity,
+            update,
             resource_type,
         )
     return ObjectChange(
-        entry.kind, action, entry.path, None, value, MISSING, at, None, (), identity, update,
+        entry.kind,
+        action,
+        entry.path,
+        None,
+        value,
+        MISSING,
+        at,
+        None,
+        (),
+        identity,
+        update,
         resource_type,
     )
 

@@ -28,11 +28,11 @@ def shown(deployed: Side, changes: list[ObjectChange]) -> list[ObjectChange]:
         if change.action is not Action.MODIFIED:
             kept.append(change)
             continue
-        fields = tuple(
+        kept_fields = tuple(
             field
             for field in change.fields
             if field.old is not MISSING or str(field.field[0]) in kinds[change.kind]
         )
-        if fields or change.renamed:
-            kept.append(change._replace(fields=fields))
+        if kept_fields or change.renamed:
+            kept.append(change._replace(fields=kept_fields))
     return kept

@@ -52,14 +52,19 @@ def findings(side: Side, settings: Settings) -> list[Finding]:
     from archplan.engine import check_loaded
     from archplan.policy import apply_policy
 
-    surroundings = Surroundings(side.folder, settings.max_file_size, settings.prices, settings.prices_name)
+    surroundings = Surroundings(
+        side.folder, settings.max_file_size, settings.prices, settings.prices_name
+    )
     found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
     text = side.text if side.import_kind is None else ""
     return list(apply_policy(found, text, settings.policy))
 
 
 def finding_changes(
-    old: Side, new: Side, old_findings: list[Finding], new_findings: list[Finding],
+    old: Side,
+    new: Side,
+    old_findings: list[Finding],
+    new_findings: list[Finding],
     renamed: Mapping[Path, Path],
 ) -> tuple[list[FindingChange], list[FindingChange]]:
     """(introduced, resolved). An old finding's path follows its object when it was renamed."""
@@ -143,16 +148,20 @@ def _live_pairs(architecture: Architecture) -> dict[frozenset[str], str]:
 def link_changes(old: Architecture, new: Architecture) -> list[LinkChange]:
     """Live peerings gained and lost, and pairs that stop (or start) being peerable because
     their blocks now overlap; pairs from either version's peerings and declared meshes."""
-    from archplan.routes import vpc_overlaps
-
     before, after = _live_pairs(old), _live_pairs(new)
     found: list[LinkChange] = []
     for pair in sorted(set(before) | set(after), key=sorted):
         first, second = sorted(pair)
         if pair in after and pair not in before:
-            found.append(LinkChange("gained", first, second, after[pair], "a live peering now joins them"))
+            found.append(
+                LinkChange("gained", first, second, after[pair], "a live peering now joins them")
+            )
         elif pair in before and pair not in after:
-            found.append(LinkChange("lost", first, second, before[pair], "no live peering joins them any more"))
+            found.append(
+                LinkChange(
+                    "lost", first, second, before[pair], "no live peering joins them any more"
+                )
+            )
     candidates: set[frozenset[str]] = set(before) | set(after)
     for architecture in (old, new):
         for mesh in architecture.meshes.values():
@@ -162,14 +171,26 @@ def link_changes(old: Architecture, new: Architecture) -> list[LinkChange]:
             )
     for pair in sorted(candidates, key=sorted):
         first, second = sorted(pair)
-        was = _overlap(old, first, second, vpc_overlaps)
-        now = _overlap(new, first, second, vpc_overlaps)
+        was = _overlap(old, first, second)
+        now = _overlap(new, first, second)
         if now and not was and _both(old, first, second):
             peering = after.get(pair) or before.get(pair)
-            found.append(LinkChange("made impossible", first, second, peering, f"their blocks now overlap ({now})"))
+            found.append(
+                LinkChange(
+                    "made impossible", first, second, peering, f"their blocks now overlap ({now})"
+                )
+            )
         elif was and not now and _both(new, first, second):
             peering = after.get(pair) or before.get(pair)
-            found.append(LinkChange("made possible", first, second, peering, f"their blocks no longer overlap (was {was})"))
+            found.append(
+                LinkChange(
+                    "made possible",
+                    first,
+                    second,
+                    peering,
+                    f"their blocks no longer overlap (was {was})",
+                )
+            )
     return found
 
 
@@ -177,7 +198,7 @@ def _both(architecture: Architecture, first: str, second: str) -> bool:
     return first in architecture.vpcs and second in architecture.vpcs
 
 
-def _overlap(architecture: Architecture, first: str, second: str, overlaps: object) -> str:
+def _overlap(architecture: Architecture, first: str, second: str) -> str:
     one, other = architecture.vpcs.get(first), architecture.vpcs.get(second)
     if one is None or other is None:
         return ""
@@ -257,11 +278,13 @@ class Costs(NamedTuple):
     def increase_percent(self) -> Fraction | None:
         """The rise as a percentage of the old total; None when there was nothing to rise from."""
         if self.old_total == 0:
-            return None if self.new_total == 0 else None
+            return None
         return self.delta * 100 / self.old_total
 
 
-def _figures(architecture: Architecture, name: str, settings: Settings, folder: str) -> GroupFigures:
+def _figures(
+    architecture: Architecture, name: str, settings: Settings, folder: str
+) -> GroupFigures:
     from archplan.capacity.cost import per_month
     from archplan.capacity.plan import plan
     from archplan.prices import price_book
@@ -301,9 +324,10 @@ def affected_groups(old: Architecture, new: Architecture, changes: list[ObjectCh
                 names.add(str(change.old_path[-1]))
         elif change.kind == ("vpcs", "subnets"):
             subnets.add(str(change.path[-1]))
-        elif change.kind == () and any(f.field[:1] in (("prices",), ("defaults",)) for f in change.fields):
-            return set(old.scaling_groups) | set(new.scaling_groups)
-        elif change.kind[:1] == ("prices",):
+        elif (
+            change.kind == ()
+            and any(f.field[:1] in (("prices",), ("defaults",)) for f in change.fields)
+        ) or change.kind[:1] == ("prices",):
             return set(old.scaling_groups) | set(new.scaling_groups)
     for architecture in (old, new):
         for group in architecture.scaling_groups.values():
@@ -322,9 +346,13 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     groups: list[GroupCost] = []
     old_total = new_total = Fraction(0)
     unpriced: list[str] = []
-    names = list(before.scaling_groups) + [n for n in after.scaling_groups if n not in before.scaling_groups]
+    names = list(before.scaling_groups) + [
+        n for n in after.scaling_groups if n not in before.scaling_groups
+    ]
     for name in names:
-        new_figures = _figures(after, name, settings, new.folder) if name in after.scaling_groups else None
+        new_figures = (
+            _figures(after, name, settings, new.folder) if name in after.scaling_groups else None
+        )
         if name not in before.scaling_groups:
             old_figures = None
         elif name in affected or new_figures is None:
@@ -349,7 +377,9 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     hours = []
     for architecture in (before, after):
         prices = transit_gateway_prices(architecture.prices)
-        attachments = sum(len(gateway.attachments) for gateway in architecture.transit_gateways.values())
+        attachments = sum(
+            len(gateway.attachments) for gateway in architecture.transit_gateways.values()
+        )
         cost, _ = monthly_cost(attachments, prices.attachment_hour, prices.per_gb, None)
         counts.append(attachments)
         monthly.append(cost)

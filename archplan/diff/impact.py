@@ -63,7 +63,7 @@ class Failure(NamedTuple):
 
 
 def singular(kind: KindKey) -> str:
-    """"subnet" for ("vpcs", "subnets"); "estate" for the root."""
+    """ "subnet" for ("vpcs", "subnets"); "estate" for the root."""
     if not kind:
         return "estate"
     word = kind[-1].replace("_", " ")
@@ -158,7 +158,11 @@ def _reference_targets(kind: s.Object, at: KindKey) -> dict[str, KindKey]:
             found.setdefault(singular((*at, field)), (*at, field))
             if isinstance(spec.kind.value, s.Object):
                 found.update(
-                    {k: v for k, v in _reference_targets(spec.kind.value, (*at, field)).items() if k not in found}
+                    {
+                        k: v
+                        for k, v in _reference_targets(spec.kind.value, (*at, field)).items()
+                        if k not in found
+                    }
                 )
     return found
 
@@ -212,9 +216,13 @@ def consequences(old: Side, changes: list[ObjectChange]) -> list[Consequence]:
             cause_kind = graph.entries[cause].kind
             message = _consequence_text(graph, cause, cause_kind, dependent, level)
             found.append(
-                Consequence(cause, dependent.path, dependent.kind, level, f"{dependent.carrier}", message)
+                Consequence(
+                    cause, dependent.path, dependent.kind, level, f"{dependent.carrier}", message
+                )
             )
-            own_type = behaviour.object_type(dependent.kind, own_value(graph.entries[dependent.path]))
+            own_type = behaviour.object_type(
+                dependent.kind, own_value(graph.entries[dependent.path])
+            )
             if level is Update.REPLACEMENT and dependent.carrier == own_type:
                 seen.add(dependent.path)
                 queue.append((dependent.path, own_type))
@@ -262,7 +270,9 @@ def failures(old: Side, new: Side, changes: list[ObjectChange]) -> list[Failure]
         if change.kind == ("vpcs", "subnets") and change.action is Action.REMOVED:
             block = change.old_value.get("cidr") if isinstance(change.old_value, dict) else None
             if isinstance(block, Block) and change.old_path is not None:
-                removed_subnets.setdefault(change.old_path[:2], []).append((block, str(change.old_path[-1])))
+                removed_subnets.setdefault(change.old_path[:2], []).append(
+                    (block, str(change.old_path[-1]))
+                )
         if change.kind == ("peerings",) and change.action is Action.REMOVED:
             ends = _ends(change.old_value)
             if ends is not None:
@@ -309,12 +319,16 @@ def _subnet(change: ObjectChange, removed: dict[Path, list[tuple[Block, str]]]) 
                 change.path,
                 change.new_place,
                 f'subnet "{name}" moves to another Availability Zone with the same block: the '
-                "replacement is created first and AWS refuses it (\"CIDR Block must change if "
+                'replacement is created first and AWS refuses it ("CIDR Block must change if '
                 'Availability Zone is changed and VPC ID is not changed"); give it a new block, '
                 "or remove the subnet and add it back in two changes",
             )
         ]
-    if isinstance(old_block, Block) and isinstance(new_block, Block) and old_block.overlaps(new_block):
+    if (
+        isinstance(old_block, Block)
+        and isinstance(new_block, Block)
+        and old_block.overlaps(new_block)
+    ):
         return [
             Failure(
                 change.path,

@@ -45,7 +45,7 @@ class Side(NamedTuple):
     text: str
     data: dict[str, Any]  # the decoded document (archplan.decode)
     loaded: Loaded  # the located document and the model, for validate, peering-plan, scale-plan
-    origins: Mapping[DocPath, Origin] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    origins: Mapping[DocPath, Origin] = {}
     import_kind: str | None = None  # cloudformation, terraform, aws-cli; None for a file
     folder: str = "."  # where files the architecture names (demand.file) are read from
 
@@ -151,5 +151,7 @@ class ObjectChange(NamedTuple):
     @property
     def renamed(self) -> bool:
         return (
-            self.old_path is not None and self.new_path is not None and self.old_path != self.new_path
+            self.old_path is not None
+            and self.new_path is not None
+            and self.old_path != self.new_path
         )

@@ -21,7 +21,9 @@ def from_text(label: str, text: str, folder: str = ".") -> Side:
     return Side(label, text, data, loaded, {}, None, folder)
 
 
-def from_import(label: str, imported: Imported, kind: str, files: Sequence[str], folder: str = ".") -> Side:
+def from_import(
+    label: str, imported: Imported, kind: str, files: Sequence[str], folder: str = "."
+) -> Side:
     """A version imported from CloudFormation, Terraform or AWS CLI output: decoded from the
     rendered document, located by the import's origins."""
     from archplan.engine import load_architecture

@@ -17,7 +17,10 @@ TYPES = ("m5.large", "c6i.large", "m6i.large")
 def estates(draw: st.DrawFn) -> dict[str, Any]:
     document: dict[str, Any] = {"archplan": 1}
     if draw(st.booleans()):
-        document["defaults"] = {"region": "us-east-1", "account": draw(st.sampled_from(["111111111111", "222222222222"]))}
+        document["defaults"] = {
+            "region": "us-east-1",
+            "account": draw(st.sampled_from(["111111111111", "222222222222"])),
+        }
     else:
         document["defaults"] = {"region": "us-east-1"}
     vpcs: dict[str, Any] = {}
@@ -26,7 +29,11 @@ def estates(draw: st.DrawFn) -> dict[str, Any]:
         vpc: dict[str, Any] = {"cidr": f"10.{second}.0.0/16"}
         if draw(st.booleans()):
             vpc["secondary_cidrs"] = draw(
-                st.lists(st.sampled_from(["100.64.0.0/16", "100.65.0.0/16", "100.64.0.0/15"]), max_size=2, unique=True)
+                st.lists(
+                    st.sampled_from(["100.64.0.0/16", "100.65.0.0/16", "100.64.0.0/15"]),
+                    max_size=2,
+                    unique=True,
+                )
             )
         if draw(st.booleans()):
             vpc["dns"] = {"hostnames": draw(st.booleans())}
@@ -61,14 +68,23 @@ def estates(draw: st.DrawFn) -> dict[str, Any]:
             first, second_name = draw(st.permutations(names))[:2]
             peering: dict[str, Any] = {"requester": first, "accepter": second_name}
             if draw(st.booleans()):
-                peering["status"] = draw(st.sampled_from(["active", "pending-acceptance", "failed"]))
+                peering["status"] = draw(
+                    st.sampled_from(["active", "pending-acceptance", "failed"])
+                )
             peerings[f"p{number}"] = peering
         document["peerings"] = peerings
         if draw(st.booleans()):
-            document["meshes"] = {"m0": draw(st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True))}
+            document["meshes"] = {
+                "m0": draw(st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True))
+            }
         if draw(st.booleans()):
             document["transit_gateways"] = {
-                "t0": {"attachments": {name: {} for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True))}}
+                "t0": {
+                    "attachments": {
+                        name: {}
+                        for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+                    }
+                }
             }
     subnet_names = list(vpcs.get("v0", {}).get("subnets", {}))
     if subnet_names and draw(st.booleans()):
@@ -78,14 +94,19 @@ def estates(draw: st.DrawFn) -> dict[str, Any]:
             "instance_types": draw(
                 st.one_of(
                     st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True),
-                    st.dictionaries(st.sampled_from(TYPES), st.integers(1, 4), min_size=1, max_size=2),
+                    st.dictionaries(
+                        st.sampled_from(TYPES), st.integers(1, 4), min_size=1, max_size=2
+                    ),
                 )
             ),
             "min": draw(st.integers(0, 2)),
             "max": draw(st.integers(2, 8)),
             "capacity": {"per_unit": draw(st.sampled_from([100, 150])), "target_utilization": 60},
             "demand": {"hourly": draw(st.lists(st.integers(0, 900), min_size=1, max_size=4))},
-            "purchase": {"on_demand_base": draw(st.integers(0, 2)), "on_demand_percentage_above_base": draw(st.sampled_from([0, 50, 100]))},
+            "purchase": {
+                "on_demand_base": draw(st.integers(0, 2)),
+                "on_demand_percentage_above_base": draw(st.sampled_from([0, 50, 100])),
+            },
         }
         document["scaling_groups"] = {"g0": group}
     return document

@@ -17,13 +17,18 @@ SHARED = (EXAMPLES / "shared-services.yaml").read_text(encoding="utf-8")
 
 
 def test_subnet_block_change_is_a_replacement_naming_the_groups_instances() -> None:
-    new = edit(FORUM, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20")
+    new = edit(
+        FORUM, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20"
+    )
     result = texts(FORUM, new, str(EXAMPLES))
     [replaced] = result.replacements
     assert replaced.path == ("vpcs", "forum", "subnets", "forum-app-a")
     [field] = replaced.fields
     assert (field.field, field.behaviour.update) == (("cidr",), Update.REPLACEMENT)
-    assert (field.behaviour.resource_type, field.behaviour.property) == ("AWS::EC2::Subnet", "CidrBlock")
+    assert (field.behaviour.resource_type, field.behaviour.property) == (
+        "AWS::EC2::Subnet",
+        "CidrBlock",
+    )
     assert field.old_place is not None and field.new_place is not None
     assert field.old_place.text() == "old.yaml:34:30"
     assert field.new_place.text() == "new.yaml:34:30"
@@ -61,16 +66,21 @@ def test_moving_a_block_of_lines_changes_nothing() -> None:
     block = SHARED[start:end]
     moved = SHARED[:start] + SHARED[end:]
     moved = edit(moved, "# Requested from", block + "\n# Requested from")
-    moved = edit(
-        moved,
-        "  shared-finance:     {requester: shared, accepter: finance,     dns_resolution: true}\n",
-        "",
-    ) + "  shared-finance:     {requester: shared, accepter: finance,     dns_resolution: true}\n"
+    moved = (
+        edit(
+            moved,
+            "  shared-finance:     {requester: shared, accepter: finance,     dns_resolution: true}\n",
+            "",
+        )
+        + "  shared-finance:     {requester: shared, accepter: finance,     dns_resolution: true}\n"
+    )
     assert moved != SHARED
     result = texts(SHARED, moved)
     assert result.empty and not result.changes and not result.introduced and not result.resolved
 
-    broken = (EXAMPLES / "broken" / "AP308-transitive-peering-route.yaml").read_text(encoding="utf-8")
+    broken = (EXAMPLES / "broken" / "AP308-transitive-peering-route.yaml").read_text(
+        encoding="utf-8"
+    )
     shifted = edit(broken, "archplan: 1\n", "archplan: 1\n\n\n# two lines down\n")
     assert texts(broken, shifted).empty
 

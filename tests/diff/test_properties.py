@@ -86,9 +86,14 @@ def check_mirror(forward: Diff, backward: Diff) -> None:
 
     assert findings(forward.introduced) == findings(backward.resolved)
     assert findings(forward.resolved) == findings(backward.introduced)
-    flip = {"gained": "lost", "lost": "gained", "made impossible": "made possible", "made possible": "made impossible"}
-    assert Counter((l.change, l.first, l.second) for l in forward.links) == Counter(
-        (flip[l.change], l.first, l.second) for l in backward.links
+    flip = {
+        "gained": "lost",
+        "lost": "gained",
+        "made impossible": "made possible",
+        "made possible": "made impossible",
+    }
+    assert Counter((x.change, x.first, x.second) for x in forward.links) == Counter(
+        (flip[x.change], x.first, x.second) for x in backward.links
     )
     assert forward.costs is not None and backward.costs is not None
     assert forward.costs.delta == -backward.costs.delta
@@ -102,10 +107,7 @@ def check_apply(old: Side, new: Side, result: Diff) -> None:
     assert canonical(rebuilt, s.ARCHITECTURE) == canonical(new.data, s.ARCHITECTURE)
 
 
-PAIRS = [
-    (a, b)
-    for a, b in itertools.permutations([p for p in FILES if p.parent == EXAMPLES], 2)
-]
+PAIRS = [(a, b) for a, b in itertools.permutations([p for p in FILES if p.parent == EXAMPLES], 2)]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: f"{pair[0].stem}-{pair[1].stem}")
@@ -132,4 +134,6 @@ def test_random_pairs_mirror_and_apply(first: dict[str, Any], second: dict[str, 
     check_mirror(forward, backward)
     check_apply(old, new, forward)
     check_apply(new, old, backward)
-    assert all(f.old is not MISSING or f.new is not MISSING for c in forward.changes for f in c.fields)
+    assert all(
+        f.old is not MISSING or f.new is not MISSING for c in forward.changes for f in c.fields
+    )

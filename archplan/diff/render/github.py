@@ -25,10 +25,14 @@ def _properties(place: Place | None, title: str) -> dict[str, str | int]:
 def render(diff: Diff, color: bool = False) -> str:
     lines = [command("notice", {"title": "archplan diff"}, v.summary(diff))]
     for change in diff.replacements:
-        message = v.title(change) + " is replaced: " + "; ".join(
-            f"{v.field_name(f.field)} {v.shown(f.old)} -> {v.shown(f.new)}"
-            for f in change.fields
-            if f.behaviour.replaces_object
+        message = (
+            v.title(change)
+            + " is replaced: "
+            + "; ".join(
+                f"{v.field_name(f.field)} {v.shown(f.old)} -> {v.shown(f.new)}"
+                for f in change.fields
+                if f.behaviour.replaces_object
+            )
         )
         for item in diff.consequences:
             if item.cause == change.old_path:
@@ -42,7 +46,11 @@ def render(diff: Diff, color: bool = False) -> str:
         )
     for failure in diff.failures:
         lines.append(
-            command("error", _properties(failure.place, "archplan diff: fails as written"), printable(failure.message))
+            command(
+                "error",
+                _properties(failure.place, "archplan diff: fails as written"),
+                printable(failure.message),
+            )
         )
     for finding in diff.introduced:
         lines.append(

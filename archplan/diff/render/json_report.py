@@ -19,7 +19,12 @@ FORMAT = "archplan-diff 1"
 def _place(place: Place | None) -> dict[str, Any] | None:
     if place is None:
         return None
-    return {"file": place.file, "line": place.line, "column": place.column, "address": place.address or None}
+    return {
+        "file": place.file,
+        "line": place.line,
+        "column": place.column,
+        "address": place.address or None,
+    }
 
 
 def _path(path: tuple[str | int, ...] | None) -> str | None:
@@ -58,7 +63,12 @@ def _change(change: ObjectChange, diff: Diff) -> dict[str, Any]:
         "new_value": v.plain(change.new_value) if change.action.value == "added" else None,
         "fields": [_field(field) for field in change.fields],
         "takes_with_it": [
-            {"path": _path(item.path), "update": item.update.name.lower(), "via": item.via, "message": item.message}
+            {
+                "path": _path(item.path),
+                "update": item.update.name.lower(),
+                "via": item.via,
+                "message": item.message,
+            }
             for item in diff.consequences
             if item.cause == change.old_path
         ],
@@ -74,7 +84,11 @@ def _figures(figures: GroupFigures | None) -> dict[str, Any] | None:
         "reason": figures.reason,
         "peak_required": figures.peak_required,
         "peak_capacity": figures.peak_capacity,
-        "at_peak": {"committed": figures.committed, "on_demand": figures.on_demand, "spot": figures.spot},
+        "at_peak": {
+            "committed": figures.committed,
+            "on_demand": figures.on_demand,
+            "spot": figures.spot,
+        },
         "commitment": figures.commitment,
         "per_month": usd(figures.monthly) if figures.monthly is not None else None,
     }
@@ -90,7 +104,8 @@ def to_dict(diff: Diff) -> dict[str, Any]:
         "empty": diff.empty,
         "changes": [_change(change, diff) for change in v.ordered(diff)],
         "failures": [
-            {"path": _path(f.path), "place": _place(f.place), "message": f.message} for f in diff.failures
+            {"path": _path(f.path), "place": _place(f.place), "message": f.message}
+            for f in diff.failures
         ],
         "links": [link._asdict() for link in diff.links],
         "meshes": [
@@ -104,7 +119,10 @@ def to_dict(diff: Diff) -> dict[str, Any]:
             for mesh in diff.meshes
         ],
     }
-    for key, items in (("findings_introduced", diff.introduced), ("findings_resolved", diff.resolved)):
+    for key, items in (
+        ("findings_introduced", diff.introduced),
+        ("findings_resolved", diff.resolved),
+    ):
         document[key] = [
             {
                 "rule": f.rule_id,
@@ -133,7 +151,11 @@ def to_dict(diff: Diff) -> dict[str, Any]:
                 "per_month": [usd(transit.monthly[0]), usd(transit.monthly[1])],
                 "attachment_hour": [str(transit.hour_price[0]), str(transit.hour_price[1])],
             },
-            "total_per_month": {"old": usd(costs.old_total), "new": usd(costs.new_total), "delta": usd(costs.delta)},
+            "total_per_month": {
+                "old": usd(costs.old_total),
+                "new": usd(costs.new_total),
+                "delta": usd(costs.delta),
+            },
             "increase_percent": v.percent(diff),
             "not_in_totals": list(costs.unpriced),
         }

@@ -23,7 +23,10 @@ def render(diff: Diff, color: bool = False) -> str:
     lines = [f"### {heading}", "", f"**{cell(v.summary(diff))}**", ""]
     if diff.drift:
         if diff.changes:
-            lines += ["| difference | object | field | deployed | file |", "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "| difference | object | field | deployed | file |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for change in v.ordered(diff)[:MAX_ROWS]:
                 if change.fields:
                     for f in change.fields:
@@ -36,23 +39,37 @@ def render(diff: Diff, color: bool = False) -> str:
             lines.append("")
         return "\n".join(lines) + "\n"
     if diff.replacements or diff.failures:
-        lines += ["#### Replacements", "", "| object | change | takes with it | fails as written |", "| --- | --- | --- | --- |"]
+        lines += [
+            "#### Replacements",
+            "",
+            "| object | change | takes with it | fails as written |",
+            "| --- | --- | --- | --- |",
+        ]
         for change in diff.replacements[:MAX_ROWS]:
             what = "; ".join(
                 f"{v.field_name(f.field)}: {v.shown(f.old)} → {v.shown(f.new)}"
                 for f in change.fields
                 if f.behaviour.replaces_object
             )
-            taken = "; ".join(item.message for item in diff.consequences if item.cause == change.old_path)
+            taken = "; ".join(
+                item.message for item in diff.consequences if item.cause == change.old_path
+            )
             fails = "; ".join(f.message for f in diff.failures if f.path == change.path)
-            lines.append(f"| {cell(v.title(change))} | {cell(what)} | {cell(taken) or '-'} | {cell(fails) or '-'} |")
+            lines.append(
+                f"| {cell(v.title(change))} | {cell(what)} | {cell(taken) or '-'} | {cell(fails) or '-'} |"
+            )
         replaced = {change.path for change in diff.replacements}
         for failure in diff.failures:
             if failure.path not in replaced:
                 lines.append(f"| {cell(str(failure.path[-1]))} | | - | {cell(failure.message)} |")
         lines.append("")
     if diff.introduced:
-        lines += ["#### Findings introduced", "", "| severity | where | rule | message |", "| --- | --- | --- | --- |"]
+        lines += [
+            "#### Findings introduced",
+            "",
+            "| severity | where | rule | message |",
+            "| --- | --- | --- | --- |",
+        ]
         for finding in diff.introduced[:MAX_ROWS]:
             lines.append(
                 f"| {finding.severity.label} | {cell(finding.place.text())} | "
@@ -63,14 +80,19 @@ def render(diff: Diff, color: bool = False) -> str:
         lines += [f"{len(diff.resolved)} finding(s) resolved.", ""]
     costs = diff.costs
     if costs is not None and (costs.groups or costs.delta):
-        lines += ["#### Cost per month", "", "| item | before | after | change |", "| --- | --- | --- | --- |"]
+        lines += [
+            "#### Cost per month",
+            "",
+            "| item | before | after | change |",
+            "| --- | --- | --- | --- |",
+        ]
         for group in costs.groups:
             old = group.old.monthly if group.old is not None else None
             new = group.new.monthly if group.new is not None else None
-            change = v.signed(new - old) if old is not None and new is not None else "-"
+            delta = v.signed(new - old) if old is not None and new is not None else "-"
             lines.append(
                 f"| scaling group {cell(group.name)} | {v.money(old) if old is not None else '-'} | "
-                f"{v.money(new) if new is not None else '-'} | {change} |"
+                f"{v.money(new) if new is not None else '-'} | {delta} |"
             )
         transit = costs.transit
         if transit.monthly[0] != transit.monthly[1]:

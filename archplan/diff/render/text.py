@@ -51,7 +51,12 @@ def render(diff: Diff, color: bool = False) -> str:
 def layout(diff: Diff) -> list[Line]:
     what = "drift" if diff.drift else "diff"
     lines: list[Line] = [
-        [(f"archplan {what}: {printable(diff.old_label)} -> {printable(diff.new_label)}", "bold underline")],
+        [
+            (
+                f"archplan {what}: {printable(diff.old_label)} -> {printable(diff.new_label)}",
+                "bold underline",
+            )
+        ],
         [(v.summary(diff), "bold")],
     ]
     consequences: dict[tuple[str | int, ...], list[str]] = {}
@@ -69,7 +74,14 @@ def layout(diff: Diff) -> list[Line]:
             via = f' (peering "{printable(link.peering)}")' if link.peering else ""
             style = "green" if link.change in ("gained", "made possible") else "red"
             lines.append(
-                [("  ", ""), (f"{link.change:<15}", style), (f" {printable(link.first)} <-> {printable(link.second)}{via}: {printable(link.detail)}", "")]
+                [
+                    ("  ", ""),
+                    (f"{link.change:<15}", style),
+                    (
+                        f" {printable(link.first)} <-> {printable(link.second)}{via}: {printable(link.detail)}",
+                        "",
+                    ),
+                ]
             )
         for mesh in diff.meshes:
             lines.append(
@@ -83,7 +95,10 @@ def layout(diff: Diff) -> list[Line]:
                     )
                 ]
             )
-    for heading, items in (("Findings introduced", diff.introduced), ("Findings resolved", diff.resolved)):
+    for heading, items in (
+        ("Findings introduced", diff.introduced),
+        ("Findings resolved", diff.resolved),
+    ):
         if not items:
             continue
         lines += [[], [(heading, "bold")]]
@@ -190,14 +205,19 @@ def _group(group: GroupCost) -> list[Line]:
     old, new = group.old, group.new
     if old is not None and new is not None and old.monthly is not None and new.monthly is not None:
         delta = new.monthly - old.monthly
-        lines.append([("    change: ", ""), (f"{v.signed(delta)}/month", "red" if delta > 0 else "green")])
+        lines.append(
+            [("    change: ", ""), (f"{v.signed(delta)}/month", "red" if delta > 0 else "green")]
+        )
     return lines
 
 
 def _costs(diff: Diff) -> list[Line]:
     costs = diff.costs
     assert costs is not None
-    lines: list[Line] = [[], [("Capacity and cost (per 730-hour month, scale-plan's dearest rates)", "bold")]]
+    lines: list[Line] = [
+        [],
+        [("Capacity and cost (per 730-hour month, scale-plan's dearest rates)", "bold")],
+    ]
     for group in costs.groups:
         lines += _group(group)
     transit = costs.transit

@@ -77,7 +77,7 @@ def money(value: Fraction | Decimal) -> str:
 
 
 def signed(value: Fraction | Decimal) -> str:
-    return ("+" if value >= 0 else "-") + "$" + usd(abs(value))
+    return ("+" if value >= 0 else "-") + "$" + usd(value if value >= 0 else -value)
 
 
 def percent(diff: Diff) -> str:
