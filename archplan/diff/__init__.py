@@ -58,9 +58,11 @@ def diff(old: Side, new: Side, settings: Settings | None = None, *, drift: bool 
     is compared (archplan.diff.drift)."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
+    from archplan.diff.match import objects
 
     settings = settings or Settings()
-    changes = object_changes(old, new)
+    old_objects, new_objects = objects(old.data), objects(new.data)
+    changes = object_changes(old, new, old_objects, new_objects)
     if drift:
         from archplan.diff.drift import shown
 
@@ -76,10 +78,10 @@ def diff(old: Side, new: Side, settings: Settings | None = None, *, drift: bool 
         new.label,
         False,
         tuple(changes),
-        tuple(impact.consequences(old, changes)),
+        tuple(impact.consequences(old, changes, old_objects)),
         tuple(impact.failures(old, new, changes)),
-        tuple(effects.link_changes(before, after)),
-        tuple(effects.mesh_changes(before, after)),
+        tuple(effects.link_changes(before, after, changes)),
+        tuple(effects.mesh_changes(before, after, changes)),
         tuple(introduced),
         tuple(resolved),
         effects.costs(old, new, changes, settings),

@@ -11,10 +11,15 @@ from archplan.diff.match import ObjectEntry, own_value, pair, place
 from archplan.diff.model import MISSING, Action, Behaviour, FieldChange, ObjectChange, Side, Update
 
 
-def object_changes(old: Side, new: Side) -> list[ObjectChange]:
+def object_changes(
+    old: Side,
+    new: Side,
+    old_objects: list[ObjectEntry] | None = None,
+    new_objects: list[ObjectEntry] | None = None,
+) -> list[ObjectChange]:
     """Every object added, removed or modified, in the older version's order, then the added."""
     found: list[ObjectChange] = []
-    for item in pair(old, new):
+    for item in pair(old, new, old_objects, new_objects):
         if item.old is not None and item.new is not None:
             change = _modified(old, new, item.old, item.new, item.identity)
             if change is not None:
@@ -29,6 +34,10 @@ def object_changes(old: Side, new: Side) -> list[ObjectChange]:
 def _modified(
     old: Side, new: Side, before: ObjectEntry, after: ObjectEntry, identity: str | None
 ) -> ObjectChange | None:
+    if before.path == after.path and before.value == after.value:
+        # The usual case, decided by C-level equality of the whole subtree. No field mixes
+        # true with 1 (the one way == is looser than `same`): every field has one type.
+        return None
     raw = compare_entries(before, after)
     if not raw and before.path == after.path:
         return None

@@ -145,9 +145,12 @@ def _live_pairs(architecture: Architecture) -> dict[frozenset[str], str]:
     return pairs
 
 
-def link_changes(old: Architecture, new: Architecture) -> list[LinkChange]:
+def link_changes(
+    old: Architecture, new: Architecture, changes: list[ObjectChange]
+) -> list[LinkChange]:
     """Live peerings gained and lost, and pairs that stop (or start) being peerable because
-    their blocks now overlap; pairs from either version's peerings and declared meshes."""
+    their blocks now overlap: pairs from either version's peerings and declared meshes that
+    include a VPC whose blocks changed."""
     before, after = _live_pairs(old), _live_pairs(new)
     found: list[LinkChange] = []
     for pair in sorted(set(before) | set(after), key=sorted):
@@ -162,12 +165,20 @@ def link_changes(old: Architecture, new: Architecture) -> list[LinkChange]:
                     "lost", first, second, before[pair], "no live peering joins them any more"
                 )
             )
-    candidates: set[frozenset[str]] = set(before) | set(after)
+    moved = _moved_vpcs(changes)
+    candidates: set[frozenset[str]] = {
+        pair for pair in set(before) | set(after) if moved.intersection(pair)
+    }
     for architecture in (old, new):
         for mesh in architecture.meshes.values():
             members = list(dict.fromkeys(mesh.members))
+            if not moved.intersection(members):
+                continue
             candidates.update(
-                frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :] if a != b
+                frozenset((a, b))
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+                if a != b and (a in moved or b in moved)
             )
     for pair in sorted(candidates, key=sorted):
         first, second = sorted(pair)
@@ -194,6 +205,22 @@ def link_changes(old: Architecture, new: Architecture) -> list[LinkChange]:
     return found
 
 
+_BLOCK_FIELDS = frozenset({"cidr", "secondary_cidrs", "ipv6_cidrs"})
+
+
+def _moved_vpcs(changes: list[ObjectChange]) -> set[str]:
+    """VPCs whose blocks changed, or that are added or removed."""
+    moved: set[str] = set()
+    for change in changes:
+        if change.kind != ("vpcs",):
+            continue
+        if change.action is not Action.MODIFIED or any(
+            str(f.field[0]) in _BLOCK_FIELDS for f in change.fields
+        ):
+            moved.update(str(path[-1]) for path in (change.old_path, change.new_path) if path)
+    return moved
+
+
 def _both(architecture: Architecture, first: str, second: str) -> bool:
     return first in architecture.vpcs and second in architecture.vpcs
 
@@ -208,28 +235,94 @@ def _overlap(architecture: Architecture, first: str, second: str) -> str:
     return ", ".join(f"{mine} and {theirs}" for (mine, _), (theirs, _) in pairs)
 
 
-def mesh_changes(old: Architecture, new: Architecture) -> list[MeshChange]:
-    """Declared meshes whose links change, by peering-plan's own plan of each version."""
-    if not old.meshes and not new.meshes:
-        return []
+def affected_meshes(old: Architecture, new: Architecture, changes: list[ObjectChange]) -> set[str]:
+    """Declared meshes whose plan may differ: the mesh itself changed, or a member VPC (or
+    anything in it), or a peering of a member, or the quotas (then all)."""
+    vpcs: set[str] = set()
+    names: set[str] = set()
+    for change in changes:
+        kind = change.kind
+        if kind == () and any(f.field[:1] == ("quotas",) for f in change.fields):
+            return set(old.meshes) | set(new.meshes)
+        if kind == ("meshes",):
+            names.update(str(path[-1]) for path in (change.old_path, change.new_path) if path)
+        elif kind[:1] == ("vpcs",) and _shapes_meshes(change):
+            vpcs.update(str(path[1]) for path in (change.old_path, change.new_path) if path)
+        elif kind == ("peerings",):
+            for value in (change.old_value, change.new_value):
+                if isinstance(value, dict):
+                    vpcs.update(
+                        str(value[end]) for end in ("requester", "accepter") if end in value
+                    )
+            for architecture in (old, new):
+                peering = architecture.peerings.get(str(change.path[-1]))
+                if peering is not None:
+                    vpcs.update(str(end) for end in (peering.requester, peering.accepter) if end)
+    for architecture in (old, new):
+        names.update(
+            mesh.name for mesh in architecture.meshes.values() if vpcs.intersection(mesh.members)
+        )
+    return names
+
+
+# What peering-plan reads of a VPC: its blocks and Region (overlaps, the transit gateway
+# option), its route tables and which subnets use them (the route quota of each table).
+_MESH_INPUTS = {
+    ("vpcs",): frozenset({"cidr", "secondary_cidrs", "ipv6_cidrs", "region", "account"}),
+    ("vpcs", "subnets"): frozenset({"route_table"}),
+}
+
+
+def _shapes_meshes(change: ObjectChange) -> bool:
+    """Whether a change inside a VPC can change a mesh's plan."""
+    if change.kind == ("vpcs", "route_tables") or change.action is not Action.MODIFIED:
+        return change.kind != ("vpcs", "endpoints")
+    inputs = _MESH_INPUTS.get(change.kind)
+    return inputs is not None and any(str(f.field[0]) in inputs for f in change.fields)
+
+
+def _mesh_figures(
+    architecture: Architecture, names: set[str]
+) -> dict[str, tuple[int, int, int, bool]]:
+    """peering-plan's plan of the named meshes, on the part of the estate they depend on:
+    their VPCs and every peering of those VPCs (which count against the quotas)."""
     from archplan.plan.mesh import plan
 
-    before = {item.name: item for item in plan(old).meshes} if old.meshes else {}
-    after = {item.name: item for item in plan(new).meshes} if new.meshes else {}
+    meshes = {name: mesh for name, mesh in architecture.meshes.items() if name in names}
+    if not meshes:
+        return {}
+    members = {vpc for mesh in meshes.values() for vpc in mesh.members}
+    part = architecture._replace(
+        vpcs={name: vpc for name, vpc in architecture.vpcs.items() if name in members},
+        peerings={
+            name: peering
+            for name, peering in architecture.peerings.items()
+            if peering.requester in members or peering.accepter in members
+        },
+        meshes=meshes,
+        memo={},
+    )
+    figures = {}
+    for item in plan(part).meshes:
+        impossible = sum(1 for link in item.missing if link.overlaps)
+        figures[item.name] = (len(item.present), len(item.missing), impossible, not item.blockers)
+    return figures
+
+
+def mesh_changes(
+    old: Architecture, new: Architecture, changes: list[ObjectChange]
+) -> list[MeshChange]:
+    """Declared meshes whose links change, by peering-plan's own plan of each version."""
+    names = affected_meshes(old, new, changes)
+    if not names:
+        return []
+    before, after = _mesh_figures(old, names), _mesh_figures(new, names)
+    absent = (0, 0, 0, True)
     found = []
-    for name in list(before) + [name for name in after if name not in before]:
-        one, other = before.get(name), after.get(name)
-
-        def figures(item: object) -> tuple[int, int, int, bool]:
-            if item is None:
-                return 0, 0, 0, True
-            from archplan.plan.mesh import MeshPlan
-
-            assert isinstance(item, MeshPlan)
-            impossible = sum(1 for link in item.missing if link.overlaps)
-            return len(item.present), len(item.missing), impossible, not item.blockers
-
-        a, b = figures(one), figures(other)
+    for name in [*old.meshes, *(name for name in new.meshes if name not in old.meshes)]:
+        if name not in names:
+            continue
+        a, b = before.get(name, absent), after.get(name, absent)
         if a != b:
             found.append(MeshChange(name, (a[0], b[0]), (a[1], b[1]), (a[2], b[2]), (a[3], b[3])))
     return found

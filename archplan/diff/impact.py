@@ -86,24 +86,30 @@ class Dependent(NamedTuple):
 
 
 class Graph:
-    """Who depends on whom in one version."""
+    """Who depends on whom in one version (read off the schema's references once per kind)."""
 
-    def __init__(self, side: Side) -> None:
+    def __init__(self, entries: list[ObjectEntry]) -> None:
         self.entries: dict[Path, ObjectEntry] = {}
         by_name: dict[KindKey, dict[str, list[Path]]] = {}
-        for entry in objects(side.data):
+        near: dict[tuple[KindKey, str, Path], list[Path]] = {}
+        for entry in entries:
             self.entries[entry.path] = entry
             if entry.path:
-                by_name.setdefault(entry.kind, {}).setdefault(str(entry.path[-1]), []).append(
-                    entry.path
-                )
+                name = str(entry.path[-1])
+                by_name.setdefault(entry.kind, {}).setdefault(name, []).append(entry.path)
+                near.setdefault((entry.kind, name, entry.path[:2]), []).append(entry.path)
         self.by_name = by_name
-        self.targets = _reference_targets(s.ARCHITECTURE, ())
+        self.near = near
+        targets = _reference_targets(s.ARCHITECTURE, ())
         self.dependents: dict[Path, list[Dependent]] = {}
-        for entry in self.entries.values():
-            for target, field in self._references(entry):
+        specs: dict[KindKey, _Spec] = {}
+        for entry in entries:
+            spec = specs.get(entry.kind)
+            if spec is None:
+                spec = specs[entry.kind] = _spec(entry, self.entries, targets)
+            for target, field in self._references(entry, spec):
                 carrier = CARRIERS.get((entry.kind, field)) or behaviour.object_type(
-                    entry.kind, own_value(entry)
+                    entry.kind, entry.value
                 )
                 self.dependents.setdefault(target, []).append(
                     Dependent(entry.path, entry.kind, carrier, field)
@@ -112,25 +118,28 @@ class Graph:
     def _resolve(self, kind: KindKey, name: str, near: Path) -> list[Path]:
         found = self.by_name.get(kind, {}).get(name, [])
         if len(found) > 1:  # names unique per VPC: prefer the referrer's own VPC
-            close = [path for path in found if path[:2] == near[:2]]
-            return close or found
+            return self.near.get((kind, name, near[:2])) or found
         return found
 
-    def _references(self, entry: ObjectEntry) -> Iterator[tuple[Path, str]]:
+    def _references(self, entry: ObjectEntry, spec: _Spec) -> Iterator[tuple[Path, str]]:
         path = entry.path
         if len(path) >= 2 and path[:-2] in self.entries:
             yield path[:-2], "parent"
-        kind = entry.schema
-        if len(path) >= 2:  # a collection keyed by another object's name (attachments by VPC)
-            parent = self.entries.get(path[:-2])
-            key_kind = _key_kind(parent.schema, str(path[-2])) if parent is not None else None
-            target = self.targets.get(key_kind or "")
-            if target is not None:
-                yield from ((found, "key") for found in self._resolve(target, str(path[-1]), path))
-        value = own_value(entry)
-        for field, target, name in _named(value, kind, (), self.targets):
-            for found in self._resolve(target, name, path):
-                yield found, field
+        if spec.keyed_by is not None:  # attachments keyed by the VPC they attach
+            yield from (
+                (found, "key") for found in self._resolve(spec.keyed_by, str(path[-1]), path)
+            )
+        value = entry.value
+        for field, target in spec.fields:
+            item: Any = value
+            for step in field:
+                item = item.get(step) if isinstance(item, dict) else None
+            names = item if isinstance(item, list) else [item]
+            top = str(field[0]) if field else ""
+            for name in names:
+                if isinstance(name, str):
+                    for found in self._resolve(target, name, path):
+                        yield found, top
         if entry.kind == ("vpcs", "route_tables") and isinstance(value, dict):
             for text in (value.get("routes") or {}).values():
                 prefix, _, name = str(text).partition(":")
@@ -138,6 +147,40 @@ class Graph:
                 if target_kind is not None and name:
                     for found in self._resolve(target_kind, name, path):
                         yield found, "routes:nat" if prefix == "nat" else "routes"
+
+
+class _Spec(NamedTuple):
+    """Where an object of one kind names others: field paths holding a reference (or a list
+    of them) and their target kinds, and the kind its own key names, if any."""
+
+    fields: tuple[tuple[Path, KindKey], ...]
+    keyed_by: KindKey | None
+
+
+def _spec(
+    entry: ObjectEntry, entries: dict[Path, ObjectEntry], targets: dict[str, KindKey]
+) -> _Spec:
+    keyed_by = None
+    path = entry.path
+    if len(path) >= 2:
+        parent = entries.get(path[:-2])
+        key_kind = _key_kind(parent.schema, str(path[-2])) if parent is not None else None
+        keyed_by = targets.get(key_kind or "")
+    return _Spec(tuple(_reference_fields(entry.schema, (), targets)), keyed_by)
+
+
+def _reference_fields(
+    kind: s.Kind, at: Path, targets: dict[str, KindKey]
+) -> Iterator[tuple[Path, KindKey]]:
+    item = kind.item if isinstance(kind, s.ListOf) else kind
+    if isinstance(item, s.Reference):
+        target = targets.get(item.target)
+        if target is not None:
+            yield at, target
+    elif isinstance(kind, s.Object):
+        for key, spec in kind.fields.items():
+            if not is_collection(spec.kind):
+                yield from _reference_fields(spec.kind, (*at, key), targets)
 
 
 def _key_kind(kind: s.Kind, field: str) -> str | None:
@@ -167,30 +210,14 @@ def _reference_targets(kind: s.Object, at: KindKey) -> dict[str, KindKey]:
     return found
 
 
-def _named(
-    value: Any, kind: s.Kind, field: Path, targets: dict[str, KindKey]
-) -> Iterator[tuple[str, KindKey, str]]:
-    """(top field, target kind, name) for every Reference in a value."""
-    top = str(field[0]) if field else ""
-    if isinstance(kind, s.Reference) and isinstance(value, str):
-        target = targets.get(kind.target)
-        if target is not None:
-            yield top, target, value
-    elif isinstance(kind, s.ListOf) and isinstance(value, list):
-        for item in value:
-            yield from _named(item, kind.item, field, targets)
-    elif isinstance(kind, s.Object) and isinstance(value, dict):
-        for key, item in value.items():
-            spec = kind.fields.get(key)
-            if spec is not None and not is_collection(spec.kind):
-                yield from _named(item, spec.kind, (*field, key) if field else (key,), targets)
-
-
 # -- replacements ------------------------------------------------------------------------------
 
 
-def consequences(old: Side, changes: list[ObjectChange]) -> list[Consequence]:
-    """What goes with each replaced object, in the older version (where it runs today)."""
+def consequences(
+    old: Side, changes: list[ObjectChange], entries: list[ObjectEntry] | None = None
+) -> list[Consequence]:
+    """What goes with each replaced object, in the older version (where it runs today);
+    `entries` are the older version's objects when the caller has them."""
     replaced = [
         change
         for change in changes
@@ -198,7 +225,7 @@ def consequences(old: Side, changes: list[ObjectChange]) -> list[Consequence]:
     ]
     if not replaced:
         return []
-    graph = Graph(old)
+    graph = Graph(entries if entries is not None else objects(old.data))
     found: list[Consequence] = []
     seen: set[Path] = set()
     queue = [(change.old_path, change.resource_type) for change in replaced if change.old_path]

@@ -123,15 +123,20 @@ class Pair(NamedTuple):
     identity: str | None
 
 
-def pair(old: Side, new: Side) -> list[Pair]:
+def pair(
+    old: Side,
+    new: Side,
+    old_objects: list[ObjectEntry] | None = None,
+    new_objects: list[ObjectEntry] | None = None,
+) -> list[Pair]:
     """Pair the objects of two versions: by id where both versions give one, the rest by path.
 
     An object whose id differs between the versions at the same path is a different resource
     (removed and added), as CloudFormation treats a changed logical ID. Pairs come in the old
     version's order, then what only the new one has.
     """
-    old_objects = objects(old.data)
-    new_objects = objects(new.data)
+    old_objects = objects(old.data) if old_objects is None else old_objects
+    new_objects = objects(new.data) if new_objects is None else new_objects
     new_by_id: dict[tuple[KindKey, str], ObjectEntry] = {}
     new_ids: dict[Path, str | None] = {}
     for entry in new_objects:
