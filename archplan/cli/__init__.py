@@ -17,6 +17,7 @@ import typer
 from archplan import __version__
 from archplan.cli import memory
 from archplan.cli.commands import (
+    diff,
     explain,
     graph,
     import_,
@@ -65,6 +66,7 @@ app.command("rules")(rules.rules)
 app.command("peering-plan")(peering_plan.peering_plan)
 app.command("scale-plan")(scale_plan.scale_plan)
 app.command("graph")(graph.graph)
+app.command("diff")(diff.diff)
 app.command("import")(import_.import_command)
 app.command("explain")(explain.explain)
 app.command("schema")(schema.schema)

@@ -10,82 +10,16 @@ The engine is pure (no I/O): the command reads and imports the files into `Side`
 - impact: what a replacement takes with it, and edits that fail as written;
 - effects: findings, peering links, scaling-group capacity and cost, by the other commands'
   own library functions;
-- render: text, JSON, Markdown and GitHub annotations.
+- render: text, JSON, Markdown and GitHub annotations;
+- result: `diff()` itself, its `Diff`, and the `--fail-on` gates.
+
+This module holds only the choices the command line types its options with, so loading the
+command costs nothing until it runs.
 """
 
 from __future__ import annotations
 
 import enum
-from fractions import Fraction
-from typing import NamedTuple
-
-from archplan.diff.effects import Costs, FindingChange, LinkChange, MeshChange, Settings
-from archplan.diff.impact import Consequence, Failure
-from archplan.diff.model import Action, ObjectChange, Side, Update
-from archplan.findings import Severity
-
-
-class Diff(NamedTuple):
-    """Everything `archplan diff` reports about two versions."""
-
-    old_label: str
-    new_label: str
-    drift: bool  # the older version is what is deployed (`--against-from`)
-    changes: tuple[ObjectChange, ...]
-    consequences: tuple[Consequence, ...]
-    failures: tuple[Failure, ...]
-    links: tuple[LinkChange, ...]
-    meshes: tuple[MeshChange, ...]
-    introduced: tuple[FindingChange, ...]
-    resolved: tuple[FindingChange, ...]
-    costs: Costs | None  # None in drift mode: deployed output carries no demand or prices
-
-    @property
-    def empty(self) -> bool:
-        return not (self.changes or self.introduced or self.resolved or self.links or self.meshes)
-
-    @property
-    def replacements(self) -> tuple[ObjectChange, ...]:
-        return tuple(
-            change
-            for change in self.changes
-            if change.action is Action.MODIFIED and change.update is Update.REPLACEMENT
-        )
-
-
-def diff(old: Side, new: Side, settings: Settings | None = None, *, drift: bool = False) -> Diff:
-    """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
-    is compared (archplan.diff.drift)."""
-    from archplan.diff import effects, impact
-    from archplan.diff.changes import object_changes
-    from archplan.diff.match import objects
-
-    settings = settings or Settings()
-    old_objects, new_objects = objects(old.data), objects(new.data)
-    changes = object_changes(old, new, old_objects, new_objects)
-    if drift:
-        from archplan.diff.drift import shown
-
-        changes = shown(old, changes)
-        return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
-    renamed = effects.renamed_paths(changes)
-    introduced, resolved = effects.finding_changes(
-        old, new, effects.findings(old, settings), effects.findings(new, settings), renamed
-    )
-    before, after = old.loaded.architecture, new.loaded.architecture
-    return Diff(
-        old.label,
-        new.label,
-        False,
-        tuple(changes),
-        tuple(impact.consequences(old, changes, old_objects)),
-        tuple(impact.failures(old, new, changes)),
-        tuple(effects.link_changes(before, after, changes)),
-        tuple(effects.mesh_changes(before, after, changes)),
-        tuple(introduced),
-        tuple(resolved),
-        effects.costs(old, new, changes, settings),
-    )
 
 
 class Gate(enum.StrEnum):
@@ -95,57 +29,3 @@ class Gate(enum.StrEnum):
     NEW_ERROR = "new-error"
     NEW_WARNING = "new-warning"
     COST_INCREASE = "cost-increase"
-
-
-class GateSpec(NamedTuple):
-    gate: Gate
-    percent: Fraction | None = None
-
-
-def parse_gate(text: str) -> GateSpec:
-    """`replacement`, `new-error`, `new-warning` or `cost-increase:PCT`; ValueError otherwise."""
-    name, colon, amount = text.strip().partition(":")
-    try:
-        gate = Gate(name)
-    except ValueError:
-        choices = ", ".join(item.value for item in Gate)
-        raise ValueError(f'"{text}" is not a gate; use {choices} (cost-increase:PCT)') from None
-    if gate is Gate.COST_INCREASE:
-        if not colon:
-            raise ValueError("cost-increase needs a percentage: cost-increase:10")
-        try:
-            percent = Fraction(amount.strip())
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f'"{amount}" is not a percentage (cost-increase:10)') from None
-        if percent < 0 or percent > 10**6:
-            raise ValueError(f'"{amount}" is not a percentage from 0 to 1000000')
-        return GateSpec(gate, percent)
-    if colon:
-        raise ValueError(f'"{text}": only cost-increase takes a value')
-    return GateSpec(gate)
-
-
-def crossed(result: Diff, gates: list[GateSpec]) -> list[str]:
-    """Why each gate the change crosses fails the run (empty: exit 0)."""
-    reasons = []
-    for spec in gates:
-        if spec.gate is Gate.REPLACEMENT:
-            count = len(result.replacements) + len(result.failures)
-            if result.replacements or result.failures:
-                reasons.append(f"{count} replacement(s) or failing edit(s)")
-        elif spec.gate is Gate.NEW_ERROR:
-            errors = [f for f in result.introduced if f.severity >= Severity.ERROR]
-            if errors:
-                reasons.append(f"{len(errors)} new error(s)")
-        elif spec.gate is Gate.NEW_WARNING:
-            warnings = [f for f in result.introduced if f.severity >= Severity.WARNING]
-            if warnings:
-                reasons.append(f"{len(warnings)} new warning(s) or error(s)")
-        elif spec.gate is Gate.COST_INCREASE and result.costs is not None:
-            assert spec.percent is not None
-            costs = result.costs
-            if costs.delta > 0 and (
-                costs.old_total == 0 or costs.delta * 100 > spec.percent * costs.old_total
-            ):
-                reasons.append(f"monthly cost rises by more than {spec.percent}%")
-    return reasons

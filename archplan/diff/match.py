@@ -90,7 +90,8 @@ def identity(side: Side, path: Path) -> str | None:
     if origin is None or not origin.address:
         return None
     if side.import_kind == "cloudformation":
-        return f"{origin.file}#{origin.address}"  # logical IDs are unique per template
+        stack = side.stacks.get(origin.file, origin.file)
+        return f"{stack}#{origin.address}"  # logical IDs are unique per template (stack)
     return origin.address
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from archplan.engine import Loaded
 from archplan.findings import Path
 from archplan.importers.common import DocPath, Origin
+
+if TYPE_CHECKING:
+    from archplan.engine import Loaded
 
 # A kind of object: the collection keys from the root down, e.g. ("vpcs", "subnets").
 # The estate itself (top-level fields such as `defaults`) is the kind ().
@@ -48,6 +50,9 @@ class Side(NamedTuple):
     origins: Mapping[DocPath, Origin] = {}
     import_kind: str | None = None  # cloudformation, terraform, aws-cli; None for a file
     folder: str = "."  # where files the architecture names (demand.file) are read from
+    # An imported source file -> the stack it stands for, when the file is named differently
+    # in the two versions (`REV:template.yaml` and `template.yaml`); else the file itself.
+    stacks: Mapping[str, str] = {}
 
 
 class Place(NamedTuple):

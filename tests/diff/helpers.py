@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from archplan.diff import Diff, diff, sides
+from archplan.diff import sides
 from archplan.diff.model import Side
+from archplan.diff.result import Diff, diff
 from archplan.importers import SourceKind, import_sources
 from archplan.importers.common import ImportOptions
 

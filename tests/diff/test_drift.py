@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from archplan.diff import diff
 from archplan.diff.model import Action, Side
+from archplan.diff.result import diff
 from archplan.importers import SourceKind
 from tests.conftest import corpus_files
 from tests.diff.helpers import edit, imported, side

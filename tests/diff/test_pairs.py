@@ -110,7 +110,7 @@ def test_an_object_renamed_with_the_same_logical_id_is_a_rename(tmp_path: Path) 
     second.write_text(CFN_TEMPLATE.format(n=2), encoding="utf-8")
     old = imported(SourceKind.CLOUDFORMATION, [str(first), str(second)], "old")
     new = imported(SourceKind.CLOUDFORMATION, [str(second)], "new")
-    from archplan.diff import diff
+    from archplan.diff.result import diff
 
     result = diff(old, new)
     by_old = {change.old_path: change for change in result.changes}

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 
 from archplan import schema as s
-from archplan.diff import Diff, diff
 from archplan.diff.compare import apply, unordered
 from archplan.diff.effects import Settings
 from archplan.diff.model import MISSING, Action, Side
+from archplan.diff.result import Diff, diff
 from archplan.errors import InputError
 from tests.diff.estates import dump, estates
 from tests.diff.helpers import EXAMPLES, side

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, assert_never
 
 if TYPE_CHECKING:
-    from archplan.diff import Diff
+    from archplan.diff.result import Diff
 
 
 class DiffFormat(enum.StrEnum):

@@ -3,9 +3,9 @@ version's place, findings introduced at theirs, and a notice with the summary.""
 
 from __future__ import annotations
 
-from archplan.diff import Diff
 from archplan.diff.model import Place
 from archplan.diff.render import values as v
+from archplan.diff.result import Diff
 from archplan.findings import Severity
 from archplan.reports.github import COMMANDS, command
 from archplan.reports.terminal import printable

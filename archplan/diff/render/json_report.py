@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archplan.diff import Diff
 from archplan.diff.behaviour import source_line
 from archplan.diff.effects import GroupFigures
 from archplan.diff.model import FieldChange, ObjectChange, Place
 from archplan.diff.render import values as v
+from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import usd
 

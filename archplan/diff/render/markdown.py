@@ -3,8 +3,8 @@ the findings introduced, the cost delta. Text from the files is escaped, `@` inc
 
 from __future__ import annotations
 
-from archplan.diff import Diff
 from archplan.diff.render import values as v
+from archplan.diff.result import Diff
 from archplan.reports.terminal import printable
 
 MAX_ROWS = 200
@@ -79,7 +79,7 @@ def render(diff: Diff, color: bool = False) -> str:
     if diff.resolved:
         lines += [f"{len(diff.resolved)} finding(s) resolved.", ""]
     costs = diff.costs
-    if costs is not None and (costs.groups or costs.delta):
+    if costs is not None and v.cost_moved(diff):
         lines += [
             "#### Cost per month",
             "",

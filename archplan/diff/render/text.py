@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 
-from archplan.diff import Diff
 from archplan.diff.behaviour import source_line
 from archplan.diff.effects import GroupCost, GroupFigures
 from archplan.diff.model import Action, FieldChange, ObjectChange, Update
 from archplan.diff.render import values as v
+from archplan.diff.result import Diff
 from archplan.findings import Severity, format_path
 from archplan.reports.terminal import printable, report_console
 from archplan.reports.text import STYLES
@@ -115,7 +115,7 @@ def layout(diff: Diff) -> list[Line]:
                 ]
             )
             lines.append([("    " + printable(finding.message), "")])
-    if diff.costs is not None:
+    if v.cost_moved(diff):
         lines += _costs(diff)
     lines += [[], [(source_line(), "dim")]]
     return lines

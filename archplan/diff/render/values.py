@@ -7,9 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 from archplan.cidr import Block
-from archplan.diff import Diff
 from archplan.diff.impact import describe
 from archplan.diff.model import MISSING, Action, ObjectChange, Update
+from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import usd
 
@@ -128,6 +128,17 @@ def summary(diff: Diff) -> str:
     if diff.failures:
         parts.append(f"{len(diff.failures)} edit(s) fail as written")
     parts.append(f"{len(diff.introduced)} finding(s) introduced, {len(diff.resolved)} resolved")
-    if diff.costs is not None:
+    if cost_moved(diff) and diff.costs is not None:
         parts.append(f"monthly cost {signed(diff.costs.delta)} ({percent(diff)})")
     return "; ".join(parts)
+
+
+def cost_moved(diff: Diff) -> bool:
+    """Whether the cost section has anything to say."""
+    costs = diff.costs
+    if costs is None:
+        return False
+    transit = costs.transit
+    return (
+        bool(costs.groups) or costs.delta != 0 or transit.attachments[0] != transit.attachments[1]
+    )
