@@ -329,10 +329,11 @@ def field_behaviour(kind: KindKey, field: Path, old: Any, new: Any, owner: Any) 
     note = mapping.note
     if update is Update.CONDITIONAL:
         note = "; ".join(part for part in (entry.get("condition", ""), note) if part)
-        if resource_type == ASG:
-            note = note or (
-                "replaced only under UpdatePolicy AutoScalingReplacingUpdate WillReplace: true; "
-                "otherwise updated in place"
+        if resource_type == ASG:  # the table's conditions for the group refer to each other
+            note = (
+                "the group is replaced only under UpdatePolicy AutoScalingReplacingUpdate "
+                "WillReplace: true (format 1 has no update policy), else updated in place"
+                + (f"; {note}" if note else "")
             )
     replaces = resource_type == own_type and update >= Update.CONDITIONAL
     return Behaviour(update, resource_type, prop, note, replaces)
