@@ -203,3 +203,20 @@ def test_version_does_not_load_the_diff_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stderr.strip().splitlines()[-1] == "['archplan.diff', 'archplan.diff.render']"
+
+
+def test_the_readme_shows_the_real_output_of_its_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- diff-example:start -->\n```\n", 1)[1].split(
+        "```\n<!-- diff-example:end -->", 1
+    )[0]
+    command, _, shown = block.partition("\n")
+    args = command.removeprefix("$ archplan ").split()
+    result = subprocess.run(
+        [sys.executable, "-m", "archplan", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0 and result.stdout == shown
