@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -9,7 +10,7 @@ from archplan.diff import Gate
 from archplan.diff.effects import Costs, FindingChange, LinkChange, MeshChange, Settings
 from archplan.diff.impact import Consequence, Failure
 from archplan.diff.model import Action, ObjectChange, Side, Update
-from archplan.findings import Severity
+from archplan.findings import Finding, Severity
 
 
 class Diff(NamedTuple):
@@ -40,9 +41,20 @@ class Diff(NamedTuple):
         )
 
 
-def diff(old: Side, new: Side, settings: Settings | None = None, *, drift: bool = False) -> Diff:
+def diff(
+    old: Side,
+    new: Side,
+    settings: Settings | None = None,
+    *,
+    drift: bool = False,
+    old_findings: Callable[[], list[Finding]] | None = None,
+) -> Diff:
     """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
-    is compared (archplan.diff.drift)."""
+    is compared (archplan.diff.drift).
+
+    `old_findings`, when given, yields the older version's findings; it is called last, so a
+    caller can have them computed elsewhere meanwhile (the command does, in a second process,
+    for a large estate)."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
     from archplan.diff.match import objects
@@ -55,23 +67,29 @@ def diff(old: Side, new: Side, settings: Settings | None = None, *, drift: bool 
 
         changes = shown(old, changes)
         return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
-    renamed = effects.renamed_paths(changes)
-    introduced, resolved = effects.finding_changes(
-        old, new, effects.findings(old, settings), effects.findings(new, settings), renamed
-    )
     before, after = old.loaded.architecture, new.loaded.architecture
+    consequences = tuple(impact.consequences(old, changes, old_objects))
+    failures = tuple(impact.failures(old, new, changes))
+    links = tuple(effects.link_changes(before, after, changes))
+    meshes = tuple(effects.mesh_changes(before, after, changes))
+    costs = effects.costs(old, new, changes, settings)
+    new_found = effects.findings(new, settings)
+    old_found = old_findings() if old_findings is not None else effects.findings(old, settings)
+    introduced, resolved = effects.finding_changes(
+        old, new, old_found, new_found, effects.renamed_paths(changes)
+    )
     return Diff(
         old.label,
         new.label,
         False,
         tuple(changes),
-        tuple(impact.consequences(old, changes, old_objects)),
-        tuple(impact.failures(old, new, changes)),
-        tuple(effects.link_changes(before, after, changes)),
-        tuple(effects.mesh_changes(before, after, changes)),
+        consequences,
+        failures,
+        links,
+        meshes,
         tuple(introduced),
         tuple(resolved),
-        effects.costs(old, new, changes, settings),
+        costs,
     )
 
 

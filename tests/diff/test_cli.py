@@ -220,3 +220,22 @@ def test_the_readme_shows_the_real_output_of_its_example() -> None:
         timeout=120,
     )
     assert result.returncode == 0 and result.stdout == shown
+
+
+def test_a_large_estates_old_findings_come_from_a_second_process_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archplan.cli import memory
+
+    new = edit(
+        SHARED,
+        "          10.0.0.0/16: peering:shared-hr\n\n  engineering",
+        "          10.0.0.0/12: peering:shared-hr\n\n  engineering",
+    )
+    files = pair(tmp_path, new, SHARED)  # the old version has the finding: resolved
+    inline = run(*files, "-f", "json")
+    monkeypatch.setattr(memory, "KEEP_FROM_CHARS", 0)
+    monkeypatch.setattr(memory, "kept", [])
+    forked = run(*files, "-f", "json")
+    assert forked == inline
+    assert json.loads(forked[1])["findings_resolved"][0]["rule"] == "AP308"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from archplan.cli import memory
 from archplan.cli.io import EXIT_FINDINGS, fail, input_error, say, use_color, write_output
 from archplan.cli.io import to_file as is_file
 from archplan.cli.options import (
@@ -25,7 +26,11 @@ from archplan.output import ColorMode
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from archplan.diff.effects import Settings
     from archplan.diff.model import Side
+    from archplan.findings import Finding
     from archplan.importers.common import ImportOptions
 
 SideKind = Annotated[
@@ -118,7 +123,14 @@ def diff(
             prices_path,
             max_file_size,
         )
-        result = diff(old, new, settings, drift=against_from is not None)
+        drift = against_from is not None
+        elsewhere = None if drift else _findings_elsewhere(old, settings)
+        result = diff(old, new, settings, drift=drift, old_findings=elsewhere)
+        if max(len(old.text), len(new.text)) >= memory.KEEP_FROM_CHARS:
+            # Left to the operating system at exit (main), as validate leaves a large model,
+            # and frozen: later collections would walk millions of objects for nothing.
+            memory.kept.extend((old, new))
+            gc.freeze()
     finally:
         if collecting:
             gc.enable()
@@ -132,6 +144,45 @@ def diff(
         say(f"archplan diff: {reason} (--fail-on)")
     if reasons:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _findings_elsewhere(side: Side, settings: Settings) -> Callable[[], list[Finding]] | None:
+    """For a large estate, the older version's findings computed by a forked copy of this
+    process while this one does the rest of the diff (two validates' worth of work on two
+    cores); None (computed in line) for a small one or where fork is not available."""
+    import os
+
+    if not hasattr(os, "fork") or len(side.text) < memory.KEEP_FROM_CHARS:
+        return None
+    import pickle
+
+    from archplan.diff.effects import findings
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the copy: compute, hand over, and leave without running any cleanup
+        code = 0
+        try:
+            os.close(read)
+            payload = pickle.dumps(findings(side, settings))
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def collect() -> list[Finding]:
+        with os.fdopen(read, "rb") as source:
+            payload = source.read()
+        _, status = os.waitpid(child, 0)
+        if status != 0 or not payload:  # the copy failed: compute them here after all
+            return findings(side, settings)
+        found: list[Finding] = pickle.loads(payload)
+        return found
+
+    return collect
 
 
 def _sides(
