@@ -8,7 +8,7 @@ from typing import Any
 from archplan.diff import behaviour
 from archplan.diff.compare import compare_entries
 from archplan.diff.match import ObjectEntry, own_value, pair, place
-from archplan.diff.model import MISSING, Action, Behaviour, FieldChange, ObjectChange, Side, Update
+from archplan.diff.model import MISSING, Action, FieldChange, ObjectChange, Side, Update
 
 
 def object_changes(
@@ -105,10 +105,3 @@ def _whole(side: Side, entry: ObjectEntry, action: Action, identity: str | None)
         update,
         resource_type,
     )
-
-
-def worst(change: ObjectChange) -> Behaviour | None:
-    """The field change that decides the object's update, for one-line summaries."""
-    if not change.fields:
-        return None
-    return max(change.fields, key=lambda field: field.behaviour.update).behaviour

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from archplan import schema as s
 from archplan.cidr import Block
 from archplan.diff import behaviour
-from archplan.diff.match import ObjectEntry, is_collection, objects, own_value, place
+from archplan.diff.match import ObjectEntry, is_collection, objects, own_value
 from archplan.diff.model import MISSING, Action, KindKey, ObjectChange, Place, Side, Update
 from archplan.findings import Path
 
@@ -223,12 +223,14 @@ def consequences(
         for change in changes
         if change.action is Action.MODIFIED and change.update is Update.REPLACEMENT
     ]
-    if not replaced:
+    moved = _moved_by_defaults(old, changes)
+    if not replaced and not moved:
         return []
     graph = Graph(entries if entries is not None else objects(old.data))
-    found: list[Consequence] = []
+    found: list[Consequence] = list(moved)
     seen: set[Path] = set()
     queue = [(change.old_path, change.resource_type) for change in replaced if change.old_path]
+    queue += [(item.path, behaviour.object_type(item.kind, None)) for item in moved]
     seen.update(path for path, _ in queue)
     while queue:
         cause, cause_type = queue.pop(0)
@@ -253,6 +255,43 @@ def consequences(
             if level is Update.REPLACEMENT and dependent.carrier == own_type:
                 seen.add(dependent.path)
                 queue.append((dependent.path, own_type))
+    return found
+
+
+# Kinds that take `region` and `account` from `defaults` when they have none of their own.
+_PLACED = (("vpcs",), ("transit_gateways",), ("api_gateways",))
+
+
+def _moved_by_defaults(old: Side, changes: list[ObjectChange]) -> list[Consequence]:
+    """Objects without a Region or account of their own move with `defaults`: Remove here and
+    Add in another stack, like an object whose own `region` changes."""
+    estate = next((change for change in changes if change.kind == () and change.fields), None)
+    if estate is None:
+        return []
+    moved = [f for f in estate.fields if f.field[:1] == ("defaults",) and len(f.field) == 2]
+    if not moved:
+        return []
+    found = []
+    for field in moved:
+        key = str(field.field[1])
+        if key not in ("region", "account"):
+            continue
+        for kind in _PLACED:
+            for name, value in (old.data.get(kind[0]) or {}).items():
+                if isinstance(value, dict) and key not in value:
+                    path = (kind[0], name)
+                    found.append(
+                        Consequence(
+                            (),
+                            path,
+                            kind,
+                            Update.REPLACEMENT,
+                            "stack placement",
+                            f"{describe(kind, path)} has no {key} of its own: it moves with "
+                            f"defaults.{key} ({field.old} -> {field.new}), Remove here and Add "
+                            "in another stack",
+                        )
+                    )
     return found
 
 
@@ -471,7 +510,3 @@ def _custom_name(change: ObjectChange) -> list[Failure]:
             'custom-named resource to be replaced"; give it a new name',
         )
     ]
-
-
-def object_place(side: Side, path: Path) -> Place:
-    return place(side, path, key=True)

@@ -126,8 +126,9 @@ def crossed(result: Diff, gates: list[GateSpec]) -> list[str]:
     reasons = []
     for spec in gates:
         if spec.gate is Gate.REPLACEMENT:
-            count = len(result.replacements) + len(result.failures)
-            if result.replacements or result.failures:
+            moved = [item for item in result.consequences if item.cause == ()]
+            count = len(result.replacements) + len(result.failures) + len(moved)
+            if count:
                 reasons.append(f"{count} replacement(s) or failing edit(s)")
         elif spec.gate is Gate.NEW_ERROR:
             errors = [f for f in result.introduced if f.severity >= Severity.ERROR]

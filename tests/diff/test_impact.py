@@ -141,3 +141,12 @@ def test_links_gained_lost_and_made_impossible() -> None:
         ("made impossible", "a", "b")
     ]
     assert any(f.rule_id == "AP303" for f in overlapping.introduced)
+
+
+def test_objects_without_their_own_region_move_with_defaults() -> None:
+    result = texts(SMALL, edit(SMALL, "{region: us-east-1,", "{region: us-west-2,"))
+    moved = sorted(item.path for item in result.consequences if item.cause == ())
+    assert moved == [("transit_gateways", "hub"), ("vpcs", "a"), ("vpcs", "b")]
+    from archplan.diff.result import crossed, parse_gate
+
+    assert crossed(result, [parse_gate("replacement")]) == ["3 replacement(s) or failing edit(s)"]

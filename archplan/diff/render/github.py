@@ -6,7 +6,6 @@ from __future__ import annotations
 from archplan.diff.model import Place
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
-from archplan.findings import Severity
 from archplan.reports.github import COMMANDS, command
 from archplan.reports.terminal import printable
 
@@ -61,6 +60,3 @@ def render(diff: Diff, color: bool = False) -> str:
             )
         )
     return "".join(line + "\n" for line in lines)
-
-
-__all__ = ["Severity", "render"]

@@ -11,7 +11,7 @@ from archplan.diff.effects import GroupCost, GroupFigures
 from archplan.diff.model import Action, FieldChange, ObjectChange, Update
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
-from archplan.findings import Severity, format_path
+from archplan.findings import format_path
 from archplan.reports.terminal import printable, report_console
 from archplan.reports.text import STYLES
 
@@ -244,6 +244,3 @@ def _costs(diff: Diff) -> list[Line]:
         names = ", ".join(f'"{printable(name)}"' for name in costs.unpriced)
         lines.append([(f"  not in the totals (not planned or not priced): {names}", "dim")])
     return lines
-
-
-__all__ = ["Severity", "render"]
