@@ -239,3 +239,32 @@ def test_a_large_estates_old_findings_come_from_a_second_process_unchanged(
     forked = run(*files, "-f", "json")
     assert forked == inline
     assert json.loads(forked[1])["findings_resolved"][0]["rule"] == "AP308"
+
+
+def test_imported_folders_match_templates_by_their_name_in_the_folder(tmp_path: Path) -> None:
+    from tests.diff.test_pairs import CFN_TEMPLATE
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "net-a.yaml").write_text(CFN_TEMPLATE.format(n=1), encoding="utf-8")
+    (old / "net-b.yaml").write_text(CFN_TEMPLATE.format(n=2), encoding="utf-8")
+    (new / "net-b.yaml").write_text(CFN_TEMPLATE.format(n=2), encoding="utf-8")
+    code, out, _ = run(
+        str(old),
+        str(new),
+        "--old-from",
+        "cloudformation",
+        "--new-from",
+        "cloudformation",
+        "--region",
+        "us-east-1",
+        "-f",
+        "json",
+        "--fail-on",
+        "replacement",
+    )
+    assert code == 0, out
+    changes = {(c["action"], c["old_path"], c["new_path"]) for c in json.loads(out)["changes"]}
+    assert ("modified", "vpcs.VPC-2", "vpcs.VPC") in changes
+    assert ("removed", "vpcs.VPC", None) in changes

@@ -301,7 +301,21 @@ def _imported(kind: SourceKind, files: list[str], options: ImportOptions, label:
             f"archplan diff: {label}: {warnings} import issue(s) left parts out; "
             f"`archplan import {kind.value} ...` lists them"
         )
-    return from_import(label, result, kind.value, files, _folder(files[0]))
+    side = from_import(label, result, kind.value, files, _folder(files[0]))
+    return side._replace(stacks=_stacks(label, files))
+
+
+def _stacks(given: str, files: list[str]) -> dict[str, str]:
+    """What makes a source file the same stack in both versions: its path within the folder
+    given for the side, else its file name (its path as given when two share a name)."""
+    import os
+
+    if os.path.isdir(given):
+        return {name: os.path.relpath(name, given) for name in files}
+    names = [os.path.basename(name) for name in files]
+    if len(set(names)) < len(names):
+        return {}
+    return dict(zip(files, names, strict=True))
 
 
 def _git_show(revision: str, name: str) -> str:
@@ -354,5 +368,6 @@ def _git_import(revision: str, kind: SourceKind, files: list[str], options: Impo
         for path, origin in side.origins.items()
     }
     # The same template at two revisions is one stack: ids stay comparable across them.
-    stacks = {f"{revision}:{name}": name for name in files}
+    new_stacks = _stacks("", files) or {name: name for name in files}
+    stacks = {f"{revision}:{name}": new_stacks[name] for name in files}
     return side._replace(origins=origins, label=revision, folder=_folder(files[0]), stacks=stacks)
