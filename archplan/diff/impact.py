@@ -86,34 +86,51 @@ class Dependent(NamedTuple):
 
 
 class Graph:
-    """Who depends on whom in one version (read off the schema's references once per kind)."""
+    """Who depends on whom in one version (read off the schema's references once per kind).
 
-    def __init__(self, entries: list[ObjectEntry]) -> None:
+    Only what can depend on objects of the `start` kinds is looked at: kinds that name them,
+    nest in them or route to them, and, as a replaced dependent takes its own, so on.
+    """
+
+    def __init__(self, entries: list[ObjectEntry], start: set[KindKey]) -> None:
         self.entries: dict[Path, ObjectEntry] = {}
-        by_name: dict[KindKey, dict[str, list[Path]]] = {}
-        near: dict[tuple[KindKey, str, Path], list[Path]] = {}
+        by_kind: dict[KindKey, list[ObjectEntry]] = {}
         for entry in entries:
             self.entries[entry.path] = entry
-            if entry.path:
+            by_kind.setdefault(entry.kind, []).append(entry)
+        targets = _reference_targets(s.ARCHITECTURE, ())
+        specs = {
+            kind: _spec(found[0], self.entries, targets) for kind, found in by_kind.items() if kind
+        }
+        wanted, referrers = set(start), set()
+        grew = True
+        while grew:
+            grew = False
+            for kind, spec in specs.items():
+                if kind not in referrers and _names(kind, spec) & wanted:
+                    referrers.add(kind)
+                    wanted.add(kind)
+                    grew = True
+        by_name: dict[KindKey, dict[str, list[Path]]] = {}
+        near: dict[tuple[KindKey, str, Path], list[Path]] = {}
+        for kind in wanted:
+            for entry in by_kind.get(kind, ()):
                 name = str(entry.path[-1])
-                by_name.setdefault(entry.kind, {}).setdefault(name, []).append(entry.path)
-                near.setdefault((entry.kind, name, entry.path[:2]), []).append(entry.path)
+                by_name.setdefault(kind, {}).setdefault(name, []).append(entry.path)
+                near.setdefault((kind, name, entry.path[:2]), []).append(entry.path)
         self.by_name = by_name
         self.near = near
-        targets = _reference_targets(s.ARCHITECTURE, ())
         self.dependents: dict[Path, list[Dependent]] = {}
-        specs: dict[KindKey, _Spec] = {}
-        for entry in entries:
-            spec = specs.get(entry.kind)
-            if spec is None:
-                spec = specs[entry.kind] = _spec(entry, self.entries, targets)
-            for target, field in self._references(entry, spec):
-                carrier = CARRIERS.get((entry.kind, field)) or behaviour.object_type(
-                    entry.kind, entry.value
-                )
-                self.dependents.setdefault(target, []).append(
-                    Dependent(entry.path, entry.kind, carrier, field)
-                )
+        for kind in referrers:
+            spec = specs[kind]
+            for entry in by_kind[kind]:
+                for target, field in self._references(entry, spec):
+                    carrier = CARRIERS.get((entry.kind, field)) or behaviour.object_type(
+                        entry.kind, entry.value
+                    )
+                    self.dependents.setdefault(target, []).append(
+                        Dependent(entry.path, entry.kind, carrier, field)
+                    )
 
     def _resolve(self, kind: KindKey, name: str, near: Path) -> list[Path]:
         found = self.by_name.get(kind, {}).get(name, [])
@@ -147,6 +164,18 @@ class Graph:
                 if target_kind is not None and name:
                     for found in self._resolve(target_kind, name, path):
                         yield found, "routes:nat" if prefix == "nat" else "routes"
+
+
+def _names(kind: KindKey, spec: _Spec) -> set[KindKey]:
+    """The kinds an object of `kind` can depend on."""
+    found = {target for _, target in spec.fields}
+    if spec.keyed_by is not None:
+        found.add(spec.keyed_by)
+    if len(kind) >= 2:
+        found.add(kind[:-1])
+    if kind == ("vpcs", "route_tables"):
+        found.update(ROUTE_TARGET_KINDS.values())
+    return found
 
 
 class _Spec(NamedTuple):
@@ -226,7 +255,8 @@ def consequences(
     moved = _moved_by_defaults(old, changes)
     if not replaced and not moved:
         return []
-    graph = Graph(entries if entries is not None else objects(old.data))
+    start = {change.kind for change in replaced} | {item.kind for item in moved}
+    graph = Graph(entries if entries is not None else objects(old.data), start)
     found: list[Consequence] = list(moved)
     seen: set[Path] = set()
     queue = [(change.old_path, change.resource_type) for change in replaced if change.old_path]

@@ -10,7 +10,6 @@ is compared without any change here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from archplan import schema as s
@@ -38,29 +37,54 @@ def is_collection(kind: s.Kind) -> bool:
 def objects(data: dict[str, Any], root: s.Object = s.ARCHITECTURE) -> list[ObjectEntry]:
     """Every object of a decoded document, parents before children, the estate first."""
     found = [ObjectEntry((), (), data, root)]
-    found += _walk(data, root, (), ())
+    _walk(data, root, (), (), found)
     return found
 
 
-def _walk(value: Any, kind: s.Object, path: Path, kind_key: KindKey) -> Iterator[ObjectEntry]:
+def _walk(
+    value: Any, kind: s.Object, path: Path, kind_key: KindKey, out: list[ObjectEntry]
+) -> None:
     if not isinstance(value, dict):
         return
-    for field, spec in kind.fields.items():
+    for field, inner, collection in _structure(kind):
         item = value.get(field)
-        if item is None:
+        if not isinstance(item, dict):
             continue
-        inner = spec.kind
-        if is_collection(inner) and isinstance(item, dict):
+        if collection:
             assert isinstance(inner, s.NamedMap)
             child_kind = (*kind_key, field)
+            value_kind = inner.value
+            nested = isinstance(value_kind, s.Object) and bool(_structure(value_kind))
             for name, child in item.items():
                 child_path = (*path, field, name)
-                yield ObjectEntry(child_kind, child_path, child, inner.value)
-                if isinstance(inner.value, s.Object):
-                    yield from _walk(child, inner.value, child_path, child_kind)
-        elif isinstance(inner, s.Object):
-            # A nested object (dns, purchase, prices) may itself hold collections.
-            yield from _walk(item, inner, (*path, field), (*kind_key, field))
+                out.append(ObjectEntry(child_kind, child_path, child, value_kind))
+                if nested:
+                    assert isinstance(value_kind, s.Object)
+                    _walk(child, value_kind, child_path, child_kind, out)
+        else:
+            # A nested object (prices) holding collections of its own.
+            assert isinstance(inner, s.Object)
+            _walk(item, inner, (*path, field), (*kind_key, field), out)
+
+
+_STRUCTURE: dict[int, tuple[s.Object, tuple[tuple[str, s.Kind, bool], ...]]] = {}
+
+
+def _structure(kind: s.Object) -> tuple[tuple[str, s.Kind, bool], ...]:
+    """The fields of an object kind that hold objects: collections, and nested objects with
+    collections inside; worked out once per kind (kinds are unhashable: keyed by identity,
+    the kind kept alive with its answer, as decode._required does)."""
+    known = _STRUCTURE.get(id(kind))
+    if known is None or known[0] is not kind:
+        fields = tuple(
+            (field, spec.kind, is_collection(spec.kind))
+            for field, spec in kind.fields.items()
+            if is_collection(spec.kind)
+            or (isinstance(spec.kind, s.Object) and bool(_structure(spec.kind)))
+        )
+        known = (kind, fields)
+        _STRUCTURE[id(kind)] = known
+    return known[1]
 
 
 def own_value(entry: ObjectEntry) -> Any:
