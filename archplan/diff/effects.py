@@ -368,12 +368,6 @@ class Costs(NamedTuple):
     def delta(self) -> Fraction:
         return self.new_total - self.old_total
 
-    def increase_percent(self) -> Fraction | None:
-        """The rise as a percentage of the old total; None when there was nothing to rise from."""
-        if self.old_total == 0:
-            return None
-        return self.delta * 100 / self.old_total
-
 
 def _figures(
     architecture: Architecture, name: str, settings: Settings, folder: str
