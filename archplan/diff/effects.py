@@ -309,14 +309,27 @@ def _mesh_figures(
     return figures
 
 
+MeshFigures = dict[str, tuple[int, int, int, bool]]
+
+
+def mesh_figures(architecture: Architecture, names: set[str]) -> MeshFigures:
+    """peering-plan's figures of the named meshes in one version (see mesh_changes)."""
+    return _mesh_figures(architecture, names) if names else {}
+
+
 def mesh_changes(
-    old: Architecture, new: Architecture, changes: list[ObjectChange]
+    old: Architecture,
+    new: Architecture,
+    changes: list[ObjectChange],
+    figures: tuple[MeshFigures, MeshFigures] | None = None,
 ) -> list[MeshChange]:
-    """Declared meshes whose links change, by peering-plan's own plan of each version."""
+    """Declared meshes whose links change, by peering-plan's own plan of each version
+    (`figures` of both versions when the caller computed them, for the meshes the changes
+    touch: affected_meshes)."""
     names = affected_meshes(old, new, changes)
     if not names:
         return []
-    before, after = _mesh_figures(old, names), _mesh_figures(new, names)
+    before, after = figures or (_mesh_figures(old, names), _mesh_figures(new, names))
     absent = (0, 0, 0, True)
     found = []
     for name in [*old.meshes, *(name for name in new.meshes if name not in old.meshes)]:

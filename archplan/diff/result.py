@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from archplan.diff import Gate
 from archplan.diff.effects import Costs, FindingChange, LinkChange, MeshChange, Settings
@@ -41,20 +41,28 @@ class Diff(NamedTuple):
         )
 
 
+# Runs a piece of work (elsewhere, or here) and returns how to collect its result.
+Executor = Callable[[Callable[[], Any]], Callable[[], Any]]
+
+
+def _here(work: Callable[[], Any]) -> Callable[[], Any]:
+    return work
+
+
 def diff(
     old: Side,
     new: Side,
     settings: Settings | None = None,
     *,
     drift: bool = False,
-    old_findings: Callable[[], list[Finding]] | None = None,
+    elsewhere: Executor | None = None,
 ) -> Diff:
     """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
     is compared (archplan.diff.drift).
 
-    `old_findings`, when given, yields the older version's findings; it is called last, so a
-    caller can have them computed elsewhere meanwhile (the command does, in a second process,
-    for a large estate)."""
+    What concerns only the older version (its findings, what its replacements take along, its
+    mesh plans) is handed to `elsewhere` once the changes are known, and collected last: the
+    command runs it in a second process for a large estate while this one does the rest."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
     from archplan.diff.match import objects
@@ -68,13 +76,24 @@ def diff(
         changes = shown(old, changes)
         return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
     before, after = old.loaded.architecture, new.loaded.architecture
-    consequences = tuple(impact.consequences(old, changes, old_objects))
+    meshes_touched = effects.affected_meshes(before, after, changes)
+    resolved_settings = settings
+
+    def older() -> tuple[list[Consequence], effects.MeshFigures, list[Finding]]:
+        return (
+            impact.consequences(old, changes, old_objects),
+            effects.mesh_figures(before, meshes_touched),
+            effects.findings(old, resolved_settings),
+        )
+
+    pending = (elsewhere or _here)(older)
     failures = tuple(impact.failures(old, new, changes))
     links = tuple(effects.link_changes(before, after, changes))
-    meshes = tuple(effects.mesh_changes(before, after, changes))
+    new_meshes = effects.mesh_figures(after, meshes_touched)
     costs = effects.costs(old, new, changes, settings)
     new_found = effects.findings(new, settings)
-    old_found = old_findings() if old_findings is not None else effects.findings(old, settings)
+    consequences, old_meshes, old_found = pending()
+    meshes = tuple(effects.mesh_changes(before, after, changes, (old_meshes, new_meshes)))
     introduced, resolved = effects.finding_changes(
         old, new, old_found, new_found, effects.renamed_paths(changes)
     )
@@ -83,7 +102,7 @@ def diff(
         new.label,
         False,
         tuple(changes),
-        consequences,
+        tuple(consequences),
         failures,
         links,
         meshes,

@@ -3,7 +3,7 @@ or a file against what is deployed) and what the change does."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,9 +28,8 @@ from archplan.source import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from archplan.diff.effects import Settings
     from archplan.diff.model import Side
-    from archplan.findings import Finding
+    from archplan.diff.result import Executor
     from archplan.importers.common import ImportOptions
 
 SideKind = Annotated[
@@ -124,8 +123,8 @@ def diff(
             max_file_size,
         )
         drift = against_from is not None
-        elsewhere = None if drift else _findings_elsewhere(old, settings)
-        result = diff(old, new, settings, drift=drift, old_findings=elsewhere)
+        elsewhere = _second_process(max(len(old.text), len(new.text)))
+        result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
         if max(len(old.text), len(new.text)) >= memory.KEEP_FROM_CHARS:
             # Left to the operating system at exit (main), as validate leaves a large model,
             # and frozen: later collections would walk millions of objects for nothing.
@@ -146,17 +145,20 @@ def diff(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _findings_elsewhere(side: Side, settings: Settings) -> Callable[[], list[Finding]] | None:
-    """For a large estate, the older version's findings computed by a forked copy of this
-    process while this one does the rest of the diff (two validates' worth of work on two
-    cores); None (computed in line) for a small one or where fork is not available."""
+def _second_process(size: int) -> Executor | None:
+    """For a large estate, an executor that runs work in a forked copy of this process (the
+    older version's share of the diff, while this one does the rest: two validates' worth of
+    work on two CPUs); None (run in line) for a small one or where fork is not available."""
     import os
 
-    if not hasattr(os, "fork") or len(side.text) < memory.KEEP_FROM_CHARS:
+    if not hasattr(os, "fork") or size < memory.KEEP_FROM_CHARS:
         return None
-    import pickle
+    return _fork
 
-    from archplan.diff.effects import findings
+
+def _fork(work: Callable[[], Any]) -> Callable[[], Any]:
+    import os
+    import pickle
 
     read, write = os.pipe()
     child = os.fork()
@@ -164,7 +166,7 @@ def _findings_elsewhere(side: Side, settings: Settings) -> Callable[[], list[Fin
         code = 0
         try:
             os.close(read)
-            payload = pickle.dumps(findings(side, settings))
+            payload = pickle.dumps(work())
             with os.fdopen(write, "wb") as out:
                 out.write(payload)
         except BaseException:
@@ -173,14 +175,13 @@ def _findings_elsewhere(side: Side, settings: Settings) -> Callable[[], list[Fin
             os._exit(code)
     os.close(write)
 
-    def collect() -> list[Finding]:
+    def collect() -> Any:
         with os.fdopen(read, "rb") as source:
             payload = source.read()
         _, status = os.waitpid(child, 0)
-        if status != 0 or not payload:  # the copy failed: compute them here after all
-            return findings(side, settings)
-        found: list[Finding] = pickle.loads(payload)
-        return found
+        if status != 0 or not payload:  # the copy failed: do the work here after all
+            return work()
+        return pickle.loads(payload)
 
     return collect
 
