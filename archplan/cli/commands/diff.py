@@ -3,7 +3,7 @@ or a file against what is deployed) and what the change does."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -91,7 +91,7 @@ def diff(
     import gc
 
     from archplan.cli.imports import import_options
-    from archplan.cli.settings import file_settings, prices_file
+    from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.diff.effects import Settings
     from archplan.diff.result import crossed, diff, parse_gate
 
@@ -107,8 +107,6 @@ def diff(
     try:
         old, new = _sides(files, base, old_from, new_from, against_from, options, max_file_size)
         anchor = files[0] if against_from is not None or base is not None else files[-1]
-        from archplan.cli.settings import explicit_config
-
         explicit = explicit_config(config)
         configured, policy, _ = file_settings(anchor, explicit, None, frozenset(), None)
         prices_path = prices if prices is not None else (configured.prices if configured else None)
@@ -136,7 +134,7 @@ def diff(
     from archplan.diff.render import renderer
 
     to_file = is_file(output)
-    text = renderer(output_format)(result, (use_color(color, to_file) and not to_file) or False)
+    text = renderer(output_format)(result, use_color(color, to_file))
     write_output(output, text, "the report")
     reasons = crossed(result, gates)
     for reason in reasons:
@@ -237,7 +235,7 @@ def _sides(
     return old, new
 
 
-def _usage(message: str) -> None:
+def _usage(message: str) -> NoReturn:
     raise typer.BadParameter(message, param_hint="'FILES'")
 
 
