@@ -50,3 +50,22 @@ def test_drift_is_worded_as_drift() -> None:
     )
     assert "az: deployed us-east-1b, file us-east-1c" in text
     assert "| differs |" in renderer(DiffFormat.MARKDOWN)(result, False, 100)
+
+
+def test_a_wrapped_line_keeps_each_words_style() -> None:
+    from archplan.diff.render.text import fit
+    from archplan.reports.terminal import wrap
+
+    line = [
+        ("    takes with it: ", "red"),
+        ("scaling group ", ""),
+        ('"users"', "bold"),
+        (" must first lose its instances in the old subnet " * 3, ""),
+    ]
+    text = "".join(part for part, _ in line)
+    pieces = fit(line, 40)
+    assert ["".join(part for part, _ in piece) for piece in pieces] == wrap(text, 40)
+    assert len(pieces) > 3 and pieces[0][0] == ("    takes with it: ", "red")
+    styles = {part: style for piece in pieces for part, style in piece}
+    assert styles['"users"'] == "bold"
+    assert all(style == "" for piece in pieces[1:] for _, style in piece)
