@@ -95,7 +95,8 @@ def peering_to_itself(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new: a connection between two VPCs).
+    References:
+        Amazon VPC Peering Guide, "How VPC peering connections work" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html>
     """
     for peering in architecture.peerings.values():
         if peering.requester is not None and peering.requester == peering.accepter:
@@ -142,7 +143,9 @@ def duplicate_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023, EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     first_of_pair: dict[frozenset[str], Peering] = {}
     for peering in architecture.peerings.values():
@@ -193,7 +196,9 @@ def peering_overlap(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023), §4.7.
+    References:
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -258,7 +263,8 @@ def route_via_waiting_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b, status: active}
 
-    Source: aws-network-rules.md §4.4 (PEER-new, PEER-2023).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
     """
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in WAITING:
@@ -311,7 +317,9 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new; EC2-ERR `InvalidStateTransition`).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in DEAD:
@@ -356,7 +364,9 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
+        Amazon VPC Peering Guide, "VPC peering quotas" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -402,7 +412,9 @@ def peering_quota(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.5 (PEER-new, VPCQ-new, EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "VPC peering quotas" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     # The failing example counts pending peerings too: the quota counts what will be active.
     limit = architecture.quotas["active_peerings_per_vpc"]
@@ -582,7 +594,9 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
           a-b: {requester: a, accepter: b}
           b-c: {requester: b, accepter: c}
 
-    Source: aws-network-rules.md §4.2, §4.7 (PEER-new, PEER-2023, PEER-2021).
+    References:
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
     """
     yield from _routes_leaving_peer(architecture, "AP308")
 
@@ -628,7 +642,9 @@ def edge_to_edge_route(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.2, §4.7 (PEER-new, PEER-2021; WP-MULTIVPC for on-premises).
+    References:
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
+        AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure", "VPC peering" <https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/vpc-peering.html>
     """
     yield from _routes_leaving_peer(architecture, "AP309")
 
@@ -668,7 +684,9 @@ def gateway_endpoint_via_peering(architecture: Architecture) -> Iterator[Problem
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §6.1 (GWE-new, PEER-new: gateway endpoints are not extendable).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
     """
     yield from _routes_leaving_peer(architecture, "AP310")
 
@@ -710,8 +728,8 @@ def route_outside_peer(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new: destination = peer block, a portion, or one
-    address).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     yield from _routes_leaving_peer(architecture, "AP311")
 
@@ -744,7 +762,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new, PEER-2023).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     for peering, sides in shared(architecture, "routed-sides", _routed_sides).items():
         if len(sides) != 1:
@@ -786,7 +805,8 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new: each side adds routes in its own tables).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     sides = shared(architecture, "routed-sides", _routed_sides)
     for peering in architecture.peerings.values():
@@ -1092,8 +1112,9 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
           hub-a: {requester: hub, accepter: a}
           hub-b: {requester: hub, accepter: b}
 
-    Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: unicast reverse path forwarding is
-    not supported; PEER-2023/PEER-2022 "Routing for response traffic").
+    References:
+        Amazon VPC Peering Guide, "VPC peering configurations with specific routes" <https://docs.aws.amazon.com/vpc/latest/peering/peering-configurations-partial-access.html>
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
     """
     for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP314":
@@ -1140,8 +1161,9 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: replies follow the replying VPC's
-    route table).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
+        Amazon VPC Peering Guide, "VPC peering configurations with specific routes" <https://docs.aws.amazon.com/vpc/latest/peering/peering-configurations-partial-access.html>
     """
     for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP315":
@@ -1181,7 +1203,9 @@ def peering_dns_disabled(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b, dns_resolution: true}
 
-    Source: aws-network-rules.md §4.3 (PEER-new, PEER-2023; EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "Enable DNS resolution for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html>
+        Amazon VPC User Guide, "DNS attributes for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)

@@ -64,10 +64,9 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
             demand: {unit: requests/s, file: metrics/web.csv}
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: issue 4 "archplan scale-plan" (demand from `file:`, the JSON of `aws cloudwatch
-    get-metric-statistics` or `get-metric-data`, or a CSV; a malformed metrics file is a
-    located error); docs/scale-plan.md "Demand files"; AWS CLI reference, `aws cloudwatch
-    get-metric-statistics` (Datapoints) and `get-metric-data` (MetricDataResults) output.
+    References:
+        AWS CLI Command Reference, "get-metric-statistics" <https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/get-metric-statistics.html>
+        AWS CLI Command Reference, "get-metric-data" <https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/get-metric-data.html>
     """
     groups = [
         group
@@ -164,11 +163,8 @@ def launch_template_name(architecture: Architecture) -> Iterator[Problem]:
             purchase: {on_demand_percentage_above_base: 100}
             launch_template: web-servers/v2_(arm64)
 
-    Source: Amazon EC2 Auto Scaling API reference, LaunchTemplateSpecification.LaunchTemplateName
-    ("Length Constraints: Minimum length of 3. Maximum length of 128. Pattern:
-    [a-zA-Z0-9\\(\\)\\.\\-/_]+"; the same constraint in the EC2 API's CreateLaunchTemplate and
-    in the CloudFormation resource schema cfn-lint checks, rule E3031);
-    autoscaling-purchase.md §2 (the MixedInstancesPolicy LaunchTemplateSpecification).
+    References:
+        Amazon EC2 Auto Scaling API Reference, "LaunchTemplateSpecification" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html>
     """
     for group in architecture.scaling_groups.values():
         name = group.launch_template

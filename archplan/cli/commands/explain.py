@@ -67,7 +67,7 @@ def unknown_rule_message(text: str) -> str:
 
 def explain_text(rule: Rule) -> str:
     """A rule's documentation for a terminal; the examples are whole files, ready to try."""
-    from archplan.ruledocs import example_document, sections
+    from archplan.ruledocs import example_document, references, sections
 
     parts = sections(rule)
     out = [
@@ -81,8 +81,11 @@ def explain_text(rule: Rule) -> str:
         if parts.get(key):
             document = example_document(parts[key]).rstrip("\n")
             out += ["", f"{title}:", "", *("    " + line for line in document.splitlines())]
-    if parts.get("source"):
-        out += ["", f"Source: {parts['source']}"]
+    cited = references(rule)
+    if cited:
+        out += ["", "References:"]
+        for title, url in cited:
+            out += [f"  {title}", f"    {url}"]
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
