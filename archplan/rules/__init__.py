@@ -12,6 +12,7 @@ from archplan.rules import (
     structure,
     suppression,
     transit,
+    zones,
 )
 from archplan.rules.registry import RULES, Problem, Related, Rule
 
@@ -31,4 +32,5 @@ __all__ = [
     "structure",
     "suppression",
     "transit",
+    "zones",
 ]
