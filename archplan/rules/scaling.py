@@ -228,7 +228,7 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
             purchase: {on_demand_percentage_above_base: 100}
 
     References:
-        Amazon EC2 Auto Scaling User Guide, "Use Amazon EC2 Auto Scaling to improve fault tolerance and availability" (rebalancing activities) <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
     """
     for group in architecture.scaling_groups.values():
@@ -821,7 +821,7 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
             purchase: {on_demand_percentage_above_base: 100}
 
     References:
-        Amazon EC2 Auto Scaling User Guide, "Use Amazon EC2 Auto Scaling to improve fault tolerance and availability" (rebalancing activities) <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
@@ -886,7 +886,7 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
             purchase: {on_demand_percentage_above_base: 100}
 
     References:
-        Amazon EC2 Auto Scaling User Guide, "Use Amazon EC2 Auto Scaling to improve fault tolerance and availability" (rebalancing activities) <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for pool in _pools(architecture):
