@@ -53,8 +53,9 @@ def test_documentation_cites_public_pages(rule_id: str) -> None:
     rule = RULES[rule_id]
     private = PRIVATE_CITATIONS.search(rule.documentation)
     assert private is None, (
-        f"{rule_id} cites {private.group(0)!r}, which users cannot open: cite AWS's page under "
-        "'References:' as 'Page title <https://docs.aws.amazon.com/...>'"
+        f"{rule_id} cites {private.group(0)!r}: users cannot open the project's notes or issues; "
+        "cite AWS's own page under 'References:' (not 'Source:'), one "
+        "'Page title <https://docs.aws.amazon.com/...>' a line"
         if private
         else ""
     )
