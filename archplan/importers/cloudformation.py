@@ -231,6 +231,7 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
         region,
         attributes.get,
         language_extensions="AWS::LanguageExtensions" in transforms,
+        file=name,
     )
     attributes.evaluator = evaluator
     created: dict[str, Resource] = {}
