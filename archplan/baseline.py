@@ -24,6 +24,7 @@ from archplan.errors import InputError
 from archplan.findings import Finding, format_path
 from archplan.json_input import load_json
 from archplan.limits import DEFAULT_MAX_BYTES
+from archplan.messages import json_safe
 from archplan.reports.sarif import fingerprint
 from archplan.source import read_source
 
@@ -65,7 +66,7 @@ def render(results: Sequence[FileResult], baseline_path: str) -> str:
                 "count": 1,
             }
     document = {"archplan-baseline": VERSION, "files": files}
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def load(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Baseline:

@@ -52,12 +52,18 @@ class ConfigError(Exception):
         path: Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        example: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.column = column
+        self.example = example  # EXAMPLE follows the message, on lines of its own
+
+    def lines(self) -> tuple[str, ...]:
+        """The message line, then the example's lines when there is one."""
+        return (str(self), *(EXAMPLE.split("\n") if self.example else ()))
 
     def __str__(self) -> str:
         if self.path is None:
@@ -94,18 +100,19 @@ def configured_files(config: Path | None = None, start: Path | None = None) -> C
         if config is None:
             raise ConfigError(
                 "no configuration found: list the architecture files in .archplan.toml or "
-                f"pyproject.toml (in this directory or above):\n{EXAMPLE}"
+                "pyproject.toml (in this directory or above):",
+                example=True,
             )
     elif not config.is_file():
         raise ConfigError("no such configuration file", config)
     table = _read(config).get("tool", {}).get("archplan")
     if table is None:
-        raise ConfigError(f"no [tool.archplan] table; add one:\n{EXAMPLE}", config)
+        raise ConfigError("no [tool.archplan] table; add one:", config, example=True)
     if not isinstance(table, dict):
         raise ConfigError("tool.archplan must be a table", config)
     entries = table.get("files")
     if entries is None or entries == []:
-        raise ConfigError(f"[tool.archplan] lists no files; add them:\n{EXAMPLE}", config)
+        raise ConfigError("[tool.archplan] lists no files; add them:", config, example=True)
     if not isinstance(entries, list) or not all(
         isinstance(entry, str) and entry.strip() for entry in entries
     ):

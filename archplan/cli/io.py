@@ -51,14 +51,21 @@ def to_file(output: str | None) -> bool:
     return output is not None and output != "-"
 
 
-def say(message: str) -> None:
-    """One line on standard error: an error, a note, or what a command did."""
-    typer.echo(message, err=True)
+def say(message: str, *more: str) -> None:
+    """Lines on standard error: an error, a note, or what a command did.
+
+    Every line any command writes there comes through here, and each is escaped by
+    archplan.messages.escape_line: a message is one line whatever it quotes (a newline in a
+    name is shown as `\\n`), with no control character and no GitHub Actions workflow
+    command. `more` are further lines of archplan's own (an example to copy)."""
+    from archplan.messages import escape_line
+
+    typer.echo("\n".join(escape_line(line) for line in (message, *more)), err=True)
 
 
-def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+def fail(message: str, *more: str, code: int = EXIT_INPUT) -> NoReturn:
     """Report `message` on standard error and end the command with `code` (bad input: 2)."""
-    say(message)
+    say(message, *more)
     raise typer.Exit(code)
 
 
