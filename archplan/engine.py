@@ -124,7 +124,7 @@ def validate_source(
     file's, as by `scale-plan`; files the architecture names are read up to `max_file_size`.
     With `keep`, the file's nodes and model are appended to it instead of being freed here:
     a caller that ends the process right after the report spares the time to free them.
-    `demand_budget` (capacity.demand.DemandBudget) is shared by the files of one run; a
+    `demand_budget` (limits.DemandBudget) is shared by the files of one run; a
     crossed budget is the file's input error, at the place that crossed it.
     """
     surroundings = Surroundings(

@@ -9,6 +9,8 @@ naming the budget. README's "Limits" table lists them; keep the two in step.
 
 from __future__ import annotations
 
+from typing import Any
+
 from archplan.errors import InputError
 
 # Architecture, prices, baseline, configuration and imported files: the size read at most
@@ -96,3 +98,18 @@ def read_limit(max_bytes: int) -> int:
     """`max_bytes` as a size to read: at least 0 and at most LARGEST_MAX_BYTES, so a huge
     --max-file-size (10**40) never reaches the OS as a length it cannot take."""
     return min(max(max_bytes, 0), LARGEST_MAX_BYTES)
+
+
+class DemandBudget:
+    """What the demand files of one run may add up to: bytes read and hours of profile
+    (DEMAND_BYTES, DEMAND_HOURS). A file already read is not read or charged again: `read`
+    keeps its profile (capacity.demand.Profile) by real path."""
+
+    def __init__(self, max_bytes: int = DEMAND_BYTES, max_hours: int = DEMAND_HOURS) -> None:
+        self.bytes = Budget(
+            "demand-bytes", max_bytes, "the demand files of this run hold more than {limit} bytes"
+        )
+        self.hours = Budget(
+            "demand-hours", max_hours, "the demand files of this run span more than {limit} hours"
+        )
+        self.read: dict[str, Any] = {}

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from archplan import limits
 from archplan.errors import InputError
 from archplan.findings import Path
+from archplan.limits import DemandBudget
 from archplan.source import TooLarge, read_source
 
 # get-metric-statistics datapoints may carry several statistics; the first present is used.
@@ -87,22 +88,6 @@ def demand_path(base_dir: str, written: str) -> str:
     return os.path.join(base_dir, written)
 
 
-class DemandBudget:
-    """What the demand files of one run may add up to: bytes read and hours of profile
-    (limits.DEMAND_BYTES, limits.DEMAND_HOURS). Files already read are not charged again."""
-
-    def __init__(
-        self, max_bytes: int = limits.DEMAND_BYTES, max_hours: int = limits.DEMAND_HOURS
-    ) -> None:
-        self.bytes = limits.Budget(
-            "demand-bytes", max_bytes, "the demand files of this run hold more than {limit} bytes"
-        )
-        self.hours = limits.Budget(
-            "demand-hours", max_hours, "the demand files of this run span more than {limit} hours"
-        )
-        self.read: dict[str, Profile] = {}
-
-
 def load_demand_file(
     path: str,
     written: str,
@@ -121,7 +106,8 @@ def load_demand_file(
     budget = budget if budget is not None else DemandBudget()
     known = os.path.realpath(path)  # `m.csv` and `./m.csv` are one file, read once
     if known in budget.read:
-        return budget.read[known]._replace(file=written)
+        profile: Profile = budget.read[known]
+        return profile._replace(file=written)
     limit = limits.read_limit(max_bytes)
     within = min(limit, budget.bytes.remaining)
     try:

@@ -40,7 +40,6 @@ from archplan.capacity.cost import (
     type_rates,
 )
 from archplan.capacity.demand import (
-    DemandBudget,
     DemandFileUnreadable,
     Profile,
     demand_path,
@@ -50,7 +49,7 @@ from archplan.capacity.demand import (
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
-from archplan.limits import BudgetExceeded
+from archplan.limits import BudgetExceeded, DemandBudget
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
 from archplan.regions import notation

@@ -29,6 +29,7 @@ from archplan.cli.commands import (
 )
 from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL, say
 from archplan.messages import EscapedLines
+from archplan.output import Terminated
 
 __all__ = ["app", "main"]
 
@@ -93,6 +94,9 @@ def main() -> None:
     except KeyboardInterrupt:
         say("archplan: interrupted")
         sys.exit(130)
+    except Terminated:  # SIGTERM while writing --output: its temporary file is removed
+        say("archplan: terminated")
+        sys.exit(143)
     except BrokenPipeError:
         # `archplan validate ... | head`: the reader left; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -33,10 +33,25 @@ def write(text: str) -> None:
 
 def write_output(output: str | None, text: str, what: str) -> None:
     """`text` to `output` atomically (exit 2 when it cannot be written, naming `what`), or to
-    standard output when there is no `output` or it is '-'."""
-    if output is None or output == "-":
+    standard output when there is no `output` or it is '-' or `/dev/stdout` (`/dev/stderr`:
+    standard error); those are the streams archplan already has, even when they are pipes
+    that cannot be opened again. Any other `output` must be (or become) a regular file."""
+    from archplan.output import STREAMS
+
+    stream = STREAMS.get(output or "-")
+    if stream == "stdout":
         write(text)
         return
+    if stream == "stderr":
+        sys.stderr.flush()
+        target = getattr(sys.__stderr__, "buffer", None)
+        if target is None:  # a test runner's text stream
+            sys.stderr.write(text)
+        else:
+            target.write(text.encode("utf-8"))
+            target.flush()
+        return
+    assert output is not None
     from archplan.output import write_atomic
 
     try:
@@ -47,8 +62,10 @@ def write_output(output: str | None, text: str, what: str) -> None:
 
 
 def to_file(output: str | None) -> bool:
-    """Whether `--output` names a file (not standard output)."""
-    return output is not None and output != "-"
+    """Whether `--output` names a file (not standard output or standard error)."""
+    from archplan.output import STREAMS
+
+    return output is not None and output not in STREAMS
 
 
 def say(message: str, *more: str) -> None:

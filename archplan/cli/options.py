@@ -34,6 +34,13 @@ ArchitectureFiles = Annotated[
     typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
 ]
 MaxFileSize = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.", min=1)]
+MaxFindings = Annotated[
+    int,
+    typer.Option(
+        help="Report at most this many findings per file; one more finding counts the rest.",
+        min=1,
+    ),
+]
 OutputFile = Annotated[
     str | None,
     typer.Option(

@@ -80,13 +80,12 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         return
     # Read only when a group names a file: the JSON and CSV readers are not needed otherwise.
     from archplan.capacity.demand import (
-        DemandBudget,
         DemandFileError,
         DemandFileUnreadable,
         demand_path,
         load_demand_file,
     )
-    from archplan.limits import BudgetExceeded
+    from archplan.limits import BudgetExceeded, DemandBudget
 
     surroundings = architecture.surroundings
     budget = surroundings.demand_budget

@@ -24,6 +24,7 @@ from archplan.cli.options import (
     FailOn,
     From,
     MaxFileSize,
+    MaxFindings,
     OutputFile,
     Params,
     PricesFile,
@@ -32,6 +33,7 @@ from archplan.cli.options import (
     format_option,
 )
 from archplan.findings import Severity
+from archplan.limits import MAX_FINDINGS
 from archplan.output import ColorMode
 from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
@@ -106,6 +108,7 @@ def validate(
     param: Params = None,
     region: Region = None,
     prices: PricesFile = None,
+    max_findings: MaxFindings = MAX_FINDINGS,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
@@ -115,6 +118,8 @@ def validate(
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.engine import FileResult, validate_source
     from archplan.errors import InputError
+    from archplan.limits import DemandBudget
+    from archplan.policy import cap_findings
     from archplan.reports import render_report
     from archplan.source import read_source
 
@@ -134,6 +139,7 @@ def validate(
     if source_kind is not None and prices is not None:  # imported sources carry no prices yet
         raise typer.BadParameter("not with --from", param_hint="'--prices'")
     price_files: dict[str, Prices] = {}
+    demand_budget = DemandBudget()  # the demand files of every file of the run, together
     for name in files if source_kind is None else ():
         settings, policy, threshold = file_settings(
             name, explicit, selected, ignored, fail_on, cache
@@ -152,7 +158,16 @@ def validate(
         memory.kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
         keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
         results.append(
-            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size, keep)
+            validate_source(
+                source,
+                policy,
+                quotas,
+                prices_given,
+                prices_name,
+                max_file_size,
+                keep,
+                demand_budget,
+            )
         )
         if keep:
             gc.freeze()  # or every later collection would walk the million kept objects
@@ -183,6 +198,9 @@ def validate(
             )
             for result in results
         ]
+    results = [
+        result._replace(findings=cap_findings(result.findings, max_findings)) for result in results
+    ]
     threshold = min(thresholds, default=Severity.ERROR)
     report = render_report(
         output_format,
