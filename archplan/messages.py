@@ -25,6 +25,23 @@ FORMAT_CHARACTERS = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 _JSON_UNSAFE = re.compile(f"[{FORMAT_CHARACTERS}]")
+
+
+def format_characters() -> list[str]:
+    """Every character of FORMAT_CHARACTERS, its ranges spelled out."""
+    chars: list[str] = []
+    spec = FORMAT_CHARACTERS
+    index = 0
+    while index < len(spec):
+        if index + 2 < len(spec) and spec[index + 1] == "-":
+            chars += [chr(code) for code in range(ord(spec[index]), ord(spec[index + 2]) + 1)]
+            index += 3
+        else:
+            chars.append(spec[index])
+            index += 1
+    return chars
+
+
 _COMMAND = re.compile(r"^\s*::|##\[")
 
 
