@@ -16,7 +16,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from archplan.errors import InputError
 from archplan.limits import DEFAULT_MAX_BYTES, read_limit
@@ -84,8 +84,13 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, allow_stdin: bo
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(name, flags)
         with open(descriptor, "rb", closefd=True) as handle:
-            _require_regular(os.fstat(descriptor).st_mode)
-            data = handle.read(limit + 1)
+            status = os.fstat(descriptor)
+            _require_regular(status.st_mode)
+            # read(n) allocates n bytes at once: ask for what the file holds (one more byte
+            # shows it grew past the limit since), never for the limit itself.
+            data = handle.read(min(status.st_size, limit) + 1)
+            if len(data) > status.st_size and len(data) <= limit:
+                data += _read_rest(handle, limit - len(data) + 1)
     if len(data) > limit:
         raise TooLarge(limit)
     return data
@@ -129,10 +134,27 @@ def _read_stdin(limit: int) -> bytes:
     with _reading():
         if sys.stdin is None:  # started with standard input closed (`<&-`)
             raise InputError("standard input is closed")
-        data = sys.stdin.buffer.read(limit + 1)
+        data = _read_rest(sys.stdin.buffer, limit + 1)
     if len(data) > limit:
         raise TooLarge(limit)
     return data
+
+
+_CHUNK = 1 << 20
+
+
+def _read_rest(stream: IO[bytes], most: int) -> bytes:
+    """Up to `most` bytes in chunks (a pipe, or a file still growing), never allocating more
+    than a chunk beyond what arrived."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = stream.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes, *, quote: bool = True) -> str:
