@@ -42,7 +42,8 @@ def format_characters() -> list[str]:
     return chars
 
 
-_COMMAND = re.compile(r"^\s*::|##\[")
+# A message quotes names; a 20 MB name would make a 20 MB line in the job's log.
+MAX_LINE = 2_000
 
 
 def printable(text: str) -> str:
@@ -60,11 +61,17 @@ def printable(text: str) -> str:
 def escape_line(text: str) -> str:
     """One line for standard error: control characters escaped, and no workflow command.
 
+    A line longer than MAX_LINE characters is cut there, saying how much was left out.
+
     A line the Actions runner would read as a command (`::name ...::` at its start, or `##[`
     anywhere) gets `%` written `%25` and the marker written `%3A%3A` / `##%5B`, as the runner
     escapes data, so it is shown as text."""
-    line = printable(text)
-    if _COMMAND.search(line) is None:
+    cut = ""
+    if len(text) > MAX_LINE:
+        cut = f"... ({len(text) - MAX_LINE:,} more characters)"
+        text = text[:MAX_LINE]
+    line = printable(text) + cut
+    if not line.lstrip().startswith("::") and "##[" not in line:
         return line
     line = line.replace("%", "%25").replace("##[", "##%5B")
     stripped = line.lstrip()
