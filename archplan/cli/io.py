@@ -80,6 +80,14 @@ def say(message: str, *more: str) -> None:
     typer.echo("\n".join(escape_line(line) for line in (message, *more)), err=True)
 
 
+def usage_error(message: str, option: str) -> typer.BadParameter:
+    """A usage error about `option`, its message escaped (it may quote the argument or names
+    from the file); Click prints it."""
+    from archplan.messages import escape_line
+
+    return typer.BadParameter(escape_line(message), param_hint=f"'{option}'")
+
+
 def fail(message: str, *more: str, code: int = EXIT_INPUT) -> NoReturn:
     """Report `message` on standard error and end the command with `code` (bad input: 2)."""
     say(message, *more)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_FINDINGS, load, use_color, write
+from archplan.cli.io import EXIT_FINDINGS, load, usage_error, use_color, write
 from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
 from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
@@ -51,7 +51,7 @@ def peering_plan(
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
-        raise typer.BadParameter(str(error), param_hint="'--mesh'") from None
+        raise usage_error(str(error), "--mesh") from None
     if emit is Emit.YAML:
         from archplan.plan.emit import emit_yaml
 
@@ -83,8 +83,8 @@ def _traffic(text: str | None) -> Decimal | None:
         or not 0 <= traffic <= _MAX_TRAFFIC_GB
         or int(traffic.as_tuple().exponent) < -6
     ):
-        raise typer.BadParameter(
+        raise usage_error(
             f"{text!r} is not a number of GB from 0 to 1000000000000 with at most 6 decimals",
-            param_hint="'--traffic-gb-month'",
+            "--traffic-gb-month",
         )
     return traffic

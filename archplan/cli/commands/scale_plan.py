@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from archplan.capacity.choices import ScaleEmit, ScaleFormat
-from archplan.cli.io import EXIT_FINDINGS, EXIT_INPUT, fail, load, say, use_color, write
+from archplan.cli.io import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    fail,
+    load,
+    say,
+    usage_error,
+    use_color,
+    write,
+)
 from archplan.cli.options import ArchitectureFile, MaxFileSize, PricesFile, format_option
 from archplan.findings import Severity
 from archplan.source import DEFAULT_MAX_BYTES
@@ -66,7 +75,7 @@ def scale_plan(
     try:
         result = plan(loaded.architecture, book, group, folder_of(file), max_file_size)
     except UnknownGroup as error:
-        raise typer.BadParameter(str(error), param_hint="'--group'") from None
+        raise usage_error(str(error), "--group") from None
     except DemandFileError as error:
         fail(f"{error.location(error.path)}: error: {error.message}")
     from archplan.engine import value_place

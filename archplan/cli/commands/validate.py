@@ -13,6 +13,7 @@ from archplan.cli.io import (
     fail,
     input_error,
     say,
+    usage_error,
     use_color,
     write_output,
 )
@@ -135,9 +136,9 @@ def validate(
     thresholds: list[Severity] = []
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
-        raise typer.BadParameter("only with --from", param_hint=f"'{option}'")
+        raise usage_error("only with --from", option)
     if source_kind is not None and prices is not None:  # imported sources carry no prices yet
-        raise typer.BadParameter("not with --from", param_hint="'--prices'")
+        raise usage_error("not with --from", "--prices")
     price_files: dict[str, Prices] = {}
     demand_budget = DemandBudget()  # the demand files of every file of the run, together
     for name in files if source_kind is None else ():
@@ -237,7 +238,7 @@ def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
         found = select_rules(item)
         if found is None:
             hint = unknown_rule_hint(item)
-            raise typer.BadParameter(f'no rule "{item}"{hint}', param_hint=f"'{option}'")
+            raise usage_error(f'no rule "{item}"{hint}', option)
         ids |= found
     return frozenset(ids)
 
