@@ -323,8 +323,9 @@ class _Composer:
         self._expanded += size
         if self._expanded > MAX_ALIAS_EXPANSION:
             raise _located_error(
-                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes "
-                "(a 'billion laughs' file?)",
+                exceeded_message(
+                    "alias-nodes", "aliases expand to more than {limit} nodes", MAX_ALIAS_EXPANSION
+                ),
                 event.start_mark,
             )
         self._expanded_bytes += _alias_bytes(node, self._bytes_of)
