@@ -71,6 +71,8 @@ def write_atomic(path: str, data: bytes) -> None:
     import stat
     import tempfile
 
+    if "\x00" in path:
+        raise NotRegular(0, "the path holds a NUL character; no file can be named so")
     target = os.path.realpath(path)
     try:
         existing = os.stat(target).st_mode

@@ -122,6 +122,8 @@ def _reading() -> Iterator[None]:
         raise InputError("is a directory, not a file") from None
     except PermissionError:
         raise InputError("permission denied") from None
+    except ValueError:  # os functions refuse a path with a NUL character in it
+        raise InputError("the path holds a NUL character; no file is named so") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise InputError("a loop of symbolic links, not a file") from None
@@ -182,5 +184,5 @@ def decode_text(data: bytes, *, quote: bool = True) -> str:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise InputError("contains a NUL character: this is a binary file, not YAML", line, column)
+        raise InputError("contains a NUL character: this is a binary file, not text", line, column)
     return text

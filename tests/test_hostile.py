@@ -383,22 +383,27 @@ def test_the_json_report_escapes_bidirectional_controls(tmp_path: Path) -> None:
 # -- --output replaces what is not a regular file ------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["fifo", "directory", "dev-full", "dev-null"])
+@pytest.mark.parametrize("target", ["fifo", "directory", "device"])
 def test_output_replaces_only_regular_files(tmp_path: Path, target: str) -> None:
     write(tmp_path / "a.yaml", GOOD)
+    path = tmp_path / "out"
     if target == "fifo":
-        path = str(fifo(tmp_path / "out"))
+        fifo(path)
     elif target == "directory":
-        path = str(tmp_path / "dir")
-        os.mkdir(path)
+        path.mkdir()
     else:
-        path = f"/dev/{target.removeprefix('dev-')}"
-    before = os.stat(path).st_mode
-    result = run(tmp_path, "validate", "a.yaml", "-o", path)
+        # A private twin of /dev/full (never the real one: an archplan that renames over it
+        # would turn the machine's device into a file).
+        if os.geteuid() != 0:
+            pytest.skip("only root can make a device node (and only root could replace one)")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    before = os.stat(path)
+    result = run(tmp_path, "validate", "a.yaml", "-o", str(path))
     assert result.code == 2
     assert "--output replaces only regular files" in result.stderr
-    assert os.stat(path).st_mode == before
-    assert not stat.S_ISREG(before)
+    after = os.stat(path)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert not stat.S_ISREG(after.st_mode)
 
 
 @pytest.mark.parametrize("stream", ["-", "/dev/stdout"])
@@ -446,6 +451,14 @@ GETATTS = (
     )
     + "  V0:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
 )
+GROUP = (
+    "archplan: 1\nvpcs:\n  v:\n    region: us-east-1\n    cidr: 10.0.0.0/16\n"
+    "    subnets: {{a: {{cidr: 10.0.0.0/24, az: us-east-1a}}}}\nscaling_groups:\n  g:\n"
+    "    vpc: v\n    subnets: [a]\n    instance_types: [m5.large]\n    min: 1\n    max: 4\n"
+    "    capacity: {{per_unit: 100, target_utilization: 60}}\n"
+    "    demand: {{unit: requests/s, file: {file}}}\n"
+    "    purchase: {{on_demand_percentage_above_base: 100}}\n"
+)
 TF_HEAD = '{"planned_values": {"root_module": {"resources": [{"address": "aws_vpc.a", "type": "aws_vpc", "name": "a", "values": {"cidr_block": "10.0.0.0/16", "tags": {"Name": '
 TF_TAIL = "}}}]}}}"
 
@@ -465,13 +478,17 @@ TF_TAIL = "}}}]}}}"
         ({"a.yaml": GOOD, "b.json": '{"archplan-baseline": 1, "files": ' + "[" * 100_000 + "]" * 100_000 + "}"}, ("validate", "a.yaml", "--baseline", "b.json"), 2, "b.json: error"),
         ({"a.yaml": GOOD, "c.toml": "[tool.archplan]\nx = " + "[" * 5000 + "]" * 5000 + "\n"}, ("validate", "a.yaml", "--config", "c.toml"), 2, "c.toml: error"),
         ({"a.yaml": GOOD}, ("validate", "a.yaml", "--max-file-size", str(10**40)), 0, None),
-        ({"a.yaml": "archplan: 1\nscaling_groups:\n  g: {demand: {file: nul.csv}}\n", "nul.csv": "2024-05-01T00:00:00Z,\x005\n"}, ("scale-plan", "a.yaml"), 2, "a.yaml:3:"),
+        ({"a.yaml": GROUP.format(file="nul.csv"), "nul.csv": "2024-05-01T00:00:00Z,\x005\n"}, ("scale-plan", "a.yaml"), 2, "./nul.csv:1:22: error: contains a NUL character"),
+        ({"a.yaml": GROUP.format(file="nul.csv"), "nul.csv": "2024-05-01T00:00:00Z,\x005\n"}, ("validate", "a.yaml"), 1, None),
+        ({"a.yaml": GROUP.format(file='"a\\0b.csv"')}, ("scale-plan", "a.yaml"), 2, "a.yaml:10:"),
+        ({"a.yaml": GROUP.format(file='"a\\0b.csv"')}, ("validate", "a.yaml"), 1, None),
     ],
     ids=[
         "split-empty-delimiter", "select-inf", "cidr-inf", "5000-chained-conditions",
         "3000-chained-getatts", "terraform-5000-digits", "terraform-lone-surrogate",
         "aws-cli-5000-digits", "aws-cli-lone-surrogate", "deep-baseline", "deep-config",
-        "max-file-size-10-40", "nul-in-demand-file",
+        "max-file-size-10-40", "nul-in-demand-file-scale-plan", "nul-in-demand-file-validate",
+        "nul-in-demand-path-scale-plan", "nul-in-demand-path-validate",
     ],
 )  # fmt: skip
 def test_no_input_is_an_internal_error(

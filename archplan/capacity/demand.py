@@ -104,6 +104,8 @@ def load_demand_file(
     run's demand files together cross `budget` (a fresh one when none is given).
     """
     budget = budget if budget is not None else DemandBudget()
+    if "\x00" in path:
+        raise DemandFileUnreadable(path, "the path holds a NUL character; no file is named so")
     known = os.path.realpath(path)  # `m.csv` and `./m.csv` are one file, read once
     if known in budget.read:
         profile: Profile = budget.read[known]

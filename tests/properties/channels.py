@@ -179,6 +179,12 @@ ODD = [
     "'", '"', "\\", "..", "/dev/zero", "/etc/passwd", "../../x", "/**/*.yaml", "*.yaml",
     "10.0.0.0/33", "2024-13-45T99:00:00Z", "-5", "1" + "0" * 30, ".inf", "~",
 ]  # fmt: skip
+# What issue 14 found, drawn half the time: each once made archplan hang, exit 3 or write a
+# control character or a workflow command to standard error.
+HOSTILE = [
+    "9" * 5000, '"\\ud800"', '"a\\u001b]0;x\\u0007\\n::error::forged"', "[" * 5000 + "]" * 5000,
+    '"\\u202e::warning::x"', "1e999", "-Infinity", '"/dev/zero"', '"/etc/passwd"', "'/**/*'",
+]  # fmt: skip
 
 
 class Case(NamedTuple):
@@ -208,13 +214,13 @@ def mutate(text: str, chance: random.Random) -> str:
         elif kind == "value" and (":" in line or "=" in line):
             separator = ":" if ":" in line else "="
             head, _, _ = line.partition(separator)
-            tail = chance.choice(ODD)
+            tail = chance.choice(HOSTILE if chance.random() < 0.5 else ODD)
             lines[index] = f"{head}{separator} {tail}" + (
                 "," if line.rstrip().endswith(",") else ""
             )
         elif kind == "insert":
             at = chance.randint(0, len(line))
-            lines[index] = line[:at] + chance.choice(ODD) + line[at:]
+            lines[index] = line[:at] + chance.choice(HOSTILE + ODD) + line[at:]
         elif kind == "truncate":
             lines = [*lines[:index], line[: chance.randint(0, len(line))]]
         else:
