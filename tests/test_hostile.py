@@ -480,7 +480,7 @@ TF_TAIL = "}}}]}}}"
         ({"a.yaml": GOOD}, ("validate", "a.yaml", "--max-file-size", str(10**40)), 0, None),
         ({"a.yaml": GROUP.format(file="nul.csv"), "nul.csv": "2024-05-01T00:00:00Z,\x005\n"}, ("scale-plan", "a.yaml"), 2, "./nul.csv:1:22: error: contains a NUL character"),
         ({"a.yaml": GROUP.format(file="nul.csv"), "nul.csv": "2024-05-01T00:00:00Z,\x005\n"}, ("validate", "a.yaml"), 1, None),
-        ({"a.yaml": GROUP.format(file='"a\\0b.csv"')}, ("scale-plan", "a.yaml"), 2, "a.yaml:10:"),
+        ({"a.yaml": GROUP.format(file='"a\\0b.csv"')}, ("scale-plan", "a.yaml"), 2, "a.yaml:15:"),
         ({"a.yaml": GROUP.format(file='"a\\0b.csv"')}, ("validate", "a.yaml"), 1, None),
     ],
     ids=[
