@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import os
 from collections.abc import Iterator
 from typing import IO, Any
@@ -76,11 +77,15 @@ def write_atomic(path: str, data: bytes) -> None:
     target = os.path.realpath(path)
     try:
         existing = os.stat(target).st_mode
-    except OSError:
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotRegular(
+                0, "a loop of symbolic links; only a regular file is replaced"
+            ) from None
         existing = None
     if existing is not None and not stat.S_ISREG(existing):
         kind = "a directory" if stat.S_ISDIR(existing) else "not a regular file"
-        raise NotRegular(0, f"{kind}; --output replaces only regular files")
+        raise NotRegular(0, f"{kind}; only a regular file is replaced")
     directory = os.path.dirname(target) or "."
     mode = _mode_for(target)
     with _terminate_as_exception():

@@ -400,7 +400,7 @@ def test_output_replaces_only_regular_files(tmp_path: Path, target: str) -> None
     before = os.stat(path)
     result = run(tmp_path, "validate", "a.yaml", "-o", str(path))
     assert result.code == 2
-    assert "--output replaces only regular files" in result.stderr
+    assert "only a regular file is replaced" in result.stderr
     after = os.stat(path)
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
     assert not stat.S_ISREG(after.st_mode)
