@@ -30,9 +30,11 @@ INTRINSIC_BYTES = 10_000_000
 # Findings reported per file; past it one AP902 finding counts the rest by rule.
 MAX_FINDINGS = 1_000
 
-# Demand files (`demand.file`) read in one run, together: bytes, and hours of profile.
-DEMAND_BYTES = 8 * 1024 * 1024
-DEMAND_HOURS = 240_000
+# Demand files (`demand.file`) read in one run, together: bytes, and hours of profile. Fifty
+# groups with a year of hourly CSV each (scripts/benchmark_scale.py --demand-files: 438,000
+# hours, about 11 MB) fit; fifty 2.5 MB files (45 s of reading before) do not.
+DEMAND_BYTES = 16 * 1024 * 1024
+DEMAND_HOURS = 500_000
 
 # `peering-plan --emit yaml`: "not added" comments written before they are summarised.
 SNIPPET_COMMENTS = 100

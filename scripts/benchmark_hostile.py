@@ -30,7 +30,7 @@ def _plan_with_scalar(size: int) -> str:
         "address": "aws_vpc.a",
         "type": "aws_vpc",
         "name": "a",
-        "values": {"cidr_block": "10.0.0.0/16", "tags": {"Description": "n" * size}},
+        "values": {"cidr_block": "10.0.0.0/16", "tags": {"Name": "n" * size}},
     }
     return json.dumps({"planned_values": {"root_module": {"resources": [resource_]}}})
 

@@ -582,7 +582,7 @@ def test_demand_files_of_one_run_share_a_byte_budget(tmp_path: Path) -> None:
         "    subnets: {a: {cidr: 10.0.0.0/24, az: us-east-1a}}\nscaling_groups:\n" + groups,
     )
     for n in range(3):
-        write(tmp_path / f"m{n}.json", _padded_metrics(3 * MB))
+        write(tmp_path / f"m{n}.json", _padded_metrics(6 * MB))
     for command in (("validate",), ("scale-plan",)):
         result = run(tmp_path, *command, "a.yaml")
         assert result.code == 2, result.stderr[:1000]
@@ -595,14 +595,14 @@ def test_demand_files_of_one_run_share_an_hours_budget(tmp_path: Path) -> None:
         f"  g{n}:\n    vpc: v\n    subnets: [a]\n    instance_types: [m5.large]\n    min: 1\n"
         f"    max: 4\n    capacity: {{per_unit: 100, target_utilization: 60}}\n"
         f"    demand: {{unit: requests/s, file: m{n}.csv}}\n"
-        for n in range(3)
+        for n in range(6)
     )
     write(
         tmp_path / "a.yaml",
         "archplan: 1\nvpcs:\n  v:\n    region: us-east-1\n    cidr: 10.0.0.0/16\n"
         "    subnets: {a: {cidr: 10.0.0.0/24, az: us-east-1a}}\nscaling_groups:\n" + groups,
     )
-    for n in range(3):  # ten years apart: 87,600 hours each
+    for n in range(6):  # ten years apart: 87,600 hours each, 525,600 in all
         write(tmp_path / f"m{n}.csv", "2000-01-01T00:00:00Z,5\n2009-12-29T00:00:00Z,5\n")
     result = run(tmp_path, "validate", "a.yaml")
     assert result.code == 2, result.stderr[:1000]
