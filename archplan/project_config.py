@@ -214,8 +214,16 @@ def _text(path: Path) -> str:
     from archplan.errors import InputError
     from archplan.source import read_source
 
+    from archplan.source import TooLarge
+
     try:
         return read_source(str(path), MAX_CONFIG_BYTES, quote=False, allow_stdin=False).text
+    except TooLarge:
+        raise ConfigError(
+            f"cannot read it: larger than {MAX_CONFIG_BYTES:,} bytes, too large for a "
+            "configuration",
+            path,
+        ) from None
     except InputError as error:
         if error.line is not None:
             raise ConfigError(error.message, path, error.line, error.column) from None
