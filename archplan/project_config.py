@@ -212,9 +212,7 @@ def _text(path: Path) -> str:
     """The configuration's text, read as every input is (archplan.source: a regular file,
     within MAX_CONFIG_BYTES, never blocking); ConfigError otherwise."""
     from archplan.errors import InputError
-    from archplan.source import read_source
-
-    from archplan.source import TooLarge
+    from archplan.source import TooLarge, read_source
 
     try:
         return read_source(str(path), MAX_CONFIG_BYTES, quote=False, allow_stdin=False).text
