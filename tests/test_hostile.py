@@ -193,7 +193,8 @@ def test_a_baseline_that_is_not_a_regular_file_is_refused_at_once(
 
 
 @pytest.mark.parametrize(
-    "channel", ["architecture", "prices", "config-prices", "config-files", "config"]
+    "channel",
+    ["architecture", "prices", "config-prices", "config-files", "config", "peering-write"],
 )
 def test_a_fifo_on_any_channel_is_refused_not_waited_on(tmp_path: Path, channel: str) -> None:
     write(tmp_path / "a.yaml", GOOD)
@@ -209,6 +210,8 @@ def test_a_fifo_on_any_channel_is_refused_not_waited_on(tmp_path: Path, channel:
     elif channel == "config-files":
         write(tmp_path / ".archplan.toml", '[tool.archplan]\nfiles = ["pipe.yaml"]\n')
         result = run(tmp_path, "validate-config")
+    elif channel == "peering-write":
+        result = run(tmp_path, "peering-plan", "pipe.yaml", "--write")
     else:
         result = run(tmp_path, "validate", "a.yaml", "--config", "pipe.yaml")
     assert result.code == 2
@@ -286,6 +289,9 @@ def _yaml_quoted(text: str) -> str:
         "terraform",
         "aws-cli",
         "mesh-option",
+        "write-mesh-option",
+        "write-notes",
+        "init-file-name",
     ],
 )
 def test_names_on_stderr_are_escaped(tmp_path: Path, case: str) -> None:
@@ -356,6 +362,19 @@ def test_names_on_stderr_are_escaped(tmp_path: Path, case: str) -> None:
             ),
         )
         result = run(tmp_path, "import", "aws-cli", "s.json")
+    elif case == "write-mesh-option":
+        write(tmp_path / "a.yaml", GOOD)
+        result = run(tmp_path, "peering-plan", "a.yaml", "--write", "--mesh", HOSTILE)
+    elif case == "write-notes":
+        # Two overlapping VPCs cannot be peered: --write's note on stderr names both.
+        write(
+            tmp_path / "a.yaml",
+            f"archplan: 1\nvpcs:\n  {name}: {VPC}\n  b: {VPC}\n",
+        )
+        result = run(tmp_path, "peering-plan", "a.yaml", "--write")
+    elif case == "init-file-name":
+        result = run(tmp_path, "init", HOSTILE.replace("\r\n", ""))
+        assert result.code == 0
     else:
         write(tmp_path / "a.yaml", GOOD)
         result = run(tmp_path, "peering-plan", "a.yaml", "--mesh", HOSTILE)
@@ -404,6 +423,30 @@ def test_output_replaces_only_regular_files(tmp_path: Path, target: str) -> None
     after = os.stat(path)
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
     assert not stat.S_ISREG(after.st_mode)
+
+
+@pytest.mark.parametrize("target", ["fifo", "directory"])
+def test_init_force_replaces_only_regular_files(tmp_path: Path, target: str) -> None:
+    path = tmp_path / "archplan.yaml"
+    if target == "fifo":
+        fifo(path)
+    else:
+        path.mkdir()
+    before = os.stat(path)
+    result = run(tmp_path, "init", str(path), "--force")
+    assert result.code == 2
+    assert "only a regular file is replaced" in result.stderr
+    after = os.stat(path)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_peering_plan_write_replaces_only_what_it_read(tmp_path: Path) -> None:
+    # A link to a FIFO is read through the one opener: refused before anything is written.
+    fifo(tmp_path / "pipe")
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "pipe")
+    result = run(tmp_path, "peering-plan", "a.yaml", "--write")
+    assert result.code == 2 and "FIFO" in result.stderr
+    assert stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
 
 
 @pytest.mark.parametrize("stream", ["-", "/dev/stdout"])
@@ -617,6 +660,18 @@ def test_peering_plan_snippet_summarises_its_notes(tmp_path: Path) -> None:
     assert len(notes) == 101
     assert notes[-1].startswith("# Note: 11,075 more notes are not shown here")
     assert len(result.stdout) < 100_000
+
+
+def test_peering_plan_write_summarises_its_notes(tmp_path: Path) -> None:
+    vpcs = "".join(f"  v{n}: {{cidr: 10.0.0.0/16}}\n" for n in range(150))
+    text = "archplan: 1\ndefaults: {region: us-east-1}\nvpcs:\n" + vpcs
+    write(tmp_path / "mesh.yaml", text)
+    result = run(tmp_path, "peering-plan", "mesh.yaml", "--write")
+    assert result.code == 1
+    notes = [line for line in result.stderr.splitlines() if ": note: " in line]
+    assert len(notes) == 101
+    assert "11,075 more notes are not shown here" in notes[-1]
+    assert (tmp_path / "mesh.yaml").read_text(encoding="utf-8") == text  # nothing to add
 
 
 # -- scale-plan quotes other files' text ---------------------------------------------------

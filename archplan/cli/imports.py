@@ -30,7 +30,7 @@ def import_options(
     for item in params or ():
         key, equals, value = item.partition("=")
         if not equals or not key.strip():
-            raise usage_error(f'"{item}" is not KEY=VALUE', "--param")
+            usage_error(f'"{item}" is not KEY=VALUE', "--param")
         values[key.strip()] = value
     return ImportOptions(params=values, region=region, max_bytes=max_bytes)
 

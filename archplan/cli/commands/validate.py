@@ -12,6 +12,7 @@ from archplan.cli.io import (
     EXIT_INPUT,
     fail,
     input_error,
+    report_width,
     say,
     usage_error,
     use_color,
@@ -31,6 +32,7 @@ from archplan.cli.options import (
     PricesFile,
     Quiet,
     Region,
+    Width,
     format_option,
 )
 from archplan.findings import Severity
@@ -75,6 +77,7 @@ def validate(
     output: OutputFile = None,
     color: Color = ColorMode.AUTO,
     quiet: Quiet = False,
+    width: Width = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
     config: ConfigFile = None,
     select: Annotated[
@@ -115,7 +118,7 @@ def validate(
     or an invalid configuration."""
     import gc
 
-    from archplan.cli import memory
+    from archplan.cli import io as memory
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.engine import FileResult, validate_source
     from archplan.errors import InputError
@@ -136,9 +139,9 @@ def validate(
     thresholds: list[Severity] = []
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
-        raise usage_error("only with --from", option)
+        usage_error("only with --from", option)
     if source_kind is not None and prices is not None:  # imported sources carry no prices yet
-        raise usage_error("not with --from", "--prices")
+        usage_error("not with --from", "--prices")
     price_files: dict[str, Prices] = {}
     demand_budget = DemandBudget()  # the demand files of every file of the run, together
     for name in files if source_kind is None else ():
@@ -209,6 +212,7 @@ def validate(
         color=use_color(color, to_file),
         fail_on=threshold,
         quiet=quiet,
+        width=report_width(width, to_file),
     )
     unreadable = any(result.error is not None for result in results)
     if to_file and unreadable:  # a report without some files' findings is never left behind
@@ -238,7 +242,7 @@ def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
         found = select_rules(item)
         if found is None:
             hint = unknown_rule_hint(item)
-            raise usage_error(f'no rule "{item}"{hint}', option)
+            usage_error(f'no rule "{item}"{hint}', option)
         ids |= found
     return frozenset(ids)
 
