@@ -90,7 +90,7 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, allow_stdin: bo
             # shows it grew past the limit since), never for the limit itself.
             data = handle.read(min(status.st_size, limit) + 1)
             if len(data) > status.st_size and len(data) <= limit:
-                data += _read_rest(handle, limit - len(data) + 1)
+                data += read_rest(handle, limit - len(data) + 1)
     if len(data) > limit:
         raise TooLarge(limit)
     return data
@@ -136,7 +136,7 @@ def _read_stdin(limit: int) -> bytes:
     with _reading():
         if sys.stdin is None:  # started with standard input closed (`<&-`)
             raise InputError("standard input is closed")
-        data = _read_rest(sys.stdin.buffer, limit + 1)
+        data = read_rest(sys.stdin.buffer, limit + 1)
     if len(data) > limit:
         raise TooLarge(limit)
     return data
@@ -145,7 +145,7 @@ def _read_stdin(limit: int) -> bytes:
 _CHUNK = 1 << 20
 
 
-def _read_rest(stream: IO[bytes], most: int) -> bytes:
+def read_rest(stream: IO[bytes], most: int) -> bytes:
     """Up to `most` bytes in chunks (a pipe, or a file still growing), never allocating more
     than a chunk beyond what arrived."""
     chunks: list[bytes] = []

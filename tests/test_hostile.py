@@ -633,7 +633,8 @@ def test_demand_files_of_one_run_share_a_byte_budget(tmp_path: Path) -> None:
         assert re.search(r"(?m)^a\.yaml:\d+:\d+: error: .*demand-bytes budget", result.stderr)
 
 
-def test_demand_files_of_one_run_share_an_hours_budget(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "diff"])
+def test_demand_files_of_one_run_share_an_hours_budget(tmp_path: Path, command: str) -> None:
     groups = "".join(
         f"  g{n}:\n    vpc: v\n    subnets: [a]\n    instance_types: [m5.large]\n    min: 1\n"
         f"    max: 4\n    capacity: {{per_unit: 100, target_utilization: 60}}\n"
@@ -647,7 +648,11 @@ def test_demand_files_of_one_run_share_an_hours_budget(tmp_path: Path) -> None:
     )
     for n in range(6):  # ten years apart: 87,600 hours each, 525,600 in all
         write(tmp_path / f"m{n}.csv", "2000-01-01T00:00:00Z,5\n2009-12-29T00:00:00Z,5\n")
-    result = run(tmp_path, "validate", "a.yaml")
+    if command == "diff":  # both versions' demand files share the run's budget, too
+        write(tmp_path / "b.yaml", (tmp_path / "a.yaml").read_text().replace("max: 4", "max: 5"))
+        result = run(tmp_path, "diff", "a.yaml", "b.yaml")
+    else:
+        result = run(tmp_path, "validate", "a.yaml")
     assert result.code == 2, result.stderr[:1000]
     assert "demand-hours budget" in result.stderr
 
@@ -672,6 +677,30 @@ def test_peering_plan_write_summarises_its_notes(tmp_path: Path) -> None:
     assert len(notes) == 101
     assert "11,075 more notes are not shown here" in notes[-1]
     assert (tmp_path / "mesh.yaml").read_text(encoding="utf-8") == text  # nothing to add
+
+
+def test_diff_reads_both_versions_through_the_one_opener(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", GOOD)
+    fifo(tmp_path / "pipe.yaml")
+    result = run(tmp_path, "diff", "a.yaml", "pipe.yaml")
+    assert result.code == 2 and "FIFO" in result.stderr
+
+
+def test_diff_base_reads_at_most_the_file_size_limit_from_git(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", GOOD + "# " + "x" * 5000 + "\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for step in (["init", "-q"], ["add", "a.yaml"], ["commit", "-q", "-m", "x"]):
+        subprocess.run([*git, *step], cwd=tmp_path, check=True, capture_output=True)
+    write(tmp_path / "a.yaml", GOOD)
+    result = run(tmp_path, "diff", "--base", "HEAD", "a.yaml", "--max-file-size", "1000")
+    assert result.code == 2
+    assert result.stderr.startswith("HEAD:a.yaml: error: file is larger than the 1,000-byte")
+
+
+def test_diff_usage_errors_are_escaped(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", GOOD)
+    result = run(tmp_path, "diff", "a.yaml", "a.yaml", "--fail-on", HOSTILE)
+    assert result.code == 2 and "\\x1b" in result.stderr
 
 
 # -- scale-plan quotes other files' text ---------------------------------------------------

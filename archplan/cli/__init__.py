@@ -18,6 +18,7 @@ from typer.core import TyperCommand
 from archplan import __version__
 from archplan.cli import io
 from archplan.cli.commands import (
+    diff,
     explain,
     graph,
     import_,
@@ -122,6 +123,14 @@ COMMANDS = (
         (
             "archplan graph examples/shared-services.yaml",
             "archplan graph estate.yaml --format dot | dot -Tsvg -o estate.svg",
+        ),
+    ),
+    (
+        "diff",
+        diff.diff,
+        (
+            "archplan diff estate.yaml --base origin/main",
+            "archplan diff old.yaml new.yaml --format markdown --fail-on replacement",
         ),
     ),
     (
