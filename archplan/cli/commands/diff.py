@@ -12,6 +12,7 @@ from archplan.cli.io import (
     EXIT_FINDINGS,
     fail,
     input_error,
+    report_width,
     say,
     usage_error,
     use_color,
@@ -26,6 +27,7 @@ from archplan.cli.options import (
     Params,
     PricesFile,
     Region,
+    Width,
     format_option,
 )
 from archplan.diff.render import DiffFormat
@@ -86,6 +88,7 @@ def diff(
     ] = None,
     output: OutputFile = None,
     color: Color = ColorMode.AUTO,
+    width: Width = None,
     config: ConfigFile = None,
     prices: PricesFile = None,
     param: Params = None,
@@ -147,7 +150,7 @@ def diff(
     from archplan.diff.render import renderer
 
     to_file = is_file(output)
-    text = renderer(output_format)(result, use_color(color, to_file))
+    text = renderer(output_format)(result, use_color(color, to_file), report_width(width, to_file))
     write_output(output, text, "the report")
     reasons = crossed(result, gates)
     for reason in reasons:
