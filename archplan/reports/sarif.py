@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from archplan import __version__
 from archplan.findings import Finding, Severity, Span, format_path
+from archplan.messages import json_safe
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult
@@ -186,4 +187,4 @@ def sarif_log(results: Sequence[FileResult]) -> dict[str, Any]:
 
 
 def render(results: Sequence[FileResult], color: bool = False) -> str:
-    return json.dumps(sarif_log(results), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(sarif_log(results), indent=2, ensure_ascii=False)) + "\n"

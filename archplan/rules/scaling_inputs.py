@@ -84,8 +84,12 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         demand_path,
         load_demand_file,
     )
+    from archplan.limits import BudgetExceeded, DemandBudget
 
     surroundings = architecture.surroundings
+    budget = surroundings.demand_budget
+    if not isinstance(budget, DemandBudget):
+        budget = DemandBudget()
     checked: dict[str, DemandFileError | None] = {}  # a file named by several groups: read once
     for group in groups:
         written = group.demand_file
@@ -94,10 +98,13 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         if path not in checked:
             try:
                 # No quoting: the file may be any file of the machine CI runs validate on.
-                load_demand_file(path, written, surroundings.max_file_size, quote=False)
+                load_demand_file(path, written, surroundings.max_file_size, budget=budget)
                 checked[path] = None
             except DemandFileError as error:
                 checked[path] = error
+            except BudgetExceeded as error:  # an input error of the run, not a finding
+                error.path = (*group.path, "demand", "file")
+                raise
         found = checked[path]
         if found is None:
             continue
