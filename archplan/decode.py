@@ -101,7 +101,7 @@ class Decoder:
 
     def _object(self, node: Node, kind: s.Object, path: Path) -> dict[str, Any] | None:
         if isinstance(node, Scalar) and node.value is None:
-            node = Mapping({}, node.span)  # `key:` with nothing under it is an empty object
+            node = Mapping.empty_at(node)  # `key:` with nothing under it is an empty object
         if not isinstance(node, Mapping):
             self._wrong_type(node, "a mapping", path)
             return None
