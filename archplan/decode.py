@@ -14,7 +14,15 @@ from typing import Any
 from archplan import schema as s
 from archplan.cidr import CidrError, parse_block
 from archplan.findings import Path
-from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
+from archplan.loader import (
+    Mapping,
+    Node,
+    Numbers,
+    Scalar,
+    Sequence,
+    TooLargeInteger,
+    Unreadable,
+)
 from archplan.model import Rejection
 from archplan.problems import Problem
 from archplan.spelling import did_you_mean as suggest
@@ -168,6 +176,11 @@ class Decoder:
         if not isinstance(node, Sequence):
             self._wrong_type(node, "a list", path)
             return None
+        if type(node) is Numbers and type(kind.item) is s.Number:
+            numbers = _numbers_in_range(node.values, kind.item)
+            if numbers is not None:
+                return numbers
+            # Some value is out of range: each is decoded on its own, to say which.
         values = (self.decode(item, kind.item, (*path, i)) for i, item in enumerate(node.items))
         return [value for value in values if value is not None]
 
@@ -289,6 +302,20 @@ class Decoder:
                 kept=True,
             )
         return block
+
+
+def _numbers_in_range(values: list[int | float], kind: s.Number) -> list[Decimal] | None:
+    """A run of plain numbers as Decimals, exactly as `_number` decodes each one, in one loop;
+    None when one of them is out of range (then each is decoded on its own to report it)."""
+    numbers = [Decimal(value) if type(value) is int else Decimal(str(value)) for value in values]
+    minimum, maximum = kind.minimum, kind.maximum
+    if minimum is not None:
+        lowest = min(numbers, default=minimum)
+        if lowest < minimum or (kind.exclusive_minimum and lowest == minimum):
+            return None
+    if maximum is not None and max(numbers, default=maximum) > maximum:
+        return None
+    return numbers
 
 
 def _exponent_hint(value: object) -> str:

@@ -338,3 +338,19 @@ def test_a_run_of_plain_numbers_is_one_node_built_in_one_pass() -> None:
     third = hourly.items[2]
     assert isinstance(third, loader_module.Scalar)
     assert (third.value, tuple(third.span)) == (3, (1, 18, 1, 19))
+
+
+@pytest.mark.parametrize("minimum", [None, 0])
+def test_a_run_of_numbers_decodes_as_each_number_would(minimum: int | None) -> None:
+    from archplan import schema
+    from archplan.decode import Decoder
+
+    text = "[0, -0, -0.0, 5, +7, 12.50, 0.1, 1.25, 99999999999999999999.5, 3]"
+    node = load(f"x: {text}").root.entries["x"].value  # type: ignore[union-attr]
+    assert type(node) is loader_module.Numbers
+    kind = schema.ListOf(item=schema.Number(minimum=minimum))
+    fast = Decoder().decode(node, kind, ())
+    general = [Decoder().decode(item, kind.item, ()) for item in node.items]
+    assert [(str(value), type(value)) for value in fast] == [
+        (str(value), type(value)) for value in general
+    ]
