@@ -148,23 +148,30 @@ def _transit_gateway(option: TransitGatewayOption) -> dict[str, Any]:
 
 
 def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
+    """One mesh as JSON. A mesh planned per VPC lists at most LISTED present links and LISTED
+    impossible ones (`listed` says how many; `links` counts them all)."""
+    present, missing = mesh.present, mesh.missing
+    if mesh.per_vpc_only:
+        present, missing = present[:LISTED], missing[:LISTED]
     return {
         "name": mesh.name,
         "declared": mesh.declared,
+        "per_vpc_only": mesh.per_vpc_only,
         "vpcs": list(mesh.vpcs),
         "unknown_vpcs": list(mesh.unknown),
         "n": mesh.n,
         "links": {
             "needed": mesh.needed,
             "present": len(mesh.present),
-            "missing": len(mesh.missing),
+            "missing": mesh.missing_count,
             "impossible": len(mesh.impossible),
         },
+        "listed": {"present": len(present), "missing": len(missing)},
         "complete": mesh.complete,
         "can_complete": mesh.can_complete,
         "blockers": list(mesh.blockers),
-        "present": [_link(link) for link in mesh.present],
-        "missing": [_link(link) for link in mesh.missing],
+        "present": [_link(link) for link in present],
+        "missing": [_link(link) for link in missing],
         "per_vpc": [
             {
                 "vpc": vpc.name,
@@ -223,9 +230,9 @@ def render_text(plan: Plan, file_name: str, color: bool = False) -> str:
 LISTED = 100
 
 
-def _more(console: Console, count: int) -> None:
+def _more(console: Console, count: int, where: str = "--format json") -> None:
     if count > LISTED:
-        _say(console, f"    ... and {count - LISTED} more (--format json lists them all)")
+        _say(console, f"    ... and {count - LISTED} more ({where} lists them all)")
 
 
 def _say(console: Console, text: str, style: str | None = None) -> None:
@@ -244,7 +251,17 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
 
     title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
     _say(console, f"{file_name}: {title}", "bold underline")
-    members = ", ".join(mesh.vpcs) or "none"
+    if mesh.per_vpc_only:
+        limit = mesh.largest_mesh
+        _say(
+            console,
+            f"  {mesh.n:,} VPCs are more than the {limit.vpcs} a full mesh can have under the "
+            "quotas: planned per VPC, without listing the pairs",
+            "bold red",
+        )
+    members = ", ".join(mesh.vpcs[:LISTED]) or "none"
+    if mesh.n > LISTED:
+        members += f", ... and {mesh.n - LISTED:,} more"
     _say(console, f"  VPCs ({mesh.n}): {members}")
     for name in mesh.unknown:
         _say(console, f'  VPC "{name}" is listed but does not exist', "red")
@@ -258,10 +275,13 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     console.print(
         Text.assemble(
             f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
-            f"{len(mesh.missing)} missing, {len(mesh.impossible)} impossible: ",
+            f"{mesh.missing_count} missing, {len(mesh.impossible)} impossible: ",
             state,
         )
     )
+    if mesh.per_vpc_only:
+        _print_per_vpc_only(console, mesh)
+        return
     to_create, impossible = mesh.to_create, mesh.impossible
     if to_create:
         _say(console, "  Missing peerings (name):")
@@ -286,6 +306,44 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
             for reason in item.reasons:
                 _say(console, f"      {reason}")
         _more(console, len(mesh.left_out))
+    _print_limit(console, mesh.largest_mesh)
+    _print_transit_gateway(console, mesh.transit_gateway)
+    recommendation = mesh.recommendation
+    console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
+    _say(console, f"    why: {recommendation.reason}")
+    for blocker in mesh.blockers:
+        _say(console, f"  Cannot complete: {blocker}", "red")
+
+
+def _print_per_vpc_only(console: Console, mesh: MeshPlan) -> None:
+    """The rest of a mesh planned per VPC: every list bounded, with counts."""
+    from rich.text import Text
+
+    if mesh.impossible:
+        _say(console, "  Impossible, the VPCs overlap:", "red")
+        for link in mesh.impossible[:LISTED]:
+            blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
+            existing = f"; peering {link.peering} cannot work" if link.peering else ""
+            _say(console, f"    {_pair(link)}: {blocks}{existing}", "red")
+        _more(console, len(mesh.impossible), "--all")
+    over = sum(1 for vpc in mesh.per_vpc if vpc.over_quota)
+    _say(
+        console,
+        f"  Per VPC ({over:,} of {mesh.n:,} over the peering quota; peerings now + to create "
+        f"= after, of the quota):",
+    )
+    for vpc in mesh.per_vpc[:LISTED]:
+        line = (
+            f"    {vpc.name}: {vpc.peerings_now} + {vpc.peerings_added} = {vpc.peerings_after} "
+            f"of {vpc.peering_quota}"
+        )
+        _say(console, line, "red" if vpc.over_quota else None)
+    _more(console, len(mesh.per_vpc))
+    _say(
+        console,
+        f"  {mesh.to_create_count:,} peerings would be missing: not listed "
+        "(--all lists every one); --emit yaml adds none to a mesh that cannot be built",
+    )
     _print_limit(console, mesh.largest_mesh)
     _print_transit_gateway(console, mesh.transit_gateway)
     recommendation = mesh.recommendation
