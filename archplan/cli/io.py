@@ -76,7 +76,14 @@ def use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
 
 
 def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
-    """Read and load one architecture file, or exit 2 with its located error on stderr."""
+    """Read and load one architecture file, or exit 2 with its located error on stderr.
+
+    The one load path of the commands that plan or draw one file, as `validate` loads: the
+    collector off while building (engine.load_architecture), and a large file's nodes and
+    model kept until the process ends (archplan.cli.memory), out of the collector's sight."""
+    import gc
+
+    from archplan.cli import memory
     from archplan.engine import load_architecture
     from archplan.errors import InputError
     from archplan.source import read_source
@@ -85,6 +92,11 @@ def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     try:
         source = read_source(file, max_file_size)
         name = source.name
-        return name, load_architecture(source)
+        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        loaded = load_architecture(source, keep)
     except InputError as error:
         input_error(error, name)
+    if keep is not None:
+        keep.append(loaded)
+        gc.freeze()  # or every later collection would walk the million kept objects
+    return name, loaded
