@@ -1042,3 +1042,23 @@ def test_a_mesh_beyond_the_quotas_is_planned_per_vpc_with_bounded_lists(
     assert emitted.exit_code == 1
     assert "# Nothing to add." in emitted.stdout
     assert f"needs {count * (count - 1) // 2:,} peerings" in emitted.stdout
+
+
+@pytest.mark.parametrize("count", [4, PAIR_BY_PAIR_UP_TO + 4])
+def test_all_lists_every_link_and_json_stays_one_document(
+    runner: CliRunner, tmp_path: Path, count: int
+) -> None:
+    path = _write(tmp_path, _many_vpcs(count))
+    result = runner.invoke(app, ["peering-plan", path, "-f", "json", "--all"])
+    (mesh,) = json.loads(result.stdout)["meshes"]
+    pairs = {frozenset(link["vpcs"]) for link in mesh["present"] + mesh["missing"]}
+    assert len(pairs) == count * (count - 1) // 2 == mesh["links"]["needed"]
+    assert mesh["listed"] == {"present": count - 2, "missing": mesh["links"]["missing"]}
+    impossible = [link for link in mesh["missing"] if not link["possible"]]
+    assert len(impossible) == mesh["links"]["impossible"] == count - 1
+    if count == 4:  # planned pair by pair: --all changes nothing in JSON
+        plain = runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout
+        assert result.stdout == plain
+    text = runner.invoke(app, ["peering-plan", path, "--all"]).stdout
+    assert text.count("\n  v") >= mesh["links"]["missing"]
+    assert f"every missing link of all VPCs ({mesh['links']['missing']:,}):" in text

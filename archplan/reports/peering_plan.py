@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -460,3 +460,86 @@ RENDERERS: dict[PlanFormat, Renderer] = {
     PlanFormat.TEXT: render_text,
     PlanFormat.JSON: render_json,
 }
+
+
+# -- every link (--all) ---------------------------------------------------------------------
+
+# Links written per chunk when every missing link is streamed.
+_CHUNK = 10_000
+
+
+def stream_all(
+    plan: Plan,
+    file_name: str,
+    output_format: PlanFormat,
+    every_missing: Callable[[MeshPlan], Iterator[Link]],
+    color: bool = False,
+) -> Iterator[str]:
+    """The report with every link listed (`--all`), in chunks to write as they come: a mesh
+    planned per VPC has n(n-1)/2 missing links, which are never held in memory together.
+
+    JSON: the document `render_json` gives, except that each mesh lists all its present and
+    missing links (`listed` equals `links`). Text: the report, then each mesh's missing
+    links, one per line."""
+    if output_format is PlanFormat.JSON:
+        yield from _stream_json(plan, file_name, every_missing)
+        return
+    if plan.meshes:
+        yield render_text(plan, file_name, color)
+    for mesh in plan.meshes:
+        if not mesh.missing_count:
+            continue
+        title = f'mesh "{mesh.name}"' if mesh.declared else "all VPCs"
+        yield f"\n{file_name}: every missing link of {title} ({mesh.missing_count:,}):\n"
+        lines: list[str] = []
+        for link in every_missing(mesh) if mesh.per_vpc_only else mesh.missing:
+            if link.overlaps:
+                blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
+                line = f"  {_pair(link)}: impossible, {blocks}"
+            elif link.recreated:
+                line = f"  {_pair(link)}: request {link.peering} again ({link.status})"
+            else:
+                line = f"  {_pair(link)}"
+            lines.append(printable(line) + "\n")
+            if len(lines) == _CHUNK:
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines)
+
+
+def _stream_json(
+    plan: Plan, file_name: str, every_missing: Callable[[MeshPlan], Iterator[Link]]
+) -> Iterator[str]:
+    # Each mesh's "missing" list is a placeholder in the document, replaced by links written
+    # one at a time with the same indentation json.dumps gives the whole list.
+    meshes = []
+    for position, mesh in enumerate(plan.meshes):
+        entry = mesh_to_dict(mesh._replace(per_vpc_only=False))
+        entry["per_vpc_only"] = mesh.per_vpc_only
+        entry["listed"] = {"present": len(mesh.present), "missing": mesh.missing_count}
+        entry["missing"] = f"\x00missing {position}"
+        meshes.append(entry)
+    document = {
+        "version": __version__,
+        "file": file_name,
+        "can_complete": plan.can_complete,
+        "meshes": meshes,
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    for position, mesh in enumerate(plan.meshes):
+        before, text = text.split(json.dumps(f"\x00missing {position}"), 1)
+        yield before
+        links = every_missing(mesh) if mesh.per_vpc_only else iter(mesh.missing)
+        chunk: list[str] = []
+        written = 0
+        for link in links:
+            item = json.dumps(_link(link), indent=2, ensure_ascii=False)
+            item = item.replace("\n", "\n        ")
+            chunk.append(("[\n        " if not written else ",\n        ") + item)
+            written += 1
+            if len(chunk) == _CHUNK:
+                yield "".join(chunk)
+                chunk.clear()
+        chunk.append("\n      ]" if written else "[]")
+        yield "".join(chunk)
+    yield text

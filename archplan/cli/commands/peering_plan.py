@@ -40,6 +40,14 @@ def peering_plan(
             help="GB per month sent through the transit gateway, to price its data processing.",
         ),
     ] = None,
+    all_links: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="List every link, even the n(n-1)/2 missing ones of a mesh larger than the "
+            "quotas allow (written as they are found).",
+        ),
+    ] = False,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan full meshes of VPC peerings and compare them with a transit gateway; exit 1 when a
@@ -56,6 +64,19 @@ def peering_plan(
         from archplan.plan.emit import emit_yaml
 
         write(emit_yaml(result, name))
+    elif all_links:
+        from archplan.plan.mesh import iter_missing
+        from archplan.reports.peering_plan import stream_all
+
+        architecture = loaded.architecture
+        for chunk in stream_all(
+            result,
+            name,
+            output_format,
+            lambda planned: iter_missing(architecture, planned),
+            use_color(),
+        ):
+            write(chunk)
     else:
         from archplan.reports.peering_plan import RENDERERS
 
