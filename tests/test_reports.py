@@ -107,3 +107,38 @@ def test_validate_hands_pyyaml_its_reader_pattern_precompiled() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stdout.strip() == "True", result.stdout + result.stderr
+
+
+def _modules_loaded_by_main(*args: str) -> set[str]:
+    """What the console script (archplan.cli.main) imports for `args`."""
+    code = (
+        "import sys, json\n"
+        f"sys.argv = ['archplan', *{list(args)!r}]\n"
+        "from archplan.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "_ARCHPLAN_COMPLETE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=environment,
+    )
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_the_version_probe_loads_no_argument_parser() -> None:
+    loaded = _modules_loaded_by_main("--version")
+    assert not {"typer", "click", "yaml", "archplan.cli.commands"} & loaded
+
+
+def test_a_command_builds_only_itself() -> None:
+    loaded = _modules_loaded_by_main("validate", "examples/endpoints.yaml", "-f", "json")
+    commands = {name for name in loaded if name.startswith("archplan.cli.commands.")}
+    assert commands == {"archplan.cli.commands.validate"}

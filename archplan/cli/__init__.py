@@ -1,6 +1,6 @@
 """The command line: the Typer app, its commands, and main(), the console-script entry point.
 
-Each command lives in archplan.cli.commands.<command> and is registered here, explicitly; the
+Each command lives in archplan.cli.commands.<command> and is registered here (COMMANDS); the
 options they share are in archplan.cli.options, reports and errors go through archplan.cli.io.
 Nothing imports this module but the entry point (and tests), so there is no import cycle.
 Command modules keep their heavy imports inside the command, for start-up.
@@ -10,71 +10,90 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from archplan import __version__
-from archplan.cli import memory
-from archplan.cli.commands import (
-    explain,
-    graph,
-    import_,
-    peering_plan,
-    rules,
-    scale_plan,
-    schema,
-    validate,
-    validate_config,
-)
-from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
+__all__ = ["app", "build_app", "main"]
 
-__all__ = ["app", "main"]
+HELP = "Check AWS-style network and capacity architectures before they are deployed."
 
-app = typer.Typer(
-    name="archplan",
-    help="Check AWS-style network and capacity architectures before they are deployed.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+# The commands, in the order `archplan --help` lists them: name -> (module under
+# archplan.cli.commands, function, the module's context settings or ""). A run builds only
+# the command it names (see main): importing every command module and letting Typer inspect
+# every signature was ~20 ms of each start.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("validate", "validate", ""),
+    "rules": ("rules", "rules", ""),
+    "peering-plan": ("peering_plan", "peering_plan", ""),
+    "scale-plan": ("scale_plan", "scale_plan", ""),
+    "graph": ("graph", "graph", ""),
+    "import": ("import_", "import_command", ""),
+    "explain": ("explain", "explain", ""),
+    "schema": ("schema", "schema", ""),
+    "validate-config": ("validate_config", "validate_config", "CONTEXT"),
+}
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"archplan {__version__}")
-        raise typer.Exit()
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with only the command `only`."""
+    import importlib
+
+    import typer
+
+    from archplan.cli.options import root
+
+    application = typer.Typer(
+        name="archplan",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    application.callback()(root)
+    for name, (module_name, function, context) in COMMANDS.items():
+        if only is None or name == only:
+            module = importlib.import_module(f"archplan.cli.commands.{module_name}")
+            settings = getattr(module, context) if context else None
+            application.command(name, context_settings=settings)(getattr(module, function))
+    return application
 
 
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Check AWS-style network and capacity architectures before they are deployed."""
+_full: list[typer.Typer] = []
 
 
-# The commands, in the order `archplan --help` lists them.
-app.command("validate")(validate.validate)
-app.command("rules")(rules.rules)
-app.command("peering-plan")(peering_plan.peering_plan)
-app.command("scale-plan")(scale_plan.scale_plan)
-app.command("graph")(graph.graph)
-app.command("import")(import_.import_command)
-app.command("explain")(explain.explain)
-app.command("schema")(schema.schema)
-app.command("validate-config", context_settings=validate_config.CONTEXT)(
-    validate_config.validate_config
-)
+def __getattr__(name: str) -> Any:
+    """`archplan.cli.app`, the app with every command, built on first use (tests, completion)."""
+    if name == "app":
+        if not _full:
+            _full.append(build_app())
+        return _full[0]
+    raise AttributeError(name)
+
+
+def _named_command(arguments: list[str]) -> str | None:
+    """The command a run names, when its first argument is one (options come after it)."""
+    first = arguments[0] if arguments else None
+    return first if first in COMMANDS else None
 
 
 def main() -> None:
     """Console-script entry point; a bug is reported in one line, never as a traceback."""
+    arguments = sys.argv[1:]
+    if arguments == ["--version"] and "_ARCHPLAN_COMPLETE" not in os.environ:
+        # The commonest probe of a tool, answered without loading the argument parser.
+        from archplan import __version__
+
+        sys.stdout.write(f"archplan {__version__}\n")
+        sys.stdout.flush()
+        return
+    import typer
+
+    from archplan.cli import memory
+    from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
+
     if "_ARCHPLAN_COMPLETE" in os.environ:
         # add_completion=False leaves Typer's shell-completion classes unregistered, and the
         # scripts in completions/ call back here at every TAB. (A private Typer module: check
@@ -82,8 +101,11 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
+        application = build_app()
+    else:
+        application = build_app(_named_command(arguments))
     try:
-        app()
+        application()
     except SystemExit as stop:
         if memory.kept and (stop.code is None or isinstance(stop.code, int)):
             memory.exit_without_freeing(stop.code or 0)

@@ -99,3 +99,22 @@ Region = Annotated[
         "source's own, else us-east-1].",
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from archplan import __version__
+
+        typer.echo(f"archplan {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Check AWS-style network and capacity architectures before they are deployed."""
