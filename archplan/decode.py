@@ -166,7 +166,7 @@ class Decoder:
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
         empty = (isinstance(node, Scalar) and node.value is None) or (
-            isinstance(node, Sequence) and not node.items
+            isinstance(node, Sequence) and type(node) is not Numbers and not node.items
         )
         if empty and kind.when_empty is not None:
             self.report(INVALID_VALUE, kind.when_empty, path)
@@ -177,7 +177,7 @@ class Decoder:
             self._wrong_type(node, "a list", path)
             return None
         if type(node) is Numbers and type(kind.item) is s.Number:
-            numbers = _numbers_in_range(node.values, kind.item)
+            numbers = _numbers_in_range(node, kind.item)
             if numbers is not None:
                 return numbers
             # Some value is out of range: each is decoded on its own, to say which.
@@ -304,10 +304,17 @@ class Decoder:
         return block
 
 
-def _numbers_in_range(values: list[int | float], kind: s.Number) -> list[Decimal] | None:
+def _numbers_in_range(node: Numbers, kind: s.Number) -> list[Decimal] | None:
     """A run of plain numbers as Decimals, exactly as `_number` decodes each one, in one loop;
     None when one of them is out of range (then each is decoded on its own to report it)."""
-    numbers = [Decimal(value) if type(value) is int else Decimal(str(value)) for value in values]
+    # Hourly demand repeats its values: each text is converted once (a Decimal is immutable).
+    known: dict[str, Decimal] = {}
+    numbers = []
+    for value, raw in zip(node.values, node.raws, strict=True):
+        number = known.get(raw)
+        if number is None:
+            number = known[raw] = Decimal(value) if type(value) is int else Decimal(str(value))
+        numbers.append(number)
     minimum, maximum = kind.minimum, kind.maximum
     if minimum is not None:
         lowest = min(numbers, default=minimum)

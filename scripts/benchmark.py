@@ -721,6 +721,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="profile validation of N VPCs in-process instead of timing sizes (repeatable)",
     )
+    parser.add_argument(
+        "--ratios",
+        action="store_true",
+        help="measure every figure of the linearity issue as a ratio to its floor, side by "
+        "side (see scripts/benchmark_ratios.py); with --write, into its own markers",
+    )
     parser.add_argument("--top", type=int, default=20, help="functions shown per profile (20)")
     parser.add_argument(
         "--no-gc", action="store_true", help="profile with the cyclic garbage collector off"
@@ -758,6 +764,82 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+RATIOS_START = "<!-- ratios:start -->"
+RATIOS_END = "<!-- ratios:end -->"
+
+
+def ratios(args: argparse.Namespace, workdir: Path) -> int:
+    """--ratios: generate the issue's inputs, run every command in rounds, print the table."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import benchmark_ratios as measured
+    import benchmark_scale
+
+    inputs = {
+        "1k": generate(shape_from(args, 1000, issue=True)).text,
+        "10k": generate(shape_from(args, 10000, issue=True)).text,
+        "ring": generate(Shape(vpcs=10000)).text,  # no meshes: one mesh of all 10,000 VPCs
+        "scale": benchmark_scale.generate(50, 8760),
+    }
+    paths = {}
+    for name, text in inputs.items():
+        paths[name] = workdir / f"{name}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    small = small_file(args.small)
+    if small is None:
+        raise SystemExit("no small file: give --small FILE")
+    env = child_environment(workdir, not args.no_bytecode_cache)
+    archplan = archplan_command(args.archplan)
+    python = [sys.executable]
+    commands = {
+        "bare": [*python, "-c", "pass"],
+        "version": [*archplan, "--version"],
+        "validate small": [*archplan, "validate", str(small), "--format", "json"],
+        "validate 1k": [*archplan, "validate", str(paths["1k"]), "--format", "json"],
+        "validate 10k": [*archplan, "validate", str(paths["10k"]), "--format", "json"],
+        "graph 10k": [*archplan, "graph", str(paths["10k"])],
+        "peering-plan 10k": [*archplan, "peering-plan", str(paths["ring"])],
+        "scale-plan": [*archplan, "scale-plan", str(paths["scale"])],
+        "compose 10k": [*python, "-c", measured.COMPOSE, str(paths["10k"])],
+        "compose ring": [*python, "-c", measured.COMPOSE, str(paths["ring"])],
+        "compose scale": [*python, "-c", measured.COMPOSE, str(paths["scale"])],
+        "load 10k in a child": [*python, "-c", measured.LOAD_IN_CHILD, str(paths["10k"])],
+    }
+    for _ in range(2):  # warm the bytecode cache and the page cache
+        run_once(commands["version"], env)
+    print(f"measuring in {workdir}, {args.runs} rounds ...", file=sys.stderr)
+    fresh: list[tuple[float, float]] = []
+
+    def one(command: list[str]) -> tuple[int, float, float, int, str]:
+        run = run_once(command, env)
+        if command is commands["load 10k in a child"]:
+            load, compose = (float(word) for word in run.stdout.split())
+            fresh.append((load, compose))
+        return run.code, run.wall, run.cpu, run.max_rss_kib, run.stdout
+
+    timings = measured.rounds(commands, args.runs, one)
+    for label, timing in timings.items():
+        allowed = {0, 1} if label in ("peering-plan 10k", "scale-plan") else {0}
+        if set(timing.codes) - allowed:
+            raise SystemExit(f"{label} exited {timing.codes}: {timing.stdout[-500:]}")
+    in_process = measured.in_process(paths["10k"], min(args.runs, 3))
+    # The floor of a whole command is the whole compose process (interpreter, PyYAML, read).
+    composes = {name: timings[f"compose {name}"].wall for name in ("10k", "ring", "scale")}
+    rows = measured.figures(timings, fresh, in_process, composes)
+    text = measured.table(rows, timings, args.runs, machine_line())
+    print(text)
+    if args.write:
+        target = Path(args.write)
+        target = target if target.is_absolute() else REPO / target
+        content = target.read_text(encoding="utf-8")
+        start, end = content.index(RATIOS_START), content.index(RATIOS_END)
+        target.write_text(
+            content[: start + len(RATIOS_START)] + "\n" + text + "\n" + content[end:],
+            encoding="utf-8",
+        )
+        print(f"wrote the table into {target}", file=sys.stderr)
+    return 0
+
+
 @contextlib.contextmanager
 def workspace(keep: str | None) -> Iterator[Path]:
     """A directory for the generated files: a temporary one unless --keep names one."""
@@ -779,6 +861,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for n in args.profile:
                 profile(args, n, workdir)
             return 0
+        if args.ratios:
+            return ratios(args, workdir)
         print(f"benchmarking in {workdir} ...", file=sys.stderr)
         rows, ratio = benchmark(args, workdir)
         table = markdown_table(rows, ratio, args)
