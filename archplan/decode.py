@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from archplan import schema as s
-from archplan.cidr import CidrError, parse_block
+from archplan.cidr import Block, CidrError, parse_block
 from archplan.findings import Path
 from archplan.loader import (
     Mapping,
@@ -69,6 +69,7 @@ class Decoder:
         # Paths whose value was written but rejected, each with why: "missing" is not reported
         # on top, and the model can tell an invalid value from an omitted one.
         self.rejected: dict[Path, Rejection] = {}
+        self._blocks: dict[tuple[str, int], Block | CidrError] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
@@ -289,10 +290,18 @@ class Decoder:
         )
 
     def _cidr(self, text: str, kind: s.Cidr, path: Path) -> Any:
-        try:
-            block = parse_block(text.strip(), kind.version)
-        except CidrError as error:
-            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {error}', path)
+        # Every peer's blocks come back as route destinations: each text is parsed once (a
+        # Block is immutable, so the routes share it).
+        key = (text, kind.version)
+        block = self._blocks.get(key)
+        if block is None:
+            try:
+                block = parse_block(text.strip(), kind.version)
+            except CidrError as error:
+                block = error
+            self._blocks[key] = block
+        if isinstance(block, CidrError):
+            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {block}', path)
             return None
         if block.host_bits_set:
             self.report(

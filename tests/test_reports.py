@@ -142,3 +142,41 @@ def test_a_command_builds_only_itself() -> None:
     loaded = _modules_loaded_by_main("validate", "examples/endpoints.yaml", "-f", "json")
     commands = {name for name in loaded if name.startswith("archplan.cli.commands.")}
     assert commands == {"archplan.cli.commands.validate"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
+    """print_simple_table writes the lines itself without colour; they must be Rich's."""
+    import io
+    import random
+
+    from rich.console import Console
+
+    from archplan.reports.terminal import print_simple_table, report_console
+
+    choice = random.Random(seed)
+    width = choice.randint(1, 6)
+    columns = [
+        (
+            "".join(choice.choice("ab -%") for _ in range(choice.randint(0, 12))),
+            choice.random() < 0.7,
+        )
+        for _ in range(width)
+    ]
+    rows = [
+        tuple(str(choice.randint(0, 10 ** choice.randint(0, 9))) for _ in range(width))
+        for _ in range(choice.randint(0, 8))
+    ]
+    plain, drawn = io.StringIO(), io.StringIO()
+    print_simple_table(report_console(plain, False), columns, rows)
+    rich_console = Console(
+        file=drawn, color_system=None, soft_wrap=True, highlight=False, emoji=False,
+        markup=False, width=200,
+    )  # fmt: skip
+    assert not rich_console.no_color
+    print_simple_table(rich_console, columns, rows)
+
+    def stripped(text: str) -> str:
+        return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+    assert stripped(plain.getvalue()) == stripped(drawn.getvalue())
