@@ -804,8 +804,11 @@ def ratios(args: argparse.Namespace, workdir: Path) -> int:
         "compose scale": [*python, "-c", measured.COMPOSE, str(paths["scale"])],
         "load 10k in a child": [*python, "-c", measured.LOAD_IN_CHILD, str(paths["10k"])],
     }
-    for _ in range(2):  # warm the bytecode cache and the page cache
-        run_once(commands["version"], env)
+    del inputs  # a child's peak memory counts what the parent held when it forked
+    # Warm the bytecode cache (every module each command imports) and the page cache.
+    for command in ("validate", "graph", "peering-plan", "scale-plan"):
+        run_once([*archplan, command, str(small)], env)
+    run_once(commands["version"], env)
     print(f"measuring in {workdir}, {args.runs} rounds ...", file=sys.stderr)
     fresh: list[tuple[float, float]] = []
 
