@@ -361,11 +361,13 @@ class _Index(NamedTuple):
     # Routes of the file through a peering to a destination outside the peer, by peer VPC:
     # (VPC routing, destination, peering). Peering that peer with a VPC owning the
     # destination would turn such a route into a transitive one (a new finding).
-    strays: dict[str, list[tuple[str, Block, str]]]
+    # Found on first use (_strays_of): a mesh planned per VPC never needs them.
+    strays: list[dict[str, list[tuple[str, Block, str]]]]
     # Each VPC's peers (the file's live peerings and the ones the plan adds), and the pairs of
     # VPCs of the file whose blocks overlap.
     peers: dict[str, set[str]]
     overlapping: set[frozenset[str]]
+    architecture: Architecture
 
 
 def plan(
@@ -417,10 +419,18 @@ def _index(architecture: Architecture) -> _Index:
         {},
         {},
         set(),
-        _strays(architecture),
+        [],
         peers,
         _overlapping_pairs(list(architecture.vpcs.values())),
+        architecture,
     )
+
+
+def _strays_of(index: _Index, name: str) -> list[tuple[str, Block, str]]:
+    """The routes of the file through a peering to `name` for addresses outside it."""
+    if not index.strays:
+        index.strays.append(_strays(index.architecture))
+    return index.strays[0].get(name, [])
 
 
 def _strays(architecture: Architecture) -> dict[str, list[tuple[str, Block, str]]]:
@@ -466,7 +476,7 @@ def _reroutes_strays(index: _Index, adds: list[tuple[str, str, RouteNeed]]) -> l
     (its VPN, its internet gateway...); a new route in Y for those addresses changes that."""
     problems = []
     for vpc, table, need in adds:
-        for source, block, peering in index.strays.get(vpc, ()):
+        for source, block, peering in _strays_of(index, vpc):
             if block.overlaps(need.destination):
                 problems.append(
                     f'VPC "{source}" routes {block} through peering "{peering}" to "{vpc}", '
@@ -480,7 +490,7 @@ def _made_transitive(index: _Index, first: Vpc, second: Vpc) -> list[str]:
     """Why a new peering of `first` and `second` would turn a route of the file transitive."""
     problems = []
     for peer, other in ((first, second), (second, first)):
-        for vpc, block, peering in index.strays.get(peer.name, ()):
+        for vpc, block, peering in _strays_of(index, peer.name):
             if vpc != other.name and any(block.overlaps(own) for own, _ in vpc_blocks(other)):
                 problems.append(
                     f'VPC "{vpc}" routes {block} through peering "{peering}" to "{peer.name}", '
@@ -510,7 +520,15 @@ def plan_mesh(
     limit = mesh_limit(architecture, vpcs, present_links)
     if len(vpcs) > limit.vpcs and len(vpcs) > PAIR_BY_PAIR_UP_TO:
         return _plan_per_vpc(
-            architecture, mesh, declared, index, traffic_gb_month, vpcs, unknown, limit
+            architecture,
+            mesh,
+            declared,
+            index,
+            traffic_gb_month,
+            vpcs,
+            unknown,
+            limit,
+            present_links,
         )
     present: list[Link] = []
     missing: list[Link] = []
@@ -560,16 +578,16 @@ def _plan_per_vpc(
     vpcs: list[Vpc],
     unknown: tuple[str, ...],
     limit: MeshLimit,
+    present_links: list[Link],
 ) -> MeshPlan:
     """The plan of a mesh larger than the quotas allow: counts per VPC, the impossible pairs
     from a sweep over the sorted blocks, no pair enumerated."""
     order = {vpc.name: place for place, vpc in enumerate(vpcs)}
     by_name = {vpc.name: vpc for vpc in vpcs}
-    present = sorted(
-        _present_links(vpcs, index), key=lambda link: (order[link.first], order[link.second])
-    )
+    present = sorted(present_links, key=lambda link: (order[link.first], order[link.second]))
     impossible = []
-    for pair in _overlapping_pairs(vpcs):
+    # The file's overlapping pairs were found by one sweep over every VPC's sorted blocks.
+    for pair in (pair for pair in index.overlapping if pair <= order.keys()):
         first, second = sorted(pair, key=order.__getitem__)
         link, _ = _link(by_name[first], by_name[second], True, index)
         impossible.append(link)
