@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,18 @@ def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
         return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
     assert stripped(plain.getvalue()) == stripped(drawn.getvalue())
+
+
+def test_validate_config_through_the_entry_point_runs_validate(tmp_path: Path) -> None:
+    """validate-config runs the validate command: a run that names it builds both."""
+    (tmp_path / "a.yaml").write_text((ROOT / "examples" / "endpoints.yaml").read_text())
+    (tmp_path / ".archplan.toml").write_text('[tool.archplan]\nfiles = ["a.yaml"]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "archplan", "validate-config", "-f", "concise"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "internal error" not in result.stderr

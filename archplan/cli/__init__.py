@@ -36,8 +36,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Commands that run another command (validate-config runs validate): built with it.
+RUNS = {"validate-config": ("validate",)}
+
+
 def build_app(only: str | None = None) -> typer.Typer:
-    """The Typer app with every command, or with only the command `only`."""
+    """The Typer app with every command, or with only the command `only` (and what it runs)."""
     import importlib
 
     import typer
@@ -53,8 +57,9 @@ def build_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
     )
     application.callback()(root)
+    wanted = None if only is None else {only, *RUNS.get(only, ())}
     for name, (module_name, function, context) in COMMANDS.items():
-        if only is None or name == only:
+        if wanted is None or name in wanted:
             module = importlib.import_module(f"archplan.cli.commands.{module_name}")
             settings = getattr(module, context) if context else None
             application.command(name, context_settings=settings)(getattr(module, function))
