@@ -300,8 +300,9 @@ def run_once(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run `command` once; wait4 gives this child's own rusage (RUSAGE_CHILDREN is cumulative)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        # close_fds=False lets subprocess use posix_spawn (vfork): a forked child would count
-        # the parent's generated estates in its own peak memory until it execs.
+        # close_fds=False lets subprocess use posix_spawn (vfork), cheaper than fork from a
+        # large parent. A child's peak memory still starts at this process's (Linux records
+        # the memory the child shared before exec), which only small commands ever show.
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, close_fds=False
         )
@@ -806,7 +807,7 @@ def ratios(args: argparse.Namespace, workdir: Path) -> int:
         "compose scale": [*python, "-c", measured.COMPOSE, str(paths["scale"])],
         "load 10k in a child": [*python, "-c", measured.LOAD_IN_CHILD, str(paths["10k"])],
     }
-    del inputs  # a child's peak memory counts what the parent held when it forked
+    del inputs  # a child's peak memory starts at what this process holds (see run_once)
     # Warm the bytecode cache (every module each command imports) and the page cache.
     for command in ("validate", "graph", "peering-plan", "scale-plan"):
         run_once([*archplan, command, str(small)], env)

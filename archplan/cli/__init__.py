@@ -109,6 +109,7 @@ def main() -> None:
         application = build_app()
     else:
         application = build_app(_named_command(arguments))
+    memory.active = True
     try:
         application()
     except SystemExit as stop:

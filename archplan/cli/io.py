@@ -92,7 +92,7 @@ def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     try:
         source = read_source(file, max_file_size)
         name = source.name
-        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        keep = memory.keep_for(source.text)
         loaded = load_architecture(source, keep)
     except InputError as error:
         input_error(error, name)

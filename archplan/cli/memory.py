@@ -13,6 +13,14 @@ import sys
 
 KEEP_FROM_CHARS = 1_000_000
 kept: list[object] = []
+# Set by main(), which ends the process: a command run any other way (CliRunner in the tests,
+# an embedding program) frees its memory as usual and never ends its host's process.
+active = False
+
+
+def keep_for(text: str) -> list[object] | None:
+    """Where to keep a file's nodes and model, or None when they are freed as usual."""
+    return kept if active and len(text) >= KEEP_FROM_CHARS else None
 
 
 def exit_without_freeing(code: int) -> None:
