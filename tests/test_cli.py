@@ -125,8 +125,11 @@ def test_rules_lists_every_rule(runner: CliRunner) -> None:
 
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    # One rule a line starting with its id; a long summary continues on indented lines.
+    lines = result.stdout.splitlines()
+    listed = [line.split()[0] for line in lines if not line.startswith(" ")]
     assert listed == sorted(RULES)
+    assert all(line.startswith("   ") for line in lines if not line.startswith("AP"))
     as_json = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
     assert [rule["id"] for rule in as_json] == sorted(RULES)
 
@@ -245,7 +248,7 @@ def test_a_large_file_run_outside_main_is_freed_and_never_ends_the_process(
 ) -> None:
     """Only main() (the console script) keeps a large model and ends the process with
     os._exit; a command run any other way frees it, or it would end a test run silently."""
-    from archplan.cli import memory
+    from archplan.cli import io as memory
 
     path = tmp_path / "large.yaml"
     padding = "# " + "x" * memory.KEEP_FROM_CHARS + "\n"

@@ -145,37 +145,47 @@ def test_a_command_builds_only_itself() -> None:
     assert commands == {"archplan.cli.commands.validate"}
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
-    """print_simple_table writes the lines itself without colour; they must be Rich's."""
+    """print_simple_table writes the lines itself without colour; at every width they must be
+    what Rich draws for the width-aware table (keep_words, folded when it does not fit)."""
     import io
     import random
 
+    from rich import box
     from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
 
-    from archplan.reports.terminal import print_simple_table, report_console
+    from archplan.reports.terminal import keep_words, print_simple_table, report_console
 
     choice = random.Random(seed)
-    width = choice.randint(1, 6)
+    count = choice.randint(1, 6)
     columns = [
         (
             "".join(choice.choice("ab -%") for _ in range(choice.randint(0, 12))),
             choice.random() < 0.7,
         )
-        for _ in range(width)
+        for _ in range(count)
     ]
     rows = [
-        tuple(str(choice.randint(0, 10 ** choice.randint(0, 9))) for _ in range(width))
+        tuple(str(choice.randint(0, 10 ** choice.randint(0, 9))) for _ in range(count))
         for _ in range(choice.randint(0, 8))
     ]
+    width = choice.randint(20, 120)
     plain, drawn = io.StringIO(), io.StringIO()
-    print_simple_table(report_console(plain, False), columns, rows)
+    print_simple_table(report_console(plain, False, width), columns, rows)
     rich_console = Console(
-        file=drawn, color_system=None, soft_wrap=True, highlight=False, emoji=False,
-        markup=False, width=200,
+        file=drawn, color_system=None, soft_wrap=False, highlight=False, emoji=False,
+        markup=False, width=width,
     )  # fmt: skip
     assert not rich_console.no_color
-    print_simple_table(rich_console, columns, rows)
+    table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
+    for header, right in columns:
+        table.add_column(header, justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*row)
+    rich_console.print(Padding(keep_words(table), (0, 0, 0, 4)))
 
     def stripped(text: str) -> str:
         return "".join(line.rstrip() + "\n" for line in text.splitlines())

@@ -3,7 +3,8 @@
 Each command lives in archplan.cli.commands.<command> and is registered here (COMMANDS); the
 options they share are in archplan.cli.options, reports and errors go through archplan.cli.io.
 Nothing imports this module but the entry point (and tests), so there is no import cycle.
-Command modules keep their heavy imports inside the command, for start-up.
+Command modules keep their heavy imports inside the command, for start-up; this module imports
+neither Typer nor a command until a run needs them (`archplan --version` needs neither).
 """
 
 from __future__ import annotations
@@ -13,42 +14,99 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import typer
 
-__all__ = ["app", "build_app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
 
 HELP = "Check AWS-style network and capacity architectures before they are deployed."
 
-# The commands, in the order `archplan --help` lists them: name -> (module under
-# archplan.cli.commands, function, the module's context settings or ""). A run builds only
-# the command it names (see main): importing every command module and letting Typer inspect
-# every signature was ~20 ms of each start.
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "validate": ("validate", "validate", ""),
-    "rules": ("rules", "rules", ""),
-    "peering-plan": ("peering_plan", "peering_plan", ""),
-    "scale-plan": ("scale_plan", "scale_plan", ""),
-    "graph": ("graph", "graph", ""),
-    "import": ("import_", "import_command", ""),
-    "explain": ("explain", "explain", ""),
-    "schema": ("schema", "schema", ""),
-    "validate-config": ("validate_config", "validate_config", "CONTEXT"),
-}
 
+def examples(*lines: str) -> str:
+    """A command's help epilog: examples, one a line (`\\b` keeps Click from re-wrapping them)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# The commands, in the order `archplan --help` lists them: name, `module:function` under
+# archplan.cli.commands, and two examples for its help. Named, not imported: a run imports and
+# builds only the command it names (see _app_for).
+COMMANDS: tuple[tuple[str, str, tuple[str, str]], ...] = (
+    (
+        "validate",
+        "validate:validate",
+        (
+            "archplan validate examples/forum.yaml",
+            "archplan validate *.yaml --format sarif -o x.sarif",
+        ),
+    ),
+    ("rules", "rules:rules", ("archplan rules", "archplan rules --format json")),
+    (
+        "peering-plan",
+        "peering_plan:peering_plan",
+        (
+            "archplan peering-plan examples/three-vpc-mesh.yaml",
+            "archplan peering-plan estate.yaml --mesh core --emit yaml",
+        ),
+    ),
+    (
+        "scale-plan",
+        "scale_plan:scale_plan",
+        (
+            "archplan scale-plan examples/forum.yaml",
+            "archplan scale-plan examples/forum.yaml --group users --emit terraform",
+        ),
+    ),
+    (
+        "graph",
+        "graph:graph",
+        (
+            "archplan graph examples/shared-services.yaml",
+            "archplan graph estate.yaml --format dot | dot -Tsvg -o estate.svg",
+        ),
+    ),
+    (
+        "diff",
+        "diff:diff",
+        (
+            "archplan diff estate.yaml --base origin/main",
+            "archplan diff old.yaml new.yaml --format markdown --fail-on replacement",
+        ),
+    ),
+    (
+        "import",
+        "import_:import_command",
+        (
+            "archplan import cloudformation template.yaml -o estate.yaml",
+            "archplan import terraform plan.json --region eu-west-1",
+        ),
+    ),
+    ("explain", "explain:explain", ("archplan explain AP303", "archplan explain peering-overlap")),
+    (
+        "schema",
+        "schema:schema",
+        ("archplan schema", "archplan schema -o archplan.schema.json"),
+    ),
+    (
+        "init",
+        "init:init",
+        ("archplan init", "archplan init network/archplan.yaml --shape hub-and-spoke"),
+    ),
+    (
+        "validate-config",
+        "validate_config:validate_config",
+        ("archplan validate-config", "archplan validate-config --config ci/.archplan.toml"),
+    ),
+)
 
 # Commands that run another command (validate-config runs validate): built with it.
 RUNS = {"validate-config": ("validate",)}
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The Typer app with every command, or with only the command `only` (and what it runs)."""
-    import importlib
-
+def _typer() -> typer.Typer:
     import typer
 
-    from archplan.cli.options import root
-
-    application = typer.Typer(
+    return typer.Typer(
         name="archplan",
         help=HELP,
         no_args_is_help=True,
@@ -56,38 +114,58 @@ def build_app(only: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
-    application.callback()(root)
-    wanted = None if only is None else {only, *RUNS.get(only, ())}
-    for name, (module_name, function, context) in COMMANDS.items():
-        if wanted is None or name in wanted:
+
+
+def _register(target: typer.Typer, names: Iterable[str] | None = None) -> typer.Typer:
+    """`target` with the top-level options and the commands named (all when None), each
+    command's module imported only when it is registered."""
+    import importlib
+
+    from archplan.cli.options import Command, root
+
+    target.callback()(root)
+    for name, where, lines in COMMANDS:
+        if names is None or name in names:
+            module_name, function = where.split(":")
             module = importlib.import_module(f"archplan.cli.commands.{module_name}")
-            settings = getattr(module, context) if context else None
-            application.command(name, context_settings=settings)(getattr(module, function))
-    return application
+            settings = getattr(module, "CONTEXT", None)
+            target.command(name, cls=Command, epilog=examples(*lines), context_settings=settings)(
+                getattr(module, function)
+            )
+    return target
 
 
 _full: list[typer.Typer] = []
 
 
 def __getattr__(name: str) -> Any:
-    """`archplan.cli.app`, the app with every command, built on first use (tests, completion)."""
+    """`archplan.cli.app`, the app with every command, built on first use (tests, completion,
+    help, a misspelled command)."""
     if name == "app":
         if not _full:
-            _full.append(build_app())
+            _full.append(_register(_typer()))
         return _full[0]
     raise AttributeError(name)
 
 
-def _named_command(arguments: list[str]) -> str | None:
-    """The command a run names, when its first argument is one (options come after it)."""
-    first = arguments[0] if arguments else None
-    return first if first in COMMANDS else None
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run `argv` with. Typer builds every registered command's options at each run
+    (a fifth of the start-up); a run that names its command needs only that one (and what it
+    runs: validate-config runs validate), `--version` none. Anything else (help, a misspelled
+    command, shell completion) gets the whole app, so its messages are unchanged."""
+    first = argv[1] if len(argv) > 1 else ""
+    if "_ARCHPLAN_COMPLETE" in os.environ:
+        return _register(_typer())
+    if first == "--version":
+        return _register(_typer(), ())
+    if first in {name for name, _, _ in COMMANDS}:
+        return _register(_typer(), {first, *RUNS.get(first, ())})
+    return _register(_typer())
 
 
 def main() -> None:
     """Console-script entry point; a bug is reported in one line, never as a traceback."""
-    arguments = sys.argv[1:]
-    if arguments == ["--version"] and "_ARCHPLAN_COMPLETE" not in os.environ:
+    if sys.argv[1:] == ["--version"] and "_ARCHPLAN_COMPLETE" not in os.environ:
         # The commonest probe of a tool, answered without loading the argument parser.
         from archplan import __version__
 
@@ -96,7 +174,7 @@ def main() -> None:
         return
     import typer
 
-    from archplan.cli import memory
+    from archplan.cli import io
     from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
 
     if "_ARCHPLAN_COMPLETE" in os.environ:
@@ -106,15 +184,13 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
-        application = build_app()
-    else:
-        application = build_app(_named_command(arguments))
-    memory.active = True
+    application = _app_for(sys.argv)
+    io.active = True  # only the console script keeps a large model and ends with os._exit
     try:
         application()
     except SystemExit as stop:
-        if memory.kept and (stop.code is None or isinstance(stop.code, int)):
-            memory.exit_without_freeing(stop.code or 0)
+        if io.kept and (stop.code is None or isinstance(stop.code, int)):
+            io.exit_without_freeing(stop.code or 0)
         raise
     except KeyboardInterrupt:
         typer.echo("archplan: interrupted", err=True)
