@@ -15,6 +15,7 @@ from archplan.rules import (
     structure,
     suppression,
     transit,
+    zones,
 )
 from archplan.rules.registry import RULES, Problem, Related, Rule
 
@@ -37,4 +38,5 @@ __all__ = [
     "structure",
     "suppression",
     "transit",
+    "zones",
 ]
