@@ -12,9 +12,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from archplan import schema as s
-from archplan.cidr import CidrError, parse_block
+from archplan.cidr import Block, CidrError, parse_block
 from archplan.findings import Path
-from archplan.loader import Mapping, Node, Scalar, Sequence, TooLargeInteger, Unreadable
+from archplan.loader import (
+    Mapping,
+    Node,
+    Numbers,
+    Scalar,
+    Sequence,
+    TooLargeInteger,
+    Unreadable,
+)
 from archplan.model import Rejection
 from archplan.problems import Problem
 from archplan.spelling import did_you_mean as suggest
@@ -61,6 +69,7 @@ class Decoder:
         # Paths whose value was written but rejected, each with why: "missing" is not reported
         # on top, and the model can tell an invalid value from an omitted one.
         self.rejected: dict[Path, Rejection] = {}
+        self._blocks: dict[tuple[str, int], Block | CidrError] = {}
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
@@ -101,7 +110,7 @@ class Decoder:
 
     def _object(self, node: Node, kind: s.Object, path: Path) -> dict[str, Any] | None:
         if isinstance(node, Scalar) and node.value is None:
-            node = Mapping({}, node.span)  # `key:` with nothing under it is an empty object
+            node = Mapping.empty_at(node)  # `key:` with nothing under it is an empty object
         if not isinstance(node, Mapping):
             self._wrong_type(node, "a mapping", path)
             return None
@@ -158,7 +167,7 @@ class Decoder:
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
         empty = (isinstance(node, Scalar) and node.value is None) or (
-            isinstance(node, Sequence) and not node.items
+            isinstance(node, Sequence) and type(node) is not Numbers and not node.items
         )
         if empty and kind.when_empty is not None:
             self.report(INVALID_VALUE, kind.when_empty, path)
@@ -168,6 +177,11 @@ class Decoder:
         if not isinstance(node, Sequence):
             self._wrong_type(node, "a list", path)
             return None
+        if type(node) is Numbers and type(kind.item) is s.Number:
+            numbers = _numbers_in_range(node, kind.item)
+            if numbers is not None:
+                return numbers
+            # Some value is out of range: each is decoded on its own, to say which.
         values = (self.decode(item, kind.item, (*path, i)) for i, item in enumerate(node.items))
         return [value for value in values if value is not None]
 
@@ -276,10 +290,18 @@ class Decoder:
         )
 
     def _cidr(self, text: str, kind: s.Cidr, path: Path) -> Any:
-        try:
-            block = parse_block(text.strip(), kind.version)
-        except CidrError as error:
-            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {error}', path)
+        # Every peer's blocks come back as route destinations: each text is parsed once (a
+        # Block is immutable, so the routes share it).
+        key = (text, kind.version)
+        block = self._blocks.get(key)
+        if block is None:
+            try:
+                block = parse_block(text.strip(), kind.version)
+            except CidrError as error:
+                block = error
+            self._blocks[key] = block
+        if isinstance(block, CidrError):
+            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {block}', path)
             return None
         if block.host_bits_set:
             self.report(
@@ -289,6 +311,27 @@ class Decoder:
                 kept=True,
             )
         return block
+
+
+def _numbers_in_range(node: Numbers, kind: s.Number) -> list[Decimal] | None:
+    """A run of plain numbers as Decimals, exactly as `_number` decodes each one, in one loop;
+    None when one of them is out of range (then each is decoded on its own to report it)."""
+    # Hourly demand repeats its values: each text is converted once (a Decimal is immutable).
+    known: dict[str, Decimal] = {}
+    numbers = []
+    for value, raw in zip(node.values, node.raws, strict=True):
+        number = known.get(raw)
+        if number is None:
+            number = known[raw] = Decimal(value) if type(value) is int else Decimal(str(value))
+        numbers.append(number)
+    minimum, maximum = kind.minimum, kind.maximum
+    if minimum is not None:
+        lowest = min(numbers, default=minimum)
+        if lowest < minimum or (kind.exclusive_minimum and lowest == minimum):
+            return None
+    if maximum is not None and max(numbers, default=maximum) > maximum:
+        return None
+    return numbers
 
 
 def _exponent_hint(value: object) -> str:

@@ -46,7 +46,21 @@ class Loaded(NamedTuple):
 def load_architecture(source: Source, keep: list[object] | None = None) -> Loaded:
     """Text to model; raises InputError when the text is not an architecture file at all.
 
-    With `keep`, the decoded values are appended to it rather than freed on return."""
+    With `keep`, the decoded values are appended to it rather than freed on return.
+
+    Every command loads through here, with the cyclic garbage collector off: a large estate
+    allocates millions of acyclic objects, which it would rescan again and again (60 % of the
+    time at 10,000 VPCs) without ever freeing one."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_architecture(source, keep)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_architecture(source: Source, keep: list[object] | None) -> Loaded:
     document = load(source.text, top_mapping=_TOP_MAPPING)
     root = document.root
     if not isinstance(root, Mapping):  # pragma: no cover - load refuses it at the first event

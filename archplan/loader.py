@@ -70,14 +70,30 @@ class _Slotted:
         return f"{type(self).__name__}({shown})"
 
 
-class Scalar(_Slotted):
+class _Located(_Slotted):
+    """A node's place, kept as the parser's start and end marks (objects with 0-based `line`
+    and `column`) and turned into a Span only when asked: most nodes are never located, and
+    building a Span for each of a million nodes was a tenth of loading a large file."""
+
+    __slots__ = ("_end", "_start")
+    _start: Any
+    _end: Any
+
+    @property
+    def span(self) -> Span:
+        start, end = self._start, self._end
+        return _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+
+
+class Scalar(_Located):
     """A scalar value (str, int, float, bool, None or date) and where it was written."""
 
-    __slots__ = ("raw", "span", "value")
+    __slots__ = ("raw", "value")
 
-    def __init__(self, value: Any, span: Span, raw: str) -> None:
+    def __init__(self, value: Any, start: Any, end: Any, raw: str) -> None:
         self.value = value
-        self.span = span
+        self._start = start
+        self._end = end
         self.raw = raw
 
 
@@ -91,24 +107,82 @@ class Entry(_Slotted):
         self.value = value
 
 
-class Mapping(_Slotted):
+class Mapping(_Located):
     """A mapping whose keys are strings; duplicate keys were reported, the first one kept."""
 
-    __slots__ = ("entries", "span")
+    __slots__ = ("entries",)
 
-    def __init__(self, entries: dict[str, Entry], span: Span) -> None:
+    def __init__(self, entries: dict[str, Entry], start: Any, end: Any) -> None:
         self.entries = entries
-        self.span = span
+        self._start = start
+        self._end = end
+
+    @classmethod
+    def empty_at(cls, node: Node) -> Mapping:
+        """An empty mapping written where `node` is (`key:` with nothing under it)."""
+        return cls({}, node._start, node._end)
 
 
-class Sequence(_Slotted):
+class Sequence(_Located):
     """A sequence of nodes."""
 
-    __slots__ = ("items", "span")
+    __slots__ = ("_items",)
 
-    def __init__(self, items: list[Node], span: Span) -> None:
-        self.items = items
-        self.span = span
+    def __init__(self, items: list[Node], start: Any, end: Any) -> None:
+        self._items: list[Node] | None = items
+        self._start = start
+        self._end = end
+
+    @property
+    def items(self) -> list[Node]:
+        items = self._items
+        return items if items is not None else self._build_items()
+
+    def _build_items(self) -> list[Node]:  # pragma: no cover - only Numbers leaves it empty
+        raise AssertionError("a sequence without items")
+
+
+class _Place(NamedTuple):
+    """A mark built from a line and column (0-based, as the parser's)."""
+
+    line: int
+    column: int
+
+
+class Numbers(Sequence):
+    """A sequence of plain decimal numbers (hourly demand), decoded in one pass.
+
+    `values` holds the numbers (int or float, exactly what the general path would construct),
+    `raws` their text; each element's place is kept as two ints, and its Scalar node is built
+    only when something asks for `items` (a finding to locate, a value out of range).
+    """
+
+    __slots__ = ("columns", "lines", "raws", "values")
+
+    def __init__(
+        self,
+        values: list[int | float],
+        raws: list[str],
+        lines: list[int],
+        columns: list[int],
+        start: Any,
+        end: Any,
+    ) -> None:
+        super().__init__(None, start, end)  # type: ignore[arg-type]
+        self.values = values
+        self.raws = raws
+        self.lines = lines
+        self.columns = columns
+
+    def _build_items(self) -> list[Node]:
+        items: list[Node] = [
+            Scalar(value, _Place(line, column), _Place(line, column + len(raw)), raw)
+            for value, raw, line, column in zip(
+                self.values, self.raws, self.lines, self.columns, strict=True
+            )
+        ]
+        self._items = items
+        return items
 
 
 Node = Scalar | Mapping | Sequence
@@ -306,8 +380,8 @@ class _Composer:
             raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
         if wrap is not None:
             node, size = result
-            key = Scalar(wrap, node.span, wrap)
-            result = (Mapping({wrap: Entry(key, node)}, node.span), size + 1)
+            key = Scalar(wrap, node._start, node._end, wrap)
+            result = (Mapping({wrap: Entry(key, node)}, node._start, node._end), size + 1)
         if anchor is not None:
             self._open_anchors.discard(anchor)
             self._anchors[anchor] = result
@@ -359,33 +433,50 @@ class _Composer:
         if tag is None or tag == "!":
             # Most plain scalars start with a character no implicit type starts with.
             plain = event.implicit[0] and tag is None and value[:1] in _IMPLICIT
+            if plain and (number := _number(value)) is not None:
+                # A plain decimal number: int() or float() gives what PyYAML's constructor
+                # would, without building a PyYAML node and dispatching on its tag.
+                return Scalar(
+                    float(value) if number.lastindex else int(value),
+                    event.start_mark,
+                    event.end_mark,
+                    value,
+                )
             tag = _resolve_plain(value) if plain else _STR
         elif tag not in _SCALAR_TAGS:
             raise self._tag_error(tag, event.start_mark)
-        # _span inlined, and the tuple made without Span's Python-level __new__: this runs
-        # for every scalar of the file.
         start, end = event.start_mark, event.end_mark
-        span = _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         if tag == _STR:
-            return Scalar(value, span, value)
+            return Scalar(value, start, end, value)
         if tag == _INT and len(value.lstrip("+-").replace("_", "")) > _MAX_INT_DIGITS:
-            return Scalar(TooLargeInteger(value), span, value)
+            return Scalar(TooLargeInteger(value), start, end, value)
         try:
             converted = self._constructor.construct_object(yaml.ScalarNode(tag, value))
         except Exception:
             self.type_problems.append(
-                TypeProblem((), span, f'"{value}" is not a valid !!{tag[len(_TAG) :]}')
+                TypeProblem((), _span(start, end), f'"{value}" is not a valid !!{tag[len(_TAG) :]}')
             )
             converted = Unreadable(value)
         if isinstance(converted, datetime.date):
             converted = value  # dates are only ever names or labels here
-        return Scalar(converted, span, value)
+        return Scalar(converted, start, end, value)
 
     def _sequence(self, event: Any, path: Path, depth: int) -> tuple[Sequence, int]:
         self._check_collection_tag(event, _SEQ)
         items: list[Node] = []
         size = 1
         child = self._next()
+        if depth < MAX_DEPTH:
+            numbers, child = self._numbers(child)
+            if type(child) is _SequenceEndEvent and numbers[0]:
+                return Numbers(*numbers, event.start_mark, child.end_mark), 1 + len(numbers[0])
+            # Not numbers all through: the ones read so far become ordinary nodes.
+            values, raws, lines, columns = numbers
+            items = [
+                Scalar(value, _Place(line, column), _Place(line, column + len(raw)), raw)
+                for value, raw, line, column in zip(values, raws, lines, columns, strict=True)
+            ]
+            size += len(items)
         while not isinstance(child, yaml.SequenceEndEvent):
             if (
                 type(child) is _ScalarEvent
@@ -400,7 +491,39 @@ class _Composer:
                 items.append(node)
                 size += count
             child = self._next()
-        return Sequence(items, _span(event.start_mark, child.end_mark)), size
+        return Sequence(items, event.start_mark, child.end_mark), size
+
+    def _numbers(
+        self, child: Any
+    ) -> tuple[tuple[list[int | float], list[str], list[int], list[int]], Any]:
+        """Read plain decimal numbers from `child` on, in one loop (a year of hourly demand is
+        8,760 of them): their values, texts and 0-based places, and the first other event."""
+        values: list[int | float] = []
+        raws: list[str] = []
+        lines: list[int] = []
+        columns: list[int] = []
+        next_event, number = self._next, _number
+        while (
+            type(child) is _ScalarEvent
+            and child.tag is None
+            and child.anchor is None
+            and child.implicit[0]
+        ):
+            raw = child.value
+            match = number(raw)
+            if match is None:
+                break
+            start: Any = child.start_mark
+            end: Any = child.end_mark
+            line, column = start.line, start.column
+            if end.line != line or end.column - column != len(raw):
+                break  # never seen: a plain number is written on one line, as it reads
+            values.append(float(raw) if match.lastindex else int(raw))
+            raws.append(raw)
+            lines.append(line)
+            columns.append(column)
+            child = next_event()
+        return (values, raws, lines, columns), child
 
     def _mapping(self, event: Any, path: Path, depth: int) -> tuple[Mapping, int]:
         self._check_collection_tag(event, _MAP)
@@ -460,7 +583,7 @@ class _Composer:
             key_event = next_event()
         for name, entry in merged.items():
             entries.setdefault(name, entry)  # explicit keys win over merged ones
-        return Mapping(entries, _span(event.start_mark, key_event.end_mark)), size
+        return Mapping(entries, event.start_mark, key_event.end_mark), size
 
     def _merge(self, event: Any, path: Path, depth: int, merged: dict[str, Entry]) -> int:
         """Collect `<<` sources; earlier sources win, as YAML's merge-key spec says."""
@@ -487,6 +610,11 @@ class _Composer:
 
 _STR, _INT, _SEQ, _MAP = (_TAG + name for name in ("str", "int", "seq", "map"))
 _ScalarEvent = yaml.ScalarEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+# A plain decimal integer (no leading zero: YAML 1.1 reads 012 as octal; at most
+# _MAX_INT_DIGITS digits) or a plain decimal fraction: int() and float() read these exactly as
+# PyYAML's constructor does. Group 1 is set for a fraction.
+_number = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,39})(\.[0-9]+)?").fullmatch
 _new_tuple = tuple.__new__
 _SCALAR_TAGS = frozenset(
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")

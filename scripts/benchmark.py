@@ -302,8 +302,11 @@ def run_once(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run `command` once; wait4 gives this child's own rusage (RUSAGE_CHILDREN is cumulative)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
+        # close_fds=False lets subprocess use posix_spawn (vfork), cheaper than fork from a
+        # large parent. A child's peak memory still starts at this process's (Linux records
+        # the memory the child shared before exec), which only small commands ever show.
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env
+            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, close_fds=False
         )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -792,6 +795,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="profile validation of N VPCs in-process instead of timing sizes (repeatable)",
     )
     parser.add_argument(
+        "--ratios",
+        action="store_true",
+        help="measure every figure of the linearity issue as a ratio to its floor, side by "
+        "side (see scripts/benchmark_ratios.py); with --write, into its own markers",
+    )
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="time `archplan diff` of two estates differing in 1 %% of their objects against "
@@ -834,6 +843,85 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+RATIOS_START = "<!-- ratios:start -->"
+RATIOS_END = "<!-- ratios:end -->"
+
+
+def ratios(args: argparse.Namespace, workdir: Path) -> int:
+    """--ratios: generate the issue's inputs, run every command in rounds, print the table."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import benchmark_ratios as measured
+    import benchmark_scale
+
+    inputs = {
+        "1k": generate(shape_from(args, 1000, issue=True)).text,
+        "10k": generate(shape_from(args, 10000, issue=True)).text,
+        "ring": generate(Shape(vpcs=10000)).text,  # no meshes: one mesh of all 10,000 VPCs
+        "scale": benchmark_scale.generate(50, 8760),
+    }
+    paths = {}
+    for name, text in inputs.items():
+        paths[name] = workdir / f"{name}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    small = small_file(args.small)
+    if small is None:
+        raise SystemExit("no small file: give --small FILE")
+    env = child_environment(workdir, not args.no_bytecode_cache)
+    archplan = archplan_command(args.archplan)
+    python = [sys.executable]
+    commands = {
+        "bare": [*python, "-c", "pass"],
+        "version": [*archplan, "--version"],
+        "validate small": [*archplan, "validate", str(small), "--format", "json"],
+        "validate 1k": [*archplan, "validate", str(paths["1k"]), "--format", "json"],
+        "validate 10k": [*archplan, "validate", str(paths["10k"]), "--format", "json"],
+        "graph 10k": [*archplan, "graph", str(paths["10k"])],
+        "peering-plan 10k": [*archplan, "peering-plan", str(paths["ring"])],
+        "scale-plan": [*archplan, "scale-plan", str(paths["scale"])],
+        "compose 10k": [*python, "-c", measured.COMPOSE, str(paths["10k"])],
+        "compose ring": [*python, "-c", measured.COMPOSE, str(paths["ring"])],
+        "compose scale": [*python, "-c", measured.COMPOSE, str(paths["scale"])],
+        "load 10k in a child": [*python, "-c", measured.LOAD_IN_CHILD, str(paths["10k"])],
+    }
+    del inputs  # a child's peak memory starts at what this process holds (see run_once)
+    # Warm the bytecode cache (every module each command imports) and the page cache.
+    for command in ("validate", "graph", "peering-plan", "scale-plan"):
+        run_once([*archplan, command, str(small)], env)
+    run_once(commands["version"], env)
+    print(f"measuring in {workdir}, {args.runs} rounds ...", file=sys.stderr)
+    fresh: list[tuple[float, float]] = []
+
+    def one(command: list[str]) -> tuple[int, float, float, int, str]:
+        run = run_once(command, env)
+        if command is commands["load 10k in a child"]:
+            load, compose = (float(word) for word in run.stdout.split())
+            fresh.append((load, compose))
+        return run.code, run.wall, run.cpu, run.max_rss_kib, run.stdout
+
+    timings = measured.rounds(commands, args.runs, one)
+    for label, timing in timings.items():
+        allowed = {0, 1} if label in ("peering-plan 10k", "scale-plan") else {0}
+        if set(timing.codes) - allowed:
+            raise SystemExit(f"{label} exited {timing.codes}: {timing.stdout[-500:]}")
+    in_process = measured.in_process(paths["10k"], min(args.runs, 3))
+    # The floor of a whole command is the whole compose process (interpreter, PyYAML, read).
+    composes = {name: timings[f"compose {name}"].cpu for name in ("10k", "ring", "scale")}
+    rows = measured.figures(timings, fresh, in_process, composes)
+    text = measured.table(rows, timings, args.runs, machine_line())
+    print(text)
+    if args.write:
+        target = Path(args.write)
+        target = target if target.is_absolute() else REPO / target
+        content = target.read_text(encoding="utf-8")
+        start, end = content.index(RATIOS_START), content.index(RATIOS_END)
+        target.write_text(
+            content[: start + len(RATIOS_START)] + "\n" + text + "\n" + content[end:],
+            encoding="utf-8",
+        )
+        print(f"wrote the table into {target}", file=sys.stderr)
+    return 0
+
+
 @contextlib.contextmanager
 def workspace(keep: str | None) -> Iterator[Path]:
     """A directory for the generated files: a temporary one unless --keep names one."""
@@ -855,6 +943,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for n in args.profile:
                 profile(args, n, workdir)
             return 0
+        if args.ratios:
+            return ratios(args, workdir)
         print(f"benchmarking in {workdir} ...", file=sys.stderr)
         if args.diff:
             print(diff_benchmark(args, workdir))

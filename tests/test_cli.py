@@ -240,3 +240,19 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     )
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "graph", "peering-plan"])
+def test_a_large_file_run_outside_main_is_freed_and_never_ends_the_process(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    """Only main() (the console script) keeps a large model and ends the process with
+    os._exit; a command run any other way frees it, or it would end a test run silently."""
+    from archplan.cli import io as memory
+
+    path = tmp_path / "large.yaml"
+    padding = "# " + "x" * memory.KEEP_FROM_CHARS + "\n"
+    path.write_text(padding + "archplan: 1\nvpcs:\n  a: {region: us-east-1, cidr: 10.0.0.0/16}\n")
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 0, result.output
+    assert memory.kept == []

@@ -234,3 +234,123 @@ def test_the_primed_reader_pattern_matches_what_pyyaml_wrote() -> None:
         loader_module.NON_PRINTABLE,
         loader_module.PRINTABLE_COMPLEMENT,
     )
+
+
+# -- locations against PyYAML's own composer --------------------------------------------------
+# The loader keeps the parser's marks and builds spans (and, for runs of plain numbers, whole
+# nodes) only when asked. Every node's place and value must still be what PyYAML's composer
+# and constructor give for the same text.
+
+
+def _same_tree(ours: object, theirs: yaml.Node, where: str) -> None:
+    span = (
+        theirs.start_mark.line + 1,
+        theirs.start_mark.column + 1,
+        theirs.end_mark.line + 1,
+        theirs.end_mark.column + 1,
+    )
+    assert isinstance(ours, loader_module.Mapping | loader_module.Sequence | loader_module.Scalar)
+    assert tuple(ours.span) == span, where
+    if isinstance(theirs, yaml.ScalarNode):
+        assert isinstance(ours, loader_module.Scalar), where
+        assert ours.raw == theirs.value, where
+        expected = yaml.SafeLoader("").construct_object(theirs)
+        if not isinstance(expected, str | int | float | bool | type(None)):
+            return  # dates are kept as text
+        assert ours.value == expected and type(ours.value) is type(expected), where
+    elif isinstance(theirs, yaml.SequenceNode):
+        assert isinstance(ours, loader_module.Sequence), where
+        assert len(ours.items) == len(theirs.value), where
+        for position, (mine, other) in enumerate(zip(ours.items, theirs.value, strict=True)):
+            _same_tree(mine, other, f"{where}[{position}]")
+    else:
+        assert isinstance(ours, loader_module.Mapping), where
+        first: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in theirs.value:  # string keys; the first of duplicates
+            key = yaml.SafeLoader("").construct_object(key_node)
+            if isinstance(key_node, yaml.ScalarNode) and isinstance(key, str):
+                first.setdefault(key, (key_node, value_node))
+        assert list(ours.entries) == list(first), where
+        for key_node, value_node in first.values():
+            entry = ours.entries[key_node.value]
+            _same_tree(entry.key, key_node, f"{where}.{key_node.value}")
+            _same_tree(entry.value, value_node, f"{where}.{key_node.value}")
+
+
+def _locations_corpus() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "examples").rglob("*.yaml"))
+    texts = [(str(path.relative_to(root)), path.read_text(encoding="utf-8")) for path in files]
+    # Aliases, merge keys and local tags (CloudFormation) give nodes PyYAML composes otherwise.
+    texts = [(name, text) for name, text in texts if not any(c in text for c in "<&!")]
+    numbers = ", ".join(
+        ["0", "-0", "+5", "12", "1.5", "-0.0", "012", "0x1f", "1_000", "1e3", "1.5e+3", ".5"]
+        + [str(value * 7 % 1000) for value in range(300)]
+        + [f"{value}.{value % 10}" for value in range(300)]
+    )
+    block = "".join(f"      - {value}\n" for value in range(500)) + "      - 12.25\n"
+    mixed = "[1, 2, three, 4.5, null, 6]"
+    texts.append(
+        (
+            "numbers",
+            "archplan: 1\nthings:\n  flow: ["
+            + numbers
+            + "]\n  nested:\n    block:\n"
+            + block
+            + f"    mixed: {mixed}\n    empty: []\n    one: [7]\n"
+            + "    multi:\n      [1,\n       2,   3\n      ]\n",
+        )
+    )
+    return texts
+
+
+@pytest.mark.parametrize(("name", "text"), _locations_corpus(), ids=lambda item: item[:40])
+def test_every_node_is_where_pyyaml_composes_it(name: str, text: str) -> None:
+    ours = load(text).root
+    _same_tree(ours, yaml.compose(text, Loader=yaml.SafeLoader), name)
+
+
+def test_a_large_generated_estate_is_located_as_pyyaml_composes_it() -> None:
+    lines = ["archplan: 1", "vpcs:"]
+    for index in range(400):
+        lines += [
+            f"  vpc-{index}:",
+            "    region: us-east-1",
+            f"    cidr: 10.{index // 256}.{index % 256}.0/24",
+            f"    tags: {{team: t{index}, 'quoted': \"x\", n: {index}}}",
+            "    subnets:",
+            f"      a: {{cidr: 10.{index // 256}.{index % 256}.0/26, az: us-east-1a}}",
+            f"    hourly: [{', '.join(str((index * hour) % 97) for hour in range(24))}]",
+        ]
+    text = "\n".join(lines) + "\n"
+    _same_tree(load(text).root, yaml.compose(text, Loader=yaml.SafeLoader), "estate")
+
+
+def test_a_run_of_plain_numbers_is_one_node_built_in_one_pass() -> None:
+    document = load("hourly: [1, 2.5, 3]\nmixed: [1, a]\n")
+    assert isinstance(document.root, loader_module.Mapping)
+    hourly = document.root.entries["hourly"].value
+    assert type(hourly) is loader_module.Numbers
+    assert hourly.values == [1, 2.5, 3]
+    assert type(document.root.entries["mixed"].value) is loader_module.Sequence
+    third = hourly.items[2]
+    assert isinstance(third, loader_module.Scalar)
+    assert (third.value, tuple(third.span)) == (3, (1, 18, 1, 19))
+
+
+@pytest.mark.parametrize("minimum", [None, 0])
+def test_a_run_of_numbers_decodes_as_each_number_would(minimum: int | None) -> None:
+    from archplan import schema
+    from archplan.decode import Decoder
+
+    text = "[0, -0, -0.0, 5, +7, 12.50, 0.1, 1.25, 99999999999999999999.5, 3]"
+    node = load(f"x: {text}").root.entries["x"].value  # type: ignore[union-attr]
+    assert type(node) is loader_module.Numbers
+    kind = schema.ListOf(item=schema.Number(minimum=minimum))
+    fast = Decoder().decode(node, kind, ())
+    general = [Decoder().decode(item, kind.item, ()) for item in node.items]
+    assert [(str(value), type(value)) for value in fast] == [
+        (str(value), type(value)) for value in general
+    ]

@@ -25,14 +25,17 @@ from typer.testing import CliRunner
 from archplan.cli import app
 from archplan.engine import load_architecture, validate_source
 from archplan.plan import PlanFormat
+from archplan.plan import mesh as mesh_module
 from archplan.plan.emit import emit_yaml
 from archplan.plan.mesh import (
     DEFAULT_ATTACHMENT_HOUR,
     DEFAULT_PER_GB,
+    PAIR_BY_PAIR_UP_TO,
     Choice,
     MeshPlan,
     Plan,
     UnknownMesh,
+    iter_missing,
     largest_mesh,
     links_needed,
     plan,
@@ -159,7 +162,12 @@ def _overlap(first: list[str], second: list[str]) -> bool:
 
 
 @pytest.mark.parametrize("n", range(1, 61))
-def test_mesh_arithmetic_against_enumeration(n: int) -> None:
+@pytest.mark.parametrize("pair_by_pair_up_to", [PAIR_BY_PAIR_UP_TO, 0])
+def test_mesh_arithmetic_against_enumeration(
+    n: int, pair_by_pair_up_to: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the threshold at 0, every mesh beyond the quotas is planned per VPC.
+    monkeypatch.setattr(mesh_module, "PAIR_BY_PAIR_UP_TO", pair_by_pair_up_to)
     text, facts = _random_estate(n, random.Random(n))
     mesh = _plan_text(text).meshes[0]
     members, blocks, peerings = facts["members"], facts["blocks"], facts["peerings"]
@@ -177,9 +185,20 @@ def test_mesh_arithmetic_against_enumeration(n: int) -> None:
     assert mesh.n == n
     assert mesh.needed == len(pairs) == n * (n - 1) // 2
     assert {frozenset((link.first, link.second)) for link in mesh.present} == present
-    assert {frozenset((link.first, link.second)) for link in mesh.missing} == missing
     assert {frozenset((link.first, link.second)) for link in mesh.impossible} == impossible
-    assert len(mesh.present) + len(mesh.missing) == mesh.needed
+    assert mesh.missing_count == len(missing)
+    assert mesh.to_create_count == len(missing - impossible)
+    # Beyond what the quotas allow, the plan is per VPC: no pair listed but the impossible.
+    assert mesh.per_vpc_only == (n > mesh.largest_mesh.vpcs and n > pair_by_pair_up_to)
+    if mesh.per_vpc_only:
+        listed = impossible
+        architecture = load_architecture(Source("test.yaml", text)).architecture
+        streamed = list(iter_missing(architecture, mesh))
+        assert {frozenset((link.first, link.second)) for link in streamed} == missing
+        assert len(streamed) == len(missing)
+    else:
+        listed = missing
+    assert {frozenset((link.first, link.second)) for link in mesh.missing} == listed
 
     peering_quota = facts["quotas"]["active_peerings_per_vpc"]
     route_quota = facts["quotas"]["routes_per_route_table"]
@@ -192,6 +211,9 @@ def test_mesh_arithmetic_against_enumeration(n: int) -> None:
         assert vpc.peerings_after == now + created
         assert vpc.over_quota == (now + created > peering_quota)
         over |= vpc.over_quota
+        if mesh.per_vpc_only:
+            assert vpc.tables == ()  # no route table is planned for a mesh that cannot be
+            continue
         # Every peer reachable after completion, each block routed once per table.
         peers = [other for pair in present | (missing - impossible) if name in pair
                  for other in pair if other != name]  # fmt: skip
@@ -210,7 +232,7 @@ def test_mesh_arithmetic_against_enumeration(n: int) -> None:
         assert (table.ipv6.now, table.ipv6.after) == (existing, existing + want6)
         assert table.over_quota == (max(existing + want4, existing + want6) > route_quota)
         over |= table.over_quota
-    assert mesh.can_complete == (not over)
+    assert mesh.can_complete == (not over and not mesh.per_vpc_only)
     assert mesh.largest_mesh.by_peerings == peering_quota + 1
     assert mesh.transit_gateway.attachments == n
     assert mesh.transit_gateway.route_entries == sum(len(blocks[name]) for name in members)
@@ -513,7 +535,7 @@ def test_json_shape_is_stable(runner: CliRunner) -> None:
     assert set(report) == {"version", "file", "can_complete", "meshes"}
     mesh = report["meshes"][0]
     assert set(mesh) == {
-        "name", "declared", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
+        "name", "declared", "per_vpc_only", "listed", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
         "blockers", "present", "missing", "per_vpc", "left_out", "largest_mesh",
         "largest_mesh_limits", "transit_gateway", "recommendation",
     }  # fmt: skip
@@ -975,3 +997,68 @@ def test_counts_in_the_text_report_agree_with_their_nouns(
     text = runner.invoke(app, ["peering-plan", _write(tmp_path, two_regions)]).stdout
     assert "2 transit gateways" in text and "1 peering attachment between" in text
     assert "2 VPC attachments" in text
+
+
+def _many_vpcs(count: int) -> str:
+    """`count` VPCs without meshes, each peered with the next; the last two overlap."""
+    lines = ["archplan: 1", "defaults: {region: us-east-1}", "vpcs:"]
+    for index in range(count):
+        cidr = f"10.{index // 256}.{index % 256}.0/24" if index < count - 1 else "10.0.0.0/16"
+        lines.append(f"  v{index}: {{cidr: {cidr}}}")
+    lines.append("peerings:")
+    for index in range(count - 2):
+        lines.append(f"  p{index}: {{requester: v{index}, accepter: v{index + 1}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_mesh_beyond_the_quotas_is_planned_per_vpc_with_bounded_lists(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    count = PAIR_BY_PAIR_UP_TO + 4
+    path = _write(tmp_path, _many_vpcs(count))
+    text = runner.invoke(app, ["peering-plan", path])
+    assert text.exit_code == 1
+    lines = text.stdout.splitlines()
+    assert lines[1] + " " + lines[2].strip() == (  # wrapped to the report's 100 columns
+        f"  {count} VPCs are more than the 51 a full mesh can have under the quotas: planned "
+        "per VPC, without listing the pairs"
+    )
+    assert "    v1: 2 + 126 = 128 of 50" in lines  # v0 and v2 peered; v129 overlaps it
+    assert "    ... and 30 more (--format json lists them all)" in lines
+    report = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)
+    (mesh,) = report["meshes"]
+    assert mesh["per_vpc_only"] is True and mesh["n"] == count
+    # v129 (10.0.0.0/16) overlaps the 129 others, all in 10.0.x.0/24.
+    assert mesh["links"] == {
+        "needed": count * (count - 1) // 2,
+        "present": count - 2,
+        "missing": count * (count - 1) // 2 - (count - 2),
+        "impossible": 129,
+    }
+    assert mesh["listed"] == {"present": 100, "missing": 100}
+    assert len(mesh["per_vpc"]) == count
+    assert all(item["route_tables"] == [] for item in mesh["per_vpc"])
+    emitted = runner.invoke(app, ["peering-plan", path, "--emit", "yaml"])
+    assert emitted.exit_code == 1
+    assert "# Nothing to add." in emitted.stdout
+    assert f"needs {count * (count - 1) // 2:,} peerings" in emitted.stdout
+
+
+@pytest.mark.parametrize("count", [4, PAIR_BY_PAIR_UP_TO + 4])
+def test_all_lists_every_link_and_json_stays_one_document(
+    runner: CliRunner, tmp_path: Path, count: int
+) -> None:
+    path = _write(tmp_path, _many_vpcs(count))
+    result = runner.invoke(app, ["peering-plan", path, "-f", "json", "--all"])
+    (mesh,) = json.loads(result.stdout)["meshes"]
+    pairs = {frozenset(link["vpcs"]) for link in mesh["present"] + mesh["missing"]}
+    assert len(pairs) == count * (count - 1) // 2 == mesh["links"]["needed"]
+    assert mesh["listed"] == {"present": count - 2, "missing": mesh["links"]["missing"]}
+    impossible = [link for link in mesh["missing"] if not link["possible"]]
+    assert len(impossible) == mesh["links"]["impossible"] == count - 1
+    if count == 4:  # planned pair by pair: --all changes nothing in JSON
+        plain = runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout
+        assert result.stdout == plain
+    text = runner.invoke(app, ["peering-plan", path, "--all"]).stdout
+    assert text.count("\n  v") >= mesh["links"]["missing"]
+    assert f"every missing link of all VPCs ({mesh['links']['missing']:,}):" in text

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,101 @@ def test_validate_hands_pyyaml_its_reader_pattern_precompiled() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stdout.strip() == "True", result.stdout + result.stderr
+
+
+def _modules_loaded_by_main(*args: str) -> set[str]:
+    """What the console script (archplan.cli.main) imports for `args`."""
+    code = (
+        "import sys, json\n"
+        f"sys.argv = ['archplan', *{list(args)!r}]\n"
+        "from archplan.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "_ARCHPLAN_COMPLETE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=environment,
+    )
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_the_version_probe_loads_no_argument_parser() -> None:
+    loaded = _modules_loaded_by_main("--version")
+    assert not {"typer", "click", "yaml", "archplan.cli.commands"} & loaded
+
+
+def test_a_command_builds_only_itself() -> None:
+    loaded = _modules_loaded_by_main("validate", "examples/endpoints.yaml", "-f", "json")
+    commands = {name for name in loaded if name.startswith("archplan.cli.commands.")}
+    assert commands == {"archplan.cli.commands.validate"}
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
+    """print_simple_table writes the lines itself without colour; at every width they must be
+    what Rich draws for the width-aware table (keep_words, folded when it does not fit)."""
+    import io
+    import random
+
+    from rich import box
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+
+    from archplan.reports.terminal import keep_words, print_simple_table, report_console
+
+    choice = random.Random(seed)
+    count = choice.randint(1, 6)
+    columns = [
+        (
+            "".join(choice.choice("ab -%") for _ in range(choice.randint(0, 12))),
+            choice.random() < 0.7,
+        )
+        for _ in range(count)
+    ]
+    rows = [
+        tuple(str(choice.randint(0, 10 ** choice.randint(0, 9))) for _ in range(count))
+        for _ in range(choice.randint(0, 8))
+    ]
+    width = choice.randint(20, 120)
+    plain, drawn = io.StringIO(), io.StringIO()
+    print_simple_table(report_console(plain, False, width), columns, rows)
+    rich_console = Console(
+        file=drawn, color_system=None, soft_wrap=False, highlight=False, emoji=False,
+        markup=False, width=width,
+    )  # fmt: skip
+    assert not rich_console.no_color
+    table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
+    for header, right in columns:
+        table.add_column(header, justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*row)
+    rich_console.print(Padding(keep_words(table), (0, 0, 0, 4)))
+
+    def stripped(text: str) -> str:
+        return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+    assert stripped(plain.getvalue()) == stripped(drawn.getvalue())
+
+
+def test_validate_config_through_the_entry_point_runs_validate(tmp_path: Path) -> None:
+    """validate-config runs the validate command: a run that names it builds both."""
+    (tmp_path / "a.yaml").write_text((ROOT / "examples" / "endpoints.yaml").read_text())
+    (tmp_path / ".archplan.toml").write_text('[tool.archplan]\nfiles = ["a.yaml"]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "archplan", "validate-config", "-f", "concise"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "internal error" not in result.stderr

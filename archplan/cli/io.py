@@ -24,6 +24,9 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # nothing the process still needs. Small files are freed as usual (it costs microseconds).
 KEEP_FROM_CHARS = 1_000_000
 kept: list[object] = []
+# Set by main(), which ends the process: a command run any other way (CliRunner in the tests,
+# an embedding program) frees its memory as usual and never ends its host's process.
+active = False
 
 # The width of a text report that goes to a pipe or a file: fixed, so the bytes do not depend on
 # the terminal a script happens to run in (README.md, "Width").
@@ -76,6 +79,11 @@ def to_file(output: str | None) -> bool:
     from archplan.output import STREAMS
 
     return output is not None and output not in STREAMS
+
+
+def keep_for(text: str) -> list[object] | None:
+    """Where to keep a file's nodes and model, or None when they are freed as usual."""
+    return kept if active and len(text) >= KEEP_FROM_CHARS else None
 
 
 def exit_without_freeing(code: int) -> None:
@@ -142,7 +150,13 @@ def usage_error(message: str, option: str) -> NoReturn:
 
 
 def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
-    """Read and load one architecture file, or exit 2 with its located error on stderr."""
+    """Read and load one architecture file, or exit 2 with its located error on stderr.
+
+    The one load path of the commands that plan or draw one file, as `validate` loads: the
+    collector off while building (engine.load_architecture), and a large file's nodes and
+    model kept until the process ends (keep_for), out of the collector's sight."""
+    import gc
+
     from archplan.engine import load_architecture
     from archplan.errors import InputError
     from archplan.source import read_source
@@ -151,6 +165,11 @@ def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     try:
         source = read_source(file, max_file_size)
         name = source.name
-        return name, load_architecture(source)
+        keep = keep_for(source.text)
+        loaded = load_architecture(source, keep)
     except InputError as error:
         input_error(error, name)
+    if keep is not None:
+        keep.append(loaded)
+        gc.freeze()  # or every later collection would walk the million kept objects
+    return name, loaded

@@ -10,6 +10,7 @@ import enum
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from archplan.importers import SourceKind
 from archplan.output import ColorMode
@@ -149,3 +150,36 @@ Region = Annotated[
         "source's own, else us-east-1].",
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from archplan import __version__
+
+        typer.echo(f"archplan {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Check AWS-style network and capacity architectures before they are deployed."""
+
+
+class Command(TyperCommand):
+    """A Typer command whose usage line names its arguments as written (`FILE...`, `RULE`):
+    Typer's own wraps a required argument in braces (`{FILE}`), which reads as a set."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = param.metavar or (param.name or "").upper()
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -12,6 +12,7 @@ from archplan.model import Architecture, Mesh, Peering, Prices, RouteTable, Vpc
 from archplan.money import HOURS_PER_MONTH
 from archplan.plan.tables import Conflict, LeftOut, RouteNeed, TableState, check
 from archplan.routes import tables_in_use, vpc_blocks, vpc_overlaps
+from archplan.wording import plural
 
 # A peering in one of these states carries nothing and never will (aws-network-rules.md §4.4);
 # pending-acceptance and provisioning still count, since they become active once accepted.
@@ -19,6 +20,15 @@ DEAD_STATUSES = frozenset({"failed", "rejected", "expired", "deleted"})
 
 # The name of the one mesh planned when the file declares none.
 ALL_VPCS = "all-vpcs"
+
+# A mesh larger than the quotas allow is planned pair by pair up to this many VPCs: the most a
+# full mesh can ever have (AWS raises active_peerings_per_vpc to 125 at most), so the plan
+# still says which route table overflows, at a bounded cost (7,875 pairs). Beyond, and beyond
+# the quotas, it is planned per VPC (see MeshPlan).
+PAIR_BY_PAIR_UP_TO = 126
+
+# Overlapping pairs a recommendation names before it counts the rest.
+LISTED_PAIRS = 10
 
 
 # AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure": peering
@@ -224,20 +234,29 @@ class MeshLimit(NamedTuple):
 
 
 class MeshPlan(NamedTuple):
-    """The plan of one mesh."""
+    """The plan of one mesh.
+
+    A mesh larger than the quotas allow and than PAIR_BY_PAIR_UP_TO is planned per VPC
+    (`per_vpc_only`): completing it is impossible, and listing its n(n-1)/2 pairs would make
+    the plan grow with n² for nothing.
+    Then `missing` holds only the impossible links (found by a sweep over the sorted blocks),
+    each member's VpcPlan counts its peerings but plans no route table, and nothing is left
+    for --emit yaml. `missing_count` counts every missing link in both modes.
+    """
 
     name: str
     declared: bool  # False for the implicit mesh of all VPCs
     vpcs: tuple[str, ...]  # members that exist, in mesh order, each once
     unknown: tuple[str, ...]  # members that name no VPC
     present: tuple[Link, ...]
-    missing: tuple[Link, ...]  # every pair not present, the impossible ones included
+    missing: tuple[Link, ...]  # every pair not present (only the impossible ones per VPC)
     per_vpc: tuple[VpcPlan, ...]
     left_out: tuple[LeftOut, ...]  # links --emit yaml does not add, and why
     largest_mesh: MeshLimit
     transit_gateway: TransitGatewayOption
     recommendation: Recommendation
     blockers: tuple[str, ...]  # why the mesh cannot be completed; empty when it can
+    per_vpc_only: bool = False
 
     @property
     def n(self) -> int:
@@ -248,17 +267,27 @@ class MeshPlan(NamedTuple):
         return links_needed(self.n)
 
     @property
+    def missing_count(self) -> int:
+        return self.needed - len(self.present)
+
+    @property
     def impossible(self) -> tuple[Link, ...]:
         return tuple(link for link in self.missing if not link.possible)
 
     @property
     def to_create(self) -> tuple[Link, ...]:
+        """The missing links that can be created (listed only when the mesh is planned pair
+        by pair; see iter_missing for the others)."""
         return tuple(link for link in self.missing if link.possible)
+
+    @property
+    def to_create_count(self) -> int:
+        return self.missing_count - len(self.impossible)
 
     @property
     def complete(self) -> bool:
         """Every pair is peered now."""
-        return not self.missing and not self.unknown
+        return not self.missing_count and not self.unknown
 
     @property
     def can_complete(self) -> bool:
@@ -332,11 +361,13 @@ class _Index(NamedTuple):
     # Routes of the file through a peering to a destination outside the peer, by peer VPC:
     # (VPC routing, destination, peering). Peering that peer with a VPC owning the
     # destination would turn such a route into a transitive one (a new finding).
-    strays: dict[str, list[tuple[str, Block, str]]]
+    # Found on first use (_strays_of): a mesh planned per VPC never needs them.
+    strays: list[dict[str, list[tuple[str, Block, str]]]]
     # Each VPC's peers (the file's live peerings and the ones the plan adds), and the pairs of
     # VPCs of the file whose blocks overlap.
     peers: dict[str, set[str]]
     overlapping: set[frozenset[str]]
+    architecture: Architecture
 
 
 def plan(
@@ -388,10 +419,18 @@ def _index(architecture: Architecture) -> _Index:
         {},
         {},
         set(),
-        _strays(architecture),
+        [],
         peers,
         _overlapping_pairs(list(architecture.vpcs.values())),
+        architecture,
     )
+
+
+def _strays_of(index: _Index, name: str) -> list[tuple[str, Block, str]]:
+    """The routes of the file through a peering to `name` for addresses outside it."""
+    if not index.strays:
+        index.strays.append(_strays(index.architecture))
+    return index.strays[0].get(name, [])
 
 
 def _strays(architecture: Architecture) -> dict[str, list[tuple[str, Block, str]]]:
@@ -437,7 +476,7 @@ def _reroutes_strays(index: _Index, adds: list[tuple[str, str, RouteNeed]]) -> l
     (its VPN, its internet gateway...); a new route in Y for those addresses changes that."""
     problems = []
     for vpc, table, need in adds:
-        for source, block, peering in index.strays.get(vpc, ()):
+        for source, block, peering in _strays_of(index, vpc):
             if block.overlaps(need.destination):
                 problems.append(
                     f'VPC "{source}" routes {block} through peering "{peering}" to "{vpc}", '
@@ -451,7 +490,7 @@ def _made_transitive(index: _Index, first: Vpc, second: Vpc) -> list[str]:
     """Why a new peering of `first` and `second` would turn a route of the file transitive."""
     problems = []
     for peer, other in ((first, second), (second, first)):
-        for vpc, block, peering in index.strays.get(peer.name, ()):
+        for vpc, block, peering in _strays_of(index, peer.name):
             if vpc != other.name and any(block.overlaps(own) for own, _ in vpc_blocks(other)):
                 problems.append(
                     f'VPC "{vpc}" routes {block} through peering "{peering}" to "{peer.name}", '
@@ -468,12 +507,29 @@ def plan_mesh(
     index: _Index | None = None,
     traffic_gb_month: Decimal | None = None,
 ) -> MeshPlan:
-    """The plan of one mesh: its links, its members after completion, the transit gateway."""
+    """The plan of one mesh: its links, its members after completion, the transit gateway.
+
+    A mesh larger than the quotas allow is planned per VPC (see MeshPlan), in time linear in
+    its members, their blocks and peerings, and the impossible pairs."""
     if index is None:
         index = _index(architecture)
     members = list(dict.fromkeys(mesh.members))
     vpcs = [architecture.vpcs[name] for name in members if name in architecture.vpcs]
     unknown = tuple(name for name in members if name not in architecture.vpcs)
+    present_links = _present_links(vpcs, index)
+    limit = mesh_limit(architecture, vpcs, present_links)
+    if len(vpcs) > limit.vpcs and len(vpcs) > PAIR_BY_PAIR_UP_TO:
+        return _plan_per_vpc(
+            architecture,
+            mesh,
+            declared,
+            index,
+            traffic_gb_month,
+            vpcs,
+            unknown,
+            limit,
+            present_links,
+        )
     present: list[Link] = []
     missing: list[Link] = []
     overlapping = _overlapping_pairs(vpcs)
@@ -494,11 +550,123 @@ def plan_mesh(
         missing=tuple(missing),
         per_vpc=per_vpc,
         left_out=left_out,
-        largest_mesh=mesh_limit(architecture, vpcs, present),
+        largest_mesh=limit,
         transit_gateway=option,
         recommendation=recommend(len(vpcs), missing, per_vpc, option),
         blockers=blockers,
     )
+
+
+def _present_links(vpcs: list[Vpc], index: _Index) -> list[Link]:
+    """The members' live peerings with each other that can work (the blocks do not overlap),
+    in the order of the file's peerings: linear in the peerings, whatever the mesh's size."""
+    position = {vpc.name: place for place, vpc in enumerate(vpcs)}
+    links = []
+    for pair, peering in index.live_by_pair.items():
+        if all(name in position for name in pair) and pair not in index.overlapping:
+            first, second = sorted(pair, key=position.__getitem__)
+            links.append(Link(first, second, peering.name, peering.status, ()))
+    return links
+
+
+def _plan_per_vpc(
+    architecture: Architecture,
+    mesh: Mesh,
+    declared: bool,
+    index: _Index,
+    traffic_gb_month: Decimal | None,
+    vpcs: list[Vpc],
+    unknown: tuple[str, ...],
+    limit: MeshLimit,
+    present_links: list[Link],
+) -> MeshPlan:
+    """The plan of a mesh larger than the quotas allow: counts per VPC, the impossible pairs
+    from a sweep over the sorted blocks, no pair enumerated."""
+    order = {vpc.name: place for place, vpc in enumerate(vpcs)}
+    by_name = {vpc.name: vpc for vpc in vpcs}
+    present = sorted(present_links, key=lambda link: (order[link.first], order[link.second]))
+    impossible = []
+    # The file's overlapping pairs were found by one sweep over every VPC's sorted blocks.
+    for pair in (pair for pair in index.overlapping if pair <= order.keys()):
+        first, second = sorted(pair, key=order.__getitem__)
+        link, _ = _link(by_name[first], by_name[second], True, index)
+        impossible.append(link)
+    impossible.sort(key=lambda link: (order[link.first], order[link.second]))
+    linked = dict.fromkeys(order, 0)  # present or impossible: not to create
+    for link in (*present, *impossible):
+        linked[link.first] += 1
+        linked[link.second] += 1
+    peering_quota = architecture.quotas["active_peerings_per_vpc"]
+    per_vpc = tuple(
+        VpcPlan(
+            name=vpc.name,
+            peerings_now=index.live_count.get(vpc.name, 0),
+            peerings_added=len(vpcs) - 1 - linked[vpc.name],
+            peering_quota=peering_quota,
+            tables=(),
+        )
+        for vpc in vpcs
+    )
+    option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
+    over = [vpc for vpc in per_vpc if vpc.over_quota]
+    blockers = [f'VPC "{name}" is listed in the mesh but does not exist' for name in unknown]
+    blockers.append(
+        f"a full mesh of {plural(len(vpcs), 'VPC')} needs {links_needed(len(vpcs)):,} peerings; "
+        f"the quotas allow a full mesh of at most {plural(limit.vpcs, 'VPC')} "
+        f"(active_peerings_per_vpc {peering_quota}, routes_per_route_table "
+        f"{architecture.quotas['routes_per_route_table']})"
+    )
+    if impossible:
+        blockers.append(
+            f"{plural(len(impossible), 'pair')} of VPCs overlap: AWS refuses to peer them"
+        )
+    if over:
+        blockers.append(
+            f"{plural(len(over), 'VPC')} would have more active peerings than the "
+            f"active_peerings_per_vpc quota ({peering_quota})"
+        )
+    return MeshPlan(
+        name=mesh.name,
+        declared=declared,
+        vpcs=tuple(vpc.name for vpc in vpcs),
+        unknown=unknown,
+        present=tuple(present),
+        missing=tuple(impossible),
+        per_vpc=per_vpc,
+        left_out=(),
+        largest_mesh=limit,
+        transit_gateway=option,
+        recommendation=_recommend_beyond(len(vpcs), impossible, per_vpc, option, limit),
+        blockers=tuple(blockers),
+        per_vpc_only=True,
+    )
+
+
+def iter_missing(architecture: Architecture, plan: MeshPlan) -> Iterator[Link]:
+    """Every missing link of a mesh planned per VPC, in mesh order, one at a time (n² of them:
+    for `--all`, which writes each as it comes). A link to create carries the dead peering
+    it would bring back, else no name: none is planned for a mesh that cannot be built."""
+    present = {frozenset((link.first, link.second)) for link in plan.present}
+    impossible = {frozenset((link.first, link.second)): link for link in plan.impossible}
+    dead: dict[frozenset[str], Peering] = {}
+    members = set(plan.vpcs)
+    for peering in architecture.peerings.values():
+        pair = frozenset((peering.requester or "", peering.accepter or ""))
+        if not is_live(peering) and len(pair) == 2 and pair <= members:
+            dead.setdefault(pair, peering)
+    names = plan.vpcs
+    for position, first in enumerate(names):
+        for second in names[position + 1 :]:
+            pair = frozenset((first, second))
+            if pair in present:
+                continue
+            link = impossible.get(pair)
+            if link is None:
+                gone = dead.get(pair)
+                link = Link(
+                    first, second, gone.name if gone else None, gone.status if gone else None, ()
+                )
+            yield link
 
 
 def _overlapping_pairs(vpcs: list[Vpc]) -> set[frozenset[str]]:
@@ -899,6 +1067,25 @@ def _overlap_text(overlaps: tuple[Overlap, ...]) -> str:
     return ", ".join(f"{overlap.first} with {overlap.second}" for overlap in overlaps)
 
 
+def _recommend_beyond(
+    n: int,
+    impossible: list[Link],
+    per_vpc: tuple[VpcPlan, ...],
+    option: TransitGatewayOption,
+    limit: MeshLimit,
+) -> Recommendation:
+    """The recommendation for a mesh larger than the quotas allow."""
+    if impossible:
+        return recommend(n, impossible, per_vpc, option)
+    binding = "both quotas" if limit.binding == "both" else limit.binding
+    return Recommendation(
+        Choice.TRANSIT_GATEWAY,
+        f"a full mesh of {n} VPCs exceeds the quotas ({binding} allows at most {limit.vpcs}); "
+        f"a transit gateway needs one attachment per VPC ({option.attachments}) instead of "
+        f"{n - 1} peerings each",
+    )
+
+
 def recommend(
     n: int, missing: list[Link], per_vpc: tuple[VpcPlan, ...], option: TransitGatewayOption
 ) -> Recommendation:
@@ -907,7 +1094,9 @@ def recommend(
         return Recommendation(Choice.NONE, f"a mesh of {n} VPC needs no connection")
     impossible = [link for link in missing if not link.possible]
     if impossible:
-        pairs = ", ".join(f"{link.first}/{link.second}" for link in impossible)
+        pairs = ", ".join(f"{link.first}/{link.second}" for link in impossible[:LISTED_PAIRS])
+        if len(impossible) > LISTED_PAIRS:
+            pairs += f" and {len(impossible) - LISTED_PAIRS:,} more"
         return Recommendation(
             Choice.READDRESS,
             f"overlapping VPCs ({pairs}) can be connected neither by peering nor through a "

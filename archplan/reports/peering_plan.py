@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -149,23 +149,30 @@ def _transit_gateway(option: TransitGatewayOption) -> dict[str, Any]:
 
 
 def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
+    """One mesh as JSON. A mesh planned per VPC lists at most LISTED present links and LISTED
+    impossible ones (`listed` says how many; `links` counts them all)."""
+    present, missing = mesh.present, mesh.missing
+    if mesh.per_vpc_only:
+        present, missing = present[:LISTED], missing[:LISTED]
     return {
         "name": mesh.name,
         "declared": mesh.declared,
+        "per_vpc_only": mesh.per_vpc_only,
         "vpcs": list(mesh.vpcs),
         "unknown_vpcs": list(mesh.unknown),
         "n": mesh.n,
         "links": {
             "needed": mesh.needed,
             "present": len(mesh.present),
-            "missing": len(mesh.missing),
+            "missing": mesh.missing_count,
             "impossible": len(mesh.impossible),
         },
+        "listed": {"present": len(present), "missing": len(missing)},
         "complete": mesh.complete,
         "can_complete": mesh.can_complete,
         "blockers": list(mesh.blockers),
-        "present": [_link(link) for link in mesh.present],
-        "missing": [_link(link) for link in mesh.missing],
+        "present": [_link(link) for link in present],
+        "missing": [_link(link) for link in missing],
         "per_vpc": [
             {
                 "vpc": vpc.name,
@@ -226,9 +233,9 @@ def render_text(plan: Plan, file_name: str, color: bool = False, width: int = DE
 LISTED = 100
 
 
-def _more(console: Console, count: int) -> None:
+def _more(console: Console, count: int, where: str = "--format json") -> None:
     if count > LISTED:
-        _say(console, f"    ... and {count - LISTED} more (--format json lists them all)")
+        _say(console, f"    ... and {count - LISTED} more ({where} lists them all)")
 
 
 def _say(console: Console, text: str, style: str | None = None) -> None:
@@ -257,6 +264,14 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
 
     title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
     _say(console, f"{file_name}: {title}", "bold underline")
+    if mesh.per_vpc_only:
+        limit = mesh.largest_mesh
+        _say(
+            console,
+            f"  {mesh.n:,} VPCs are more than the {limit.vpcs} a full mesh can have under the "
+            "quotas: planned per VPC, without listing the pairs",
+            "bold red",
+        )
     if mesh.vpcs:
         label = f"  {plural(mesh.n, 'VPC')}: "
         more = "(`--format json` lists all)"
@@ -275,10 +290,13 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     _say_marked(
         console,
         f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
-        f"{len(mesh.missing)} missing, {len(mesh.impossible)} impossible: {state}",
+        f"{mesh.missing_count} missing, {len(mesh.impossible)} impossible: {state}",
         state,
         style,
     )
+    if mesh.per_vpc_only:
+        _print_per_vpc_only(console, mesh)
+        return
     to_create, impossible = mesh.to_create, mesh.impossible
     if to_create:
         _say(console, "  Missing peerings (name):")
@@ -308,6 +326,44 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     recommendation = mesh.recommendation
     choice = recommendation.choice.value
     _say_marked(console, f"  Recommendation: {choice}", choice, "bold")
+    _say(console, f"    why: {recommendation.reason}")
+    for blocker in mesh.blockers:
+        _say(console, f"  Cannot complete: {blocker}", "red")
+
+
+def _print_per_vpc_only(console: Console, mesh: MeshPlan) -> None:
+    """The rest of a mesh planned per VPC: every list bounded, with counts."""
+    from rich.text import Text
+
+    if mesh.impossible:
+        _say(console, "  Impossible, the VPCs overlap:", "red")
+        for link in mesh.impossible[:LISTED]:
+            blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
+            existing = f"; peering {link.peering} cannot work" if link.peering else ""
+            _say(console, f"    {_pair(link)}: {blocks}{existing}", "red")
+        _more(console, len(mesh.impossible), "--all")
+    over = sum(1 for vpc in mesh.per_vpc if vpc.over_quota)
+    _say(
+        console,
+        f"  Per VPC ({over:,} of {mesh.n:,} over the peering quota; peerings now + to create "
+        f"= after, of the quota):",
+    )
+    for vpc in mesh.per_vpc[:LISTED]:
+        line = (
+            f"    {vpc.name}: {vpc.peerings_now} + {vpc.peerings_added} = {vpc.peerings_after} "
+            f"of {vpc.peering_quota}"
+        )
+        _say(console, line, "red" if vpc.over_quota else None)
+    _more(console, len(mesh.per_vpc))
+    _say(
+        console,
+        f"  {mesh.to_create_count:,} peerings would be missing: not listed "
+        "(--all lists every one); --emit yaml adds none to a mesh that cannot be built",
+    )
+    _print_limit(console, mesh.largest_mesh)
+    _print_transit_gateway(console, mesh.transit_gateway)
+    recommendation = mesh.recommendation
+    console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
     _say(console, f"    why: {recommendation.reason}")
     for blocker in mesh.blockers:
         _say(console, f"  Cannot complete: {blocker}", "red")
@@ -423,3 +479,87 @@ RENDERERS: dict[PlanFormat, Renderer] = {
     PlanFormat.TEXT: render_text,
     PlanFormat.JSON: render_json,
 }
+
+
+# -- every link (--all) ---------------------------------------------------------------------
+
+# Links written per chunk when every missing link is streamed.
+_CHUNK = 10_000
+
+
+def stream_all(
+    plan: Plan,
+    file_name: str,
+    output_format: PlanFormat,
+    every_missing: Callable[[MeshPlan], Iterator[Link]],
+    color: bool = False,
+    width: int = DEFAULT_WIDTH,
+) -> Iterator[str]:
+    """The report with every link listed (`--all`), in chunks to write as they come: a mesh
+    planned per VPC has n(n-1)/2 missing links, which are never held in memory together.
+
+    JSON: the document `render_json` gives, except that each mesh lists all its present and
+    missing links (`listed` equals `links`). Text: the report, then each mesh's missing
+    links, one per line."""
+    if output_format is PlanFormat.JSON:
+        yield from _stream_json(plan, file_name, every_missing)
+        return
+    if plan.meshes:
+        yield render_text(plan, file_name, color, width)
+    for mesh in plan.meshes:
+        if not mesh.missing_count:
+            continue
+        title = f'mesh "{mesh.name}"' if mesh.declared else "all VPCs"
+        yield f"\n{file_name}: every missing link of {title} ({mesh.missing_count:,}):\n"
+        lines: list[str] = []
+        for link in every_missing(mesh) if mesh.per_vpc_only else mesh.missing:
+            if link.overlaps:
+                blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
+                line = f"  {_pair(link)}: impossible, {blocks}"
+            elif link.recreated:
+                line = f"  {_pair(link)}: request {link.peering} again ({link.status})"
+            else:
+                line = f"  {_pair(link)}"
+            lines.append(printable(line) + "\n")
+            if len(lines) == _CHUNK:
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines)
+
+
+def _stream_json(
+    plan: Plan, file_name: str, every_missing: Callable[[MeshPlan], Iterator[Link]]
+) -> Iterator[str]:
+    # Each mesh's "missing" list is a placeholder in the document, replaced by links written
+    # one at a time with the same indentation json.dumps gives the whole list.
+    meshes = []
+    for position, mesh in enumerate(plan.meshes):
+        entry = mesh_to_dict(mesh._replace(per_vpc_only=False))
+        entry["per_vpc_only"] = mesh.per_vpc_only
+        entry["listed"] = {"present": len(mesh.present), "missing": mesh.missing_count}
+        entry["missing"] = f"\x00missing {position}"
+        meshes.append(entry)
+    document = {
+        "version": __version__,
+        "file": file_name,
+        "can_complete": plan.can_complete,
+        "meshes": meshes,
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    for position, mesh in enumerate(plan.meshes):
+        before, text = text.split(json.dumps(f"\x00missing {position}"), 1)
+        yield before
+        links = every_missing(mesh) if mesh.per_vpc_only else iter(mesh.missing)
+        chunk: list[str] = []
+        written = 0
+        for link in links:
+            item = json.dumps(_link(link), indent=2, ensure_ascii=False)
+            item = item.replace("\n", "\n        ")
+            chunk.append(("[\n        " if not written else ",\n        ") + item)
+            written += 1
+            if len(chunk) == _CHUNK:
+                yield "".join(chunk)
+                chunk.clear()
+        chunk.append("\n      ]" if written else "[]")
+        yield "".join(chunk)
+    yield text

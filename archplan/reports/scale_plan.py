@@ -31,7 +31,7 @@ from archplan.reports.scale_findings import (
     group_findings,
     pool_findings,
 )
-from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, wrap
+from archplan.reports.terminal import DEFAULT_WIDTH, print_simple_table, printable, wrap
 
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
     from rich.console import Console
@@ -558,11 +558,13 @@ def _print_chart(console: Console, plan: GroupPlan) -> None:
             Text.assemble(f"    {label:<9}", (_spark(_columns(values, per_column), top), style))
         )
     marks = []
+    required, maximum, minimum = plan.required, plan.maximum, plan.minimum
     for start in range(0, hours, per_column):
-        window = range(start, min(hours, start + per_column))
-        if any(plan.required[hour] > plan.maximum for hour in window):
+        # max and min of the window (C loops) decide the same as looking at each hour.
+        window = required[start : start + per_column]
+        if max(window) > maximum:
             marks.append("!")
-        elif any(plan.required[hour] < plan.minimum for hour in window):
+        elif min(window) < minimum:
             marks.append(".")
         else:
             marks.append(" ")
@@ -600,9 +602,6 @@ MIX_LISTED = 40  # capacity levels listed; the JSON report has them all
 
 
 def _print_mix(console: Console, plan: GroupPlan) -> None:
-    from rich import box
-    from rich.padding import Padding
-    from rich.table import Table
 
     group = plan.group
     purchase = group.purchase
@@ -621,33 +620,31 @@ def _print_mix(console: Console, plan: GroupPlan) -> None:
         f"  Purchase mix: On-Demand base {purchase.on_demand_base}, {percentage} On-Demand above "
         f"it, Spot strategy {strategy}; commitment {chosen}",
     )
-    table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
-    for title in ("capacity", "hours", "committed", "On-Demand", "Spot", "per hour"):
-        table.add_column(title, justify="right")
+    titles = ("capacity", "hours", "committed", "On-Demand", "Spot", "per hour")
     levels: dict[int, int] = {}
     for level in plan.capacity:
         levels[level] = levels.get(level, 0) + 1
     costs = pricing.hour_costs if pricing is not None else {}
+    rows = []
     for level in sorted(levels)[:MIX_LISTED]:
         mix = plan.splits[level]
         cost = costs.get(level)
-        table.add_row(
-            str(level),
-            str(levels[level]),
-            str(mix.committed),
-            str(mix.on_demand),
-            str(mix.spot),
-            dollars(cost) if cost is not None else "-",
+        rows.append(
+            (
+                str(level),
+                str(levels[level]),
+                str(mix.committed),
+                str(mix.on_demand),
+                str(mix.spot),
+                dollars(cost) if cost is not None else "-",
+            )
         )
-    console.print(Padding(keep_words(table), (0, 0, 0, 4)))
+    print_simple_table(console, [(title, True) for title in titles], rows)
     if len(levels) > MIX_LISTED:
         _say(console, f"    ... and {len(levels) - MIX_LISTED} more levels (--format json)")
 
 
 def _print_cost(console: Console, plan: GroupPlan) -> None:
-    from rich import box
-    from rich.padding import Padding
-    from rich.table import Table
 
     pricing = plan.pricing
     if pricing is None or pricing.costs is None or pricing.cheapest_costs is None:
@@ -663,21 +660,24 @@ def _print_cost(console: Console, plan: GroupPlan) -> None:
     )
     hours = plan.hours
     costs = pricing.costs
-    table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
-    table.add_column("")
-    table.add_column(f"{hours}-hour profile", justify="right")
-    table.add_column(f"per month ({HOURS_PER_MONTH} h)", justify="right")
-    for label, value in (
-        ("commitment", costs.committed),
-        ("On-Demand", costs.on_demand),
-        ("Spot", costs.spot),
-        ("total", costs.total),
-        ("all On-Demand", costs.all_on_demand),
-    ):
-        table.add_row(label, dollars(value), dollars(per_month(value, hours)))
+    columns = [
+        ("", False),
+        (f"{hours}-hour profile", True),
+        (f"per month ({HOURS_PER_MONTH} h)", True),
+    ]
+    rows = [
+        (label, dollars(value), dollars(per_month(value, hours)))
+        for label, value in (
+            ("commitment", costs.committed),
+            ("On-Demand", costs.on_demand),
+            ("Spot", costs.spot),
+            ("total", costs.total),
+            ("all On-Demand", costs.all_on_demand),
+        )
+    ]
     saving = f" ({percent(costs.saving, costs.all_on_demand)} %)"
-    table.add_row("saving", dollars(costs.saving) + saving, dollars(per_month(costs.saving, hours)))
-    console.print(Padding(keep_words(table), (0, 0, 0, 4)))
+    rows.append(("saving", dollars(costs.saving) + saving, dollars(per_month(costs.saving, hours))))
+    print_simple_table(console, columns, rows)
     low = per_month(pricing.cheapest_costs.total, hours)
     high = per_month(costs.total, hours)
     if low != high:

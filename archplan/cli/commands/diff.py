@@ -139,7 +139,7 @@ def diff(
             result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
         except SideError as error:  # a budget crossed in one version: exit 2 at its place
             input_error(error, error.label)
-        if max(len(old.text), len(new.text)) >= memory.KEEP_FROM_CHARS:
+        if memory.keep_for(max(old.text, new.text, key=len)) is not None:
             # Left to the operating system at exit (main), as validate leaves a large model,
             # and frozen: later collections would walk millions of objects for nothing.
             memory.kept.extend((old, new))

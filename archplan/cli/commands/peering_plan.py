@@ -16,6 +16,7 @@ from archplan.cli.io import (
     to_file,
     usage_error,
     use_color,
+    write,
     write_output,
 )
 from archplan.cli.options import (
@@ -66,6 +67,14 @@ def peering_plan(
             help="GB per month sent through the transit gateway, to price its data processing.",
         ),
     ] = None,
+    all_links: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="List every link, even the n(n-1)/2 missing ones of a mesh larger than the "
+            "quotas allow (written as they are found).",
+        ),
+    ] = False,
     write_file: Annotated[
         bool,
         typer.Option(
@@ -86,7 +95,12 @@ def peering_plan(
     if emit is not None and output_format is not None:
         usage_error("not with --emit, which prints YAML", "--format")
     if write_file:
-        for given, option in ((emit, "--emit"), (output_format, "--format"), (output, "--output")):
+        for given, option in (
+            (emit, "--emit"),
+            (output_format, "--format"),
+            (output, "--output"),
+            (all_links or None, "--all"),
+        ):
             if given is not None:
                 usage_error("not with --write, which changes FILE itself", option)
         if file == "-":
@@ -104,6 +118,25 @@ def peering_plan(
         from archplan.plan.emit import emit_yaml
 
         write_output(output, emit_yaml(result, name), "the YAML")
+    elif all_links:
+        from archplan.plan.mesh import iter_missing
+        from archplan.reports.peering_plan import stream_all
+
+        architecture = loaded.architecture
+        into_file = to_file(output)
+        chunks = stream_all(
+            result,
+            name,
+            output_format or PlanFormat.TEXT,
+            lambda planned: iter_missing(architecture, planned),
+            use_color(color, into_file),
+            report_width(width, into_file),
+        )
+        if into_file:  # a file is written whole and atomically, as every report is
+            write_output(output, "".join(chunks), "the report")
+        else:
+            for chunk in chunks:
+                write(chunk)
     else:
         from archplan.reports.peering_plan import RENDERERS
 

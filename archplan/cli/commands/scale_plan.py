@@ -71,8 +71,6 @@ def scale_plan(
     """Plan each scaling group hour by hour: capacity, AZ loss, purchase mix and cost; exit 1
     when a group is short of capacity in some hour or cannot survive an AZ loss as asked, 2 on
     unreadable input."""
-    import gc
-
     if emit is not None and output_format is not None:
         usage_error(f"not with --emit, which prints {emit.value}", "--format")
 
@@ -82,15 +80,7 @@ def scale_plan(
     from archplan.prices import price_book
     from archplan.source import folder_of
 
-    # A year of hourly demand per group is hundreds of thousands of acyclic nodes; the cyclic
-    # collector would rescan them while loading without freeing any (as in engine.validate_source).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        name, loaded = load(file, max_file_size)
-    finally:
-        if collecting:
-            gc.enable()
+    name, loaded = load(file, max_file_size)
     if prices is None:  # the configuration's `prices`, as validate reads its settings
         settings = nearest_config(file)
         prices = settings.prices if settings else None

@@ -160,7 +160,7 @@ def validate(
         if prices_name is not None:
             prices_given = prices_file(prices_name, max_file_size, price_files)
         memory.kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
-        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        keep = memory.keep_for(source.text)
         results.append(
             validate_source(
                 source,
