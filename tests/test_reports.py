@@ -120,7 +120,7 @@ def _modules_loaded_by_main(*args: str) -> set[str]:
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.__stderr__)\n"
     )
     environment = {key: value for key, value in os.environ.items() if key != "_ARCHPLAN_COMPLETE"}
     result = subprocess.run(
