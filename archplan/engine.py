@@ -198,7 +198,8 @@ def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
         Related(item.message, item.span or place_of(document, item.path), item.path)
         for item in problem.related
     )
-    return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
+    severity = rule.severity if problem.severity is None else problem.severity
+    return Finding(rule.id, rule.name, severity, problem.message, span, problem.path, related)
 
 
 def value_place(document: Document, path: Path) -> Span:

@@ -241,9 +241,11 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
           a:
             region: us-east-1
             cidr: 10.0.0.0/16
+            internet_gateway: true
             subnets:
-              a-public: {cidr: 10.0.0.0/24, az: us-east-1a}
+              a-public: {cidr: 10.0.0.0/24, az: us-east-1a, route_table: public}
             route_tables:
+              public: {routes: {0.0.0.0/0: igw}}
               private: {routes: {0.0.0.0/0: "nat:a-public"}}
 
     Source: aws-network-rules.md §3 (targets belong to the table's VPC), §4.2 (PEER-new: no
