@@ -21,6 +21,7 @@ from archplan.cli.commands import (
     graph,
     import_,
     peering_plan,
+    reach,
     rules,
     scale_plan,
     schema,
@@ -65,6 +66,7 @@ app.command("rules")(rules.rules)
 app.command("peering-plan")(peering_plan.peering_plan)
 app.command("scale-plan")(scale_plan.scale_plan)
 app.command("graph")(graph.graph)
+app.command("reach")(reach.reach)
 app.command("import")(import_.import_command)
 app.command("explain")(explain.explain)
 app.command("schema")(schema.schema)

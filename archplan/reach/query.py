@@ -50,22 +50,46 @@ class Answer(NamedTuple):
 def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] | str:
     """The concrete ends a place stands for, or why it has none in this address family."""
     if place.kind == "internet":
-        return [Spot(("internet",), Goal("internet"), INTERNET[version], version, None, True,
-                     "internet")]
+        return [
+            Spot(
+                ("internet",), Goal("internet"), INTERNET[version], version, None, True, "internet"
+            )
+        ]
     if place.kind == "on-premises":
         if place.block is not None:
-            return [Spot(("on-premises", place.name), Goal("on-premises", network=place.name),
-                         place.block.first, version, None, False, place.name)]
+            return [
+                Spot(
+                    ("on-premises", place.name),
+                    Goal("on-premises", network=place.name),
+                    place.block.first,
+                    version,
+                    None,
+                    False,
+                    place.name,
+                )
+            ]
         prefix = next((b for b in place.prefixes if b.version == version), None)
         if prefix is None:
             return f"on-premises network {place.name} has no IPv{version} prefix"
-        return [Spot(("on-premises", place.name), Goal("on-premises", network=place.name),
-                     prefix.first + min(1, prefix.size - 1), version, None, False, place.name)]
+        return [
+            Spot(
+                ("on-premises", place.name),
+                Goal("on-premises", network=place.name),
+                prefix.first + min(1, prefix.size - 1),
+                version,
+                None,
+                False,
+                place.name,
+            )
+        ]
     if place.vpc is None:
         if place.block is None:
             return f"{place.describe()} is in no VPC"
-        return [Spot(("internet",), Goal("internet"), place.block.first, version, None, True,
-                     place.name)]
+        return [
+            Spot(
+                ("internet",), Goal("internet"), place.block.first, version, None, True, place.name
+            )
+        ]
     vpc = architecture.vpcs.get(place.vpc)
     if vpc is None:
         return f"{place.describe()} is in no VPC of the file"
@@ -82,8 +106,17 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
         else:
             continue
         goal = Goal("vpc", vpc.name, name, place.security_groups, public_ip=place.public_ip)
-        found.append(Spot(("subnet", vpc.name, name), goal, address, version,
-                          place.security_groups, place.public_ip, f"{name}"))
+        found.append(
+            Spot(
+                ("subnet", vpc.name, name),
+                goal,
+                address,
+                version,
+                place.security_groups,
+                place.public_ip,
+                f"{name}",
+            )
+        )
     return found or f"{place.describe()} has no IPv{version} address"
 
 
@@ -122,8 +155,9 @@ def ask(
     candidates = _candidates(architecture, source, destination, protocol, port, version)
     best: Answer | None = None
     for candidate_protocol, candidate_port in candidates:
-        answer = _every_pair(architecture, froms, tos, candidate_protocol, candidate_port,
-                             source, destination)
+        answer = _every_pair(
+            architecture, froms, tos, candidate_protocol, candidate_port, source, destination
+        )
         if best is None or _rank(answer) > _rank(best):
             best = answer
         if answer.verdict == "reachable" and len(candidates) > 1:
@@ -171,15 +205,28 @@ def one(
     version = start.version
     ported = protocol in PORTED
     icmp = (8, 0) if protocol == ICMP else (128, 0) if protocol == ICMPV6 else None
-    request = Packet(version, start.address, end.address, protocol,
-                     ((port or 0, port or 0),) if ported else ((0, 0),), icmp)
+    request = Packet(
+        version,
+        start.address,
+        end.address,
+        protocol,
+        ((port or 0, port or 0),) if ported else ((0, 0),),
+        icmp,
+    )
     source_end = End(
-        frozenset((start.goal.vpc or "", g) for g in start.groups) if start.groups is not None
+        frozenset((start.goal.vpc or "", g) for g in start.groups)
+        if start.groups is not None
         else None,
         start.start[0] == "subnet",
     )
-    forward = Walk(architecture, request, end.goal, source_groups=start.groups,
-                   source_public=start.public, source_end=source_end).run(start.start)
+    forward = Walk(
+        architecture,
+        request,
+        end.goal,
+        source_groups=start.groups,
+        source_public=start.public,
+        source_end=source_end,
+    ).run(start.start)
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
@@ -187,10 +234,22 @@ def one(
     if forward.nat is not None:
         low, high = ANY_CLIENT_EPHEMERAL
     back_to = forward.nat[0] if forward.nat is not None else start.address
-    reply_packet = Packet(version, end.address, back_to, protocol,
-                          ((low, high),) if ported else ((0, 0),), reply_icmp(request))
-    walk = Walk(architecture, reply_packet, start.goal, reply=True, forward=forward,
-                source_public=end.public)
+    reply_packet = Packet(
+        version,
+        end.address,
+        back_to,
+        protocol,
+        ((low, high),) if ported else ((0, 0),),
+        reply_icmp(request),
+    )
+    walk = Walk(
+        architecture,
+        reply_packet,
+        start.goal,
+        reply=True,
+        forward=forward,
+        source_public=end.public,
+    )
     walk.goal_address = start.address
     reply = walk.run(end.start)
     asymmetric = reply.delivered is False and "asymmetric" in reply.reason

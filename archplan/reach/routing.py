@@ -82,8 +82,11 @@ def choose(
             route = replaced.get(block)
             if route is not None and route.target is not None:
                 candidates.append(
-                    (block.prefix, _TIE["local"], Choice(route.target, route.destination,
-                                                          route.path, "local"))
+                    (
+                        block.prefix,
+                        _TIE["local"],
+                        Choice(route.target, route.destination, route.path, "local"),
+                    )
                 )
             else:
                 candidates.append(
@@ -97,24 +100,37 @@ def choose(
                 continue  # the local route's own target, handled above
             if _contains(route.block, version, address):
                 candidates.append(
-                    (route.block.prefix, _TIE["static"],
-                     Choice(route.target, route.destination, route.path, "static"))
+                    (
+                        route.block.prefix,
+                        _TIE["static"],
+                        Choice(route.target, route.destination, route.path, "static"),
+                    )
                 )
         elif route.prefix_list is not None:
             listed = architecture.prefix_lists.get(route.prefix_list.removeprefix("pl:"))
             for entry in listed.entries if listed else ():
                 if _contains(entry, version, address):
                     candidates.append(
-                        (entry.prefix, _TIE["prefix-list"],
-                         Choice(route.target, route.destination, route.path, "prefix-list"))
+                        (
+                            entry.prefix,
+                            _TIE["prefix-list"],
+                            Choice(route.target, route.destination, route.path, "prefix-list"),
+                        )
                     )
     if table is not None and table.vgw_propagation and not inside_vpc:
         for block, network in vgw_prefixes(architecture, vpc.name):
             if _contains(block, version, address):
                 candidates.append(
-                    (block.prefix, _TIE["propagated"],
-                     Choice(Target("vgw"), f"{block} (propagated from {network})",
-                            (*table.path, "vgw_propagation"), "propagated"))
+                    (
+                        block.prefix,
+                        _TIE["propagated"],
+                        Choice(
+                            Target("vgw"),
+                            f"{block} (propagated from {network})",
+                            (*table.path, "vgw_propagation"),
+                            "propagated",
+                        ),
+                    )
                 )
     if not candidates:
         return None
@@ -178,15 +194,25 @@ def choose_tgw(
     best: tuple[int, int, TgwChoice] | None = None
     for route in table.routes:
         if route.block is not None and _contains(route.block, version, address):
-            candidate = (route.block.prefix, -1, TgwChoice(route.attachment, route.destination,
-                                                           route.path, "static"))
+            candidate = (
+                route.block.prefix,
+                -1,
+                TgwChoice(route.attachment, route.destination, route.path, "static"),
+            )
             if best is None or (candidate[0], -candidate[1]) > (best[0], -best[1]):
                 best = candidate
     for block, attachment, preference in propagated_routes(architecture, gateway, table):
         if _contains(block, version, address):
-            candidate = (block.prefix, preference, TgwChoice(
-                attachment, f"{block} (propagated from {attachment})",
-                (*table.path, "propagations"), "propagated"))
+            candidate = (
+                block.prefix,
+                preference,
+                TgwChoice(
+                    attachment,
+                    f"{block} (propagated from {attachment})",
+                    (*table.path, "propagations"),
+                    "propagated",
+                ),
+            )
             if best is None or (candidate[0], -candidate[1]) > (best[0], -best[1]):
                 best = candidate
     return best[2] if best else None

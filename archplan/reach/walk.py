@@ -26,8 +26,10 @@ from archplan.reach.routing import (
 )
 
 MAX_HOPS = 64
-PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-                                             "100.64.0.0/10")]
+PRIVATE = [
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+]
 
 
 class Hop(NamedTuple):
@@ -234,8 +236,11 @@ class Walk:
         """The packet is at an interface in `subnet` and is routed by the subnet's table."""
         key = (vpc.name, subnet, str(len(self.inspected)))
         if key in self.seen:
-            raise Dropped(f"the packet comes back to subnet {subnet}: a routing loop",
-                          "fix the route tables shown", None)
+            raise Dropped(
+                f"the packet comes back to subnet {subnet}: a routing loop",
+                "fix the route tables shown",
+                None,
+            )
         self.seen.add(key)
         packet = self.packet
         if self.subnet_of(vpc, packet.dst) == subnet:
@@ -259,8 +264,11 @@ class Walk:
         if kind == "local":
             destination = self.subnet_of(vpc, packet.dst)
             if destination is None:
-                raise Dropped(f"no subnet of VPC {vpc.name} holds {self._address(packet.dst)}",
-                              "address a subnet that exists", path)
+                raise Dropped(
+                    f"no subnet of VPC {vpc.name} holds {self._address(packet.dst)}",
+                    "address a subnet that exists",
+                    path,
+                )
             self.cross(vpc, subnet, destination)
             self.arrive(vpc, destination)
         elif kind == "blackhole":
@@ -281,8 +289,12 @@ class Walk:
         elif kind == "eni" and name in self.a.hosts:
             self.appliance(vpc, subnet, name, path)
         else:
-            raise Dropped(f"the route goes to {_target_text(target)}, which the file does not "
-                          "describe", "describe it (a host for an interface)", path, unknown=True)
+            raise Dropped(
+                f"the route goes to {_target_text(target)}, which the file does not describe",
+                "describe it (a host for an interface)",
+                path,
+                unknown=True,
+            )
 
     def arrive(self, vpc: Vpc, subnet: str) -> None:
         packet = self.packet
@@ -295,8 +307,11 @@ class Walk:
                 return
         goal = self.goal
         if goal.kind != "vpc" or goal.vpc != vpc.name:
-            raise Dropped(f"the packet reaches subnet {subnet} of VPC {vpc.name}, not its "
-                          "destination", "fix the routes shown", None)
+            raise Dropped(
+                f"the packet reaches subnet {subnet} of VPC {vpc.name}, not its destination",
+                "fix the routes shown",
+                None,
+            )
         if not self.reply:
             self._security_groups(vpc.name, goal.groups, "ingress")
         self.hop(f"delivered in subnet {subnet} of VPC {vpc.name}", vpc.subnets[subnet].path)
@@ -307,8 +322,11 @@ class Walk:
 
     def nat_gateway(self, vpc: Vpc, subnet: str, nat_subnet: str, path: Path | None) -> None:
         if nat_subnet not in vpc.subnets:
-            raise Dropped(f"NAT gateway subnet {nat_subnet} is not in VPC {vpc.name}",
-                          "use a NAT gateway of this VPC", path)
+            raise Dropped(
+                f"NAT gateway subnet {nat_subnet} is not in VPC {vpc.name}",
+                "use a NAT gateway of this VPC",
+                path,
+            )
         if self.packet.protocol not in (6, 17, ICMP):
             raise Dropped("a NAT gateway passes TCP, UDP and ICMP only", "", path)
         self.cross(vpc, subnet, nat_subnet)
@@ -318,20 +336,29 @@ class Walk:
             self.nat = (address, vpc.name, nat_subnet)
             self.packet = self.packet._replace(src=address)
             self.by_private = False
-            self.hop(f"NAT gateway in subnet {nat_subnet} translates the source",
-                     vpc.subnets[nat_subnet].path)
+            self.hop(
+                f"NAT gateway in subnet {nat_subnet} translates the source",
+                vpc.subnets[nat_subnet].path,
+            )
         self.at_subnet(vpc, nat_subnet)
 
     def internet_gateway(self, vpc: Vpc, subnet: str, kind: str, path: Path | None) -> None:
         packet = self.packet
         if kind == "igw" and not vpc.internet_gateway:
-            raise Dropped(f"VPC {vpc.name} has no internet gateway",
-                          f"set internet_gateway: true on VPC {vpc.name}", vpc.path)
+            raise Dropped(
+                f"VPC {vpc.name} has no internet gateway",
+                f"set internet_gateway: true on VPC {vpc.name}",
+                vpc.path,
+            )
         if kind == "egress-only-igw" and packet.version == 4:
             raise Dropped("an egress-only internet gateway carries IPv6 only", "", path)
         if not is_public(packet.version, packet.dst):
-            raise Dropped(f"the internet gateway drops traffic to the private address "
-                          f"{self._address(packet.dst)}", "route it elsewhere", path)
+            raise Dropped(
+                f"the internet gateway drops traffic to the private address "
+                f"{self._address(packet.dst)}",
+                "route it elsewhere",
+                path,
+            )
         self.acl(vpc, subnet, "egress")
         public = self.nat is not None or self.source_public or packet.version == 6
         if not public:
@@ -343,8 +370,11 @@ class Walk:
             )
         self.hop(f"internet gateway of VPC {vpc.name}", vpc.path)
         if self.goal.kind != "internet":
-            raise Dropped("the packet leaves for the internet, not its destination",
-                          "fix the routes shown", path)
+            raise Dropped(
+                "the packet leaves for the internet, not its destination",
+                "fix the routes shown",
+                path,
+            )
         self.hop("delivered to the internet", None)
 
     def to_vgw(self, vpc: Vpc, path: Path | None) -> None:
@@ -354,34 +384,44 @@ class Walk:
                 self.hop(f"virtual private gateway of VPC {vpc.name} to {network}", path)
                 self.deliver_on_premises(network)
                 return
-        raise Dropped(f"the virtual private gateway of VPC {vpc.name} knows no route to "
-                      f"{self._address(packet.dst)}",
-                      "connect the on-premises network to this VPC's VGW (on_premises)", path)
+        raise Dropped(
+            f"the virtual private gateway of VPC {vpc.name} knows no route to "
+            f"{self._address(packet.dst)}",
+            "connect the on-premises network to this VPC's VGW (on_premises)",
+            path,
+        )
 
     def deliver_on_premises(self, network: str) -> None:
         if self.goal.kind != "on-premises" or self.goal.network != network:
-            raise Dropped(f"the packet goes to on-premises network {network}, not its "
-                          "destination", "fix the routes shown", None)
-        self.hop(f"delivered to on-premises network {network}",
-                 self.a.on_premises[network].path)
+            raise Dropped(
+                f"the packet goes to on-premises network {network}, not its destination",
+                "fix the routes shown",
+                None,
+            )
+        self.hop(f"delivered to on-premises network {network}", self.a.on_premises[network].path)
 
     def peering(self, vpc: Vpc, subnet: str, name: str, path: Path | None) -> None:
         peering = self.a.peerings.get(name)
         if peering is None or not peering.involves(vpc.name):
             raise Dropped(f"peering {name} does not connect VPC {vpc.name}", "", path)
         if peering.status != "active":
-            raise Dropped(f"peering {name} is {peering.status}, not active",
-                          "accept the peering", (*peering.path, "status"))
-        other = self.a.vpcs.get(
-            peering.accepter if peering.requester == vpc.name else peering.requester or ""
-        )
+            raise Dropped(
+                f"peering {name} is {peering.status}, not active",
+                "accept the peering",
+                (*peering.path, "status"),
+            )
+        other_name = peering.accepter if peering.requester == vpc.name else peering.requester
+        other = self.a.vpcs.get(other_name or "")
         if other is None:
             raise Dropped(f"peering {name} has no peer VPC", "", peering.path)
         destination = self.subnet_of(other, self.packet.dst)
         if destination is None:
-            raise Dropped(f"{self._address(self.packet.dst)} is in no subnet of peer VPC "
-                          f"{other.name}; a peering carries only the peer's addresses",
-                          "", path)
+            raise Dropped(
+                f"{self._address(self.packet.dst)} is in no subnet of peer VPC "
+                f"{other.name}; a peering carries only the peer's addresses",
+                "",
+                path,
+            )
         self.acl(vpc, subnet, "egress")
         if other.region != vpc.region:
             self.by_private = False  # no group references across Regions
@@ -410,8 +450,9 @@ class Walk:
             )
         self.inspected.append(identity)
         self.by_private = False
-        self.hop(f"{label} inspects (its rules are not in the file: assumed to pass)",
-                 endpoint.path)
+        self.hop(
+            f"{label} inspects (its rules are not in the file: assumed to pass)", endpoint.path
+        )
         self.at_subnet(vpc, where)
 
     def appliance(self, vpc: Vpc, subnet: str, name: str, path: Path | None) -> None:
@@ -419,14 +460,21 @@ class Walk:
         if host.vpc != vpc.name or host.subnet is None:
             raise Dropped(f"appliance {name} is not in VPC {vpc.name}", "", host.path)
         if host.source_dest_check:
-            raise Dropped(f"appliance {name} has source/destination check on, so it drops "
-                          "traffic not addressed to it", "set source_dest_check: false",
-                          host.path)
+            raise Dropped(
+                f"appliance {name} has source/destination check on, so it drops "
+                "traffic not addressed to it",
+                "set source_dest_check: false",
+                host.path,
+            )
         self.cross(vpc, subnet, host.subnet)
         identity = f"{vpc.name}/{name}"
         if self.reply and self.forward is not None and identity not in self.forward.inspected:
-            raise Dropped(f"the reply reaches appliance {name}, which never saw the request "
-                          "(asymmetric routing)", "route both directions through it", host.path)
+            raise Dropped(
+                f"the reply reaches appliance {name}, which never saw the request "
+                "(asymmetric routing)",
+                "route both directions through it",
+                host.path,
+            )
         if not self.reply:
             self._security_groups(vpc.name, host.security_groups, "ingress")
         self.inspected.append(identity)
@@ -440,16 +488,22 @@ class Walk:
         gateway = self.a.transit_gateways.get(name)
         attachment = gateway.attachments.get(vpc.name) if gateway else None
         if gateway is None or attachment is None:
-            raise Dropped(f"VPC {vpc.name} is not attached to transit gateway {name}",
-                          f"attach it (transit_gateways.{name}.attachments)", path)
+            raise Dropped(
+                f"VPC {vpc.name} is not attached to transit gateway {name}",
+                f"attach it (transit_gateways.{name}.attachments)",
+                path,
+            )
         zone = vpc.subnets[subnet].az
-        entry = next((s for s in attachment.subnets
-                      if s in vpc.subnets and vpc.subnets[s].az == zone), None)
+        entry = next(
+            (s for s in attachment.subnets if s in vpc.subnets and vpc.subnets[s].az == zone), None
+        )
         if entry is None:
             raise Dropped(
                 f"the attachment of VPC {vpc.name} to {name} has no subnet in {zone}, so "
                 f"subnet {subnet} cannot reach the transit gateway",
-                f"add a subnet in {zone} to the attachment", attachment.path)
+                f"add a subnet in {zone} to the attachment",
+                attachment.path,
+            )
         self.cross(vpc, subnet, entry)
         if subnet == entry:
             self.acl(vpc, subnet, "egress")
@@ -458,8 +512,9 @@ class Walk:
         self.hop(f"transit gateway {name} (attachment {vpc.name}, {zone})", attachment.path)
         self.transit(gateway, vpc.name, zone, set())
 
-    def transit(self, gateway: TransitGateway, source: str, zone: str | None,
-                visited: set[str]) -> None:
+    def transit(
+        self, gateway: TransitGateway, source: str, zone: str | None, visited: set[str]
+    ) -> None:
         if gateway.name in visited:
             raise Dropped("the packet loops between transit gateways", "", gateway.path)
         visited.add(gateway.name)
@@ -469,48 +524,73 @@ class Walk:
             return
         table = associated_table(gateway, source)
         if table is None:
-            raise Dropped(f"attachment {source} of transit gateway {gateway.name} is associated "
-                          "with no route table", f"associate {source} with a route table",
-                          gateway.path)
+            raise Dropped(
+                f"attachment {source} of transit gateway {gateway.name} is associated "
+                "with no route table",
+                f"associate {source} with a route table",
+                gateway.path,
+            )
         choice = choose_tgw(self.a, gateway, table, packet.version, packet.dst)
         if choice is None:
             raise Dropped(
                 f"transit gateway route table {table.name} has no route to "
                 f"{self._address(packet.dst)}",
-                f"add a static route or a propagation to {table.name}", table.path)
+                f"add a static route or a propagation to {table.name}",
+                table.path,
+            )
         if choice.attachment is None:
-            raise Dropped(f"transit gateway route table {table.name}: {choice.destination} is "
-                          "a blackhole", "remove the blackhole route", choice.path)
-        self.hop(f"transit gateway route table {table.name}: {choice.destination} -> "
-                 f"{choice.attachment}", choice.path)
+            raise Dropped(
+                f"transit gateway route table {table.name}: {choice.destination} is a blackhole",
+                "remove the blackhole route",
+                choice.path,
+            )
+        self.hop(
+            f"transit gateway route table {table.name}: {choice.destination} -> "
+            f"{choice.attachment}",
+            choice.path,
+        )
         self.leave_transit(gateway, choice.attachment, zone, visited)
 
     def _undescribed_transit(self, gateway: TransitGateway, zone: str | None) -> None:
         packet = self.packet
         self.assumptions.append(
             f"transit gateway {gateway.name} has no route tables in the file: assumed to route "
-            "to the attachment whose VPC holds the destination")
+            "to the attachment whose VPC holds the destination"
+        )
         for name in gateway.attachments:
             vpc = self.a.vpcs.get(name)
             if vpc is not None and self.subnet_of(vpc, packet.dst) is not None:
-                self.hop(f"transit gateway {gateway.name} -> {name} (route tables not described)",
-                         gateway.path)
+                self.hop(
+                    f"transit gateway {gateway.name} -> {name} (route tables not described)",
+                    gateway.path,
+                )
                 self.leave_transit(gateway, name, zone, {gateway.name})
                 return
-        raise Dropped(f"no attachment of transit gateway {gateway.name} holds "
-                      f"{self._address(packet.dst)} (route tables not described)", "",
-                      gateway.path, unknown=True)
+        raise Dropped(
+            f"no attachment of transit gateway {gateway.name} holds "
+            f"{self._address(packet.dst)} (route tables not described)",
+            "",
+            gateway.path,
+            unknown=True,
+        )
 
-    def leave_transit(self, gateway: TransitGateway, target: str, zone: str | None,
-                      visited: set[str]) -> None:
+    def leave_transit(
+        self, gateway: TransitGateway, target: str, zone: str | None, visited: set[str]
+    ) -> None:
         if target in gateway.attachments:
             self.enter_vpc(gateway, target, zone)
         elif target in self.a.on_premises:
             network = self.a.on_premises[target]
-            if not any(b.version == self.packet.version and b.first <= self.packet.dst <= b.last
-                       for b in network.prefixes):
-                raise Dropped(f"{self._address(self.packet.dst)} is not a prefix of on-premises "
-                              f"network {target}", "", network.path)
+            if not any(
+                b.version == self.packet.version and b.first <= self.packet.dst <= b.last
+                for b in network.prefixes
+            ):
+                raise Dropped(
+                    f"{self._address(self.packet.dst)} is not a prefix of on-premises "
+                    f"network {target}",
+                    "",
+                    network.path,
+                )
             self.hop(f"VPN attachment {target}", network.path)
             self.deliver_on_premises(target)
         elif target in self.a.direct_connect_gateways:
@@ -519,13 +599,18 @@ class Walk:
                     b.version == self.packet.version and b.first <= self.packet.dst <= b.last
                     for b in network.prefixes
                 ):
-                    self.hop(f"Direct Connect gateway {target}",
-                             self.a.direct_connect_gateways[target].path)
+                    self.hop(
+                        f"Direct Connect gateway {target}",
+                        self.a.direct_connect_gateways[target].path,
+                    )
                     self.deliver_on_premises(network.name)
                     return
-            raise Dropped(f"no network behind Direct Connect gateway {target} holds "
-                          f"{self._address(self.packet.dst)}", "",
-                          self.a.direct_connect_gateways[target].path)
+            raise Dropped(
+                f"no network behind Direct Connect gateway {target} holds "
+                f"{self._address(self.packet.dst)}",
+                "",
+                self.a.direct_connect_gateways[target].path,
+            )
         elif target in self.a.transit_gateways:
             peer = self.a.transit_gateways[target]
             self.hop(f"transit gateway peering to {target}", peer.path)
@@ -546,8 +631,10 @@ class Walk:
             entry = next((s for s in subnets if vpc.subnets[s].az == zone), subnets[0])
             if attachment.appliance_mode:
                 self.picks[key] = entry
-        self.hop(f"into VPC {name} through attachment subnet {entry} "
-                 f"({vpc.subnets[entry].az})", attachment.path)
+        self.hop(
+            f"into VPC {name} through attachment subnet {entry} ({vpc.subnets[entry].az})",
+            attachment.path,
+        )
         self.at_subnet(vpc, entry)
 
     # -- from outside ---------------------------------------------------------------------
@@ -562,14 +649,18 @@ class Walk:
             else:
                 raise Dropped("the internet reaches only VPCs", "", None)
         if not target_vpc.internet_gateway:
-            raise Dropped(f"VPC {target_vpc.name} has no internet gateway",
-                          f"set internet_gateway: true on VPC {target_vpc.name}", target_vpc.path)
+            raise Dropped(
+                f"VPC {target_vpc.name} has no internet gateway",
+                f"set internet_gateway: true on VPC {target_vpc.name}",
+                target_vpc.path,
+            )
         nat_reply = self.reply and self.forward is not None and self.forward.nat is not None
         if not (goal.public_ip or packet.version == 6 or nat_reply):
             raise Dropped(
                 "the destination has no public IP address: the internet cannot address it",
                 "give it a public IP (public_ip: true) or put a load balancer in front",
-                None)
+                None,
+            )
         self.hop(f"internet gateway of VPC {target_vpc.name}", target_vpc.path)
         self.from_gateway(target_vpc, "igw")
 
@@ -579,13 +670,17 @@ class Walk:
         table = gateway_table(vpc, gateway)
         destination = self.subnet_of(vpc, packet.dst)
         if destination is None:
-            raise Dropped(f"{self._address(packet.dst)} is in no subnet of VPC {vpc.name}", "",
-                          vpc.path)
+            raise Dropped(
+                f"{self._address(packet.dst)} is in no subnet of VPC {vpc.name}", "", vpc.path
+            )
         if table is not None:
             choice = choose(self.a, vpc, table, packet.version, packet.dst)
             if choice is not None and choice.target.kind != "local":
-                self.hop(f"gateway route table {table.name}: {choice.destination} -> "
-                         f"{_target_text(choice.target)}", choice.path)
+                self.hop(
+                    f"gateway route table {table.name}: {choice.destination} -> "
+                    f"{_target_text(choice.target)}",
+                    choice.path,
+                )
                 self.enter_through(vpc, choice.target, choice.path)
                 return
         self.acl(vpc, destination, "ingress")
@@ -604,8 +699,7 @@ class Walk:
             self.acl(vpc, subnet, "ingress")
             self.appliance(vpc, subnet, target.name, path)
         else:
-            raise Dropped(f"a gateway route table cannot send to {_target_text(target)}", "",
-                          path)
+            raise Dropped(f"a gateway route table cannot send to {_target_text(target)}", "", path)
 
     def from_on_premises(self, name: str) -> None:
         network = self.a.on_premises[name]
@@ -636,21 +730,26 @@ class Walk:
                         continue
                     if association.kind == "tgw":
                         gateway = self.a.transit_gateways[association.name]
-                        self.hop(f"Direct Connect gateway {link.name} to transit gateway "
-                                 f"{gateway.name}", association.path)
+                        self.hop(
+                            f"Direct Connect gateway {link.name} to transit gateway {gateway.name}",
+                            association.path,
+                        )
                         self.transit(gateway, link.name or "", None, set())
                         return
                     vpc = self.a.vpcs[association.name]
                     if self.subnet_of(vpc, packet.dst) is not None:
-                        self.hop(f"Direct Connect gateway {link.name} to VPC {vpc.name}",
-                                 association.path)
+                        self.hop(
+                            f"Direct Connect gateway {link.name} to VPC {vpc.name}",
+                            association.path,
+                        )
                         self.from_gateway(vpc, "vgw")
                         return
         raise Dropped(
             f"no connection of on-premises network {name} leads to "
             f"{self._address(packet.dst)}" + (f" (tried {', '.join(tried)})" if tried else ""),
             "connect it (on_premises connections) to the VPC or its transit gateway",
-            network.path)
+            network.path,
+        )
 
 
 def _target_text(target: Target) -> str:
