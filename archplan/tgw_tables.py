@@ -8,13 +8,21 @@ every attachment propagates, and these questions have no surprising answer.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from archplan.cidr import Block, Tagged, overlapping_pairs
 from archplan.findings import Path
 from archplan.model import Architecture, TransitGateway, Vpc
 from archplan.network import TgwRouteTable
+from archplan.reach.routing import associated_table, propagated_routes
 from archplan.routes import vpc_blocks
+
+__all__ = [
+    "associated_table",
+    "explicit",
+    "overlapping_vpcs",
+    "propagating",
+    "routes_back",
+    "sharing_pairs",
+]
 
 
 def explicit(gateway: TransitGateway) -> bool:
@@ -22,27 +30,17 @@ def explicit(gateway: TransitGateway) -> bool:
     return bool(gateway.route_tables)
 
 
-def associated_table(gateway: TransitGateway, attachment: str) -> TgwRouteTable | None:
-    """The table an attachment is associated with: the one listing it, else the default
-    association table (AWS associates new attachments with it), else None."""
-    for table in gateway.route_tables.values():
-        if attachment in table.associations:
-            return table
-    if gateway.default_association is not None:
-        return gateway.route_tables.get(gateway.default_association)
-    return None
-
-
 def propagating(gateway: TransitGateway, table: TgwRouteTable) -> list[tuple[str, Path]]:
     """The VPC attachments propagating into `table`, with where that is written: listed under
-    its propagations, or every VPC attachment when it is the default propagation table."""
+    its propagations, or, when it is the default propagation table, every VPC attachment that
+    no table lists (archplan.reach.routing.propagated_routes reads the file the same way)."""
     found = [
         (name, (*table.path, "propagations", index))
         for index, name in enumerate(table.propagations)
         if name in gateway.attachments
     ]
     if gateway.default_propagation == table.name:
-        listed = {name for name, _ in found}
+        listed = {name for other in gateway.route_tables.values() for name in other.propagations}
         found += [
             (name, attachment.path)
             for name, attachment in gateway.attachments.items()
@@ -51,35 +49,19 @@ def propagating(gateway: TransitGateway, table: TgwRouteTable) -> list[tuple[str
     return found
 
 
-class TgwCandidate(NamedTuple):
-    """A route a table holds: static (written) or propagated from a VPC attachment."""
-
-    block: Block
-    attachment: str | None  # None: blackhole
-    static: bool
-    path: Path
-
-
-def candidates(
-    architecture: Architecture, gateway: TransitGateway, table: TgwRouteTable
-) -> list[TgwCandidate]:
-    """The table's static routes and the VPC blocks propagated into it. A propagated route
-    with the same destination as a static one is not used (AWS prefers the static route)."""
-    statics = [
-        TgwCandidate(route.block, route.attachment, True, route.path)
+def routes_back(
+    architecture: Architecture, gateway: TransitGateway, table: TgwRouteTable, block: Block
+) -> bool:
+    """Whether some route of the table, static or propagated (VPC, VPN or Direct Connect, as
+    the path engine learns them), that is not a blackhole reaches part of `block`."""
+    if any(
+        route.block is not None and route.attachment is not None and route.block.overlaps(block)
         for route in table.routes
-        if route.block is not None
-    ]
-    taken = {(c.block.version, c.block.first, c.block.prefix) for c in statics}
-    found = list(statics)
-    for name, path in propagating(gateway, table):
-        vpc = architecture.vpcs.get(name)
-        if vpc is None:
-            continue
-        for block in (*vpc.ipv4_blocks, *vpc.ipv6_cidrs):
-            if (block.version, block.first, block.prefix) not in taken:
-                found.append(TgwCandidate(block, name, False, path))
-    return found
+    ):
+        return True
+    return any(
+        learned.overlaps(block) for learned, _, _ in propagated_routes(architecture, gateway, table)
+    )
 
 
 def sharing_pairs(

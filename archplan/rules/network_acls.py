@@ -16,6 +16,7 @@ from archplan.cidr import Block
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.network import ALL, PORTED, AclRule, NetworkAcl, Ports, protocol_name
+from archplan.reach.filters import Packet, network_acl
 from archplan.rules.registry import Problem, Related, rule
 
 WARNING = Severity.WARNING
@@ -48,20 +49,19 @@ def _matches(acl_rule: AclRule, protocol: int, version: int, cell: Cell) -> bool
 
 
 def _cells(
-    rules: tuple[AclRule, ...], block: Block, ports: Ports, cuts: tuple[Ports, ...] = ()
+    rules: tuple[AclRule, ...], block: Block, ports: Ports, *, ignore_ports: bool = False
 ) -> list[Cell]:
-    """Cut `block` x `ports` at the edges of every rule's block and ports (and of `cuts`)."""
+    """Cut `block` x `ports` at the edges of every rule's block and ports (addresses only with
+    `ignore_ports`: one cell per run of addresses, each with all of `ports`)."""
     address_edges = {block.first, block.last + 1}
     port_edges = {ports.first, ports.last + 1}
-    for cut in cuts:
-        port_edges |= {e for e in (cut.first, cut.last + 1) if ports.first < e <= ports.last}
     for acl_rule in rules:
         if acl_rule.block.version == block.version:
             for edge in (acl_rule.block.first, acl_rule.block.last + 1):
                 if block.first < edge <= block.last:
                     address_edges.add(edge)
         for edge in (acl_rule.ports.first, acl_rule.ports.last + 1):
-            if ports.first < edge <= ports.last:
+            if ports.first < edge <= ports.last and not ignore_ports:
                 port_edges.add(edge)
     addresses = sorted(address_edges)
     port_list = sorted(port_edges)
@@ -117,37 +117,44 @@ def _replies_refused(
 ) -> Verdict | None:
     """How the other direction treats the replies to the request's cells: refused when, for
     some peer addresses, every reply port of a client range is denied. A deny of a few ports
-    inside the range (AWS's advice for known bad ports) leaves the clients working."""
+    inside the range (AWS's advice for known bad ports) leaves the clients working. Each run of
+    addresses the rules treat alike is judged by the path engine's ACL filter."""
     replies = acl.egress if direction == "ingress" else acl.ingress
+    reply_direction = "egress" if direction == "ingress" else "ingress"
     version = request.block.version
     for cell in cells:
         peer = Block("", version, cell.first, cell.last, request.block.prefix, False)
-        by_address: dict[tuple[int, int], list[tuple[Cell, AclRule | None]]] = {}
-        for reply in _cells(replies, peer, REPLY_PORTS, CLIENT_RANGES):
-            found = _first_match(replies, request.protocol, version, reply)
-            if found is None or not found.allow:
-                by_address.setdefault((reply.first, reply.last), []).append((reply, found))
-        for refused in by_address.values():
+        # Every port of the reply range at once (the filter takes port sets), address run by
+        # address run: a run whose addresses no rule's block edge splits.
+        for run in _cells(replies, peer, REPLY_PORTS, ignore_ports=True):
+            packet = Packet(
+                version,
+                run.first,
+                run.first,
+                request.protocol,
+                ((REPLY_PORTS.first, REPLY_PORTS.last),),
+            )
+            denied = network_acl(acl, packet, reply_direction).denied
             for client in CLIENT_RANGES:
-                inside = [
-                    (c, r)
-                    for c, r in refused
-                    if client.first <= c.ports.first and c.ports.last <= client.last
-                ]
-                if (
-                    sum(c.ports.last - c.ports.first + 1 for c, _ in inside)
-                    < client.last - client.first + 1
-                ):
-                    continue
-                reply, found = inside[0]
-                hidden = None
-                if found is not None:
-                    later = replies[replies.index(found) + 1 :]
-                    hidden = _first_match(
-                        tuple(r for r in later if r.allow), request.protocol, version, reply
-                    )
-                return Verdict(found, hidden, Cell(reply.first, reply.last, client))
+                if _covered(denied, client):
+                    point = Cell(run.first, run.last, Ports(client.first, client.first))
+                    found = _first_match(replies, request.protocol, version, point)
+                    hidden = None
+                    if found is not None:
+                        later = tuple(r for r in replies[replies.index(found) + 1 :] if r.allow)
+                        hidden = _first_match(later, request.protocol, version, point)
+                    return Verdict(found, hidden, Cell(run.first, run.last, client))
     return None
+
+
+def _covered(ports: tuple[tuple[int, int], ...], wanted: Ports) -> bool:
+    """Whether the intervals cover every port of `wanted`."""
+    inside = sum(
+        min(last, wanted.last) - max(first, wanted.first) + 1
+        for first, last in ports
+        if first <= wanted.last and last >= wanted.first
+    )
+    return inside >= wanted.last - wanted.first + 1
 
 
 def _findings(architecture: Architecture, want_hidden: bool) -> Iterator[Problem]:

@@ -17,10 +17,10 @@ from archplan.routes import table_of, tables_in_use, vpc_blocks
 from archplan.rules.registry import Problem, Related, rule
 from archplan.tgw_tables import (
     associated_table,
-    candidates,
     explicit,
     overlapping_vpcs,
     propagating,
+    routes_back,
 )
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -119,12 +119,7 @@ def tgw_no_route_back(architecture: Architecture) -> Iterator[Problem]:
                         back = associated_table(gateway, other_name)
                         if back is None:
                             continue  # no association at all: AP421
-                        routes = candidates(architecture, gateway, back)
-                        if any(
-                            c.attachment is not None and c.block.overlaps(b)
-                            for c in routes
-                            for b, _ in own
-                        ):
+                        if any(routes_back(architecture, gateway, back, b) for b, _ in own):
                             continue
                         reported.add(other_name)
                         yield Problem(
