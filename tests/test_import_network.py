@@ -378,3 +378,238 @@ def test_aws_cli_security_groups_network_acls_and_firewall(tmp_path: Path) -> No
     assert vpc["route_tables"]["rtb-1"]["routes"] == {"0.0.0.0/0": "firewall:fw"}
     results = validate_import(SourceKind.AWS_CLI, paths, ImportOptions())
     assert [f.message for r in results for f in r.findings if f.rule_id.startswith("AP00")] == []
+
+
+def _tf(address: str, values: dict[str, Any]) -> dict[str, Any]:
+    kind, name = address.split(".")[-2:]
+    return {"address": address, "mode": "managed", "type": kind, "name": name, "values": values}
+
+
+def _ref(*references: str) -> dict[str, Any]:
+    return {"references": list(references)}
+
+
+TF_PLAN: dict[str, Any] = {
+    "format_version": "1.2",
+    "planned_values": {
+        "root_module": {
+            "resources": [
+                _tf("aws_vpc.app", {"cidr_block": "10.0.0.0/16"}),
+                _tf(
+                    "aws_subnet.a", {"cidr_block": "10.0.0.0/24", "availability_zone": "us-east-1a"}
+                ),
+                _tf(
+                    "aws_subnet.fw",
+                    {"cidr_block": "10.0.1.0/28", "availability_zone": "us-east-1a"},
+                ),
+                _tf("aws_route_table.a", {"route": []}),
+                _tf("aws_route.out", {"destination_cidr_block": "0.0.0.0/0"}),
+                _tf("aws_route_table_association.a", {}),
+                _tf(
+                    "aws_security_group.web",
+                    {
+                        "ingress": [
+                            {
+                                "protocol": "tcp",
+                                "from_port": 443,
+                                "to_port": 443,
+                                "cidr_blocks": ["0.0.0.0/0"],
+                                "ipv6_cidr_blocks": [],
+                                "security_groups": [],
+                                "self": False,
+                                "prefix_list_ids": [],
+                            },
+                        ],
+                    },
+                ),
+                _tf("aws_security_group.db", {}),
+                _tf(
+                    "aws_vpc_security_group_ingress_rule.db_from_web",
+                    {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
+                ),
+                _tf(
+                    "aws_network_acl.app",
+                    {
+                        "ingress": [
+                            {
+                                "rule_no": 100,
+                                "action": "allow",
+                                "protocol": "-1",
+                                "cidr_block": "0.0.0.0/0",
+                                "from_port": 0,
+                                "to_port": 0,
+                            }
+                        ],
+                        "egress": [
+                            {
+                                "rule_no": 100,
+                                "action": "allow",
+                                "protocol": "6",
+                                "cidr_block": "10.0.0.0/8",
+                                "from_port": 1024,
+                                "to_port": 65535,
+                            }
+                        ],
+                    },
+                ),
+                _tf("aws_networkfirewall_firewall.fw", {"subnet_mapping": [{}]}),
+                _tf(
+                    "aws_ec2_transit_gateway.hub",
+                    {
+                        "default_route_table_association": "disable",
+                        "default_route_table_propagation": "disable",
+                    },
+                ),
+                _tf(
+                    "aws_ec2_transit_gateway_vpc_attachment.app",
+                    {"appliance_mode_support": "enable"},
+                ),
+                _tf("aws_ec2_transit_gateway_route_table.spokes", {}),
+                _tf("aws_ec2_transit_gateway_route_table_association.app", {}),
+                _tf(
+                    "aws_ec2_transit_gateway_route.hole",
+                    {"destination_cidr_block": "192.168.0.0/16", "blackhole": True},
+                ),
+            ]
+        }
+    },
+    "configuration": {
+        "provider_config": {
+            "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}}
+        },
+        "root_module": {
+            "resources": [
+                {"address": "aws_subnet.a", "expressions": {"vpc_id": _ref("aws_vpc.app.id")}},
+                {"address": "aws_subnet.fw", "expressions": {"vpc_id": _ref("aws_vpc.app.id")}},
+                {"address": "aws_route_table.a", "expressions": {"vpc_id": _ref("aws_vpc.app.id")}},
+                {
+                    "address": "aws_route.out",
+                    "expressions": {
+                        "route_table_id": _ref("aws_route_table.a.id"),
+                        "vpc_endpoint_id": _ref("aws_networkfirewall_firewall.fw.firewall_status"),
+                    },
+                },
+                {
+                    "address": "aws_route_table_association.a",
+                    "expressions": {
+                        "subnet_id": _ref("aws_subnet.a.id"),
+                        "route_table_id": _ref("aws_route_table.a.id"),
+                    },
+                },
+                {
+                    "address": "aws_security_group.web",
+                    "expressions": {"vpc_id": _ref("aws_vpc.app.id")},
+                },
+                {
+                    "address": "aws_security_group.db",
+                    "expressions": {"vpc_id": _ref("aws_vpc.app.id")},
+                },
+                {
+                    "address": "aws_vpc_security_group_ingress_rule.db_from_web",
+                    "expressions": {
+                        "security_group_id": _ref("aws_security_group.db.id"),
+                        "referenced_security_group_id": _ref("aws_security_group.web.id"),
+                    },
+                },
+                {
+                    "address": "aws_network_acl.app",
+                    "expressions": {
+                        "vpc_id": _ref("aws_vpc.app.id"),
+                        "subnet_ids": _ref("aws_subnet.a.id"),
+                    },
+                },
+                {
+                    "address": "aws_networkfirewall_firewall.fw",
+                    "expressions": {
+                        "vpc_id": _ref("aws_vpc.app.id"),
+                        "subnet_mapping": [{"subnet_id": _ref("aws_subnet.fw.id")}],
+                    },
+                },
+                {
+                    "address": "aws_ec2_transit_gateway_vpc_attachment.app",
+                    "expressions": {
+                        "transit_gateway_id": _ref("aws_ec2_transit_gateway.hub.id"),
+                        "vpc_id": _ref("aws_vpc.app.id"),
+                        "subnet_ids": _ref("aws_subnet.a.id"),
+                    },
+                },
+                {
+                    "address": "aws_ec2_transit_gateway_route_table.spokes",
+                    "expressions": {"transit_gateway_id": _ref("aws_ec2_transit_gateway.hub.id")},
+                },
+                {
+                    "address": "aws_ec2_transit_gateway_route_table_association.app",
+                    "expressions": {
+                        "transit_gateway_attachment_id": _ref(
+                            "aws_ec2_transit_gateway_vpc_attachment.app.id"
+                        ),
+                        "transit_gateway_route_table_id": _ref(
+                            "aws_ec2_transit_gateway_route_table.spokes.id"
+                        ),
+                    },
+                },
+                {
+                    "address": "aws_ec2_transit_gateway_route.hole",
+                    "expressions": {
+                        "transit_gateway_route_table_id": _ref(
+                            "aws_ec2_transit_gateway_route_table.spokes.id"
+                        )
+                    },
+                },
+            ]
+        },
+    },
+}
+
+
+def test_terraform_groups_acls_firewall_and_transit_gateway_tables(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(TF_PLAN), encoding="utf-8")
+    imported = import_sources(SourceKind.TERRAFORM, [str(path)], ImportOptions())
+    vpc = imported.document["vpcs"]["aws_vpc.app"]
+    groups = vpc["security_groups"]
+    assert groups["aws_security_group.web"] == {
+        "ingress": [{"protocol": "tcp", "ports": 443, "from": "0.0.0.0/0"}],
+        "egress": [],  # Terraform removes AWS's allow-all rule from the groups it creates
+    }
+    assert groups["aws_security_group.db"]["ingress"] == [
+        {"protocol": "tcp", "ports": 5432, "from": "sg:aws_security_group.web"}
+    ]
+    assert vpc["network_acls"]["aws_network_acl.app"] == {
+        "subnets": ["aws_subnet.a"],
+        "ingress": [{"rule": 100, "action": "allow", "protocol": "all", "from": "0.0.0.0/0"}],
+        "egress": [
+            {
+                "rule": 100,
+                "action": "allow",
+                "protocol": "tcp",
+                "ports": "1024-65535",
+                "to": "10.0.0.0/8",
+            }
+        ],
+    }
+    assert vpc["firewalls"] == {
+        "aws_networkfirewall_firewall.fw": {
+            "subnet": "aws_subnet.fw",
+            "firewall": "aws_networkfirewall_firewall.fw",
+        }
+    }
+    assert vpc["route_tables"]["aws_route_table.a"]["routes"] == {
+        "0.0.0.0/0": "firewall:aws_networkfirewall_firewall.fw"
+    }
+    gateway = imported.document["transit_gateways"]["aws_ec2_transit_gateway.hub"]
+    assert gateway["attachments"]["aws_vpc.app"] == {
+        "subnets": ["aws_subnet.a"],
+        "appliance_mode": True,
+    }
+    assert gateway["route_tables"] == {
+        "aws_ec2_transit_gateway_route_table.spokes": {
+            "associations": ["aws_vpc.app"],
+            "routes": {"192.168.0.0/16": "blackhole"},
+        }
+    }
+    assert "default_association" not in gateway  # both defaults disabled
+    text = render_document(imported.document, "terraform", ["plan.json"])
+    result = validate_source(Source("imported.yaml", text))
+    assert result.error is None
+    assert [f.rule_id for f in result.findings if f.rule_id.startswith("AP00")] == []
