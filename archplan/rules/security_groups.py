@@ -126,9 +126,11 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
     which is off on a transit gateway by default, and then only in inbound rules: AWS does
     not support outbound rules that reference groups over a transit gateway.
 
-    Use the other VPC's CIDR block (or the subnet's) instead, or, for inbound rules, enable
-    security group referencing on the transit gateway. Rules between VPCs that also share an
-    active same-Region peering are not reported (the peering carries the reference).
+    Use the other VPC's CIDR block (or the subnet's) instead. Format 1 has no switch for the
+    transit gateway option, and `archplan reach` treats such references as not matching, as
+    AWS does by default: where you have enabled referencing for an inbound rule, suppress the
+    finding with a reason. Rules between VPCs that also share an active same-Region peering
+    are not reported (the peering carries the reference).
 
     Fails:
         defaults: {region: us-east-1}
@@ -193,14 +195,11 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
         if not gateways:
             continue
         gateway = gateways[0]
-        enabled = bool(getattr(gateway, "security_group_referencing", False))
-        if direction == "ingress" and enabled:
-            continue
         why = (
             "outbound rules cannot reference groups over a transit gateway"
             if direction == "egress"
-            else f'transit gateway "{gateway.name}" does not enable security group referencing '
-            "(off by default)"
+            else "security group referencing is off on a transit gateway unless enabled (format "
+            "1 has no switch for it: where you enabled it, suppress this finding)"
         )
         blocks = ", ".join(str(block) for block in other.ipv4_blocks) or "its CIDR block"
         yield Problem(
