@@ -613,3 +613,33 @@ def test_terraform_groups_acls_firewall_and_transit_gateway_tables(tmp_path: Pat
     result = validate_source(Source("imported.yaml", text))
     assert result.error is None
     assert [f.rule_id for f in result.findings if f.rule_id.startswith("AP00")] == []
+
+
+def test_reach_on_the_imported_inspection_template(tmp_path: Path) -> None:
+    """The imported template answers `archplan reach` as its authors meant: the spokes' security
+    groups admit ICMP from private networks, through the inspection VPC's firewall, and
+    nothing else."""
+    from typer.testing import CliRunner
+
+    from archplan.cli import app
+
+    imported = import_sources(
+        SourceKind.CLOUDFORMATION,
+        [str(corpus_file("cloudformation", NFW_1AZ))],
+        ImportOptions(params={"AvailabilityZoneSelection": "us-east-1a"}),
+    )
+    assert imported.document["hosts"]["EC2SubnetA"] == {
+        "vpc": "SpokeVPCA",
+        "subnet": "SubnetAWorkload",
+        "security_groups": ["SubnetASecGroup"],
+    }
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(render_document(imported.document, "cloudformation", [NFW_1AZ]), "utf-8")
+    runner = CliRunner()
+    ping = runner.invoke(
+        app, ["reach", str(estate), "EC2SubnetA", "EC2SubnetB", "--protocol", "icmp"]
+    )
+    assert ping.exit_code == 0, ping.stdout
+    assert "firewall endpoint EgressFirewall" in ping.stdout
+    ssh = runner.invoke(app, ["reach", str(estate), "EC2SubnetA", "EC2SubnetB", "--port", "22"])
+    assert ssh.exit_code == 1, ssh.stdout

@@ -64,6 +64,7 @@ class Mapper:
         self.peerings: dict[str, dict[str, Any]] = {}
         self.transit_gateways: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
+        self.hosts: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Imported:
         for template in self.templates:
@@ -79,6 +80,7 @@ class Mapper:
             ("peerings", self.peerings),
             ("transit_gateways", self.transit_gateways),
             ("scaling_groups", self.groups),
+            ("hosts", self.hosts),
         ):
             if section:
                 document[key] = section
@@ -142,6 +144,7 @@ class _TemplateMapper:
         ):
             self.attachment(resource)
         self.network.security_groups()
+        self.network.hosts()
         self.network.network_acls()
         self.network.firewalls_in_vpcs()
         for resource in self.of_type("AWS::EC2::VPCEndpoint"):

@@ -193,6 +193,69 @@ class NetworkMapper:
             return "!SourceSecurityGroupName names a group of the default VPC"
         return f"!no CidrIp, CidrIpv6, {side}SecurityGroupId or {side}PrefixListId"
 
+    # -- instances ------------------------------------------------------------------------------
+
+    def hosts(self) -> None:
+        """AWS::EC2::Instance in an imported subnet: a host with its private address (when
+        written), its security groups and source/destination check."""
+        tm = self.tm
+        for resource in tm.of_type("AWS::EC2::Instance"):
+            left_out = "the instance is left out (not a host)"
+            interfaces = tm.get(resource, "NetworkInterfaces", left_out)
+            first = {}
+            if interfaces is not None and isinstance(interfaces[0], list) and interfaces[0]:
+                first = interfaces[0][0] if isinstance(interfaces[0][0], dict) else {}
+            subnet_ref = first.get("SubnetId")
+            if subnet_ref is None:
+                if tm.node(resource, "SubnetId") is None:
+                    continue  # an instance of the default VPC: not described by the template
+                subnet = tm.target(resource, "SubnetId", tm.subnets, "subnet", left_out)
+            else:
+                placed = tm.subnets.get(_logical_id(subnet_ref) or "")
+                subnet = (placed, resource.key) if placed is not None else None
+            if subnet is None:
+                continue
+            vpc, subnet_name = subnet[0]
+            name = tm.name(resource)
+            path: DocPath = ("hosts", name)
+            tm.record(path, resource.key, resource.logical_id)
+            body: dict[str, Any] = {"vpc": vpc, "subnet": subnet_name}
+            address = first.get("PrivateIpAddress")
+            if address is None:
+                found = tm.string(resource, "PrivateIpAddress", "it is imported without it", False)
+                address = found[0] if found is not None else None
+            if isinstance(address, str):
+                body["address"] = address
+            public = first.get("AssociatePublicIpAddress")
+            if public is True or str(public).lower() == "true":
+                body["public_ip"] = True
+            groups = (
+                self._group_values(resource, first.get("GroupSet"), vpc)
+                if "GroupSet" in first
+                else self.group_list(resource, "SecurityGroupIds", vpc)
+            )
+            if groups is not None:
+                body["security_groups"] = groups[0] if isinstance(groups, tuple) else groups
+            check = tm.boolean(resource, "SourceDestCheck", "taken as on (AWS's default)")
+            if check is not None and not check[0]:
+                body["source_dest_check"] = False
+            tm.m.hosts[name] = body
+
+    def _group_values(self, resource: Resource, values: Any, vpc: str) -> list[str] | None:
+        names = []
+        for value in values if isinstance(values, list) else []:
+            placed = self.groups.get(_logical_id(value) or "")
+            if placed is None or placed[0] != vpc:
+                self.tm.issue(
+                    f"{resource.logical_id}.NetworkInterfaces: a group that is not an imported "
+                    f"security group of VPC {vpc}; its security groups are left out",
+                    resource.key,
+                    resource.logical_id,
+                )
+                return None
+            names.append(placed[1])
+        return names
+
     # -- network ACLs ---------------------------------------------------------------------------
 
     def network_acls(self) -> None:

@@ -85,6 +85,15 @@ PROPERTIES: dict[str, frozenset[str]] = {
         "AvailabilityZoneMappings DeleteProtection Description EnabledAnalysisTypes "
         "FirewallName FirewallPolicyArn FirewallPolicyChangeProtection SubnetChangeProtection "
         "SubnetMappings Tags TransitGatewayId VpcId",
+        "AWS::EC2::Instance": "AdditionalInfo Affinity AvailabilityZone BlockDeviceMappings "
+        "CpuOptions CreditSpecification DisableApiTermination EbsOptimized "
+        "ElasticGpuSpecifications ElasticInferenceAccelerators EnclaveOptions "
+        "HibernationOptions HostId HostResourceGroupArn IamInstanceProfile ImageId "
+        "InstanceInitiatedShutdownBehavior InstanceType Ipv6AddressCount Ipv6Addresses KernelId "
+        "KeyName LaunchTemplate LicenseSpecifications MetadataOptions Monitoring "
+        "NetworkInterfaces PlacementGroupName PrivateDnsNameOptions PrivateIpAddress "
+        "PropagateTagsToVolumeOnCreation RamdiskId SecurityGroupIds SecurityGroups "
+        "SourceDestCheck SsmAssociations SubnetId Tags Tenancy UserData Volumes",
         "AWS::EC2::LaunchTemplate": "LaunchTemplateData LaunchTemplateName "
         "TagSpecifications VersionDescription",
         "AWS::AutoScaling::AutoScalingGroup": "AutoScalingGroupName AvailabilityZoneDistribution "
