@@ -338,6 +338,27 @@ def test_aws_cli_security_groups_network_acls_and_firewall(tmp_path: Path) -> No
                 }
             },
         },
+        "instances.json": {
+            "Reservations": [
+                {
+                    "Instances": [
+                        {
+                            "InstanceId": "i-1",
+                            "SubnetId": "subnet-a",
+                            "VpcId": "vpc-1",
+                            "PrivateIpAddress": "10.0.0.10",
+                            "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web"}],
+                            "State": {"Name": "running"},
+                        },
+                        {
+                            "InstanceId": "i-2",
+                            "SubnetId": "subnet-a",
+                            "State": {"Name": "terminated"},
+                        },
+                    ]
+                }
+            ]
+        },
         "rtb.json": {
             "RouteTables": [
                 {
@@ -376,6 +397,14 @@ def test_aws_cli_security_groups_network_acls_and_firewall(tmp_path: Path) -> No
     }
     assert vpc["firewalls"] == {"fw": {"subnet": "subnet-f", "firewall": "fw"}}
     assert vpc["route_tables"]["rtb-1"]["routes"] == {"0.0.0.0/0": "firewall:fw"}
+    assert document["hosts"] == {
+        "i-1": {
+            "vpc": "vpc-1",
+            "subnet": "subnet-a",
+            "address": "10.0.0.10",
+            "security_groups": ["sg-1"],
+        }
+    }
     results = validate_import(SourceKind.AWS_CLI, paths, ImportOptions())
     assert [f.message for r in results for f in r.findings if f.rule_id.startswith("AP00")] == []
 
@@ -464,6 +493,7 @@ TF_PLAN: dict[str, Any] = {
                     "aws_ec2_transit_gateway_vpc_attachment.app",
                     {"appliance_mode_support": "enable"},
                 ),
+                _tf("aws_instance.web", {"private_ip": "10.0.0.20", "source_dest_check": False}),
                 _tf("aws_ec2_transit_gateway_route_table.spokes", {}),
                 _tf("aws_ec2_transit_gateway_route_table_association.app", {}),
                 _tf(
@@ -531,6 +561,13 @@ TF_PLAN: dict[str, Any] = {
                         "transit_gateway_id": _ref("aws_ec2_transit_gateway.hub.id"),
                         "vpc_id": _ref("aws_vpc.app.id"),
                         "subnet_ids": _ref("aws_subnet.a.id"),
+                    },
+                },
+                {
+                    "address": "aws_instance.web",
+                    "expressions": {
+                        "subnet_id": _ref("aws_subnet.a.id"),
+                        "vpc_security_group_ids": _ref("aws_security_group.web.id"),
                     },
                 },
                 {
@@ -609,6 +646,15 @@ def test_terraform_groups_acls_firewall_and_transit_gateway_tables(tmp_path: Pat
         }
     }
     assert "default_association" not in gateway  # both defaults disabled
+    assert imported.document["hosts"] == {
+        "aws_instance.web": {
+            "vpc": "aws_vpc.app",
+            "subnet": "aws_subnet.a",
+            "address": "10.0.0.20",
+            "security_groups": ["aws_security_group.web"],
+            "source_dest_check": False,
+        }
+    }
     text = render_document(imported.document, "terraform", ["plan.json"])
     result = validate_source(Source("imported.yaml", text))
     assert result.error is None

@@ -52,6 +52,7 @@ SHAPES = (
     "NetworkAcls",
     "TransitGatewayRouteTables",
     "TransitGatewayAttachments",
+    "Reservations",
     "AutoScalingGroups",
 )
 _COMMANDS = (
@@ -59,8 +60,8 @@ _COMMANDS = (
     "describe-vpc-peering-connections, describe-transit-gateways, "
     "describe-transit-gateway-vpc-attachments, describe-vpc-endpoints, describe-nat-gateways, "
     "describe-internet-gateways, describe-security-groups, describe-network-acls, "
-    "describe-transit-gateway-route-tables, describe-transit-gateway-attachments, aws "
-    "network-firewall describe-firewall, aws autoscaling describe-auto-scaling-groups (also a --query "
+    "describe-transit-gateway-route-tables, describe-transit-gateway-attachments, describe-instances, "
+    "aws network-firewall describe-firewall, aws autoscaling describe-auto-scaling-groups (also a --query "
     "list) and create-auto-scaling-group --cli-input-json"
 )
 # Outputs that say something archplan cannot use, with why.
@@ -104,6 +105,7 @@ def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
         "NetworkAcls": network.network_acl,
         "TransitGatewayRouteTables": network.tgw_table,
         "TransitGatewayAttachments": network.tgw_attachment,
+        "Reservations": network.reservation,
         "Vpcs": merger.vpc,
         "Subnets": merger.subnet,
         "VpcPeeringConnections": merger.peering,

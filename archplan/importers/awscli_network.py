@@ -14,6 +14,7 @@ from archplan.importers.tf_awscli_facts import (
     AclFacts,
     Facts,
     FirewallFacts,
+    HostFacts,
     SecurityGroupFacts,
     SgRuleFacts,
     TgwTableFacts,
@@ -97,6 +98,36 @@ class NetworkMerger:
                 group_id,
             )
         return found
+
+    # -- instances ------------------------------------------------------------------------------
+
+    def reservation(self, raw: dict[str, Any], index: int) -> None:
+        """describe-instances: each reservation's instances become hosts."""
+        for instance in listed(raw, "Instances"):
+            if not isinstance(instance, dict):
+                continue
+            instance_id = instance.get("InstanceId")
+            state = instance.get("State")
+            if not isinstance(instance_id, str) or instance_id in self.facts.hosts:
+                continue
+            if isinstance(state, dict) and state.get("Name") in ("terminated", "shutting-down"):
+                continue
+            subnet = instance.get("SubnetId") if isinstance(instance.get("SubnetId"), str) else None
+            host = HostFacts(
+                instance_id, _label(instance, instance_id), self.facts.origin(instance_id), subnet
+            )
+            if isinstance(instance.get("PrivateIpAddress"), str):
+                host.address = instance["PrivateIpAddress"]
+            host.public_ip = isinstance(instance.get("PublicIpAddress"), str)
+            if instance.get("SourceDestCheck") is False:
+                host.source_dest_check = False
+            if "SecurityGroups" in instance:
+                host.security_groups = [
+                    g["GroupId"]
+                    for g in listed(instance, "SecurityGroups")
+                    if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
+                ]
+            self.facts.hosts[instance_id] = host
 
     # -- network ACLs ---------------------------------------------------------------------------
 

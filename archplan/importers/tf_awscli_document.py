@@ -616,11 +616,13 @@ def assemble(facts: Facts) -> Imported:
     gateways = assembly.transit_gateways()
     assembly.routes(vpcs)
     groups = assembly.scaling_groups()
+    hosts = assembly.network.hosts()
     for key, part in (
         ("vpcs", vpcs),
         ("peerings", peerings),
         ("transit_gateways", gateways),
         ("scaling_groups", groups),
+        ("hosts", hosts),
     ):
         if part:
             document[key] = part

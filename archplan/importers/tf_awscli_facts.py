@@ -181,6 +181,20 @@ class FirewallFacts:
 
 
 @dataclass(slots=True)
+class HostFacts:
+    """An instance: a host in a subnet (format 1's `hosts`)."""
+
+    key: str
+    label: str
+    origin: Origin
+    subnet: str | None
+    address: str | None = None
+    public_ip: bool = False
+    security_groups: list[str] | None = None  # keys; None: the source does not say
+    source_dest_check: bool = True
+
+
+@dataclass(slots=True)
 class EndpointFacts:
     key: str
     label: str
@@ -232,6 +246,7 @@ class Facts:
     firewalls: dict[str, FirewallFacts] = field(default_factory=dict)
     # Transit gateway key -> (default association, default propagation) as the source says.
     tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    hosts: dict[str, HostFacts] = field(default_factory=dict)
     region: str | None = None  # the Region of everything that does not say otherwise
     issues: list[ImportIssue] = field(default_factory=list)
     # Address -> the file that first described it, so an issue raised after all files are

@@ -196,6 +196,36 @@ class NetworkAssembly:
         """A route's firewall endpoint: `ref` is an endpoint id, or "firewall|subnet"."""
         return self.firewall_endpoints.get(ref)
 
+    def hosts(self) -> dict[str, Any]:
+        """Instances in imported subnets (an instance elsewhere is left out, and said)."""
+        out: dict[str, Any] = {}
+        taken: set[str] = set()
+        for key, host in self.facts.hosts.items():
+            subnet = self.a.subnet_names.get(host.subnet or "")
+            vpc_key = self.a.subnet_vpc.get(host.subnet or "")
+            if subnet is None or vpc_key is None:
+                self.facts.issue(
+                    f"instance {key} left out: its subnet {host.subnet or '(unknown)'} is not in "
+                    "the imported source",
+                    host.origin.address,
+                )
+                continue
+            name = object_name(host.label, taken)
+            vpc_name = self.a.vpc_names[vpc_key]
+            self.a.origins[("hosts", name)] = host.origin
+            body: dict[str, Any] = {"vpc": vpc_name, "subnet": subnet}
+            if host.address is not None:
+                body["address"] = host.address
+            if host.public_ip:
+                body["public_ip"] = True
+            groups = self.group_list(host.security_groups, vpc_name, name)
+            if groups is not None:
+                body["security_groups"] = groups
+            if not host.source_dest_check:
+                body["source_dest_check"] = False
+            out[name] = body
+        return out
+
     # -- transit gateway route tables --------------------------------------------------------------
 
     def tgw_tables(self, gateways: dict[str, Any]) -> None:

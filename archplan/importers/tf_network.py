@@ -12,6 +12,7 @@ from archplan.importers.tf_awscli_facts import (
     AclEntryFacts,
     AclFacts,
     FirewallFacts,
+    HostFacts,
     SecurityGroupFacts,
     SgRuleFacts,
     TgwRouteFacts,
@@ -43,6 +44,7 @@ class NetworkHandlers:
             "aws_default_network_acl": self.network_acl,
             "aws_ec2_transit_gateway_route_table": self.tgw_table,
             "aws_networkfirewall_firewall": self.firewall,
+            "aws_instance": self.instance,
         }
         second = {
             "aws_security_group_rule": self.group_rule,
@@ -393,6 +395,31 @@ class NetworkHandlers:
         attachment = self._attachment_of(resource)
         if attachment is not None:
             table.routes.append(TgwRouteFacts(destination, attachment, self.i.origin(resource)))
+
+    # -- instances --------------------------------------------------------------------------------
+
+    def instance(self, resource: Resource) -> None:
+        i = self.i
+        subnets = i.plan.resolve(resource, "subnet_id", ("aws_subnet",))
+        if not subnets:
+            if resource.values.get("subnet_id") or "subnet_id" in resource.expressions:
+                i.issue(
+                    resource, "subnet_id is not a subnet of this plan; the instance is left out"
+                )
+            return  # no subnet: the default VPC's, which the plan does not describe
+        values = resource.values
+        host = HostFacts(i.key(resource), i.label(resource), i.origin(resource), i.key(subnets[0]))
+        if isinstance(values.get("private_ip"), str) and values["private_ip"]:
+            host.address = values["private_ip"]
+        host.public_ip = values.get("associate_public_ip_address") is True
+        if values.get("source_dest_check") is False:
+            host.source_dest_check = False
+        if "vpc_security_group_ids" in resource.expressions or values.get("vpc_security_group_ids"):
+            groups = i.plan.resolve(resource, "vpc_security_group_ids", _GROUP, many=True)
+            written = values.get("vpc_security_group_ids")
+            complete = not isinstance(written, list) or len(groups) >= len(written)
+            host.security_groups = [i.key(g) for g in groups] if groups and complete else None
+        self.facts.hosts[host.key] = host
 
     # -- firewalls --------------------------------------------------------------------------------
 
