@@ -302,7 +302,8 @@ class Walk:
             address, nat_vpc, nat_subnet = self.forward.nat
             if packet.dst == address and vpc.name == nat_vpc:
                 self.hop(f"NAT gateway in {nat_subnet} translates the reply back", None)
-                self.packet = packet._replace(dst=self.goal_address)
+                ports = self.goal_ports if packet.protocol in PORTED else packet.ports
+                self.packet = packet._replace(dst=self.goal_address, ports=ports)
                 self.at_subnet(vpc, nat_subnet)
                 return
         goal = self.goal
@@ -316,7 +317,10 @@ class Walk:
             self._security_groups(vpc.name, goal.groups, "ingress")
         self.hop(f"delivered in subnet {subnet} of VPC {vpc.name}", vpc.subnets[subnet].path)
 
-    goal_address = 0  # the reply's final destination after NAT (set by the caller)
+    # The reply's final destination and ports once a NAT gateway translates it back (set by
+    # the caller: the client's own address and ephemeral ports).
+    goal_address = 0
+    goal_ports: tuple[tuple[int, int], ...] = ()
 
     # -- gateways -------------------------------------------------------------------------
 
