@@ -646,12 +646,12 @@ class Walk:
     def from_internet(self) -> None:
         goal = self.goal
         packet = self.packet
-        target_vpc = self.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
+        if self.reply and self.forward is not None and self.forward.nat is not None:
+            target_vpc = self.a.vpcs.get(self.forward.nat[1])  # the reply comes to the NAT
+        else:
+            target_vpc = self.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
         if target_vpc is None:
-            if self.reply and self.forward is not None and self.forward.nat is not None:
-                target_vpc = self.a.vpcs[self.forward.nat[1]]
-            else:
-                raise Dropped("the internet reaches only VPCs", "", None)
+            raise Dropped("the internet reaches only VPCs", "", None)
         if not target_vpc.internet_gateway:
             raise Dropped(
                 f"VPC {target_vpc.name} has no internet gateway",
