@@ -3,7 +3,7 @@ group, host, interface endpoint, address or block, `internet`, or an on-premises
 
 A bare name is looked up in every kind; when two kinds (or two VPCs) have it, the user writes
 the kind: `subnet:NAME`, `subnet:VPC/NAME`, `group:NAME`, `host:NAME`, `endpoint:VPC/NAME`,
-`on-premises:NAME`.
+`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from archplan.findings import Path
 from archplan.model import Architecture
 from archplan.spelling import did_you_mean
 
-KINDS = ("subnet", "group", "host", "endpoint", "on-premises")
+KINDS = ("subnet", "group", "host", "endpoint", "on-premises", "vpc")
 INTERNET = "internet"
 
 
@@ -121,7 +121,7 @@ def _named(
     known = [known for kind in kinds for known in _names(architecture, kind)]
     return Unresolved(
         f'"{written}" is not a subnet, scaling group, host, interface endpoint, on-premises '
-        f"network, address or internet{did_you_mean(name, known)}"
+        f"network, VPC, address or internet{did_you_mean(name, known)}"
     )
 
 
@@ -165,6 +165,8 @@ def _names(architecture: Architecture, kind: str) -> list[str]:
         return list(architecture.hosts)
     if kind == "endpoint":
         return list(_interface_endpoints(architecture))
+    if kind == "vpc":
+        return list(architecture.vpcs)
     return list(architecture.on_premises)
 
 
@@ -222,6 +224,12 @@ def _candidates(architecture: Architecture, kind: str, name: str) -> list[Place]
     if kind == "endpoint":
         places = _interface_endpoints(architecture).get(short, [])
         return [place for place in places if not slash or place.vpc == vpc_name]
+    if kind == "vpc":
+        vpc = architecture.vpcs.get(name)
+        if vpc is None:
+            return []
+        # Its workloads' groups are not known: only routes and ACLs can decide for a VPC.
+        return [Place("vpc", name, name, tuple(vpc.subnets), path=vpc.path)]
     network = architecture.on_premises.get(name)
     if network is None:
         return []
