@@ -322,8 +322,9 @@ class Sim:
     def walk(self, src: str, dst: str, port: int, vpc: str, subnet: str) -> tuple[bool, bool]:
         """(delivered, through the transit gateway) from an interface in `subnet`."""
         via_tgw = False
-        zone = self.doc["vpcs"][vpc]["subnets"][subnet]["az"]
         for _ in range(30):
+            # The transit gateway takes a packet in the zone of the subnet that sends it.
+            zone = self.doc["vpcs"][vpc]["subnets"][subnet]["az"]
             if self.subnet_of(vpc, dst) == subnet:
                 return True, via_tgw
             target = self.route(vpc, subnet, dst)
@@ -431,7 +432,8 @@ def test_reach_agrees_with_a_packet_simulation(doc: dict[str, Any]) -> None:
                 assert not isinstance(answer, str)
                 some, every = sim.flow(a, b, port)
                 shown = (
-                    f"{a} -> {b} port {port}: {answer.forward.reason or ''}"
+                    f"{a} -> {b} port {port}: {answer.verdict} (simulation: {some}, {every}) "
+                    f"{answer.forward.reason or ''}"
                     f"{answer.reply.reason if answer.reply else ''}\n{text}"
                 )
                 assert (answer.verdict == "reachable") == some, shown
