@@ -3,7 +3,7 @@ group, host, interface endpoint, address or block, `internet`, or an on-premises
 
 A bare name is looked up in every kind; when two kinds (or two VPCs) have it, the user writes
 the kind: `subnet:NAME`, `subnet:VPC/NAME`, `group:NAME`, `host:NAME`, `endpoint:VPC/NAME`,
-`on-premises:NAME`.
+`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from archplan.findings import Path
 from archplan.model import Architecture
 from archplan.spelling import did_you_mean
 
-KINDS = ("subnet", "group", "host", "endpoint", "on-premises")
+KINDS = ("subnet", "group", "host", "endpoint", "on-premises", "vpc")
 INTERNET = "internet"
 
 
@@ -109,11 +109,8 @@ def _named(
     architecture: Architecture, name: str, kinds: tuple[str, ...], written: str
 ) -> Place | Unresolved:
     found: list[Place] = []
-    known: list[str] = []
     for kind in kinds:
-        places, names = _candidates(architecture, kind, name)
-        found += places
-        known += names
+        found += _candidates(architecture, kind, name)
     if len(found) == 1:
         return found[0]
     if found:
@@ -121,9 +118,10 @@ def _named(
         return Unresolved(
             f'"{written}" names more than one thing ({shown}); write one of those', True
         )
+    known = [known for kind in kinds for known in _names(architecture, kind)]
     return Unresolved(
         f'"{written}" is not a subnet, scaling group, host, interface endpoint, on-premises '
-        f"network, address or internet{did_you_mean(name, known)}"
+        f"network, VPC, address or internet{did_you_mean(name, known)}"
     )
 
 
@@ -133,19 +131,53 @@ def _qualified(place: Place) -> str:
     return place.name
 
 
-def _candidates(architecture: Architecture, kind: str, name: str) -> tuple[list[Place], list[str]]:
+def _interface_endpoints(architecture: Architecture) -> dict[str, list[Place]]:
+    """Interface endpoints by name, indexed once per file (names repeat across VPCs)."""
+    index = architecture.memo.get("reach-endpoints")
+    if index is None:
+        built: dict[str, list[Place]] = {}
+        for vpc in architecture.vpcs.values():
+            for endpoint in vpc.endpoints.values():
+                if endpoint.type == "interface":
+                    built.setdefault(endpoint.name, []).append(
+                        Place(
+                            "endpoint",
+                            endpoint.name,
+                            vpc.name,
+                            endpoint.subnets,
+                            None,
+                            endpoint.security_groups,
+                            False,
+                            endpoint.path,
+                        )
+                    )
+        architecture.memo["reach-endpoints"] = index = built
+    return index  # type: ignore[return-value]
+
+
+def _names(architecture: Architecture, kind: str) -> list[str]:
+    """Every name of a kind, for a suggestion when a name names nothing."""
+    if kind == "subnet":
+        return list(architecture.subnet_owner)
+    if kind == "group":
+        return list(architecture.scaling_groups)
+    if kind == "host":
+        return list(architecture.hosts)
+    if kind == "endpoint":
+        return list(_interface_endpoints(architecture))
+    if kind == "vpc":
+        return list(architecture.vpcs)
+    return list(architecture.on_premises)
+
+
+def _candidates(architecture: Architecture, kind: str, name: str) -> list[Place]:
     vpc_name, slash, short = name.rpartition("/")
     if kind == "subnet":
-        vpcs = (
-            [architecture.vpcs[vpc_name]]
-            if slash and vpc_name in architecture.vpcs
-            else (
-                []
-                if slash
-                else [architecture.vpcs[v] for v in architecture.subnet_owner.get(name, [])]
-            )
-        )
-        places = [
+        if slash:
+            vpcs = [architecture.vpcs[vpc_name]] if vpc_name in architecture.vpcs else []
+        else:
+            vpcs = [architecture.vpcs[v] for v in architecture.subnet_owner.get(name, [])]
+        return [
             Place(
                 "subnet",
                 short,
@@ -157,71 +189,48 @@ def _candidates(architecture: Architecture, kind: str, name: str) -> tuple[list[
             for vpc in vpcs
             if short in vpc.subnets
         ]
-        return places, list(architecture.subnet_owner)
     if kind == "group":
         group = architecture.scaling_groups.get(name)
-        places = (
-            []
-            if group is None
-            else [
-                Place(
-                    "group",
-                    name,
-                    group.vpc,
-                    group.subnets,
-                    None,
-                    group.security_groups,
-                    group.public_ip,
-                    group.path,
-                )
-            ]
-        )
-        return places, list(architecture.scaling_groups)
+        if group is None:
+            return []
+        return [
+            Place(
+                "group",
+                name,
+                group.vpc,
+                group.subnets,
+                None,
+                group.security_groups,
+                group.public_ip,
+                group.path,
+            )
+        ]
     if kind == "host":
         host = architecture.hosts.get(name)
-        places = (
-            []
-            if host is None
-            else [
-                Place(
-                    "host",
-                    name,
-                    host.vpc,
-                    (host.subnet,) if host.subnet else (),
-                    host.address,
-                    host.security_groups,
-                    host.public_ip,
-                    host.path,
-                )
-            ]
-        )
-        return places, list(architecture.hosts)
+        if host is None:
+            return []
+        return [
+            Place(
+                "host",
+                name,
+                host.vpc,
+                (host.subnet,) if host.subnet else (),
+                host.address,
+                host.security_groups,
+                host.public_ip,
+                host.path,
+            )
+        ]
     if kind == "endpoint":
-        places = []
-        names = []
-        for vpc in architecture.vpcs.values():
-            for endpoint in vpc.endpoints.values():
-                if endpoint.type != "interface":
-                    continue
-                names.append(endpoint.name)
-                if endpoint.name == short and (not slash or vpc.name == vpc_name):
-                    places.append(
-                        Place(
-                            "endpoint",
-                            short,
-                            vpc.name,
-                            endpoint.subnets,
-                            None,
-                            endpoint.security_groups,
-                            False,
-                            endpoint.path,
-                        )
-                    )
-        return places, names
+        places = _interface_endpoints(architecture).get(short, [])
+        return [place for place in places if not slash or place.vpc == vpc_name]
+    if kind == "vpc":
+        vpc = architecture.vpcs.get(name)
+        if vpc is None:
+            return []
+        # Its workloads' groups are not known: only routes and ACLs can decide for a VPC.
+        return [Place("vpc", name, name, tuple(vpc.subnets), path=vpc.path)]
     network = architecture.on_premises.get(name)
-    places = (
-        []
-        if network is None
-        else [Place("on-premises", name, path=network.path, prefixes=network.prefixes)]
-    )
-    return places, list(architecture.on_premises)
+    if network is None:
+        return []
+    return [Place("on-premises", name, path=network.path, prefixes=network.prefixes)]

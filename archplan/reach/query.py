@@ -230,9 +230,9 @@ def one(
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
-    low, high = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
-    if forward.nat is not None:
-        low, high = ANY_CLIENT_EPHEMERAL
+    own = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
+    # A NAT gateway remaps the source port into 1024-65535; it restores the client's own.
+    low, high = ANY_CLIENT_EPHEMERAL if forward.nat is not None else own
     back_to = forward.nat[0] if forward.nat is not None else start.address
     reply_packet = Packet(
         version,
@@ -251,6 +251,7 @@ def one(
         source_public=end.public,
     )
     walk.goal_address = start.address
+    walk.goal_ports = (own,)
     reply = walk.run(end.start)
     asymmetric = reply.delivered is False and "asymmetric" in reply.reason
     if reply.delivered is False:

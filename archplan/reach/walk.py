@@ -302,7 +302,8 @@ class Walk:
             address, nat_vpc, nat_subnet = self.forward.nat
             if packet.dst == address and vpc.name == nat_vpc:
                 self.hop(f"NAT gateway in {nat_subnet} translates the reply back", None)
-                self.packet = packet._replace(dst=self.goal_address)
+                ports = self.goal_ports if packet.protocol in PORTED else packet.ports
+                self.packet = packet._replace(dst=self.goal_address, ports=ports)
                 self.at_subnet(vpc, nat_subnet)
                 return
         goal = self.goal
@@ -316,7 +317,10 @@ class Walk:
             self._security_groups(vpc.name, goal.groups, "ingress")
         self.hop(f"delivered in subnet {subnet} of VPC {vpc.name}", vpc.subnets[subnet].path)
 
-    goal_address = 0  # the reply's final destination after NAT (set by the caller)
+    # The reply's final destination and ports once a NAT gateway translates it back (set by
+    # the caller: the client's own address and ephemeral ports).
+    goal_address = 0
+    goal_ports: tuple[tuple[int, int], ...] = ()
 
     # -- gateways -------------------------------------------------------------------------
 
@@ -642,12 +646,12 @@ class Walk:
     def from_internet(self) -> None:
         goal = self.goal
         packet = self.packet
-        target_vpc = self.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
+        if self.reply and self.forward is not None and self.forward.nat is not None:
+            target_vpc = self.a.vpcs.get(self.forward.nat[1])  # the reply comes to the NAT
+        else:
+            target_vpc = self.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
         if target_vpc is None:
-            if self.reply and self.forward is not None and self.forward.nat is not None:
-                target_vpc = self.a.vpcs[self.forward.nat[1]]
-            else:
-                raise Dropped("the internet reaches only VPCs", "", None)
+            raise Dropped("the internet reaches only VPCs", "", None)
         if not target_vpc.internet_gateway:
             raise Dropped(
                 f"VPC {target_vpc.name} has no internet gateway",

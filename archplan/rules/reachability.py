@@ -86,9 +86,15 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
             assert leg is not None
             direction = "the reply" if leg is answer.reply else "the request"
             related = (Related(f"drops {direction}: {leg.reason}", leg.blame),) if leg.blame else ()
+            asked = intent.port is not None or intent.protocol is not None
+            what = (
+                describe_packet(answer)
+                if asked
+                else "no traffic gets through; e.g. " + (describe_packet(answer))
+            )
             yield Problem(
                 f"{intent.source} cannot reach {intent.destination} "
-                f"({describe_packet(answer)}): {direction} is dropped: {leg.reason}"
+                f"({what}): {direction} is dropped: {leg.reason}"
                 + (f"; {leg.fix}" if leg.fix else ""),
                 intent.path,
                 related,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, load, write
+from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, write
 from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -18,6 +18,38 @@ class ReachFormat(enum.StrEnum):
 
 
 PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "all")
+
+if TYPE_CHECKING:
+    from archplan.engine import Loaded
+
+
+def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
+    """Load as validate does: without the cyclic collector (it would rescan a large estate's
+    millions of acyclic objects), keeping a large model for the process to drop at exit."""
+    import gc
+
+    from archplan.cli import memory
+    from archplan.engine import load_architecture
+    from archplan.errors import InputError
+    from archplan.source import read_source
+
+    name = file
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        loaded = load_architecture(source, keep)
+        if keep is not None:
+            keep.append(loaded)
+            gc.freeze()
+        return name, loaded
+    except InputError as error:
+        input_error(error, name)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def reach(
@@ -65,7 +97,7 @@ def reach(
             )
         if number == -1:
             number = None
-    name, loaded = load(file, max_file_size)
+    name, loaded = _load(file, max_file_size)
     architecture = loaded.architecture
     places = []
     for label, text in (("FROM", source), ("TO", destination)):
