@@ -747,3 +747,27 @@ def test_new_rules_on_real_plans_and_cli_output_find_nothing() -> None:
     results = validate_import(SourceKind.AWS_CLI, cli, ImportOptions())
     found += [f.rule_id for r in results for f in r.findings if f.rule_id in NEW_RULES]
     assert found == []
+
+
+def test_cloudformation_scaling_group_takes_its_launch_template_groups(tmp_path: Path) -> None:
+    path = _template(
+        tmp_path,
+        """  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: us-east-1a}}
+  Web: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: web, VpcId: !Ref Vpc}}
+  Lt:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        InstanceType: m6i.large
+        NetworkInterfaces: [{DeviceIndex: 0, Groups: [!Ref Web]}]
+  Asg:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "1"
+      MaxSize: "2"
+      VPCZoneIdentifier: [!Ref A]
+      LaunchTemplate: {LaunchTemplateId: !Ref Lt, Version: "1"}
+""",
+    )
+    assert _cfn(path)["scaling_groups"]["Asg"]["security_groups"] == ["Web"]

@@ -950,6 +950,9 @@ class _TemplateMapper:
         launch_template = types[2]
         if launch_template:
             body["launch_template"] = launch_template
+        security_groups = self.network.launch_template_groups(resource, vpcs[0])
+        if security_groups is not None:
+            body["security_groups"] = security_groups
         self.m.groups[name] = body
 
     def instance_types(

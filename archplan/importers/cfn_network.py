@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from archplan.findings import Span
 from archplan.importers.common import DocPath
-from archplan.importers.intrinsics import Attribute, ResourceRef, text
+from archplan.importers.intrinsics import Attribute, ResourceRef, Unresolved, text
 from archplan.loader import Mapping, Node, Scalar
 from archplan.loader import Sequence as NodeList
 
@@ -129,13 +129,12 @@ class NetworkMapper:
                 for key, entry in resource.properties.entries.items()
                 if key != "GroupId"
             }
-        except Exception as error:  # Unresolved: said with the rule's own message below
-            message = getattr(error, "message", str(error))
+        except Unresolved as error:
             tm.issue(
-                f"{resource.logical_id}: {message}; {left_out}",
-                getattr(error, "span", resource.key),
+                f"{resource.logical_id}: {error.message}; {left_out}",
+                error.span,
                 resource.logical_id,
-                getattr(error, "severity", "warning"),
+                error.severity,
             )
             return
         owner = next(lid for lid, placed in self.groups.items() if placed == group[0])
@@ -240,6 +239,44 @@ class NetworkMapper:
             if check is not None and not check[0]:
                 body["source_dest_check"] = False
             tm.m.hosts[name] = body
+
+    def launch_template_groups(self, resource: Resource, vpc: str) -> list[str] | None:
+        """The security groups a scaling group's instances get from its launch template in the
+        template (LaunchTemplateData SecurityGroupIds, or its first network interface's
+        Groups); None when the template does not say."""
+        tm = self.tm
+        specification: Any = None
+        for prop in ("LaunchTemplate", "MixedInstancesPolicy"):
+            node = tm.node(resource, prop)
+            if node is None:
+                continue
+            try:
+                value = tm.ev.value(node)
+            except Unresolved:  # the scaling group's own import has said so
+                return None
+            if prop == "MixedInstancesPolicy" and isinstance(value, dict):
+                value = value.get("LaunchTemplate", {})
+                value = (
+                    value.get("LaunchTemplateSpecification") if isinstance(value, dict) else None
+                )
+            specification = value
+            break
+        reference = (
+            specification.get("LaunchTemplateId") if isinstance(specification, dict) else None
+        )
+        launch = tm.t.resources.get(_logical_id(reference) or "")
+        if launch is None or launch.type != "AWS::EC2::LaunchTemplate":
+            return None
+        data = tm.get(launch, "LaunchTemplateData", "its security groups are left out")
+        if data is None or not isinstance(data[0], dict):
+            return None
+        values = data[0].get("SecurityGroupIds")
+        interfaces = data[0].get("NetworkInterfaces")
+        if values is None and isinstance(interfaces, list) and interfaces:
+            values = interfaces[0].get("Groups") if isinstance(interfaces[0], dict) else None
+        if values is None:
+            return None
+        return self._group_values(launch, values, vpc)
 
     def _group_values(self, resource: Resource, values: Any, vpc: str) -> list[str] | None:
         names = []
