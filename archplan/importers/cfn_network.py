@@ -267,11 +267,27 @@ class NetworkMapper:
         launch = tm.t.resources.get(_logical_id(reference) or "")
         if launch is None or launch.type != "AWS::EC2::LaunchTemplate":
             return None
-        data = tm.get(launch, "LaunchTemplateData", "its security groups are left out")
-        if data is None or not isinstance(data[0], dict):
+        data = tm.node(launch, "LaunchTemplateData")
+        if not isinstance(data, Mapping):
             return None
-        values = data[0].get("SecurityGroupIds")
-        interfaces = data[0].get("NetworkInterfaces")
+        found: dict[str, Any] = {}
+        for key in ("SecurityGroupIds", "NetworkInterfaces"):
+            entry = data.entries.get(key)
+            if entry is None:
+                continue
+            try:
+                found[key] = tm.ev.value(entry.value)
+            except Unresolved as error:
+                tm.issue(
+                    f"{launch.logical_id}.LaunchTemplateData.{key}: {error.message}; the "
+                    "scaling group's security groups are left out",
+                    error.span,
+                    f"{launch.logical_id}.Properties.LaunchTemplateData.{key}",
+                    error.severity,
+                )
+                return None
+        values = found.get("SecurityGroupIds")
+        interfaces = found.get("NetworkInterfaces")
         if values is None and isinstance(interfaces, list) and interfaces:
             values = interfaces[0].get("Groups") if isinstance(interfaces[0], dict) else None
         if values is None:
