@@ -3,7 +3,8 @@ group, host, interface endpoint, address or block, `internet`, or an on-premises
 
 A bare name is looked up in every kind; when two kinds (or two VPCs) have it, the user writes
 the kind: `subnet:NAME`, `subnet:VPC/NAME`, `group:NAME`, `host:NAME`, `endpoint:VPC/NAME`,
-`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC).
+`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC; a bare name means a VPC only when
+nothing else has that name).
 """
 
 from __future__ import annotations
@@ -110,7 +111,9 @@ def _named(
 ) -> Place | Unresolved:
     found: list[Place] = []
     for kind in kinds:
-        found += _candidates(architecture, kind, name)
+        # A VPC is what a bare name means only when nothing inside a VPC has that name.
+        if kind != "vpc" or not found:
+            found += _candidates(architecture, kind, name)
     if len(found) == 1:
         return found[0]
     if found:

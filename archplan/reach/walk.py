@@ -150,7 +150,10 @@ class Walk:
         if kind == "subnet":
             vpc, subnet = self.a.vpcs[start[1]], start[2]
             if not self.reply:
+                # Checked first, as the packet leaves; a rule naming a group is checked again
+                # on arrival, when it is known whether group references survived the path.
                 self._security_groups(vpc.name, self.source_groups, "egress")
+                self.egress_vpc = vpc.name
             self.at_subnet(vpc, subnet)
         elif kind == "internet":
             self.from_internet()
@@ -177,6 +180,28 @@ class Walk:
                 verdict.path,
             )
         self.hop(verdict.detail, verdict.path)
+
+    egress_vpc: str | None = None
+
+    def _recheck_egress(self) -> None:
+        if self.reply or self.egress_vpc is None or self.by_private:
+            return
+        other = self.goal_end()
+        verdict = security_groups(
+            self.a,
+            self.egress_vpc,
+            self.source_groups,
+            self.packet,
+            "egress",
+            End(other.groups, False),
+        )
+        if verdict.allowed is False:
+            raise Dropped(
+                f"{verdict.detail}: a rule naming a group does not match traffic that passes a "
+                "transit gateway, NAT gateway or appliance",
+                "allow the destination's address or block instead of its group",
+                verdict.path,
+            )
 
     def goal_end(self) -> End:
         goal = self.goal
@@ -314,6 +339,7 @@ class Walk:
                 None,
             )
         if not self.reply:
+            self._recheck_egress()
             self._security_groups(vpc.name, goal.groups, "ingress")
         self.hop(f"delivered in subnet {subnet} of VPC {vpc.name}", vpc.subnets[subnet].path)
 
@@ -379,6 +405,7 @@ class Walk:
                 "fix the routes shown",
                 path,
             )
+        self._recheck_egress()
         self.hop("delivered to the internet", None)
 
     def to_vgw(self, vpc: Vpc, path: Path | None) -> None:
@@ -402,6 +429,7 @@ class Walk:
                 "fix the routes shown",
                 None,
             )
+        self._recheck_egress()
         self.hop(f"delivered to on-premises network {network}", self.a.on_premises[network].path)
 
     def peering(self, vpc: Vpc, subnet: str, name: str, path: Path | None) -> None:
