@@ -136,6 +136,11 @@ class Walk:
             self._start(start)
         except Dropped as error:
             return self._leg(None if error.unknown else False, error)
+        except KeyError as missing:
+            # A reference to nothing the walk did not foresee: validate reports it (AP005);
+            # the answer then depends on what the file meant.
+            unknown = Dropped(f"{missing} does not exist in the file", "", None, unknown=True)
+            return self._leg(None, unknown)
         return self._leg(None if self.assumptions else True)
 
     def hop(self, text: str, path: Path | None = None) -> None:
@@ -465,10 +470,14 @@ class Walk:
 
     def inspection(self, vpc: Vpc, subnet: str, kind: str, name: str, path: Path | None) -> None:
         endpoints = vpc.gwlb_endpoints if kind == "gwlbe" else vpc.firewalls
-        endpoint = endpoints[name]
+        endpoint = endpoints.get(name)
+        if endpoint is None:
+            raise Dropped(
+                f"endpoint {name} does not exist in VPC {vpc.name}", "", path, unknown=True
+            )
         label = f"{'Gateway Load Balancer' if kind == 'gwlbe' else 'firewall'} endpoint {name}"
         where = endpoint.subnet
-        if where is None:
+        if where is None or where not in vpc.subnets:
             raise Dropped(f"{label} has no subnet", "", endpoint.path)
         self.cross(vpc, subnet, where)
         identity = f"{vpc.name}/{name}"
@@ -489,7 +498,7 @@ class Walk:
 
     def appliance(self, vpc: Vpc, subnet: str, name: str, path: Path | None) -> None:
         host = self.a.hosts[name]
-        if host.vpc != vpc.name or host.subnet is None:
+        if host.vpc != vpc.name or host.subnet is None or host.subnet not in vpc.subnets:
             raise Dropped(f"appliance {name} is not in VPC {vpc.name}", "", host.path)
         if host.source_dest_check:
             raise Dropped(
@@ -651,8 +660,12 @@ class Walk:
             raise Dropped(f"attachment {target} is not described", "", gateway.path, unknown=True)
 
     def enter_vpc(self, gateway: TransitGateway, name: str, zone: str | None) -> None:
-        vpc = self.a.vpcs[name]
+        vpc = self.a.vpcs.get(name)
         attachment = gateway.attachments[name]
+        if vpc is None:
+            raise Dropped(
+                f"attachment {name} names no VPC of the file", "", attachment.path, unknown=True
+            )
         subnets = [s for s in attachment.subnets if s in vpc.subnets]
         if not subnets:
             raise Dropped(f"the attachment of VPC {name} has no subnet", "", attachment.path)
@@ -721,13 +734,16 @@ class Walk:
     def enter_through(self, vpc: Vpc, target: Target, path: Path | None) -> None:
         if target.kind in ("gwlbe", "firewall"):
             endpoints = vpc.gwlb_endpoints if target.kind == "gwlbe" else vpc.firewalls
-            subnet = endpoints[target.name or ""].subnet
-            if subnet is None:
+            endpoint = endpoints.get(target.name or "")
+            subnet = endpoint.subnet if endpoint is not None else None
+            if subnet is None or subnet not in vpc.subnets:
                 raise Dropped("the endpoint has no subnet", "", path)
             self.acl(vpc, subnet, "ingress")
             self.inspection(vpc, subnet, target.kind, target.name or "", path)
         elif target.kind == "eni" and target.name in self.a.hosts:
             subnet = self.a.hosts[target.name].subnet or ""
+            if subnet not in vpc.subnets:
+                raise Dropped(f"appliance {target.name} is not in VPC {vpc.name}", "", path)
             self.acl(vpc, subnet, "ingress")
             self.appliance(vpc, subnet, target.name, path)
         else:
@@ -761,15 +777,17 @@ class Walk:
                         tried.append(f"{link.name} (allowed prefixes)")
                         continue
                     if association.kind == "tgw":
-                        gateway = self.a.transit_gateways[association.name]
+                        gateway = self.a.transit_gateways.get(association.name)
+                        if gateway is None:
+                            continue
                         self.hop(
                             f"Direct Connect gateway {link.name} to transit gateway {gateway.name}",
                             association.path,
                         )
                         self.transit(gateway, link.name or "", None, set())
                         return
-                    vpc = self.a.vpcs[association.name]
-                    if self.subnet_of(vpc, packet.dst) is not None:
+                    vpc = self.a.vpcs.get(association.name)
+                    if vpc is not None and self.subnet_of(vpc, packet.dst) is not None:
                         self.hop(
                             f"Direct Connect gateway {link.name} to VPC {vpc.name}",
                             association.path,
