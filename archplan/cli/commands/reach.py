@@ -28,7 +28,7 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     millions of acyclic objects), keeping a large model for the process to drop at exit."""
     import gc
 
-    from archplan.cli import memory
+    from archplan.cli import io as memory
     from archplan.engine import load_architecture
     from archplan.errors import InputError
     from archplan.source import read_source
