@@ -96,6 +96,8 @@ def private_ipv6_via_igw(architecture: Architecture) -> Iterator[Problem]:
     "NAT gateways" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html).
     """
     for vpc in architecture.vpcs.values():
+        if not vpc.routes_known:
+            continue  # a rejected route or association: its routing is not judged
         for table in tables_in_use(vpc):
             ipv4 = _default_route(table, 4)
             ipv6 = _default_route(table, 6)
@@ -176,6 +178,8 @@ def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
     internet access."
     """
     for vpc in architecture.vpcs.values():
+        if not vpc.routes_known:
+            continue  # a rejected route or association: its routing is not judged
         for table in tables_in_use(vpc):
             nats = _nat_routes(vpc, table)
             if not nats or any(nat.az is None for _, nat in nats):
@@ -271,6 +275,8 @@ def nat_without_internet_route(architecture: Architecture) -> Iterator[Problem]:
     (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html).
     """
     for vpc in architecture.vpcs.values():
+        if not vpc.routes_known:
+            continue  # a rejected route or association: its routing is not judged
         for table in vpc.route_tables.values():
             default = _default_route(table, 4)
             target = default.target if default is not None else None

@@ -162,6 +162,8 @@ def _findings(architecture: Architecture, want_hidden: bool) -> Iterator[Problem
         for acl in vpc.network_acls.values():
             if not acl.subnets and not acl.default:
                 continue  # serves no subnet
+            if architecture.rejected_within(*acl.path):
+                continue  # a rule that failed to decode would make the rest look wrong
             for direction in ("ingress", "egress"):
                 for request, cells in _request_rules(acl, direction):
                     verdict = _replies_refused(acl, direction, request, cells)

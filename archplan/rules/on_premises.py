@@ -16,7 +16,10 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
 def _routes_to(vpc: Vpc, kind: str, name: str | None, prefix: Block) -> bool:
-    """Whether some route of the VPC sends part of `prefix` to the gateway (vgw or tgw:NAME)."""
+    """Whether some route of the VPC sends part of `prefix` to the gateway (vgw or tgw:NAME);
+    never for a VPC whose routing was rejected in part (it is not judged)."""
+    if not vpc.routes_known:
+        return False
     for table in tables_in_use(vpc):
         if kind == "vgw" and table.vgw_propagation:
             return True

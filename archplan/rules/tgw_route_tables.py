@@ -27,8 +27,10 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
 def _explicit_gateways(architecture: Architecture) -> Iterator[TransitGateway]:
+    """Gateways with route tables written, none of whose parts was rejected (a table judged
+    without an association or route that failed to decode would be a cascade)."""
     for gateway in architecture.transit_gateways.values():
-        if explicit(gateway):
+        if explicit(gateway) and not architecture.rejected_within(*gateway.path):
             yield gateway
 
 
@@ -97,7 +99,7 @@ def tgw_no_route_back(architecture: Architecture) -> Iterator[Problem]:
     for gateway in _explicit_gateways(architecture):
         for name in gateway.attachments:
             vpc = architecture.vpcs.get(name)
-            if vpc is None or not vpc.blocks_known:
+            if vpc is None or not vpc.blocks_known or not vpc.routes_known:
                 continue
             own = vpc_blocks(vpc)
             if not own:
@@ -366,7 +368,7 @@ def tgw_blackhole_shadows_route(architecture: Architecture) -> Iterator[Problem]
                     continue
                 for name in table.associations:
                     vpc = architecture.vpcs.get(name)
-                    if vpc is None:
+                    if vpc is None or not vpc.routes_known:
                         continue
                     wanted = [
                         (vpc_table, vpc_route)
@@ -464,7 +466,11 @@ def inspection_without_appliance_mode(architecture: Architecture) -> Iterator[Pr
     for gateway in architecture.transit_gateways.values():
         for name, attachment in gateway.attachments.items():
             vpc = architecture.vpcs.get(name)
-            if vpc is None or attachment.appliance_mode:
+            if vpc is None or attachment.appliance_mode or not vpc.routes_known:
+                continue
+            if architecture.rejected_within(*attachment.path) or architecture.rejected_within(
+                *vpc.path
+            ):
                 continue
             endpoints = {f"firewall:{n}" for n in vpc.firewalls} | {
                 f"gwlbe:{n}" for n in vpc.gwlb_endpoints
