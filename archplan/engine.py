@@ -149,7 +149,8 @@ def _validate(
     if keep is not None:
         keep.append(loaded)
     findings = check_loaded(loaded, policy, quotas, surroundings)
-    return FileResult(source.name, source, apply_policy(findings, source.text, policy))
+    partial = bool(loaded.architecture.rejected)
+    return FileResult(source.name, source, apply_policy(findings, source.text, policy, partial))
 
 
 def check_loaded(

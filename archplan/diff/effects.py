@@ -57,7 +57,8 @@ def findings(side: Side, settings: Settings) -> list[Finding]:
     )
     found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
     text = side.text if side.import_kind is None else ""
-    return list(apply_policy(found, text, settings.policy))
+    partial = bool(side.loaded.architecture.rejected)
+    return list(apply_policy(found, text, settings.policy, partial))
 
 
 def finding_changes(
