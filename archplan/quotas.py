@@ -34,6 +34,12 @@ QUOTAS: tuple[Quota, ...] = (
     Quota("attachments_per_transit_gateway", 5000, None, "attachments per transit gateway"),
     Quota("api_gateway_rate", 10000, None, "API Gateway account requests/s per Region"),
     Quota("api_gateway_burst", 5000, None, "API Gateway account burst per Region"),
+    Quota(
+        "api_gateway_rest_timeout_ms",
+        29000,
+        None,
+        "REST API integration timeout in ms (raisable for Regional and private APIs only)",
+    ),
 )
 DEFAULTS: Mapping[str, int] = {quota.name: quota.default for quota in QUOTAS}
 

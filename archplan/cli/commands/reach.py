@@ -28,7 +28,7 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     millions of acyclic objects), keeping a large model for the process to drop at exit."""
     import gc
 
-    from archplan.cli import memory
+    from archplan.cli import io
     from archplan.engine import load_architecture
     from archplan.errors import InputError
     from archplan.source import read_source
@@ -39,7 +39,7 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     try:
         source = read_source(file, max_file_size)
         name = source.name
-        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        keep = io.kept if len(source.text) >= io.KEEP_FROM_CHARS else None
         loaded = load_architecture(source, keep)
         if keep is not None:
             keep.append(loaded)
