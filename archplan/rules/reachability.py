@@ -10,6 +10,24 @@ from archplan.model import Architecture
 from archplan.rules.registry import Problem, Related, rule
 
 ERROR = Severity.ERROR
+# The sections a path may cross; a value rejected in one of them leaves paths unknown.
+NETWORK_SECTIONS = frozenset(
+    {
+        "vpcs",
+        "peerings",
+        "transit_gateways",
+        "hosts",
+        "scaling_groups",
+        "prefix_lists",
+        "on_premises",
+        "direct_connect_gateways",
+    }
+)
+
+
+def network_rejected(architecture: Architecture) -> bool:
+    """Whether a value the path engine may read was written but rejected."""
+    return any(path and path[0] in NETWORK_SECTIONS for path in architecture.rejected)
 
 
 @rule("AP790", "reachability-intent", ERROR, "A reachability intent in the file does not hold.")
@@ -20,7 +38,8 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
     as `archplan reach` does. A flow expected reachable that is dropped is reported with the
     component that drops it; a flow expected unreachable that gets through, with the rule
     that lets it in. When the answer depends on something the file does not describe
-    (security groups of a workload, transit gateway route tables) nothing is reported.
+    (security groups of a workload, transit gateway route tables), or on a value the file
+    gets wrong (reported on its own), nothing is reported.
 
     Fails:
         vpcs:
@@ -68,8 +87,8 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
     Analyzer, "How Reachability Analyzer works"
     (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html).
     """
-    if not architecture.reachability:
-        return
+    if not architecture.reachability or network_rejected(architecture):
+        return  # no cascade: a rejected value stands in with a default no intent may judge
     from archplan.reach.places import Unresolved, resolve
     from archplan.reach.query import ask, describe_packet
 

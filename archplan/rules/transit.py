@@ -489,6 +489,8 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
                 attachment = gateway.attachments.get(vpc.name) if gateway else None
                 if gateway is None or attachment is None:
                     continue  # AP005 or AP207
+                if architecture.rejected_within(*attachment.path, "subnets"):
+                    continue  # an attachment subnet written but rejected may be in this zone
                 zones = _attached_zones(vpc, attachment)
                 if not zones or may_be_among(subnet.az, zones):
                     continue  # an attachment without subnets is AP402's

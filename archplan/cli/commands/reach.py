@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, write
+from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, say, write
 from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -105,6 +105,13 @@ def reach(
         if isinstance(place, Unresolved):
             fail(f"{name}: error: {label}: {place.message}")
         places.append(place)
+    from archplan.rules.reachability import network_rejected
+
+    if network_rejected(architecture):
+        say(
+            f"{name}: note: the file has values validate rejects; the answer reads defaults "
+            "in their place"
+        )
     answer = ask(architecture, places[0], places[1], number, port)
     if isinstance(answer, str):
         fail(f"{name}: error: {answer}")
