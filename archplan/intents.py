@@ -32,8 +32,9 @@ def build_intents(
                 builder.report(rule_id, place.message, (*path, key))
                 continue
             ends.append(text)
-        if len(ends) != 2 or "expect" not in entry:
-            continue
+        written_wrong = any(rejected[:2] == path for rejected in builder.rejected)
+        if len(ends) != 2 or "expect" not in entry or written_wrong:
+            continue  # an intent with a rejected value is not checked on a default
         written = entry.get("protocol")
         protocol = PROTOCOLS[written] if isinstance(written, str) else written
         port = entry.get("port")

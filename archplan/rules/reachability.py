@@ -10,21 +10,24 @@ from archplan.model import Architecture
 from archplan.rules.registry import Problem, Related, rule
 
 ERROR = Severity.ERROR
-
-# The sections the path engine reads (scaling groups are places, with their security groups
-# and public addresses): a rejected value in any of them can change an answer.
-_NETWORK = frozenset(
+# The sections a path may cross; a value rejected in one of them leaves paths unknown.
+NETWORK_SECTIONS = frozenset(
     {
         "vpcs",
         "peerings",
         "transit_gateways",
         "hosts",
+        "scaling_groups",
         "prefix_lists",
         "on_premises",
-        "scaling_groups",
         "direct_connect_gateways",
     }
 )
+
+
+def network_rejected(architecture: Architecture) -> bool:
+    """Whether a value the path engine may read was written but rejected."""
+    return any(path and path[0] in NETWORK_SECTIONS for path in architecture.rejected)
 
 
 @rule("AP790", "reachability-intent", ERROR, "A reachability intent in the file does not hold.")
@@ -35,8 +38,8 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
     as `archplan reach` does. A flow expected reachable that is dropped is reported with the
     component that drops it; a flow expected unreachable that gets through, with the rule
     that lets it in. When the answer depends on something the file does not describe
-    (security groups of a workload, transit gateway route tables), or on a part of the
-    network whose value was rejected when the file was read, nothing is reported.
+    (security groups of a workload, transit gateway route tables), or on a value the file
+    gets wrong (reported on its own), nothing is reported.
 
     Fails:
         vpcs:
@@ -84,20 +87,12 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
     Analyzer, "How Reachability Analyzer works"
     (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html).
     """
-    if not architecture.reachability:
-        return
-    if any(path[0] in _NETWORK for path in architecture.rejected):
-        # A value the decoder rejected is missing from the model, and an answer can hinge on
-        # it far from where it was written (a VPC block feeds every transit gateway table it
-        # propagates to, a prefix list every rule naming it): judging without it would report
-        # a drop the file does not have. The decoding finding is the one to fix first.
-        return
+    if not architecture.reachability or network_rejected(architecture):
+        return  # no cascade: a rejected value stands in with a default no intent may judge
     from archplan.reach.places import Unresolved, resolve
     from archplan.reach.query import ask, describe_packet
 
     for intent in architecture.reachability:
-        if architecture.rejected_within(*intent.path):
-            continue  # its own port, protocol or end was rejected: reported when read
         source = resolve(architecture, intent.source)
         destination = resolve(architecture, intent.destination)
         if isinstance(source, Unresolved) or isinstance(destination, Unresolved):

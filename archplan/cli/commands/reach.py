@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, write
+from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, say, write
 from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -28,7 +28,7 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     millions of acyclic objects), keeping a large model for the process to drop at exit."""
     import gc
 
-    from archplan.cli import io as memory
+    from archplan.cli import io
     from archplan.engine import load_architecture
     from archplan.errors import InputError
     from archplan.source import read_source
@@ -39,7 +39,7 @@ def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     try:
         source = read_source(file, max_file_size)
         name = source.name
-        keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
+        keep = io.kept if len(source.text) >= io.KEEP_FROM_CHARS else None
         loaded = load_architecture(source, keep)
         if keep is not None:
             keep.append(loaded)
@@ -105,6 +105,13 @@ def reach(
         if isinstance(place, Unresolved):
             fail(f"{name}: error: {label}: {place.message}")
         places.append(place)
+    from archplan.rules.reachability import network_rejected
+
+    if network_rejected(architecture):
+        say(
+            f"{name}: note: the file has values validate rejects; the answer reads defaults "
+            "in their place"
+        )
     answer = ask(architecture, places[0], places[1], number, port)
     if isinstance(answer, str):
         fail(f"{name}: error: {answer}")
