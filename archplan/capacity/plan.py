@@ -55,6 +55,7 @@ from archplan.capacity.demand import (
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
+from archplan.limits import BudgetExceeded, DemandBudget
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
 from archplan.regions import notation
@@ -288,6 +289,7 @@ def plan(
     group: str | None = None,
     base_dir: str = ".",
     max_file_size: int = DEFAULT_MAX_BYTES,
+    demand_budget: DemandBudget | None = None,
 ) -> ScalePlan:
     """Plan every scaling group (or only `group`); demand files are read relative to `base_dir`.
 
@@ -298,6 +300,7 @@ def plan(
     if group is not None and group not in groups:
         raise UnknownGroup(group, groups)
     chosen = [groups[group]] if group is not None else list(groups.values())
+    budget = demand_budget if demand_budget is not None else DemandBudget()
     plans = []
     for scaling_group in chosen:
         problem = _unplannable(scaling_group)
@@ -314,7 +317,17 @@ def plan(
         if scaling_group.demand_file is not None and scaling_group.demand_hourly is None:
             written = scaling_group.demand_file
             try:
-                profile = load_demand_file(demand_path(base_dir, written), written, max_file_size)
+                profile = load_demand_file(
+                    demand_path(base_dir, written), written, max_file_size, budget=budget
+                )
+            except BudgetExceeded as error:
+                crossed = Unplannable(
+                    f'demand.file "{written}": {error.message}',
+                    True,
+                    (*scaling_group.path, "demand", "file"),
+                )
+                plans.append(_not_planned(architecture, scaling_group, crossed))
+                continue
             except DemandFileUnreadable as error:
                 unreadable = Unplannable(
                     f'demand.file "{written}" cannot be read: {error.message} ({error.path})',

@@ -23,6 +23,7 @@ from archplan.rules import (
     suppression,
     tgw_route_tables,
     transit,
+    zones,
 )
 from archplan.rules.registry import RULES, Problem, Related, Rule
 
@@ -53,4 +54,5 @@ __all__ = [
     "suppression",
     "tgw_route_tables",
     "transit",
+    "zones",
 ]

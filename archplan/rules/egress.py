@@ -91,9 +91,9 @@ def private_ipv6_via_igw(architecture: Architecture) -> Iterator[Problem]:
               public: {routes: {0.0.0.0/0: igw}}
               private: {routes: {0.0.0.0/0: "nat:public-a", "::/0": egress-only-igw}}
 
-    Source: Amazon VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet
-    gateway" (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html);
-    "NAT gateways" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html).
+    References:
+        Amazon VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet gateway" <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>
+        Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
     """
     for vpc in architecture.vpcs.values():
         if not vpc.routes_known:
@@ -171,11 +171,8 @@ def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
               private-a: {routes: {0.0.0.0/0: "nat:public-a"}}
               private-b: {routes: {0.0.0.0/0: "nat:public-b"}}
 
-    Source: Amazon VPC User Guide, "NAT gateways"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html): "If you have
-    resources in multiple Availability Zones and they share one NAT gateway, and if the NAT
-    gateway's Availability Zone is down, resources in the other Availability Zones lose
-    internet access."
+    References:
+        Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
     """
     for vpc in architecture.vpcs.values():
         if not vpc.routes_known:
@@ -268,11 +265,9 @@ def nat_without_internet_route(architecture: Architecture) -> Iterator[Problem]:
               public: {routes: {0.0.0.0/0: igw}}
               private: {routes: {0.0.0.0/0: "nat:nat-a"}}
 
-    Source: Amazon VPC User Guide, "NAT gateways"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html): a public NAT
-    gateway is created in a public subnet and routes traffic to the internet gateway;
-    "Troubleshoot NAT gateways"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html).
+    References:
+        Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
+        Amazon VPC User Guide, "Troubleshoot NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html>
     """
     for vpc in architecture.vpcs.values():
         if not vpc.routes_known:

@@ -50,10 +50,8 @@ def duplicate_private_dns_endpoint(architecture: Architecture) -> Iterator[Probl
             endpoints:
               ssm: {service: ssm, type: interface, subnets: [app-a, app-b]}
 
-    Source: AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint"
-    (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html):
-    private DNS names and the private hosted zone AWS associates with the VPC; the refusal's
-    text is AWS's `InvalidParameter` error as CloudFormation and Terraform report it.
+    References:
+        AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>
     """
     for vpc in architecture.vpcs.values():
         first: dict[tuple[str, str | None], Endpoint] = {}

@@ -253,11 +253,9 @@ def nacl_reply_blocked(architecture: Architecture) -> Iterator[Problem]:
                   - {rule: 100, action: allow, protocol: tcp, ports: 443, to: 0.0.0.0/0}
                   - {rule: 110, action: allow, protocol: tcp, ports: 1024-65535, to: 0.0.0.0/0}
 
-    Source: Amazon VPC User Guide, "Ephemeral ports"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html); "Control
-    subnet traffic with network access control lists"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html): network ACLs are
-    stateless and evaluated lowest rule first.
+    References:
+        Amazon VPC User Guide, "Ephemeral ports" <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>
+        Amazon VPC User Guide, "Control subnet traffic with network access control lists" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html>
     """
     yield from _findings(architecture, want_hidden=False)
 
@@ -309,11 +307,9 @@ def nacl_reply_denied(architecture: Architecture) -> Iterator[Problem]:
                   - {rule: 90, action: deny, protocol: tcp, ports: 4444, to: 0.0.0.0/0}
                   - {rule: 100, action: allow, protocol: tcp, ports: 1024-65535, to: 0.0.0.0/0}
 
-    Source: Amazon VPC User Guide, "Ephemeral ports"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html): "Ensure that
-    you place the deny rules earlier in the table than the allow rules that open the wide range
-    of ephemeral ports"; "Network ACL rules"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+    References:
+        Amazon VPC User Guide, "Ephemeral ports" <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>
+        Amazon VPC User Guide, "Network ACL rules" <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html>
     """
     yield from _findings(architecture, want_hidden=True)
 

@@ -107,10 +107,9 @@ def on_premises_overlaps_vpc(architecture: Architecture) -> Iterator[Problem]:
             connections:
               - {vgw: app, static_routes: [10.200.0.0/20]}
 
-    Source: AWS Site-to-Site VPN User Guide, "Site-to-Site VPN routing options"
-    (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html): the local route is
-    most preferred even if the propagated routes are more specific; Amazon VPC User Guide,
-    "Configure route tables" (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html).
+    References:
+        AWS Site-to-Site VPN User Guide, "Site-to-Site VPN routing options" <https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html>
+        Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
     """
     for network in architecture.on_premises.values():
         for index, prefix in enumerate(network.prefixes):
@@ -169,11 +168,9 @@ def dx_gateway_overlap(architecture: Architecture) -> Iterator[Problem]:
               prod: {}
               dr: {}
 
-    Source: AWS Direct Connect User Guide, "Direct Connect gateways"
-    (https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-gateways-intro.html):
-    "The VPCs to which you connect through a Direct Connect gateway cannot have overlapping
-    CIDR blocks"; "Allowed prefixes interactions"
-    (https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html).
+    References:
+        AWS Direct Connect User Guide, "Direct Connect gateways" <https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-gateways-intro.html>
+        AWS Direct Connect User Guide, "Allowed prefixes interactions" <https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html>
     """
     for dx in architecture.direct_connect_gateways.values():
         vpcs = [

@@ -80,12 +80,10 @@ def reachability_intent(architecture: Architecture) -> Iterator[Problem]:
           - {from: web-1, to: db-1, port: 5432, expect: reachable}
           - {from: web-1, to: db-1, port: 22, expect: unreachable}
 
-    Source: Amazon VPC User Guide, "Control traffic to your AWS resources using security
-    groups" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html) and
-    "Control subnet traffic with network access control lists"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html); Reachability
-    Analyzer, "How Reachability Analyzer works"
-    (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html).
+    References:
+        Amazon VPC User Guide, "Control traffic to your AWS resources using security groups" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html>
+        Amazon VPC User Guide, "Control subnet traffic with network access control lists" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html>
+        Reachability Analyzer Guide, "How Reachability Analyzer works" <https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html>
     """
     if not architecture.reachability or network_rejected(architecture):
         return  # no cascade: a rejected value stands in with a default no intent may judge

@@ -40,9 +40,8 @@ def vpc_region_quota(architecture: Architecture) -> Iterator[Problem]:
           prod: {cidr: 10.0.0.0/16}
           dev: {cidr: 10.1.0.0/16, account: "444455556666"}
 
-    Source: Amazon VPC User Guide, "Amazon VPC quotas"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html): VPCs per
-    Region, default 5, adjustable; EC2 API error `VpcLimitExceeded`.
+    References:
+        Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
     """
     limit = architecture.quotas["vpcs_per_region"]
     groups: dict[tuple[str | None, str], list[Vpc]] = {}

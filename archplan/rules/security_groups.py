@@ -93,10 +93,8 @@ def sg_reference_other_region(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           web-db: {requester: web, accepter: db}
 
-    Source: Amazon VPC Peering Guide, "Update your security groups to reference peer security
-    groups" (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html):
-    "You can't reference the security group of a peer VPC that's in a different Region.
-    Instead, use the CIDR block of the peer VPC."
+    References:
+        Amazon VPC Peering Guide, "Update your security groups to reference peer security groups" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html>
     """
     for vpc, group, direction, sg_rule, other in _foreign_references(architecture):
         if vpc.region is None or other.region is None or vpc.region == other.region:
@@ -174,13 +172,9 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
               web: {subnets: [web-tgw]}
               db: {subnets: [db-tgw]}
 
-    Source: AWS CloudFormation, "AWS::EC2::TransitGatewayAttachment Options"
-    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-transitgatewayattachment-options.html):
-    SecurityGroupReferencingSupport "is disabled by default"; AWS Transit Gateway Guide,
-    "Identify AWS Transit Gateway referenced security groups"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-sg-updates-identify.html). AWS's
-    announcement of the feature: outbound rules referencing over a transit gateway are not
-    supported.
+    References:
+        AWS CloudFormation, "AWS::EC2::TransitGatewayAttachment Options" <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-transitgatewayattachment-options.html>
+        AWS Transit Gateway Guide, "Identify AWS Transit Gateway referenced security groups" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-sg-updates-identify.html>
     """
     for vpc, group, direction, sg_rule, other in _foreign_references(architecture):
         if vpc.region is None or other.region is None or vpc.region != other.region:

@@ -91,10 +91,9 @@ def tgw_no_route_back(architecture: Architecture) -> Iterator[Problem]:
               spokes: {associations: [app], propagations: [shared]}
               services: {associations: [shared], propagations: [app]}
 
-    Source: AWS Transit Gateway Guide, "How AWS Transit Gateway works"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html): the route
-    table associated with an attachment decides where traffic from it goes; "Transit gateway
-    route tables" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html).
+    References:
+        AWS Transit Gateway Guide, "How AWS Transit Gateway works" <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html>
+        AWS Transit Gateway Guide, "Transit gateway route tables" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html>
     """
     for gateway in _explicit_gateways(architecture):
         for name in gateway.attachments:
@@ -183,11 +182,9 @@ def tgw_attachment_unassociated(architecture: Architecture) -> Iterator[Problem]
             route_tables:
               spokes: {associations: [app], propagations: [app]}
 
-    Source: AWS Transit Gateway Guide, "How AWS Transit Gateway works"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html): "Each
-    attachment is associated with exactly one route table"; Reachability Analyzer's
-    explanation code TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION
-    (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html).
+    References:
+        AWS Transit Gateway Guide, "How AWS Transit Gateway works" <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html>
+        Reachability Analyzer Guide, "Reachability Analyzer explanation codes" <https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html>
     """
     for gateway in _explicit_gateways(architecture):
         for name, attachment in gateway.attachments.items():
@@ -248,10 +245,8 @@ def tgw_overlapping_propagation(architecture: Architecture) -> Iterator[Problem]
             route_tables:
               shared: {associations: [blue, green], propagations: [blue, green]}
 
-    Source: AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html): "If you attach a
-    VPC ... and its CIDR is identical to, or overlaps with, the CIDR of another VPC that's
-    already attached ..., the routes for the newly attached VPC are not propagated".
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for gateway in _explicit_gateways(architecture):
         for table in gateway.route_tables.values():
@@ -329,11 +324,9 @@ def tgw_blackhole_shadows_route(architecture: Architecture) -> Iterator[Problem]
                 propagations: [app, data]
                 routes: {192.168.0.0/16: blackhole}
 
-    Source: AWS Transit Gateway Guide, "Transit gateway route tables"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html): blackhole routes drop
-    matching traffic; "How AWS Transit Gateway works"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html): route
-    evaluation order (most specific first; static before propagated).
+    References:
+        AWS Transit Gateway Guide, "Transit gateway route tables" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html>
+        AWS Transit Gateway Guide, "How AWS Transit Gateway works" <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html>
     """
     for gateway in _explicit_gateways(architecture):
         for table in gateway.route_tables.values():
@@ -455,13 +448,9 @@ def inspection_without_appliance_mode(architecture: Architecture) -> Iterator[Pr
             attachments:
               inspection: {subnets: [tgw-a, tgw-b], appliance_mode: true}
 
-    Source: AWS Network Firewall Developer Guide, "Transit gateway attachment configuration
-    for AWS Network Firewall"
-    (https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-tgw-multi-az.html):
-    "you must enable appliance mode on the transit gateway VPC attachment for any VPC where
-    Network Firewall endpoints reside"; AWS Transit Gateway Guide, "Example: Appliance in a
-    shared services VPC"
-    (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html).
+    References:
+        AWS Network Firewall Developer Guide, "Transit gateway attachment configuration for AWS Network Firewall" <https://docs.aws.amazon.com/network-firewall/latest/developerguide/vpc-config-tgw-multi-az.html>
+        AWS Transit Gateway Guide, "Example: Appliance in a shared services VPC" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html>
     """
     for gateway in architecture.transit_gateways.values():
         for name, attachment in gateway.attachments.items():
