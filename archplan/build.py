@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from archplan import quotas
+from archplan.build_network import AWS_PREFIX_LISTS, NetworkParts
 from archplan.cidr import CidrError, parse_block
 from archplan.decode import HOST_BITS, INVALID_CIDR, INVALID_VALUE, MISSING_FIELD, RuleProblem
 from archplan.findings import Path
@@ -31,6 +32,7 @@ from archplan.model import (
     TransitGateway,
     Vpc,
 )
+from archplan.network import DirectConnectGateway, OnPremises
 from archplan.problems import Problem
 from archplan.spelling import did_you_mean
 
@@ -38,11 +40,14 @@ UNKNOWN_REFERENCE = "AP005"
 SUGGESTION_BUDGET = 100
 
 BLOCK_KEYS = ("cidr", "secondary_cidrs", "ipv6_cidrs")
-PREFIX_LISTS = ("pl:s3", "pl:dynamodb")
+PREFIX_LISTS = AWS_PREFIX_LISTS
 # Targets without a name, and targets written KIND:NAME (see architecture-format.md "Targets").
 PLAIN_TARGETS = ("igw", "egress-only-igw", "vgw", "blackhole", "local")
-NAMED_TARGETS = ("nat", "peering", "tgw", "endpoint", "eni")
-TARGET_FORMS = "igw, egress-only-igw, vgw, blackhole, nat:SUBNET, peering:NAME, tgw:NAME, endpoint:NAME, eni:ID"
+NAMED_TARGETS = ("nat", "peering", "tgw", "endpoint", "eni", "gwlbe", "firewall")
+TARGET_FORMS = (
+    "igw, egress-only-igw, vgw, blackhole, nat:SUBNET, peering:NAME, tgw:NAME, endpoint:NAME, "
+    "eni:ID, gwlbe:NAME, firewall:NAME"
+)
 
 
 class Builder:
@@ -59,6 +64,7 @@ class Builder:
             if len(path) >= 3 and path[0] == "vpcs" and path[2] in BLOCK_KEYS
         }
         self._suggestions_left = SUGGESTION_BUDGET
+        self.network = NetworkParts(self)
 
     def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
         written = (*path, "region") in self.rejected or ("defaults", "region") in self.rejected
@@ -73,6 +79,13 @@ class Builder:
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
         if not on_key:
             self.rejected.setdefault(path, Rejection(message))
+
+    def warn(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
+        """Record a problem that keeps the value (a warning such as host bits set)."""
+        self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
+
+    def hint(self, name: str, known: Iterable[str]) -> str:
+        return self._hint(name, known)
 
     def unknown(
         self, kind: str, name: str, known: Iterable[str], path: Path, where: str = ""
@@ -93,6 +106,8 @@ class Builder:
         region = defaults.get("region")
         account = defaults.get("account")
         overrides = data.get("quotas", {})
+        network = self.network
+        prefix_lists = network.prefix_lists(data.get("prefix_lists", {}))
         vpcs = {
             name: self._vpc(name, raw, region, account)
             for name, raw in data.get("vpcs", {}).items()
@@ -106,6 +121,14 @@ class Builder:
         }
         for vpc in vpcs.values():
             self._check_vpc_references(vpc, peerings, gateways, vpcs)
+        network.check_group_references(vpcs)
+        dx_gateways = network.dx_gateways(
+            data.get("direct_connect_gateways", {}), vpcs, set(gateways)
+        )
+        on_premises = network.on_premises(
+            data.get("on_premises", {}), vpcs, set(gateways), set(dx_gateways)
+        )
+        gateways = self._transit_gateway_tables(data, gateways, on_premises, dx_gateways)
         meshes = {
             name: self._mesh(name, members, vpcs)
             for name, members in data.get("meshes", {}).items()
@@ -134,7 +157,7 @@ class Builder:
         }
         for name in unrouted & vpcs.keys():
             vpcs[name] = vpcs[name]._replace(routes_known=False)
-        return Architecture(
+        architecture = Architecture(
             name=data.get("name"),
             default_region=region,
             default_account=account,
@@ -149,8 +172,64 @@ class Builder:
             prices=prices_record(data["prices"]) if "prices" in data else None,
             subnet_owner=self._subnet_owners(vpcs),
             memo={},
+            hosts=network.hosts(data.get("hosts", {}), vpcs),
+            prefix_lists=prefix_lists,
+            on_premises=on_premises,
+            direct_connect_gateways=dx_gateways,
             rejected=frozenset(self.rejected),
         )
+        if "reachability" not in data:
+            return architecture
+        from archplan.intents import build_intents  # only files with intents pay for it
+
+        return architecture._replace(
+            reachability=build_intents(self, data["reachability"], architecture)
+        )
+
+    def _transit_gateway_tables(
+        self,
+        data: dict[str, Any],
+        gateways: dict[str, TransitGateway],
+        on_premises: dict[str, OnPremises],
+        dx_gateways: dict[str, DirectConnectGateway],
+    ) -> dict[str, TransitGateway]:
+        """Each gateway's peerings and route tables, once every attachment is known: VPC
+        attachments by VPC name, peerings by the peer gateway, VPNs by the on-premises network,
+        Direct Connect gateways by their name."""
+        raws = data.get("transit_gateways", {})
+        peers: dict[str, set[str]] = {name: set() for name in gateways}
+        for name, gateway in gateways.items():
+            for index, peer in enumerate(raws[name].get("peerings", ())):
+                if peer not in gateways or peer == name:
+                    self.unknown(
+                        "transit gateway",
+                        peer,
+                        set(gateways) - {name},
+                        (*gateway.path, "peerings", index),
+                    )
+                    continue
+                peers[name].add(peer)
+                peers[peer].add(name)
+        result = {}
+        for name, gateway in gateways.items():
+            attachments = {vpc: "vpc" for vpc in gateway.attachments}
+            attachments.update({peer: "peering" for peer in sorted(peers[name])})
+            for network in on_premises.values():
+                if any(link.kind == "tgw" and link.name == name for link in network.links):
+                    attachments[network.name] = "vpn"
+            for dx in dx_gateways.values():
+                if any(a.kind == "tgw" and a.name == name for a in dx.associations):
+                    attachments[dx.name] = "dx"
+            gateway = gateway._replace(peerings=tuple(sorted(peers[name])))
+            raw = raws[name]
+            if (
+                "route_tables" in raw
+                or "default_association" in raw
+                or "default_propagation" in raw
+            ):
+                gateway = self.network.transit_gateway_tables(gateway, raw, attachments)
+            result[name] = gateway
+        return result
 
     def _invalid_in(self, section: str) -> dict[str, dict[Path, Rejection]]:
         """What was rejected in each object of a section, by path within the object."""
@@ -202,9 +281,22 @@ class Builder:
                 subnets=tuple(fields.get("subnets", ())),
                 private_dns=fields.get("private_dns", fields.get("type") == "interface"),
                 path=(*path, "endpoints", endpoint),
+                security_groups=tuple(fields["security_groups"])
+                if "security_groups" in fields
+                else None,
             )
             for endpoint, fields in raw.get("endpoints", {}).items()
         }
+        network = self.network
+        groups = network.security_groups(
+            name, raw.get("security_groups", {}), (*path, "security_groups")
+        )
+        for endpoint in endpoints.values():
+            for index, group in enumerate(endpoint.security_groups or ()):
+                if group not in groups:
+                    where = f' in VPC "{name}"'
+                    at = (*endpoint.path, "security_groups", index)
+                    self.unknown("security group", group, groups, at, where)
         return Vpc(
             name=name,
             region=raw.get("region", region),
@@ -220,6 +312,20 @@ class Builder:
             endpoints=endpoints,
             path=path,
             blocks_known=name not in self._rejected_blocks,
+            security_groups=groups,
+            network_acls=network.network_acls(
+                name, raw.get("network_acls", {}), subnets, (*path, "network_acls")
+            ),
+            gwlb_endpoints=network.endpoints_in_subnets(
+                name,
+                raw.get("gwlb_endpoints", {}),
+                subnets,
+                (*path, "gwlb_endpoints"),
+                firewall=False,
+            ),
+            firewalls=network.endpoints_in_subnets(
+                name, raw.get("firewalls", {}), subnets, (*path, "firewalls"), firewall=True
+            ),
         )
 
     def _route_table(self, name: str, vpc: str, raw: dict[str, Any], path: Path) -> RouteTable:
@@ -227,19 +333,31 @@ class Builder:
             self._route(destination, target, (*path, "routes", destination))
             for destination, target in raw.get("routes", {}).items()
         )
-        return RouteTable(name=name, vpc=vpc, main=raw.get("main", False), routes=routes, path=path)
+        return RouteTable(
+            name=name,
+            vpc=vpc,
+            main=raw.get("main", False),
+            routes=routes,
+            path=path,
+            gateway=raw.get("gateway"),
+            vgw_propagation=raw.get("vgw_propagation", False),
+        )
 
     def _route(self, destination: str, target_text: str, path: Path) -> Route:
         block = None
         prefix_list = None
         if destination.startswith("pl:"):
-            if destination in PREFIX_LISTS:
+            if (
+                destination in PREFIX_LISTS
+                or destination.removeprefix("pl:") in self.network.prefix_list_names
+            ):
                 prefix_list = destination
             else:
                 self.report(
                     INVALID_VALUE,
                     f'"{destination}" is not an AWS-managed prefix list '
-                    f"(pl:s3 or pl:dynamodb){did_you_mean(destination, PREFIX_LISTS)}",
+                    f"(pl:s3 or pl:dynamodb){did_you_mean(destination, PREFIX_LISTS)} nor one "
+                    "declared under prefix_lists",
                     path,
                     on_key=True,
                 )
@@ -367,6 +485,14 @@ class Builder:
             self.unknown("transit gateway", name, gateways, route.path)
         elif target.kind == "endpoint" and name not in vpc.endpoints:
             self.unknown("endpoint", name, vpc.endpoints, route.path, f' in VPC "{vpc.name}"')
+        elif target.kind == "gwlbe" and name not in vpc.gwlb_endpoints:
+            where = f' in VPC "{vpc.name}"'
+            self.unknown(
+                "Gateway Load Balancer endpoint", name, vpc.gwlb_endpoints, route.path, where
+            )
+        elif target.kind == "firewall" and name not in vpc.firewalls:
+            where = f' in VPC "{vpc.name}"'
+            self.unknown("firewall endpoint", name, vpc.firewalls, route.path, where)
 
     # -- connections ----------------------------------------------------------------------
 
@@ -411,7 +537,9 @@ class Builder:
             for index, subnet in enumerate(subnets):
                 if vpc is not None and subnet not in vpc.subnets:
                     self._unknown_subnet(subnet, vpc, vpcs, (*attachment_path, "subnets", index))
-            attachments[vpc_name] = Attachment(vpc_name, subnets, attachment_path)
+            attachments[vpc_name] = Attachment(
+                vpc_name, subnets, attachment_path, fields.get("appliance_mode", False)
+            )
         return TransitGateway(
             name=name,
             region=raw.get("region", region),
@@ -492,6 +620,10 @@ class Builder:
             ),
             launch_template=raw.get("launch_template"),
             path=path,
+            security_groups=self.network.group_names(
+                vpc, raw.get("security_groups"), (*path, "security_groups")
+            ),
+            public_ip=raw.get("public_ip", False),
         )
 
     def _api_gateway(

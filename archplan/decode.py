@@ -57,6 +57,10 @@ def describe(node: Node) -> str:
     return f"a string ({_short(node.raw)})"
 
 
+def _short_text(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _short(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
@@ -91,7 +95,10 @@ class Decoder:
             if type(kind) is s.Cidr:
                 return self._cidr(value, kind, path)
             plain = type(kind) is s.Reference or (
-                type(kind) is s.Text and not kind.choices and kind.digits is None
+                type(kind) is s.Text
+                and not kind.choices
+                and kind.digits is None
+                and kind.pattern is None
             )
             if plain and value.strip():
                 return value
@@ -187,7 +194,11 @@ class Decoder:
 
     def _either(self, node: Node, kind: s.Either, path: Path) -> Any:
         is_null = isinstance(node, Scalar) and node.value is None
-        for option in kind.options if not is_null else ():
+        options = kind.options if not is_null else ()
+        for option in options:
+            if _accepts_value(option, node):
+                return self.decode(node, option, path)
+        for option in options:
             if _accepts_shape(option, node):
                 return self.decode(node, option, path)
         shapes = " or ".join(_shape_name(option) for option in kind.options)
@@ -233,6 +244,10 @@ class Decoder:
                 len(value) == kind.digits and value.isascii() and value.isdigit()
             ):
                 self.report(INVALID_VALUE, f'"{value}" is not {kind.digits} digits', path)
+                return None
+            if kind.pattern and re.fullmatch(kind.pattern, value.strip()) is None:
+                hint = kind.pattern_hint or f"a string matching {kind.pattern}"
+                self.report(INVALID_VALUE, f'"{_short_text(value)}" is not {hint}', path)
                 return None
         if not value.strip():
             self.report(INVALID_VALUE, "must not be empty", path)
@@ -375,6 +390,19 @@ def _accepts_shape(kind: s.Kind, node: Node) -> bool:
     if isinstance(kind, s.ListOf):
         return isinstance(node, Sequence)
     return isinstance(node, Scalar)
+
+
+def _accepts_value(kind: s.Kind, node: Node) -> bool:
+    """Whether a scalar's own type fits a scalar kind: two scalar options of an Either (a
+    protocol name or number) are told apart by it."""
+    if not isinstance(node, Scalar) or not _accepts_shape(kind, node):
+        return False
+    value = node.value
+    if isinstance(kind, s.Integer | s.Number):
+        return isinstance(value, int | float | TooLargeInteger) and not isinstance(value, bool)
+    if isinstance(kind, s.Text):
+        return isinstance(value, str) and not isinstance(value, TooLargeInteger)
+    return True
 
 
 def _shape_name(kind: s.Kind) -> str:

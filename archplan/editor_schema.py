@@ -108,6 +108,8 @@ def _scalar(kind: s.Kind) -> JSON:
             return {"type": "string", "enum": list(kind.choices)}
         if kind.digits:
             return {"type": "string", "pattern": f"^[0-9]{{{kind.digits}}}$"}
+        if kind.pattern:
+            return {"type": "string", "pattern": rf"^\s*(?:{kind.pattern})\s*$"}
         return {"type": "string", "pattern": _NOT_BLANK}
     if isinstance(kind, s.Reference):
         return {"type": "string", "pattern": _NOT_BLANK}
@@ -151,7 +153,7 @@ def _shape_description(kind: s.Kind) -> str:
             return "one of: " + ", ".join(kind.choices)
         if kind.digits:
             return f"exactly {kind.digits} digits, as a quoted string"
-        return ""
+        return kind.pattern_hint
     if isinstance(kind, s.Reference):
         return f"the name of a {kind.target} defined in this file"
     if isinstance(kind, s.Cidr):

@@ -172,7 +172,8 @@ def _validate(
         findings = check_loaded(loaded, policy, quotas, surroundings)
     except BudgetExceeded as error:
         return FileResult(source.name, source, error=located(error, loaded.document))
-    return FileResult(source.name, source, apply_policy(findings, source.text, policy))
+    partial = bool(loaded.architecture.rejected)
+    return FileResult(source.name, source, apply_policy(findings, source.text, policy, partial))
 
 
 def check_loaded(
@@ -221,7 +222,8 @@ def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
         Related(item.message, item.span or place_of(document, item.path), item.path)
         for item in problem.related
     )
-    return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
+    severity = rule.severity if problem.severity is None else problem.severity
+    return Finding(rule.id, rule.name, severity, problem.message, span, problem.path, related)
 
 
 def located(error: BudgetExceeded, document: Document) -> InputError:

@@ -15,6 +15,18 @@ from typing import NamedTuple
 
 from archplan.cidr import Block
 from archplan.findings import Path
+from archplan.network import (
+    DirectConnectGateway,
+    FirewallEndpoint,
+    GwlbEndpoint,
+    Host,
+    Intent,
+    NetworkAcl,
+    OnPremises,
+    PrefixList,
+    SecurityGroup,
+    TgwRouteTable,
+)
 
 
 class Target(NamedTuple):
@@ -41,6 +53,8 @@ class RouteTable(NamedTuple):
     main: bool
     routes: tuple[Route, ...]
     path: Path
+    gateway: str | None = None  # edge association: igw or vgw
+    vgw_propagation: bool = False
 
 
 # `az: unknown`: the zone is picked by AWS at deployment, or known only after apply. The
@@ -67,6 +81,7 @@ class Endpoint(NamedTuple):
     subnets: tuple[str, ...]
     private_dns: bool
     path: Path
+    security_groups: tuple[str, ...] | None = None  # None: the file does not say
 
 
 class Vpc(NamedTuple):
@@ -86,6 +101,23 @@ class Vpc(NamedTuple):
     # False when a block was written but rejected: rules that need every block of the VPC
     # (is this subnet inside it? is that route inside the peer?) then stay silent.
     blocks_known: bool = True
+    # What filters and inspects traffic (archplan.network); empty when the file says nothing.
+    security_groups: dict[str, SecurityGroup] = {}  # noqa: RUF012 - never mutated
+    network_acls: dict[str, NetworkAcl] = {}  # noqa: RUF012
+    gwlb_endpoints: dict[str, GwlbEndpoint] = {}  # noqa: RUF012
+    firewalls: dict[str, FirewallEndpoint] = {}  # noqa: RUF012
+
+    def network_acl_of(self, subnet: str) -> NetworkAcl | None:
+        """The ACL a subnet uses: the one listing it, else the default ACL the file writes,
+        else None (AWS's default ACL, which allows everything)."""
+        default = None
+        for acl in self.network_acls.values():
+            if subnet in acl.subnets:
+                return acl
+            if acl.default and default is None:
+                default = acl
+        return default
+
     # False when a route, a route table or a subnet's association was written but rejected:
     # rules that follow the VPC's routes (where do replies go?) then stay silent.
     routes_known: bool = True
@@ -132,6 +164,7 @@ class Attachment(NamedTuple):
     vpc: str
     subnets: tuple[str, ...]
     path: Path
+    appliance_mode: bool = False
 
 
 class TransitGateway(NamedTuple):
@@ -140,6 +173,10 @@ class TransitGateway(NamedTuple):
     account: str | None
     attachments: dict[str, Attachment]
     path: Path
+    route_tables: dict[str, TgwRouteTable] = {}  # noqa: RUF012 - never mutated
+    peerings: tuple[str, ...] = ()  # peer transit gateways (peering attachments)
+    default_association: str | None = None
+    default_propagation: str | None = None
 
 
 class Mesh(NamedTuple):
@@ -218,6 +255,8 @@ class ScalingGroup(NamedTuple):
     # them (AP002, AP003, AP005-AP007). The fields above then hold their default (or, for an
     # ignored key, what the other key says), which must not be mistaken for the file's intent.
     invalid: dict[Path, Rejection] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    security_groups: tuple[str, ...] | None = None  # None: the file does not say
+    public_ip: bool = False
 
     def is_invalid(self, *field: str | int) -> bool:
         """Whether `field` (a path within the group) or what contains it was rejected."""
@@ -292,6 +331,11 @@ class Architecture(NamedTuple):
     # Analyses several rules share (computed once per file by rules.registry.shared).
     memo: dict[str, object]
     surroundings: Surroundings = Surroundings()
+    hosts: dict[str, Host] = {}  # noqa: RUF012 - never mutated
+    prefix_lists: dict[str, PrefixList] = {}  # noqa: RUF012
+    on_premises: dict[str, OnPremises] = {}  # noqa: RUF012
+    direct_connect_gateways: dict[str, DirectConnectGateway] = {}  # noqa: RUF012
+    reachability: tuple[Intent, ...] = ()
     # Every path whose value was written but rejected (AP002-AP007 and unknown references):
     # the model holds a default there, which no rule may take for the file's intent.
     rejected: frozenset[Path] = frozenset()

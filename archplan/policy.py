@@ -43,8 +43,15 @@ class Policy:
         return self.select is None or rule_id in self.select
 
 
-def apply_policy(findings: Iterable[Finding], text: str, policy: Policy) -> tuple[Finding, ...]:
-    """The findings to report for one file, sorted by position."""
+def apply_policy(
+    findings: Iterable[Finding], text: str, policy: Policy, partial: bool = False
+) -> tuple[Finding, ...]:
+    """The findings to report for one file, sorted by position.
+
+    `partial`: part of the file was rejected when it was read. Rules then hold back on what the
+    rejected value feeds (no cascades), so a suppression that silenced nothing may only be idle
+    until the value is fixed: it is not reported unused (names of no rule and malformed
+    comments still are)."""
     kept = [_with_severity(f, policy) for f in findings if policy.enabled(f.rule_id)]
     suppressions = find_suppressions(text)
     if not suppressions:
@@ -82,7 +89,8 @@ def apply_policy(findings: Iterable[Finding], text: str, policy: Policy) -> tupl
     if policy.enabled(UNUSED) and UNUSED not in file_wide:
         for index, suppression in enumerate(suppressions):
             ids, unknown = resolved[index]
-            for message in _problems(suppression, ids, unknown, used[index]):
+            idle = set(ids) if partial else used[index]  # partial: none counts as unused
+            for message in _problems(suppression, ids, unknown, idle):
                 reported.append(_unused(suppression, message, policy))
     return tuple(sorted(reported, key=Finding.sort_key))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from archplan.findings import Path, Span
+from archplan.findings import Path, Severity, Span
 
 
 class Related(NamedTuple):
@@ -28,3 +28,6 @@ class Problem(NamedTuple):
     # Blame the key rather than the value; None: the key of an object, the value otherwise.
     on_key: bool | None = None
     span: Span | None = None  # only where no path reaches the place
+    # The rule's severity for this finding when it differs from the rule's default (AP403 is
+    # a warning when the overlapping VPCs share no transit gateway route table); None: default.
+    severity: Severity | None = None

@@ -24,6 +24,7 @@ QUOTAS: tuple[Quota, ...] = (
     Quota("cidr_blocks_per_vpc", 5, 50, "IPv4 CIDR blocks per VPC"),
     Quota("ipv6_cidr_blocks_per_vpc", 5, 50, "IPv6 CIDR blocks per VPC"),
     Quota("subnets_per_vpc", 200, None, "subnets per VPC"),
+    Quota("vpcs_per_region", 5, None, "VPCs per account per Region"),
     Quota("interface_endpoints_per_vpc", 50, None, "interface endpoints per VPC"),
     Quota("gateway_endpoints_per_region", 20, None, "gateway endpoints per Region"),
     Quota("gateway_endpoints_per_vpc", 255, 255, "gateway endpoints per VPC (hard limit)"),

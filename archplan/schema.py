@@ -16,11 +16,14 @@ from archplan import quotas
 
 
 class Text(NamedTuple):
-    """A string, optionally one of `choices` or matching `digits` exactly."""
+    """A string, optionally one of `choices`, matching `digits` exactly, or matching `pattern`
+    (a regular expression the whole string must match; `pattern_hint` says what it means)."""
 
     choices: tuple[str, ...] = ()
     digits: int | None = None
     description: str = ""
+    pattern: str | None = None
+    pattern_hint: str = ""
 
 
 class Reference(NamedTuple):
@@ -141,6 +144,15 @@ ROUTE_TABLE = Object(
     fields={
         "main": Field(Boolean()),
         "routes": Field(NamedMap(value=Text(), key_kind="destination")),
+        "gateway": Field(
+            Text(
+                choices=("igw", "vgw"),
+                description="edge association: the gateway whose incoming traffic this table routes",
+            )
+        ),
+        "vgw_propagation": Field(
+            Boolean(description="routes to on-premises prefixes learned by the VGW")
+        ),
     }
 )
 ENDPOINT = Object(
@@ -150,6 +162,88 @@ ENDPOINT = Object(
         "route_tables": Field(ListOf(item=Reference(target="route table"))),
         "subnets": Field(ListOf(item=Reference(target="subnet"))),
         "private_dns": Field(Boolean()),
+        "security_groups": Field(ListOf(item=Reference(target="security group"))),
+    }
+)
+PROTOCOL = Either(
+    options=(
+        Text(choices=("tcp", "udp", "icmp", "icmpv6", "all")),
+        Integer(minimum=0, maximum=255, description="IANA protocol number"),
+    ),
+    description="tcp, udp, icmp, icmpv6, all, or an IANA protocol number",
+)
+PORTS = Either(
+    options=(
+        Integer(minimum=0, maximum=65535, description="one port"),
+        Text(
+            pattern=r"all|[0-9]{1,5}-[0-9]{1,5}",
+            pattern_hint='a range "FROM-TO" (e.g. "1024-65535") or "all"',
+        ),
+    ),
+    description='one port (443), a range ("1024-65535") or "all"',
+)
+ICMP = Object(
+    fields={
+        "type": Field(Integer(minimum=-1, maximum=255, description="ICMP type, -1 for all")),
+        "code": Field(Integer(minimum=-1, maximum=255, description="ICMP code, -1 for all")),
+    },
+    description="ICMP type and code (omitted: all)",
+)
+PEER_HINT = "an IPv4 or IPv6 block, pl:NAME, sg:NAME, sg:VPC/NAME or self"
+
+
+def _sg_rule(peer: str) -> Object:
+    return Object(
+        fields={
+            "protocol": Field(PROTOCOL, required=True),
+            "ports": Field(PORTS),
+            "icmp": Field(ICMP),
+            peer: Field(Text(description=PEER_HINT), required=True),
+            "description": Field(Text()),
+        }
+    )
+
+
+def _acl_rule(peer: str) -> Object:
+    return Object(
+        fields={
+            "rule": Field(Integer(minimum=1, maximum=32766, description="rule number"), True),
+            "action": Field(Text(choices=("allow", "deny")), required=True),
+            "protocol": Field(PROTOCOL, required=True),
+            "ports": Field(PORTS),
+            "icmp": Field(ICMP),
+            peer: Field(Text(description="an IPv4 or IPv6 block"), required=True),
+        }
+    )
+
+
+SECURITY_GROUP = Object(
+    fields={
+        "description": Field(Text()),
+        "ingress": Field(ListOf(item=_sg_rule("from"))),
+        "egress": Field(ListOf(item=_sg_rule("to"))),
+    },
+    description="a security group: stateful allow rules (no egress key: allow all outbound)",
+)
+NETWORK_ACL = Object(
+    fields={
+        "default": Field(Boolean(description="the VPC's default ACL (subnets not listed)")),
+        "subnets": Field(ListOf(item=Reference(target="subnet"))),
+        "ingress": Field(ListOf(item=_acl_rule("from"))),
+        "egress": Field(ListOf(item=_acl_rule("to"))),
+    },
+    description="a network ACL: stateless numbered rules, lowest first, then deny",
+)
+GWLB_ENDPOINT = Object(
+    fields={
+        "subnet": Field(Reference(target="subnet"), required=True),
+        "service": Field(Text(description="the Gateway Load Balancer endpoint service")),
+    }
+)
+FIREWALL_ENDPOINT = Object(
+    fields={
+        "subnet": Field(Reference(target="subnet"), required=True),
+        "firewall": Field(Text(description="the AWS Network Firewall this endpoint belongs to")),
     }
 )
 VPC = Object(
@@ -166,6 +260,10 @@ VPC = Object(
         "subnets": Field(NamedMap(value=SUBNET)),
         "route_tables": Field(NamedMap(value=ROUTE_TABLE)),
         "endpoints": Field(NamedMap(value=ENDPOINT)),
+        "security_groups": Field(NamedMap(value=SECURITY_GROUP)),
+        "network_acls": Field(NamedMap(value=NETWORK_ACL)),
+        "gwlb_endpoints": Field(NamedMap(value=GWLB_ENDPOINT)),
+        "firewalls": Field(NamedMap(value=FIREWALL_ENDPOINT)),
     }
 )
 PEERING = Object(
@@ -176,16 +274,33 @@ PEERING = Object(
         "dns_resolution": Field(Boolean()),
     }
 )
+TGW_ROUTE_TABLE = Object(
+    fields={
+        "associations": Field(ListOf(item=Reference(target="attachment"))),
+        "propagations": Field(ListOf(item=Reference(target="attachment"))),
+        "routes": Field(NamedMap(value=Text(), key_kind="destination")),
+    },
+    description="a transit gateway route table; routes: destination to attachment or blackhole",
+)
 TRANSIT_GATEWAY = Object(
     fields={
         "region": Field(REGION),
         "account": Field(ACCOUNT),
         "attachments": Field(
             NamedMap(
-                value=Object(fields={"subnets": Field(ListOf(item=Reference(target="subnet")))}),
+                value=Object(
+                    fields={
+                        "subnets": Field(ListOf(item=Reference(target="subnet"))),
+                        "appliance_mode": Field(Boolean()),
+                    }
+                ),
                 key_kind="vpc",
             )
         ),
+        "peerings": Field(ListOf(item=Reference(target="transit gateway"))),
+        "default_association": Field(Reference(target="transit gateway route table")),
+        "default_propagation": Field(Reference(target="transit gateway route table")),
+        "route_tables": Field(NamedMap(value=TGW_ROUTE_TABLE)),
     }
 )
 SCALING_GROUP = Object(
@@ -242,6 +357,77 @@ SCALING_GROUP = Object(
             )
         ),
         "launch_template": Field(Text()),
+        "security_groups": Field(ListOf(item=Reference(target="security group"))),
+        "public_ip": Field(Boolean(description="instances get a public IPv4 address")),
+    }
+)
+HOST = Object(
+    fields={
+        "vpc": Field(Reference(target="vpc"), required=True),
+        "subnet": Field(Reference(target="subnet"), required=True),
+        "address": Field(Text(description="its private IPv4 or IPv6 address, if fixed")),
+        "public_ip": Field(Boolean(description="has a public IPv4 or Elastic IP address")),
+        "security_groups": Field(ListOf(item=Reference(target="security group"))),
+        "source_dest_check": Field(Boolean(description="false for an appliance that forwards")),
+    },
+    description="a fixed thing in a subnet: a database, an appliance",
+)
+PREFIX_LIST = Object(
+    fields={
+        "entries": Field(ListOf(item=Text(description="an IPv4 or IPv6 block"))),
+        "max_entries": Field(Integer(minimum=1, maximum=1000)),
+    },
+    description="a customer-managed prefix list",
+)
+ON_PREMISES_LINK = Object(
+    fields={
+        "vgw": Field(
+            Reference(target="vpc", description="VPN to this VPC's virtual private gateway")
+        ),
+        "transit_gateway": Field(
+            Reference(target="transit gateway", description="a VPN attachment")
+        ),
+        "direct_connect_gateway": Field(Reference(target="direct connect gateway")),
+        "static_routes": Field(
+            ListOf(item=Text(description="an IPv4 or IPv6 block")),
+        ),
+    },
+    one_of=("vgw", "transit_gateway", "direct_connect_gateway"),
+)
+ON_PREMISES = Object(
+    fields={
+        "prefixes": Field(ListOf(item=Text(description="an IPv4 or IPv6 block")), required=True),
+        "connections": Field(ListOf(item=ON_PREMISES_LINK)),
+    },
+    description="a network outside AWS and how it attaches",
+)
+DX_ASSOCIATION = Object(
+    fields={"allowed_prefixes": Field(ListOf(item=Text(description="an IPv4 or IPv6 block")))}
+)
+DIRECT_CONNECT_GATEWAY = Object(
+    fields={
+        "transit_gateways": Field(NamedMap(value=DX_ASSOCIATION, key_kind="transit gateway")),
+        "vpcs": Field(NamedMap(value=DX_ASSOCIATION, key_kind="vpc")),
+    }
+)
+INTENT = Object(
+    fields={
+        "from": Field(
+            Text(
+                description="subnet, scaling group, host, endpoint, address, internet or on-premises network"
+            ),
+            required=True,
+        ),
+        "to": Field(
+            Text(
+                description="subnet, scaling group, host, endpoint, address, internet or on-premises network"
+            ),
+            required=True,
+        ),
+        "port": Field(Integer(minimum=0, maximum=65535)),
+        "protocol": Field(PROTOCOL),
+        "expect": Field(Text(choices=("reachable", "unreachable")), required=True),
+        "description": Field(Text()),
     }
 )
 THROTTLE = Object(fields={"rate": Field(Number(minimum=0)), "burst": Field(COUNT)})
@@ -313,6 +499,11 @@ ARCHITECTURE = Object(
         "scaling_groups": Field(NamedMap(value=SCALING_GROUP)),
         "api_gateways": Field(NamedMap(value=API_GATEWAY)),
         "prices": Field(PRICES),
+        "hosts": Field(NamedMap(value=HOST)),
+        "prefix_lists": Field(NamedMap(value=PREFIX_LIST)),
+        "on_premises": Field(NamedMap(value=ON_PREMISES)),
+        "direct_connect_gateways": Field(NamedMap(value=DIRECT_CONNECT_GATEWAY)),
+        "reachability": Field(ListOf(item=INTENT)),
     },
     extensions=True,
 )

@@ -1,8 +1,9 @@
 """`archplan init`: commented starter files, one per shape of network.
 
 Each starter is a whole, clean architecture file (a test validates every one): VPCs with a
-public and a private subnet in each of two zones, an internet gateway, a NAT gateway, and for
-several VPCs the peerings and the routes on both sides that the shape needs. The first line
+public and a private subnet in each of two zones, an internet gateway, a NAT gateway per zone
+(each zone's private subnets routed to their own, so a zone failure strands no other zone), and
+for several VPCs the peerings and the routes on both sides that the shape needs. The first line
 points editors that use yaml-language-server at the JSON Schema written beside it.
 """
 
@@ -20,7 +21,8 @@ _INTRO = {
     SINGLE_VPC: [
         "One VPC with a public and a private subnet in each of two Availability Zones.",
         "Public subnets reach the internet through the internet gateway; private ones through",
-        "a NAT gateway placed in a public subnet.",
+        "the NAT gateway in their own zone's public subnet (one per zone, so a zone failure",
+        "does not cut the other zone off the internet).",
     ],
     HUB_AND_SPOKE: [
         "Hub and spoke with VPC peering: a shared-services hub peered with each spoke.",
@@ -33,6 +35,9 @@ _INTRO = {
         "a transit gateway instead; `--write` adds what a new member is missing.",
     ],
 }
+_MAIN_TABLE = (
+    "        main: true                # a subnet added without a table is private (zone a NAT)"
+)
 _NAMES = {
     SINGLE_VPC: ["app"],
     HUB_AND_SPOKE: ["shared", "dev", "prod"],
@@ -78,20 +83,23 @@ def starter(shape: str) -> str:
             "    subnets:",
             f"      {name}-public-a:  {{cidr: 10.{number}.0.0/24,  az: {REGION}a, route_table: public}}",
             f"      {name}-public-b:  {{cidr: 10.{number}.1.0/24,  az: {REGION}b, route_table: public}}",
-            f"      {name}-private-a: {{cidr: 10.{number}.16.0/20, az: {REGION}a, route_table: private}}",
-            f"      {name}-private-b: {{cidr: 10.{number}.32.0/20, az: {REGION}b, route_table: private}}",
+            f"      {name}-private-a: {{cidr: 10.{number}.16.0/20, az: {REGION}a, route_table: private-a}}",
+            f"      {name}-private-b: {{cidr: 10.{number}.32.0/20, az: {REGION}b, route_table: private-b}}",
             "    route_tables:",
             "      public:",
             "        routes:",
             "          0.0.0.0/0: igw",
             *(f"          {cidr[peer]}: peering:{link}" for peer, link in peers),
-            "      private:",
-            "        main: true                # subnets added later without a table are private",
-            "        routes:",
-            f"          0.0.0.0/0: nat:{name}-public-a",
-            *(f"          {cidr[peer]}: peering:{link}" for peer, link in peers),
-            "",
         ]
+        for zone in ("a", "b"):  # a NAT gateway per zone: one zone's failure strands no other
+            lines += [
+                f"      private-{zone}:",
+                *([_MAIN_TABLE] if zone == "a" else []),
+                "        routes:",
+                f"          0.0.0.0/0: nat:{name}-public-{zone}",
+                *(f"          {cidr[peer]}: peering:{link}" for peer, link in peers),
+            ]
+        lines.append("")
     if links:
         lines.append("peerings:")
         lines += [f"  {a}-{b}: {{requester: {a}, accepter: {b}}}" for a, b in links]

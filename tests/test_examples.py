@@ -43,5 +43,5 @@ def test_the_advertised_examples_exist() -> None:
     names = {path.name for path in CLEAN}
     assert {
         "shared-services.yaml", "three-vpc-mesh.yaml", "inter-region-peering.yaml",
-        "endpoints.yaml", "forum.yaml",
+        "endpoints.yaml", "forum.yaml", "three-tier.yaml", "inspection.yaml",
     } <= names  # fmt: skip

@@ -192,7 +192,7 @@ def test_sarif_fingerprints_survive_lines_inserted_above(tmp_path: Path) -> None
     def lines(results: list[dict[str, Any]]) -> list[int]:
         return [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
 
-    assert len(before) == len(after) == 14
+    assert len(before) == len(after) == 15
     shifts = {new - old for old, new in zip(lines(before), lines(after), strict=True)}
     assert shifts == {3, 5}  # above `vpcs:` and below it
     assert prints(before) == prints(after)
@@ -341,7 +341,7 @@ def test_junit_fail_on_decides_what_fails(runner: CliRunner) -> None:
     assert code == 1
     case = root.find("testsuite/testcase")
     assert case is not None
-    assert len(case.findall("failure")) == 14 and case.find("system-out") is None
+    assert len(case.findall("failure")) == 15 and case.find("system-out") is None
 
 
 def test_junit_hostile_text_stays_well_formed(runner: CliRunner) -> None:
@@ -372,7 +372,8 @@ def test_markdown_counts_and_cap() -> None:
     vpcs = "".join(
         f"  v{index}: {{region: us-east-1, cidr: 10.{index}.0.1/16}}\n" for index in range(205)
     )
-    report = markdown_report.render([validate_text("archplan: 1\nvpcs:\n" + vpcs)])
+    quota = "quotas: {vpcs_per_region: 205}\n"
+    report = markdown_report.render([validate_text("archplan: 1\n" + quota + "vpcs:\n" + vpcs)])
     lines = report.splitlines()
     assert lines[0] == "## archplan: 0 errors, 205 warnings, 0 info in 1 file"
     assert "| 0 | 205 | 0 |" in lines
@@ -385,7 +386,7 @@ def test_markdown_orders_by_severity_and_reports_clean_runs() -> None:
     report = markdown_report.render([validate_text((ROOT / ESTATE).read_text(encoding="utf-8"))])
     lines = report.splitlines()
     table = lines[lines.index("| severity | location | rule | message |") + 2 :]
-    assert [line.split(" | ")[0] for line in table] == ["| error"] * 13 + ["| warning"]
+    assert [line.split(" | ")[0] for line in table] == ["| error"] * 13 + ["| warning"] * 2
     assert report.rstrip().splitlines()[-1].startswith("| warning |")
     assert markdown_report.render([validate_text(CLEAN)]).endswith("\nNo findings.\n")
 
@@ -480,8 +481,8 @@ def test_quiet_drops_the_summary(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     full = runner.invoke(app, ["validate", ESTATE]).stdout
     quiet = runner.invoke(app, ["validate", ESTATE, "--quiet"]).stdout
-    assert full.startswith(quiet) and quiet.endswith("^\n")
-    assert full[len(quiet) :] == "\n13 errors, 1 warning, 0 info in 1 file\n"
+    assert full.startswith(quiet) and quiet.endswith("(tests/golden/estate.yaml:27:38)\n")
+    assert full[len(quiet) :] == "\n13 errors, 2 warnings, 0 info in 1 file\n"
     coloured = runner.invoke(app, ["validate", ESTATE, "--quiet", "--color", "always"]).stdout
     assert "\x1b[" in coloured and "13 errors" not in coloured
     json_quiet = runner.invoke(app, ["validate", ESTATE, "-q", "-f", "json"]).stdout

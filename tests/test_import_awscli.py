@@ -106,11 +106,12 @@ def test_describe_auto_scaling_groups_query_output_is_a_list() -> None:
 
 def test_other_shapes_are_an_issue_naming_what_is_read(tmp_path: Path) -> None:
     path = tmp_path / "tgw-routes.json"
-    path.write_text(json.dumps({"TransitGatewayRouteTables": []}))
+    path.write_text(json.dumps({"Routes": []}))  # search-transit-gateway-routes
     imported = import_sources([str(path)], ImportOptions())
     assert imported.document == {"archplan": 1}
     (issue,) = imported.issues
     assert "not an import source" in issue.message and "describe-subnets" in issue.message
+    assert "does not name the route table" in issue.message
 
 
 def test_unreadable_file_is_a_source_error(tmp_path: Path) -> None:

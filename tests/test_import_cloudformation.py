@@ -393,7 +393,8 @@ def test_rendering_is_deterministic_and_validates(tmp_path: Path) -> None:
         "# Imported by `archplan import cloudformation` from:\n#   network.yaml\n"
     )
     result = validate_source(Source("imported.yaml", text))
-    assert result.error is None and [f.rule_id for f in result.findings] == []
+    # The template's one NAT gateway serves the private subnet of the other zone (AP213).
+    assert result.error is None and [f.rule_id for f in result.findings] == ["AP213"]
 
 
 # -- validate --from and the round trip --------------------------------------------------------
@@ -510,7 +511,8 @@ def test_import_output_is_written_atomically(runner: CliRunner, tmp_path: Path) 
         app, ["import", "cloudformation", path, "-o", str(out), "--region", "us-east-1"]
     )
     assert result.exit_code == 0 and result.stdout == ""
-    assert validate_source(Source("estate.yaml", out.read_text(encoding="utf-8"))).findings == ()
+    findings = validate_source(Source("estate.yaml", out.read_text(encoding="utf-8"))).findings
+    assert [finding.rule_id for finding in findings] == ["AP213"]  # one NAT gateway, two zones
     missing = runner.invoke(
         app, ["import", "cloudformation", path, "-o", str(tmp_path / "no" / "x")]
     )

@@ -66,6 +66,14 @@ COMMANDS: tuple[tuple[str, str, tuple[str, str]], ...] = (
         ),
     ),
     (
+        "reach",
+        "reach:reach",
+        (
+            "archplan reach examples/three-tier.yaml app orders-db --port 5432",
+            "archplan reach examples/inspection.yaml orders internet --port 443 -f json",
+        ),
+    ),
+    (
         "diff",
         "diff:diff",
         (

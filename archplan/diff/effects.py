@@ -78,7 +78,8 @@ def findings(side: Side, settings: Settings) -> list[Finding]:
     except BudgetExceeded as error:  # an input error of this version, at its line and column
         raise SideError(side.label, located(error, side.loaded.document)) from None
     text = side.text if side.import_kind is None else ""
-    return list(apply_policy(found, text, settings.policy))
+    partial = bool(side.loaded.architecture.rejected)
+    return list(apply_policy(found, text, settings.policy, partial))
 
 
 def finding_changes(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from archplan.errors import InputError
+from archplan.importers.awscli_network import NetworkMerger
 from archplan.importers.awscli_scaling import scaling_group
 from archplan.importers.common import Imported, ImportOptions, Origin, SourceError
 from archplan.importers.tf_awscli_document import assemble, most_common
@@ -47,20 +48,30 @@ SHAPES = (
     "VpcEndpoints",
     "NatGateways",
     "InternetGateways",
+    "SecurityGroups",
+    "NetworkAcls",
+    "TransitGatewayRouteTables",
+    "TransitGatewayAttachments",
+    "Reservations",
     "AutoScalingGroups",
 )
 _COMMANDS = (
     "aws ec2 describe-vpcs, describe-subnets, describe-route-tables, "
     "describe-vpc-peering-connections, describe-transit-gateways, "
     "describe-transit-gateway-vpc-attachments, describe-vpc-endpoints, describe-nat-gateways, "
-    "describe-internet-gateways, aws autoscaling describe-auto-scaling-groups (also a --query "
+    "describe-internet-gateways, describe-security-groups, describe-network-acls, "
+    "describe-transit-gateway-route-tables, describe-transit-gateway-attachments, describe-instances, "
+    "aws network-firewall describe-firewall, aws autoscaling describe-auto-scaling-groups (also a --query "
     "list) and create-auto-scaling-group --cli-input-json"
 )
 # Outputs that say something archplan cannot use, with why.
 _OTHER = {
-    "TransitGatewayAttachments": "it lists no subnets; use describe-transit-gateway-vpc-attachments",
-    "TransitGatewayRouteTables": "format 1 has no transit gateway route tables",
-    "Routes": "format 1 has no transit gateway route tables (search-transit-gateway-routes)",
+    "Routes": "search-transit-gateway-routes does not name the route table it searched; write "
+    "the routes under the table's routes: by hand",
+    "Associations": "get-transit-gateway-route-table-associations does not name the route "
+    "table; describe-transit-gateway-attachments shows each attachment's association",
+    "TransitGatewayRouteTablePropagations": "get-transit-gateway-route-table-propagations does "
+    "not name the route table; write propagations: by hand",
 }
 # Route target fields of describe-route-tables, with the format-1 kind each gives.
 _TARGETS = (
@@ -82,12 +93,19 @@ _NAMED = ("nat", "peering", "tgw", "endpoint", "eni")
 def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
     facts = Facts(file=paths[0] if paths else "")
     records: dict[str, list[tuple[str, list[Any]]]] = {shape: [] for shape in SHAPES}
+    records["Firewall"] = []
     for path in paths:
         facts.file = path
         for shape, items in _shapes(path, _read(path, options), facts):
             records[shape].append((path, items))
     merger = _Merger(facts)
+    network = NetworkMerger(facts)
     handlers: dict[str, Callable[[dict[str, Any], int], None]] = {
+        "SecurityGroups": network.security_group,
+        "NetworkAcls": network.network_acl,
+        "TransitGatewayRouteTables": network.tgw_table,
+        "TransitGatewayAttachments": network.tgw_attachment,
+        "Reservations": network.reservation,
         "Vpcs": merger.vpc,
         "Subnets": merger.subnet,
         "VpcPeeringConnections": merger.peering,
@@ -105,8 +123,13 @@ def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
             for index, item in enumerate(items):
                 if isinstance(item, dict):
                     handlers[shape](item, index)
+    for path, items in records["Firewall"]:
+        facts.file = path
+        firewall, status = items
+        network.firewall(firewall, status)
     facts.file = paths[0] if paths else ""
     merger.finish()
+    network.finish()
     regions = [vpc.region for vpc in facts.vpcs.values() if vpc.region]
     regions += [gateway.region for gateway in facts.gateways.values() if gateway.region]
     facts.region = options.region or most_common(regions)
@@ -144,6 +167,9 @@ def _shapes(path: str, data: Any, facts: Facts) -> list[tuple[str, list[Any]]]:
     ]
     if found:
         return found
+    if isinstance(data, dict) and isinstance(data.get("Firewall"), dict):
+        # network-firewall describe-firewall: one firewall and its status, not a list
+        return [("Firewall", [data["Firewall"], data.get("FirewallStatus")])]
     known = [key for key in _OTHER if isinstance(data, dict) and key in data]
     why = f" ({_OTHER[known[0]]})" if known else ""
     facts.issue(
@@ -314,6 +340,7 @@ class _Merger:
         fields = {"TransitGatewayId": gateway_id, "VpcId": raw.get("VpcId"), "SubnetIds": subnets}
         if not self.first("transit gateway attachment", attachment_id, fields):
             return
+        options = _object(raw.get("Options"))
         self.facts.attachments.append(
             AttachmentFacts(
                 attachment_id,
@@ -321,6 +348,7 @@ class _Merger:
                 gateway_id if isinstance(gateway_id, str) else None,
                 raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None,
                 subnets,
+                appliance_mode=options.get("ApplianceModeSupport") == "enable",
             )
         )
 
@@ -407,7 +435,9 @@ class _Merger:
         endpoint_id = str(raw.get("VpcEndpointId", f"endpoint #{index + 1}"))
         kind = str(raw.get("VpcEndpointType", "Gateway")).lower()
         service = raw.get("ServiceName")
-        if kind not in ("gateway", "interface") or not isinstance(service, str):
+        if kind not in ("gateway", "interface", "gatewayloadbalancer") or not isinstance(
+            service, str
+        ):
             self.facts.issue(
                 f"{endpoint_id}: {raw.get('VpcEndpointType')} endpoints are not in format 1; left out",
                 endpoint_id,
@@ -430,6 +460,12 @@ class _Merger:
             self.zone_regions.setdefault(endpoint.vpc, region)
         if isinstance(raw.get("PrivateDnsEnabled"), bool):
             endpoint.private_dns = raw["PrivateDnsEnabled"]
+        if "Groups" in raw:
+            endpoint.security_groups = [
+                g["GroupId"]
+                for g in listed(raw, "Groups")
+                if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
+            ]
         self.facts.endpoints[endpoint_id] = endpoint
 
     def nat_gateway(self, raw: dict[str, Any], index: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archplan.findings import Span
+from archplan.importers.cfn_network import NetworkMapper
 from archplan.importers.cloudformation import READ_TYPES, Resource, Template
 from archplan.importers.common import DocPath, Imported, ImportIssue, Origin, object_name
 from archplan.importers.intrinsics import NO_VALUE, Attribute, ResourceRef, Unresolved, text
@@ -38,6 +39,10 @@ _VPC_KEYS = (
     "subnets",
     "route_tables",
     "endpoints",
+    "security_groups",
+    "network_acls",
+    "gwlb_endpoints",
+    "firewalls",
 )
 _SPOT = {
     "lowest-price",
@@ -60,6 +65,7 @@ class Mapper:
         self.peerings: dict[str, dict[str, Any]] = {}
         self.transit_gateways: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
+        self.hosts: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Imported:
         for template in self.templates:
@@ -75,6 +81,7 @@ class Mapper:
             ("peerings", self.peerings),
             ("transit_gateways", self.transit_gateways),
             ("scaling_groups", self.groups),
+            ("hosts", self.hosts),
         ):
             if section:
                 document[key] = section
@@ -95,6 +102,7 @@ class _TemplateMapper:
         self.peerings: dict[str, str] = {}
         self.transit_gateways: dict[str, str] = {}
         self.endpoints: dict[str, tuple[str, str]] = {}
+        self.attachments: dict[str, tuple[str, str]] = {}  # logical ID -> (gateway, VPC)
         self.internet_gateways: set[str] = set()
         self.vpn_gateways: set[str] = set()
         self.failed = False  # whether the last `get` reported an unresolvable value
@@ -104,6 +112,7 @@ class _TemplateMapper:
         # are left out with them, so no rule reports a VPC "not attached" only because the
         # import dropped the attachment.
         self.left_out_links: dict[str, list[tuple[str | None, str | None, str]]] = {}
+        self.network = NetworkMapper(self)
 
     def of_type(self, *kinds: str) -> list[Resource]:
         return [r for r in self.t.resources.values() if r.type in kinds]
@@ -135,10 +144,15 @@ class _TemplateMapper:
             "AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment"
         ):
             self.attachment(resource)
+        self.network.security_groups()
+        self.network.hosts()
+        self.network.network_acls()
+        self.network.firewalls_in_vpcs()
         for resource in self.of_type("AWS::EC2::VPCEndpoint"):
             self.endpoint(resource)
         for resource in self.of_type("AWS::EC2::Route"):
             self.route(resource)
+        self.network.transit_gateway_tables()
         for resource in self.of_type("AWS::AutoScaling::AutoScalingGroup"):
             self.scaling_group(resource)
 
@@ -321,6 +335,9 @@ class _TemplateMapper:
 
     def name(self, resource: Resource) -> str:
         return object_name(resource.logical_id, self.m.taken)
+
+    def m_name(self, raw: str) -> str:
+        return object_name(raw, self.m.taken)
 
     # -- resources ------------------------------------------------------------------------------
 
@@ -634,6 +651,20 @@ class _TemplateMapper:
         self.record(path, resource.key, resource.logical_id)
         self.record((*path, "subnets"), subnets[1], f"{resource.logical_id}.Properties.SubnetIds")
         attachments[vpc[0]] = {"subnets": [subnet for _, subnet in subnets[0]]}
+        options = self.get(resource, "Options", "appliance mode is taken as off")
+        mode = (
+            options[0].get("ApplianceModeSupport")
+            if options and isinstance(options[0], dict)
+            else None
+        )
+        if isinstance(mode, str) and mode.lower() == "enable":
+            attachments[vpc[0]]["appliance_mode"] = True
+            self.record(
+                (*path, "appliance_mode"),
+                options[1] if options else resource.key,
+                f"{resource.logical_id}.Properties.Options",
+            )
+        self.attachments[resource.logical_id] = (gateway[0], vpc[0])
         return True
 
     def subnet_list(
@@ -666,6 +697,9 @@ class _TemplateMapper:
         if kind is None and self.failed:
             return
         kind_name = str(kind[0]) if kind else "Gateway"
+        if kind_name == "GatewayLoadBalancer":
+            self.network.gwlb_endpoint(resource, vpc[0], resource.key)
+            return
         if kind_name not in ("Gateway", "Interface"):
             span = kind[1] if kind else resource.key
             self.issue(
@@ -690,9 +724,14 @@ class _TemplateMapper:
             names = []
             for value in values:
                 item = self.resolve(
-                    resource, prop, value, found[1], known, key[:-1].replace("_", " "),
+                    resource,
+                    prop,
+                    value,
+                    found[1],
+                    known,
+                    key[:-1].replace("_", " "),
                     "it is left out of the endpoint",
-                )  # fmt: skip
+                )
                 if item is not None and item[0][0] == vpc[0]:
                     names.append(item[0][1])
             body[key] = names
@@ -701,6 +740,14 @@ class _TemplateMapper:
             # CloudFormation's PrivateDnsEnabled defaults to false; format 1's to true.
             private = self.boolean(resource, "PrivateDnsEnabled", "private DNS is taken as off")
             body["private_dns"] = private is not None and bool(private[0])
+            groups = self.network.group_list(resource, "SecurityGroupIds", vpc[0])
+            if groups is not None:
+                body["security_groups"] = groups[0]
+                self.record(
+                    (*path, "security_groups"),
+                    groups[1],
+                    f"{resource.logical_id}.Properties.SecurityGroupIds",
+                )
         self.m.vpcs[vpc[0]].setdefault("endpoints", {})[name] = body
         self.endpoints[resource.logical_id] = (vpc[0], name)
 
@@ -761,8 +808,13 @@ class _TemplateMapper:
 
     def route_target(self, resource: Resource, vpc: str, left_out: str) -> str | None:
         for prop in _TARGETS:
-            if self.node(resource, prop) is None:
+            node = self.node(resource, prop)
+            if node is None:
                 continue
+            if prop == "VpcEndpointId":  # a firewall or Gateway Load Balancer endpoint?
+                special = self.network.endpoint_target(resource, node, vpc, left_out)
+                if special != "":
+                    return special
             found = self.get(resource, prop, left_out)
             if found is None and self.failed:
                 return None
@@ -903,6 +955,9 @@ class _TemplateMapper:
         launch_template = types[2]
         if launch_template:
             body["launch_template"] = launch_template
+        security_groups = self.network.launch_template_groups(resource, vpcs[0])
+        if security_groups is not None:
+            body["security_groups"] = security_groups
         self.m.groups[name] = body
 
     def instance_types(

@@ -63,6 +63,37 @@ PROPERTIES: dict[str, frozenset[str]] = {
         "AWS::EC2::VPCEndpoint": "DnsOptions IpAddressType PolicyDocument PrivateDnsEnabled "
         "ResourceConfigurationArn RouteTableIds SecurityGroupIds ServiceName "
         "ServiceNetworkArn ServiceRegion SubnetIds Tags VpcEndpointType VpcId",
+        "AWS::EC2::SecurityGroup": "GroupDescription GroupName SecurityGroupEgress "
+        "SecurityGroupIngress Tags VpcId",
+        "AWS::EC2::SecurityGroupIngress": "CidrIp CidrIpv6 Description FromPort GroupId "
+        "GroupName IpProtocol SourcePrefixListId SourceSecurityGroupId "
+        "SourceSecurityGroupName SourceSecurityGroupOwnerId ToPort",
+        "AWS::EC2::SecurityGroupEgress": "CidrIp CidrIpv6 Description DestinationPrefixListId "
+        "DestinationSecurityGroupId FromPort GroupId IpProtocol ToPort",
+        "AWS::EC2::NetworkAcl": "Tags VpcId",
+        "AWS::EC2::NetworkAclEntry": "CidrBlock Egress Icmp Ipv6CidrBlock NetworkAclId "
+        "PortRange Protocol RuleAction RuleNumber",
+        "AWS::EC2::SubnetNetworkAclAssociation": "NetworkAclId SubnetId",
+        "AWS::EC2::TransitGatewayRouteTable": "Tags TransitGatewayId",
+        "AWS::EC2::TransitGatewayRouteTableAssociation": "TransitGatewayAttachmentId "
+        "TransitGatewayRouteTableId",
+        "AWS::EC2::TransitGatewayRouteTablePropagation": "TransitGatewayAttachmentId "
+        "TransitGatewayRouteTableId",
+        "AWS::EC2::TransitGatewayRoute": "Blackhole DestinationCidrBlock "
+        "TransitGatewayAttachmentId TransitGatewayRouteTableId",
+        "AWS::NetworkFirewall::Firewall": "AvailabilityZoneChangeProtection "
+        "AvailabilityZoneMappings DeleteProtection Description EnabledAnalysisTypes "
+        "FirewallName FirewallPolicyArn FirewallPolicyChangeProtection SubnetChangeProtection "
+        "SubnetMappings Tags TransitGatewayId VpcId",
+        "AWS::EC2::Instance": "AdditionalInfo Affinity AvailabilityZone BlockDeviceMappings "
+        "CpuOptions CreditSpecification DisableApiTermination EbsOptimized "
+        "ElasticGpuSpecifications ElasticInferenceAccelerators EnclaveOptions "
+        "HibernationOptions HostId HostResourceGroupArn IamInstanceProfile ImageId "
+        "InstanceInitiatedShutdownBehavior InstanceType Ipv6AddressCount Ipv6Addresses KernelId "
+        "KeyName LaunchTemplate LicenseSpecifications MetadataOptions Monitoring "
+        "NetworkInterfaces PlacementGroupName PrivateDnsNameOptions PrivateIpAddress "
+        "PropagateTagsToVolumeOnCreation RamdiskId SecurityGroupIds SecurityGroups "
+        "SourceDestCheck SsmAssociations SubnetId Tags Tenancy UserData Volumes",
         "AWS::EC2::LaunchTemplate": "LaunchTemplateData LaunchTemplateName "
         "TagSpecifications VersionDescription",
         "AWS::AutoScaling::AutoScalingGroup": "AutoScalingGroupName AvailabilityZoneDistribution "

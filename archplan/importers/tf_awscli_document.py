@@ -21,6 +21,7 @@ from archplan.importers.tf_awscli_facts import (
     VpcFacts,
     valid_account,
 )
+from archplan.importers.tf_awscli_network import NetworkAssembly
 from archplan.model import UNKNOWN_ZONE
 
 INCOMPLETE = "x-incomplete"
@@ -42,6 +43,7 @@ class _Assembly:
         self.waiting_subnets: dict[str, str] = {}  # key -> name under x-incomplete
         accounts = {vpc.account for vpc in facts.vpcs.values() if valid_account(vpc.account)}
         self.account = accounts.pop() if len(accounts) == 1 else None
+        self.network = NetworkAssembly(self)
 
     def park(self, kind: str, name: str, entry: dict[str, Any], origin: Origin) -> None:
         """Keep an object format 1 cannot hold yet under x-incomplete."""
@@ -72,16 +74,25 @@ class _Assembly:
             subnets = self._subnets(vpc_key, name, subnet_taken)
             if subnets:
                 body["subnets"] = subnets
+        self.network.name_groups()
         for vpc_key, name in self.vpc_names.items():
             body = out[name]
             tables = self._tables(vpc_key, name)
             for _, subnet in self._subnets_of(vpc_key):
                 self._associate(subnet, body.get("subnets", {}), name)
-            endpoints = self._endpoints(vpc_key, name)
+            endpoints, gwlb_endpoints = self._endpoints(vpc_key, name)
             if tables:
                 body["route_tables"] = tables
             if endpoints:
                 body["endpoints"] = endpoints
+            for key, part in (
+                ("security_groups", self.network.security_groups(name)),
+                ("network_acls", self.network.network_acls(vpc_key, name)),
+                ("gwlb_endpoints", gwlb_endpoints),
+                ("firewalls", self.network.firewalls(vpc_key, name)),
+            ):
+                if part:
+                    body[key] = part
         self._park_orphans(subnet_taken)
         for kind, objects in (
             ("route table", self.facts.tables),
@@ -273,7 +284,19 @@ class _Assembly:
         if kind == "eni":
             return f"eni:{ref}"
         name: str | None
-        if kind == "nat":
+        if kind == "firewall":
+            name = self.network.firewall_target(ref)
+            what = (
+                f"the endpoint of firewall {ref[:-1]} (with several endpoints, which one the "
+                "route uses is known only after apply)"
+                if ref.endswith("|")
+                else f"firewall endpoint {ref}"
+            )
+        elif kind == "endpoint" and ref in self.network.gwlb_names:
+            return f"gwlbe:{self.network.gwlb_names[ref]}"
+        elif kind == "endpoint" and self.network.firewall_target(ref) is not None:
+            return f"firewall:{self.network.firewall_target(ref)}"
+        elif kind == "nat":
             subnet = self.facts.nat_subnets.get(ref)
             name = self.subnet_names.get(subnet) if subnet is not None else None
             what = f"the subnet of NAT gateway {ref}"
@@ -319,13 +342,21 @@ class _Assembly:
         subnets[name]["route_table"] = table_name
         self.origins[("vpcs", vpc_name, "subnets", name, "route_table")] = origin
 
-    def _endpoints(self, vpc_key: str, vpc_name: str) -> dict[str, Any]:
+    def _endpoints(self, vpc_key: str, vpc_name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The VPC's interface and gateway endpoints, and its Gateway Load Balancer endpoints."""
         out: dict[str, Any] = {}
+        gwlb: dict[str, Any] = {}
         taken: set[str] = set()
         for key, endpoint in self.facts.endpoints.items():
             if endpoint.vpc != vpc_key:
                 continue
             name = object_name(endpoint.label, taken)
+            if endpoint.type == "gatewayloadbalancer":
+                subnets = self._names(endpoint.subnets, self.subnet_names, name, "subnet")
+                found = self.network.gwlb_endpoint(key, vpc_name, name, subnets)
+                if found is not None:
+                    gwlb[name] = found
+                continue
             self.endpoint_names[key] = name
             path: DocPath = ("vpcs", vpc_name, "endpoints", name)
             self.origins[path] = endpoint.origin
@@ -338,8 +369,11 @@ class _Assembly:
                 body["subnets"] = subnets
             if endpoint.private_dns is not None and endpoint.type == "interface":
                 body["private_dns"] = endpoint.private_dns
+            groups = self.network.group_list(endpoint.security_groups, vpc_name, name)
+            if groups is not None and endpoint.type == "interface":
+                body["security_groups"] = groups
             out[name] = body
-        return out
+        return out, gwlb
 
     def _names(self, keys: list[str], names: dict[str, str], owner: str, kind: str) -> list[str]:
         found = [names[key] for key in keys if key in names]
@@ -422,8 +456,14 @@ class _Assembly:
             out[name] = body
         for attachment in self.facts.attachments:
             self._attach(
-                attachment.gateway, attachment.vpc, attachment.subnets, out, attachment.origin
+                attachment.gateway,
+                attachment.vpc,
+                attachment.subnets,
+                out,
+                attachment.origin,
+                attachment.appliance_mode,
             )
+        self.network.tgw_tables(out)
         return out
 
     def _attach(
@@ -433,6 +473,7 @@ class _Assembly:
         subnets: list[str],
         out: dict[str, Any],
         origin: Origin,
+        appliance_mode: bool = False,
     ) -> None:
         gateway_name = self.gateway_names.get(gateway or "")
         vpc_name = self.vpc_names.get(vpc or "")
@@ -481,6 +522,8 @@ class _Assembly:
             )
             return
         attachments[vpc_name] = {"subnets": names}
+        if appliance_mode:
+            attachments[vpc_name]["appliance_mode"] = True
         self.origins[("transit_gateways", gateway_name, "attachments", vpc_name)] = origin
 
     # -- scaling groups ---------------------------------------------------------------------
@@ -585,11 +628,13 @@ def assemble(facts: Facts) -> Imported:
     gateways = assembly.transit_gateways()
     assembly.routes(vpcs)
     groups = assembly.scaling_groups()
+    hosts = assembly.network.hosts()
     for key, part in (
         ("vpcs", vpcs),
         ("peerings", peerings),
         ("transit_gateways", gateways),
         ("scaling_groups", groups),
+        ("hosts", hosts),
     ):
         if part:
             document[key] = part

@@ -95,6 +95,103 @@ class AttachmentFacts:
     gateway: str | None
     vpc: str | None
     subnets: list[str] = field(default_factory=list)
+    appliance_mode: bool = False
+
+
+@dataclass(slots=True)
+class SgRuleFacts:
+    """One security group rule; `peer` is a block, or a group's key (kind "group")."""
+
+    protocol: str | int  # format 1's: tcp, udp, icmp, icmpv6, all, or a number
+    ports: int | str | None
+    icmp: dict[str, int] | None
+    peer_kind: str  # block, group, self
+    peer: str
+    origin: Origin
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class SecurityGroupFacts:
+    key: str
+    label: str
+    origin: Origin
+    vpc: str | None
+    ingress: list[SgRuleFacts] = field(default_factory=list)
+    # None: the source says nothing about outbound rules (AWS's allow-all stays).
+    egress: list[SgRuleFacts] | None = None
+
+
+@dataclass(slots=True)
+class AclEntryFacts:
+    number: int
+    action: str
+    protocol: str | int
+    ports: int | str | None
+    icmp: dict[str, int] | None
+    block: str
+    egress: bool
+    origin: Origin
+
+
+@dataclass(slots=True)
+class AclFacts:
+    key: str
+    label: str
+    origin: Origin
+    vpc: str | None
+    default: bool = False
+    subnets: list[str] = field(default_factory=list)
+    entries: list[AclEntryFacts] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TgwRouteFacts:
+    destination: str
+    attachment: str | None  # the attachment's key; None: blackhole
+    origin: Origin
+
+
+@dataclass(slots=True)
+class TgwTableFacts:
+    key: str
+    label: str
+    origin: Origin
+    gateway: str | None
+    associations: list[str] = field(default_factory=list)  # attachment keys
+    propagations: list[str] = field(default_factory=list)
+    routes: list[TgwRouteFacts] = field(default_factory=list)
+    default_association: bool = False
+    default_propagation: bool = False
+    # False when the source cannot say the table's routes and propagations (AWS CLI output
+    # names neither with the table): the table then waits under x-incomplete.
+    routes_known: bool = True
+
+
+@dataclass(slots=True)
+class FirewallFacts:
+    """An AWS Network Firewall in a VPC: one endpoint per subnet (endpoint id when known)."""
+
+    key: str
+    label: str
+    origin: Origin
+    vpc: str | None
+    subnets: list[str] = field(default_factory=list)
+    endpoint_ids: dict[str, str] = field(default_factory=dict)  # endpoint id -> subnet key
+
+
+@dataclass(slots=True)
+class HostFacts:
+    """An instance: a host in a subnet (format 1's `hosts`)."""
+
+    key: str
+    label: str
+    origin: Origin
+    subnet: str | None
+    address: str | None = None
+    public_ip: bool = False
+    security_groups: list[str] | None = None  # keys; None: the source does not say
+    source_dest_check: bool = True
 
 
 @dataclass(slots=True)
@@ -108,6 +205,7 @@ class EndpointFacts:
     route_tables: list[str] = field(default_factory=list)
     subnets: list[str] = field(default_factory=list)
     private_dns: bool | None = None
+    security_groups: list[str] | None = None  # keys; None: the source does not say
 
 
 @dataclass(slots=True)
@@ -142,6 +240,13 @@ class Facts:
     attachments: list[AttachmentFacts] = field(default_factory=list)
     endpoints: dict[str, EndpointFacts] = field(default_factory=dict)
     groups: dict[str, GroupFacts] = field(default_factory=dict)
+    security_groups: dict[str, SecurityGroupFacts] = field(default_factory=dict)
+    acls: dict[str, AclFacts] = field(default_factory=dict)
+    tgw_tables: dict[str, TgwTableFacts] = field(default_factory=dict)
+    firewalls: dict[str, FirewallFacts] = field(default_factory=dict)
+    # Transit gateway key -> (default association, default propagation) as the source says.
+    tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    hosts: dict[str, HostFacts] = field(default_factory=dict)
     region: str | None = None  # the Region of everything that does not say otherwise
     issues: list[ImportIssue] = field(default_factory=list)
     # Address -> the file that first described it, so an issue raised after all files are

@@ -18,6 +18,7 @@ from archplan.importers.tf_awscli_facts import (
     TableFacts,
     VpcFacts,
 )
+from archplan.importers.tf_network import NetworkHandlers, transit_gateway_defaults
 from archplan.importers.tf_plan import Plan, Resource
 from archplan.importers.tf_scaling import scaling_group
 
@@ -30,7 +31,7 @@ _TARGETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transit_gateway_id", ("aws_ec2_transit_gateway",)),
     ("egress_only_gateway_id", ("aws_egress_only_internet_gateway",)),
     ("network_interface_id", ("aws_network_interface",)),
-    ("vpc_endpoint_id", ("aws_vpc_endpoint",)),
+    ("vpc_endpoint_id", ("aws_vpc_endpoint", "aws_networkfirewall_firewall")),
     ("instance_id", ()),
     ("carrier_gateway_id", ()),
     ("local_gateway_id", ()),
@@ -44,6 +45,7 @@ _KIND_OF_TYPE = {
     "aws_ec2_transit_gateway": "tgw",
     "aws_egress_only_internet_gateway": "egress-only-igw",
     "aws_vpc_endpoint": "endpoint",
+    "aws_networkfirewall_firewall": "firewall",
 }
 # AWS ids a known target value may hold, by prefix.
 _KIND_OF_ID = {
@@ -56,7 +58,7 @@ _KIND_OF_ID = {
     "eni-": "eni",
     "vpce-": "endpoint",
 }
-_NAMED = ("nat", "peering", "tgw", "endpoint", "eni")
+_NAMED = ("nat", "peering", "tgw", "endpoint", "eni", "firewall")
 
 
 class Importer:
@@ -79,6 +81,7 @@ class Importer:
     def run(self) -> None:
         # Objects before what points at them: VPCs, then their parts, then routes,
         # associations and attachments, then the groups that launch into subnets.
+        network, network_links = NetworkHandlers(self).phases()
         phases: tuple[dict[str, Callable[[Resource], None]], ...] = (
             {"aws_vpc": self.vpc},
             {
@@ -97,6 +100,7 @@ class Importer:
                 "aws_vpc_peering_connection_accepter": self.accepter,
                 "aws_vpc_peering_connection_options": self.peering_options,
                 "aws_ec2_transit_gateway_vpc_attachment": self.attachment,
+                **network,
             },
             {
                 "aws_route": self.route,
@@ -105,6 +109,7 @@ class Importer:
                 "aws_vpc_endpoint_route_table_association": self.endpoint_association,
                 "aws_vpc_endpoint_subnet_association": self.endpoint_association,
                 "aws_autoscaling_group": self.scaling_group,
+                **network_links,
             },
         )
         for handlers in phases:
@@ -342,6 +347,8 @@ class Importer:
             )
             if found:
                 kind = _KIND_OF_TYPE.get(found[0].type, "eni")
+                if kind == "firewall":  # the endpoint of a firewall with one subnet
+                    return (kind, self.key(found[0]) + "|")
                 return (kind, self.key(found[0]) if kind in _NAMED else None)
             if isinstance(value, str) and value:
                 if value == "local":
@@ -455,6 +462,7 @@ class Importer:
             self.plan.region_of(resource),
         )
         self.facts.gateways[gateway.key] = gateway
+        transit_gateway_defaults(self, resource)
 
     def attachment(self, resource: Resource) -> None:
         found = self.plan.resolve(resource, "transit_gateway_id", ("aws_ec2_transit_gateway",))
@@ -472,6 +480,7 @@ class Importer:
                 gateway,
                 self.vpc_of(resource),
                 [self.key(s) for s in subnets],
+                appliance_mode=resource.values.get("appliance_mode_support") == "enable",
             )
         )
         if not subnets:
@@ -480,7 +489,9 @@ class Importer:
     def endpoint(self, resource: Resource) -> None:
         kind = str(resource.known("vpc_endpoint_type") or "Gateway").lower()
         service = resource.known("service_name")
-        if kind not in ("gateway", "interface") or not isinstance(service, str):
+        if kind == "gatewayloadbalancer":
+            service = service if isinstance(service, str) else None
+        elif kind not in ("gateway", "interface") or not isinstance(service, str):
             what = (
                 f"{kind} endpoints are not in format 1"
                 if isinstance(service, str)
@@ -511,6 +522,17 @@ class Importer:
         )
         if isinstance(resource.values.get("private_dns_enabled"), bool):
             endpoint.private_dns = resource.values["private_dns_enabled"]
+        if "security_group_ids" in resource.expressions or resource.values.get(
+            "security_group_ids"
+        ):
+            groups = self.plan.resolve(
+                resource, "security_group_ids", ("aws_security_group",), many=True
+            )
+            written = resource.values.get("security_group_ids")
+            complete = not isinstance(written, list) or len(groups) >= len(written)
+            endpoint.security_groups = (
+                [self.key(g) for g in groups] if groups and complete else None
+            )
         self.facts.endpoints[endpoint.key] = endpoint
 
     def endpoint_association(self, resource: Resource) -> None:

@@ -232,16 +232,17 @@ def duplicate_gateway_endpoint(architecture: Architecture) -> Iterator[Problem]:
     "AP414",
     "endpoint-route-by-hand",
     ERROR,
-    "A route to pl:s3 or pl:dynamodb written by hand.",
+    "A route from pl:s3 or pl:dynamodb to a gateway endpoint written by hand.",
 )
 def endpoint_route_by_hand(architecture: Architecture) -> Iterator[Problem]:
     """The `pl:s3` / `pl:dynamodb` routes belong to gateway endpoints: AWS adds one to each
     route table associated with the endpoint, and refuses to create, change or delete them
     through route-table APIs.
 
-    Remove the route and list the table under the endpoint's `route_tables`. (A prefix-list
-    route through a peering connection, trying to use the peer's gateway endpoint, is the
-    peering rules' business.)
+    Remove the route and list the table under the endpoint's `route_tables`. A prefix-list
+    route to anything else (a NAT gateway, an appliance, a firewall endpoint) is an ordinary
+    route AWS accepts; one through a peering connection, trying to use the peer's gateway
+    endpoint, is the peering rules' business.
 
     Fails:
         vpcs:
@@ -271,7 +272,13 @@ def endpoint_route_by_hand(architecture: Architecture) -> Iterator[Problem]:
         for table in vpc.route_tables.values():
             for route in table.routes:
                 target = route.target
-                if route.prefix_list is None or target is None or target.kind == "peering":
+                # Only a route to a gateway endpoint is the endpoint's own: pl:s3 sent to a NAT
+                # gateway, an appliance or a peering is an ordinary prefix-list route.
+                if (
+                    route.prefix_list not in ("pl:s3", "pl:dynamodb")
+                    or target is None
+                    or target.kind != "endpoint"
+                ):
                     continue
                 service = route.prefix_list.removeprefix("pl:")
                 endpoints = [

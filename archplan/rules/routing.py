@@ -17,7 +17,10 @@ RESERVED_DESTINATIONS = (
 )
 # Targets AWS accepts for a route more specific than `local` (a whole subnet): NAT gateways and
 # network interfaces (a Gateway Load Balancer endpoint too, which format 1 does not model).
-MIDDLEBOX_TARGETS = ("nat", "eni")
+# Targets that may take a whole subnet's traffic (a route more specific than local) or replace
+# the target of the local route itself: NAT gateway, network interface, Gateway Load Balancer
+# endpoint, Network Firewall endpoint (VPC route-table-options, "Routing for a middlebox").
+MIDDLEBOX_TARGETS = ("nat", "eni", "gwlbe", "firewall")
 
 
 def _routes(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTable, Route]]:
@@ -108,9 +111,11 @@ def reserved_route_destination(architecture: Architecture) -> Iterator[Problem]:
 
 @rule("AP203", "route-shadows-local", ERROR, "A route inside the VPC's own range that AWS refuses.")
 def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
-    """Every table has an implicit `local` route for each VPC block. A route equal to a VPC
-    block conflicts with it, and a route more specific than it is allowed only for a whole
-    subnet's block sent to a NAT gateway or network interface (middlebox inspection).
+    """Every table has an implicit `local` route for each VPC block. AWS accepts two routes
+    inside a VPC block, both to send traffic through a middlebox (a NAT gateway, a network
+    interface, a Gateway Load Balancer endpoint or a Network Firewall endpoint): a route for a
+    whole subnet's block (more specific than local), and a route for the whole VPC block, which
+    replaces the target of the local route. Anything else inside a VPC block is refused.
 
     Fails:
         vpcs:
@@ -129,12 +134,15 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               app: {cidr: 10.0.5.0/24, az: us-east-1a}
               edge: {cidr: 10.0.9.0/24, az: us-east-1a}
+            gwlb_endpoints:
+              inspect: {subnet: edge}
             route_tables:
-              private: {routes: {10.0.5.0/24: "nat:edge"}}
+              private: {routes: {10.0.5.0/24: "nat:edge", 10.0.0.0/16: "gwlbe:inspect"}}
 
     References:
         Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
         Amazon VPC User Guide, "Route priority" <https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html>
+        Amazon VPC User Guide, "Subnet route tables" and "Routing for a middlebox appliance" <https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html>
     """
     for vpc, table, route in _routes(architecture):
         block = route.block
@@ -144,10 +152,16 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
         local = next((outer for outer in blocks if outer.contains(block)), None)
         if local is None:
             continue
+        target = route.target
+        to_middlebox = target is not None and target.kind in MIDDLEBOX_TARGETS
         if local.prefix == block.prefix:
+            if to_middlebox:
+                continue  # the local route's target, replaced
             yield Problem(
                 f'route table "{table.name}" route {block} duplicates the implicit local route of '
-                f'VPC "{vpc.name}"; traffic inside the VPC always stays local',
+                f'VPC "{vpc.name}"; traffic inside the VPC always stays local (only a NAT '
+                "gateway, network interface, Gateway Load Balancer or firewall endpoint may "
+                "replace the local route's target)",
                 route.path,
                 on_key=True,
             )
@@ -155,11 +169,11 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
         whole_subnet = any(
             block in (subnet.cidr, subnet.ipv6_cidr) for subnet in vpc.subnets.values()
         )
-        target = route.target
-        if whole_subnet and target is not None and target.kind in MIDDLEBOX_TARGETS:
+        if whole_subnet and to_middlebox:
             continue
         reason = (
-            "only a NAT gateway or network interface may take a subnet's traffic"
+            "only a NAT gateway, network interface, Gateway Load Balancer endpoint or firewall "
+            "endpoint may take a subnet's traffic"
             if whole_subnet
             else "only a whole subnet's block may be routed more specifically than local"
         )
@@ -236,9 +250,11 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
           a:
             region: us-east-1
             cidr: 10.0.0.0/16
+            internet_gateway: true
             subnets:
-              a-public: {cidr: 10.0.0.0/24, az: us-east-1a}
+              a-public: {cidr: 10.0.0.0/24, az: us-east-1a, route_table: public}
             route_tables:
+              public: {routes: {0.0.0.0/0: igw}}
               private: {routes: {0.0.0.0/0: "nat:a-public"}}
 
     References:

@@ -11,6 +11,7 @@ from archplan.model import Architecture, Attachment, Route, Subnet, TransitGatew
 from archplan.regions import is_local_zone, may_be_among
 from archplan.routes import table_of, vpc_blocks, vpc_overlaps
 from archplan.rules.registry import Problem, Related, quota_related, rule
+from archplan.tgw_tables import explicit, sharing_pairs
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -246,8 +247,11 @@ def tgw_overlapping_vpcs(architecture: Architecture) -> Iterator[Problem]:
     AWS accepts the attachment, but the later VPC's routes are not propagated to the transit
     gateway route table, so the two VPCs cannot reach each other (nor can others reach the
     later one's overlapping range). Renumber one VPC, or keep it off this transit gateway.
-    archplan models the transit gateway's default route table, which every attachment
-    associates with and propagates to.
+    Without `route_tables`, archplan models the transit gateway's default route table, which
+    every attachment associates with and propagates to: an error. When the file writes the
+    gateway's route tables and the two VPCs propagate into none in common, the overlap is
+    harmless today and this is a warning (a table that later takes both loses the later
+    one's routes); when they share one, AP422 reports it at that table.
 
     Fails:
         vpcs:
@@ -310,9 +314,12 @@ def tgw_overlapping_vpcs(architecture: Architecture) -> Iterator[Problem]:
                 if one.owner != other.owner
             }
         )
+        shared = sharing_pairs(architecture, gateway) if explicit(gateway) else {}
         for earlier_position, later_position in pairs:
             earlier, earlier_vpc = attached[earlier_position]
             later, later_vpc = attached[later_position]
+            if explicit(gateway) and (earlier_vpc.name, later_vpc.name) in shared:
+                continue  # AP422, at the table both propagate into
             overlaps = vpc_overlaps(later_vpc, earlier_vpc)
             collisions = "; ".join(
                 f'"{later_vpc.name}" {mine} and "{earlier_vpc.name}" {theirs}'
@@ -322,6 +329,18 @@ def tgw_overlapping_vpcs(architecture: Architecture) -> Iterator[Problem]:
             for (mine, mine_path), (theirs, theirs_path) in overlaps:
                 related.append(Related(f'"{later_vpc.name}" block {mine} is here', mine_path))
                 related.append(Related(f'"{earlier_vpc.name}" block {theirs} is here', theirs_path))
+            if explicit(gateway):
+                yield Problem(
+                    f'VPCs "{later_vpc.name}" and "{earlier_vpc.name}" are both attached to '
+                    f'transit gateway "{gateway.name}" and their blocks overlap ({collisions}); '
+                    "no route table of the gateway holds both today, but one that takes both "
+                    "would lose the later one's routes: renumber one of them if you can",
+                    later.path,
+                    tuple(related),
+                    on_key=True,
+                    severity=WARNING,
+                )
+                continue
             yield Problem(
                 f'VPCs "{later_vpc.name}" and "{earlier_vpc.name}" are both attached to transit '
                 f'gateway "{gateway.name}", but their blocks overlap ({collisions}); a transit '
@@ -487,6 +506,8 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
                 attachment = gateway.attachments.get(vpc.name) if gateway else None
                 if gateway is None or attachment is None:
                     continue  # AP005 or AP207
+                if architecture.rejected_within(*attachment.path, "subnets"):
+                    continue  # an attachment subnet written but rejected may be in this zone
                 zones = _attached_zones(vpc, attachment)
                 if not zones or may_be_among(subnet.az, zones):
                     continue  # an attachment without subnets is AP402's

@@ -41,8 +41,8 @@ def test_subnet_block_change_is_a_replacement_naming_the_groups_instances() -> N
 def test_a_changed_route_adds_ap308_and_the_diff_says_so() -> None:
     new = edit(
         SHARED,
-        "          0.0.0.0/0: nat:hr-public-a\n          10.0.0.0/16: peering:shared-hr",
-        "          0.0.0.0/0: nat:hr-public-a\n          10.0.0.0/12: peering:shared-hr",
+        "surviving a zone failure\n          10.0.0.0/16: peering:shared-hr",
+        "surviving a zone failure\n          10.0.0.0/12: peering:shared-hr",
     )
     result = texts(SHARED, new)
     [change] = result.changes

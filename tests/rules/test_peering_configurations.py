@@ -25,6 +25,8 @@ def estate(vpcs: dict[str, Any], peerings: dict[str, Any]) -> str:
     document = {
         "archplan": 1,
         "defaults": {"region": "us-east-1", "account": "111122223333"},
+        # AWS's configurations go up to seven VPCs; the account's VPC quota is not the point.
+        "quotas": {"vpcs_per_region": 10},
         "vpcs": vpcs,
         "peerings": peerings,
     }

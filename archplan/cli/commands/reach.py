@@ -1,0 +1,120 @@
+"""`archplan reach FILE FROM TO`: can a packet get from one place to the other and back?"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, say, write
+from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
+from archplan.source import DEFAULT_MAX_BYTES
+
+
+class ReachFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "all")
+
+if TYPE_CHECKING:
+    from archplan.engine import Loaded
+
+
+def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
+    """Load as validate does: without the cyclic collector (it would rescan a large estate's
+    millions of acyclic objects), keeping a large model for the process to drop at exit."""
+    import gc
+
+    from archplan.cli import io
+    from archplan.engine import load_architecture
+    from archplan.errors import InputError
+    from archplan.source import read_source
+
+    name = file
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        keep = io.kept if len(source.text) >= io.KEEP_FROM_CHARS else None
+        loaded = load_architecture(source, keep)
+        if keep is not None:
+            keep.append(loaded)
+            gc.freeze()
+        return name, loaded
+    except InputError as error:
+        input_error(error, name)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def reach(
+    file: ArchitectureFile,
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FROM",
+            help="A subnet, scaling group, host, interface endpoint, address or block, "
+            "'internet', or an on-premises network.",
+        ),
+    ],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Same kinds as FROM.")],
+    port: Annotated[
+        int | None,
+        typer.Option(help="Destination port (TCP unless --protocol says).", min=0, max=65535),
+    ] = None,
+    protocol: Annotated[
+        str | None,
+        typer.Option(
+            help="tcp, udp, icmp, icmpv6, all, or an IANA number [default: tcp with "
+            "--port, else anything]."
+        ),
+    ] = None,
+    output_format: Annotated[ReachFormat, format_option()] = ReachFormat.TEXT,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Trace the request and its reply hop by hop; exit 0 reachable, 1 not, 2 input error."""
+    from archplan.network import PROTOCOLS as NUMBERS
+    from archplan.reach.places import Unresolved, resolve
+    from archplan.reach.query import ask
+    from archplan.reach.report import render_json, render_text
+
+    number: int | None = None
+    if protocol is not None:
+        written = protocol.strip().lower()
+        if written in NUMBERS:
+            number = NUMBERS[written]
+        elif written.isascii() and written.isdigit() and int(written) <= 255:
+            number = int(written)
+        else:
+            fail(
+                f"error: --protocol {protocol!r} is not one of {', '.join(PROTOCOLS)} or a "
+                "number 0-255"
+            )
+        if number == -1:
+            number = None
+    name, loaded = _load(file, max_file_size)
+    architecture = loaded.architecture
+    places = []
+    for label, text in (("FROM", source), ("TO", destination)):
+        place = resolve(architecture, text)
+        if isinstance(place, Unresolved):
+            fail(f"{name}: error: {label}: {place.message}")
+        places.append(place)
+    from archplan.rules.reachability import network_rejected
+
+    if network_rejected(architecture):
+        say(
+            f"{name}: note: the file has values validate rejects; the answer reads defaults "
+            "in their place"
+        )
+    answer = ask(architecture, places[0], places[1], number, port)
+    if isinstance(answer, str):
+        fail(f"{name}: error: {answer}")
+    render = render_json if output_format == ReachFormat.JSON else render_text
+    write(render(answer, loaded.document, name))
+    raise typer.Exit(EXIT_CLEAN if answer.verdict == "reachable" else EXIT_FINDINGS)

@@ -1,0 +1,239 @@
+"""What FROM and TO of `archplan reach` and of a reachability intent name: a subnet, scaling
+group, host, interface endpoint, address or block, `internet`, or an on-premises network.
+
+A bare name is looked up in every kind; when two kinds (or two VPCs) have it, the user writes
+the kind: `subnet:NAME`, `subnet:VPC/NAME`, `group:NAME`, `host:NAME`, `endpoint:VPC/NAME`,
+`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC; a bare name means a VPC only when
+nothing else has that name).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from archplan.cidr import Block, CidrError, parse_block
+from archplan.findings import Path
+from archplan.model import Architecture
+from archplan.spelling import did_you_mean
+
+KINDS = ("subnet", "group", "host", "endpoint", "on-premises", "vpc")
+INTERNET = "internet"
+
+
+class Place(NamedTuple):
+    """Where traffic starts or ends.
+
+    kind: subnet, group, host, endpoint, address, internet or on-premises. For things in a VPC,
+    `subnets` are the subnets it sits in (a scaling group or endpoint has several) and
+    `security_groups` its groups (None: the file does not say). `block` is the address range
+    the place stands for (a host's address, an address written, an on-premises prefix)."""
+
+    kind: str
+    name: str
+    vpc: str | None = None
+    subnets: tuple[str, ...] = ()
+    block: Block | None = None
+    security_groups: tuple[str, ...] | None = None
+    public_ip: bool = False
+    path: Path | None = None
+    prefixes: tuple[Block, ...] = ()  # an on-premises network's prefixes
+
+    def describe(self) -> str:
+        if self.kind in ("internet", "address"):
+            return self.name
+        return f"{self.kind} {self.name}"
+
+
+class Unresolved(NamedTuple):
+    """Why a name names nothing (unknown) or more than one thing (ambiguous)."""
+
+    message: str
+    ambiguous: bool = False
+
+
+def resolve(architecture: Architecture, text: str) -> Place | Unresolved:
+    written = text.strip()
+    if written == INTERNET:
+        return Place("internet", INTERNET)
+    kind, colon, rest = written.partition(":")
+    if colon and kind in KINDS:
+        return _named(architecture, rest.strip(), (kind,), written)
+    if any(char in written for char in ".:") and _looks_like_address(written):
+        return _address(architecture, written)
+    return _named(architecture, written, KINDS, written)
+
+
+def _looks_like_address(text: str) -> bool:
+    return all(char in "0123456789abcdefABCDEF.:/" for char in text)
+
+
+def _address(architecture: Architecture, text: str) -> Place | Unresolved:
+    written = text if "/" in text else text + ("/128" if ":" in text else "/32")
+    try:
+        block = parse_block(written)
+    except CidrError as error:
+        return Unresolved(f'"{text}" is not an address or block: {error}')
+    shown = block.canonical if "/" in text else text
+    owners = [
+        (vpc, subnet)
+        for vpc in architecture.vpcs.values()
+        for subnet in vpc.subnets.values()
+        for cidr in (subnet.cidr, subnet.ipv6_cidr)
+        if cidr is not None and cidr.contains(block)
+    ]
+    if len(owners) > 1:
+        names = ", ".join(f"{vpc.name}/{subnet.name}" for vpc, subnet in owners[:3])
+        return Unresolved(f"{shown} is in more than one subnet ({names}); name the subnet", True)
+    if owners:
+        vpc, subnet = owners[0]
+        return Place("address", shown, vpc.name, (subnet.name,), block)
+    for network in architecture.on_premises.values():
+        if any(prefix.contains(block) for prefix in network.prefixes):
+            return Place(
+                "on-premises",
+                network.name,
+                block=block,
+                path=network.path,
+                prefixes=network.prefixes,
+            )
+    inside = [
+        vpc.name
+        for vpc in architecture.vpcs.values()
+        if any(b.overlaps(block) for b in (*vpc.ipv4_blocks, *vpc.ipv6_cidrs))
+    ]
+    if inside:
+        return Unresolved(f'{shown} is inside VPC "{inside[0]}" but in none of its subnets', False)
+    return Place("address", shown, block=block)
+
+
+def _named(
+    architecture: Architecture, name: str, kinds: tuple[str, ...], written: str
+) -> Place | Unresolved:
+    found: list[Place] = []
+    for kind in kinds:
+        # A VPC is what a bare name means only when nothing inside a VPC has that name.
+        if kind != "vpc" or not found:
+            found += _candidates(architecture, kind, name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        shown = ", ".join(f"{place.kind}:{_qualified(place)}" for place in found[:4])
+        return Unresolved(
+            f'"{written}" names more than one thing ({shown}); write one of those', True
+        )
+    known = [known for kind in kinds for known in _names(architecture, kind)]
+    return Unresolved(
+        f'"{written}" is not a subnet, scaling group, host, interface endpoint, on-premises '
+        f"network, VPC, address or internet{did_you_mean(name, known)}"
+    )
+
+
+def _qualified(place: Place) -> str:
+    if place.kind in ("subnet", "endpoint") and place.vpc is not None:
+        return f"{place.vpc}/{place.name}"
+    return place.name
+
+
+def _interface_endpoints(architecture: Architecture) -> dict[str, list[Place]]:
+    """Interface endpoints by name, indexed once per file (names repeat across VPCs)."""
+    index = architecture.memo.get("reach-endpoints")
+    if index is None:
+        built: dict[str, list[Place]] = {}
+        for vpc in architecture.vpcs.values():
+            for endpoint in vpc.endpoints.values():
+                if endpoint.type == "interface":
+                    built.setdefault(endpoint.name, []).append(
+                        Place(
+                            "endpoint",
+                            endpoint.name,
+                            vpc.name,
+                            endpoint.subnets,
+                            None,
+                            endpoint.security_groups,
+                            False,
+                            endpoint.path,
+                        )
+                    )
+        architecture.memo["reach-endpoints"] = index = built
+    return index  # type: ignore[return-value]
+
+
+def _names(architecture: Architecture, kind: str) -> list[str]:
+    """Every name of a kind, for a suggestion when a name names nothing."""
+    if kind == "subnet":
+        return list(architecture.subnet_owner)
+    if kind == "group":
+        return list(architecture.scaling_groups)
+    if kind == "host":
+        return list(architecture.hosts)
+    if kind == "endpoint":
+        return list(_interface_endpoints(architecture))
+    if kind == "vpc":
+        return list(architecture.vpcs)
+    return list(architecture.on_premises)
+
+
+def _candidates(architecture: Architecture, kind: str, name: str) -> list[Place]:
+    vpc_name, slash, short = name.rpartition("/")
+    if kind == "subnet":
+        if slash:
+            vpcs = [architecture.vpcs[vpc_name]] if vpc_name in architecture.vpcs else []
+        else:
+            vpcs = [architecture.vpcs[v] for v in architecture.subnet_owner.get(name, [])]
+        return [
+            Place(
+                "subnet",
+                short,
+                vpc.name,
+                (short,),
+                vpc.subnets[short].cidr,
+                path=vpc.subnets[short].path,
+            )
+            for vpc in vpcs
+            if short in vpc.subnets
+        ]
+    if kind == "group":
+        group = architecture.scaling_groups.get(name)
+        if group is None:
+            return []
+        return [
+            Place(
+                "group",
+                name,
+                group.vpc,
+                group.subnets,
+                None,
+                group.security_groups,
+                group.public_ip,
+                group.path,
+            )
+        ]
+    if kind == "host":
+        host = architecture.hosts.get(name)
+        if host is None:
+            return []
+        return [
+            Place(
+                "host",
+                name,
+                host.vpc,
+                (host.subnet,) if host.subnet else (),
+                host.address,
+                host.security_groups,
+                host.public_ip,
+                host.path,
+            )
+        ]
+    if kind == "endpoint":
+        places = _interface_endpoints(architecture).get(short, [])
+        return [place for place in places if not slash or place.vpc == vpc_name]
+    if kind == "vpc":
+        vpc = architecture.vpcs.get(name)
+        if vpc is None:
+            return []
+        # Its workloads' groups are not known: only routes and ACLs can decide for a VPC.
+        return [Place("vpc", name, name, tuple(vpc.subnets), path=vpc.path)]
+    network = architecture.on_premises.get(name)
+    if network is None:
+        return []
+    return [Place("on-premises", name, path=network.path, prefixes=network.prefixes)]
