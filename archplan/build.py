@@ -118,8 +118,12 @@ class Builder:
         groups = {
             name: group._replace(invalid=invalid.get(name, {})) for name, group in groups.items()
         }
+        from archplan.build_containers import build_containers  # only for files that have them
+
+        containers = build_containers(self, data, vpcs, groups, region)
+        backends = {**dict.fromkeys(containers.functions), **dict.fromkeys(containers.services)}
         apis = {
-            name: self._api_gateway(name, raw, groups, region)
+            name: self._api_gateway(name, raw, {**backends, **groups}, region)
             for name, raw in data.get("api_gateways", {}).items()
         }
         return Architecture(
@@ -137,6 +141,10 @@ class Builder:
             prices=prices_record(data["prices"]) if "prices" in data else None,
             subnet_owner=self._subnet_owners(vpcs),
             memo={},
+            instance_specs=containers.instance_specs,
+            services=containers.services,
+            functions=containers.functions,
+            clusters=containers.clusters,
         )
 
     def _invalid_in(self, section: str) -> dict[str, dict[Path, Rejection]]:
@@ -481,16 +489,24 @@ class Builder:
         )
 
     def _api_gateway(
-        self, name: str, raw: dict[str, Any], groups: dict[str, ScalingGroup], region: str | None
+        self, name: str, raw: dict[str, Any], backends: dict[str, object], region: str | None
     ) -> ApiGateway:
+        """An API gateway; route backends name scaling groups, services or functions."""
         path: Path = ("api_gateways", name)
         self._missing_region(raw, region, path)
         routes: dict[str, ApiRoute] = {}
+        containers = any(not isinstance(value, ScalingGroup) for value in backends.values())
+        kind = "backend (scaling group, service or function)" if containers else "scaling group"
         for key, fields in raw.get("routes", {}).items():
             route_path = (*path, "routes", key)
             backend = fields.get("backend")
-            if backend is not None and backend not in groups:
-                self.unknown("scaling group", backend, groups, (*route_path, "backend"))
+            if backend is not None and backend not in backends:
+                self.unknown(
+                    kind,
+                    backend,
+                    backends,
+                    (*route_path, "backend"),
+                )
             routes[key] = ApiRoute(
                 key=key,
                 backend=backend,
@@ -511,6 +527,8 @@ class Builder:
 
 def prices_record(raw: dict[str, Any]) -> Prices:
     """Decoded `prices:` data (from the file or a --prices file) as the model's record."""
+    from archplan.build_containers import fargate_prices, lambda_prices
+
     gateway = raw.get("transit_gateway", {})
     return Prices(
         region=raw.get("region"),
@@ -523,4 +541,6 @@ def prices_record(raw: dict[str, Any]) -> Prices:
         discounts=dict(raw.get("discounts", {})),
         transit_gateway_attachment_hour=gateway.get("attachment_hour"),
         transit_gateway_per_gb=gateway.get("per_gb"),
+        fargate=fargate_prices(raw.get("fargate")),
+        lambda_=lambda_prices(raw.get("lambda")),
     )

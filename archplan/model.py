@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.cidr import Block
 from archplan.findings import Path
+
+if TYPE_CHECKING:  # the containers' records import Rejection from here
+    from archplan.model_containers import (
+        Cluster,
+        FargatePrices,
+        Function,
+        InstanceSpec,
+        LambdaPrices,
+        Service,
+    )
 
 
 class Target(NamedTuple):
@@ -249,6 +259,8 @@ class Prices(NamedTuple):
     discounts: dict[str, Decimal]
     transit_gateway_attachment_hour: Decimal | None
     transit_gateway_per_gb: Decimal | None
+    fargate: FargatePrices | None = None
+    lambda_: LambdaPrices | None = None  # `lambda:` in the file
 
 
 class Surroundings(NamedTuple):
@@ -279,6 +291,11 @@ class Architecture(NamedTuple):
     # Analyses several rules share (computed once per file by rules.registry.shared).
     memo: dict[str, object]
     surroundings: Surroundings = Surroundings()
+    # Containers and functions (archplan.model_containers), by name; clusters are `kubernetes:`.
+    instance_specs: dict[str, InstanceSpec] = {}  # noqa: RUF012 - never mutated
+    services: dict[str, Service] = {}  # noqa: RUF012 - never mutated
+    functions: dict[str, Function] = {}  # noqa: RUF012 - never mutated
+    clusters: dict[str, Cluster] = {}  # noqa: RUF012 - never mutated
 
     def quota_path(self, name: str) -> Path | None:
         """Where the file sets a quota, for findings that blame the configured value."""

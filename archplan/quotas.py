@@ -34,6 +34,14 @@ QUOTAS: tuple[Quota, ...] = (
     Quota("attachments_per_transit_gateway", 5000, None, "attachments per transit gateway"),
     Quota("api_gateway_rate", 10000, None, "API Gateway account requests/s per Region"),
     Quota("api_gateway_burst", 5000, None, "API Gateway account burst per Region"),
+    # aws-containers-serverless.md §4.1 (LAMBDA-2023/gettingstarted-limits): 1,000 by default,
+    # "Can be increased up to: Tens of thousands" (no published maximum).
+    Quota(
+        "lambda_concurrent_executions",
+        1000,
+        None,
+        "Lambda concurrent executions per account per Region",
+    ),
 )
 DEFAULTS: Mapping[str, int] = {quota.name: quota.default for quota in QUOTAS}
 

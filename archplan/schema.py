@@ -254,7 +254,7 @@ API_GATEWAY = Object(
             NamedMap(
                 value=Object(
                     fields={
-                        "backend": Field(Reference(target="scaling group")),
+                        "backend": Field(Reference(target="scaling group, service or function")),
                         "rate": Field(Number(minimum=0)),
                         "burst": Field(COUNT),
                         "timeout_ms": Field(Integer(minimum=1)),
@@ -265,6 +265,9 @@ API_GATEWAY = Object(
         ),
     }
 )
+# Containers and functions are declared in their own module, which needs the kinds above.
+from archplan import schema_containers  # noqa: E402
+
 PRICES = Object(
     fields={
         "region": Field(REGION),
@@ -283,6 +286,7 @@ PRICES = Object(
         "transit_gateway": Field(
             Object(fields={"attachment_hour": Field(MONEY), "per_gb": Field(MONEY)})
         ),
+        **schema_containers.PRICE_FIELDS,
     }
 )
 QUOTAS = Object(
@@ -311,6 +315,7 @@ ARCHITECTURE = Object(
         "scaling_groups": Field(NamedMap(value=SCALING_GROUP)),
         "api_gateways": Field(NamedMap(value=API_GATEWAY)),
         "prices": Field(PRICES),
+        **schema_containers.SECTIONS,
     },
     extensions=True,
 )
