@@ -39,27 +39,26 @@ def brute_force(items: list[Size], capacity: Size) -> int:
     if not items:
         return 0
     order = sorted(items, reverse=True)
-    for bins in range(1, len(order) + 1):
-        free = [capacity] * bins
 
-        def place(position: int) -> bool:
-            if position == len(order):
+    def place(free: list[Size], position: int) -> bool:
+        if position == len(order):
+            return True
+        item = order[position]
+        tried: set[Size] = set()
+        for index, room in enumerate(free):
+            if room in tried or fits(room, item) == 0:
+                continue
+            tried.add(room)
+            free[index] = Size(
+                room.cpu - item.cpu, room.memory - item.memory, room.enis - item.enis
+            )
+            if place(free, position + 1):
                 return True
-            item = order[position]
-            tried: set[Size] = set()
-            for index, room in enumerate(free):
-                if room in tried or fits(room, item) == 0:
-                    continue
-                tried.add(room)
-                free[index] = Size(
-                    room.cpu - item.cpu, room.memory - item.memory, room.enis - item.enis
-                )
-                if place(position + 1):
-                    return True
-                free[index] = room
-            return False
+            free[index] = room
+        return False
 
-        if place(0):
+    for bins in range(1, len(order) + 1):
+        if place([capacity] * bins, 0):
             return bins
     raise AssertionError("an item that fits an empty instance always packs")
 
