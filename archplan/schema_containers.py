@@ -33,7 +33,7 @@ TASK_CPU = Integer(minimum=128, maximum=196_608, description="task CPU units (10
 TASK_MEMORY = Integer(minimum=1, description="task memory in MiB")
 LAMBDA_MEMORY = Integer(minimum=128, maximum=10_240, description="memory in MB")
 
-CAPACITY_PER = {
+CAPACITY_PER: dict[str, Field] = {
     "target_utilization": Field(Integer(minimum=1, maximum=100)),
 }
 DEMAND = Object(
@@ -169,7 +169,7 @@ INSTANCE_TYPE = Object(
     }
 )
 
-PRICE_FIELDS = {
+PRICE_FIELDS: dict[str, Field] = {
     "fargate": Field(
         Object(
             fields={
@@ -192,7 +192,7 @@ PRICE_FIELDS = {
     ),
 }
 
-SECTIONS = {
+SECTIONS: dict[str, Field] = {
     "instance_types": Field(NamedMap(value=INSTANCE_TYPE, key_kind="type")),
     "services": Field(NamedMap(value=SERVICE)),
     "functions": Field(NamedMap(value=FUNCTION)),
