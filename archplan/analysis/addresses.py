@@ -230,30 +230,34 @@ def max_pods(limit: EniLimit, networking: PodNetworking, vcpus: int | None) -> i
 
 
 def subnet_loads(architecture: Architecture, lost_zone: str | None = None) -> list[SubnetLoad]:
-    """What each subnet must hold with every consumer at its peak; with `lost_zone`, after that
-    AZ is lost and its consumers run in their other subnets (a consumer with none left adds
-    nothing). Subnets no consumer uses are left out."""
+    """What each subnet must hold with every consumer at its peak (validate's count: everything
+    at max); with `lost_zone`, after that AZ is lost and its consumers run in their other
+    subnets. Subnets no consumer uses are left out."""
     return shared(
-        architecture, f"subnet-loads:{lost_zone}", lambda _: _loads(architecture, lost_zone)
+        architecture,
+        f"subnet-loads:{lost_zone}",
+        lambda _: loads_of(consumers(architecture), lost_zone),
     )
 
 
-def _loads(architecture: Architecture, lost_zone: str | None) -> list[SubnetLoad]:
+def loads_of(found: Iterable[Consumer], lost_zone: str | None = None) -> list[SubnetLoad]:
+    """Each subnet's load from `found` consumers; with `lost_zone`, each consumer spreads over
+    its subnets outside that zone (one with none left adds nothing)."""
     shares: dict[tuple[str, str], list[tuple[Consumer, int]]] = {}
-    found: dict[tuple[str, str], Subnet] = {}
-    for consumer in consumers(architecture):
+    subnets: dict[tuple[str, str], Subnet] = {}
+    for consumer in found:
         left = [
-            subnet for subnet in consumer.subnets if subnet.az != lost_zone or lost_zone is None
+            subnet for subnet in consumer.subnets if lost_zone is None or subnet.az != lost_zone
         ]
         if not left:
             continue
         taken = consumer.takes(len(left))
         for subnet in left:
             key = (subnet.vpc, subnet.name)
-            found[key] = subnet
+            subnets[key] = subnet
             shares.setdefault(key, []).append((consumer, taken))
     loads = []
-    for key, subnet in found.items():
+    for key, subnet in subnets.items():
         if subnet.cidr is None:
             continue
         held = tuple(shares[key])

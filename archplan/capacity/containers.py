@@ -29,8 +29,12 @@ from archplan.capacity.az import survivable_total, zones_of
 from archplan.capacity.packing import Size, instances_for
 from archplan.containers_data import awsvpc_tasks_per_instance, fargate_sizes
 from archplan.model import Architecture, ScalingGroup
-from archplan.model_containers import Service
+from archplan.model_containers import Function, Service
 
+QUOTA = "lambda_concurrent_executions"
+# "You can reserve up to the Unreserved account concurrency value that is shown, minus 100 for
+# functions that don't have reserved concurrency" (AWS Lambda Developer Guide).
+UNRESERVED_MINIMUM = 100
 MIB_PER_GIB = 1024  # Fargate prices memory per GB-hour of the task's GiB
 
 
@@ -187,3 +191,17 @@ def gb_seconds(
 
 def peak(values: Iterable[int]) -> int:
     return max(values, default=0)
+
+
+def available_concurrency(architecture: Architecture, function: Function) -> int:
+    """The concurrency a function can get: its reservation, else the Region's quota less what
+    the other functions reserve (at least the 100 AWS keeps unreserved)."""
+    if function.reserved_concurrency is not None:
+        return function.reserved_concurrency
+    reserved = sum(
+        other.reserved_concurrency or 0
+        for other in architecture.functions.values()
+        if other.region == function.region
+    )
+    quota = architecture.quotas[QUOTA]
+    return max(quota - reserved, min(UNRESERVED_MINIMUM, quota))

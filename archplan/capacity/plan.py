@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import after_zone_loss, survivable_total, zones_of, zones_written
@@ -47,6 +47,9 @@ from archplan.capacity.demand import (
     load_demand_file,
 )
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
+
+if TYPE_CHECKING:
+    from archplan.capacity.plan_containers import ContainerPlan
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
@@ -185,9 +188,11 @@ class GroupPlan(NamedTuple):
 
     def rows(self) -> Iterator[HourRow]:
         """Every hour of the plan, in order."""
-        if self.profile is None or self.group.per_unit is None:
+        if self.profile is None:
             return
-        per_unit, target = self.group.per_unit, self.group.target_utilization
+        # A capacity provider sized by its tasks alone serves no demand of its own.
+        per_unit = self.group.per_unit if self.group.per_unit is not None else Decimal(1)
+        target = self.group.target_utilization
         zones = len(self.zones)
         after_loss = self.az_loss_asked and zones >= 2
         costs = self.pricing.hour_costs if self.pricing is not None else {}
@@ -224,14 +229,20 @@ class GroupPlan(NamedTuple):
 class ScalePlan(NamedTuple):
     groups: tuple[GroupPlan, ...]
     book: PriceBook
+    # Services, functions and EKS node groups (None with --group: only that group is planned).
+    containers: ContainerPlan | None = None
 
     @property
     def ok(self) -> bool:
-        return all(group.ok for group in self.groups)
+        return all(group.ok for group in self.groups) and (
+            self.containers is None or self.containers.ok
+        )
 
     @property
     def input_error(self) -> bool:
-        return any(group.input_error for group in self.groups)
+        return any(group.input_error for group in self.groups) or (
+            self.containers is not None and self.containers.input_error
+        )
 
 
 def plan(
@@ -250,11 +261,36 @@ def plan(
     if group is not None and group not in groups:
         raise UnknownGroup(group, groups)
     chosen = [groups[group]] if group is not None else list(groups.values())
+    containers = None
+    hosted: dict[str, tuple[list[int], str] | Unplannable] = {}
+    if architecture.services or architecture.functions or architecture.clusters:
+        from archplan.capacity.plan_containers import Unplanned, plan_containers
+        from archplan.prices_containers import ContainerPrices
+
+        prices = ContainerPrices(book.option, book.option_name, book.file)
+        containers, found = plan_containers(architecture, prices, base_dir, max_file_size)
+        for name, units in found.items():
+            if isinstance(units, Unplanned):  # a NamedTuple too: tested first
+                hosted[name] = Unplannable(units.reason, units.input_error, units.at)
+            else:
+                hosted[name] = units
     plans = []
     for scaling_group in chosen:
-        problem = _unplannable(scaling_group)
+        tasks = hosted.get(scaling_group.name)
+        if isinstance(tasks, Unplannable):
+            plans.append(_not_planned(architecture, scaling_group, tasks))
+            continue
+        task_units = tasks[0] if tasks is not None else None
+        problem = _unplannable(scaling_group, hosts_tasks=task_units is not None)
         if problem is not None:
             plans.append(_not_planned(architecture, scaling_group, problem))
+            continue
+        if (
+            task_units is not None
+            and scaling_group.demand_hourly is None
+            and scaling_group.demand_file is None
+        ):
+            plans.append(plan_group(architecture, scaling_group, book, None, task_units))
             continue
         if scaling_group.demand_file is None and scaling_group.demand_hourly is None:
             # Skipped among all groups; an error when asked for by name.
@@ -275,8 +311,19 @@ def plan(
                 )
                 plans.append(_not_planned(architecture, scaling_group, unreadable))
                 continue
-        plans.append(plan_group(architecture, scaling_group, book, profile))
-    return ScalePlan(tuple(plans), book)
+        plans.append(plan_group(architecture, scaling_group, book, profile, task_units))
+    if containers is not None:
+        from archplan.capacity.plan_containers import with_addresses
+
+        peaks = {
+            found.name: ceil_div(max(found.capacity), min(found.group.instance_types.values()))
+            for found in plans
+            if found.planned and found.capacity and found.group.instance_types
+        }
+        containers = with_addresses(architecture, containers, peaks)
+    if group is not None:
+        containers = None
+    return ScalePlan(tuple(plans), book, containers)
 
 
 class Unplannable(NamedTuple):
@@ -317,7 +364,9 @@ def _region(architecture: Architecture, group: ScalingGroup) -> str | None:
     return vpc.region if vpc is not None else architecture.default_region
 
 
-def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplannable | None:
+def _unplannable(
+    group: ScalingGroup, profile: Profile | None = None, *, hosts_tasks: bool = False
+) -> Unplannable | None:
     """Why the group's own fields cannot be planned from, or None.
 
     A value written but invalid is never planned with a default in its place: the plan would
@@ -338,6 +387,13 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
             ("capacity.per_unit", group.per_unit),
         )
         if value is None
+        # A capacity provider without a demand of its own is sized by its tasks alone.
+        and not (
+            field == "capacity.per_unit"
+            and hosts_tasks
+            and group.demand_hourly is None
+            and group.demand_file is None
+        )
     ]
     if missing:
         fields = " and ".join(missing)
@@ -369,22 +425,44 @@ def plan_group(
     group: ScalingGroup,
     book: PriceBook,
     profile: Profile | None = None,
+    task_units: list[int] | None = None,
 ) -> GroupPlan:
-    """One group's plan; `profile` is its metrics file's profile when it has one."""
+    """One group's plan; `profile` is its metrics file's profile when it has one; `task_units`
+    the units its ECS tasks need each hour when it is a capacity provider (added to its own
+    demand's, hour by hour)."""
     if profile is None and group.demand_hourly is not None:
         profile = from_hourly(group.demand_hourly)
-    problem = _unplannable(group, profile)
+    if profile is None and task_units is not None:
+        profile = from_hourly([Decimal(0)] * len(task_units))
+    problem = _unplannable(group, profile, hosts_tasks=task_units is not None)
+    mismatched = task_units is not None and profile is not None
+    if (
+        problem is None
+        and mismatched
+        and len(task_units or ()) != len(profile.values if profile else ())
+    ):
+        problem = Unplannable(
+            f"its demand has {len(profile.values) if profile else 0} hours and its services' "
+            f"tasks {len(task_units or ())}: give them the same hours",
+            True,
+            group.path,
+        )
     if problem is None and profile is None:
         problem = Unplannable(
             "no demand profile (demand.hourly or demand.file) to plan from", False, group.path
         )
     if problem is not None:
         return _not_planned(architecture, group, problem)
-    assert profile is not None and group.per_unit is not None
+    assert profile is not None
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
     zones = zones_of(architecture, group)
-    needed = needed_units(profile.values, group.per_unit, group.target_utilization)
+    if group.per_unit is not None:
+        needed = needed_units(profile.values, group.per_unit, group.target_utilization)
+    else:  # a capacity provider sized by its tasks alone
+        needed = [0] * len(profile.values)
+    if task_units is not None:
+        needed = [own + tasks for own, tasks in zip(needed, task_units, strict=True)]
     if group.survive_az_loss and len(zones) >= 2:
         required = [survivable_total(units, len(zones)) for units in needed]
     else:

@@ -325,6 +325,16 @@ def render_json(plan: ScalePlan, file_name: str, color: bool = False) -> str:
         "assumptions": list(ASSUMPTIONS),
         "groups": groups,
     }
+    if plan.containers is not None:
+        from archplan.reports.scale_plan_containers import containers_to_dict
+
+        containers = containers_to_dict(plan.containers)
+        for kind in ("services", "functions", "node_groups"):
+            for index, described in enumerate(containers[kind]):
+                placeholder = f"{token}-{kind}-{index}"
+                hours[placeholder] = described["hours"]
+                described["hours"] = placeholder
+        document["containers"] = containers
     text = json.dumps(document, indent=2, ensure_ascii=False)
     parts: list[str] = []
     done = 0
@@ -359,14 +369,21 @@ def render_text(plan: ScalePlan, file_name: str, color: bool = False) -> str:
 
     buffer = io.StringIO()
     console = report_console(buffer, color)
-    if not plan.groups:
+    containers = plan.containers if plan.containers and not plan.containers.empty else None
+    if not plan.groups and containers is None:
         _say(console, f"{file_name}: no scaling groups to plan")
     for position, group in enumerate(plan.groups):
         if position:
             console.print()
         _print_group(console, file_name, group, plan.book)
+    if containers is not None:
+        from archplan.reports.scale_plan_containers import print_containers, print_sources
+
+        print_containers(console, file_name, containers)
     console.print()
     _print_footer(console, plan.book)
+    if containers is not None:
+        print_sources(console, containers)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from archplan.analysis.egress import egress
-from archplan.capacity.containers import concurrency
+from archplan.capacity.containers import (
+    QUOTA,
+    UNRESERVED_MINIMUM,
+    available_concurrency,
+    concurrency,
+)
 from archplan.findings import Severity
 from archplan.model import Architecture, Throttle
-from archplan.model_containers import Function
 from archplan.rules.registry import Problem, Related, quota_related, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-QUOTA = "lambda_concurrent_executions"
-# "You can reserve up to the Unreserved account concurrency value that is shown, minus 100 for
-# functions that don't have reserved concurrency" (AWS Lambda Developer Guide).
-UNRESERVED_MINIMUM = 100
 
 
 @rule(
@@ -156,20 +156,6 @@ def reserved_concurrency_quota(architecture: Architecture) -> Iterator[Problem]:
                 (*function.path, "reserved_concurrency"),
                 quota_related(architecture, QUOTA),
             )
-
-
-def available_concurrency(architecture: Architecture, function: Function) -> int:
-    """The concurrency a function can get: its reservation, else the Region's quota less what
-    the other functions reserve (at least the 100 AWS keeps unreserved)."""
-    if function.reserved_concurrency is not None:
-        return function.reserved_concurrency
-    reserved = sum(
-        other.reserved_concurrency or 0
-        for other in architecture.functions.values()
-        if other.region == function.region
-    )
-    quota = architecture.quotas[QUOTA]
-    return max(quota - reserved, min(UNRESERVED_MINIMUM, quota))
 
 
 def _rate(route_throttle: Throttle, stage: Throttle) -> Decimal | None:
