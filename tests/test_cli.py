@@ -207,17 +207,17 @@ def test_no_traceback_for_hostile_input(tmp_path: Path) -> None:
 
 
 def test_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from archplan import cli
+    from archplan.cli import io as cli
 
     for variable in ("NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert cli._use_color() is True
+    assert cli.use_color() is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._use_color() is False
+    assert cli.use_color() is False
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
-    assert cli._use_color() is False
+    assert cli.use_color() is False
 
 
 def test_coloured_text_report_marks_severity() -> None:

@@ -1,45 +1,25 @@
-"""The `import` command and what `validate --from` shares with it: options and messages.
+"""What the `import` command and `validate --from` share: importer options and messages.
 
-Registered on archplan.cli's app on start-up, so module-level imports stay light; the
-importers themselves load only when a command runs.
+Imported by those commands when they run; the importers themselves load only then too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from archplan.cli import EXIT_FINDINGS, EXIT_INPUT, MaxFileSize, app, file_settings, write_output
-from archplan.importers import SourceKind
-from archplan.source import DEFAULT_MAX_BYTES
+from archplan.cli.io import fail
+from archplan.cli.settings import file_settings
 
 if TYPE_CHECKING:
-    from archplan.cli import FailOn
+    from archplan.cli.options import FailOn
     from archplan.engine import FileResult
     from archplan.findings import Severity
+    from archplan.importers import SourceKind
     from archplan.importers.common import ImportIssue, ImportOptions, SourceError
     from archplan.project_config import ProjectConfig
-
-__all__ = ["app"]
-
-Params = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--param",
-        metavar="KEY=VALUE",
-        help="A CloudFormation parameter's value (overrides its Default); repeatable.",
-    ),
-]
-Region = Annotated[
-    str | None,
-    typer.Option(
-        metavar="REGION",
-        help="The Region for AWS::Region and Fn::GetAZs [default: the source's own, else "
-        "us-east-1].",
-    ),
-]
 
 
 def import_options(
@@ -62,7 +42,7 @@ def source_error_message(error: SourceError) -> str:
     return f"{where}: error: {error.message}"
 
 
-def _in_line_order(issues: Sequence[ImportIssue], files: Sequence[str]) -> list[ImportIssue]:
+def in_line_order(issues: Sequence[ImportIssue], files: Sequence[str]) -> list[ImportIssue]:
     """Issues as a reader goes through the sources: files in the order given, then by line
     (issues without a position keep the importer's order, after those with one)."""
     given = {name: index for index, name in enumerate(files)}
@@ -82,56 +62,6 @@ def issue_message(issue: ImportIssue) -> str:
         where += f":{origin.line}:{origin.column or 1}"
     address = f" (at {origin.address})" if origin.line is None and origin.address else ""
     return f"{where}: {issue.severity}: {issue.message}{address}"
-
-
-@app.command("import")
-def import_command(
-    kind: Annotated[
-        SourceKind,
-        typer.Argument(
-            metavar="KIND", help="cloudformation, terraform or aws-cli.", case_sensitive=False
-        ),
-    ],
-    files: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="FILE...",
-            help="CloudFormation templates, `terraform show -json` plans or AWS CLI JSON output.",
-        ),
-    ],
-    param: Params = None,
-    region: Region = None,
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the YAML to FILE (atomically) instead of standard output.",
-        ),
-    ] = None,
-    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
-) -> None:
-    """Print an architecture file (format 1) made from CloudFormation, Terraform or AWS CLI
-    sources; what cannot be resolved is left out and reported on standard error. Exit 1 when a
-    source is invalid (an issue of severity error; the YAML is still written), 2 when a source
-    cannot be imported at all."""
-    from archplan.importers import import_sources
-    from archplan.importers.common import SourceError
-    from archplan.importers.render import render_document
-
-    options = import_options(param, region, max_file_size)
-    try:
-        imported = import_sources(kind, files, options)
-    except SourceError as error:
-        typer.echo(source_error_message(error), err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    text = render_document(imported.document, kind.value, files)
-    for issue in _in_line_order(imported.issues, files):
-        typer.echo(issue_message(issue), err=True)
-    write_output(output, text, "the architecture file")
-    if any(issue.severity == "error" for issue in imported.issues):
-        raise typer.Exit(EXIT_FINDINGS)
 
 
 def validate_from(
@@ -158,6 +88,5 @@ def validate_from(
     try:
         results = validate_import(kind, files, options, policy, quotas)
     except SourceError as error:
-        typer.echo(source_error_message(error), err=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        fail(source_error_message(error))
     return results, [threshold] * len(results)

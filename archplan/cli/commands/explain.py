@@ -1,8 +1,4 @@
-"""Commands for the developer's workflow (issue 5): explain, schema and validate-config.
-
-They register on the same Typer app as archplan.cli, which imports this module on start-up:
-keep module-level imports light and import what a command needs inside it.
-"""
+"""`archplan explain`: a rule's documentation, why it exists, examples and its source."""
 
 from __future__ import annotations
 
@@ -11,12 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli import EXIT_INPUT, _write, app
+from archplan.cli.io import fail, write
+from archplan.cli.options import format_option
 
 if TYPE_CHECKING:
     from archplan.rules import Rule
-
-__all__ = ["app"]
 
 
 class ExplainFormat(enum.StrEnum):
@@ -25,7 +20,6 @@ class ExplainFormat(enum.StrEnum):
     JSON = "json"
 
 
-@app.command()
 def explain(
     rule: Annotated[
         str,
@@ -33,68 +27,19 @@ def explain(
     ],
     output_format: Annotated[
         ExplainFormat,
-        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+        format_option(),
     ] = ExplainFormat.TEXT,
 ) -> None:
     """Show a rule's documentation: why it exists, a failing and a passing example, its source."""
     found = find_rule(rule)
     if found is None:
-        typer.echo(f"archplan explain: error: {unknown_rule_message(rule)}", err=True)
-        raise typer.Exit(EXIT_INPUT)
+        fail(f"archplan explain: error: {unknown_rule_message(rule)}")
     render = {
         ExplainFormat.TEXT: explain_text,
         ExplainFormat.MARKDOWN: explain_markdown,
         ExplainFormat.JSON: explain_json,
     }[output_format]
-    _write(render(found))
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of architecture files (format 1), for editors and other tools."""
-    from archplan.editor_schema import render
-
-    _write(render())
-
-
-@app.command(
-    "validate-config",
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-)
-def validate_config(
-    context: typer.Context,
-    config: Annotated[
-        str | None,
-        typer.Option(
-            metavar="FILE",
-            help="The configuration to read (default: the nearest .archplan.toml, or "
-            "pyproject.toml with [tool.archplan], from the current directory up).",
-        ),
-    ] = None,
-) -> None:
-    """Validate the files listed in `files = [...]` under [tool.archplan] (in .archplan.toml or
-    pyproject.toml); other options are passed on to validate. Exit codes as for validate; 2 when
-    no files are configured."""
-    from pathlib import Path
-
-    from archplan.project_config import ConfigError, configured_files
-
-    try:
-        listed = configured_files(Path(config) if config is not None else None)
-    except ConfigError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    # Run the real validate command, so its options and exit codes apply unchanged.
-    # (Typer vendors Click from 0.28 on, so no Click class is named here.)
-    group = context.find_root().command
-    validate = group.get_command(context, "validate")  # type: ignore[attr-defined]
-    code = validate.main(
-        [*context.args, "--", *listed.files],
-        prog_name="archplan validate",
-        standalone_mode=False,
-    )
-    if isinstance(code, int) and code:
-        raise typer.Exit(code)
+    write(render(found))
 
 
 def find_rule(text: str) -> Rule | None:

@@ -1,0 +1,149 @@
+"""`archplan scale-plan`: each scaling group hour by hour, capacity, AZ loss, purchase mix and
+cost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from archplan.capacity.choices import ScaleEmit, ScaleFormat
+from archplan.cli.io import EXIT_FINDINGS, EXIT_INPUT, fail, load, say, use_color, write
+from archplan.cli.options import ArchitectureFile, MaxFileSize, PricesFile, format_option
+from archplan.findings import Severity
+from archplan.source import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from archplan.capacity.plan import GroupPlan
+    from archplan.engine import Loaded
+
+
+def scale_plan(
+    file: ArchitectureFile,
+    group: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Plan only this scaling group (default: every group)."),
+    ] = None,
+    output_format: Annotated[ScaleFormat, format_option("Report format.")] = ScaleFormat.TEXT,
+    emit: Annotated[
+        ScaleEmit | None,
+        typer.Option(
+            help="Print the groups' size and MixedInstancesPolicy in this tool's syntax, "
+            "instead of the report.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    prices: PricesFile = None,
+    max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Plan each scaling group hour by hour: capacity, AZ loss, purchase mix and cost; exit 1
+    when a group is short of capacity in some hour or cannot survive an AZ loss as asked, 2 on
+    unreadable input."""
+    import gc
+
+    from archplan.capacity.demand import DemandFileError
+    from archplan.capacity.plan import UnknownGroup, plan
+    from archplan.cli.settings import nearest_config, prices_file
+    from archplan.prices import price_book
+    from archplan.source import folder_of
+
+    # A year of hourly demand per group is hundreds of thousands of acyclic nodes; the cyclic
+    # collector would rescan them while loading without freeing any (as in engine.validate_source).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        name, loaded = load(file, max_file_size)
+    finally:
+        if collecting:
+            gc.enable()
+    if prices is None:  # the configuration's `prices`, as validate reads its settings
+        settings = nearest_config(file)
+        prices = settings.prices if settings else None
+    option = prices_file(prices, max_file_size, {}) if prices is not None else None
+    book = price_book(loaded.architecture.prices, option, prices)
+    try:
+        result = plan(loaded.architecture, book, group, folder_of(file), max_file_size)
+    except UnknownGroup as error:
+        raise typer.BadParameter(str(error), param_hint="'--group'") from None
+    except DemandFileError as error:
+        fail(f"{error.location(error.path)}: error: {error.message}")
+    from archplan.engine import value_place
+
+    for group_plan in result.groups:
+        if group_plan.planned or group_plan.reason_at is None:
+            continue
+        if group_plan.reason_on_key:  # a key ignored: at the key, where validate reports it
+            span = loaded.document.span_at(group_plan.reason_at, key=True)
+        else:
+            span = value_place(loaded.document, group_plan.reason_at)
+        where = f"{name}:{span.line}:{span.column}"
+        if group_plan.input_error:
+            say(
+                f'{where}: error: scaling group "{group_plan.name}" cannot be planned: '
+                f"{group_plan.reason}"
+            )
+        else:
+            say(
+                f'{where}: note: scaling group "{group_plan.name}" is not planned: '
+                f"{group_plan.reason}"
+            )
+    refused = _incomplete_groups(name, loaded, result.groups) + _invalid_prices(name, loaded)
+    for message in refused:
+        say(message)
+    if result.input_error or refused:  # no report planned around a mistake, no partial write
+        raise typer.Exit(EXIT_INPUT)
+    if emit is not None:
+        from archplan.capacity.emit import EMITTERS, EmitError
+
+        try:
+            write(EMITTERS[emit](loaded.architecture, result, name))
+        except EmitError as error:
+            if error.at is not None:
+                span = value_place(loaded.document, error.at)
+                fail(f"{name}:{span.line}:{span.column}: error: {error}")
+            fail(f"{name}: error: {error}")
+    else:
+        from archplan.reports.scale_plan import RENDERERS
+
+        write(RENDERERS[output_format](result, name, use_color()))
+    if not result.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _incomplete_groups(name: str, loaded: Loaded, groups: Iterable[GroupPlan]) -> list[str]:
+    """Located refusals for planned groups with a required key missing (AP004) or a key
+    written twice (AP001): the plan would rest on an absent value or on the first of two, which
+    validate reports as errors; the model cannot tell them apart from what was written."""
+    from archplan.decode import MISSING_FIELD
+    from archplan.engine import DUPLICATE_KEY
+
+    refused = []
+    for group_plan in groups:
+        path = group_plan.group.path
+        if not group_plan.planned:
+            continue
+        for rule_id, problem in loaded.problems:
+            if rule_id in (MISSING_FIELD, DUPLICATE_KEY) and problem.path[: len(path)] == path:
+                span = problem.span or loaded.document.span_at(problem.path, key=True)
+                refused.append(
+                    f'{name}:{span.line}:{span.column}: error: scaling group "{group_plan.name}"'
+                    f" cannot be planned: {problem.message}"
+                )
+    return refused
+
+
+def _invalid_prices(name: str, loaded: Loaded) -> list[str]:
+    """Located refusals for input errors in the file's `prices:`: the plan would otherwise
+    fall back to the shipped table for a type whose price was written, just written wrong."""
+    from archplan.rules import RULES
+
+    refused = []
+    for rule_id, problem in loaded.problems:
+        if problem.path[:1] == ("prices",) and RULES[rule_id].severity is Severity.ERROR:
+            span = problem.span or loaded.document.span_at(problem.path, key=problem.on_key is True)
+            refused.append(
+                f"{name}:{span.line}:{span.column}: error: prices cannot be used: {problem.message}"
+            )
+    return refused

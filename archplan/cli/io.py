@@ -1,0 +1,90 @@
+"""Where the commands' text goes: reports to standard output or a file (atomically), errors
+to standard error as `FILE:LINE:COL: error: ...`, and the exit codes, in one place.
+
+Kept free of Rich and of the engine: `--version` and the JSON path of `validate` import it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from archplan.output import ColorMode
+
+if TYPE_CHECKING:
+    from archplan.engine import Loaded
+    from archplan.errors import InputError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def write(text: str) -> None:
+    """Write a report as UTF-8, whatever the locale: names in the file may be any Unicode."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a test runner's text stream
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    stream.write(text.encode("utf-8"))
+    stream.flush()
+
+
+def write_output(output: str | None, text: str, what: str) -> None:
+    """`text` to `output` atomically (exit 2 when it cannot be written, naming `what`), or to
+    standard output when there is no `output` or it is '-'."""
+    if output is None or output == "-":
+        write(text)
+        return
+    from archplan.output import write_atomic
+
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        fail(f"{output}: error: cannot write {what}: {reason}")
+
+
+def to_file(output: str | None) -> bool:
+    """Whether `--output` names a file (not standard output)."""
+    return output is not None and output != "-"
+
+
+def say(message: str) -> None:
+    """One line on standard error: an error, a note, or what a command did."""
+    typer.echo(message, err=True)
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """Report `message` on standard error and end the command with `code` (bad input: 2)."""
+    say(message)
+    raise typer.Exit(code)
+
+
+def input_error(error: InputError, name: str) -> NoReturn:
+    """Report a located input error in `name` and exit 2."""
+    fail(f"{error.location(name)}: error: {error.message}")
+
+
+def use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
+    """Colour for a report: `--color`, then NO_COLOR / FORCE_COLOR, then whether stdout is a
+    terminal (see archplan.output.use_color); a report file is coloured only with `always`."""
+    from archplan.output import use_color as decide
+
+    return decide(mode, None if to_file else sys.stdout)
+
+
+def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
+    """Read and load one architecture file, or exit 2 with its located error on stderr."""
+    from archplan.engine import load_architecture
+    from archplan.errors import InputError
+    from archplan.source import read_source
+
+    name = file
+    try:
+        source = read_source(file, max_file_size)
+        name = source.name
+        return name, load_architecture(source)
+    except InputError as error:
+        input_error(error, name)

@@ -1,0 +1,101 @@
+"""Options and arguments several commands share, each declared once as an `Annotated` alias.
+
+A command names the alias in its signature (`output: OutputFile = None`), so an option reads
+and behaves the same in every command that takes it. Kept light: Typer and the enums only.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Any
+
+import typer
+
+from archplan.importers import SourceKind
+from archplan.output import ColorMode
+
+
+class FailOn(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+def format_option(help: str = "Output format.", **extra: Any) -> Any:
+    """`--format/-f`: the choices are each command's own enum, the option is the same."""
+    return typer.Option("--format", "-f", help=help, case_sensitive=False, **extra)
+
+
+ArchitectureFile = Annotated[
+    str, typer.Argument(metavar="FILE", help="Architecture file; '-' reads standard input.")
+]
+ArchitectureFiles = Annotated[
+    list[str],
+    typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
+]
+MaxFileSize = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.", min=1)]
+OutputFile = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the output to FILE (atomically) instead of standard output.",
+    ),
+]
+Color = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        help="Colour the text report: auto follows the terminal, NO_COLOR and FORCE_COLOR.",
+        case_sensitive=False,
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Text report: findings only, no summary line (silent if clean)."
+    ),
+]
+ConfigFile = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE",
+        help="The configuration to use [default: the nearest .archplan.toml, or pyproject.toml "
+        "with [tool.archplan], from each file's directory (validate-config: the current "
+        "directory) up].",
+    ),
+]
+PricesFile = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE",
+        help="Prices (YAML or JSON shaped like the file's prices:) that override the file's and "
+        "the shipped table's [default: the configuration's prices].",
+    ),
+]
+From = Annotated[
+    SourceKind | None,
+    typer.Option(
+        "--from",
+        help="The files are CloudFormation templates, Terraform plans or AWS CLI output: "
+        "import them in memory and report findings at their lines.",
+        case_sensitive=False,
+    ),
+]
+Params = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        metavar="KEY=VALUE",
+        help="An imported CloudFormation parameter's value (overrides its Default); repeatable.",
+    ),
+]
+Region = Annotated[
+    str | None,
+    typer.Option(
+        metavar="REGION",
+        help="The Region of imported sources, for AWS::Region and Fn::GetAZs [default: the "
+        "source's own, else us-east-1].",
+    ),
+]
