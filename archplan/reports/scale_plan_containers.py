@@ -385,7 +385,17 @@ def _print_addresses(console: Console, file_name: str, rows: Sequence[AddressRow
     _say(console, "    subnet                  AZ            usable    peak   after AZ loss")
     for row in rows:
         lost = f"{row.after_loss} ({row.lost_zone} lost)" if row.lost_zone else str(row.after_loss)
-        line = f"    {row.subnet.name:<22}  {row.subnet.az or '':<12}  {row.usable:>6}  {row.peak:>6}   {lost}"
+        mark = (
+            "  OUT OF ADDRESSES"
+            if row.peak > row.usable
+            else "  out of addresses after the AZ loss"
+            if not row.ok
+            else ""
+        )
+        line = (
+            f"    {row.subnet.name:<22}  {row.subnet.az or '':<12}  {row.usable:>6}  "
+            f"{row.peak:>6}   {lost}{mark}"
+        )
         console.print(Text(printable(line), style="" if row.ok else "red"))
 
 
