@@ -208,7 +208,10 @@ def node_addresses(limit: EniLimit, pods: int, networking: PodNetworking) -> tup
         enis = min(most_enis, ceil_div(wanted, slots))
         taken = min(wanted, enis * slots) + enis
     else:
+        # ipamd fills each ENI it manages with addresses; the primary ENI is always there.
         enis = min(most_enis, ceil_div(pods, slots) + networking.warm_eni_target)
+        if not custom:
+            enis = max(enis, 1)
         taken = enis * (slots + 1)
     if custom:
         return 1, taken
