@@ -1,4 +1,4 @@
-# archplan scale-plan --emit terraform, for examples/forum.yaml.
+# archplan scale-plan --emit terraform, for examples/forum-ec2.yaml.
 # Each group's size and mixed_instances_policy for the AWS provider's
 # aws_autoscaling_group; the subnet IDs are variables (the file names subnets, not IDs).
 
