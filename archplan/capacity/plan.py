@@ -281,7 +281,11 @@ def plan(
             plans.append(_not_planned(architecture, scaling_group, tasks))
             continue
         task_units = tasks[0] if tasks is not None else None
-        problem = _unplannable(scaling_group, hosts_tasks=task_units is not None)
+        provider = any(
+            service.launch_type == "ec2" and service.capacity_provider == scaling_group.name
+            for service in architecture.services.values()
+        )
+        problem = _unplannable(scaling_group, hosts_tasks=provider)
         if problem is not None:
             plans.append(_not_planned(architecture, scaling_group, problem))
             continue

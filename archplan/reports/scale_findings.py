@@ -60,11 +60,13 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
     group, profile, pricing = plan.group, plan.profile, plan.pricing
     zones, needed, required = plan.zones, plan.needed, plan.required
     capacity, commitment = plan.capacity, plan.commitment
-    assert group.min is not None and group.max is not None and group.per_unit is not None
+    assert group.min is not None and group.max is not None
     findings: list[Finding] = []
     low, high, total = group.min, group.max, len(capacity)
     unit = f" {group.demand_unit}" if group.demand_unit else ""
-    per_unit, target = group.per_unit, group.target_utilization
+    # A capacity provider without a demand of its own is sized by its ECS tasks alone.
+    tasks_only = group.per_unit is None
+    per_unit, target = group.per_unit or Decimal(0), group.target_utilization
 
     if group.survive_az_loss and len(zones) < 2:
         if plan.zones_mixed:  # us-east-1a and use1-az1 may be one zone: only one is certain
@@ -84,7 +86,17 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
             )
         )
     short = [hour for hour in range(total) if needed[hour] > high]
-    if short:
+    if short and tasks_only:
+        worst = max(short, key=lambda hour: (needed[hour], -hour))
+        findings.append(
+            Finding(
+                ERROR,
+                "unserved-demand",
+                f"under-provisioned in {_hours_text(len(short), total)}: its ECS tasks need "
+                f"more than max ({high} units); worst at hour {worst}, {needed[worst]} units",
+            )
+        )
+    elif short:
         worst = max(short, key=lambda hour: (needed[hour], -hour))
         demand = profile.values[worst]
         left = demand - served_by(high, per_unit, target)
@@ -99,7 +111,18 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
             )
         )
     az_short = [hour for hour in range(total) if needed[hour] <= high < required[hour]]
-    if az_short:
+    if az_short and tasks_only:
+        worst = max(az_short, key=lambda hour: (required[hour], -hour))
+        findings.append(
+            Finding(
+                ERROR,
+                "az-loss-shortfall",
+                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
+                f"N+1 over {len(zones)} AZs needs up to {required[worst]} units (hour {worst}), "
+                f"{required[worst] - high} above max {high}",
+            )
+        )
+    elif az_short:
         worst = max(az_short, key=lambda hour: (required[hour], -hour))
         count = len(zones)
         remaining = after_zone_loss(high, count)

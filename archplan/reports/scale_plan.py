@@ -401,7 +401,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
         style = "red" if plan.input_error else None
         _say(console, f"  Not planned: {plan.reason}", style)
         return
-    assert plan.profile is not None and group.per_unit is not None
+    assert plan.profile is not None
     profile = plan.profile
     unit = f" {group.demand_unit}" if group.demand_unit else ""
     zones = f"{len(plan.zones)} AZ" + ("" if len(plan.zones) == 1 else "s")
@@ -415,6 +415,14 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
     )
     vpc = f"VPC {group.vpc}" if group.vpc is not None else "no VPC"
     _say(console, f"  {vpc} in {plan.region or 'an unknown Region'}, {zones}; {types}")
+    if group.per_unit is None:  # a capacity provider sized by its ECS tasks alone
+        _say(
+            console,
+            f"  Capacity: sized by the ECS tasks packed onto it, {plan.hours} hours; "
+            f"min {plan.minimum}, max {plan.maximum}",
+        )
+        _print_tail(console, plan, book)
+        return
     peak = max(profile.values)
     if profile.origin == "file":
         start = profile.hour_start(0)
@@ -457,6 +465,10 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
                 else "fewer than two AZs"
             )
             _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
+    _print_tail(console, plan, book)
+
+
+def _print_tail(console: Console, plan: GroupPlan, book: PriceBook) -> None:
     _print_status(console, plan)
     _print_chart(console, plan)
     _print_mix(console, plan)
