@@ -284,3 +284,12 @@ def test_emits_write_service_auto_scaling(runner: CliRunner) -> None:
     assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70
     terraform = runner.invoke(app, ["scale-plan", FORUM, "--emit", "terraform"]).stdout
     assert 'resource "aws_appautoscaling_target" "messages"' in terraform
+
+
+def test_readme_shows_the_real_forum_plan(runner: CliRunner) -> None:
+    output = runner.invoke(app, ["scale-plan", FORUM]).stdout
+    start = output.index('examples/forum.yaml: service "messages"')
+    excerpt = output[start : output.index("\n\nPrices, first")]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    indented = "\n".join(("  " + line).rstrip() for line in excerpt.split("\n"))
+    assert indented in readme, "update the forum plan in README.md"

@@ -320,11 +320,15 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
         style = "red" if plan.unplanned.input_error else None
         _say(console, f"  Not planned: {plan.unplanned.reason}", style)
         return
-    which = "p95" if function.duration_p95 is not None else "average"
+    sizing = (
+        f", p95 {function.duration_p95} ms sizes concurrency"
+        if function.duration_p95 is not None
+        else " (sizes concurrency)"
+    )
     _say(
         console,
         f"  Lambda {function.architecture}, {function.memory} MB; duration average "
-        f"{function.duration_average} ms, {which} sizes concurrency; can get {plan.available} "
+        f"{function.duration_average} ms{sizing}; can get {plan.available} "
         + ("(reserved)" if function.reserved_concurrency is not None else "(unreserved pool)"),
     )
     throttled = plan.throttled_hours
