@@ -98,7 +98,6 @@ FUNCTION = Object(
                     "p95": Field(Number(minimum=0, exclusive_minimum=True)),
                 }
             ),
-            required=True,
         ),
         "reserved_concurrency": Field(COUNT),
         "provisioned_concurrency": Field(COUNT),
@@ -156,7 +155,7 @@ CLUSTER = Object(
         "subnets": Field(SUBNETS),
         "aws_services": Field(AWS_SERVICES),
         "pod_networking": Field(POD_NETWORKING),
-        "node_groups": Field(NamedMap(value=NODE_GROUP), required=True),
+        "node_groups": Field(NamedMap(value=NODE_GROUP)),
         "workloads": Field(NamedMap(value=WORKLOAD)),
     }
 )

@@ -410,7 +410,8 @@ def plan_function(
     empty = FunctionPlan(function, None, None, [], available, zero, zero, None, None)
     problem = _invalid(function)
     if problem is None and (function.memory is None or function.duration_average is None):
-        problem = Unplanned("memory and duration_ms.average are needed", True, function.path)
+        # A duration is a measurement, not configuration (an imported function has none).
+        problem = Unplanned("no duration_ms.average to plan from", False, function.path)
     if problem is not None:
         return empty._replace(unplanned=problem)
     found = _profile(function.demand, function.path, base_dir, max_file_size)

@@ -59,6 +59,9 @@ class Mapper:
         self.peerings: dict[str, dict[str, Any]] = {}
         self.transit_gateways: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
+        self.services: dict[str, dict[str, Any]] = {}
+        self.functions: dict[str, dict[str, Any]] = {}
+        self.clusters: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Imported:
         for template in self.templates:
@@ -74,6 +77,9 @@ class Mapper:
             ("peerings", self.peerings),
             ("transit_gateways", self.transit_gateways),
             ("scaling_groups", self.groups),
+            ("services", self.services),
+            ("functions", self.functions),
+            ("kubernetes", self.clusters),
         ):
             if section:
                 document[key] = section
@@ -96,6 +102,7 @@ class _TemplateMapper:
         self.endpoints: dict[str, tuple[str, str]] = {}
         self.internet_gateways: set[str] = set()
         self.vpn_gateways: set[str] = set()
+        self.groups: dict[str, str] = {}  # scaling group logical ID -> its name
         self.failed = False  # whether the last `get` reported an unresolvable value
         self.removed = False  # whether the last `get` found AWS::NoValue
         # Gateway attachments left out, by the gateway property they set: (gateway, VPC,
@@ -140,6 +147,9 @@ class _TemplateMapper:
             self.route(resource)
         for resource in self.of_type("AWS::AutoScaling::AutoScalingGroup"):
             self.scaling_group(resource)
+        from archplan.importers.cfn_containers import ContainerMapper
+
+        ContainerMapper(self).run()
 
     # -- reading properties -------------------------------------------------------------------
 
@@ -878,6 +888,7 @@ class _TemplateMapper:
         if types is None:
             return
         name = self.name(resource)
+        self.groups[resource.logical_id] = name
         path: DocPath = ("scaling_groups", name)
         self.record(path, resource.key, resource.logical_id)
         body: dict[str, Any] = {
