@@ -211,3 +211,251 @@ def test_corpus_eks_template_imports_its_node_group() -> None:
         ],
     )
     assert [line for line in validated.stdout.splitlines() if " AP8" in line] == []
+
+
+def _tf(address: str, values: dict[str, object]) -> dict[str, object]:
+    kind, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": kind, "name": name, "values": values}
+
+
+def _refs(*references: str) -> dict[str, object]:
+    return {"references": list(references)}
+
+
+TF_PLAN: dict[str, object] = {
+    "format_version": "1.2",
+    "planned_values": {
+        "root_module": {
+            "resources": [
+                _tf("aws_vpc.main", {"cidr_block": "10.0.0.0/16", "tags": {"Name": "main"}}),
+                _tf(
+                    "aws_subnet.a", {"cidr_block": "10.0.0.0/20", "availability_zone": "us-east-1a"}
+                ),
+                _tf(
+                    "aws_subnet.b",
+                    {"cidr_block": "10.0.16.0/20", "availability_zone": "us-east-1b"},
+                ),
+                _tf(
+                    "aws_autoscaling_group.hosts",
+                    {
+                        "name": "hosts",
+                        "min_size": 1,
+                        "max_size": 10,
+                        "mixed_instances_policy": [
+                            {
+                                "launch_template": [
+                                    {
+                                        "launch_template_specification": [
+                                            {"launch_template_name": "hosts"}
+                                        ],
+                                        "override": [{"instance_type": "c5.large"}],
+                                    }
+                                ]
+                            }
+                        ],
+                    },
+                ),
+                _tf("aws_ecs_cluster.forum", {"name": "forum"}),
+                _tf(
+                    "aws_ecs_capacity_provider.hosts",
+                    {"name": "hosts-cp", "auto_scaling_group_provider": [{}]},
+                ),
+                _tf(
+                    "aws_ecs_task_definition.messages",
+                    {
+                        "cpu": "512",
+                        "memory": "1024",
+                        "network_mode": "awsvpc",
+                        "runtime_platform": [{"cpu_architecture": "ARM64"}],
+                    },
+                ),
+                _tf(
+                    "aws_ecs_service.messages",
+                    {
+                        "name": "messages",
+                        "desired_count": 6,
+                        "capacity_provider_strategy": [
+                            {"capacity_provider": "FARGATE", "weight": 1},
+                            {"capacity_provider": "FARGATE_SPOT", "weight": 1},
+                        ],
+                        "network_configuration": [{}],
+                    },
+                ),
+                _tf(
+                    "aws_ecs_service.topics",
+                    {
+                        "name": "topics",
+                        "desired_count": 2,
+                        "capacity_provider_strategy": [
+                            {"capacity_provider": "hosts-cp", "weight": 1}
+                        ],
+                        "network_configuration": [{}],
+                    },
+                ),
+                _tf(
+                    "aws_lambda_function.users",
+                    {
+                        "function_name": "users",
+                        "memory_size": 256,
+                        "architectures": ["x86_64"],
+                        "reserved_concurrent_executions": -1,
+                        "vpc_config": [{}],
+                    },
+                ),
+                _tf("aws_eks_cluster.shop", {"name": "shop", "vpc_config": [{}]}),
+                _tf(
+                    "aws_eks_node_group.general",
+                    {
+                        "node_group_name": "general",
+                        "instance_types": ["m5.large"],
+                        "scaling_config": [{"min_size": 2, "max_size": 6, "desired_size": 2}],
+                    },
+                ),
+            ]
+        }
+    },
+    "configuration": {
+        "provider_config": {
+            "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}}
+        },
+        "root_module": {
+            "resources": [
+                {
+                    "address": "aws_subnet.a",
+                    "expressions": {"vpc_id": _refs("aws_vpc.main.id", "aws_vpc.main")},
+                },
+                {
+                    "address": "aws_subnet.b",
+                    "expressions": {"vpc_id": _refs("aws_vpc.main.id", "aws_vpc.main")},
+                },
+                {
+                    "address": "aws_autoscaling_group.hosts",
+                    "expressions": {
+                        "vpc_zone_identifier": _refs(
+                            "aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id", "aws_subnet.b"
+                        )
+                    },
+                },
+                {
+                    "address": "aws_ecs_capacity_provider.hosts",
+                    "expressions": {
+                        "auto_scaling_group_provider": [
+                            {
+                                "auto_scaling_group_arn": _refs(
+                                    "aws_autoscaling_group.hosts.arn", "aws_autoscaling_group.hosts"
+                                )
+                            }
+                        ]
+                    },
+                },
+                {
+                    "address": "aws_ecs_service.messages",
+                    "expressions": {
+                        "cluster": _refs("aws_ecs_cluster.forum.id", "aws_ecs_cluster.forum"),
+                        "task_definition": _refs(
+                            "aws_ecs_task_definition.messages.arn",
+                            "aws_ecs_task_definition.messages",
+                        ),
+                        "network_configuration": [
+                            {
+                                "subnets": _refs(
+                                    "aws_subnet.a.id",
+                                    "aws_subnet.a",
+                                    "aws_subnet.b.id",
+                                    "aws_subnet.b",
+                                )
+                            }
+                        ],
+                    },
+                },
+                {
+                    "address": "aws_ecs_service.topics",
+                    "expressions": {
+                        "cluster": _refs("aws_ecs_cluster.forum.id", "aws_ecs_cluster.forum"),
+                        "task_definition": _refs(
+                            "aws_ecs_task_definition.messages.arn",
+                            "aws_ecs_task_definition.messages",
+                        ),
+                        "network_configuration": [
+                            {
+                                "subnets": _refs(
+                                    "aws_subnet.a.id",
+                                    "aws_subnet.a",
+                                    "aws_subnet.b.id",
+                                    "aws_subnet.b",
+                                )
+                            }
+                        ],
+                    },
+                },
+                {
+                    "address": "aws_lambda_function.users",
+                    "expressions": {
+                        "vpc_config": [{"subnet_ids": _refs("aws_subnet.a.id", "aws_subnet.a")}]
+                    },
+                },
+                {
+                    "address": "aws_eks_cluster.shop",
+                    "expressions": {
+                        "vpc_config": [
+                            {
+                                "subnet_ids": _refs(
+                                    "aws_subnet.a.id",
+                                    "aws_subnet.a",
+                                    "aws_subnet.b.id",
+                                    "aws_subnet.b",
+                                )
+                            }
+                        ]
+                    },
+                },
+                {
+                    "address": "aws_eks_node_group.general",
+                    "expressions": {
+                        "cluster_name": _refs("aws_eks_cluster.shop.name", "aws_eks_cluster.shop"),
+                        "subnet_ids": _refs(
+                            "aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id", "aws_subnet.b"
+                        ),
+                    },
+                },
+            ]
+        },
+    },
+}
+
+
+def test_terraform_plan_containers(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(TF_PLAN), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "terraform", str(path)])
+    document = yaml.safe_load(result.stdout)
+    services = document["services"]
+    assert services["aws_ecs_service.messages"] == {
+        "cluster": "forum",
+        "vpc": "main",
+        "subnets": ["aws_subnet.a", "aws_subnet.b"],
+        "launch_type": "fargate",
+        "fargate_spot_percent": 50,
+        "cpu": 512,
+        "memory": 1024,
+        "architecture": "arm64",
+        "network_mode": "awsvpc",
+        "min": 6,
+        "max": 6,
+        "desired": 6,
+    }
+    assert services["aws_ecs_service.topics"]["launch_type"] == "ec2"
+    assert services["aws_ecs_service.topics"]["capacity_provider"] == "hosts"
+    assert document["functions"] == {
+        "users": {"memory": 256, "vpc": "main", "subnets": ["aws_subnet.a"]}
+    }
+    cluster = document["kubernetes"]["shop"]
+    assert cluster["node_groups"]["general"] == {
+        "instance_types": ["m5.large"],
+        "subnets": ["aws_subnet.a", "aws_subnet.b"],
+        "min": 2,
+        "max": 6,
+        "desired": 2,
+    }
