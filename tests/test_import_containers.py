@@ -459,3 +459,148 @@ def test_terraform_plan_containers(tmp_path: Path) -> None:
         "max": 6,
         "desired": 2,
     }
+
+
+CLI_FILES: dict[str, object] = {
+    "vpcs.json": {
+        "Vpcs": [
+            {
+                "VpcId": "vpc-1",
+                "CidrBlock": "10.0.0.0/16",
+                "Tags": [{"Key": "Name", "Value": "main"}],
+            }
+        ]
+    },
+    "subnets.json": {
+        "Subnets": [
+            {
+                "SubnetId": "subnet-a",
+                "VpcId": "vpc-1",
+                "CidrBlock": "10.0.0.0/20",
+                "AvailabilityZone": "us-east-1a",
+            },
+            {
+                "SubnetId": "subnet-b",
+                "VpcId": "vpc-1",
+                "CidrBlock": "10.0.16.0/20",
+                "AvailabilityZone": "us-east-1b",
+            },
+        ]
+    },
+    "groups.json": {
+        "AutoScalingGroups": [
+            {
+                "AutoScalingGroupName": "hosts",
+                "MinSize": 1,
+                "MaxSize": 10,
+                "VPCZoneIdentifier": "subnet-a,subnet-b",
+                "MixedInstancesPolicy": {
+                    "LaunchTemplate": {
+                        "LaunchTemplateSpecification": {"LaunchTemplateName": "hosts"},
+                        "Overrides": [{"InstanceType": "c5.large"}],
+                    }
+                },
+            }
+        ]
+    },
+    "task.json": {
+        "taskDefinition": {
+            "taskDefinitionArn": "arn:aws:ecs:us-east-1:111122223333:task-definition/messages:3",
+            "cpu": "512",
+            "memory": "1024",
+            "networkMode": "awsvpc",
+        }
+    },
+    "providers.json": {
+        "capacityProviders": [
+            {
+                "name": "hosts-cp",
+                "autoScalingGroupProvider": {
+                    "autoScalingGroupArn": "arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:1234:autoScalingGroupName/hosts"
+                },
+            }
+        ]
+    },
+    "services.json": {
+        "services": [
+            {
+                "serviceArn": "arn:aws:ecs:us-east-1:111122223333:service/forum/messages",
+                "serviceName": "messages",
+                "clusterArn": "arn:aws:ecs:us-east-1:111122223333:cluster/forum",
+                "desiredCount": 6,
+                "taskDefinition": "arn:aws:ecs:us-east-1:111122223333:task-definition/messages:3",
+                "capacityProviderStrategy": [
+                    {"capacityProvider": "FARGATE", "weight": 3},
+                    {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+                ],
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {"subnets": ["subnet-a", "subnet-b"]}
+                },
+            },
+            {
+                "serviceArn": "arn:aws:ecs:us-east-1:111122223333:service/forum/topics",
+                "serviceName": "topics",
+                "clusterArn": "arn:aws:ecs:us-east-1:111122223333:cluster/forum",
+                "desiredCount": 2,
+                "taskDefinition": "arn:aws:ecs:us-east-1:111122223333:task-definition/messages:3",
+                "capacityProviderStrategy": [{"capacityProvider": "hosts-cp", "weight": 1}],
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {"subnets": ["subnet-a", "subnet-b"]}
+                },
+            },
+        ]
+    },
+    "function.json": {
+        "Configuration": {
+            "FunctionName": "users",
+            "MemorySize": 512,
+            "Architectures": ["arm64"],
+            "VpcConfig": {"SubnetIds": ["subnet-a", "subnet-b"]},
+        },
+        "Concurrency": {"ReservedConcurrentExecutions": 200},
+    },
+    "cluster.json": {
+        "cluster": {"name": "shop", "resourcesVpcConfig": {"subnetIds": ["subnet-a", "subnet-b"]}}
+    },
+    "nodegroup.json": {
+        "nodegroup": {
+            "nodegroupName": "general",
+            "clusterName": "shop",
+            "instanceTypes": ["m5.large"],
+            "subnets": ["subnet-a", "subnet-b"],
+            "scalingConfig": {"minSize": 2, "maxSize": 6, "desiredSize": 3},
+        }
+    },
+}
+
+
+def test_aws_cli_containers(tmp_path: Path) -> None:
+    import json
+
+    paths = []
+    for name, content in CLI_FILES.items():
+        path = tmp_path / name
+        path.write_text(json.dumps(content), encoding="utf-8")
+        paths.append(str(path))
+    result = CliRunner().invoke(app, ["import", "aws-cli", *paths])
+    document = yaml.safe_load(result.stdout)
+    assert document["services"]["messages"] == {
+        "cluster": "forum",
+        "vpc": "main",
+        "subnets": ["subnet-a", "subnet-b"],
+        "launch_type": "fargate",
+        "fargate_spot_percent": 25,
+        "cpu": 512,
+        "memory": 1024,
+        "network_mode": "awsvpc",
+        "min": 6,
+        "max": 6,
+        "desired": 6,
+    }
+    assert document["services"]["topics"]["capacity_provider"] == "hosts"
+    assert document["functions"]["users"]["reserved_concurrency"] == 200
+    assert document["functions"]["users"]["architecture"] == "arm64"
+    general = document["kubernetes"]["shop"]["node_groups"]["general"]
+    assert (general["min"], general["max"], general["desired"]) == (2, 6, 3)
+    validated = CliRunner().invoke(app, ["validate", "--from", "aws-cli", *paths, "-f", "concise"])
+    assert "Traceback" not in validated.output

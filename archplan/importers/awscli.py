@@ -54,7 +54,9 @@ _COMMANDS = (
     "describe-vpc-peering-connections, describe-transit-gateways, "
     "describe-transit-gateway-vpc-attachments, describe-vpc-endpoints, describe-nat-gateways, "
     "describe-internet-gateways, aws autoscaling describe-auto-scaling-groups (also a --query "
-    "list) and create-auto-scaling-group --cli-input-json"
+    "list), create-auto-scaling-group --cli-input-json, aws ecs describe-services, "
+    "describe-task-definition, describe-capacity-providers, aws lambda list-functions, "
+    "get-function, get-function-configuration, aws eks describe-cluster and describe-nodegroup"
 )
 # Outputs that say something archplan cannot use, with why.
 _OTHER = {
@@ -81,10 +83,19 @@ _NAMED = ("nat", "peering", "tgw", "endpoint", "eni")
 
 def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
     facts = Facts(file=paths[0] if paths else "")
+    from archplan.importers import awscli_containers
+
     records: dict[str, list[tuple[str, list[Any]]]] = {shape: [] for shape in SHAPES}
+    containers: dict[str, list[tuple[str, list[Any]]]] = {
+        shape: [] for shape in awscli_containers.SHAPES
+    }
     for path in paths:
         facts.file = path
-        for shape, items in _shapes(path, _read(path, options), facts):
+        data = _read(path, options)
+        extra = awscli_containers.shapes(data)
+        for shape, items in extra:
+            containers[shape].append((path, items))
+        for shape, items in _shapes(path, data, facts, quiet=bool(extra)):
             records[shape].append((path, items))
     merger = _Merger(facts)
     handlers: dict[str, Callable[[dict[str, Any], int], None]] = {
@@ -105,6 +116,13 @@ def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
             for index, item in enumerate(items):
                 if isinstance(item, dict):
                     handlers[shape](item, index)
+    reader = awscli_containers.ContainerReader(facts)
+    for shape in awscli_containers.SHAPES:
+        for path, items in containers[shape]:
+            facts.file = path
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    reader.handle(shape, item, index)
     facts.file = paths[0] if paths else ""
     merger.finish()
     regions = [vpc.region for vpc in facts.vpcs.values() if vpc.region]
@@ -131,8 +149,11 @@ def _read(path: str, options: ImportOptions) -> Any:
         raise SourceError(path, "JSON nested too deeply to be AWS CLI output") from None
 
 
-def _shapes(path: str, data: Any, facts: Facts) -> list[tuple[str, list[Any]]]:
-    """The recognised parts of one file: (shape, items)."""
+def _shapes(
+    path: str, data: Any, facts: Facts, *, quiet: bool = False
+) -> list[tuple[str, list[Any]]]:
+    """The recognised network and scaling parts of one file: (shape, items); with `quiet`
+    (the file holds containers), a file with none of them is no issue."""
     if (
         isinstance(data, list)
         and data
@@ -148,6 +169,8 @@ def _shapes(path: str, data: Any, facts: Facts) -> list[tuple[str, list[Any]]]:
     ]
     if found:
         return found
+    if quiet:
+        return []
     known = [key for key in _OTHER if isinstance(data, dict) and key in data]
     why = f" ({_OTHER[known[0]]})" if known else ""
     facts.issue(
