@@ -8,10 +8,7 @@ data they were copied from).
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import pkgutil
 from typing import Any, NamedTuple
 
@@ -29,6 +26,9 @@ def _read(name: str) -> str:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
+    import csv  # only when a table is first read (validate of a file without containers: never)
+    import io
+
     return list(csv.DictReader(io.StringIO(_read(name))))
 
 
@@ -112,5 +112,7 @@ def awsvpc_tasks_per_instance(instance_type: str, trunking: bool) -> int | None:
 @functools.cache
 def sources() -> dict[str, Any]:
     """Where each table comes from, with its date (containers-sources.json)."""
+    import json
+
     data: dict[str, Any] = json.loads(_read(SOURCES))
     return data
