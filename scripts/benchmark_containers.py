@@ -142,7 +142,9 @@ def timed(command: list[str], repeat: int, env: dict[str, str]) -> tuple[list[fl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=50, help="of each: groups, services, functions")
+    parser.add_argument(
+        "--count", type=int, default=50, help="of each: groups, services, functions"
+    )
     parser.add_argument("--hours", type=int, default=8760)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--markdown", action="store_true")
@@ -163,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("libyaml compose of the file (whole process)", compose, ""),
         ("`archplan scale-plan FILE` (whole process, text)", text_times, f"<= {RATIO:g}x compose"),
-        ("`archplan scale-plan FILE -f json` (whole process)", json_times, f"<= {RATIO:g}x compose"),
+        (
+            "`archplan scale-plan FILE -f json` (whole process)",
+            json_times,
+            f"<= {RATIO:g}x compose",
+        ),
     ]
     met = max(min(text_times), min(json_times)) <= RATIO * base
     machine = (
