@@ -105,6 +105,7 @@ def provider_units(
     services: Sequence[Service],
     counts: Sequence[int],
     zones: int,
+    cache: dict[tuple[str, tuple[int, ...]], int | None] | None = None,
 ) -> Units | None:
     """Capacity units of `group` the services' tasks (`counts`, one per service) need, packed
     per zone, on the instance type that needs most; None when something is unknown."""
@@ -112,6 +113,7 @@ def provider_units(
     if any(item is None for item in items) or not group.instance_types:
         return None
     per_zone = [spread(count, max(zones, 1)) for count in counts]
+    memo = cache if cache is not None else {}
     worst: Units | None = None
     for instance_type, weight in group.instance_types.items():
         capacity = instance_size(architecture, instance_type, services)
@@ -119,14 +121,15 @@ def provider_units(
             return None
         instances = 0
         for zone in range(max(zones, 1)):
-            needed = instances_for(
-                [
-                    (item, shares[zone])
-                    for item, shares in zip(items, per_zone, strict=True)
-                    if item
-                ],
-                capacity,
-            )
+            # Zones (and hours) with the same tasks pack alike: each distinct share once.
+            shares = tuple(share[zone] for share in per_zone)
+            key = (instance_type, shares)
+            if key not in memo:
+                memo[key] = instances_for(
+                    [(item, count) for item, count in zip(items, shares, strict=True) if item],
+                    capacity,
+                )
+            needed = memo[key]
             if needed is None:
                 return None
             instances += needed

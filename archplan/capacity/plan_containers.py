@@ -9,6 +9,7 @@ module walks the file, reads demand, and keeps the results for the reports.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -25,7 +26,6 @@ from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import zones_of
 from archplan.capacity.containers import (
     available_concurrency,
-    concurrency,
     fargate_size_for,
     fargate_task_hour,
     gb_seconds,
@@ -371,10 +371,11 @@ def provider_hours(
     units: list[int] = []
     chosen = ""
     memo: dict[tuple[int, ...], tuple[int, str] | None] = {}
+    packed: dict[tuple[str, tuple[int, ...]], int | None] = {}
     for hour in range(hours):
         counts = tuple(plan.tasks[hour] for plan in on_group)
         if counts not in memo:
-            found = provider_units(architecture, group, services, counts, zones)
+            found = provider_units(architecture, group, services, counts, zones, packed)
             memo[counts] = (found.units, found.instance_type) if found else None
         result = memo[counts]
         if result is None:
@@ -425,13 +426,15 @@ def plan_function(
         )
     assert function.memory is not None and function.duration_average is not None
     sizing = function.sizing_duration or function.duration_average
-    memo: dict[Decimal, int] = {}
-    running = []
-    for rate in found.values:
-        if rate not in memo:
-            memo[rate] = concurrency(rate, sizing)
-        running.append(memo[rate])
-    total_rate = sum((Fraction(rate) for rate in found.values), zero)
+    # Every hour in integers over one denominator, as the groups' needed_units does: the
+    # concurrency is ceil(rate x duration / 1000), checked hour by hour in the tests.
+    ratios = [value.as_integer_ratio() for value in found.values]
+    denominator = math.lcm(*{below for _, below in ratios}) if ratios else 1
+    scaled = [above * (denominator // below) for above, below in ratios]
+    duration_above, duration_below = sizing.as_integer_ratio()
+    divisor = denominator * duration_below * 1000
+    running = [ceil_div(amount * duration_above, divisor) for amount in scaled]
+    total_rate = Fraction(sum(scaled), denominator)
     requests = total_rate * 3600
     seconds = gb_seconds(Decimal(1), function.duration_average, function.memory) * total_rate
     rates = prices.lambda_rates(function.architecture)
