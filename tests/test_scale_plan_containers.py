@@ -293,3 +293,27 @@ def test_readme_shows_the_real_forum_plan(runner: CliRunner) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     indented = "\n".join(("  " + line).rstrip() for line in excerpt.split("\n"))
     assert indented in readme, "update the forum plan in README.md"
+
+
+def test_json_rows_are_what_json_dumps_writes(runner: CliRunner, tmp_path: Path) -> None:
+    """The containers' rows are written as text without json.dumps: each must be exactly its
+    json.dumps, with starts from a metrics file and with hourly demand."""
+    (tmp_path / "demand.csv").write_text(
+        "timestamp,value\n2026-01-01T00:00:00Z,100.5\n2026-01-01T01:00:00Z,1E+3\n"
+    )
+    text = (ROOT / FORUM).read_text(encoding="utf-8")
+    start = text.index("    demand:\n      unit: requests/s\n      hourly: [135")
+    end = text.index("    availability: {survive_az_loss: true}", start)
+    text = text[:start] + "    demand: {unit: requests/s, file: demand.csv}\n" + text[end:]
+    path = tmp_path / "forum.yaml"
+    path.write_text(text)
+    for target in (str(path), EKS):
+        output = runner.invoke(app, ["scale-plan", target, "-f", "json"]).stdout
+        rows = [line.strip().rstrip(",") for line in output.splitlines() if '{"hour": ' in line]
+        assert rows
+        for row in rows:
+            assert row == json.dumps(json.loads(row), ensure_ascii=False)
+    report = json.loads(runner.invoke(app, ["scale-plan", str(path), "-f", "json"]).stdout)
+    (service,) = report["containers"]["services"]
+    assert service["hours"][1]["start"] == "2026-01-01T01:00:00Z"
+    assert service["hours"][1]["demand"] == "1000"

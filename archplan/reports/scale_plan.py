@@ -310,7 +310,7 @@ def render_json(plan: ScalePlan, file_name: str, color: bool = False) -> str:
 
     token = secrets.token_hex(16)
     groups = []
-    hours: dict[str, list[dict[str, Any]]] = {}
+    hours: dict[str, list[dict[str, Any]] | list[str]] = {}
     for index, group in enumerate(plan.groups):
         described = group_to_dict(group, plan.book)
         placeholder = f"{token}-{index}"
@@ -348,11 +348,15 @@ def render_json(plan: ScalePlan, file_name: str, color: bool = False) -> str:
     return "".join(parts)
 
 
-def _row_lines(rows: list[dict[str, Any]], indent: str) -> str:
+def _row_lines(rows: list[dict[str, Any]] | list[str], indent: str) -> str:
+    """Rows one per line; a row given as text is JSON already (the containers')."""
     if not rows:
         return "[]"
     inner = indent + "  "
-    lines = ",\n".join(inner + json.dumps(row, ensure_ascii=False) for row in rows)
+    lines = ",\n".join(
+        inner + (row if isinstance(row, str) else json.dumps(row, ensure_ascii=False))
+        for row in rows
+    )
     return "[\n" + lines + "\n" + indent + "]"
 
 
