@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import survivable_total, zones_of
-from archplan.capacity.packing import Size, instances_for
+from archplan.capacity.packing import Size, decreasing, instances_for
 from archplan.containers_data import awsvpc_tasks_per_instance, fargate_sizes
 from archplan.model import Architecture, ScalingGroup
 from archplan.model_containers import Function, Service
@@ -99,44 +99,76 @@ class Units(NamedTuple):
     instance_type: str
 
 
+class ProviderPacker:
+    """Packs the tasks of a capacity provider group's services, hour after hour: what does not
+    change between hours (task sizes, what each type offers) is worked out once, and each
+    distinct share of tasks in a zone is packed once."""
+
+    def __init__(
+        self,
+        architecture: Architecture,
+        group: ScalingGroup,
+        services: Sequence[Service],
+        zones: int,
+    ) -> None:
+        self.zones = max(zones, 1)
+        found = [task_item(service) for service in services]
+        self.items: list[Size] | None = (
+            [item for item in found if item is not None]
+            if all(item is not None for item in found)
+            else None
+        )
+        self.types: list[tuple[str, int, Size, list[int]]] | None = []
+        for instance_type, weight in group.instance_types.items():
+            capacity = instance_size(architecture, instance_type, services)
+            if capacity is None or self.items is None:
+                self.types = None
+                break
+            order = decreasing(self.items, capacity)  # the same sizes every hour
+            self.types.append((instance_type, weight, capacity, order))
+        if not group.instance_types:
+            self.types = None
+        self.memo: dict[tuple[int, tuple[int, ...]], int | None] = {}
+
+    def units(self, counts: Sequence[int]) -> Units | None:
+        """Units the services' tasks (`counts`, one per service) need, packed per zone, on the
+        instance type that needs most; None when something is unknown or a task never fits."""
+        if self.items is None or self.types is None:
+            return None
+        zones = self.zones
+        # spread() for every service: the first zones take the remainders.
+        per_zone = [
+            tuple(count // zones + (1 if zone < count % zones else 0) for count in counts)
+            for zone in range(zones)
+        ]
+        worst: Units | None = None
+        for position, (instance_type, weight, capacity, order) in enumerate(self.types):
+            instances = 0
+            for shares in per_zone:
+                key = (position, shares)
+                needed = self.memo.get(key, -1)
+                if needed == -1:
+                    needed = self.memo[key] = instances_for(
+                        list(zip(self.items, shares, strict=True)), capacity, order
+                    )
+                if needed is None:
+                    return None
+                instances += needed
+            if worst is None or instances * weight > worst.units:
+                worst = Units(instances * weight, instances, instance_type)
+        return worst
+
+
 def provider_units(
     architecture: Architecture,
     group: ScalingGroup,
     services: Sequence[Service],
     counts: Sequence[int],
     zones: int,
-    cache: dict[tuple[str, tuple[int, ...]], int | None] | None = None,
 ) -> Units | None:
     """Capacity units of `group` the services' tasks (`counts`, one per service) need, packed
     per zone, on the instance type that needs most; None when something is unknown."""
-    items = [task_item(service) for service in services]
-    if any(item is None for item in items) or not group.instance_types:
-        return None
-    per_zone = [spread(count, max(zones, 1)) for count in counts]
-    memo = cache if cache is not None else {}
-    worst: Units | None = None
-    for instance_type, weight in group.instance_types.items():
-        capacity = instance_size(architecture, instance_type, services)
-        if capacity is None:
-            return None
-        instances = 0
-        for zone in range(max(zones, 1)):
-            # Zones (and hours) with the same tasks pack alike: each distinct share once.
-            shares = tuple(share[zone] for share in per_zone)
-            key = (instance_type, shares)
-            if key not in memo:
-                memo[key] = instances_for(
-                    [(item, count) for item, count in zip(items, shares, strict=True) if item],
-                    capacity,
-                )
-            needed = memo[key]
-            if needed is None:
-                return None
-            instances += needed
-        candidate = Units(instances * weight, instances, instance_type)
-        if worst is None or candidate.units > worst.units:
-            worst = candidate
-    return worst
+    return ProviderPacker(architecture, group, services, zones).units(counts)
 
 
 def provider_shortfall(

@@ -65,14 +65,24 @@ def _key(item: Size, capacity: Size) -> tuple[int, ...]:
     return tuple(sorted(shares, reverse=True))
 
 
-def pack(items: Sequence[tuple[Size, int]], capacity: Size) -> Packed | None:
-    """Instances of size `capacity` needed for `count` items of each size; None when an item
-    does not fit on an empty instance at all."""
-    order = sorted(
-        (index for index, (_, count) in enumerate(items) if count > 0),
-        key=lambda index: (_key(items[index][0], capacity), -index),
+def decreasing(sizes: Sequence[Size], capacity: Size) -> list[int]:
+    """The positions of `sizes` in the order first fit decreasing places them."""
+    return sorted(
+        range(len(sizes)),
+        key=lambda index: (_key(sizes[index], capacity), -index),
         reverse=True,
     )
+
+
+def pack(
+    items: Sequence[tuple[Size, int]], capacity: Size, order: Sequence[int] | None = None
+) -> Packed | None:
+    """Instances of size `capacity` needed for `count` items of each size; None when an item
+    does not fit on an empty instance at all. `order` is decreasing() of the sizes, when the
+    caller packs the same sizes many times."""
+    if order is None:
+        order = decreasing([item for item, _ in items], capacity)
+    order = [index for index in order if items[index][1] > 0]
     kinds = len(items)
     # Open instances, in the order they were opened: [free, items per kind, how many alike].
     open_: list[tuple[Size, list[int], int]] = []
@@ -133,7 +143,9 @@ def _take(free: Size, item: Size, count: int) -> Size:
     )
 
 
-def instances_for(items: Sequence[tuple[Size, int]], capacity: Size) -> int | None:
+def instances_for(
+    items: Sequence[tuple[Size, int]], capacity: Size, order: Sequence[int] | None = None
+) -> int | None:
     """The instances `pack` uses; one kind alone in closed form."""
     present = [(item, count) for item, count in items if count > 0]
     if not present:
@@ -142,5 +154,5 @@ def instances_for(items: Sequence[tuple[Size, int]], capacity: Size) -> int | No
         item, count = present[0]
         each = fits(capacity, item)
         return ceil_div(count, each) if each else None
-    packed = pack(items, capacity)
+    packed = pack(items, capacity, order)
     return packed.instances if packed is not None else None

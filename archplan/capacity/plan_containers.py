@@ -25,12 +25,12 @@ from archplan.analysis.addresses import (
 from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import zones_of
 from archplan.capacity.containers import (
+    ProviderPacker,
     available_concurrency,
     fargate_size_for,
     fargate_task_hour,
     gb_seconds,
     group_services,
-    provider_units,
     spot_tasks,
     spread,
     tasks_per_hour,
@@ -371,11 +371,11 @@ def provider_hours(
     units: list[int] = []
     chosen = ""
     memo: dict[tuple[int, ...], tuple[int, str] | None] = {}
-    packed: dict[tuple[str, tuple[int, ...]], int | None] = {}
+    packer = ProviderPacker(architecture, group, services, zones)
     for hour in range(hours):
         counts = tuple(plan.tasks[hour] for plan in on_group)
         if counts not in memo:
-            found = provider_units(architecture, group, services, counts, zones, packed)
+            found = packer.units(counts)
             memo[counts] = (found.units, found.instance_type) if found else None
         result = memo[counts]
         if result is None:
