@@ -10,6 +10,7 @@ from archplan.cidr import CidrError, parse_block
 from archplan.decode import HOST_BITS, INVALID_CIDR, INVALID_VALUE, MISSING_FIELD, RuleProblem
 from archplan.findings import Path
 from archplan.model import (
+    UNKNOWN_ZONE,
     ApiGateway,
     ApiRoute,
     Architecture,
@@ -126,6 +127,17 @@ class Builder:
             name: self._api_gateway(name, raw, {**backends, **groups}, region)
             for name, raw in data.get("api_gateways", {}).items()
         }
+        # After every reference is checked: a route or association rejected on the way leaves
+        # the VPC's routing unknown, and no rule may judge it by what is left (no cascades).
+        unrouted = {
+            path[1]
+            for path in self.rejected
+            if len(path) >= 3
+            and path[0] == "vpcs"
+            and (path[2] == "route_tables" or (len(path) >= 5 and path[4] == "route_table"))
+        }
+        for name in unrouted & vpcs.keys():
+            vpcs[name] = vpcs[name]._replace(routes_known=False)
         return Architecture(
             name=data.get("name"),
             default_region=region,
@@ -145,6 +157,7 @@ class Builder:
             services=containers.services,
             functions=containers.functions,
             clusters=containers.clusters,
+            rejected=frozenset(self.rejected),
         )
 
     def _invalid_in(self, section: str) -> dict[str, dict[Path, Rejection]]:
@@ -167,7 +180,7 @@ class Builder:
                 vpc=name,
                 cidr=fields.get("cidr"),
                 ipv6_cidr=fields.get("ipv6_cidr"),
-                az=fields.get("az"),
+                az=None if fields.get("az") == UNKNOWN_ZONE else fields.get("az"),
                 route_table=fields.get("route_table"),
                 path=(*path, "subnets", subnet),
             )
@@ -483,6 +496,7 @@ class Builder:
                 if isinstance(commitment, dict)
                 else commitment,
                 commitment_type=purchase.get("commitment_type", "compute-savings-plan"),
+                written=frozenset(purchase),
             ),
             launch_template=raw.get("launch_template"),
             path=path,
@@ -522,6 +536,7 @@ class Builder:
             throttle=Throttle(throttle.get("rate"), throttle.get("burst")),
             routes=routes,
             path=path,
+            endpoint=raw.get("endpoint"),
         )
 
 

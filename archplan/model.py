@@ -53,6 +53,11 @@ class RouteTable(NamedTuple):
     path: Path
 
 
+# `az: unknown`: the zone is picked by AWS at deployment, or known only after apply. The
+# subnet is kept with az None, so every check that needs no zone still runs on it.
+UNKNOWN_ZONE = "unknown"
+
+
 class Subnet(NamedTuple):
     name: str
     vpc: str
@@ -91,6 +96,9 @@ class Vpc(NamedTuple):
     # False when a block was written but rejected: rules that need every block of the VPC
     # (is this subnet inside it? is that route inside the peer?) then stay silent.
     blocks_known: bool = True
+    # False when a route, a route table or a subnet's association was written but rejected:
+    # rules that follow the VPC's routes (where do replies go?) then stay silent.
+    routes_known: bool = True
 
     @property
     def ipv4_blocks(self) -> tuple[Block, ...]:
@@ -159,6 +167,7 @@ class Purchase(NamedTuple):
     spot_allocation_strategy: str | None
     commitment: str | int  # "auto", "none" or a number of units
     commitment_type: str
+    written: frozenset[str] = frozenset()  # the keys the file wrote under `purchase`
 
 
 class Rejection(NamedTuple):
@@ -245,6 +254,7 @@ class ApiGateway(NamedTuple):
     throttle: Throttle
     routes: dict[str, ApiRoute]
     path: Path
+    endpoint: str | None = None  # edge, regional or private (REST); None: not written
 
 
 class InstancePrice(NamedTuple):
@@ -296,6 +306,18 @@ class Architecture(NamedTuple):
     services: dict[str, Service] = {}  # noqa: RUF012 - never mutated
     functions: dict[str, Function] = {}  # noqa: RUF012 - never mutated
     clusters: dict[str, Cluster] = {}  # noqa: RUF012 - never mutated
+    # Every path whose value was written but rejected (AP002-AP007 and unknown references):
+    # the model holds a default there, which no rule may take for the file's intent.
+    rejected: frozenset[Path] = frozenset()
+
+    def is_rejected(self, *path: str | int) -> bool:
+        """Whether the value at `path`, or what contains it, was written but rejected."""
+        return any(path[:length] in self.rejected for length in range(1, len(path) + 1))
+
+    def rejected_within(self, *path: str | int) -> bool:
+        """Whether anything at or under `path` was written but rejected."""
+        size = len(path)
+        return any(rejected[:size] == path for rejected in self.rejected)
 
     def quota_path(self, name: str) -> Path | None:
         """Where the file sets a quota, for findings that blame the configured value."""

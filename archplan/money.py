@@ -30,3 +30,22 @@ def usd(value: Fraction | Decimal | int) -> str:
     whole, _, fraction = text.partition(".")
     fraction = fraction.rstrip("0").ljust(2, "0")
     return f"{'-' if millionths < 0 else ''}{whole}.{fraction}"
+
+
+def dollars(value: Fraction | Decimal | int) -> str:
+    """An amount for people to read, the one money format of the text reports: US dollars,
+    thousands separators and cents, rounded half-even (`$10,950.00`, `-$3.50`). The JSON
+    reports keep `usd`'s exact digits."""
+    cents = round(Fraction(value) * 100)
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+
+
+def rate(value: Fraction | Decimal | int) -> str:
+    """A unit price (per hour, per GB) in the same style, keeping the digits a price is quoted
+    with: `$0.0365`, `$1,024.00`."""
+    text = usd(value)
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    return f"{sign}${int(whole):,}.{fraction}"

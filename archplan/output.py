@@ -29,8 +29,8 @@ def use_color(mode: ColorMode = ColorMode.AUTO, stream: IO[str] | None = None) -
 
     `always` and `never` win over the environment. In `auto`, `NO_COLOR` turns colour off,
     then `FORCE_COLOR` turns it on (CI logs render colour but are not terminals; `FORCE_COLOR=0`
-    is read as "not forced", as Node tools read it), else colour follows whether `stream` is a
-    terminal.
+    is read as "not forced", as Node tools read it), then `TERM=dumb` turns it off, else colour
+    follows whether `stream` is a terminal.
     """
     if mode is ColorMode.ALWAYS:
         return True
@@ -40,6 +40,8 @@ def use_color(mode: ColorMode = ColorMode.AUTO, stream: IO[str] | None = None) -
         return False
     if _set("FORCE_COLOR") and os.environ["FORCE_COLOR"] != "0":
         return True
+    if os.environ.get("TERM") == "dumb":  # a terminal that cannot show escape sequences
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 

@@ -34,6 +34,12 @@ QUOTAS: tuple[Quota, ...] = (
     Quota("attachments_per_transit_gateway", 5000, None, "attachments per transit gateway"),
     Quota("api_gateway_rate", 10000, None, "API Gateway account requests/s per Region"),
     Quota("api_gateway_burst", 5000, None, "API Gateway account burst per Region"),
+    Quota(
+        "api_gateway_rest_timeout_ms",
+        29000,
+        None,
+        "REST API integration timeout in ms (raisable for Regional and private APIs only)",
+    ),
     # aws-containers-serverless.md §4.1 (LAMBDA-2023/gettingstarted-limits): 1,000 by default,
     # "Can be increased up to: Tens of thousands" (no published maximum).
     Quota(

@@ -63,6 +63,19 @@ _LOCAL_ZONE_NAME = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+-(?!wl\d)[a-z]+-\d+[a-z
 _LOCAL_ZONE_ID = re.compile(r"^[a-z]{2,7}\d-(?!wl\d)[a-z]+\d+-az\d+$")
 
 
+# An Availability Zone proper: a Region's name and a letter (us-east-1a), or an AZ ID without a
+# zone group (use1-az1). Local Zones and Wavelength Zones extend a Region from a city; they
+# are not Availability Zones: they do not count for N+1 or for "more than one zone".
+_AZ_NAME = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$")
+_AZ_ID = re.compile(r"^[a-z]{2,7}\d-az\d+$")
+
+
+def is_availability_zone(zone: str) -> bool:
+    """us-east-1a or use1-az1; not a Local Zone (us-west-2-lax-1a, usw2-lax1-az1) nor a
+    Wavelength Zone (us-east-1-wl1-bos-wlz-1)."""
+    return bool(_AZ_NAME.match(zone) or _AZ_ID.match(zone))
+
+
 def notation(zone: str) -> str:
     """Whether a zone is written as an AZ ID or as a name."""
     return ZONE_ID if _ZONE_ID.match(zone) else NAME

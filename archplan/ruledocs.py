@@ -8,11 +8,13 @@ import textwrap
 
 from archplan.rules import RULES, Rule
 
-_SECTION = re.compile(r"^(Fails|Passes|Source):\s*(.*)$")
+# `Changed:` says what moved in a rule's severity or scope, so users upgrading see why a
+# finding appeared or went away.
+_SECTION = re.compile(r"^(Fails|Passes|Source|Changed):\s*(.*)$")
 
 
 def sections(rule: Rule) -> dict[str, str]:
-    """Split a rule's docstring into why / fails / passes / source."""
+    """Split a rule's docstring into why / fails / passes / source / changed."""
     parts: dict[str, list[str]] = {"why": []}
     current = "why"
     for line in rule.documentation.splitlines():
@@ -59,6 +61,8 @@ def rules_markdown() -> str:
             "",
         ]
         out += [parts["why"], ""]
+        if parts.get("changed"):
+            out += [f"Changed: {parts['changed']}", ""]
         for key, title in (("fails", "Fails"), ("passes", "Passes")):
             if parts.get(key):
                 out += [f"{title}:", "", "```yaml", parts[key], "```", ""]
@@ -99,10 +103,23 @@ def rules_json() -> str:
     )
 
 
-def rules_text() -> str:
+def rules_text(width: int = 100) -> str:
+    """One rule a line: id, name, severity and summary, the summary wrapped for `width`
+    columns under itself (or under the name when that column would be too narrow)."""
+    import textwrap
+
     ordered = sorted(RULES.values(), key=lambda rule: rule.id)
-    width = max(len(rule.name) for rule in ordered)
-    return "".join(
-        f"{rule.id}  {rule.name:<{width}}  {rule.severity.label:<7}  {rule.summary}\n"
-        for rule in ordered
-    )
+    names = max(len(rule.name) for rule in ordered)
+    indent = 5 + 2 + names + 2 + 7 + 2
+    if width - indent < 30:  # too narrow beside the name: the summary goes under it
+        indent = 7
+    lines = []
+    for rule in ordered:
+        head = f"{rule.id}  {rule.name:<{names}}  {rule.severity.label:<7}  "
+        if indent < len(head):
+            lines.append(head.rstrip())
+            head = " " * indent
+        summary = textwrap.wrap(rule.summary, width - indent, break_on_hyphens=False) or [""]
+        lines.append(head + summary[0])
+        lines += [" " * indent + part for part in summary[1:]]
+    return "".join(line.rstrip() + "\n" for line in lines)

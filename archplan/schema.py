@@ -249,6 +249,8 @@ API_GATEWAY = Object(
     fields={
         "region": Field(REGION),
         "type": Field(Text(choices=("rest", "http"))),
+        # A REST API's endpoint type; AWS's default is edge-optimized (AP604).
+        "endpoint": Field(Text(choices=("edge", "regional", "private"))),
         "throttle": Field(THROTTLE),
         "routes": Field(
             NamedMap(

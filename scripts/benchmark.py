@@ -46,6 +46,8 @@ MEDIUM_TARGET_S = 0.5
 LARGE_TARGET_S = 5.0
 LARGE_TARGET_MIB = 1024
 RATIO_TARGET = 12.0
+# `archplan diff` of two estates that differ in 1 % of their objects: at most twice one validate.
+DIFF_TARGET = 2.0
 
 T = TypeVar("T")
 
@@ -413,6 +415,74 @@ def ratio_line(rows: list[Row], large: bool) -> str:
     )
 
 
+def changed_estate(text: str, fraction: float = 0.01) -> tuple[str, int]:
+    """The estate with `fraction` of its subnets moved to another zone (each a replacement),
+    of its peerings removed (with their routes) and of its scaling groups' max raised, spread
+    evenly; and how many objects that changed."""
+    lines = text.split("\n")
+    subnets = [i for i, line in enumerate(lines) if ", az: " in line]
+    peerings = [i for i, line in enumerate(lines) if line.startswith("  peer-")]
+    groups = [i for i, line in enumerate(lines) if line == "    max: 12"]
+    changed = 0
+    removed: set[int] = set()
+    for kind in (subnets, peerings, groups):
+        step = max(1, round(1 / fraction))
+        for i in kind[::step]:
+            changed += 1
+            if kind is subnets:
+                line = lines[i]
+                zone = line.split(", az: ", 1)[1][:10]
+                other = zone[:-1] + ("b" if zone.endswith("a") else "a")
+                lines[i] = line.replace(f"az: {zone}", f"az: {other}")
+            elif kind is peerings:
+                removed.add(i)
+            else:
+                lines[i] = "    max: 14"
+    # A removed peering takes its routes along (left behind, each would be an unknown reference).
+    gone = {f"peering:{lines[i].split(':', 1)[0].strip()}" for i in removed}
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if i not in removed and not (": peering:" in line and line.split(": ", 1)[1] in gone)
+    ]
+    return "\n".join(kept), changed
+
+
+def diff_benchmark(args: argparse.Namespace, workdir: Path) -> str:
+    """Time `archplan diff OLD NEW` against one `archplan validate OLD` per size."""
+    command = archplan_command(args.archplan)
+    env = child_environment(workdir, not args.no_bytecode_cache)
+    run_once([*command, "--version"], env)
+    lines = [
+        "| estate | objects changed | validate (best) | diff (best) | ratio | target ≤ "
+        f"{DIFF_TARGET:.0f} |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    sizes = args.sizes if args.sizes != list(DEFAULT_SIZES) else [10000]
+    for n in sizes:
+        shape = shape_from(args, n, True)
+        estate = generate(shape)
+        old, new = workdir / f"diff-old-{n}.yaml", workdir / f"diff-new-{n}.yaml"
+        old.write_text(estate.text, encoding="utf-8")
+        text, changed = changed_estate(estate.text)
+        new.write_text(text, encoding="utf-8")
+        validate = [*command, "validate", str(old), "--format", "json"]
+        check_clean(run_once(validate, env), f"{n} VPCs")
+        diff = [*command, "diff", str(old), str(new), "--format", "json"]
+        first = run_once(diff, env)
+        if first.code != 0:
+            raise SystemExit(f"archplan diff exited {first.code}: {first.stderr[-2000:]}")
+        validated = min(run.wall for run in measure(validate, args.runs, env))
+        diffed = min(run.wall for run in measure(diff, args.runs, env))
+        ratio = diffed / validated
+        lines.append(
+            f"| {n:,} VPCs, meshes + ASGs | {changed:,} | {validated:.2f} s | {diffed:.2f} s | "
+            f"{ratio:.2f} | {verdict(ratio <= DIFF_TARGET)} |"
+        )
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
 def small_file(explicit: str | None) -> Path | None:
     """The small-file input: --small, else the largest examples/*.yaml, else none."""
     if explicit:
@@ -721,6 +791,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="profile validation of N VPCs in-process instead of timing sizes (repeatable)",
     )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="time `archplan diff` of two estates differing in 1 %% of their objects against "
+        "one validate (sizes default to 10,000 VPCs, the --large shape)",
+    )
     parser.add_argument("--top", type=int, default=20, help="functions shown per profile (20)")
     parser.add_argument(
         "--no-gc", action="store_true", help="profile with the cyclic garbage collector off"
@@ -780,6 +856,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 profile(args, n, workdir)
             return 0
         print(f"benchmarking in {workdir} ...", file=sys.stderr)
+        if args.diff:
+            print(diff_benchmark(args, workdir))
+            return 0
         rows, ratio = benchmark(args, workdir)
         table = markdown_table(rows, ratio, args)
         print(table)

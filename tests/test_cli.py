@@ -125,8 +125,11 @@ def test_rules_lists_every_rule(runner: CliRunner) -> None:
 
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    # One rule a line starting with its id; a long summary continues on indented lines.
+    lines = result.stdout.splitlines()
+    listed = [line.split()[0] for line in lines if not line.startswith(" ")]
     assert listed == sorted(RULES)
+    assert all(line.startswith("   ") for line in lines if not line.startswith("AP"))
     as_json = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
     assert [rule["id"] for rule in as_json] == sorted(RULES)
 

@@ -34,6 +34,7 @@ COMMANDS = {
     "schema",
     "validate-config",
     "import",
+    "init",
 }
 CLI_FIX = (
     "`archplan` did not answer the completion request. With `add_completion=False` Typer "

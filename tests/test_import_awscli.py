@@ -196,6 +196,15 @@ DUMPS: dict[str, Any] = {
                     {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}
                 ],
             },
+            {  # dev's routes are described: AP312 needs them to say replies have no way back
+                "RouteTableId": "rtb-3",
+                "VpcId": "vpc-2",
+                "Tags": [{"Key": "Name", "Value": "main"}],
+                "Associations": [{"Main": True}],
+                "Routes": [
+                    {"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "local", "State": "active"}
+                ],
+            },
         ]
     },
     "nat.json": {
@@ -248,6 +257,8 @@ vpcs:
     cidr: 10.1.0.0/16
     subnets:
       dev-a: {cidr: 10.1.0.0/24, az: us-east-1a}
+    route_tables:
+      main: {main: true}
 peerings:
   shared-dev: {requester: shared, accepter: dev}
 scaling_groups:

@@ -688,3 +688,38 @@ def test_import_prints_its_issues_in_line_order(tmp_path: Path) -> None:
         tuple(int(part) for part in line.split(":")[1:3]) for line in result.stderr.splitlines()
     ]
     assert len(places) == 3 and places == sorted(places), result.stderr
+
+
+# -- subnets whose zone AWS picks (issue 13, item 1) -------------------------------------------
+
+NO_ZONE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  SubA:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}
+  SubB:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.128/25}
+  SubC:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.1.0.0/24}
+"""
+
+
+def test_subnets_without_a_zone_are_kept_and_checked_without_it(tmp_path: Path) -> None:
+    template = tmp_path / "no-zone.yaml"
+    template.write_text(NO_ZONE, encoding="utf-8")
+    imported = import_sources(SourceKind.CLOUDFORMATION, [str(template)], ImportOptions())
+    subnets = imported.document["vpcs"]["Vpc"]["subnets"]
+    assert {name: subnet["az"] for name, subnet in subnets.items()} == {
+        "SubA": "unknown",
+        "SubB": "unknown",
+        "SubC": "unknown",
+    }
+    (result,) = validate_import(SourceKind.CLOUDFORMATION, [str(template)], ImportOptions())
+    found = sorted((f.rule_id, f.span.line) for f in result.findings if f.rule_id != "AP009")
+    # SubA and SubB overlap; SubC is outside the VPC: checks that need no zone still run.
+    assert found == [("AP112", 14), ("AP113", 11)]

@@ -71,19 +71,21 @@ def test_issue_158_vpc_module_gives_six_subnets_over_three_zones() -> None:
 
 
 @corpus
-def test_issue_514_subnets_without_a_zone_wait_with_their_blocks() -> None:
+def test_issue_514_subnets_without_a_zone_are_kept_with_the_zone_unknown() -> None:
     imported = import_sources(
         plan("terraform-compliance__test_issue-514/plan.out.json"), ImportOptions()
     )
     (vpc,) = imported.document["vpcs"].values()
     assert vpc["cidr"] == "172.16.0.0/24"
     # The plan sets no zone (AWS picks one at apply time). A guessed zone would put both
-    # subnets in one zone for the zone rules to judge, so they wait, with their blocks.
-    assert "subnets" not in vpc
-    waiting = imported.document["x-incomplete"]["subnets"].values()
-    assert sorted(subnet["cidr"] for subnet in waiting) == ["172.16.0.0/25", "172.16.0.128/25"]
-    assert all(subnet["missing"] == ["az"] and "az" not in subnet for subnet in waiting)
+    # subnets in one zone for the zone rules to judge; they are kept with `az: unknown`, so
+    # the checks that need no zone (blocks, overlaps, routes) still run on them (issue 13).
+    subnets = vpc["subnets"].values()
+    assert sorted(subnet["cidr"] for subnet in subnets) == ["172.16.0.0/25", "172.16.0.128/25"]
+    assert all(subnet["az"] == "unknown" for subnet in subnets)
+    assert "subnets" not in imported.document.get("x-incomplete", {})
     assert sum("availability_zone is known only after" in i.message for i in imported.issues) == 2
+    assert input_errors(validate(imported)) == []
 
 
 @corpus
@@ -548,7 +550,7 @@ def test_a_literal_vpc_id_or_another_modules_vpc_is_not_the_plans_only_vpc(tmp_p
     assert any("vpc-0123456789abcdef0 is not a VPC" in i.message for i in imported.issues)
 
 
-def test_attachment_subnets_without_a_zone_wait_with_the_attachment_and_its_routes(
+def test_attachment_subnets_without_a_zone_are_kept_with_the_attachment(
     tmp_path: Path,
 ) -> None:
     data = json.loads(json.dumps(PLAN))
@@ -558,12 +560,9 @@ def test_attachment_subnets_without_a_zone_wait_with_the_attachment_and_its_rout
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data))
     imported = import_sources([str(path)], ImportOptions())
-    waiting = imported.document["x-incomplete"]
-    assert waiting["transit_gateway_attachments"]["hub/net"]["subnets"] == [
-        "module.net.aws_subnet.private-0",
-        "module.net.aws_subnet.private-1",
-    ]
-    assert "attachments" not in imported.document["transit_gateways"]["hub"]
+    # Kept with `az: unknown` (issue 13): the zone rules skip them, the others run.
+    assert "transit_gateway_attachments" not in imported.document.get("x-incomplete", {})
+    assert "net" in imported.document["transit_gateways"]["hub"]["attachments"]
     assert not [f.rule_id for f in validate(imported).findings if f.severity == Severity.ERROR]
 
 

@@ -901,7 +901,7 @@ def test_transit_gateways_across_regions_in_the_reports(runner: CliRunner, tmp_p
     assert (option["transit_gateways"], option["peering_attachments"]) == (3, 3)
     assert (option["billed_attachments"], option["route_entries"]) == (7, 15)
     assert option["monthly_cost"]["attachments"] == "255.50"  # 7 x 0.05 x 730
-    text = runner.invoke(app, ["peering-plan", path]).stdout
+    text = runner.invoke(app, ["peering-plan", path, "--width", "1000"]).stdout
     assert "Transit gateway instead: 3 transit gateways (one per Region), 4 VPC attachments" in text
     assert "3 peering attachments between the gateways (k(k-1)/2; 2 per gateway, quota 50)" in text
     assert "per month: 7 x $0.05 x 730 h = $255.50" in text

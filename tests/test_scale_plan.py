@@ -1020,14 +1020,15 @@ def test_json_shape(runner: CliRunner) -> None:
 def test_text_report_shows_chart_mix_cost_prices_findings_and_assumptions(
     runner: CliRunner,
 ) -> None:
-    text = runner.invoke(app, ["scale-plan", FORUM, "--group", "messages"]).stdout
+    args = ["scale-plan", FORUM, "--group", "messages", "--width", "1000"]
+    text = runner.invoke(app, args).stdout
     for expected in (
         "Units by hour",
         "    capacity ",
         "Purchase mix",
-        "USD per hour",
+        "per hour",
         "per month (730 h)",
-        "c5.xlarge: On-Demand 0.17, Spot 0.081 per hour / weight 2",
+        "c5.xlarge: On-Demand $0.17, Spot $0.081 per hour / weight 2",
         "Findings:",
         "idle-capacity",
         "Prices, first that has the type:",
@@ -1038,12 +1039,28 @@ def test_text_report_shows_chart_mix_cost_prices_findings_and_assumptions(
     assert re.search(r"needed +[▁▂▃▄▅▆▇█ ]{24}\n", text)
 
 
-def test_long_profiles_are_charted_in_at_most_96_columns() -> None:
+@pytest.mark.parametrize(("width", "per_column"), [(60, 187), (80, 131), (100, 101), (200, 92)])
+def test_long_profiles_are_folded_to_fit_the_width_and_keep_their_axis(
+    width: int, per_column: int
+) -> None:
+    """A year of hours: as many columns as fit (at most 96), each the largest of its hours,
+    with the hour axis labelled in hours under them."""
     text = _group_file(2, {"demand": {"hourly": [float(hour % 24 * 10) for hour in range(8760)]}})
-    report = RENDERERS[ScaleFormat.TEXT](_plan(text), "x.yaml", False)
+    report = RENDERERS[ScaleFormat.TEXT](_plan(text), "x.yaml", False, width)
     chart = re.search(r"    capacity ([▁▂▃▄▅▆▇█ ]+)\n", report)
-    assert chart is not None and len(chart.group(1)) <= 96
-    assert "1 column = 92 hours (largest)" in report
+    assert chart is not None and len(chart.group(1)) == -(-8760 // per_column) <= 96
+    assert f"1 column = {per_column} hours (largest)" in report
+    axis = re.search(r"\n    hour     (0 .*)\n", report)
+    assert axis is not None and f" {6 * per_column} " in axis.group(1) + " "
+    assert all(len(line) <= width for line in report.splitlines())
+
+
+def test_a_shortfall_is_drawn_as_bars_of_its_own() -> None:
+    text = _group_file(2, {"demand": {"hourly": [100.0] * 12 + [9000.0] * 12}})
+    report = RENDERERS[ScaleFormat.TEXT](_plan(text), "x.yaml", False, 100)
+    short = re.search(r"\n    short    ([▁▂▃▄▅▆▇█ ]+)\n", report)
+    assert short is not None
+    assert short.group(1)[:12].strip() == "" and short.group(1)[12:].strip() != ""
 
 
 def test_colour_only_when_asked() -> None:
@@ -1220,13 +1237,16 @@ def test_terraform_emit_has_the_documented_snake_case_blocks() -> None:
     ):
         assert f"  {block}" in text, block
     for attribute in (
-        "min_size", "max_size", "desired_capacity", "vpc_zone_identifier",
+        "min_size", "max_size", "vpc_zone_identifier",
         "on_demand_base_capacity", "on_demand_percentage_above_base_capacity",
         "spot_allocation_strategy", "launch_template_name", "version", "instance_type",
         "weighted_capacity",
     ):  # fmt: skip
         assert re.search(rf"^ +{attribute} += ", text, re.M), attribute
     assert text.count("{") == text.count("}")
+    # Not pinned (issue 13): Terraform would reset the group to it on every apply.
+    assert not re.search(r"^ +desired_capacity += ", text, re.M)
+    assert "desired_capacity is not pinned" in text
     assert 'weighted_capacity = "2"' in text
     assert 'variable "subnet_forum_app_a"' in text
 

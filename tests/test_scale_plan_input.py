@@ -49,7 +49,8 @@ def _file(
 
 
 def _scale_plan(text: str, *options: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["scale-plan", "-", *options], input=text)
+    # Wide enough that no line of the report wraps: the tests look for whole sentences.
+    result = CliRunner().invoke(app, ["scale-plan", "-", "--width", "1000", *options], input=text)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -289,7 +290,7 @@ def test_demand_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     assert 'm.csv" cannot be read: file is larger than the 2,000-byte limit' in refused.stderr
     found = CliRunner().invoke(app, ["validate", str(tmp_path / "plan.yaml"), *limit])
     assert found.exit_code == 1
-    assert "file is larger than the 2,000-byte limit" in found.stdout
+    assert "file is larger than the 2,000-byte limit" in " ".join(found.stdout.split())
 
 
 @pytest.mark.parametrize(

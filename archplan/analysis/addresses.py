@@ -19,6 +19,7 @@ from archplan.findings import Path
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
 from archplan.model_containers import Cluster, Function, NodeGroup, PodNetworking
 from archplan.problems import Related
+from archplan.regions import known_distinct
 from archplan.rules.registry import shared
 
 # While it rebalances zones a group may exceed max "by a margin of 10 percent or one
@@ -103,11 +104,35 @@ class Pool:
             f"zones ({peaks})"
         )
 
+    @property
+    def blamed(self) -> ScalingGroup:
+        """The group whose max overflows the subnets: the one with the most instances at its
+        peak (the pool's own group on a tie, then the first written)."""
+        top = max(peak for _, peak in self.users)
+        if any(group is self.group and peak == top for group, peak in self.users):
+            return self.group
+        return next(group for group, peak in self.users if peak == top)
+
+    def zone_loss(self) -> tuple[str, int] | None:
+        """The zone whose loss leaves the fewest addresses, and the addresses left in the
+        others; None when a subnet's zone is unknown or the subnets span fewer than two
+        Availability Zones (Local Zones count as neither here)."""
+        by_zone: dict[str, int] = {}
+        for subnet in self.subnets:
+            if subnet.az is None or subnet.cidr is None:
+                return None
+            by_zone[subnet.az] = by_zone.get(subnet.az, 0) + usable_addresses(subnet.cidr)
+        if len(known_distinct(by_zone)) < 2 or len(known_distinct(by_zone)) != len(by_zone):
+            return None  # a zone written as a name and as an ID may be one zone
+        fullest = max(sorted(by_zone), key=lambda zone: by_zone[zone])
+        return fullest, self.addresses - by_zone[fullest]
+
     def related(self) -> tuple[Related, ...]:
+        blamed = self.blamed
         return tuple(
             Related(f'scaling group "{group.name}" also launches in these subnets', group.path)
             for group, _ in self.users
-            if group is not self.group
+            if group is not blamed
         )
 
 

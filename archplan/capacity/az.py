@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from archplan.capacity.arith import ceil_div
 from archplan.model import Architecture, ScalingGroup
-from archplan.regions import known_distinct
+from archplan.regions import is_availability_zone, known_distinct
 
 
 def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
     """The AZs of the group's subnets that are surely distinct, sorted (with AZ names and IDs
-    mixed, those of one notation: archplan.regions.known_distinct); their number is N."""
+    mixed, those of one notation: archplan.regions.known_distinct); their number is N.
+    Local Zones and Wavelength Zones are not Availability Zones and do not count."""
     # Names and AZ IDs cannot be compared: count only the zones that are surely distinct.
-    return known_distinct(zones_written(architecture, group))
+    zones = zones_written(architecture, group)
+    return known_distinct(zone for zone in zones if is_availability_zone(zone))
 
 
 def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
@@ -35,6 +37,18 @@ def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str,
         if subnet is not None and subnet.az is not None:
             zones.add(subnet.az)
     return tuple(sorted(zones))
+
+
+def zones_known(architecture: Architecture, group: ScalingGroup) -> bool:
+    """Whether every subnet of the group is known with its AZ: a subnet whose AZ is not known
+    (not written, or rejected) may be in any zone, so N, and whether an AZ loss can be
+    survived, is not known either."""
+    vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
+    if vpc is None:
+        return False
+    return all(
+        name in vpc.subnets and vpc.subnets[name].az is not None for name in group.subnets
+    ) and not any(path[0] == "subnets" for path in group.invalid)
 
 
 def survivable_total(required: int, zones: int) -> int:

@@ -6,7 +6,9 @@ Three forms, each ready to paste:
   MinSize, MaxSize and DesiredCapacity are strings there, as the resource schema requires.
 - Terraform: `aws_autoscaling_group` resources with the snake_case blocks of the AWS provider
   (`mixed_instances_policy { instances_distribution {...} launch_template {
-  launch_template_specification {...} override {...} } }`) and a string variable per subnet.
+  launch_template_specification {...} override {...} } }`) and a string variable per subnet;
+  `desired_capacity` is left out (a comment says why): pinned in Terraform, every apply would
+  reset the group to it and undo what its scaling set.
 - AWS CLI: the `--cli-input-json` document of `aws autoscaling create-auto-scaling-group`, for
   one group; the subnet IDs are placeholders naming the subnets.
 
@@ -148,6 +150,19 @@ def _notes(group_plan: GroupPlan) -> list[str]:
             f'no launch_template in the file: named after the group, "{_launch_template(group)}"'
         )
     return notes
+
+
+def _unpinned(group: ScalingGroup) -> str:
+    """Why the Terraform resource has no desired_capacity: written there, every apply would
+    set the group back to it, undoing what scaling did (the AWS provider documents this)."""
+    desired = _desired(group)
+    start = f"AWS starts the group at min ({group.min})"
+    if desired != group.min:
+        start += f"; set desired {desired} once outside Terraform if it must start there"
+    return (
+        "desired_capacity is not pinned: Terraform would reset the group to it on every apply, "
+        f"undoing what scaling set; {start}"
+    )
 
 
 def _comment(text: str) -> str:
@@ -378,7 +393,8 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
         resource = _identifier(group.name, resources)
         subnets = ", ".join(f"var.{variables[name]}" for name, _ in _subnets(architecture, group))
         lines.append("")
-        lines += [f"# {_comment(group.name)}: {_comment(note)}" for note in _notes(group_plan)]
+        notes = [*_notes(group_plan), _unpinned(group)]
+        lines += [f"# {_comment(group.name)}: {_comment(note)}" for note in notes]
         lines.append(f'resource "aws_autoscaling_group" {_hcl(resource)} {{')
         lines += _attributes(
             2,
@@ -386,7 +402,6 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
                 ("name", _hcl(group.name)),
                 ("min_size", str(group.min)),
                 ("max_size", str(group.max)),
-                ("desired_capacity", str(_desired(group))),
                 ("vpc_zone_identifier", f"[{subnets}]"),
             ],
         )

@@ -28,7 +28,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.az import after_zone_loss, survivable_total, zones_of, zones_written
+from archplan.capacity.az import (
+    after_zone_loss,
+    survivable_total,
+    zones_known,
+    zones_of,
+    zones_written,
+)
 from archplan.capacity.commitment import optimal_level
 from archplan.capacity.cost import (
     Costs,
@@ -91,6 +97,27 @@ class HourRow(NamedTuple):
     idle: int  # capacity - required when min is above required
 
 
+class Shortfall(NamedTuple):
+    """A capacity verdict: the group cannot do what its file asks (scale-plan exits 1, and
+    validate reports it as AP515-AP517). Computed only here, by `GroupPlan.shortfalls`.
+
+    `kind` is "unserved-demand" (needed > max even with every AZ up), "az-loss-shortfall"
+    (needed fits max, the N+1 total does not) or "az-loss-impossible" (survive_az_loss with
+    fewer than two certain AZs); `hours` are the hours short and `worst` the worst of them.
+    """
+
+    kind: str
+    hours: tuple[int, ...] = ()
+    worst: int | None = None
+
+
+UNSERVED_DEMAND, AZ_LOSS_SHORTFALL, AZ_LOSS_IMPOSSIBLE = (
+    "unserved-demand",
+    "az-loss-shortfall",
+    "az-loss-impossible",
+)
+
+
 class Pricing(NamedTuple):
     """How a group is priced: its types' rates, and the bounds and totals at each."""
 
@@ -126,6 +153,9 @@ class GroupPlan(NamedTuple):
     # Every AZ written for the group's subnets; `zones` are those surely distinct (N). They
     # differ when AZ names and AZ IDs are mixed, which may be the same zone.
     zones_written: tuple[str, ...] = ()
+    # False when a subnet of the group has no known AZ: N is then unknown, and the AZ loss is
+    # neither planned nor judged (a subnet may be in any zone).
+    zones_known: bool = True
 
     @property
     def name(self) -> str:
@@ -154,7 +184,8 @@ class GroupPlan(NamedTuple):
 
     @property
     def az_loss_possible(self) -> bool:
-        return len(self.zones) >= 2
+        """Two or more certain AZs, every subnet's AZ known: N+1 can be planned."""
+        return len(self.zones) >= 2 and self.zones_known
 
     @property
     def zones_mixed(self) -> bool:
@@ -175,13 +206,30 @@ class GroupPlan(NamedTuple):
         return sum(1 for units in self.needed if units > top)
 
     @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """What the group cannot do that its file asks, in the order reports give it: an AZ
+        loss that cannot be survived, hours whose demand needs more than max, hours whose
+        N+1 total needs more than max; () when the group was not planned."""
+        if not self.planned:
+            return ()
+        found: list[Shortfall] = []
+        if self.az_loss_asked and self.zones_known and not self.az_loss_possible:
+            found.append(Shortfall(AZ_LOSS_IMPOSSIBLE))
+        top, needed, required = self.maximum, self.needed, self.required
+        short = tuple(hour for hour, units in enumerate(needed) if units > top)
+        if short:
+            worst = max(short, key=lambda hour: (needed[hour], -hour))
+            found.append(Shortfall(UNSERVED_DEMAND, short, worst))
+        az_short = tuple(hour for hour, units in enumerate(required) if needed[hour] <= top < units)
+        if az_short:
+            worst = max(az_short, key=lambda hour: (required[hour], -hour))
+            found.append(Shortfall(AZ_LOSS_SHORTFALL, az_short, worst))
+        return tuple(found)
+
+    @property
     def ok(self) -> bool:
         """No hour short of capacity, and an AZ loss survivable when asked."""
-        if not self.planned:
-            return True
-        if self.az_loss_asked and not self.az_loss_possible:
-            return False
-        return self.under_provisioned_hours == 0
+        return not self.shortfalls
 
     def split_of(self, hour: int) -> Split:
         return self.splits[self.capacity[hour]]
@@ -194,7 +242,7 @@ class GroupPlan(NamedTuple):
         per_unit = self.group.per_unit if self.group.per_unit is not None else Decimal(1)
         target = self.group.target_utilization
         zones = len(self.zones)
-        after_loss = self.az_loss_asked and zones >= 2
+        after_loss = self.az_loss_asked and zones >= 2 and self.zones_known
         costs = self.pricing.hour_costs if self.pricing is not None else {}
         zero = Decimal(0)
         for hour, demand in enumerate(self.profile.values):
@@ -461,13 +509,14 @@ def plan_group(
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
     zones = zones_of(architecture, group)
+    known = zones_known(architecture, group)
     if group.per_unit is not None:
         needed = needed_units(profile.values, group.per_unit, group.target_utilization)
     else:  # a capacity provider sized by its tasks alone
         needed = [0] * len(profile.values)
     if task_units is not None:
         needed = [own + tasks for own, tasks in zip(needed, task_units, strict=True)]
-    if group.survive_az_loss and len(zones) >= 2:
+    if group.survive_az_loss and len(zones) >= 2 and known:
         required = [survivable_total(units, len(zones)) for units in needed]
     else:
         required = needed
@@ -505,6 +554,7 @@ def plan_group(
         commitment=commitment,
         pricing=pricing,
         on_demand_hours=on_demand_hours,
+        zones_known=known,
     )
 
 

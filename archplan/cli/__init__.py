@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from archplan import __version__
-from archplan.cli import memory
+from archplan.cli import io
 from archplan.cli.commands import (
+    diff,
     explain,
     graph,
     import_,
+    init,
     peering_plan,
     rules,
     scale_plan,
@@ -29,16 +32,43 @@ from archplan.cli.commands import (
 )
 from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="archplan",
-    help="Check AWS-style network and capacity architectures before they are deployed.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+
+class Command(TyperCommand):
+    """A Typer command whose usage line names its arguments as written (`FILE...`, `RULE`):
+    Typer's own wraps a required argument in braces (`{FILE}`), which reads as a set."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = param.metavar or (param.name or "").upper()
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: examples, one a line (`\\b` keeps Click from re-wrapping them)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="archplan",
+        help="Check AWS-style network and capacity architectures before they are deployed.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+
+app = _typer()
 
 
 def _version(value: bool) -> None:
@@ -47,7 +77,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: Annotated[
         bool,
@@ -59,18 +88,104 @@ def _main(
     """Check AWS-style network and capacity architectures before they are deployed."""
 
 
-# The commands, in the order `archplan --help` lists them.
-app.command("validate")(validate.validate)
-app.command("rules")(rules.rules)
-app.command("peering-plan")(peering_plan.peering_plan)
-app.command("scale-plan")(scale_plan.scale_plan)
-app.command("graph")(graph.graph)
-app.command("import")(import_.import_command)
-app.command("explain")(explain.explain)
-app.command("schema")(schema.schema)
-app.command("validate-config", context_settings=validate_config.CONTEXT)(
-    validate_config.validate_config
+# The commands, in the order `archplan --help` lists them, each with two examples for its help.
+COMMANDS = (
+    (
+        "validate",
+        validate.validate,
+        (
+            "archplan validate examples/forum.yaml",
+            "archplan validate *.yaml --format sarif -o x.sarif",
+        ),
+    ),
+    ("rules", rules.rules, ("archplan rules", "archplan rules --format json")),
+    (
+        "peering-plan",
+        peering_plan.peering_plan,
+        (
+            "archplan peering-plan examples/three-vpc-mesh.yaml",
+            "archplan peering-plan estate.yaml --mesh core --emit yaml",
+        ),
+    ),
+    (
+        "scale-plan",
+        scale_plan.scale_plan,
+        (
+            "archplan scale-plan examples/forum.yaml",
+            "archplan scale-plan examples/forum.yaml --group users --emit terraform",
+        ),
+    ),
+    (
+        "graph",
+        graph.graph,
+        (
+            "archplan graph examples/shared-services.yaml",
+            "archplan graph estate.yaml --format dot | dot -Tsvg -o estate.svg",
+        ),
+    ),
+    (
+        "diff",
+        diff.diff,
+        (
+            "archplan diff estate.yaml --base origin/main",
+            "archplan diff old.yaml new.yaml --format markdown --fail-on replacement",
+        ),
+    ),
+    (
+        "import",
+        import_.import_command,
+        (
+            "archplan import cloudformation template.yaml -o estate.yaml",
+            "archplan import terraform plan.json --region eu-west-1",
+        ),
+    ),
+    ("explain", explain.explain, ("archplan explain AP303", "archplan explain peering-overlap")),
+    (
+        "schema",
+        schema.schema,
+        ("archplan schema", "archplan schema -o archplan.schema.json"),
+    ),
+    (
+        "init",
+        init.init,
+        ("archplan init", "archplan init network/archplan.yaml --shape hub-and-spoke"),
+    ),
+    (
+        "validate-config",
+        validate_config.validate_config,
+        ("archplan validate-config", "archplan validate-config --config ci/.archplan.toml"),
+    ),
 )
+
+
+def _register(target: typer.Typer, names: Iterable[str] | None = None) -> typer.Typer:
+    """`target` with the top-level options and the commands named (all when None)."""
+    target.callback()(_main)
+    for name, command, lines in COMMANDS:
+        if names is None or name in names:
+            settings = validate_config.CONTEXT if name == "validate-config" else None
+            target.command(name, cls=Command, epilog=examples(*lines), context_settings=settings)(
+                command
+            )
+    return target
+
+
+_register(app)
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run `argv` with. Typer builds every registered command's options at each run
+    (a fifth of the start-up); a run that names its command needs only that one (and
+    validate-config runs validate), `--version` none. Anything else (help, a misspelled
+    command, shell completion) gets the whole app, so its messages are unchanged."""
+    first = argv[1] if len(argv) > 1 else ""
+    if "_ARCHPLAN_COMPLETE" in os.environ:
+        return app
+    if first == "--version":
+        return _register(_typer(), ())
+    if first in {name for name, _, _ in COMMANDS}:
+        return _register(_typer(), {first, "validate"} if first == "validate-config" else {first})
+    return app
 
 
 def main() -> None:
@@ -83,10 +198,10 @@ def main() -> None:
 
         completion_init()
     try:
-        app()
+        _app_for(sys.argv)()
     except SystemExit as stop:
-        if memory.kept and (stop.code is None or isinstance(stop.code, int)):
-            memory.exit_without_freeing(stop.code or 0)
+        if io.kept and (stop.code is None or isinstance(stop.code, int)):
+            io.exit_without_freeing(stop.code or 0)
         raise
     except KeyboardInterrupt:
         typer.echo("archplan: interrupted", err=True)

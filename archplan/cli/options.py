@@ -21,6 +21,33 @@ class FailOn(enum.StrEnum):
     INFO = "info"
 
 
+# Shell completion of values. The work is in archplan.cli.complete, imported only at a TAB.
+def complete_rules(incomplete: str) -> list[str]:
+    from archplan.cli.complete import rules
+
+    return rules(incomplete)
+
+
+def complete_meshes(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    from archplan.cli.complete import meshes
+
+    return meshes(ctx, args, incomplete)
+
+
+def complete_groups(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    from archplan.cli.complete import groups
+
+    return groups(ctx, args, incomplete)
+
+
+class Shape(enum.StrEnum):
+    """`init --shape`: the networks archplan.starters has a starter file for."""
+
+    SINGLE_VPC = "single-vpc"
+    HUB_AND_SPOKE = "hub-and-spoke"
+    MESH = "mesh"
+
+
 def format_option(help: str = "Output format.", **extra: Any) -> Any:
     """`--format/-f`: the choices are each command's own enum, the option is the same."""
     return typer.Option("--format", "-f", help=help, case_sensitive=False, **extra)
@@ -33,7 +60,21 @@ ArchitectureFiles = Annotated[
     list[str],
     typer.Argument(metavar="FILE...", help="Architecture files; '-' reads standard input."),
 ]
-MaxFileSize = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.", min=1)]
+MaxFileSize = Annotated[
+    int,
+    typer.Option(metavar="BYTES", help="Refuse files larger than this many bytes.", min=1),
+]
+Width = Annotated[
+    int | None,
+    typer.Option(
+        metavar="COLUMNS",
+        help="Lay the text report out for this many columns [default: the terminal's width; "
+        "100 when piped or with --output].",
+        min=40,
+        max=1000,
+        show_default=False,
+    ),
+]
 OutputFile = Annotated[
     str | None,
     typer.Option(
@@ -47,7 +88,8 @@ Color = Annotated[
     ColorMode,
     typer.Option(
         "--color",
-        help="Colour the text report: auto follows the terminal, NO_COLOR and FORCE_COLOR.",
+        help="Colour the text report: auto follows the terminal, NO_COLOR, FORCE_COLOR and "
+        "TERM=dumb.",
         case_sensitive=False,
     ),
 ]

@@ -9,6 +9,7 @@ from archplan.importers.cloudformation import READ_TYPES, Resource, Template
 from archplan.importers.common import DocPath, Imported, ImportIssue, Origin, object_name
 from archplan.importers.intrinsics import NO_VALUE, Attribute, ResourceRef, Unresolved, text
 from archplan.loader import Mapping, Node
+from archplan.model import UNKNOWN_ZONE
 
 Located = tuple[Any, Span]  # an evaluated property value and where it is written
 
@@ -431,14 +432,17 @@ class _TemplateMapper:
                 return
             if removed:
                 self.said_removed(resource, removed, left_out)
-            else:
-                self.issue(
-                    f"{resource.logical_id} has no AvailabilityZone (AWS picks one at "
-                    f"deployment); {left_out}",
-                    resource.key,
-                    resource.logical_id,
-                )
-            return
+                return
+            # AWS picks the zone at deployment: the subnet is kept with `az: unknown`, so
+            # every check that needs no zone (its block, overlaps, routes) still runs.
+            self.issue(
+                f"{resource.logical_id} has no AvailabilityZone (AWS picks one at deployment); "
+                "it is kept with az: unknown, and the checks that need its zone skip it",
+                resource.key,
+                resource.logical_id,
+            )
+            zone = (UNKNOWN_ZONE, resource.key)
+            zone_prop = "AvailabilityZone"
         name = self.name(resource)
         path: DocPath = ("vpcs", vpc[0], "subnets", name)
         self.record(path, resource.key, resource.logical_id)
@@ -452,7 +456,8 @@ class _TemplateMapper:
                 (*path, "ipv6_cidr"), ipv6[1], f"{resource.logical_id}.Properties.Ipv6CidrBlock"
             )
         body["az"] = str(zone[0])
-        self.record((*path, "az"), zone[1], f"{resource.logical_id}.Properties.{zone_prop}")
+        if zone[0] != UNKNOWN_ZONE:
+            self.record((*path, "az"), zone[1], f"{resource.logical_id}.Properties.{zone_prop}")
         self.m.vpcs[vpc[0]].setdefault("subnets", {})[name] = body
         self.subnets[resource.logical_id] = (vpc[0], name)
 

@@ -21,6 +21,7 @@ from archplan.importers.tf_awscli_facts import (
     VpcFacts,
     valid_account,
 )
+from archplan.model import UNKNOWN_ZONE
 
 INCOMPLETE = "x-incomplete"
 
@@ -161,16 +162,21 @@ class _Assembly:
         for key, subnet in self._subnets_of(vpc_key):
             name = object_name(subnet.label, taken)
             missing = [what for what, known in (("az", subnet.az),) if known is None]
+            zone_unknown = missing == ["az"] and bool(subnet.az_unknown)
+            if zone_unknown:
+                # AWS picks the zone at apply time: kept with `az: unknown`, so every check
+                # that needs no zone (its block, overlaps, routes) still runs on it.
+                missing = []
             if subnet.cidr is None and subnet.ipv6_cidr is None:
                 missing.insert(0, "cidr")
             if subnet.route_table_unknown:
                 missing.append("route_table")
             if missing:
+                if zone_unknown:
+                    missing.insert(0, "az")
                 entry = {"source": key, "vpc": vpc_name, "missing": missing}
                 self.park("subnets", name, {**entry, **_subnet_entry(subnet)}, subnet.origin)
-                if missing == ["az"] and subnet.az_unknown:
-                    why = f"{subnet.az_unknown}; set it to check the subnet"
-                elif missing == ["route_table"]:
+                if missing == ["route_table"]:
                     why = (
                         f"{subnet.route_table_unknown}; on its VPC's main route table it would "
                         "be judged by routes it does not use"
@@ -191,8 +197,14 @@ class _Assembly:
                 self.origins[(*path, "cidr")] = subnet.origin
             if subnet.ipv6_cidr is not None:
                 body["ipv6_cidr"] = subnet.ipv6_cidr
-            body["az"] = subnet.az
+            body["az"] = subnet.az if subnet.az is not None else UNKNOWN_ZONE
             self.origins[(*path, "az")] = subnet.origin
+            if zone_unknown:
+                self.facts.issue(
+                    f'subnet "{name}": {subnet.az_unknown}; it is kept with az: unknown, and '
+                    "the checks that need its zone skip it",
+                    subnet.origin.address,
+                )
             out[name] = body
         return out
 

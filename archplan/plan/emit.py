@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 import yaml
 
@@ -18,11 +19,25 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./:-]*")
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
-def emit_yaml(plan: Plan, file_name: str) -> str:
-    """The snippet to merge into `file_name` so that every mesh link the plan can route safely
-    exists and is routed from both sides; what it leaves out is said in comments at the top.
+class Additions(NamedTuple):
+    """What completing the meshes adds to the file, in the order the snippet writes it."""
 
-    Merging it gives no new finding: a link goes in only when all its routes, on both sides,
+    # Peering name -> (requester, accepter), or the dead status of a peering brought back.
+    peerings: dict[str, tuple[str, str] | str]
+    # VPC -> table -> (created as main, destination text -> route); first mesh wins on repeats.
+    tables: dict[str, dict[str, tuple[bool, dict[str, RouteNeed]]]]
+    notes: list[str]
+
+    @property
+    def route_count(self) -> int:
+        return sum(len(routes) for vpc in self.tables.values() for _, routes in vpc.values())
+
+
+def additions(plan: Plan) -> Additions:
+    """Every mesh link the plan can route safely, with its routes on both sides; what is left
+    out, and why, as notes.
+
+    Merging them gives no new finding: a link goes in only when all its routes, on both sides,
     fit without touching a route already there (see plan.mesh._per_vpc).
     """
     # Peering name -> (requester, accepter), or the dead status of a peering brought back.
@@ -65,7 +80,14 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
             for name, status in waiting.items()
         ]
         notes += [f'mesh "{mesh.name}" cannot be completed: {reason}' for reason in mesh.blockers]
-    route_count = sum(len(routes) for vpc in tables.values() for _, routes in vpc.values())
+    return Additions(peerings, tables, notes)
+
+
+def emit_yaml(plan: Plan, file_name: str) -> str:
+    """The snippet to merge into `file_name` so that every mesh link the plan can route safely
+    exists and is routed from both sides; what it leaves out is said in comments at the top."""
+    peerings, tables, notes = found = additions(plan)
+    route_count = found.route_count
     lines = [
         f"# archplan peering-plan --emit yaml, for {_comment(file_name)}: merge into that file.",
         f"# Adds {plural(len(peerings), 'peering')} and {plural(route_count, 'route')}.",

@@ -56,6 +56,7 @@ def render_report(
     color: bool = False,
     fail_on: Severity = Severity.ERROR,
     quiet: bool = False,
+    width: int = 100,
 ) -> str:
     """The whole report as the CLI writes it.
 
@@ -66,15 +67,8 @@ def render_report(
         module = importlib.import_module(RENDERERS[output_format])
         report: str = module.render(results, color, fail_on=fail_on)
         return report
-    report = renderer(output_format)(results, color)
-    if quiet and output_format is Format.TEXT:
-        report = _without_summary(report)
-    return report
+    if output_format is Format.TEXT:  # the one format laid out for a width
+        from archplan.reports.text import render
 
-
-def _without_summary(report: str) -> str:
-    """The text report without its last line (the summary) and the blank line before it."""
-    body = report[: report.rstrip("\n").rfind("\n") + 1]
-    while body.endswith("\n\n") or body == "\n":
-        body = body[:-1]
-    return body
+        return render(results, color, width, summary=not quiet)
+    return renderer(output_format)(results, color)

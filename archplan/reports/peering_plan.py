@@ -8,7 +8,7 @@ from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
-from archplan.money import HOURS_PER_MONTH
+from archplan.money import HOURS_PER_MONTH, dollars, rate
 from archplan.money import usd as money
 from archplan.plan import PlanFormat
 from archplan.plan.mesh import (
@@ -22,7 +22,7 @@ from archplan.plan.mesh import (
     TransitGatewayOption,
 )
 from archplan.plan.tables import LeftOut
-from archplan.reports.terminal import printable
+from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, summarise, wrap
 from archplan.wording import plural
 
 _WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
@@ -190,7 +190,7 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
     }
 
 
-def render_json(plan: Plan, file_name: str, color: bool = False) -> str:
+def render_json(plan: Plan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     document = {
         "version": __version__,
         "file": file_name,
@@ -203,13 +203,15 @@ def render_json(plan: Plan, file_name: str, color: bool = False) -> str:
 # -- text -----------------------------------------------------------------------------------
 
 
-def render_text(plan: Plan, file_name: str, color: bool = False) -> str:
+def render_text(plan: Plan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """The report laid out for `width` columns: prose wrapped with a hanging indent, the table
+    shrunk and folded, long lists of names summarised."""
     import io
 
     from archplan.reports.terminal import report_console
 
     buffer = io.StringIO()
-    console = report_console(buffer, color)
+    console = report_console(buffer, color, width)
     for position, mesh in enumerate(plan.meshes):
         if position:
             console.print()
@@ -232,7 +234,18 @@ def _say(console: Console, text: str, style: str | None = None) -> None:
     """Print one line; names come from the user's file, so control characters are escaped."""
     from rich.text import Text
 
-    console.print(Text(printable(text), style=style or ""))
+    for line in wrap(printable(text), console.width):
+        console.print(Text(line, style=style or ""))
+
+
+def _say_marked(console: Console, text: str, word: str, style: str) -> None:
+    """Print one line of prose with `word` (the verdict in it) styled."""
+    from rich.text import Text
+
+    for line in wrap(printable(text), console.width):
+        styled = Text(line)
+        styled.highlight_words([word], style)
+        console.print(styled)
 
 
 def _pair(link: Link) -> str:
@@ -240,27 +253,30 @@ def _pair(link: Link) -> str:
 
 
 def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
-    from rich.text import Text
 
     title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
     _say(console, f"{file_name}: {title}", "bold underline")
-    members = ", ".join(mesh.vpcs) or "none"
-    _say(console, f"  VPCs ({mesh.n}): {members}")
+    if mesh.vpcs:
+        label = f"  {plural(mesh.n, 'VPC')}: "
+        more = "(`--format json` lists all)"
+        _say(console, summarise(label, list(mesh.vpcs), console.width, more))
+    else:
+        _say(console, "  VPCs: none")
     for name in mesh.unknown:
         _say(console, f'  VPC "{name}" is listed but does not exist', "red")
-    state = (
-        Text("complete", style="green")
+    state, style = (
+        ("complete", "green")
         if mesh.complete
-        else Text("can be completed", style="yellow")
+        else ("can be completed", "yellow")
         if mesh.can_complete
-        else Text("cannot be completed", style="bold red")
+        else ("cannot be completed", "bold red")
     )
-    console.print(
-        Text.assemble(
-            f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
-            f"{len(mesh.missing)} missing, {len(mesh.impossible)} impossible: ",
-            state,
-        )
+    _say_marked(
+        console,
+        f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
+        f"{len(mesh.missing)} missing, {len(mesh.impossible)} impossible: {state}",
+        state,
+        style,
     )
     to_create, impossible = mesh.to_create, mesh.impossible
     if to_create:
@@ -289,7 +305,8 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     _print_limit(console, mesh.largest_mesh)
     _print_transit_gateway(console, mesh.transit_gateway)
     recommendation = mesh.recommendation
-    console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
+    choice = recommendation.choice.value
+    _say_marked(console, f"  Recommendation: {choice}", choice, "bold")
     _say(console, f"    why: {recommendation.reason}")
     for blocker in mesh.blockers:
         _say(console, f"  Cannot complete: {blocker}", "red")
@@ -330,13 +347,14 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
 
     _say(console, "  After completion:")
     table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
-    table.add_column("VPC")
-    table.add_column("peerings", justify="right")
-    table.add_column("route table")
-    table.add_column("IPv4 routes", justify="right")
-    table.add_column("IPv6 routes", justify="right")
-    table.add_column("route quota", justify="right")
-    table.add_column("notes")
+    # Narrow terminals shrink the columns and fold long cells rather than overflow the line.
+    table.add_column("VPC", overflow="fold")
+    table.add_column("peerings", justify="right", overflow="fold")
+    table.add_column("route table", overflow="fold")
+    table.add_column("IPv4 routes", justify="right", overflow="fold")
+    table.add_column("IPv6 routes", justify="right", overflow="fold")
+    table.add_column("route quota", justify="right", overflow="fold")
+    table.add_column("notes", overflow="fold")
     for vpc in mesh.per_vpc:
         peerings = f"{vpc.peerings_after} of {vpc.peering_quota}"
         rows = vpc.tables or ()
@@ -359,22 +377,24 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
                 printable("; ".join(notes)),
                 style="red" if over else None,
             )
-    console.print(Padding(table, (0, 0, 0, 4)))
+    if not any(str(cell) for cell in table.columns[-1].cells):
+        table.columns.pop()  # no notes: their column would only take room from the others
+    console.print(Padding(keep_words(table), (0, 0, 0, 4)))
 
 
 def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> None:
     prices = option.prices
     cost = (
-        f"{option.billed_attachments} x ${number(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
-        f"= ${money(option.attachment_cost)}"
+        f"{option.billed_attachments} x {rate(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
+        f"= {dollars(option.attachment_cost)}"
     )
     if option.data_cost is not None and option.traffic_gb_month is not None:
         cost += (
-            f" + {number(option.traffic_gb_month)} GB x ${number(prices.per_gb)} "
-            f"= ${money(option.data_cost)}; total ${money(option.monthly_cost)}"
+            f" + {number(option.traffic_gb_month)} GB x {rate(prices.per_gb)} "
+            f"= {dollars(option.data_cost)}; total {dollars(option.monthly_cost)}"
         )
     else:
-        cost += f" + ${number(prices.per_gb)} per GB (give --traffic-gb-month)"
+        cost += f" + {rate(prices.per_gb)} per GB (give --traffic-gb-month)"
     gateways = option.transit_gateways
     _say(
         console,
@@ -395,7 +415,7 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
     _say(console, f"    prices: {prices.description}")
 
 
-Renderer = Callable[[Plan, str, bool], str]
+Renderer = Callable[[Plan, str, bool, int], str]
 
 # Each format's renderer; a test checks every PlanFormat has one.
 RENDERERS: dict[PlanFormat, Renderer] = {

@@ -9,7 +9,13 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from archplan.capacity.az import after_zone_loss
-from archplan.capacity.plan import GroupPlan, Pricing
+from archplan.capacity.plan import (
+    AZ_LOSS_IMPOSSIBLE,
+    UNSERVED_DEMAND,
+    GroupPlan,
+    Pricing,
+    Shortfall,
+)
 from archplan.capacity.serving import served_by
 from archplan.model import ScalingGroup
 from archplan.prices import FROM_DEFAULT, FROM_SHIPPED, PriceBook
@@ -58,83 +64,21 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
     if not plan.planned or plan.profile is None or plan.pricing is None:
         return ()
     group, profile, pricing = plan.group, plan.profile, plan.pricing
-    zones, needed, required = plan.zones, plan.needed, plan.required
-    capacity, commitment = plan.capacity, plan.commitment
-    assert group.min is not None and group.max is not None
-    findings: list[Finding] = []
-    low, high, total = group.min, group.max, len(capacity)
-    unit = f" {group.demand_unit}" if group.demand_unit else ""
-    # A capacity provider without a demand of its own is sized by its ECS tasks alone.
-    tasks_only = group.per_unit is None
-    per_unit, target = group.per_unit or Decimal(0), group.target_utilization
-
-    if group.survive_az_loss and len(zones) < 2:
-        if plan.zones_mixed:  # us-east-1a and use1-az1 may be one zone: only one is certain
-            where = (
-                f"in {describe(plan.zones_written)}: only one AZ is certain; add a subnet in "
-                "another AZ, or write every subnet's AZ in one notation"
-            )
-        else:
-            where = f"all in {zones[0]}" if zones else "in no known AZ"
-            where += ": add a subnet in another AZ"
+    required, capacity, commitment = plan.required, plan.capacity, plan.commitment
+    assert group.min is not None
+    low, total = group.min, len(capacity)
+    findings = [
+        Finding(ERROR, shortfall.kind, shortfall_text(plan, shortfall))
+        for shortfall in plan.shortfalls
+    ]
+    if plan.az_loss_asked and not plan.zones_known:
         findings.append(
             Finding(
-                ERROR,
-                "az-loss-impossible",
-                f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
-                f"subnets are {where} (the plan sizes for the demand alone)",
-            )
-        )
-    short = [hour for hour in range(total) if needed[hour] > high]
-    if short and tasks_only:
-        worst = max(short, key=lambda hour: (needed[hour], -hour))
-        findings.append(
-            Finding(
-                ERROR,
-                "unserved-demand",
-                f"under-provisioned in {_hours_text(len(short), total)}: its ECS tasks need "
-                f"more than max ({high} units); worst at hour {worst}, {needed[worst]} units",
-            )
-        )
-    elif short:
-        worst = max(short, key=lambda hour: (needed[hour], -hour))
-        demand = profile.values[worst]
-        left = demand - served_by(high, per_unit, target)
-        findings.append(
-            Finding(
-                ERROR,
-                "unserved-demand",
-                f"under-provisioned in {_hours_text(len(short), total)} even with every AZ up: "
-                f"the demand needs more than max ({high} units); worst at hour {worst}, "
-                f"{_number(demand)}{unit} needs {needed[worst]} units, {_number(left)}{unit} "
-                f"left unserved (max serves {_number(served_by(high, per_unit, target))}{unit})",
-            )
-        )
-    az_short = [hour for hour in range(total) if needed[hour] <= high < required[hour]]
-    if az_short and tasks_only:
-        worst = max(az_short, key=lambda hour: (required[hour], -hour))
-        findings.append(
-            Finding(
-                ERROR,
-                "az-loss-shortfall",
-                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
-                f"N+1 over {len(zones)} AZs needs up to {required[worst]} units (hour {worst}), "
-                f"{required[worst] - high} above max {high}",
-            )
-        )
-    elif az_short:
-        worst = max(az_short, key=lambda hour: (required[hour], -hour))
-        count = len(zones)
-        remaining = after_zone_loss(high, count)
-        findings.append(
-            Finding(
-                ERROR,
-                "az-loss-shortfall",
-                f"under-provisioned for an AZ loss in {_hours_text(len(az_short), total)}: "
-                f"N+1 over {count} AZs needs up to {required[worst]} units (hour {worst}), "
-                f"{required[worst] - high} above max {high}; losing an AZ then leaves "
-                f"{remaining} units, which serve "
-                f"{_number(served_by(remaining, per_unit, target))}{unit}",
+                WARNING,
+                "az-unknown",
+                "survive_az_loss is not planned: the AZ of a subnet of the group is not known "
+                "(not written, or invalid), so neither N nor the N+1 total is; the plan sizes "
+                "for the demand alone",
             )
         )
     idle = [(low - units) for units in required if units < low]
@@ -169,6 +113,59 @@ def group_findings(plan: GroupPlan, book: PriceBook) -> tuple[Finding, ...]:
             )
         )
     return tuple(findings)
+
+
+def shortfall_text(plan: GroupPlan, shortfall: Shortfall) -> str:
+    """A capacity verdict in words, as scale-plan prints it and validate reports it
+    (AP515-AP517): the same sentence in both, from the same numbers."""
+    group, zones, needed, required = plan.group, plan.zones, plan.needed, plan.required
+    total, high = plan.hours, plan.maximum
+    if shortfall.kind == AZ_LOSS_IMPOSSIBLE:
+        if plan.zones_mixed:  # us-east-1a and use1-az1 may be one zone: only one is certain
+            where = (
+                f"in {describe(plan.zones_written)}: only one AZ is certain; add a subnet in "
+                "another AZ, or write every subnet's AZ in one notation"
+            )
+        else:
+            where = f"all in {zones[0]}" if zones else "in no known AZ"
+            where += ": add a subnet in another AZ"
+        return (
+            f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
+            f"subnets are {where} (the plan sizes for the demand alone)"
+        )
+    assert plan.profile is not None
+    assert shortfall.worst is not None
+    worst, count = shortfall.worst, len(shortfall.hours)
+    if group.per_unit is None:  # a capacity provider sized by its ECS tasks alone
+        if shortfall.kind == UNSERVED_DEMAND:
+            return (
+                f"under-provisioned in {_hours_text(count, total)}: its ECS tasks need more "
+                f"than max ({high} units); worst at hour {worst}, {needed[worst]} units"
+            )
+        return (
+            f"under-provisioned for an AZ loss in {_hours_text(count, total)}: "
+            f"N+1 over {len(zones)} AZs needs up to {required[worst]} units (hour {worst}), "
+            f"{required[worst] - high} above max {high}"
+        )
+    unit = f" {group.demand_unit}" if group.demand_unit else ""
+    per_unit, target = group.per_unit, group.target_utilization
+    if shortfall.kind == UNSERVED_DEMAND:
+        demand = plan.profile.values[worst]
+        served = served_by(high, per_unit, target)
+        return (
+            f"under-provisioned in {_hours_text(count, total)} even with every AZ up: "
+            f"the demand needs more than max ({high} units); worst at hour {worst}, "
+            f"{_number(demand)}{unit} needs {needed[worst]} units, "
+            f"{_number(demand - served)}{unit} left unserved (max serves {_number(served)}{unit})"
+        )
+    remaining = after_zone_loss(high, len(zones))
+    return (
+        f"under-provisioned for an AZ loss in {_hours_text(count, total)}: "
+        f"N+1 over {len(zones)} AZs needs up to {required[worst]} units (hour {worst}), "
+        f"{required[worst] - high} above max {high}; losing an AZ then leaves "
+        f"{remaining} units, which serve "
+        f"{_number(served_by(remaining, per_unit, target))}{unit}"
+    )
 
 
 def _commitment_findings(

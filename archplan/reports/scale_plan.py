@@ -17,6 +17,8 @@ from archplan.capacity.arith import ceil_div
 from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
+from archplan.money import dollars
+from archplan.money import rate as rate_text
 from archplan.prices import PriceBook
 from archplan.regions import describe
 from archplan.reports.scale_findings import (
@@ -26,7 +28,7 @@ from archplan.reports.scale_findings import (
     Finding,
     group_findings,
 )
-from archplan.reports.terminal import printable
+from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, wrap
 
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
     from rich.console import Console
@@ -299,7 +301,9 @@ def _price_sources(book: PriceBook) -> dict[str, Any]:
     }
 
 
-def render_json(plan: ScalePlan, file_name: str, color: bool = False) -> str:
+def render_json(
+    plan: ScalePlan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH
+) -> str:
     """The document, indented, with each hourly row on one line.
 
     A year of hours is 8,760 rows per group: indented row by row it would be 16 lines each and,
@@ -366,13 +370,17 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 CHART_COLUMNS = 96  # a longer profile is drawn one column per several hours (their largest)
 
 
-def render_text(plan: ScalePlan, file_name: str, color: bool = False) -> str:
+def render_text(
+    plan: ScalePlan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH
+) -> str:
+    """The report laid out for `width` columns: prose wrapped with a hanging indent, tables
+    shrunk, the demand chart folded into as many columns as fit."""
     import io
 
     from archplan.reports.terminal import report_console
 
     buffer = io.StringIO()
-    console = report_console(buffer, color)
+    console = report_console(buffer, color, width)
     containers = plan.containers if plan.containers and not plan.containers.empty else None
     if not plan.groups and containers is None:
         _say(console, f"{file_name}: no scaling groups to plan")
@@ -395,7 +403,8 @@ def _say(console: Console, text: str, style: str | None = None) -> None:
     """Print one line; names come from the user's file, so control characters are escaped."""
     from rich.text import Text
 
-    console.print(Text(printable(text), style=style or ""))
+    for line in wrap(printable(text), console.width):
+        console.print(Text(line, style=style or ""))
 
 
 def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceBook) -> None:
@@ -468,7 +477,10 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
                 if plan.zones_mixed
                 else "fewer than two AZs"
             )
-            _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
+            if plan.zones_known:
+                _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
+            else:
+                _say(console, "  N+1: asked, but not planned: a subnet's AZ is not known")
     _print_tail(console, plan, book)
 
 
@@ -486,15 +498,18 @@ def _print_status(console: Console, plan: GroupPlan) -> None:
     low, high = min(plan.capacity), max(plan.capacity)
     short = plan.under_provisioned_hours
     if plan.ok:
-        state = Text("OK", style="green")
+        state, style = "OK", "green"
         detail = f": capacity {low}..{high} units, no hour short of capacity"
     elif short:
-        state = Text("UNDER-PROVISIONED", style="bold red")
+        state, style = "UNDER-PROVISIONED", "bold red"
         detail = f" in {short} of {plan.hours} hours (capacity {low}..{high} units)"
     else:
-        state = Text("CANNOT SURVIVE AN AZ LOSS", style="bold red")
+        state, style = "CANNOT SURVIVE AN AZ LOSS", "bold red"
         detail = f" (capacity {low}..{high} units)"
-    console.print(Text.assemble("  Result: ", state, printable(detail)))
+    for line in wrap(f"  Result: {state}{printable(detail)}", console.width):
+        styled = Text(line)
+        styled.highlight_words([state], style)
+        console.print(styled)
 
 
 def _columns(values: Sequence[int], width: int) -> list[int]:
@@ -510,10 +525,14 @@ def _spark(values: Sequence[int], top: int) -> str:
 
 
 def _print_chart(console: Console, plan: GroupPlan) -> None:
+    """Bars of the units needed, needed with N+1, capacity and, when some hour is short, the
+    shortfall, one column per hour or, when the hours do not fit the width, per several hours
+    (the largest of them), with an hour axis under them."""
     from rich.text import Text
 
     hours = plan.hours
-    per_column = ceil_div(hours, CHART_COLUMNS)
+    room = max(8, min(CHART_COLUMNS, console.width - len(_GUTTER)))
+    per_column = ceil_div(hours, room)
     top = max(plan.maximum, max(plan.required))
     scale = "1 column = 1 hour" if per_column == 1 else f"1 column = {per_column} hours (largest)"
     _say(console, f"  Units by hour ({scale}; full height = {top} units):")
@@ -521,6 +540,11 @@ def _print_chart(console: Console, plan: GroupPlan) -> None:
     if plan.required is not plan.needed:
         rows.append(("N+1", plan.required, "blue"))
     rows.append(("capacity", plan.capacity, "green"))
+    shortfall = [
+        max(0, need - have) for need, have in zip(plan.required, plan.capacity, strict=True)
+    ]
+    if any(shortfall):  # the missing units as bars of their own, not only a marker
+        rows.append(("short", shortfall, "red"))
     for label, values, style in rows:
         console.print(
             Text.assemble(f"    {label:<9}", (_spark(_columns(values, per_column), top), style))
@@ -537,18 +561,31 @@ def _print_chart(console: Console, plan: GroupPlan) -> None:
     if any(mark != " " for mark in marks):
         console.print(
             Text.assemble(
-                "    hours    ",
-                Text("".join(marks), style="red" if "!" in marks else "dim"),
-                "  (! short of capacity, . idle: min above what is needed)",
+                "    hours    ", Text("".join(marks), style="red" if "!" in marks else "dim")
             )
         )
-    if per_column == 1 and hours > 1:
-        axis = [" "] * hours
-        for hour in range(0, hours, 6):
-            label = str(hour)
-            if hour + len(label) <= hours:
-                axis[hour : hour + len(label)] = label
-        _say(console, "    hour     " + "".join(axis))
+        _say(console, "    (! short of capacity within max, . idle: min above what is needed)")
+    columns = ceil_div(hours, per_column)
+    if columns > 1:
+        _say(console, "    hour     " + _axis(columns, per_column))
+
+
+_GUTTER = "             "  # "    capacity " : the bars start after it
+
+
+def _axis(columns: int, per_column: int) -> str:
+    """Hour numbers under the bars: the first hour of every column that starts a label, at
+    least two blanks apart, on round hours (multiples of 6 columns when one column is one hour)."""
+    axis = [" "] * columns
+    step = 6
+    hour_label = [str(column * per_column) for column in range(columns)]
+    column = 0
+    while column < columns:
+        label = hour_label[column]
+        if column + len(label) <= columns:
+            axis[column : column + len(label)] = label
+        column += max(step, len(label) + 2)
+    return "".join(axis)
 
 
 MIX_LISTED = 40  # capacity levels listed; the JSON report has them all
@@ -575,7 +612,7 @@ def _print_mix(console: Console, plan: GroupPlan) -> None:
         f"{purchase.commitment_type}{off}",
     )
     table = Table(box=box.SIMPLE, padding=(0, 1), pad_edge=False, show_edge=False)
-    for title in ("capacity", "hours", "committed", "On-Demand", "Spot", "USD per hour"):
+    for title in ("capacity", "hours", "committed", "On-Demand", "Spot", "per hour"):
         table.add_column(title, justify="right")
     levels: dict[int, int] = {}
     for level in plan.capacity:
@@ -590,9 +627,9 @@ def _print_mix(console: Console, plan: GroupPlan) -> None:
             str(mix.committed),
             str(mix.on_demand),
             str(mix.spot),
-            usd(cost) if cost is not None else "-",
+            dollars(cost) if cost is not None else "-",
         )
-    console.print(Padding(table, (0, 0, 0, 4)))
+    console.print(Padding(keep_words(table), (0, 0, 0, 4)))
     if len(levels) > MIX_LISTED:
         _say(console, f"    ... and {len(levels) - MIX_LISTED} more levels (--format json)")
 
@@ -610,9 +647,9 @@ def _print_cost(console: Console, plan: GroupPlan) -> None:
     dearest, cheapest = pricing.dearest, pricing.cheapest
     _say(
         console,
-        f"  Cost (USD; totals at the dearest unit rates: On-Demand {dearest.on_demand_type} "
-        f"{usd(dearest.on_demand)}, Spot {dearest.spot_type} {usd(dearest.spot)}, committed "
-        f"{usd(dearest.committed)} per unit-hour):",
+        f"  Cost (totals at the dearest unit rates: On-Demand {dearest.on_demand_type} "
+        f"{rate_text(dearest.on_demand)}, Spot {dearest.spot_type} {rate_text(dearest.spot)}, committed "
+        f"{rate_text(dearest.committed)} per unit-hour):",
     )
     hours = plan.hours
     costs = pricing.costs
@@ -627,28 +664,28 @@ def _print_cost(console: Console, plan: GroupPlan) -> None:
         ("total", costs.total),
         ("all On-Demand", costs.all_on_demand),
     ):
-        table.add_row(label, usd(value), _cents(per_month(value, hours)))
+        table.add_row(label, dollars(value), dollars(per_month(value, hours)))
     saving = f" ({percent(costs.saving, costs.all_on_demand)} %)"
-    table.add_row("saving", usd(costs.saving) + saving, _cents(per_month(costs.saving, hours)))
-    console.print(Padding(table, (0, 0, 0, 4)))
+    table.add_row("saving", dollars(costs.saving) + saving, dollars(per_month(costs.saving, hours)))
+    console.print(Padding(keep_words(table), (0, 0, 0, 4)))
     low = per_month(pricing.cheapest_costs.total, hours)
     high = per_month(costs.total, hours)
     if low != high:
         _say(
             console,
-            f"    range per month: {_cents(low)} (cheapest per unit: On-Demand "
-            f"{cheapest.on_demand_type}, Spot {cheapest.spot_type}) to {_cents(high)} (dearest)",
+            f"    range per month: {dollars(low)} (cheapest per unit: On-Demand "
+            f"{cheapest.on_demand_type}, Spot {cheapest.spot_type}) to {dollars(high)} (dearest)",
         )
     if plan.commitment:
         _say(
             console,
-            f"    commitment: {plan.commitment} units = {usd(plan.commitment * dearest.committed)}"
-            f" USD per hour of {plan.group.purchase.commitment_type}; discount "
+            f"    commitment: {plan.commitment} units = "
+            f"{rate_text(plan.commitment * dearest.committed)} per hour of {plan.group.purchase.commitment_type}; discount "
             f"{quantity(pricing.discount.value * 100)} % from {pricing.discount.source}",
         )
     for rate in pricing.types:
         spot = (
-            f"Spot {number(rate.price.spot)}"
+            f"Spot {rate_text(rate.price.spot)}"
             if rate.price.spot is not None
             else "Spot at the On-Demand price"
         )
@@ -656,17 +693,9 @@ def _print_cost(console: Console, plan: GroupPlan) -> None:
         weight = f" / weight {rate.weight}" if rate.weight != 1 else ""
         _say(
             console,
-            f"    {rate.instance_type}: On-Demand {number(rate.price.on_demand)}, {spot} per "
+            f"    {rate.instance_type}: On-Demand {rate_text(rate.price.on_demand)}, {spot} per "
             f"hour{weight}; from {rate.price.source}{dated}",
         )
-
-
-def _cents(value: Fraction) -> str:
-    """A month's money to the cent (half-even) for the terminal; the JSON report is exact."""
-    cents = round(value * 100)
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100:,}.{cents % 100:02d}"
 
 
 def _print_findings(console: Console, findings: tuple[Finding, ...]) -> None:
@@ -693,11 +722,11 @@ def _print_footer(console: Console, book: PriceBook) -> None:
     sources.append(book.shipped.label)
     _say(console, "Prices, first that has the type: " + "; then ".join(sources))
     _say(console, "Assumptions:")
-    for assumption in ASSUMPTIONS:
+    for assumption in ASSUMPTIONS:  # wrapped under the text, after the dash
         _say(console, f"  - {assumption}")
 
 
-Renderer = Callable[[ScalePlan, str, bool], str]
+Renderer = Callable[[ScalePlan, str, bool, int], str]
 
 # Each format's renderer; a test checks every ScaleFormat has one.
 RENDERERS: dict[ScaleFormat, Renderer] = {

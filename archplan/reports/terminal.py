@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 
 def printable(text: str) -> str:
@@ -32,9 +33,17 @@ def text_width(text: str) -> int:
     return cell_len(text)
 
 
-def report_console(buffer: io.StringIO, color: bool) -> Console:
-    """A Rich console for reports: never re-wraps lines, so the output does not depend on the
-    terminal's width; colour only when asked (the CLI asks on a terminal without NO_COLOR)."""
+# The width reports are laid out for when nobody says otherwise: what `archplan ... | cat`
+# gets (archplan.cli.io.PIPED_WIDTH), documented in README.md ("Width").
+DEFAULT_WIDTH = 100
+# Continuation lines of wrapped prose are indented this much more than the first.
+HANG = 2
+
+
+def report_console(buffer: io.StringIO, color: bool, width: int = DEFAULT_WIDTH) -> Console:
+    """A Rich console for reports laid out for `width` columns: tables shrink and fold their
+    cells to fit (prose is wrapped before it is printed, see `wrap`); the width is given, never
+    detected here, so the same arguments give the same bytes. Colour only when asked."""
     from rich.console import Console
 
     return Console(
@@ -42,9 +51,78 @@ def report_console(buffer: io.StringIO, color: bool) -> Console:
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
-        soft_wrap=True,
+        soft_wrap=False,
         highlight=False,
         emoji=False,
         markup=False,
-        width=200,
+        width=width,
     )
+
+
+def wrap(text: str, width: int, hang: int = HANG) -> list[str]:
+    """One line of prose cut at spaces to `width` columns, continuation lines indented `hang`
+    more than the first (a hanging indent); a word longer than a line is cut."""
+    if text_width(text) <= width:
+        return [text]
+    import textwrap
+
+    lead = len(text) - len(text.lstrip(" "))
+    rest = " " * min(lead + hang, width // 2)
+    lines = textwrap.wrap(
+        text[lead:],
+        width,
+        initial_indent=" " * lead,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=True,
+    )
+    return lines or [text]
+
+
+def cut(text: str, width: int, marker: str = "…") -> str:
+    """`text` shortened to `width` columns with `marker` at the cut: for file excerpts, which
+    are quoted as written rather than re-wrapped."""
+    if text_width(text) <= width:
+        return text
+    keep = width - text_width(marker)
+    out = []
+    used = 0
+    for char in text:
+        size = text_width(char)
+        if used + size > keep:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + marker
+
+
+def summarise(label: str, names: list[str], width: int, more: str) -> str:
+    """`label` then `names` joined with commas on one line of `width` columns: when they do not
+    fit, as many first names as fit, "...", the last one, and `more` (where to see them all)."""
+    whole = label + ", ".join(names)
+    if text_width(whole) <= width or len(names) < 3:
+        return whole
+    tail = f", ... {names[-1]} {more}"
+    shown: list[str] = []
+    for name in names[:-1]:
+        if text_width(label + ", ".join([*shown, name]) + tail) > width:
+            break
+        shown.append(name)
+    if not shown:
+        shown = names[:1]
+    return label + ", ".join(shown) + tail
+
+
+# A column is never narrowed below its widest cell, up to this many cells: a narrow terminal
+# folds the headers and long names rather than the numbers.
+WORD_CELLS = 16
+
+
+def keep_words(table: Table) -> Table:
+    """Let `table` fit a narrow width: each column keeps its widest cell (up to WORD_CELLS) and
+    folds what is longer, headers first."""
+    for column in table.columns:
+        widest = max((text_width(str(cell)) for cell in column.cells), default=1)
+        column.min_width = min(WORD_CELLS, max(1, widest))
+        column.overflow = "fold"
+    return table

@@ -88,7 +88,7 @@ def _account_limit(architecture: Architecture, region: str | None, field: str) -
 @rule(
     "AP601",
     "api-throttle-quota",
-    ERROR,
+    WARNING,
     "A stage or route throttle above the account's API Gateway quota.",
 )
 def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
@@ -96,11 +96,16 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
     all HTTP, REST and WebSocket APIs of the account share: 10,000 requests/s with a burst of
     5,000 by default.
 
-    A higher setting only looks like headroom: requests beyond the account limit get `429 Too
-    Many Requests` whatever the stage says. If AWS raised your quota, record it with
-    `quotas: {api_gateway_rate: N, api_gateway_burst: M}`; otherwise lower the setting. (In
-    the Regions with reduced defaults, a setting between their 2,500 / 1,250 and 10,000 /
-    5,000 is api-throttle-reduced-region, a warning.)
+    AWS accepts a higher setting, and it simply has no effect: it only looks like headroom,
+    and requests beyond the account limit get `429 Too Many Requests` whatever the stage
+    says. The account's rate can be raised on request: if AWS raised yours, record it with
+    `quotas: {api_gateway_rate: N}`. The account's burst cannot be requested: AWS sets it
+    from the rate quota (record what AWS set with `quotas: {api_gateway_burst: M}`);
+    otherwise lower the setting. (In the Regions with reduced defaults, a setting between
+    their 2,500 / 1,250 and 10,000 / 5,000 is api-throttle-reduced-region.)
+
+    Changed: issue 13 lowered the severity from error to warning (AWS accepts the setting; it
+    has no effect), and the advice no longer suggests asking AWS to raise the burst.
 
     Fails:
         api_gateways:
@@ -119,6 +124,15 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §7.1 (APIGW-2023, APIGW-new: account-level 10,000 requests/s,
     burst 5,000, per Region; stage and method limits cannot exceed the account's).
+    Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better
+    throughput in API Gateway"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html:
+    throttles are targets applied best-effort; per-stage and per-method limits cannot be higher
+    than the account's), "Throttling requests to your HTTP API"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html) and
+    "Amazon API Gateway quotas"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the account's
+    throttle rate can be raised; the burst is set by AWS).
     """
     for gateway in architecture.api_gateways.values():
         for limit in _limits(gateway):
@@ -135,11 +149,18 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
                 source = f"AWS's default there, reduced from the usual {DEFAULTS[quota]}"
             else:
                 source = "AWS's default"
+            if limit.field == RATE:
+                advice = (
+                    f"lower it, or record a raised quota with quotas: "
+                    f"{{{quota}: {_n(limit.value)}}}"
+                )
+            else:
+                advice = "lower it: AWS sets the account's burst from its rate quota"
             yield Problem(
                 f"{limit.owner} has {limit.field} {_n(limit.value)}, above the account's API "
                 f"Gateway {limit.field} of {in_force} {UNIT_OF[limit.field]} in {where} "
-                f"({source}): requests beyond it get 429; lower it, or record a raised quota "
-                f"with quotas: {{{quota}: {_n(limit.value)}}}",
+                f"({source}): AWS accepts it but it has no effect, requests beyond the "
+                f"account's get 429; {advice}",
                 limit.path,
                 quota_related(architecture, quota),
             )
@@ -263,9 +284,14 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
     50 ms and 30 s on an HTTP API.
 
     Outside those bounds AWS refuses the setting. A backend that needs longer should answer
-    at once and finish the work asynchronously. Regional and private REST APIs can now have
-    more than 29 s through a quota increase (which may lower the Region's throttle quota);
-    edge-optimized REST APIs and HTTP APIs cannot.
+    at once and finish the work asynchronously. Regional and private REST APIs (`endpoint:
+    regional` or `private`) can have more than 29 s through a quota increase (which may lower
+    the account's throttle quota): record it with `quotas: {api_gateway_rest_timeout_ms: N}`.
+    Edge-optimized REST APIs (AWS's default endpoint type, also when `endpoint` is not
+    written) and HTTP APIs cannot.
+
+    Changed: issue 13 added `endpoint` and the quota `api_gateway_rest_timeout_ms`: a Regional
+    or private REST API's timeout is checked against the raised quota.
 
     Fails:
         api_gateways:
@@ -285,16 +311,38 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §7.3 (APIGW-2023, APIGW-new: REST 50 ms-29 s, raisable for
     Regional and private APIs; HTTP API at most 30 s); API Gateway V2 API reference,
-    TimeoutInMillis ("between 50 and 30,000 milliseconds for HTTP APIs").
+    TimeoutInMillis ("between 50 and 30,000 milliseconds for HTTP APIs"). Amazon API Gateway
+    Developer Guide, "Amazon API Gateway quotas"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the maximum
+    integration timeout for REST APIs, 50 ms to 29 s, can be raised for Regional and private
+    APIs, possibly with a lower account-level throttle quota) and "API endpoint types for
+    REST APIs in API Gateway"
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html).
     """
+    raised = architecture.quotas.get("api_gateway_rest_timeout_ms", TIMEOUTS["rest"][1])
     for gateway in architecture.api_gateways.values():
         low, high = TIMEOUTS.get(gateway.type, TIMEOUTS["rest"])
         kind = "an HTTP API" if gateway.type == "http" else "a REST API"
-        raise_note = (
-            "; a Regional or private REST API can go past 29 s with a quota increase"
-            if gateway.type == "rest"
-            else ""
-        )
+        raise_note = ""
+        if gateway.type == "rest" and gateway.endpoint in ("regional", "private"):
+            high = max(high, raised)
+            kind = f"a {gateway.endpoint.capitalize()} REST API"
+            raise_note = (
+                "; record a raised quota with quotas: {api_gateway_rest_timeout_ms: N}"
+                if "api_gateway_rest_timeout_ms" not in architecture.quotas_set
+                else ""
+            )
+        elif gateway.type == "rest":
+            shown = (
+                "an edge-optimized"
+                if gateway.endpoint == "edge"
+                else "an edge-optimized (AWS's default)"
+            )
+            kind = f"{shown} REST API"
+            raise_note = (
+                "; only a Regional or private REST API (endpoint: regional or private) can go "
+                "past 29 s, with a quota increase"
+            )
         for route in gateway.routes.values():
             timeout = route.timeout_ms
             if timeout is None or low <= timeout <= high:
@@ -317,9 +365,14 @@ class _Admitted(NamedTuple):
     reason: str
 
 
-def _admitted(architecture: Architecture, gateway: ApiGateway, route: ApiRoute) -> _Admitted:
+def _admitted(architecture: Architecture, gateway: ApiGateway, route: ApiRoute) -> _Admitted | None:
     """A route admits its own rate, else its stage's (applied per route), else the account's;
-    never more than the account's throttle for the Region."""
+    never more than the account's throttle for the Region. None when a rate that would decide
+    it was written but rejected: the fallback is not what the file meant (no cascades)."""
+    if architecture.is_rejected(*route.path, "rate") or (
+        route.throttle.rate is None and architecture.is_rejected(*gateway.path, "throttle", "rate")
+    ):
+        return None
     account = Decimal(_account_limit(architecture, gateway.region, RATE))
     if route.throttle.rate is not None:
         rate, reason = route.throttle.rate, "its rate"
@@ -343,6 +396,8 @@ def _capacity(architecture: Architecture, route: ApiRoute) -> _Capacity | None:
     group = architecture.scaling_groups.get(route.backend or "")
     if group is None or group.per_unit is None or group.max is None:
         return None
+    if group.is_invalid("max") or any(path[0] == "capacity" for path in group.invalid):
+        return None  # a target utilization written but rejected is not the default 100
     serves = served_by(group.max, group.per_unit, group.target_utilization)
     formula = (
         f"max {group.max} × {_n(group.per_unit)} per unit × "
@@ -366,6 +421,9 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
     the route admits more, the group runs hot, scales to max and still falls behind. Lower
     the route's rate to what the group serves, or raise the group's `max`. Groups without a
     `capacity` section are not checked.
+
+    Changed: issue 13: silent when the route's or stage's rate, or the group's max or
+    capacity, was written but rejected.
 
     Fails:
         vpcs:
@@ -427,7 +485,7 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
             if capacity is None:
                 continue
             admitted = _admitted(architecture, gateway, route)
-            if admitted.rate <= capacity.serves:
+            if admitted is None or admitted.rate <= capacity.serves:
                 continue
             group = capacity.group
             yield Problem(
@@ -459,6 +517,9 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
     group serves at max (`max × per_unit × target_utilization / 100`), lower the routes'
     rates or raise the group's `max`. Reported for groups behind two routes or more, with a
     `capacity` section.
+
+    Changed: issue 13: silent when a rate, or the group's max or capacity, was written but
+    rejected.
 
     Fails:
         vpcs:
@@ -517,15 +578,19 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
     limit is shared by all APIs of the Region).
     """
     behind: dict[str, tuple[_Capacity, list[tuple[ApiGateway, ApiRoute, _Admitted]]]] = {}
+    unknown: set[str] = set()  # groups behind a route whose rate was rejected: no sum
     for gateway in architecture.api_gateways.values():
         for route in gateway.routes.values():
             capacity = _capacity(architecture, route)
             if capacity is not None:
                 admitted = _admitted(architecture, gateway, route)
+                if admitted is None:
+                    unknown.add(capacity.group.name)
+                    continue
                 entry = behind.setdefault(capacity.group.name, (capacity, []))
                 entry[1].append((gateway, route, admitted))
     for capacity, routes in behind.values():
-        if len(routes) < 2:
+        if len(routes) < 2 or capacity.group.name in unknown:
             continue
         group = capacity.group
         by_region: dict[str | None, Decimal] = {}

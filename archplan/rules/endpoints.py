@@ -36,10 +36,11 @@ def _service(endpoint: Endpoint) -> Service | None:
 
 
 def _endpoints(architecture: Architecture, kind: str) -> Iterator[tuple[Vpc, Endpoint]]:
-    """Every endpoint of one type ("gateway" or "interface"), in file order."""
+    """Every endpoint of one type ("gateway" or "interface"), in file order; an endpoint whose
+    `type` was written but rejected is neither (its default is not what the file meant)."""
     for vpc in architecture.vpcs.values():
         for endpoint in vpc.endpoints.values():
-            if endpoint.type == kind:
+            if endpoint.type == kind and not architecture.is_rejected(*endpoint.path, "type"):
                 yield vpc, endpoint
 
 
@@ -66,6 +67,9 @@ def gateway_endpoint_service(architecture: Architecture) -> Iterator[Problem]:
     `type` defaults to `gateway`, so an endpoint for another service needs `type: interface`.
     The service may be written short (`s3`) or in full (`com.amazonaws.us-east-1.s3`).
     S3 Express One Zone's `s3express` also has gateway endpoints.
+
+    Changed: issue 13: silent for an endpoint whose `type` was written with an invalid value
+    (it is not taken as the default gateway).
 
     Fails:
         vpcs:
@@ -313,6 +317,9 @@ def endpoint_fields(architecture: Architecture) -> Iterator[Problem]:
     A field of the other type means the endpoint is not what was meant: AWS has nowhere to
     put it. `type` defaults to `gateway`; set `type: interface` for an interface endpoint.
 
+    Changed: issue 13: silent for an endpoint whose `type` was written with an invalid
+    value.
+
     Fails:
         vpcs:
           app:
@@ -344,6 +351,8 @@ def endpoint_fields(architecture: Architecture) -> Iterator[Problem]:
     """
     for vpc in architecture.vpcs.values():
         for endpoint in vpc.endpoints.values():
+            if architecture.is_rejected(*endpoint.path, "type"):
+                continue  # the type written is invalid: which fields belong is not known
             if endpoint.type == "gateway":
                 if endpoint.subnets:
                     yield Problem(

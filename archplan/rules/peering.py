@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from archplan.cidr import Block, covered, parse_block
 from archplan.findings import Path, Severity
@@ -47,6 +47,14 @@ def _vpcs_of(architecture: Architecture, peering: Peering) -> tuple[Vpc, Vpc] | 
     if requester is None or accepter is None or requester.name == accepter.name:
         return None
     return requester, accepter
+
+
+def _routing_described(architecture: Architecture, name: str | None) -> bool:
+    """Whether the source describes the VPC's route tables, all of them valid: a VPC written
+    or imported without any says nothing about its routes (every real VPC has at least its
+    main table), and one with a rejected route may route through the peering there."""
+    vpc = architecture.vpcs.get(name or "")
+    return vpc is not None and bool(vpc.route_tables) and vpc.routes_known
 
 
 def _other(peering: Peering, vpc: str) -> str | None:
@@ -327,12 +335,16 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
     "AP306",
     "pending-peering-expires",
     INFO,
-    "A cross-account peering request expires after 7 days.",
+    "A pending peering request expires after 7 days.",
 )
 def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
-    """A peering request waiting for another account is deleted after 7 days (168 hours, not
-    adjustable) unless that account accepts it. Plans that depend on it need the accepter's
-    owner to act within a week.
+    """A peering request that is not accepted expires after 7 days (168 hours, not
+    adjustable), and can then be neither accepted nor rejected: this holds for every request,
+    between two accounts or within one. Plans that depend on it need the accepter VPC's owner
+    to act within a week.
+
+    Changed: issue 13 widened the scope from cross-account requests to every pending request
+    (same account, or accounts not written), as AWS documents.
 
     Fails:
         vpcs:
@@ -356,7 +368,12 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)).
+    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)). Amazon EC2
+    API Reference, "CreateVpcPeeringConnection"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcPeeringConnection.html:
+    "The VPC peering connection request expires after 7 days, after which it cannot be
+    accepted or rejected"); Amazon VPC Peering Guide, "VPC peering connection lifecycle"
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -364,11 +381,14 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
             continue
         requester, accepter = pair
         if requester.account and accepter.account and requester.account != accepter.account:
-            yield Problem(
-                f'peering "{peering.name}" waits for account {accepter.account} to accept it; '
-                "AWS deletes the request after 7 days (168 hours)",
-                (*peering.path, "status"),
-            )
+            who = f"account {accepter.account}"
+        else:
+            who = f'the owner of VPC "{accepter.name}"'
+        yield Problem(
+            f'peering "{peering.name}" waits for {who} to accept it; the request expires '
+            "after 7 days (168 hours), and cannot then be accepted",
+            (*peering.path, "status"),
+        )
 
 
 @rule("AP307", "peering-quota", ERROR, "A VPC has more active peerings than the quota allows.")
@@ -445,6 +465,26 @@ def _inside(vpc: Vpc, block: Block) -> bool:
     return any(mine.contains(block) for mine in own) or covered(block, own)
 
 
+def _aimed_at(block: Block, third: Vpc) -> bool:
+    """Whether a route's destination is aimed at a third VPC: inside one of its blocks, or a
+    private range overlapping it. A default route, or a public range, that merely includes
+    the third VPC is aimed at the internet (AP309 when the peer would carry it there)."""
+    own = [mine for mine, _ in vpc_blocks(third) if mine.version == block.version]
+    if any(mine.contains(block) for mine in own):
+        return True
+    internet = block.prefix == 0 or not any(private.overlaps(block) for private in PRIVATE_RANGES)
+    return not internet and any(mine.overlaps(block) for mine in own)
+
+
+def _first_overlap(first: Vpc, second: Vpc) -> tuple[Block, Block] | None:
+    """A block of each VPC that overlap, or None."""
+    for mine, _ in vpc_blocks(first):
+        for theirs, _ in vpc_blocks(second):
+            if mine.overlaps(theirs):
+                return mine, theirs
+    return None
+
+
 class _Diagnosis:
     """Why a route through a peering leaves the peer VPC, and which rule says so."""
 
@@ -474,13 +514,24 @@ def _diagnose(
         third = _peer(architecture, peer, other)
         if third is None or third.name == vpc.name:
             continue
-        if any(own.overlaps(block) for own, _ in vpc_blocks(third)):
+        if _aimed_at(block, third):
             direct = _peering_between(architecture, vpc.name, third.name)
-            advice = (
-                f'route it through peering "{direct.name}" instead'
-                if direct is not None
-                else f'peer "{vpc.name}" with "{third.name}" directly (or use a transit gateway)'
-            )
+            clash = _first_overlap(vpc, third)
+            if clash is not None:
+                # AWS refuses to peer overlapping VPCs, and a transit gateway cannot route
+                # between them either: the only way is to readdress, as peering-plan says.
+                advice = (
+                    f'"{vpc.name}" ({clash[0]}) and "{third.name}" ({clash[1]}) overlap, so AWS '
+                    "would refuse a peering between them and a transit gateway could not route "
+                    "between them: readdress one of them"
+                )
+            elif direct is not None:
+                advice = f'route it through peering "{direct.name}" instead'
+            else:
+                advice = (
+                    f'peer "{vpc.name}" with "{third.name}" directly (or use a transit gateway)'
+                )
+
             return _Diagnosis(
                 "AP308",
                 f'{block} is in VPC "{third.name}", which "{peer.name}" reaches through peering '
@@ -546,6 +597,14 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
     C's block through the A–B peering sends traffic that B drops. Peer A with C, or use a
     transit gateway.
 
+    A route is aimed at a third VPC when its destination lies inside the third VPC's blocks,
+    or is a private range overlapping them; a default route or a public range through a peer
+    with its own internet access is edge-to-edge routing (AP309), even if it also covers the
+    peer's other peers. When the VPC and the third one overlap, AWS would refuse to peer them
+    and a transit gateway could not route between them: the advice is then to readdress.
+
+    Changed: issue 13 narrowed the scope (0.0.0.0/0 and public ranges through a peer are
+    AP309's) and changed the advice for overlapping VPCs.
     Fails:
         vpcs:
           a:
@@ -721,13 +780,27 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
     """Each side of a peering must add its own route: with a route on one side only, requests
     arrive but replies have no way back.
 
+    The silent side must have its route tables described: a VPC written (or imported) without
+    `route_tables` says nothing about its routes, and the rule then says nothing either.
+
+    When the silent side's replies are captured by a route to another peering (longest prefix
+    match), they do have a way, to the wrong VPC: reply-to-other-peer (AP314) says so at the
+    capturing route instead.
+
+    Changed: issue 13 narrowed the scope: a peer whose route tables the file does not
+    describe is no longer taken as having no route back, and replies captured by another
+    peering are AP314's.
+
     Fails:
         vpcs:
           a:
             region: us-east-1
             cidr: 10.0.0.0/16
             route_tables: {main: {main: true, routes: {10.1.0.0/16: "peering:a-b"}}}
-          b: {region: us-east-1, cidr: 10.1.0.0/16}
+          b:
+            region: us-east-1
+            cidr: 10.1.0.0/16
+            route_tables: {main: {main: true}}
         peerings:
           a-b: {requester: a, accepter: b}
 
@@ -746,11 +819,17 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
 
     Source: aws-network-rules.md §4.6 (PEER-new, PEER-2023).
     """
+    shared(architecture, "reply-paths", _reply_outcomes)  # fills "captured-replies"
+    captured = cast("set[str]", architecture.memo.get("captured-replies", set()))
     for peering, sides in shared(architecture, "routed-sides", _routed_sides).items():
         if len(sides) != 1:
             continue
         ((routed, first_route),) = sides.items()
         silent = _other(peering, routed)
+        if not _routing_described(architecture, silent):
+            continue
+        if peering.name in captured:
+            continue  # the replies go to another VPC: AP314 says where, at the capturing route
         yield Problem(
             f'peering "{peering.name}" is routed only from VPC "{routed}": VPC "{silent}" has '
             f"no route through it, so replies have no way back; add a route to "
@@ -766,10 +845,25 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
     """A peering carries only traffic that route tables send to it. With no route on either
     side it carries nothing: add routes on both sides, or remove the peering.
 
+    At least one side must have its route tables described (`route_tables` written, or
+    imported): a file or an import that describes no route table of either VPC (a
+    describe-vpc-peering-connections output alone) says nothing about the routes, and the
+    rule then says nothing either. One side described without a route through the peering is
+    enough: no reply, or no request, can cross it.
+
+    Changed: issue 13 narrowed the scope: a peering between two VPCs whose route tables the
+    source does not describe is no longer reported.
+
     Fails:
         vpcs:
-          a: {region: us-east-1, cidr: 10.0.0.0/16}
-          b: {region: us-east-1, cidr: 10.1.0.0/16}
+          a:
+            region: us-east-1
+            cidr: 10.0.0.0/16
+            route_tables: {main: {main: true}}
+          b:
+            region: us-east-1
+            cidr: 10.1.0.0/16
+            route_tables: {main: {main: true}}
         peerings:
           a-b: {requester: a, accepter: b}
 
@@ -794,6 +888,11 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
         if peering.status in WAITING:
             continue
         if peering in sides and not sides[peering]:
+            ends = (peering.requester, peering.accepter)
+            if not any(_routing_described(architecture, vpc) for vpc in ends):
+                continue  # neither VPC's routes are known: nothing to say
+            if any(not architecture.vpcs[vpc].routes_known for vpc in ends if vpc):
+                continue  # a rejected route may be the one through this peering
             yield Problem(
                 f'peering "{peering.name}" has no route on either side, so it carries nothing; '
                 f"route each VPC's blocks through it in the other's tables, or remove it",
@@ -831,6 +930,9 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         for peering, routed in shared(architecture, "routed-sides", _routed_sides).items()
     }
     grouped: dict[tuple[str, Path, str], tuple[_Astray, list[str]]] = {}
+    # Peerings routed on one side whose replies another peering captures (AP314, not AP312).
+    captured: set[str] = set()
+    architecture.memo["captured-replies"] = captured
     routes_cache: dict[tuple[str, str | None, int], list[Candidate]] = {}
     senders_cache: dict[tuple[str, str], list[Subnet]] = {}
     sources_cache: dict[tuple[str, str, int], _Sources] = {}
@@ -840,10 +942,14 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
         block = route.block
         if peer is None or block is None or not (vpc.blocks_known and peer.blocks_known):
             continue
+        if not (vpc.routes_known and peer.routes_known):
+            continue  # a route or association was rejected: where replies go is not known
         if not _inside(peer, block):
             continue  # routes that leave the peer are reported by the rules above
-        if peer.name not in sides.get(peering.name, {}):
-            continue  # the peer has no route back at all: one-sided-peering says so
+        # The peer has no route through this peering: its replies may still be captured by a
+        # route to another peering (AP314, said instead of AP312); that it has no way back at
+        # all is one-sided-peering's (AP312), not reply-unroutable's.
+        one_sided = peer.name not in sides.get(peering.name, {})
         sending = (vpc.name, table.name, block.version)
         if sending not in sources_cache:
             sources_cache[sending] = _sources(_senders(senders_cache, vpc, table), block.version)
@@ -880,6 +986,10 @@ def _reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
                 answered = any(hop.target == back for hop in hops)
                 for hop in hops:
                     astray = _astray(vpc, peer, peer_table, peering, route, hop)
+                    if astray is not None and one_sided:
+                        if astray.rule_id != "AP314":
+                            continue
+                        captured.add(peering.name)
                     if astray is not None and not (answered and astray.rule_id == "AP315"):
                         key = (astray.rule_id, astray.blame, astray.describe("*"))
                         subnets = grouped.setdefault(key, (astray, []))[1]
@@ -1046,6 +1156,12 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
     and its route for a spoke's subnet points at the other spoke, replies go to the wrong VPC.
     Route each spoke's addresses through its own peering, from the subnets that serve it.
 
+    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    whose replies cannot be followed.
+
+    Changed: issue 13 widened the scope to peerings routed on one side only, whose other side
+    answers through another peering (reported as one-sided-peering, AP312, before).
+
     Fails:
         vpcs:
           hub:
@@ -1105,6 +1221,9 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
     """A subnet that sends requests through a peering needs the peer to route its addresses
     back through the same peering, from the peer subnets that answer. A peer that routes only
     part of the requester's blocks leaves the other subnets without replies.
+
+    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    whose replies cannot be followed.
 
     Fails:
         vpcs:

@@ -171,6 +171,9 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
 def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
     """A route to `igw` needs the VPC to have an internet gateway (`internet_gateway: true`).
 
+    Changed: issue 13: silent when `internet_gateway` was written with an invalid value
+    (AP003 reports it), rather than reading it as false.
+
     Fails:
         vpcs:
           shared:
@@ -192,6 +195,8 @@ def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
     """
     for vpc, table, route in _routes(architecture):
         if route.target is not None and route.target.kind == "igw" and not vpc.internet_gateway:
+            if architecture.is_rejected(*vpc.path, "internet_gateway"):
+                continue  # written but invalid (`internet_gateway: igw`): AP003 says so
             yield Problem(
                 f'route table "{table.name}" sends {route.destination} to igw, but VPC '
                 f'"{vpc.name}" has no internet gateway; set internet_gateway: true',

@@ -9,8 +9,8 @@ from archplan.analysis.addresses import group_subnets as _subnets
 from archplan.analysis.addresses import pools
 from archplan.findings import Path, Severity
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
-from archplan.regions import describe, known_distinct
-from archplan.rules.registry import Problem, Related, rule
+from archplan.regions import describe, is_availability_zone, known_distinct
+from archplan.rules.registry import Problem, Related, rule, shared
 from archplan.spelling import did_you_mean
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -172,7 +172,18 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     Auto Scaling balances instances across the zones of its subnets and, when a zone fails,
     launches replacements in the others; with one zone there are no others. Add a subnet in
     a second (better, a third) zone. With `availability.survive_az_loss` the group asks for
-    capacity that survives the loss of a zone, which one zone can never give.
+    capacity that survives the loss of a zone, which one zone can never give; for a group
+    with a demand profile that is the error AP517, reported instead of this warning.
+
+    A Local Zone (us-west-2-lax-1a) or a Wavelength Zone is not an Availability Zone: a group
+    in one AZ and a Local Zone is still in one AZ.
+
+    Changed: issue 13 widened the scope to a group in one AZ and Local or Wavelength Zones,
+    and narrowed it: a planned group asking to survive an AZ loss is AP517's error instead.
+
+    Changed: issue 13: a group with a demand profile that asks to survive an AZ loss in one
+    zone is reported by AP517 (error) instead; silent when a subnet of the group was
+    rejected.
 
     Fails:
         vpcs:
@@ -210,23 +221,48 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
 
     Source: issue 4 "validate: scaling groups" (a group in one AZ is a warning);
     autoscaling-purchase.md §1 (ASG-UG/asg-capacity-limits: the group replaces lost
-    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones).
+    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones). AWS Local
+    Zones User Guide, "What is AWS Local Zones?"
+    (https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html: a Local
+    Zone is an extension of a Region, in a metropolitan area, not one of its Availability
+    Zones).
     """
+    from archplan.capacity.plan import AZ_LOSS_IMPOSSIBLE
+    from archplan.rules.capacity import planned_groups
+
+    # A group planned with survive_az_loss in one zone is AP517's error: one finding, not two.
+    impossible = {
+        group_plan.name
+        for group_plan in shared(architecture, "scale-plan", planned_groups)
+        if any(shortfall.kind == AZ_LOSS_IMPOSSIBLE for shortfall in group_plan.shortfalls)
+    }
     for group in architecture.scaling_groups.values():
         subnets = _subnets(architecture, group)
         if not subnets or any(subnet.az is None for subnet in subnets):
             continue
         zones = {subnet.az for subnet in subnets if subnet.az is not None}
-        if len(known_distinct(zones)) != 1:
+        proper = {zone for zone in zones if is_availability_zone(zone)}
+        others = zones - proper  # Local and Wavelength Zones: not Availability Zones
+        one_zone = len(known_distinct(zones)) == 1
+        one_az_and_local = len(known_distinct(proper)) == 1 and bool(others)
+        if not (one_zone or one_az_and_local) or group.name in impossible:
             continue
-        zone = describe(zones)
+        if any(path[0] == "subnets" for path in group.invalid):
+            continue  # a subnet written but rejected may be in another zone
         survive = (
             "; availability.survive_az_loss cannot be met in one zone"
             if group.survive_az_loss
             else ""
         )
+        if one_zone:
+            where = f"{describe(zones)} only"
+        else:
+            where = (
+                f"one Availability Zone, {describe(proper)} (a Local or Wavelength Zone, "
+                f"{describe(others)}, is not an Availability Zone)"
+            )
         yield Problem(
-            f'scaling group "{group.name}" has subnets in {zone} only: if that Availability '
+            f'scaling group "{group.name}" has subnets in {where}: if that Availability '
             f"Zone fails, the whole group stops; add a subnet in a second zone{survive}",
             (*group.path, "subnets"),
         )
@@ -437,6 +473,18 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
     On-Demand, or a lower percentage to run the rest on Spot (30 gives 70 % Spot above the
     base; AWS rounds the On-Demand share up).
 
+    The rule speaks only where the group shows it means to mix purchase options: several
+    instance types (a mixed instances policy), an `on_demand_base` or a
+    `spot_allocation_strategy` under `purchase`. A group with one instance type and no such
+    field (a launch template or configuration alone, as most templates have) has no
+    On-Demand/Spot split to set, and is all On-Demand as AWS documents. A group with a field
+    that was rejected or unknown (`purchse:`, instance types of the wrong type) is left to
+    that finding: what it meant is not known.
+
+    Changed: issue 13 narrowed the scope: the rule no longer fires on a group with one
+    instance type and no Spot field (it fired on every such group, a false warning on most
+    real templates), nor beside a rejected or unknown purchase key.
+
     Fails:
         vpcs:
           app:
@@ -473,15 +521,24 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
               on_demand_base: 2
               on_demand_percentage_above_base: 30
               spot_allocation_strategy: price-capacity-optimized
+          batch:
+            vpc: app
+            subnets: [app-a, app-b]
+            instance_types: [c6i.large]
+            min: 1
+            max: 4
 
     Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
     OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
     because the percentage was not picked up). A percentage written with an invalid value (101,
     -1, "half") is not omitted: the invalid-value finding (AP006) alone reports it.
+    Amazon EC2 Auto Scaling API Reference, "InstancesDistribution"
+    (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html):
+    OnDemandPercentageAboveBaseCapacity "Default: 100".
     """
     for group in architecture.scaling_groups.values():
-        if group.is_invalid("purchase", "on_demand_percentage_above_base"):
-            continue  # written, but invalid: AP006 says why; AWS's default is not in play
+        if not shows_spot_intent(group) or _intent_unknown(group):
+            continue
         if group.purchase.on_demand_percentage_above_base is None:
             yield Problem(
                 f'scaling group "{group.name}" does not set '
@@ -490,6 +547,25 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
                 "intended, or a lower percentage (e.g. 30) to run the rest on Spot",
                 (*group.path, "purchase"),
             )
+
+
+# Purchase fields that only mean something when a group mixes On-Demand and Spot.
+_SPOT_FIELDS = frozenset({"on_demand_base", "spot_allocation_strategy"})
+
+
+def shows_spot_intent(group: ScalingGroup) -> bool:
+    """Whether the group means to mix purchase options: several instance types (a mixed
+    instances policy) or a base or Spot strategy written under `purchase`."""
+    return len(group.instance_types) > 1 or bool(group.purchase.written & _SPOT_FIELDS)
+
+
+def _intent_unknown(group: ScalingGroup) -> bool:
+    """A key of the group, or anything under `purchase` or `instance_types`, was rejected:
+    the file's intent for the purchase options is not known (issue 13, no cascades)."""
+    return any(
+        (len(path) == 1 and rejection.on_key) or path[0] in ("purchase", "instance_types")
+        for path, rejection in group.invalid.items()
+    )
 
 
 @rule(
@@ -577,6 +653,9 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
     `lowest-price` is also what AWS uses when a group runs Spot (an On-Demand percentage
     below 100) and sets no `spot_allocation_strategy`, so that case is reported too.
 
+    Changed: issue 13: silent when `spot_allocation_strategy` was written with an invalid
+    value, rather than reading it as omitted.
+
     Fails:
         vpcs:
           app:
@@ -630,6 +709,7 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
             )
         elif (
             purchase.spot_allocation_strategy is None
+            and not group.is_invalid("purchase", "spot_allocation_strategy")
             and purchase.on_demand_percentage_above_base is not None
             and purchase.on_demand_percentage_above_base < 100
         ):
@@ -673,6 +753,16 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     rebalancing can also exceed max; the format does not describe them. Use larger or more
     subnets, or lower `max`.
 
+    The finding is at the `max` of the group whose peak is the largest among those sharing
+    the subnets: the one whose max overflows them. When a group sharing them asks to survive
+    an AZ loss (`availability.survive_az_loss`), each zone is counted: with the zone whose
+    subnets hold the most addresses lost, the subnets of the other zones must still hold
+    every instance, since Auto Scaling relaunches the lost ones there.
+
+    Changed: issue 13 moved the finding from the subnets of the first group naming them to
+    the max of the group that overflows them, and added the count per zone for groups that
+    ask to survive an AZ loss.
+
     Fails:
         vpcs:
           app:
@@ -713,11 +803,25 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     desired in units); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet).
     """
     for pool in pools(architecture):
-        needed = pool.needed
+        needed, blamed = pool.needed, pool.blamed
         if needed > pool.addresses:
             yield Problem(
-                f"{pool.describe()}; use larger or more subnets, or lower max",
-                (*pool.group.path, "subnets"),
+                f'{pool.describe()}; "{blamed.name}" has the largest max: use larger or more '
+                "subnets, or lower max",
+                (*blamed.path, "max"),
+                pool.related(),
+            )
+            continue
+        surviving = [group for group, _ in pool.users if group.survive_az_loss]
+        loss = pool.zone_loss() if surviving else None
+        if loss is not None and needed > loss[1]:
+            zone, left = loss
+            yield Problem(
+                f"{pool.describe()}; with {zone} lost (its subnets hold the most addresses), "
+                f"the other zones' subnets have {left} for the {needed} instances "
+                f'"{surviving[0].name}" asks to keep through an AZ loss (survive_az_loss): '
+                "use larger subnets, or lower max",
+                (*blamed.path, "max"),
                 pool.related(),
             )
 
@@ -803,6 +907,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     with its On-Demand price (and Spot price when the group runs Spot), in USD per
     instance-hour.
 
+    Changed: issue 13: silent for a type whose price in the file was written but rejected.
+
     Fails:
         vpcs:
           app:
@@ -875,6 +981,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
         for instance_type in group.instance_types:
             if instance_type in priced:
                 continue
+            if architecture.rejected_within("prices", "instance_types", instance_type):
+                continue  # its price was written but rejected: AP003/AP006 says why
             yield Problem(
                 f'{instance_type} of scaling group "{group.name}" has no price in {searched}, '
                 f"so the cost of the group's {wanted} cannot be computed; "

@@ -492,6 +492,8 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
                 zones = _attached_zones(vpc, attachment)
                 if not zones or may_be_among(subnet.az, zones):
                     continue  # an attachment without subnets is AP402's
+                if any(other.az is None for _, other in _attachment_subnets(vpc, attachment)):
+                    continue  # an attachment subnet's zone is unknown: it may be this one
                 yield Problem(
                     f'subnet "{subnet.name}" in {subnet.az} routes {route.destination} to '
                     f'transit gateway "{gateway.name}", but the attachment of VPC "{vpc.name}" '

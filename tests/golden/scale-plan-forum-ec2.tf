@@ -14,11 +14,11 @@ variable "subnet_forum_app_b" {
 
 # users: planned capacity 2..10 units over 24 hours
 # users: 3 committed units (compute-savings-plan) are bought outside the group
+# users: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "users" {
   name                = "users"
   min_size            = 2
   max_size            = 12
-  desired_capacity    = 4
   vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
 
   mixed_instances_policy {
@@ -47,11 +47,11 @@ resource "aws_autoscaling_group" "users" {
 
 # topics: planned capacity 2..14 units over 24 hours
 # topics: 3 committed units (compute-savings-plan) are bought outside the group
+# topics: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "topics" {
   name                = "topics"
   min_size            = 2
   max_size            = 16
-  desired_capacity    = 4
   vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
 
   mixed_instances_policy {
@@ -84,11 +84,11 @@ resource "aws_autoscaling_group" "topics" {
 
 # messages: planned capacity 4..18 units over 24 hours
 # messages: 4 committed units (compute-savings-plan) are bought outside the group
+# messages: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (4); set desired 6 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "messages" {
   name                = "messages"
   min_size            = 4
   max_size            = 24
-  desired_capacity    = 6
   vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
 
   mixed_instances_policy {

@@ -15,11 +15,11 @@ variable "subnet_forum_app_b" {
 
 # topics: planned capacity 2..14 units over 24 hours
 # topics: 3 committed units (compute-savings-plan) are bought outside the group
+# topics: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "topics" {
   name                = "topics"
   min_size            = 2
   max_size            = 16
-  desired_capacity    = 4
   vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
 
   mixed_instances_policy {

@@ -118,8 +118,9 @@ def _expected_reply_findings(architecture: Architecture) -> set[tuple[str, tuple
                     for own in peer.ipv4_blocks
                 ):
                     continue
-                if peer.name not in routed[peering.name]:
-                    continue
+                # A peer with no route through the peering: only replies another peering
+                # captures are reported (AP314); no way back at all is AP312's (issue 13).
+                one_sided = peer.name not in routed[peering.name]
                 answering = []
                 for name, subnet in peer.subnets.items():
                     assert subnet.cidr is not None
@@ -135,6 +136,10 @@ def _expected_reply_findings(architecture: Architecture) -> set[tuple[str, tuple
                         ]
                         answered = any(hop and hop[:2] == ("peering", peering.name) for hop in hops)
                         for hop in hops:
+                            if one_sided:
+                                if hop and hop[0] == "peering" and hop[1] != peering.name:
+                                    expected.add(("AP314", hop[2]))
+                                continue
                             if hop is None and not answered:
                                 path = peer_table.path if peer_table else peer.path
                                 expected.add(("AP315", path))

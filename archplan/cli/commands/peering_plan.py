@@ -6,8 +6,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_FINDINGS, load, use_color, write
-from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
+from archplan.cli.io import (
+    EXIT_FINDINGS,
+    fail,
+    input_error,
+    load,
+    report_width,
+    say,
+    to_file,
+    usage_error,
+    use_color,
+    write_output,
+)
+from archplan.cli.options import (
+    ArchitectureFile,
+    Color,
+    MaxFileSize,
+    OutputFile,
+    Width,
+    complete_meshes,
+    format_option,
+)
+from archplan.output import ColorMode
 from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -22,9 +42,15 @@ def peering_plan(
     file: ArchitectureFile,
     mesh: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Plan only this mesh (default: every mesh)."),
+        typer.Option(
+            metavar="NAME",
+            help="Plan only this mesh (default: every mesh).",
+            autocompletion=complete_meshes,
+        ),
     ] = None,
-    output_format: Annotated[PlanFormat, format_option("Report format.")] = PlanFormat.TEXT,
+    output_format: Annotated[
+        PlanFormat | None, format_option("Report format [default: text].", show_default=False)
+    ] = None,
     emit: Annotated[
         Emit | None,
         typer.Option(
@@ -40,13 +66,35 @@ def peering_plan(
             help="GB per month sent through the transit gateway, to price its data processing.",
         ),
     ] = None,
+    write_file: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Merge what --emit yaml prints into FILE itself (atomically), keeping its "
+            "comments, order and style; refused if FILE changes meanwhile.",
+        ),
+    ] = False,
+    output: OutputFile = None,
+    color: Color = ColorMode.AUTO,
+    width: Width = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan full meshes of VPC peerings and compare them with a transit gateway; exit 1 when a
     mesh cannot be completed (overlapping VPCs, quotas), 2 on unreadable input."""
     from archplan.plan.mesh import UnknownMesh, plan
 
+    if emit is not None and output_format is not None:
+        usage_error("not with --emit, which prints YAML", "--format")
+    if write_file:
+        for given, option in ((emit, "--emit"), (output_format, "--format"), (output, "--output")):
+            if given is not None:
+                usage_error("not with --write, which changes FILE itself", option)
+        if file == "-":
+            usage_error("needs a file, not standard input", "--write")
     traffic = _traffic(traffic_gb_month)
+    if write_file:
+        _write_into(file, mesh, traffic, max_file_size)
+        return
     name, loaded = load(file, max_file_size)
     try:
         result = plan(loaded.architecture, mesh, traffic)
@@ -55,11 +103,77 @@ def peering_plan(
     if emit is Emit.YAML:
         from archplan.plan.emit import emit_yaml
 
-        write(emit_yaml(result, name))
+        write_output(output, emit_yaml(result, name), "the YAML")
     else:
         from archplan.reports.peering_plan import RENDERERS
 
-        write(RENDERERS[output_format](result, name, use_color()))
+        render = RENDERERS[output_format or PlanFormat.TEXT]
+        into_file = to_file(output)
+        text = render(result, name, use_color(color, into_file), report_width(width, into_file))
+        write_output(output, text, "the report")
+    if not result.can_complete:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes: int) -> None:
+    """peering-plan --write: merge the additions into `file`, check the result, write it
+    atomically unless the file changed meanwhile; exit 1 when a mesh still cannot be completed."""
+    from pathlib import Path
+
+    from archplan.engine import load_architecture
+    from archplan.errors import InputError
+    from archplan.output import write_atomic
+    from archplan.plan.emit import additions
+    from archplan.plan.merge import MergeError, merge
+    from archplan.plan.mesh import UnknownMesh, plan
+    from archplan.source import Source, read_source
+    from archplan.wording import plural
+
+    try:
+        source = read_source(file, max_bytes)
+        before = Path(file).read_bytes()
+        loaded = load_architecture(source)
+    except InputError as error:
+        input_error(error, file)
+    except OSError as error:
+        fail(f"{file}: error: cannot read: {error.strerror or error}")
+    name = source.name
+    bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
+    if before != bom + source.text.encode("utf-8"):
+        fail(f"{name}: error: changed while archplan read it; not written")
+    try:
+        result = plan(loaded.architecture, mesh, traffic)
+    except UnknownMesh as error:
+        raise typer.BadParameter(str(error), param_hint="'--mesh'") from None
+    found = additions(result)
+    try:
+        merged = merge(source.text, found)
+    except MergeError as error:
+        fail(f"{name}:{error.line}:{error.column}: error: cannot merge the plan: {error}")
+    if merged == source.text:
+        say(f"archplan: {name}: nothing to add")
+    else:
+        # The merged text must load and leave nothing more to add, or it is not written.
+        try:
+            again = load_architecture(Source(name, merged))
+        except InputError as error:
+            raise RuntimeError(f"the merged file does not load: {error.message}") from None
+        result = plan(again.architecture, mesh, traffic)
+        left = additions(result)
+        if left.peerings or left.tables:
+            raise RuntimeError("the merged file still lacks peerings or routes")
+        if Path(file).read_bytes() != before:
+            fail(f"{name}: error: changed while archplan was planning; not written")
+        try:
+            write_atomic(file, bom + merged.encode("utf-8"))
+        except OSError as error:
+            fail(f"{name}: error: cannot write: {error.strerror or error}")
+        say(
+            f"archplan: {name}: added {plural(len(found.peerings), 'peering')} and "
+            f"{plural(found.route_count, 'route')}"
+        )
+    for note in dict.fromkeys(found.notes):
+        say(f"archplan: {name}: note: {note}")
     if not result.can_complete:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-from archplan.cli.io import write
-from archplan.cli.options import format_option
+from archplan.cli.io import report_width, to_file, write_output
+from archplan.cli.options import OutputFile, Width, format_option
 
 
 class RulesFormat(enum.StrEnum):
@@ -17,13 +17,16 @@ class RulesFormat(enum.StrEnum):
 
 def rules(
     output_format: Annotated[RulesFormat, format_option()] = RulesFormat.TEXT,
+    output: OutputFile = None,
+    width: Width = None,
 ) -> None:
     """List every rule: id, name, default severity and summary."""
     from archplan import ruledocs
 
-    render = {
-        RulesFormat.TEXT: ruledocs.rules_text,
-        RulesFormat.MARKDOWN: ruledocs.rules_markdown,
-        RulesFormat.JSON: ruledocs.rules_json,
-    }[output_format]
-    write(render())
+    if output_format is RulesFormat.TEXT:
+        text = ruledocs.rules_text(report_width(width, to_file(output)))
+    elif output_format is RulesFormat.MARKDOWN:
+        text = ruledocs.rules_markdown()
+    else:
+        text = ruledocs.rules_json()
+    write_output(output, text, "the rules")

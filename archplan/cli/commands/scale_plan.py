@@ -8,9 +8,30 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from archplan.capacity.choices import ScaleEmit, ScaleFormat
-from archplan.cli.io import EXIT_FINDINGS, EXIT_INPUT, fail, load, say, use_color, write
-from archplan.cli.options import ArchitectureFile, MaxFileSize, PricesFile, format_option
+from archplan.cli.io import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    fail,
+    load,
+    report_width,
+    say,
+    to_file,
+    usage_error,
+    use_color,
+    write_output,
+)
+from archplan.cli.options import (
+    ArchitectureFile,
+    Color,
+    MaxFileSize,
+    OutputFile,
+    PricesFile,
+    Width,
+    complete_groups,
+    format_option,
+)
 from archplan.findings import Severity
+from archplan.output import ColorMode
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -24,9 +45,15 @@ def scale_plan(
     file: ArchitectureFile,
     group: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Plan only this scaling group (default: every group)."),
+        typer.Option(
+            metavar="NAME",
+            help="Plan only this scaling group (default: every group).",
+            autocompletion=complete_groups,
+        ),
     ] = None,
-    output_format: Annotated[ScaleFormat, format_option("Report format.")] = ScaleFormat.TEXT,
+    output_format: Annotated[
+        ScaleFormat | None, format_option("Report format [default: text].", show_default=False)
+    ] = None,
     emit: Annotated[
         ScaleEmit | None,
         typer.Option(
@@ -36,6 +63,9 @@ def scale_plan(
         ),
     ] = None,
     prices: PricesFile = None,
+    output: OutputFile = None,
+    color: Color = ColorMode.AUTO,
+    width: Width = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Plan each scaling group, ECS service, Lambda function and EKS node group hour by hour:
@@ -43,6 +73,9 @@ def scale_plan(
     of capacity in some hour, cannot survive an AZ loss as asked or runs a subnet out of
     addresses, 2 on unreadable input."""
     import gc
+
+    if emit is not None and output_format is not None:
+        usage_error(f"not with --emit, which prints {emit.value}", "--format")
 
     from archplan.capacity.demand import DemandFileError
     from archplan.capacity.plan import UnknownGroup, plan
@@ -103,16 +136,20 @@ def scale_plan(
         from archplan.capacity.emit import EMITTERS, EmitError
 
         try:
-            write(EMITTERS[emit](loaded.architecture, result, name))
+            text = EMITTERS[emit](loaded.architecture, result, name)
         except EmitError as error:
             if error.at is not None:
                 span = value_place(loaded.document, error.at)
                 fail(f"{name}:{span.line}:{span.column}: error: {error}")
             fail(f"{name}: error: {error}")
+        write_output(output, text, "the output")
     else:
         from archplan.reports.scale_plan import RENDERERS
 
-        write(RENDERERS[output_format](result, name, use_color()))
+        render = RENDERERS[output_format or ScaleFormat.TEXT]
+        into_file = to_file(output)
+        text = render(result, name, use_color(color, into_file), report_width(width, into_file))
+        write_output(output, text, "the report")
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -12,6 +12,7 @@ from archplan.cli.io import (
     EXIT_INPUT,
     fail,
     input_error,
+    report_width,
     say,
     use_color,
     write_output,
@@ -29,6 +30,7 @@ from archplan.cli.options import (
     PricesFile,
     Quiet,
     Region,
+    Width,
     format_option,
 )
 from archplan.findings import Severity
@@ -72,6 +74,7 @@ def validate(
     output: OutputFile = None,
     color: Color = ColorMode.AUTO,
     quiet: Quiet = False,
+    width: Width = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
     config: ConfigFile = None,
     select: Annotated[
@@ -111,7 +114,7 @@ def validate(
     or an invalid configuration."""
     import gc
 
-    from archplan.cli import memory
+    from archplan.cli import io as memory
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.engine import FileResult, validate_source
     from archplan.errors import InputError
@@ -190,6 +193,7 @@ def validate(
         color=use_color(color, to_file),
         fail_on=threshold,
         quiet=quiet,
+        width=report_width(width, to_file),
     )
     unreadable = any(result.error is not None for result in results)
     if to_file and unreadable:  # a report without some files' findings is never left behind

@@ -1,0 +1,45 @@
+"""`archplan init`: write a commented starter architecture file, and the JSON Schema beside it
+for editors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from archplan.cli.io import fail, say
+from archplan.cli.options import Shape
+
+
+def init(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="The file to create [default: archplan.yaml]."),
+    ] = "archplan.yaml",
+    shape: Annotated[
+        Shape,
+        typer.Option(help="The network to start from.", case_sensitive=False),
+    ] = Shape.SINGLE_VPC,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write a commented starter architecture file (single VPC, hub and spoke, or mesh) whose
+    first line points editors at the JSON Schema, written beside it as archplan.schema.json;
+    exit 2 rather than replace an existing FILE."""
+    import os
+
+    from archplan.editor_schema import render
+    from archplan.output import write_atomic
+    from archplan.starters import SCHEMA_FILE, starter
+
+    if os.path.lexists(file) and not force:
+        fail(f"{file}: error: already exists; choose another name or give --force")
+    schema = os.path.join(os.path.dirname(file), SCHEMA_FILE)
+    wrote = [file]
+    try:
+        write_atomic(file, starter(shape.value).encode("utf-8"))
+        if not os.path.lexists(schema) or force:
+            write_atomic(schema, render().encode("utf-8"))
+            wrote.append(schema)
+    except OSError as error:
+        fail(f"{file}: error: cannot write: {error.strerror or error}")
+    say(f"archplan: wrote {' and '.join(wrote)} ({shape.value}); next: archplan validate {file}")

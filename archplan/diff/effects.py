@@ -1,0 +1,501 @@
+"""What a change does beyond its objects: findings introduced and resolved, peering links
+gained, lost or made impossible, and the capacity and cost of each scaling group.
+
+Each reuses the command that answers it for one version: `validate`'s engine
+(archplan.engine.check_loaded and the file's policy), `peering-plan`'s mesh planner and prices
+(archplan.plan.mesh), `scale-plan`'s planner (archplan.capacity.plan); nothing is recomputed
+here but the differences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from archplan.diff.match import place
+from archplan.diff.model import Action, ObjectChange, Place, Side
+from archplan.findings import Finding, Path, Severity, format_path
+from archplan.model import Architecture, Prices, Surroundings
+from archplan.policy import Policy
+
+
+class Settings(NamedTuple):
+    """What the command line and configuration add to both versions alike."""
+
+    policy: Policy = Policy()
+    quotas: Mapping[str, int] | None = None
+    prices: Prices | None = None  # --prices FILE (or the configuration's)
+    prices_name: str | None = None
+    max_file_size: int = 50 * 1024 * 1024
+
+
+# -- findings ----------------------------------------------------------------------------------
+
+
+class FindingChange(NamedTuple):
+    """A finding one version has and the other has not (told apart by rule, path and message,
+    never by line, so moved lines change nothing)."""
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    message: str
+    path: Path
+    place: Place
+
+
+def findings(side: Side, settings: Settings) -> list[Finding]:
+    """`validate`'s findings for one version, after the policy and the file's suppressions."""
+    from archplan.engine import check_loaded
+    from archplan.policy import apply_policy
+
+    surroundings = Surroundings(
+        side.folder, settings.max_file_size, settings.prices, settings.prices_name
+    )
+    found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
+    text = side.text if side.import_kind is None else ""
+    return list(apply_policy(found, text, settings.policy))
+
+
+def finding_changes(
+    old: Side,
+    new: Side,
+    old_findings: list[Finding],
+    new_findings: list[Finding],
+    renamed: Mapping[Path, Path],
+) -> tuple[list[FindingChange], list[FindingChange]]:
+    """(introduced, resolved). An old finding's path follows its object when it was renamed."""
+
+    def key(finding: Finding, path: Path) -> tuple[str, str, str]:
+        return (finding.rule_id, format_path(path), finding.message)
+
+    old_keyed = [(key(f, _follow(f.path, renamed)), f) for f in old_findings]
+    new_keyed = [(key(f, f.path), f) for f in new_findings]
+    old_count = Counter(k for k, _ in old_keyed)
+    new_count = Counter(k for k, _ in new_keyed)
+    introduced = []
+    for k, finding in new_keyed:
+        if old_count[k] > 0:
+            old_count[k] -= 1
+        else:
+            introduced.append(_finding_change(new, finding))
+    resolved = []
+    for k, finding in old_keyed:
+        if new_count[k] > 0:
+            new_count[k] -= 1
+        else:
+            resolved.append(_finding_change(old, finding))
+    return introduced, resolved
+
+
+def _follow(path: Path, renamed: Mapping[Path, Path]) -> Path:
+    if not renamed:
+        return path
+    for length in range(len(path), 0, -1):
+        moved = renamed.get(path[:length])
+        if moved is not None:
+            return moved + path[length:]
+    return path
+
+
+def _finding_change(side: Side, finding: Finding) -> FindingChange:
+    if side.import_kind is None:
+        at = Place(side.label, finding.span.line, finding.span.column)
+    else:
+        at = place(side, finding.path)
+    return FindingChange(
+        finding.rule_id, finding.rule_name, finding.severity, finding.message, finding.path, at
+    )
+
+
+# -- peering links -------------------------------------------------------------------------------
+
+
+class LinkChange(NamedTuple):
+    """A pair of VPCs whose peering link changes: gained, lost, made impossible or possible."""
+
+    change: str  # "gained", "lost", "made impossible", "made possible"
+    first: str
+    second: str
+    peering: str | None
+    detail: str
+
+
+class MeshChange(NamedTuple):
+    """A declared mesh whose completeness changes (from peering-plan's plan of each version)."""
+
+    mesh: str
+    present: tuple[int, int]  # (old, new)
+    missing: tuple[int, int]
+    impossible: tuple[int, int]
+    complete: tuple[bool, bool]  # can the mesh be completed
+
+
+def _live_pairs(architecture: Architecture) -> dict[frozenset[str], str]:
+    from archplan.plan.mesh import is_live
+
+    pairs: dict[frozenset[str], str] = {}
+    for peering in architecture.peerings.values():
+        ends = {peering.requester, peering.accepter}
+        if is_live(peering) and None not in ends and len(ends) == 2:
+            pairs.setdefault(frozenset(str(end) for end in ends), peering.name)
+    return pairs
+
+
+def link_changes(
+    old: Architecture, new: Architecture, changes: list[ObjectChange]
+) -> list[LinkChange]:
+    """Live peerings gained and lost, and pairs that stop (or start) being peerable because
+    their blocks now overlap: pairs from either version's peerings and declared meshes that
+    include a VPC whose blocks changed."""
+    before, after = _live_pairs(old), _live_pairs(new)
+    found: list[LinkChange] = []
+    for pair in sorted(set(before) | set(after), key=sorted):
+        first, second = sorted(pair)
+        if pair in after and pair not in before:
+            found.append(
+                LinkChange("gained", first, second, after[pair], "a live peering now joins them")
+            )
+        elif pair in before and pair not in after:
+            found.append(
+                LinkChange(
+                    "lost", first, second, before[pair], "no live peering joins them any more"
+                )
+            )
+    moved = _moved_vpcs(changes)
+    candidates: set[frozenset[str]] = {
+        pair for pair in set(before) | set(after) if moved.intersection(pair)
+    }
+    for architecture in (old, new):
+        for mesh in architecture.meshes.values():
+            members = list(dict.fromkeys(mesh.members))
+            if not moved.intersection(members):
+                continue
+            candidates.update(
+                frozenset((a, b))
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+                if a != b and (a in moved or b in moved)
+            )
+    for pair in sorted(candidates, key=sorted):
+        first, second = sorted(pair)
+        was = _overlap(old, first, second)
+        now = _overlap(new, first, second)
+        if now and not was and _both(old, first, second):
+            peering = after.get(pair) or before.get(pair)
+            found.append(
+                LinkChange(
+                    "made impossible", first, second, peering, f"their blocks now overlap ({now})"
+                )
+            )
+        elif was and not now and _both(new, first, second):
+            peering = after.get(pair) or before.get(pair)
+            found.append(
+                LinkChange(
+                    "made possible",
+                    first,
+                    second,
+                    peering,
+                    f"their blocks no longer overlap (was {was})",
+                )
+            )
+    return found
+
+
+_BLOCK_FIELDS = frozenset({"cidr", "secondary_cidrs", "ipv6_cidrs"})
+
+
+def _moved_vpcs(changes: list[ObjectChange]) -> set[str]:
+    """VPCs whose blocks changed, or that are added or removed."""
+    moved: set[str] = set()
+    for change in changes:
+        if change.kind != ("vpcs",):
+            continue
+        if change.action is not Action.MODIFIED or any(
+            str(f.field[0]) in _BLOCK_FIELDS for f in change.fields
+        ):
+            moved.update(str(path[-1]) for path in (change.old_path, change.new_path) if path)
+    return moved
+
+
+def _both(architecture: Architecture, first: str, second: str) -> bool:
+    return first in architecture.vpcs and second in architecture.vpcs
+
+
+def _overlap(architecture: Architecture, first: str, second: str) -> str:
+    one, other = architecture.vpcs.get(first), architecture.vpcs.get(second)
+    if one is None or other is None:
+        return ""
+    from archplan.routes import vpc_overlaps
+
+    pairs = vpc_overlaps(one, other)
+    return ", ".join(f"{mine} and {theirs}" for (mine, _), (theirs, _) in pairs)
+
+
+def affected_meshes(old: Architecture, new: Architecture, changes: list[ObjectChange]) -> set[str]:
+    """Declared meshes whose plan may differ: the mesh itself changed, or a member VPC (or
+    anything in it), or a peering of a member, or the quotas (then all)."""
+    vpcs: set[str] = set()
+    names: set[str] = set()
+    for change in changes:
+        kind = change.kind
+        if kind == () and any(f.field[:1] == ("quotas",) for f in change.fields):
+            return set(old.meshes) | set(new.meshes)
+        if kind == ("meshes",):
+            names.update(str(path[-1]) for path in (change.old_path, change.new_path) if path)
+        elif kind[:1] == ("vpcs",) and _shapes_meshes(change):
+            vpcs.update(str(path[1]) for path in (change.old_path, change.new_path) if path)
+        elif kind == ("peerings",):
+            for value in (change.old_value, change.new_value):
+                if isinstance(value, dict):
+                    vpcs.update(
+                        str(value[end]) for end in ("requester", "accepter") if end in value
+                    )
+            for architecture in (old, new):
+                peering = architecture.peerings.get(str(change.path[-1]))
+                if peering is not None:
+                    vpcs.update(str(end) for end in (peering.requester, peering.accepter) if end)
+    for architecture in (old, new):
+        names.update(
+            mesh.name for mesh in architecture.meshes.values() if vpcs.intersection(mesh.members)
+        )
+    return names
+
+
+# What peering-plan reads of a VPC: its blocks and Region (overlaps, the transit gateway
+# option), its route tables and which subnets use them (the route quota of each table).
+_MESH_INPUTS = {
+    ("vpcs",): frozenset({"cidr", "secondary_cidrs", "ipv6_cidrs", "region", "account"}),
+    ("vpcs", "subnets"): frozenset({"route_table"}),
+}
+
+
+def _shapes_meshes(change: ObjectChange) -> bool:
+    """Whether a change inside a VPC can change a mesh's plan."""
+    if change.kind == ("vpcs", "route_tables") or change.action is not Action.MODIFIED:
+        return change.kind != ("vpcs", "endpoints")
+    inputs = _MESH_INPUTS.get(change.kind)
+    return inputs is not None and any(str(f.field[0]) in inputs for f in change.fields)
+
+
+def _mesh_figures(
+    architecture: Architecture, names: set[str]
+) -> dict[str, tuple[int, int, int, bool]]:
+    """peering-plan's plan of the named meshes, on the part of the estate they depend on:
+    their VPCs and every peering of those VPCs (which count against the quotas)."""
+    from archplan.plan.mesh import plan
+
+    meshes = {name: mesh for name, mesh in architecture.meshes.items() if name in names}
+    if not meshes:
+        return {}
+    members = {vpc for mesh in meshes.values() for vpc in mesh.members}
+    part = architecture._replace(
+        vpcs={name: vpc for name, vpc in architecture.vpcs.items() if name in members},
+        peerings={
+            name: peering
+            for name, peering in architecture.peerings.items()
+            if peering.requester in members or peering.accepter in members
+        },
+        meshes=meshes,
+        memo={},
+    )
+    figures = {}
+    for item in plan(part).meshes:
+        impossible = sum(1 for link in item.missing if link.overlaps)
+        figures[item.name] = (len(item.present), len(item.missing), impossible, not item.blockers)
+    return figures
+
+
+MeshFigures = dict[str, tuple[int, int, int, bool]]
+
+
+def mesh_figures(architecture: Architecture, names: set[str]) -> MeshFigures:
+    """peering-plan's figures of the named meshes in one version (see mesh_changes)."""
+    return _mesh_figures(architecture, names) if names else {}
+
+
+def mesh_changes(
+    old: Architecture,
+    new: Architecture,
+    changes: list[ObjectChange],
+    figures: tuple[MeshFigures, MeshFigures] | None = None,
+) -> list[MeshChange]:
+    """Declared meshes whose links change, by peering-plan's own plan of each version
+    (`figures` of both versions when the caller computed them, for the meshes the changes
+    touch: affected_meshes)."""
+    names = affected_meshes(old, new, changes)
+    if not names:
+        return []
+    before, after = figures or (_mesh_figures(old, names), _mesh_figures(new, names))
+    absent = (0, 0, 0, True)
+    found = []
+    for name in [*old.meshes, *(name for name in new.meshes if name not in old.meshes)]:
+        if name not in names:
+            continue
+        a, b = before.get(name, absent), after.get(name, absent)
+        if a != b:
+            found.append(MeshChange(name, (a[0], b[0]), (a[1], b[1]), (a[2], b[2]), (a[3], b[3])))
+    return found
+
+
+# -- capacity and cost ---------------------------------------------------------------------------
+
+
+class GroupFigures(NamedTuple):
+    """One scaling group's plan in one version, as scale-plan computes it."""
+
+    planned: bool
+    reason: str | None
+    peak_required: int
+    peak_capacity: int
+    committed: int  # at the peak hour: committed, On-Demand and Spot units
+    on_demand: int
+    spot: int
+    commitment: int  # committed units bought
+    monthly: Fraction | None  # the plan's total per 730-hour month (dearest rates); None unpriced
+
+
+class GroupCost(NamedTuple):
+    name: str
+    old: GroupFigures | None  # None: the group is not in that version
+    new: GroupFigures | None
+
+
+class TransitCost(NamedTuple):
+    attachments: tuple[int, int]
+    monthly: tuple[Decimal, Decimal]
+    hour_price: tuple[Decimal, Decimal]
+
+
+class Costs(NamedTuple):
+    groups: tuple[GroupCost, ...]
+    transit: TransitCost
+    old_total: Fraction
+    new_total: Fraction
+    unpriced: tuple[str, ...]  # groups left out of the totals: not planned or not priced
+
+    @property
+    def delta(self) -> Fraction:
+        return self.new_total - self.old_total
+
+
+def _figures(
+    architecture: Architecture, name: str, settings: Settings, folder: str
+) -> GroupFigures:
+    from archplan.capacity.cost import per_month
+    from archplan.capacity.plan import plan
+    from archplan.prices import price_book
+
+    book = price_book(architecture.prices, settings.prices, settings.prices_name)
+    group = plan(architecture, book, name, folder, settings.max_file_size).groups[0]
+    if not group.planned:
+        return GroupFigures(False, group.reason, 0, 0, 0, 0, 0, 0, None)
+    peak = max(group.capacity) if group.capacity else 0
+    split = group.splits.get(peak)
+    monthly = None
+    pricing = group.pricing
+    if pricing is not None and pricing.costs is not None and group.hours:
+        monthly = per_month(pricing.costs.total, group.hours)
+    return GroupFigures(
+        True,
+        None,
+        max(group.required) if group.required else 0,
+        peak,
+        split.committed if split else 0,
+        split.on_demand if split else 0,
+        split.spot if split else 0,
+        group.commitment,
+        monthly,
+    )
+
+
+def affected_groups(old: Architecture, new: Architecture, changes: list[ObjectChange]) -> set[str]:
+    """Scaling groups whose plan may differ: changed themselves, or a subnet they use changed,
+    or the prices or defaults changed (then all)."""
+    names: set[str] = set()
+    subnets: set[str] = set()
+    for change in changes:
+        if change.kind == ("scaling_groups",):
+            names.add(str(change.path[-1]))
+            if change.old_path is not None:
+                names.add(str(change.old_path[-1]))
+        elif change.kind == ("vpcs", "subnets"):
+            subnets.add(str(change.path[-1]))
+        elif (
+            change.kind == ()
+            and any(f.field[:1] in (("prices",), ("defaults",)) for f in change.fields)
+        ) or change.kind[:1] == ("prices",):
+            return set(old.scaling_groups) | set(new.scaling_groups)
+    for architecture in (old, new):
+        for group in architecture.scaling_groups.values():
+            if subnets.intersection(group.subnets):
+                names.add(group.name)
+    return names
+
+
+def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings) -> Costs:
+    """Every scaling group's figures in both versions (an unaffected group is planned once) and
+    the transit gateway attachments' cost; the totals count what could be priced."""
+    from archplan.plan.mesh import monthly_cost, transit_gateway_prices
+
+    before, after = old.loaded.architecture, new.loaded.architecture
+    affected = affected_groups(before, after, changes)
+    groups: list[GroupCost] = []
+    old_total = new_total = Fraction(0)
+    unpriced: list[str] = []
+    names = list(before.scaling_groups) + [
+        n for n in after.scaling_groups if n not in before.scaling_groups
+    ]
+    for name in names:
+        new_figures = (
+            _figures(after, name, settings, new.folder) if name in after.scaling_groups else None
+        )
+        if name not in before.scaling_groups:
+            old_figures = None
+        elif name in affected or new_figures is None:
+            old_figures = _figures(before, name, settings, old.folder)
+        else:
+            old_figures = new_figures
+        for figures, is_old in ((old_figures, True), (new_figures, False)):
+            if figures is None:
+                continue
+            if figures.monthly is None:
+                if name not in unpriced:
+                    unpriced.append(name)
+                continue
+            if is_old:
+                old_total += figures.monthly
+            else:
+                new_total += figures.monthly
+        if old_figures != new_figures:
+            groups.append(GroupCost(name, old_figures, new_figures))
+    counts = []
+    monthly = []
+    hours = []
+    for architecture in (before, after):
+        prices = transit_gateway_prices(architecture.prices)
+        attachments = sum(
+            len(gateway.attachments) for gateway in architecture.transit_gateways.values()
+        )
+        cost, _ = monthly_cost(attachments, prices.attachment_hour, prices.per_gb, None)
+        counts.append(attachments)
+        monthly.append(cost)
+        hours.append(prices.attachment_hour)
+    transit = TransitCost((counts[0], counts[1]), (monthly[0], monthly[1]), (hours[0], hours[1]))
+    old_total += Fraction(monthly[0])
+    new_total += Fraction(monthly[1])
+    return Costs(tuple(groups), transit, old_total, new_total, tuple(unpriced))
+
+
+def renamed_paths(changes: list[ObjectChange]) -> dict[Path, Path]:
+    return {
+        change.old_path: change.new_path
+        for change in changes
+        if change.action is Action.MODIFIED
+        and change.old_path is not None
+        and change.new_path is not None
+        and change.old_path != change.new_path
+    }

@@ -1,0 +1,97 @@
+"""`archplan explain`'s documents: a rule found by id or name, as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from archplan.rules import Rule
+
+
+def find_rule(text: str) -> Rule | None:
+    """The rule with this id or name, in any letter case."""
+    from archplan.rules import RULES
+
+    wanted = text.strip().lower()
+    for rule in RULES.values():
+        if wanted in (rule.id.lower(), rule.name):
+            return rule
+    return None
+
+
+def unknown_rule_message(text: str) -> str:
+    from archplan.rules import RULES
+    from archplan.spelling import did_you_mean
+
+    word = text.strip()
+    if word[:2].lower() == "ap" and word[2:].isdigit():
+        hint = did_you_mean(word.upper(), RULES)
+    else:
+        hint = did_you_mean(word.lower(), [rule.name for rule in RULES.values()])
+    return f'no rule "{text}"{hint}; `archplan rules` lists them all'
+
+
+def explain_text(rule: Rule, width: int = 100) -> str:
+    """A rule's documentation for a terminal of `width` columns: prose wrapped; the examples
+    are whole files, ready to try, with a line too long for the width cut at a `…`."""
+    from archplan.reports.terminal import cut, wrap
+    from archplan.ruledocs import example_document, sections
+
+    parts = sections(rule)
+    prose = [
+        f"{rule.id} {rule.name}",
+        f"Default severity: {rule.severity.label}",
+        f"Summary: {rule.summary}",
+        "",
+        *_paragraphs(parts["why"]),
+    ]
+    out = [wrapped for line in prose for wrapped in wrap(line, width, hang=0)]
+    for key, title in (("fails", "Fails"), ("passes", "Passes")):
+        if parts.get(key):
+            document = example_document(parts[key]).rstrip("\n")
+            out += ["", f"{title}:", ""]
+            out += [cut("    " + line, width) for line in document.splitlines()]
+    if parts.get("source"):
+        out += ["", *wrap(f"Source: {parts['source']}", width)]
+    return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The docstring's lines joined into one line per paragraph or list item, to be wrapped
+    for the terminal's width; blank lines kept between paragraphs."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("- ", "* ")) or line.startswith(" "):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            if not stripped:
+                out.append("")
+                continue
+        current.append(stripped if current else line.rstrip())
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def explain_markdown(rule: Rule) -> str:
+    """The rule's section of docs/rules.md, exactly as generated there."""
+    from archplan.ruledocs import rules_markdown
+
+    heading = f"{rule.id} {rule.name}\n"
+    for section in rules_markdown().split("\n## ")[1:]:
+        if section.startswith(heading):
+            return "## " + section.rstrip("\n") + "\n"
+    raise LookupError(f"{rule.id} is missing from the rules page")  # pragma: no cover
+
+
+def explain_json(rule: Rule) -> str:
+    """The rule's entry of `archplan rules --format json`."""
+    import json
+
+    from archplan.ruledocs import rules_json
+
+    entry = next(item for item in json.loads(rules_json()) if item["id"] == rule.id)
+    return json.dumps(entry, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,52 @@
+"""The diff's reports: colour like validate's, Markdown escaped, drift worded as drift."""
+
+from __future__ import annotations
+
+from archplan.diff.render import DiffFormat, renderer
+from archplan.diff.result import diff
+from tests.diff.helpers import EXAMPLES, edit, side, texts
+
+FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+
+
+def test_every_format_renders_and_text_is_coloured_only_when_asked() -> None:
+    result = texts(
+        FORUM,
+        edit(FORUM, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20"),
+    )
+    for choice in DiffFormat:
+        assert renderer(choice)(result, False)
+    plain, coloured = (
+        renderer(DiffFormat.TEXT)(result, False),
+        renderer(DiffFormat.TEXT)(result, True),
+    )
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    assert plain.splitlines()[3].startswith("replaced  subnet")  # replacements first
+
+
+def test_markdown_escapes_names_from_the_file() -> None:
+    old = edit(FORUM, "  users:", '  "@team|x":')
+    old = old.replace("backend: users", 'backend: "@team|x"')
+    new = edit(old, "    max: 12\n", "    max: 6\n")
+    out = renderer(DiffFormat.MARKDOWN)(texts(old, new, str(EXAMPLES)), False)
+    assert "\\@team\\|x" in out and "@team|x" not in out
+
+
+def test_drift_is_worded_as_drift() -> None:
+    deployed = side(FORUM, "deployed")
+    mine = side(
+        edit(
+            FORUM,
+            "forum-public-b: {cidr: 10.50.1.0/24,  az: us-east-1b",
+            "forum-public-b: {cidr: 10.50.1.0/24,  az: us-east-1c",
+        ),
+        "estate.yaml",
+    )
+    result = diff(deployed, mine, drift=True)
+    text = renderer(DiffFormat.TEXT)(result, False)
+    assert (
+        "1 difference(s): 0 deployed but not in the file, 0 in the file but not deployed, 1 with differing values"
+        in text
+    )
+    assert "az: deployed us-east-1b, file us-east-1c" in text
+    assert "| differs |" in renderer(DiffFormat.MARKDOWN)(result, False)

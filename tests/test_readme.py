@@ -1,0 +1,66 @@
+"""The README is what a new user reads first: it must stay true (issue 12)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from archplan.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    start = README.index(f"\n## {title}")
+    end = README.find("\n## ", start + 1)
+    return README[start:end]
+
+
+def test_setting_up_takes_exactly_two_commands() -> None:
+    blocks = re.findall(r"```sh\n(.*?)```", _section("Set up"), re.S)
+    commands = [line for block in blocks for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2
+
+
+def test_every_shipped_example_is_used() -> None:
+    examples = ROOT / "examples"
+    for path in sorted(examples.iterdir()):
+        if path.name == "broken":
+            assert "examples/broken/" in README
+            continue
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        for file in files:
+            assert str(file.relative_to(ROOT)) in README, file
+
+
+def test_the_first_five_minutes_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    block = re.search(r"```sh\n(.*?)```", _section("First five minutes"), re.S)
+    assert block is not None
+    for line in block.group(1).splitlines():
+        words = shlex.split(line, comments=True)
+        assert words[0] == "archplan"
+        result = CliRunner().invoke(app, words[1:])
+        assert result.exit_code == 0, (line, result.stderr)
+
+
+def test_pre_commit_pins_a_commit_and_names_what_configuration_does() -> None:
+    section = _section("pre-commit")
+    assert re.search(r"rev: [0-9a-f]{40}", section)
+    assert "not built yet" not in section
+    for key in ("select", "ignore", "severity", "fail-on", "quotas", "prices"):
+        assert f"`{key}`" in section, key
+
+
+def test_usage_names_every_command() -> None:
+    import typer
+
+    root = typer.main.get_command(app)
+    usage = _section("Usage")
+    for name in root.commands:  # type: ignore[attr-defined]
+        assert f"archplan {name}" in usage, name
