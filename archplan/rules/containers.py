@@ -493,6 +493,8 @@ def containers_in_one_az(architecture: Architecture) -> Iterator[Problem]:
     https://docs.aws.amazon.com/eks/latest/best-practices/application.html
     """
     for service in architecture.services.values():
+        if service.is_invalid("subnets") or service.is_invalid("vpc"):
+            continue  # a subnet written but rejected may be in another zone
         zones = _zones(architecture, service.vpc, service.subnets)
         if len(zones) == 1 and service.max:
             yield Problem(
@@ -502,6 +504,8 @@ def containers_in_one_az(architecture: Architecture) -> Iterator[Problem]:
             )
     for cluster in architecture.clusters.values():
         for group in cluster.node_groups.values():
+            if architecture.rejected_within(*group.path, "subnets"):
+                continue
             zones = _zones(architecture, cluster.vpc, group.subnets)
             if len(zones) == 1 and group.max:
                 yield Problem(
