@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.text import Text
 from typer.testing import CliRunner
 
 from archplan.cli import app
@@ -25,6 +26,11 @@ from archplan.money import dollars, rate
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
+# examples/diff/NAME-next.yaml is the next version of examples/NAME.yaml: the diff examples.
+DIFF_PAIRS = [
+    (ROOT / "examples" / (path.name.removesuffix("-next.yaml") + ".yaml"), path)
+    for path in sorted((ROOT / "examples" / "diff").glob("*-next.yaml"))
+]
 WIDTHS = (60, 80, 120, 200)
 COMMANDS = (
     "validate",
@@ -37,6 +43,7 @@ COMMANDS = (
     "schema",
     "validate-config",
     "init",
+    "diff",
 )
 
 
@@ -89,6 +96,32 @@ def test_rules_and_every_explanation_fit_every_width(runner: CliRunner, width: i
     for rule_id in RULES:
         text = runner.invoke(app, ["explain", rule_id, "--width", str(width)]).stdout
         assert text.startswith(rule_id) and _too_long(text, width) == [], rule_id
+
+
+def test_every_diff_example_pairs_with_an_example() -> None:
+    assert DIFF_PAIRS and all(old.is_file() for old, _ in DIFF_PAIRS)
+    assert len(DIFF_PAIRS) == len(list((ROOT / "examples" / "diff").glob("*.yaml")))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("pair", DIFF_PAIRS, ids=lambda pair: pair[1].name)
+@pytest.mark.parametrize("backwards", [False, True], ids=["forward", "backward"])
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_diff_fits_every_width(
+    runner: CliRunner, pair: tuple[Path, Path], backwards: bool, color: str, width: int
+) -> None:
+    old, new = (_relative(path) for path in pair)
+    if backwards:
+        old, new = new, old
+    result = runner.invoke(app, ["diff", old, new, "--width", str(width), "--color", color])
+    assert result.exit_code == 0, result.stderr
+    plain = Text.from_ansi(result.stdout).plain if color == "always" else result.stdout
+    assert "replaced" in plain and "takes with it:" in plain
+    assert _too_long(plain, width) == []
+    if color == "never":  # wrapped, never cut: the same text as the widest layout, on more lines
+        widest = runner.invoke(app, ["diff", old, new, "--width", "1000"]).stdout
+        assert "".join(plain.split()) == "".join(widest.split())
+        assert len(plain.splitlines()) > len(widest.splitlines())
 
 
 def test_a_long_source_line_is_cut_with_a_marker(runner: CliRunner, tmp_path: Path) -> None:
@@ -239,9 +272,12 @@ def test_one_money_format(value: Fraction | Decimal | int, amount: str, price: s
 def test_reports_write_money_one_way(runner: CliRunner) -> None:
     import re
 
+    pair = [_relative(path) for path in DIFF_PAIRS[0]]
     for args in (
         ["scale-plan", "examples/forum.yaml", "--width", "1000"],
         ["peering-plan", "examples/three-vpc-mesh.yaml", "--width", "1000"],
+        ["diff", *pair, "--width", "1000"],
+        ["diff", *pair, "--format", "markdown"],
     ):
         text = runner.invoke(app, args).stdout
         amounts = re.findall(r"(?<![\w.])-?\$?[\d,]+\.\d+(?= USD| per|\b)", text)

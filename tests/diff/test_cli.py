@@ -38,7 +38,7 @@ def test_a_change_exits_0_without_gates_and_no_change_says_so(tmp_path: Path) ->
     assert (
         code == 0 and "max: 12 -> 14  in place (AWS::AutoScaling::AutoScalingGroup.MaxSize)" in out
     )
-    code, out, _ = run(old, old)
+    code, out, _ = run(old, old, "--width", "1000")  # one line per item (the temporary path)
     assert code == 0 and out.splitlines()[1] == "no change"
 
 
@@ -149,7 +149,7 @@ def test_base_takes_the_old_side_from_git(tmp_path: Path) -> None:
     _git(tmp_path, "add", "estate.yaml")
     _git(tmp_path, "commit", "-qm", "estate")
     estate.write_text(edit(FORUM, "    max: 12\n", "    max: 14\n"), encoding="utf-8")
-    code, out, _ = run(str(estate), "--base", "HEAD")
+    code, out, _ = run(str(estate), "--base", "HEAD", "--width", "1000")
     assert code == 0
     assert f"HEAD:{estate}:55:10 -> {estate}:55:10" in out
     code, _, err = run(str(estate), "--base", "no-such-revision")

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from archplan.cli import io as memory
-from archplan.cli.io import EXIT_FINDINGS, fail, input_error, say, use_color, write_output
+from archplan.cli.io import (
+    EXIT_FINDINGS,
+    fail,
+    input_error,
+    report_width,
+    say,
+    use_color,
+    write_output,
+)
 from archplan.cli.io import to_file as is_file
 from archplan.cli.options import (
     Color,
@@ -18,6 +26,7 @@ from archplan.cli.options import (
     Params,
     PricesFile,
     Region,
+    Width,
     format_option,
 )
 from archplan.diff.render import DiffFormat
@@ -78,6 +87,7 @@ def diff(
     ] = None,
     output: OutputFile = None,
     color: Color = ColorMode.AUTO,
+    width: Width = None,
     config: ConfigFile = None,
     prices: PricesFile = None,
     param: Params = None,
@@ -134,7 +144,7 @@ def diff(
     from archplan.diff.render import renderer
 
     to_file = is_file(output)
-    text = renderer(output_format)(result, use_color(color, to_file))
+    text = renderer(output_format)(result, use_color(color, to_file), report_width(width, to_file))
     write_output(output, text, "the report")
     reasons = crossed(result, gates)
     for reason in reasons:

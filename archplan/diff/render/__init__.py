@@ -1,5 +1,6 @@
-"""Reports of a diff. Each format is a module with `render(diff, color) -> str`, imported only
-when chosen; `renderer` maps every choice (mypy checks the match is complete)."""
+"""Reports of a diff. Each format is a module with `render(diff, color, width) -> str`
+(`width`: the columns the text report is laid out for; the other formats ignore it), imported
+only when chosen; `renderer` maps every choice (mypy checks the match is complete)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class DiffFormat(enum.StrEnum):
     GITHUB = "github"
 
 
-def renderer(choice: DiffFormat) -> Callable[[Diff, bool], str]:
+def renderer(choice: DiffFormat) -> Callable[[Diff, bool, int], str]:
     match choice:
         case DiffFormat.TEXT:
             from archplan.diff.render import text

@@ -7,7 +7,7 @@ from archplan.diff.model import Place
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.reports.github import COMMANDS, command
-from archplan.reports.terminal import printable
+from archplan.reports.terminal import DEFAULT_WIDTH, printable
 
 
 def _properties(place: Place | None, title: str) -> dict[str, str | int]:
@@ -21,7 +21,7 @@ def _properties(place: Place | None, title: str) -> dict[str, str | int]:
     return properties
 
 
-def render(diff: Diff, color: bool = False) -> str:
+def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     lines = [command("notice", {"title": "archplan diff"}, v.summary(diff))]
     for change in diff.replacements:
         message = (

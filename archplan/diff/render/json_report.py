@@ -12,6 +12,7 @@ from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import usd
+from archplan.reports.terminal import DEFAULT_WIDTH
 
 FORMAT = "archplan-diff 1"
 
@@ -163,5 +164,5 @@ def to_dict(diff: Diff) -> dict[str, Any]:
     return document
 
 
-def render(diff: Diff, color: bool = False) -> str:
+def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     return json.dumps(to_dict(diff), indent=2, ensure_ascii=False) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
-from archplan.reports.terminal import printable
+from archplan.reports.terminal import DEFAULT_WIDTH, printable
 
 MAX_ROWS = 200
 
@@ -18,7 +18,7 @@ def cell(text: str) -> str:
     return out.replace("\n", " ")
 
 
-def render(diff: Diff, color: bool = False) -> str:
+def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     heading = "archplan drift" if diff.drift else "archplan diff"
     lines = [f"### {heading}", "", f"**{cell(v.summary(diff))}**", ""]
     if diff.drift:

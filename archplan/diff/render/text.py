@@ -1,6 +1,10 @@
 """The terminal report: a summary line, then replacements (with what they take along and the
 edits that fail), removed, added and modified objects, peering links, findings introduced and
-resolved, and capacity and cost. Coloured like `validate` (Rich only when colour is on)."""
+resolved, and capacity and cost. Coloured like `validate` (Rich only when colour is on).
+
+Laid out for a width as the other text reports are (issue 12): each line is built as styled
+segments, then wrapped by archplan.reports.terminal.wrap with its hanging indent, each piece
+keeping the styles of the characters it holds. Money is archplan.money's one format."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from archplan.diff.model import Action, FieldChange, ObjectChange, Update
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.findings import format_path
-from archplan.reports.terminal import printable, report_console
+from archplan.reports.terminal import DEFAULT_WIDTH, printable, report_console, wrap
 from archplan.reports.text import STYLES
 
 Segment = tuple[str, str]
@@ -35,20 +39,52 @@ _UPDATE_STYLES = {
 }
 
 
-def render(diff: Diff, color: bool = False) -> str:
-    lines = layout(diff)
+def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """The report for `width` columns: no line wider, prose wrapped with a hanging indent."""
+    lines = [piece for line in layout(diff) for piece in fit(line, width)]
     if not color:
         return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = report_console(buffer, color=True)
+    console = report_console(buffer, color=True, width=width)
     for line in lines:
         console.print(Text.assemble(*((text, style) if style else text for text, style in line)))
     return buffer.getvalue()
 
 
+def fit(line: Line, width: int) -> list[Line]:
+    """`line` as terminal.wrap cuts its text for `width` columns, each piece keeping the style
+    of every character it holds (the indent of a continuation line is unstyled)."""
+    text = "".join(part for part, _ in line)
+    pieces = wrap(text, width)
+    if len(pieces) == 1:
+        return [line]
+    styles = [style for part, style in line for _ in part]
+    out: list[Line] = []
+    at = 0
+    for number, piece in enumerate(pieces):
+        # wrap keeps the words as written and drops only the spaces at the cuts: each piece
+        # after its indent is found in the text, in order.
+        body = piece if number == 0 else piece.lstrip(" ")
+        start = text.find(body, at)
+        if start < 0:  # not expected; the text is still right, only unstyled
+            out.append([(piece, "")])
+            continue
+        segments: Line = [(piece[: len(piece) - len(body)], "")] if body != piece else []
+        for offset, char in enumerate(body):
+            style = styles[start + offset]
+            if segments and segments[-1][1] == style:
+                segments[-1] = (segments[-1][0] + char, style)
+            else:
+                segments.append((char, style))
+        out.append(segments)
+        at = start + len(body)
+    return out
+
+
 def layout(diff: Diff) -> list[Line]:
+    """The report as logical lines of (text, style) segments, before they are fitted."""
     what = "drift" if diff.drift else "diff"
     lines: list[Line] = [
         [

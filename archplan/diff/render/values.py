@@ -11,7 +11,7 @@ from archplan.diff.impact import describe
 from archplan.diff.model import MISSING, Action, ObjectChange, Update
 from archplan.diff.result import Diff
 from archplan.findings import format_path
-from archplan.money import usd
+from archplan.money import dollars
 
 
 def plain(value: Any) -> Any:
@@ -73,11 +73,15 @@ def verb(change: ObjectChange, drift: bool) -> str:
 
 
 def money(value: Fraction | Decimal) -> str:
-    return "$" + usd(value) if value >= 0 else "-$" + usd(-value)
+    """An amount in the reports people read: archplan.money's one format (`$1,234.57`); the
+    JSON report keeps the exact digits."""
+    return dollars(value)
 
 
 def signed(value: Fraction | Decimal) -> str:
-    return ("+" if value >= 0 else "-") + "$" + usd(value if value >= 0 else -value)
+    """A change of cost, its sign always written: `+$31.76`, `-$3.50`."""
+    text = dollars(value)
+    return text if text.startswith("-") else "+" + text  # under half a cent either way: +$0.00
 
 
 def percent(diff: Diff) -> str:
