@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from archplan.model import Subnet, Vpc
+from archplan.model import Architecture, Subnet, Vpc
 from archplan.routes import table_of
 
 # Full service names: com.amazonaws.us-east-1.s3 (cn.com.amazonaws.cn-north-1.* in China).
@@ -83,3 +83,10 @@ def egress(vpc: Vpc, subnet: Subnet) -> Egress:
         and short_name(endpoint.service) in GATEWAY_SERVICES
     )
     return Egress(way_out, interface, gateway)
+
+
+def egress_known(architecture: Architecture, vpc: Vpc) -> bool:
+    """Whether everything `egress` reads in `vpc` was accepted as written: a route, a route
+    table, a subnet's association or an endpoint that was rejected may be the way out, so rules
+    built on `egress` say nothing rather than report a missing route on a default."""
+    return vpc.routes_known and not architecture.rejected_within(*vpc.path, "endpoints")

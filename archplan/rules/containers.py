@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Iterator
 
 from archplan.analysis.addresses import SubnetLoad, subnet_loads
-from archplan.analysis.egress import IMAGE_PULL, egress
+from archplan.analysis.egress import IMAGE_PULL, egress, egress_known
 from archplan.capacity.containers import provider_shortfall
 from archplan.containers_data import fargate_sizes
 from archplan.findings import Severity
@@ -405,8 +405,8 @@ def _pull_problems(
     path: tuple[str | int, ...],
 ) -> Iterator[Problem]:
     vpc = architecture.vpcs.get(vpc_name or "")
-    if vpc is None:
-        return
+    if vpc is None or not egress_known(architecture, vpc) or architecture.rejected_within(*path):
+        return  # a rejected route, endpoint or subnet may be the way out
     for subnet in _subnets(architecture, vpc_name, names):
         reach = egress(vpc, subnet)
         if reach.way_out:
@@ -434,8 +434,15 @@ def _pull_problems(
             return
 
 
-def _zones(architecture: Architecture, vpc: str | None, names: tuple[str, ...]) -> tuple[str, ...]:
-    return known_distinct([subnet.az for subnet in _subnets(architecture, vpc, names) if subnet.az])
+def _zones(
+    architecture: Architecture, vpc: str | None, names: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """The distinct zones of the subnets; None when a subnet's zone was written but rejected
+    (the subnet may be in another zone than the default that stands in for it)."""
+    subnets = _subnets(architecture, vpc, names)
+    if any(architecture.is_rejected(*subnet.path, "az") for subnet in subnets):
+        return None
+    return known_distinct([subnet.az for subnet in subnets if subnet.az])
 
 
 @rule("AP810", "containers-in-one-az", WARNING, "A service or node group in a single AZ.")
@@ -493,10 +500,15 @@ def containers_in_one_az(architecture: Architecture) -> Iterator[Problem]:
     https://docs.aws.amazon.com/eks/latest/best-practices/application.html
     """
     for service in architecture.services.values():
-        if service.is_invalid("subnets") or service.is_invalid("vpc"):
+        if (
+            service.is_invalid("subnets")
+            or service.is_invalid("vpc")
+            or architecture.rejected_within(*service.path, "subnets")
+            or architecture.is_rejected(*service.path, "vpc")
+        ):
             continue  # a subnet written but rejected may be in another zone
         zones = _zones(architecture, service.vpc, service.subnets)
-        if len(zones) == 1 and service.max:
+        if zones is not None and len(zones) == 1 and service.max:
             yield Problem(
                 f'service "{service.name}" runs all its tasks in {zones[0]}: losing that zone '
                 "stops it; add a subnet in another zone",
@@ -507,7 +519,7 @@ def containers_in_one_az(architecture: Architecture) -> Iterator[Problem]:
             if architecture.rejected_within(*group.path, "subnets"):
                 continue
             zones = _zones(architecture, cluster.vpc, group.subnets)
-            if len(zones) == 1 and group.max:
+            if zones is not None and len(zones) == 1 and group.max:
                 yield Problem(
                     f'node group "{group.name}" of cluster "{cluster.name}" runs all its nodes '
                     f"in {zones[0]}: losing that zone stops its pods; add a subnet in another zone",

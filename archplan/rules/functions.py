@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from archplan.analysis.egress import egress
+from archplan.analysis.egress import egress, egress_known
 from archplan.capacity.containers import (
     QUOTA,
     UNRESERVED_MINIMUM,
@@ -83,6 +83,13 @@ def function_no_egress(architecture: Architecture) -> Iterator[Problem]:
         vpc = architecture.vpcs.get(function.vpc or "")
         if vpc is None or not function.aws_services:
             continue
+        if (
+            not egress_known(architecture, vpc)
+            or architecture.is_rejected(*function.path, "vpc")
+            or architecture.rejected_within(*function.path, "subnets")
+            or architecture.rejected_within(*function.path, "aws_services")
+        ):
+            continue  # a rejected route, endpoint or subnet may be the way out
         for name in dict.fromkeys(function.subnets):
             subnet = vpc.subnets.get(name)
             if subnet is None:
@@ -208,15 +215,30 @@ def route_beyond_function_concurrency(architecture: Architecture) -> Iterator[Pr
     https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
     """
     routes: dict[str, list[tuple[str, Decimal, tuple[str | int, ...]]]] = {}
+    unknown: set[str] = set()  # functions a route with a rejected rate leads to
     for gateway in architecture.api_gateways.values():
         for route in gateway.routes.values():
             function = architecture.functions.get(route.backend or "")
+            if function is None:
+                continue
+            if architecture.is_rejected(*route.path, "rate") or (
+                route.throttle.rate is None
+                and architecture.is_rejected(*gateway.path, "throttle", "rate")
+            ):
+                unknown.add(function.name)  # the rate written is not the default in its place
+                continue
             rate = _rate(route.throttle, gateway.throttle)
-            if function is None or rate is None:
+            if rate is None:
                 continue
             routes.setdefault(function.name, []).append((f'"{route.key}"', rate, route.path))
     for name, admitted in routes.items():
         function = architecture.functions[name]
+        if (
+            name in unknown
+            or architecture.rejected_within(*function.path, "duration_ms")
+            or architecture.is_rejected(*function.path, "reserved_concurrency")
+        ):
+            continue
         duration = function.sizing_duration
         if duration is None:
             continue
