@@ -20,7 +20,8 @@ from archplan.capacity.plan_containers import (
     ServicePlan,
     Unplanned,
 )
-from archplan.reports.terminal import printable
+from archplan.money import dollars, rate
+from archplan.reports.terminal import printable, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -229,9 +230,12 @@ def containers_to_dict(plan: ContainerPlan) -> dict[str, Any]:
 
 
 def _say(console: Console, text: str, style: str | None = None) -> None:
+    """One line of prose wrapped to the report's width with the groups' hanging indent; names
+    come from the user's file, so control characters are escaped."""
     from rich.text import Text
 
-    console.print(Text(printable(text), style=style or ""))
+    for line in wrap(printable(text), console.width):
+        console.print(Text(line, style=style or ""))
 
 
 def _chart(console: Console, rows: Sequence[tuple[str, Sequence[int], str]], top: int) -> None:
@@ -254,8 +258,11 @@ def _chart(console: Console, rows: Sequence[tuple[str, Sequence[int], str]], top
 def _result(console: Console, ok: bool, detail: str, bad: str) -> None:
     from rich.text import Text
 
-    state = Text("OK", style="green") if ok else Text(bad, style="bold red")
-    console.print(Text.assemble("  Result: ", state, printable(detail)))
+    state, style = ("OK", "green") if ok else (bad, "bold red")
+    for line in wrap(f"  Result: {state}{printable(detail)}", console.width):
+        styled = Text(line)
+        styled.highlight_words([state], style)
+        console.print(styled)
 
 
 def _print_service(console: Console, file_name: str, plan: ServicePlan) -> None:
@@ -318,11 +325,11 @@ def _print_service(console: Console, file_name: str, plan: ServicePlan) -> None:
         )
         _say(
             console,
-            f"  {label} (USD): {fargate.cpu} CPU units / {fargate.memory} MiB at "
-            f"{usd(fargate.task_hour)} per task-hour; {fargate.on_demand_task_hours} On-Demand "
-            f"task-hours{spot}: {usd(fargate.total)} for the profile, "
-            f"{usd(_month(fargate.total, hours))} per month (all On-Demand "
-            f"{usd(_month(fargate.all_on_demand, hours))})",
+            f"  {label}: {fargate.cpu} CPU units / {fargate.memory} MiB at "
+            f"{rate(fargate.task_hour)} per task-hour; {fargate.on_demand_task_hours} On-Demand "
+            f"task-hours{spot}: {dollars(fargate.total)} for the profile, "
+            f"{dollars(_month(fargate.total, hours))} per month (all On-Demand "
+            f"{dollars(_month(fargate.all_on_demand, hours))})",
         )
 
 
@@ -362,10 +369,10 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
     if cost is not None and plan.duration_cost is not None and plan.request_cost is not None:
         _say(
             console,
-            f"  Cost (USD): {usd(plan.gb_seconds)} GB-seconds {usd(plan.duration_cost)} + "
+            f"  Cost: {usd(plan.gb_seconds)} GB-seconds {dollars(plan.duration_cost)} + "
             f"{_exact(plan.requests)} requests "
-            f"{usd(plan.request_cost)} = {usd(cost)} for the profile, "
-            f"{usd(_month(cost, hours))} per month",
+            f"{dollars(plan.request_cost)} = {dollars(cost)} for the profile, "
+            f"{dollars(_month(cost, hours))} per month",
         )
 
 
@@ -433,7 +440,9 @@ def print_containers(console: Console, file_name: str, plan: ContainerPlan) -> N
 
 
 def print_sources(console: Console, plan: ContainerPlan) -> None:
-    _say(console, "Fargate and Lambda prices (USD):")
+    # The values as the sources give them: Lambda's per-GB-second prices have more digits than
+    # `rate` keeps, and the Spot discount is a fraction, not money.
+    _say(console, "Fargate and Lambda prices in dollars as shipped (spot_discount a fraction):")
     for key, priced in plan.prices.sources().items():
         dated = f", {priced.date}" if priced.date else ""
         _say(console, f"  {key} {priced.value}: {priced.source}{dated}")
