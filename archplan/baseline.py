@@ -22,7 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from archplan.errors import InputError
 from archplan.findings import Finding, format_path
+from archplan.json_input import load_json
+from archplan.limits import DEFAULT_MAX_BYTES
+from archplan.messages import json_safe
 from archplan.reports.sarif import fingerprint
+from archplan.source import read_source
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult
@@ -62,20 +66,22 @@ def render(results: Sequence[FileResult], baseline_path: str) -> str:
                 "count": 1,
             }
     document = {"archplan-baseline": VERSION, "files": files}
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
-def load(path: str) -> Baseline:
-    """Read a baseline; InputError (exit 2) when it is unreadable or not a baseline."""
+def load(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Baseline:
+    """Read a baseline; InputError (exit 2) when it is unreadable or not a baseline.
+
+    It is read as every input is (archplan.source: a regular file within the size limit, so a
+    baseline committed as a symlink to /dev/zero or a FIFO is refused), and no message quotes
+    its text: the symlink may point at any file of the machine."""
     try:
-        with open(path, encoding="utf-8") as stream:
-            data = json.load(stream)
-    except OSError as error:
-        raise InputError(f"cannot read the baseline: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        column = getattr(error, "colno", None)
-        raise InputError(f"the baseline is not valid JSON: {error}", line, column) from None
+        text = read_source(path, max_bytes, quote=False, allow_stdin=False).text
+        data = load_json(text, "the baseline")
+    except InputError as error:
+        if error.line is None and not error.message.startswith("the baseline"):
+            raise InputError(f"cannot read the baseline: {error.message}") from None
+        raise
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("archplan-baseline") != VERSION:
         raise InputError(
@@ -85,14 +91,17 @@ def load(path: str) -> Baseline:
     if not isinstance(files, dict):
         raise InputError('the baseline has no "files" table')
     out: dict[str, dict[str, int]] = {}
-    for name, entries in files.items():
+    for number, (name, entries) in enumerate(files.items(), start=1):
         if not isinstance(entries, dict):
-            raise InputError(f'the baseline entry for "{name}" is not a table')
+            raise InputError(f'entry {number} of the baseline\'s "files" is not a table')
         out[name] = {}
         for key, entry in entries.items():
             count = entry.get("count", 1) if isinstance(entry, dict) else None
             if type(count) is not int or count < 1:
-                raise InputError(f'the baseline entry "{key}" of "{name}" has no valid count')
+                raise InputError(
+                    f'a fingerprint of entry {number} of the baseline\'s "files" has no valid '
+                    "count (a whole number of 1 or more)"
+                )
             out[name][key] = count
     return out
 

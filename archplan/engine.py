@@ -12,6 +12,7 @@ from archplan.build import Builder
 from archplan.decode import Decoder, RuleProblem
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
+from archplan.limits import BudgetExceeded
 from archplan.loader import Document, Mapping, Scalar, TooLargeInteger, load
 from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy, apply_policy
@@ -113,6 +114,7 @@ def validate_source(
     prices_name: str | None = None,
     max_file_size: int = DEFAULT_MAX_BYTES,
     keep: list[object] | None = None,
+    demand_budget: object | None = None,
 ) -> FileResult:
     """Every finding for one source after the policy and the file's suppression comments
     (archplan.policy), sorted by position; input errors become `error`.
@@ -122,8 +124,12 @@ def validate_source(
     file's, as by `scale-plan`; files the architecture names are read up to `max_file_size`.
     With `keep`, the file's nodes and model are appended to it instead of being freed here:
     a caller that ends the process right after the report spares the time to free them.
+    `demand_budget` (limits.DemandBudget) is shared by the files of one run; a
+    crossed budget is the file's input error, at the place that crossed it.
     """
-    surroundings = Surroundings(folder_of(source.name), max_file_size, prices, prices_name)
+    surroundings = Surroundings(
+        folder_of(source.name), max_file_size, prices, prices_name, demand_budget
+    )
     # A large estate allocates millions of acyclic objects; the cyclic collector would rescan
     # them again and again (60 % of the time at 10,000 VPCs) without ever freeing one.
     collecting = gc.isenabled()
@@ -148,7 +154,10 @@ def _validate(
         return FileResult(source.name, source, error=error)
     if keep is not None:
         keep.append(loaded)
-    findings = check_loaded(loaded, policy, quotas, surroundings)
+    try:
+        findings = check_loaded(loaded, policy, quotas, surroundings)
+    except BudgetExceeded as error:
+        return FileResult(source.name, source, error=located(error, loaded.document))
     return FileResult(source.name, source, apply_policy(findings, source.text, policy))
 
 
@@ -199,6 +208,14 @@ def locate(rule_id: str, problem: Problem, document: Document) -> Finding:
         for item in problem.related
     )
     return Finding(rule.id, rule.name, rule.severity, problem.message, span, problem.path, related)
+
+
+def located(error: BudgetExceeded, document: Document) -> InputError:
+    """A budget crossed at a path of the document, as an input error at its line and column."""
+    if error.path is None or error.line is not None:
+        return error
+    span = value_place(document, error.path)
+    return BudgetExceeded(error.message, span.line, span.column, error.path)
 
 
 def value_place(document: Document, path: Path) -> Span:

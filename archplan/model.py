@@ -280,6 +280,9 @@ class Surroundings(NamedTuple):
     max_file_size: int = 50 * 1024 * 1024  # source.DEFAULT_MAX_BYTES, for files it names
     prices: Prices | None = None  # `--prices FILE`, or the configuration's prices
     prices_name: str | None = None  # that file's path, to say where a price was looked for
+    # What the run's demand files may still add up to (limits.DemandBudget), shared
+    # by every file of a run; None: each file gets a budget of its own.
+    demand_budget: object | None = None
 
 
 class Architecture(NamedTuple):

@@ -136,3 +136,32 @@ def _unused(suppression: Suppression, message: str, policy: Policy) -> Finding:
     rule = RULES[UNUSED]
     severity = policy.severity.get(UNUSED, rule.severity)
     return Finding(rule.id, rule.name, severity, message, suppression.span, ())
+
+
+# Past `--max-findings` (limits.MAX_FINDINGS) per file, one notice stands for the rest. It is
+# not a rule (nothing to select, ignore or explain): an id of its own so reports can show it.
+TOO_MANY = "AP902"
+TOO_MANY_NAME = "too-many-findings"
+
+
+def cap_findings(findings: tuple[Finding, ...], maximum: int) -> tuple[Finding, ...]:
+    """The first `maximum` findings (in report order), then one AP902 finding that counts the
+    rest by rule, at the first left out, as severe as the most severe of them (so the exit code
+    and --fail-on are as without the cap). Reports stay small whatever the file trips."""
+    if len(findings) <= maximum:
+        return findings
+    shown, rest = findings[:maximum], findings[maximum:]
+    counts: dict[str, int] = {}
+    for finding in rest:
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    summary = Finding(
+        TOO_MANY,
+        TOO_MANY_NAME,
+        max(finding.severity for finding in rest),
+        f"{len(rest):,} more findings are not shown, past the {maximum:,} reported per file "
+        f"(--max-findings): {by_rule}",
+        rest[0].span,
+        (),
+    )
+    return (*shown, summary)

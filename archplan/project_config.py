@@ -15,6 +15,12 @@ directory for validate-config): in each directory `.archplan.toml` first, then a
 given with `--config`). Paths are relative to the configuration file's directory; `files`
 entries with `*`, `?` or `[` are glob patterns (`**` spans directories).
 
+A configuration arrives with the pull request it configures, so its paths stay inside the
+configuration file's directory tree (the project): an absolute path, `..` that climbs out, or a
+symbolic link that leads out is refused, patterns never follow symbolic links to directories,
+and a pattern may look at no more than MAX_GLOB_ENTRIES directory entries. Paths given on the
+command line (`--prices`, the files to validate) are the user's own and are not confined.
+
 An invalid configuration is an input error (exit 2) reported as `FILE:LINE:COL: error: ...`.
 tomllib keeps no positions, so the line and column are an approximation: the first place after
 the `[tool.archplan]` header where the offending key (and then the offending value or entry) is
@@ -23,7 +29,7 @@ written; a TOML syntax error carries tomllib's own line and column.
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import os
 import re
 from pathlib import Path
@@ -32,6 +38,8 @@ from typing import Any, NamedTuple
 from archplan.findings import Severity
 
 CONFIG_NAMES = (".archplan.toml", "pyproject.toml")
+MAX_GLOB_ENTRIES = 100_000  # directory entries one `files` pattern may look at
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few lines; pyproject.toml rarely 50 KB
 EXAMPLE = '[tool.archplan]\nfiles = ["network/archplan.yaml"]'
 
 
@@ -44,12 +52,18 @@ class ConfigError(Exception):
         path: Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        example: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.column = column
+        self.example = example  # EXAMPLE follows the message, on lines of its own
+
+    def lines(self) -> tuple[str, ...]:
+        """The message line, then the example's lines when there is one."""
+        return (str(self), *(EXAMPLE.split("\n") if self.example else ()))
 
     def __str__(self) -> str:
         if self.path is None:
@@ -86,18 +100,19 @@ def configured_files(config: Path | None = None, start: Path | None = None) -> C
         if config is None:
             raise ConfigError(
                 "no configuration found: list the architecture files in .archplan.toml or "
-                f"pyproject.toml (in this directory or above):\n{EXAMPLE}"
+                "pyproject.toml (in this directory or above):",
+                example=True,
             )
     elif not config.is_file():
         raise ConfigError("no such configuration file", config)
     table = _read(config).get("tool", {}).get("archplan")
     if table is None:
-        raise ConfigError(f"no [tool.archplan] table; add one:\n{EXAMPLE}", config)
+        raise ConfigError("no [tool.archplan] table; add one:", config, example=True)
     if not isinstance(table, dict):
         raise ConfigError("tool.archplan must be a table", config)
     entries = table.get("files")
     if entries is None or entries == []:
-        raise ConfigError(f"[tool.archplan] lists no files; add them:\n{EXAMPLE}", config)
+        raise ConfigError("[tool.archplan] lists no files; add them:", config, example=True)
     if not isinstance(entries, list) or not all(
         isinstance(entry, str) and entry.strip() for entry in entries
     ):
@@ -105,32 +120,126 @@ def configured_files(config: Path | None = None, start: Path | None = None) -> C
     base = _relative(config.parent)
     files: list[str] = []
     for entry in entries:
+        _inside(config, entry, "files")
         path = os.path.normpath(os.path.join(base, entry))
         if not any(char in entry for char in "*?["):
             files.append(path)
             continue
-        matches = sorted(glob.glob(path, recursive=True))
+        matches = [os.path.join(base, found) for found in _glob(config, entry)]
         if not matches:
             raise ConfigError(f'files pattern "{entry}" matches no file', config)
-        files.extend(matches)
+        files.extend(os.path.normpath(match) for match in matches)
     return ConfiguredFiles(config, tuple(dict.fromkeys(files)))
+
+
+def _inside(config: Path, written: str, key: str) -> None:
+    """Refuse a configured path that leaves the configuration's directory tree."""
+    if os.path.isabs(written) or written.startswith("~"):
+        raise ConfigError(
+            f"{key}: an absolute path; paths in the configuration are relative to its folder "
+            "and stay inside it",
+            config,
+        )
+    normal = os.path.normpath(written)
+    if normal == ".." or normal.startswith(".." + os.sep) or normal.startswith("../"):
+        raise ConfigError(
+            f"{key}: a path that leaves the configuration's folder (..); paths in the "
+            "configuration stay inside its directory tree",
+            config,
+        )
+
+
+def _within(root: str, path: str) -> bool:
+    """Whether `path`, with its symbolic links resolved, is inside `root` (resolved)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _glob(config: Path, pattern: str) -> list[str]:
+    """The paths, relative to the configuration's folder, that `pattern` matches there.
+
+    glob.glob would follow a symbolic link to `/` and walk the machine; this walk does not
+    follow links to directories, skips hidden names unless the pattern part starts with `.`,
+    keeps only files whose real path is inside the folder, and stops past MAX_GLOB_ENTRIES."""
+    root = os.path.realpath(config.parent)
+    parts = [part for part in pattern.replace(os.sep, "/").split("/") if part not in ("", ".")]
+    seen = [0]
+    found: list[str] = []
+
+    def entries(folder: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(os.path.join(root, folder) if folder else root) as listing:
+                items = sorted(listing, key=lambda item: item.name)
+        except OSError:
+            return []
+        seen[0] += len(items)
+        if seen[0] > MAX_GLOB_ENTRIES:
+            raise ConfigError(
+                f'files pattern "{pattern}" looks at more than {MAX_GLOB_ENTRIES:,} directory '
+                "entries; name the folders it should search",
+                config,
+            )
+        return items
+
+    def walk(folder: str, index: int) -> None:
+        if index == len(parts):
+            return
+        part, last = parts[index], index == len(parts) - 1
+        if part == "**":
+            walk(folder, index + 1)  # zero directories
+            for item in entries(folder):
+                if not item.name.startswith(".") and item.is_dir(follow_symlinks=False):
+                    walk(os.path.join(folder, item.name), index)
+            return
+        if part == "..":
+            return  # refused by _inside already; never climb
+        for item in entries(folder):
+            hidden = item.name.startswith(".") and not part.startswith(".")
+            if hidden or not fnmatch.fnmatchcase(item.name, part):
+                continue
+            relative = os.path.join(folder, item.name)
+            if last:
+                if item.is_file() and _within(root, item.path):
+                    found.append(relative)
+            elif item.is_dir(follow_symlinks=False):
+                walk(relative, index + 1)
+
+    walk("", 0)
+    return sorted(dict.fromkeys(found))
+
+
+def _text(path: Path) -> str:
+    """The configuration's text, read as every input is (archplan.source: a regular file,
+    within MAX_CONFIG_BYTES, never blocking); ConfigError otherwise."""
+    from archplan.errors import InputError
+    from archplan.source import TooLarge, read_source
+
+    try:
+        return read_source(str(path), MAX_CONFIG_BYTES, quote=False, allow_stdin=False).text
+    except TooLarge:
+        raise ConfigError(
+            f"cannot read it: larger than {MAX_CONFIG_BYTES:,} bytes, too large for a "
+            "configuration",
+            path,
+        ) from None
+    except InputError as error:
+        if error.line is not None:
+            raise ConfigError(error.message, path, error.line, error.column) from None
+        raise ConfigError(f"cannot read it: {error.message}", path) from None
 
 
 def _read(path: Path) -> dict[str, Any]:
     import tomllib  # only when a configuration exists: most runs have none (start-up)
 
     try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except OSError as error:
-        raise ConfigError(f"cannot read it: {error.strerror or error}", path) from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", path) from None
+        return tomllib.loads(_text(path))
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
         if where is None and message.endswith(" (at end of document)"):
-            text = path.read_text(encoding="utf-8")
+            text = _text(path)
             line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
             message = message.removesuffix(" (at end of document)") + " at the end of the file"
             raise ConfigError(f"not valid TOML: {message}", path, line, column) from None
@@ -175,11 +284,8 @@ def load_config(path: Path) -> ProjectConfig:
     """
     if not path.is_file():
         raise ConfigError("no such configuration file", path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""  # _read reports it
     table = _read(path).get("tool", {}).get("archplan")
+    text = _text(path)
     if table is None:
         return ProjectConfig(path)
     locate = _Locator(path, text)
@@ -206,7 +312,9 @@ def load_config(path: Path) -> ProjectConfig:
 def config_for(file: str, cache: dict[Path, ProjectConfig] | None = None) -> ProjectConfig | None:
     """The configuration that applies to an architecture file: the nearest one above its
     directory (the working directory for standard input), or None."""
-    directory = Path.cwd() if file in ("-", "<stdin>") else Path(file).resolve().parent
+    # os.path.realpath, not Path.resolve: a symbolic link loop is the file's own error (read
+    # later, exit 2), where Path.resolve raises RuntimeError.
+    directory = Path.cwd() if file in ("-", "<stdin>") else Path(os.path.realpath(file)).parent
     found = find_config(directory)
     if found is None:
         return None
@@ -323,9 +431,19 @@ def _prices(value: object, config: Path, locate: _Locator) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise locate.error("prices must be the path of a prices file (a string)", ("prices",))
+    try:
+        _inside(config, value, "prices")
+    except ConfigError as error:
+        raise locate.error(error.message, ("prices",)) from None
     path = os.path.normpath(os.path.join(_relative(config.parent), value))
     if not os.path.isfile(path):
         raise locate.error(f'prices file "{value}" does not exist', ("prices",))
+    if not _within(os.path.realpath(config.parent), path):
+        raise locate.error(
+            "prices: a symbolic link that leads out of the configuration's folder; paths in "
+            "the configuration stay inside its directory tree",
+            ("prices",),
+        )
     return path
 
 

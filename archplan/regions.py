@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import pkgutil
 import re
 from collections.abc import Iterable
+from functools import cache
+from typing import NamedTuple
 
 # Commercial, GovCloud and China Regions as listed by AWS ("Regions and Zones", EC2 User Guide).
 # A Region missing here is only a warning, so a new Region does not break anyone's build.
@@ -146,3 +150,62 @@ def describe(zones: Iterable[str]) -> str:
     if len({notation(zone) for zone in listed}) > 1:
         text += " (AZ names and AZ IDs, which may be the same zone)"
     return text
+
+
+# -- zones that exist ----------------------------------------------------------------------
+# archplan/data/zones.json: per Region, the zone letters (the union over accounts) and the
+# number of AZ IDs, dated and sourced. Read on first use so that start-up stays light.
+
+
+class RegionZones(NamedTuple):
+    """The Availability Zones a Region has: name letters and AZ ID numbers 1..az_ids."""
+
+    letters: str
+    az_ids: int
+
+    def names(self, region: str) -> str:
+        """The zone names for a message: us-east-1a to us-east-1f."""
+        return f"{region}{self.letters[0]} to {region}{self.letters[-1]}"
+
+    def ids(self, region: str) -> str:
+        """The AZ IDs for a message: use1-az1 to use1-az6."""
+        prefix = zone_id_prefix(region)
+        return f"{prefix}-az1 to {prefix}-az{self.az_ids}"
+
+
+class ZoneTable(NamedTuple):
+    date: str
+    regions: dict[str, RegionZones]
+
+
+@cache
+def zone_table() -> ZoneTable:
+    """The shipped zone table."""
+    data = pkgutil.get_data("archplan", "data/zones.json")
+    if data is None:  # pragma: no cover - only a loader without get_data returns None
+        raise RuntimeError("archplan's zones.json is missing from the installation")
+    raw = json.loads(data.decode("utf-8"))
+    return ZoneTable(
+        date=raw["date"],
+        regions={
+            region: RegionZones(entry["letters"], entry["az_ids"])
+            for region, entry in raw["regions"].items()
+        },
+    )
+
+
+_AZ_ID_NUMBER = re.compile(r"^[a-z]{2,7}\d-az(\d+)$")
+
+
+def missing_zone(zone: str, region: str) -> RegionZones | None:
+    """The Region's zones when `zone`, a zone of `region` (AP114 checked that), does not exist
+    there; None when it exists or archplan cannot tell: a Region the table lacks, a Local Zone
+    or Wavelength Zone (us-east-1-bos-1a, use1-bos1-az1), anything not a plain AZ."""
+    zones = zone_table().regions.get(region)
+    if zones is None or not zone_in_region(zone, region):
+        return None
+    if notation(zone) == ZONE_ID:
+        number = _AZ_ID_NUMBER.match(zone)
+        return zones if number and not 1 <= int(number.group(1)) <= zones.az_ids else None
+    rest = zone[len(region) :]
+    return zones if len(rest) == 1 and rest not in zones.letters else None

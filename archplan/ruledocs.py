@@ -10,11 +10,17 @@ from archplan.rules import RULES, Rule
 
 # `Changed:` says what moved in a rule's severity or scope, so users upgrading see why a
 # finding appeared or went away.
-_SECTION = re.compile(r"^(Fails|Passes|Source|Changed):\s*(.*)$")
+_SECTION = re.compile(r"^(Fails|Passes|References|Changed):\s*(.*)$")
+
+# One reference a line: the page's title, then its address in angle brackets.
+_REFERENCE = re.compile(r"^(?P<title>\S.*?)\s+<(?P<url>https://[^\s<>]+)>$")
+
+# Where the generated rules page lives, relative to the project root (SARIF's helpUri).
+RULES_PAGE = "docs/rules.md"
 
 
 def sections(rule: Rule) -> dict[str, str]:
-    """Split a rule's docstring into why / fails / passes / source / changed."""
+    """Split a rule's docstring into why / fails / passes / references / changed."""
     parts: dict[str, list[str]] = {"why": []}
     current = "why"
     for line in rule.documentation.splitlines():
@@ -29,6 +35,26 @@ def sections(rule: Rule) -> dict[str, str]:
         text = "\n".join(body).strip("\n")
         result[key] = textwrap.dedent(text) if key in ("fails", "passes") else text.strip()
     return result
+
+
+def references(rule: Rule) -> list[tuple[str, str]]:
+    """A rule's references as (page title, https address), in the order written. A line that
+    is not `Title <https://...>` raises ValueError, so a malformed citation cannot ship."""
+    found = []
+    for line in sections(rule).get("references", "").splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        match = _REFERENCE.match(text)
+        if match is None:
+            raise ValueError(f"{rule.id}: a reference is 'Page title <https://...>', not {text!r}")
+        found.append((match.group("title"), match.group("url")))
+    return found
+
+
+def anchor(rule: Rule) -> str:
+    """The rule's heading anchor on the generated rules page (as GitHub renders headings)."""
+    return f"{rule.id.lower()}-{rule.name}"
 
 
 def example_document(snippet: str) -> str:
@@ -66,8 +92,10 @@ def rules_markdown() -> str:
         for key, title in (("fails", "Fails"), ("passes", "Passes")):
             if parts.get(key):
                 out += [f"{title}:", "", "```yaml", parts[key], "```", ""]
-        if parts.get("source"):
-            out += [f"Source: {parts['source']}"]
+        cited = references(rule)
+        if cited:
+            out += ["References:", ""]
+            out += [f"- [{title}]({url})" for title, url in cited]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -75,8 +103,7 @@ def rules_table(*, anchors: bool = False, link: str = "") -> str:
     """The Markdown table of rules (id, name, severity, summary), linking to each rule's docs."""
     rows = ["| id | name | severity | summary |", "| --- | --- | --- | --- |"]
     for rule in sorted(RULES.values(), key=lambda rule: rule.id):
-        anchor = f"{link}#{rule.id.lower()}-{rule.name}"
-        shown = f"[{rule.id}]({anchor})" if anchors else rule.id
+        shown = f"[{rule.id}]({link}#{anchor(rule)})" if anchors else rule.id
         rows.append(f"| {shown} | {rule.name} | {rule.severity.label} | {rule.summary} |")
     return "\n".join(rows)
 
@@ -92,7 +119,8 @@ def rules_json() -> str:
                     "severity": rule.severity.label,
                     "summary": rule.summary,
                     "domain": rule.domain,
-                    **sections(rule),
+                    **{key: text for key, text in sections(rule).items() if key != "references"},
+                    "references": [{"title": title, "url": url} for title, url in references(rule)],
                 }
                 for rule in ordered
             ],

@@ -1,18 +1,27 @@
-"""Reading architecture files (size limit, UTF-8 decoding, standard input) and the files they
-name (regular files only)."""
+"""The one way archplan opens an input file: architecture files, prices, baselines,
+configurations, demand files and importer sources all come through here.
+
+Only regular files are read (a FIFO, a device, a directory or a symbolic link loop is an input
+error, never a wait or a read without end), their size is checked before reading and never more
+than the limit is read, the file is opened without blocking, and the bytes are decoded as UTF-8
+at a located error. Standard input (`-`) is the one exception: it is read as it comes, still
+within the limit.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from archplan.errors import InputError
+from archplan.limits import DEFAULT_MAX_BYTES, read_limit
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "STDIN_NAME", "Source", "TooLarge", "read_bytes", "read_source"]
 STDIN_NAME = "-"
 
 
@@ -31,34 +40,60 @@ def folder_of(name: str) -> str:
     return os.path.dirname(name) or "."
 
 
-def read_source(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read `name` ('-' for standard input) as UTF-8, refusing what cannot be an architecture."""
-    data = _read_bytes(name, max_bytes)
-    return Source(name="<stdin>" if name == STDIN_NAME else name, text=decode_text(data))
+class TooLarge(InputError):
+    """A file over the size limit it was read with (`limit`)."""
+
+    def __init__(self, limit: int, what: str = "file") -> None:
+        super().__init__(
+            f"{what} is larger than the {limit:,}-byte limit (raise it with --max-file-size)"
+        )
+        self.limit = limit
 
 
-def read_regular_file(
-    name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, quote: bool = True
+def read_source(
+    name: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    quote: bool = True,
+    allow_stdin: bool = True,
 ) -> Source:
-    """Read `name` as UTF-8 only if it is a regular file: for files an architecture file names
-    (a demand file), which must not make archplan wait on a FIFO, a terminal or standard input
-    (`/dev/stdin`) or read a device without end. The type is checked before opening (opening a
-    FIFO blocks until a writer comes), the file is opened without blocking and checked again
-    (it may have been replaced in between), and its size is checked against `max_bytes` first.
-    Without `quote`, an error names no byte of the file (see decode_text)."""
+    """Read `name` ('-' for standard input, when `allow_stdin`) as UTF-8 text.
+
+    Without `quote`, an error names no byte of the file (see decode_text): for files that may
+    be any file of the machine (a demand file an architecture names)."""
+    stdin = allow_stdin and name == STDIN_NAME
+    data = read_bytes(name, max_bytes, allow_stdin=allow_stdin)
+    return Source(name="<stdin>" if stdin else name, text=decode_text(data, quote=quote))
+
+
+def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, allow_stdin: bool = True) -> bytes:
+    """The bytes of `name`, only if it is a regular file of at most `max_bytes` bytes.
+
+    A FIFO, terminal, device or `/dev/stdin` must not make archplan wait or read without end:
+    the type is checked before opening (opening a FIFO blocks until a writer comes), the file is
+    opened without blocking and checked again (it may have been replaced in between), and its
+    size is checked first; at most `max_bytes` + 1 bytes are ever read."""
+    limit = read_limit(max_bytes)
+    if allow_stdin and name == STDIN_NAME:
+        return _read_stdin(limit)
     with _reading():
         status = os.stat(name)
         _require_regular(status.st_mode)
-        if status.st_size > max_bytes:
-            raise _too_large(max_bytes)
+        if status.st_size > limit:
+            raise TooLarge(limit)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(name, flags)
         with open(descriptor, "rb", closefd=True) as handle:
-            _require_regular(os.fstat(descriptor).st_mode)
-            data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _too_large(max_bytes)
-    return Source(name=name, text=decode_text(data, quote=quote))
+            status = os.fstat(descriptor)
+            _require_regular(status.st_mode)
+            # read(n) allocates n bytes at once: ask for what the file holds (one more byte
+            # shows it grew past the limit since), never for the limit itself.
+            data = handle.read(min(status.st_size, limit) + 1)
+            if len(data) > status.st_size and len(data) <= limit:
+                data += read_rest(handle, limit - len(data) + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data
 
 
 def _require_regular(mode: int) -> None:
@@ -87,28 +122,41 @@ def _reading() -> Iterator[None]:
         raise InputError("is a directory, not a file") from None
     except PermissionError:
         raise InputError("permission denied") from None
+    except ValueError:  # os functions refuse a path with a NUL character in it
+        raise InputError("the path holds a NUL character; no file is named so") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError("a loop of symbolic links, not a file") from None
+        if error.errno == errno.ENOTDIR:
+            raise InputError("no such file (a part of the path is not a directory)") from None
         raise InputError(f"cannot read: {error.strerror or error}") from None
 
 
-def _too_large(max_bytes: int) -> InputError:
-    return InputError(
-        f"file is larger than the {max_bytes:,}-byte limit (raise it with --max-file-size)"
-    )
-
-
-def _read_bytes(name: str, max_bytes: int) -> bytes:
+def _read_stdin(limit: int) -> bytes:
     with _reading():
-        if name == STDIN_NAME:
-            if sys.stdin is None:  # started with standard input closed (`<&-`)
-                raise InputError("standard input is closed")
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(name, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _too_large(max_bytes)
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise InputError("standard input is closed")
+        data = read_rest(sys.stdin.buffer, limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
     return data
+
+
+_CHUNK = 1 << 20
+
+
+def read_rest(stream: IO[bytes], most: int) -> bytes:
+    """Up to `most` bytes in chunks (a pipe, or a file still growing), never allocating more
+    than a chunk beyond what arrived."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = stream.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes, *, quote: bool = True) -> str:
@@ -136,5 +184,5 @@ def decode_text(data: bytes, *, quote: bool = True) -> str:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise InputError("contains a NUL character: this is a binary file, not YAML", line, column)
+        raise InputError("contains a NUL character: this is a binary file, not text", line, column)
     return text

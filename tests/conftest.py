@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -124,3 +129,53 @@ def input_errors(result: FileResult) -> list[str]:
     """The input errors of a result: the file was not a valid format-1 file where these are."""
     errors = [f.rule_id + " " + f.message for f in result.findings if f.rule_id in INPUT_RULES]
     return errors + ([result.error.message] if result.error else [])
+
+
+# -- Every stderr message the suite produces is checked (issue 14) --------------------------
+# Whatever a test runs (CliRunner, or archplan as a subprocess), its standard error must hold
+# no raw control or format character and no GitHub Actions workflow command: a name in a file
+# must never write to the terminal or forge an annotation. Checked after each test.
+
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+WORKFLOW_COMMAND = re.compile(r"(?m)^\s*::|##\[")
+_stderr_seen: list[tuple[str, str]] = []
+
+
+def _record(what: str, stderr: object) -> None:
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    if isinstance(stderr, str) and stderr:
+        _stderr_seen.append((what, stderr))
+
+
+@pytest.fixture(autouse=True)
+def _stderr_is_escaped(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from typer.testing import CliRunner
+
+    invoke = CliRunner.invoke
+    run = subprocess.run
+
+    def recorded_invoke(self: CliRunner, cli: Any, args: Any = None, **kwargs: Any) -> Any:
+        result = invoke(self, cli, args, **kwargs)
+        with contextlib.suppress(ValueError):  # stderr not captured apart from stdout
+            _record(f"archplan {args!r}", result.stderr)
+        return result
+
+    def recorded_run(*args: Any, **kwargs: Any) -> Any:
+        result = run(*args, **kwargs)
+        command = args[0] if args else kwargs.get("args")
+        if "archplan" in repr(command):
+            _record(repr(command)[:200], getattr(result, "stderr", None))
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", recorded_invoke)
+    monkeypatch.setattr(subprocess, "run", recorded_run)
+    _stderr_seen.clear()
+    yield
+    bad = [
+        (what, stderr)
+        for what, stderr in _stderr_seen
+        if RAW_CONTROL.search(stderr) or WORKFLOW_COMMAND.search(stderr)
+    ]
+    _stderr_seen.clear()
+    assert not bad, f"raw control characters or a workflow command on stderr: {bad[0]!r}"[:3000]

@@ -8,6 +8,7 @@ example, and check what each command shares with the others.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,13 @@ def runner() -> CliRunner:
 
 
 def _too_long(text: str, width: int) -> list[str]:
-    return [line for line in text.splitlines() if cell_len(line) > width]
+    """Lines wider than `width`, except a web address alone on its line (explain's
+    references), which must stay whole to be opened."""
+    return [
+        line
+        for line in text.splitlines()
+        if cell_len(line) > width and not re.fullmatch(r" *https://\S+", line)
+    ]
 
 
 def _relative(path: Path) -> str:

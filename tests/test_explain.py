@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archplan.cli import app
-from archplan.ruledocs import rules_json, sections
+from archplan.ruledocs import references, rules_json, sections
 from archplan.rules import RULES, Rule
 from tests.conftest import ROOT, triples, validate_text
 
@@ -33,7 +33,11 @@ def test_by_id_or_name_in_any_case(runner: CliRunner, spelling: str) -> None:
     ]
     assert "even if you intend to use only the" in result.stdout
     assert result.stdout.rstrip("\n").endswith(
-        "Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023), §4.7."
+        "References:\n"
+        '  Amazon VPC Peering Guide, "VPC peering limitations"\n'
+        "    https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations\n"
+        '  Amazon VPC Peering Guide, "Unsupported VPC peering configurations"\n'
+        "    https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html"
     )
 
 
@@ -54,7 +58,10 @@ def test_text_holds_every_section_and_examples_that_run(runner: CliRunner, rule:
     parts = sections(rule)
     text = result.stdout
     assert " ".join(parts["why"].split()) in " ".join(text.split())  # reflowed, not changed
-    assert f"Source: {parts['source']}" in text
+    assert "\nReferences:\n" in text
+    for title, url in references(rule):  # titles wrap; each address stays whole on its line
+        assert f"  {title}" in text or " ".join(title.split()) in " ".join(text.split())
+        assert f"\n    {url}\n" in text or f"\n{url}\n" in text
     examples = _examples(text)
     # As if written among the shipped examples, where AP513's metrics/web.csv is.
     name = str(ROOT / "examples" / "explained.yaml")
@@ -89,8 +96,14 @@ def test_json_is_the_rules_entry(runner: CliRunner) -> None:
         "why",
         "fails",
         "passes",
-        "source",
+        "references",
     }
+    assert all(
+        set(reference) == {"title", "url"} and reference["url"].startswith("https://")
+        for reference in json.loads(runner.invoke(app, ["explain", "AP101", "-f", "json"]).stdout)[
+            "references"
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,12 @@ def test_sarif_describes_the_rules_it_uses(runner: CliRunner) -> None:
         assert rule["shortDescription"]["text"] == source.summary
         assert rule["fullDescription"]["text"] and rule["help"]["text"]
         assert "```yaml\narchplan: 1\n" in rule["help"]["markdown"]
+        # The rule's section of the generated page: a heading anchor that page has.
+        page, anchor = rule["helpUri"].split("#")
+        assert page == "docs/rules.md"
+        assert f"\n## {source.id} {source.name}\n" in (ROOT / page).read_text(encoding="utf-8")
+        assert anchor == f"{source.id.lower()}-{source.name}"
+        assert "References:" in rule["help"]["markdown"] and "https://" in rule["help"]["text"]
         level = {"error": "error", "warning": "warning", "info": "note"}[source.severity.label]
         assert rule["defaultConfiguration"]["level"] == level
     for result in run["results"]:

@@ -4,6 +4,7 @@ would use, and AP513 reads a demand file only when a group names one."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -93,9 +94,9 @@ def test_demand_files_are_read_only_when_a_group_names_one(
     read: list[str] = []
     original = demand.load_demand_file
 
-    def counting(path: str, written: str, max_bytes: int, *, quote: bool) -> demand.Profile:
+    def counting(path: str, written: str, max_bytes: int, **options: Any) -> demand.Profile:
         read.append(written)
-        return original(path, written, max_bytes, quote=quote)
+        return original(path, written, max_bytes, **options)
 
     monkeypatch.setattr(demand, "load_demand_file", counting)
     path = tmp_path / "arch.yaml"

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import re
+from pathlib import Path
 
 import pytest
 
 from archplan.capacity.az import zones_of
-from archplan.engine import load_architecture
-from archplan.regions import describe, is_local_zone, known_distinct, may_be_among, notation
+from archplan.engine import load_architecture, validate_source
+from archplan.regions import (
+    KNOWN_REGIONS,
+    describe,
+    is_local_zone,
+    known_distinct,
+    may_be_among,
+    missing_zone,
+    notation,
+    region_of_zone,
+    zone_id_prefix,
+    zone_table,
+)
 from archplan.source import Source
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -80,3 +96,77 @@ def test_a_zone_id_of_another_region_or_kind_is_never_the_same_zone() -> None:
     assert not may_be_among("us-east-1a", ["usw2-az1"])
     assert may_be_among("us-west-2-lax-1a", ["usw2-lax1-az1"])
     assert may_be_among("usw2-az3", ["us-west-2d"])
+
+
+# -- zones that exist (AP117) ---------------------------------------------------------------
+
+ZONE_NAME = re.compile(r"\b[a-z]{2}(?:-[a-z]+)+-\d+[a-z]\b")
+AZ_ID = re.compile(r"\b[a-z]{2,7}\d-az\d+\b")
+
+
+def test_zone_table_is_dated_sourced_and_covers_known_regions_only() -> None:
+    raw = json.loads((ROOT / "archplan" / "data" / "zones.json").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw["date"])
+    assert all(
+        source["url"].startswith("https://docs.aws.amazon.com/") for source in raw["sources"]
+    )
+    table = zone_table()
+    assert set(table.regions) <= KNOWN_REGIONS
+    for region, zones in table.regions.items():
+        # Every Region has at least three zones; letters run from a without gaps.
+        assert len(zones.letters) >= 3 and zones.az_ids >= 3, region
+        assert zones.letters == "abcdefghij"[: len(zones.letters)], region
+
+
+@pytest.mark.parametrize(
+    ("zone", "region", "missing"),
+    [
+        ("us-east-1z", "us-east-1", True),
+        ("eu-west-1d", "eu-west-1", True),
+        ("us-east-1f", "us-east-1", False),
+        ("use1-az6", "us-east-1", False),
+        ("use1-az7", "us-east-1", True),
+        ("euw1-az0", "eu-west-1", True),
+        ("us-east-1-bos-1z", "us-east-1", False),  # Local Zones are not in the table
+        ("use1-bos1-az9", "us-east-1", False),
+        ("us-east-1-wl1-bos-wlz-9", "us-east-1", False),  # nor Wavelength Zones
+        ("xx-new-1q", "xx-new-1", False),  # a Region the table lacks is not checked
+        ("us-west-2a", "us-east-1", False),  # another Region's zone is AP114's
+    ],
+)
+def test_missing_zone(zone: str, region: str, missing: bool) -> None:
+    assert (missing_zone(zone, region) is not None) is missing
+
+
+def _corpus_and_examples() -> list[Path]:
+    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+    files = sorted(path for path in root.rglob("*") if path.is_file()) if root.is_dir() else []
+    examples = sorted((ROOT / "examples").rglob("*.yaml"))
+    return files + [path for path in examples if path.name != "AP117-unknown-zone.yaml"]
+
+
+def test_no_zone_in_the_corpus_or_examples_is_reported_missing() -> None:
+    """Precision: every zone name and AZ ID written in the shared corpus and the examples is
+    one the table accepts (or one it does not cover)."""
+    prefixes = {zone_id_prefix(region): region for region in zone_table().regions}
+    checked = 0
+    for path in _corpus_and_examples():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for zone in ZONE_NAME.findall(text):
+            region = region_of_zone(zone)
+            if region is not None:
+                checked += 1
+                assert missing_zone(zone, region) is None, f"{path}: {zone}"
+        for zone in AZ_ID.findall(text):
+            region = prefixes.get(zone.split("-")[0])
+            if region is not None:
+                checked += 1
+                assert missing_zone(zone, region) is None, f"{path}: {zone}"
+    assert checked > 0
+
+
+def test_no_example_but_its_own_trips_unknown_zone() -> None:
+    for path in sorted((ROOT / "examples").rglob("*.yaml")):
+        result = validate_source(Source(str(path), path.read_text(encoding="utf-8")))
+        found = [f.message for f in result.findings if f.rule_id == "AP117"]
+        assert bool(found) is (path.name == "AP117-unknown-zone.yaml"), (path, found)

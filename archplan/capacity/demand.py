@@ -7,9 +7,10 @@ largest point in it (capacity must carry the busiest point the metric shows); ho
 first and the last point that have no point count as 0 and are reported. A file that cannot be
 read this way is an input error at the line and column of the mistake where there is one.
 
-With `quote=False` (validate's AP513) no message quotes the file's text, not even a number or a
-date read from it: `validate` runs on untrusted changes in CI, and an architecture file may name
-any file on the machine. The message then says where the mistake is and what was expected.
+No message quotes the file's text, not even a number or a date read from it (unless a caller
+asks with `quote=True`): archplan runs on untrusted changes in CI, and an architecture file may
+name any file on the machine. The message says where the mistake is and what was expected.
+All the demand files of one run share one DemandBudget (bytes read, hours of profile).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from archplan import limits
 from archplan.errors import InputError
 from archplan.findings import Path
-from archplan.source import read_regular_file
+from archplan.limits import DemandBudget
+from archplan.source import TooLarge, read_source
 
 # get-metric-statistics datapoints may carry several statistics; the first present is used.
 # Maximum first: a capacity plan sizes each hour for its peak.
@@ -85,19 +88,45 @@ def demand_path(base_dir: str, written: str) -> str:
     return os.path.join(base_dir, written)
 
 
-def load_demand_file(path: str, written: str, max_bytes: int, *, quote: bool = True) -> Profile:
+def load_demand_file(
+    path: str,
+    written: str,
+    max_bytes: int,
+    *,
+    quote: bool = False,
+    budget: DemandBudget | None = None,
+) -> Profile:
     """Read the metrics file at `path` (written as `written` in the architecture file).
 
     DemandFileUnreadable when it cannot be read, DemandFileError (at its line and column) when
     its text is not a metrics file; its message quotes the text at fault only when `quote`.
+    limits.BudgetExceeded (no position: the caller knows where the file is named) when the
+    run's demand files together cross `budget` (a fresh one when none is given).
     """
+    budget = budget if budget is not None else DemandBudget()
+    if "\x00" in path:
+        raise DemandFileUnreadable(path, "the path holds a NUL character; no file is named so")
+    known = os.path.realpath(path)  # `m.csv` and `./m.csv` are one file, read once
+    if known in budget.read:
+        profile: Profile = budget.read[known]
+        return profile._replace(file=written)
+    limit = limits.read_limit(max_bytes)
+    within = min(limit, budget.bytes.remaining)
     try:
-        source = read_regular_file(path, max_bytes, quote=quote)
+        source = read_source(path, within, quote=quote, allow_stdin=False)
+    except TooLarge:
+        if within < limit:
+            raise budget.bytes.exceeded() from None
+        raise DemandFileUnreadable(path, TooLarge(limit).message) from None
     except InputError as error:
         if error.line is not None:  # its text is at fault (not UTF-8): say where in it
             raise DemandFileError(path, error.message, error.line, error.column) from None
         raise DemandFileUnreadable(path, error.message) from None
-    return parse_metrics(source.text, path, written, quote=quote)
+    budget.bytes.charge(len(source.text))
+    profile = parse_metrics(source.text, path, written, quote=quote)
+    budget.hours.charge(len(profile.values))
+    budget.read[known] = profile
+    return profile
 
 
 def parse_metrics(

@@ -32,6 +32,7 @@ from archplan.capacity.choices import ScaleEmit
 from archplan.capacity.plan import GroupPlan, ScalePlan
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE
 from archplan.findings import Path
+from archplan.messages import json_safe
 from archplan.model import (
     LAUNCH_TEMPLATE_RULE,
     Architecture,
@@ -220,7 +221,8 @@ def emit_aws_cli(architecture: Architecture, plan: ScalePlan, file_name: str) ->
         )
     if not groups:
         raise EmitError(skipped[0])
-    return json.dumps(cli_input(architecture, groups[0]), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(cli_input(architecture, groups[0]), indent=2, ensure_ascii=False)
+    return json_safe(text) + "\n"
 
 
 # -- CloudFormation -------------------------------------------------------------------------

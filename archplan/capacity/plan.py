@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from archplan.capacity.plan_containers import ContainerPlan
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
+from archplan.limits import BudgetExceeded, DemandBudget
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.prices import Discount, PriceBook
 from archplan.regions import notation
@@ -299,6 +300,7 @@ def plan(
     group: str | None = None,
     base_dir: str = ".",
     max_file_size: int = DEFAULT_MAX_BYTES,
+    demand_budget: DemandBudget | None = None,
 ) -> ScalePlan:
     """Plan every scaling group (or only `group`); demand files are read relative to `base_dir`.
 
@@ -309,6 +311,7 @@ def plan(
     if group is not None and group not in groups:
         raise UnknownGroup(group, groups)
     chosen = [groups[group]] if group is not None else list(groups.values())
+    budget = demand_budget if demand_budget is not None else DemandBudget()
     containers = None
     hosted: dict[str, tuple[list[int], str] | Unplannable] = {}
     if architecture.services or architecture.functions or architecture.clusters:
@@ -316,7 +319,7 @@ def plan(
         from archplan.prices_containers import ContainerPrices
 
         prices = ContainerPrices(book.option, book.option_name, book.file)
-        containers, found = plan_containers(architecture, prices, base_dir, max_file_size)
+        containers, found = plan_containers(architecture, prices, base_dir, max_file_size, budget)
         for name, units in found.items():
             if isinstance(units, Unplanned):  # a NamedTuple too: tested first
                 hosted[name] = Unplannable(units.reason, units.input_error, units.at)
@@ -354,7 +357,17 @@ def plan(
         if scaling_group.demand_file is not None and scaling_group.demand_hourly is None:
             written = scaling_group.demand_file
             try:
-                profile = load_demand_file(demand_path(base_dir, written), written, max_file_size)
+                profile = load_demand_file(
+                    demand_path(base_dir, written), written, max_file_size, budget=budget
+                )
+            except BudgetExceeded as error:
+                crossed = Unplannable(
+                    f'demand.file "{written}": {error.message}',
+                    True,
+                    (*scaling_group.path, "demand", "file"),
+                )
+                plans.append(_not_planned(architecture, scaling_group, crossed))
+                continue
             except DemandFileUnreadable as error:
                 unreadable = Unplannable(
                     f'demand.file "{written}" cannot be read: {error.message} ({error.path})',

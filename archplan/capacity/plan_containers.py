@@ -45,6 +45,7 @@ from archplan.capacity.demand import (
 from archplan.capacity.packing import Size, instances_for
 from archplan.containers_data import eni_limits
 from archplan.findings import Path, format_path
+from archplan.limits import BudgetExceeded, DemandBudget
 from archplan.model import Architecture, ScalingGroup, Subnet
 from archplan.model_containers import Cluster, Demand, Function, NodeGroup, Service, Workload
 from archplan.prices_containers import ContainerPrices
@@ -237,7 +238,11 @@ class ContainerPlan(NamedTuple):
 
 
 def _profile(
-    demand: Demand, path: Path, base_dir: str, max_file_size: int
+    demand: Demand,
+    path: Path,
+    base_dir: str,
+    max_file_size: int,
+    budget: DemandBudget | None = None,
 ) -> Profile | Unplanned | None:
     if demand.hourly is not None:
         if not demand.hourly:
@@ -245,7 +250,13 @@ def _profile(
         return from_hourly(demand.hourly)
     if demand.file is not None:
         try:
-            return load_demand_file(demand_path(base_dir, demand.file), demand.file, max_file_size)
+            return load_demand_file(
+                demand_path(base_dir, demand.file), demand.file, max_file_size, budget=budget
+            )
+        except BudgetExceeded as error:  # the run's one demand budget, shared with the groups
+            return Unplanned(
+                f'demand.file "{demand.file}": {error.message}', True, (*path, "demand", "file")
+            )
         except DemandFileUnreadable as error:
             return Unplanned(
                 f'demand.file "{demand.file}" cannot be read: {error.message} ({error.path})',
@@ -286,6 +297,7 @@ def plan_service(
     prices: ContainerPrices,
     base_dir: str,
     max_file_size: int,
+    budget: DemandBudget | None = None,
 ) -> ServicePlan:
     zones = _zones(architecture, service.vpc, service.subnets)
     empty = ServicePlan(service, None, zones, None, [], [], [], None, None, None)
@@ -297,7 +309,7 @@ def plan_service(
     if problem is not None:
         return empty._replace(unplanned=problem)
     assert service.min is not None and service.max is not None
-    found = _profile(service.demand, service.path, base_dir, max_file_size)
+    found = _profile(service.demand, service.path, base_dir, max_file_size, budget)
     if isinstance(found, Unplanned):
         return empty._replace(unplanned=found)
     if found is None:
@@ -405,6 +417,7 @@ def plan_function(
     prices: ContainerPrices,
     base_dir: str,
     max_file_size: int,
+    budget: DemandBudget | None = None,
 ) -> FunctionPlan:
     available = available_concurrency(architecture, function)
     zero = Fraction(0)
@@ -415,7 +428,7 @@ def plan_function(
         problem = Unplanned("no duration_ms.average to plan from", False, function.path)
     if problem is not None:
         return empty._replace(unplanned=problem)
-    found = _profile(function.demand, function.path, base_dir, max_file_size)
+    found = _profile(function.demand, function.path, base_dir, max_file_size, budget)
     if isinstance(found, Unplanned):
         return empty._replace(unplanned=found)
     if found is None:
@@ -454,6 +467,7 @@ def plan_workload(
     workload: Workload,
     base_dir: str,
     max_file_size: int,
+    budget: DemandBudget | None = None,
 ) -> WorkloadPlan:
     empty = WorkloadPlan(workload, None, None, [], [])
     problem = _invalid(workload)
@@ -461,7 +475,7 @@ def plan_workload(
         return empty._replace(unplanned=problem)
     if workload.replicas is not None:
         return empty  # a constant: sized to the node group's hours when planned
-    found = _profile(workload.demand, workload.path, base_dir, max_file_size)
+    found = _profile(workload.demand, workload.path, base_dir, max_file_size, budget)
     if isinstance(found, Unplanned):
         return empty._replace(unplanned=found)
     if found is None or workload.max is None:
@@ -641,22 +655,23 @@ def plan_containers(
     prices: ContainerPrices,
     base_dir: str,
     max_file_size: int,
+    budget: DemandBudget | None = None,
 ) -> tuple[ContainerPlan, dict[str, tuple[list[int], str] | Unplanned]]:
     """The containers' plan, and for each scaling group that hosts EC2 services the units per
     hour its tasks need (or why they cannot be packed), for the groups' own plans."""
     services = tuple(
-        plan_service(architecture, service, prices, base_dir, max_file_size)
+        plan_service(architecture, service, prices, base_dir, max_file_size, budget)
         for service in architecture.services.values()
     )
     functions = tuple(
-        plan_function(architecture, function, prices, base_dir, max_file_size)
+        plan_function(architecture, function, prices, base_dir, max_file_size, budget)
         for function in architecture.functions.values()
     )
     workloads: list[WorkloadPlan] = []
     node_groups: list[NodeGroupPlan] = []
     for cluster in architecture.clusters.values():
         mine = [
-            plan_workload(architecture, cluster, workload, base_dir, max_file_size)
+            plan_workload(architecture, cluster, workload, base_dir, max_file_size, budget)
             for workload in cluster.workloads.values()
         ]
         workloads += mine

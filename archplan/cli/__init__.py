@@ -30,7 +30,9 @@ from archplan.cli.commands import (
     validate,
     validate_config,
 )
-from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL
+from archplan.cli.io import EXIT_CLEAN, EXIT_INTERNAL, say
+from archplan.messages import EscapedLines
+from archplan.output import Terminated
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -197,6 +199,7 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
+    sys.stderr = EscapedLines(sys.stderr)
     try:
         _app_for(sys.argv)()
     except SystemExit as stop:
@@ -204,16 +207,18 @@ def main() -> None:
             io.exit_without_freeing(stop.code or 0)
         raise
     except KeyboardInterrupt:
-        typer.echo("archplan: interrupted", err=True)
+        say("archplan: interrupted")
         sys.exit(130)
+    except Terminated:  # SIGTERM while writing --output: its temporary file is removed
+        say("archplan: terminated")
+        sys.exit(143)
     except BrokenPipeError:
         # `archplan validate ... | head`: the reader left; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_CLEAN)
     except Exception as error:
-        typer.echo(
-            f"archplan: internal error: {type(error).__name__}: {error}\n"
+        say(
+            f"archplan: internal error: {type(error).__name__}: {error}",
             "This is a bug in archplan; please report it with the input that caused it.",
-            err=True,
         )
         sys.exit(EXIT_INTERNAL)

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import typer
-
-from archplan.cli.io import fail
+from archplan.cli.io import fail, usage_error
 from archplan.cli.settings import file_settings
 
 if TYPE_CHECKING:
@@ -32,7 +30,7 @@ def import_options(
     for item in params or ():
         key, equals, value = item.partition("=")
         if not equals or not key.strip():
-            raise typer.BadParameter(f'"{item}" is not KEY=VALUE', param_hint="'--param'")
+            usage_error(f'"{item}" is not KEY=VALUE', "--param")
         values[key.strip()] = value
     return ImportOptions(params=values, region=region, max_bytes=max_bytes)
 

@@ -43,10 +43,25 @@ def write(text: str) -> None:
 
 def write_output(output: str | None, text: str, what: str) -> None:
     """`text` to `output` atomically (exit 2 when it cannot be written, naming `what`), or to
-    standard output when there is no `output` or it is '-'."""
-    if output is None or output == "-":
+    standard output when there is no `output` or it is '-' or `/dev/stdout` (`/dev/stderr`:
+    standard error); those are the streams archplan already has, even when they are pipes
+    that cannot be opened again. Any other `output` must be (or become) a regular file."""
+    from archplan.output import STREAMS
+
+    stream = STREAMS.get(output or "-")
+    if stream == "stdout":
         write(text)
         return
+    if stream == "stderr":
+        sys.stderr.flush()
+        target = getattr(sys.__stderr__, "buffer", None)
+        if target is None:  # a test runner's text stream
+            sys.stderr.write(text)
+        else:
+            target.write(text.encode("utf-8"))
+            target.flush()
+        return
+    assert output is not None
     from archplan.output import write_atomic
 
     try:
@@ -57,8 +72,10 @@ def write_output(output: str | None, text: str, what: str) -> None:
 
 
 def to_file(output: str | None) -> bool:
-    """Whether `--output` names a file (not standard output)."""
-    return output is not None and output != "-"
+    """Whether `--output` names a file (not standard output or standard error)."""
+    from archplan.output import STREAMS
+
+    return output is not None and output not in STREAMS
 
 
 def exit_without_freeing(code: int) -> None:
@@ -72,14 +89,21 @@ def exit_without_freeing(code: int) -> None:
     os._exit(code)
 
 
-def say(message: str) -> None:
-    """One line on standard error: an error, a note, or what a command did."""
-    typer.echo(message, err=True)
+def say(message: str, *more: str) -> None:
+    """Lines on standard error: an error, a note, or what a command did.
+
+    Every line any command writes there comes through here, and each is escaped by
+    archplan.messages.escape_line: a message is one line whatever it quotes (a newline in a
+    name is shown as `\\n`), with no control character and no GitHub Actions workflow
+    command. `more` are further lines of archplan's own (an example to copy)."""
+    from archplan.messages import escape_line
+
+    typer.echo("\n".join(escape_line(line) for line in (message, *more)), err=True)
 
 
-def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+def fail(message: str, *more: str, code: int = EXIT_INPUT) -> NoReturn:
     """Report `message` on standard error and end the command with `code` (bad input: 2)."""
-    say(message)
+    say(message, *more)
     raise typer.Exit(code)
 
 
@@ -110,8 +134,11 @@ def report_width(width: int | None, to_file: bool = False) -> int:
 
 
 def usage_error(message: str, option: str) -> NoReturn:
-    """Contradictory or malformed options: Click's usage message, exit 2."""
-    raise typer.BadParameter(message, param_hint=f"'{option}'")
+    """Contradictory or malformed options: Click's usage message, exit 2. The message is
+    escaped (it may quote the argument or names from the file)."""
+    from archplan.messages import escape_line
+
+    raise typer.BadParameter(escape_line(message), param_hint=f"'{option}'")
 
 
 def load(file: str, max_file_size: int) -> tuple[str, Loaded]:

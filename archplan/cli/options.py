@@ -64,6 +64,14 @@ MaxFileSize = Annotated[
     int,
     typer.Option(metavar="BYTES", help="Refuse files larger than this many bytes.", min=1),
 ]
+MaxFindings = Annotated[
+    int,
+    typer.Option(
+        metavar="N",
+        help="Report at most this many findings per file; one more finding counts the rest.",
+        min=1,
+    ),
+]
 Width = Annotated[
     int | None,
     typer.Option(

@@ -28,7 +28,7 @@ def explicit_config(path: str | None) -> ProjectConfig | None:
     try:
         return load_config(Path(path))
     except ConfigError as error:
-        fail(str(error))
+        fail(*error.lines())
 
 
 def nearest_config(
@@ -40,7 +40,7 @@ def nearest_config(
     try:
         return config_for(name, cache)
     except ConfigError as error:
-        fail(str(error))
+        fail(*error.lines())
 
 
 def file_settings(

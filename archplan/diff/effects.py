@@ -17,7 +17,9 @@ from typing import NamedTuple
 
 from archplan.diff.match import place
 from archplan.diff.model import Action, ObjectChange, Place, Side
+from archplan.errors import InputError
 from archplan.findings import Finding, Path, Severity, format_path
+from archplan.limits import DemandBudget
 from archplan.model import Architecture, Prices, Surroundings
 from archplan.policy import Policy
 
@@ -30,6 +32,17 @@ class Settings(NamedTuple):
     prices: Prices | None = None  # --prices FILE (or the configuration's)
     prices_name: str | None = None
     max_file_size: int = 50 * 1024 * 1024
+    # What the run's demand files may add up to (limits.DemandBudget), shared by both versions
+    # (each process of a forked diff has its own copy); None: each read gets a budget of its own.
+    demand_budget: DemandBudget | None = None
+
+
+class SideError(InputError):
+    """An input error found while comparing: `error` in the version labelled `label`."""
+
+    def __init__(self, label: str, error: InputError) -> None:
+        super().__init__(error.message, error.line, error.column)
+        self.label = label
 
 
 # -- findings ----------------------------------------------------------------------------------
@@ -49,13 +62,21 @@ class FindingChange(NamedTuple):
 
 def findings(side: Side, settings: Settings) -> list[Finding]:
     """`validate`'s findings for one version, after the policy and the file's suppressions."""
-    from archplan.engine import check_loaded
+    from archplan.engine import check_loaded, located
+    from archplan.limits import BudgetExceeded
     from archplan.policy import apply_policy
 
     surroundings = Surroundings(
-        side.folder, settings.max_file_size, settings.prices, settings.prices_name
+        side.folder,
+        settings.max_file_size,
+        settings.prices,
+        settings.prices_name,
+        settings.demand_budget,
     )
-    found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
+    try:
+        found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
+    except BudgetExceeded as error:  # an input error of this version, at its line and column
+        raise SideError(side.label, located(error, side.loaded.document)) from None
     text = side.text if side.import_kind is None else ""
     return list(apply_policy(found, text, settings.policy))
 
@@ -390,7 +411,9 @@ def _figures(
     from archplan.prices import price_book
 
     book = price_book(architecture.prices, settings.prices, settings.prices_name)
-    group = plan(architecture, book, name, folder, settings.max_file_size).groups[0]
+    group = plan(
+        architecture, book, name, folder, settings.max_file_size, settings.demand_budget
+    ).groups[0]
     if not group.planned:
         return GroupFigures(False, group.reason, 0, 0, 0, 0, 0, 0, None)
     peak = max(group.capacity) if group.capacity else 0

@@ -11,7 +11,6 @@ gateway is attached (AWS turns routes to a detached one into blackholes).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +32,7 @@ from archplan.importers.tf_awscli_facts import (
     listed,
     region_of_arn,
 )
+from archplan.json_input import load_json
 from archplan.regions import region_of_zone
 from archplan.source import read_source
 
@@ -137,16 +137,12 @@ def _read(path: str, options: ImportOptions) -> Any:
     except InputError as error:
         raise SourceError(path, error.message, error.line, error.column) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SourceError(
-            path,
-            f"not valid JSON ({error.msg}); save the AWS CLI output with --output json",
-            error.lineno,
-            error.colno,
-        ) from None
-    except RecursionError:
-        raise SourceError(path, "JSON nested too deeply to be AWS CLI output") from None
+        return load_json(text, "AWS CLI output")
+    except InputError as error:
+        message = error.message
+        if "not valid JSON" in message:
+            message += "; save the AWS CLI output with --output json"
+        raise SourceError(path, message, error.line, error.column) from None
 
 
 def _shapes(

@@ -265,6 +265,7 @@ def read_template(path: str, options: ImportOptions, issues: list[ImportIssue]) 
         region,
         attributes.get,
         language_extensions="AWS::LanguageExtensions" in transforms,
+        file=name,
     )
     attributes.evaluator = evaluator
     created: dict[str, Resource] = {}
@@ -306,6 +307,7 @@ class _Attributes:
         self.resources = resources
         self.evaluator: Evaluator | None = None
         self._evaluating: list[str] = []  # the attributes being evaluated, outermost first
+        self._known: dict[str, tuple[Any] | Unresolved] = {}  # each attribute's value, once
 
     def get(self, logical_id: str, name: str, span: Span) -> Any:
         resource = self.resources[logical_id]
@@ -322,11 +324,21 @@ class _Attributes:
                 f"circular reference: {' -> '.join(chain)}; CloudFormation rejects the template",
                 span,
             )
+        known = self._known.get(here)
+        if known is not None:  # a chain of 3,000 GetAtts is walked once, not 3,000 times
+            if isinstance(known, Unresolved):
+                raise known
+            return known[0]
         self._evaluating.append(here)
         try:
-            return self.evaluator.value(entry.value)
+            value = self.evaluator.value(entry.value)
+        except Unresolved as error:
+            self._known[here] = error
+            raise
         finally:
             self._evaluating.pop()
+        self._known[here] = (value,)
+        return value
 
 
 def _transforms(node: Node) -> list[str]:

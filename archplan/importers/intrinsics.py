@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from archplan import limits
 from archplan.findings import Span
+from archplan.importers.common import SourceError
 from archplan.loader import Mapping, Node, Scalar, Sequence
 from archplan.spelling import did_you_mean
 
@@ -27,6 +29,9 @@ DEFAULT_REGION = "us-east-1"
 _ZONE_COUNTS = {"us-east-1": 6, "us-west-2": 4}
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^}]*\}\}")
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# Intrinsics calling intrinsics through conditions and Fn::GetAtt (each a few Python frames):
+# deeper than any template writes, well within Python's recursion limit.
+MAX_CALL_DEPTH = 50
 
 
 class _NoValue:
@@ -134,6 +139,7 @@ class Evaluator:
         region: str,
         attribute: Callable[[str, str, Span], Any],
         language_extensions: bool = False,
+        file: str = "<template>",
     ) -> None:
         self.parameters = parameters
         self.pseudo = pseudo
@@ -147,6 +153,15 @@ class Evaluator:
         self.region_used = False
         self._condition_values: dict[str, bool] = {}
         self._evaluating: set[str] = set()
+        # One budget for what the whole template's intrinsics return (limits.INTRINSIC_BYTES):
+        # a 1 MB parameter referred to 20,000 times would otherwise build 20 GB.
+        self.file = file
+        self.budget = limits.Budget(
+            "intrinsic-bytes",
+            limits.INTRINSIC_BYTES,
+            "the template's intrinsic functions return more than {limit} bytes in all",
+        )
+        self._depth = 0
 
     def value(self, node: Node) -> Any:
         """The plain value of a node: str/int/bool/list/dict, NO_VALUE, ResourceRef..."""
@@ -203,7 +218,27 @@ class Evaluator:
         handler = _HANDLERS.get(name)
         if handler is None:
             raise Unresolved(f"{name} is not evaluated by archplan", span)
-        return handler(self, argument, span)
+        if self._depth >= MAX_CALL_DEPTH:
+            raise Unresolved(
+                f"{name}: intrinsic functions call each other (through conditions or "
+                f"Fn::GetAtt) more than {MAX_CALL_DEPTH} deep; archplan stops here",
+                span,
+            )
+        self._depth += 1
+        try:
+            result = handler(self, argument, span)
+        finally:
+            self._depth -= 1
+        self.charge(_size(result), span)
+        return result
+
+    def charge(self, size: int, span: Span) -> None:
+        """Count `size` against the template's budget; past it the template is refused (exit 2
+        at `span`). Functions that build text charge before building it."""
+        try:
+            self.budget.charge(size, span.line, span.column)
+        except limits.BudgetExceeded as error:
+            raise SourceError(self.file, error.message, error.line, error.column) from None
 
     def _ref(self, argument: Node, span: Span) -> Any:
         target = self.value(argument)
@@ -289,6 +324,7 @@ class Evaluator:
             shown = text(value)
             if shown is None:
                 raise Unresolved(f"Fn::Sub: ${{{name}}} is known only at deployment", span)
+            self.charge(len(shown), span)  # before re.sub joins them all
             return shown
 
         return _SUB_VARIABLE.sub(substitute, template)
@@ -297,7 +333,7 @@ class Evaluator:
         index, items = self._pair(argument, "Fn::Select", span)
         try:
             position = int(index)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: .inf
             raise Unresolved(f'Fn::Select: the index "{index}" is not a number', span) from None
         _known(items, "Fn::Select", span)
         if not isinstance(items, list):
@@ -327,7 +363,7 @@ class Evaluator:
             raise Unresolved("Fn::Cidr: the block is known only at deployment", span)
         try:
             return cidr(block, int(count), int(bits), span)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: .inf
             raise Unresolved("Fn::Cidr: count and cidrBits must be numbers", span) from None
 
     def _if(self, argument: Node, span: Span) -> Any:
@@ -404,6 +440,8 @@ class Evaluator:
         parts = [text(item) for item in items]
         if any(part is None for part in parts):
             raise Unresolved("Fn::Join: a value is known only at deployment", span)
+        # A 1 MB delimiter between 20,000 items is 20 GB: charged before it is built.
+        self.charge(len(delimiter) * max(len(parts) - 1, 0), span)
         return delimiter.join(part for part in parts if part is not None)
 
     def _split(self, argument: Node, span: Span) -> list[str]:
@@ -411,6 +449,8 @@ class Evaluator:
         _known(value, "Fn::Split", span)
         if not isinstance(delimiter, str) or not isinstance(value, str):
             raise Unresolved("Fn::Split takes [delimiter, string]", span)
+        if not delimiter:
+            raise invalid("Fn::Split: the delimiter is empty", span)
         return value.split(delimiter)
 
     def _length(self, argument: Node, span: Span) -> int:
@@ -431,6 +471,17 @@ class Evaluator:
         if not (isinstance(argument, Sequence) and len(argument.items) == 2):
             raise Unresolved(f"{function} takes two arguments", span)
         return self.value(argument.items[0]), self.value(argument.items[1])
+
+
+def _size(value: Any) -> int:
+    """What a result weighs against the budget: characters of text, one per item."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return len(value) + sum(_size(item) for item in value)
+    if isinstance(value, dict):
+        return sum(len(key) + 1 + _size(item) for key, item in value.items())
+    return 1
 
 
 def _known(value: Any, function: str, span: Span) -> None:

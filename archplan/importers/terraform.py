@@ -9,7 +9,6 @@ after apply, is an issue; see tf_awscli_document for what goes under `x-incomple
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from archplan.importers.tf_awscli_document import assemble, most_common
 from archplan.importers.tf_awscli_facts import Facts
 from archplan.importers.tf_plan import Plan
 from archplan.importers.tf_resources import Importer
+from archplan.json_input import load_json
 from archplan.source import read_source
 
 _HOW = "run `terraform plan -out plan.out && terraform show -json plan.out > plan.json` and import plan.json"
@@ -69,11 +69,9 @@ def _read_plan(path: str, options: ImportOptions) -> Plan:
     if path.endswith(".tf") or (_HCL.search(text) and not text.lstrip().startswith(("{", "["))):
         raise SourceError(path, f"this is Terraform configuration (HCL), not a plan: {_HOW}", 1, 1)
     try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SourceError(path, f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
-    except RecursionError:
-        raise SourceError(path, "JSON nested too deeply to be a Terraform plan") from None
+        data: Any = load_json(text, "a Terraform plan")
+    except InputError as error:
+        raise SourceError(path, error.message, error.line, error.column) from None
     if not isinstance(data, dict):
         raise SourceError(
             path, f"a Terraform plan is a JSON object, not {_kind(data)}: {_HOW}", 1, 1

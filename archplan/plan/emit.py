@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import yaml
 
+from archplan.limits import SNIPPET_COMMENTS
 from archplan.plan.mesh import Plan
 from archplan.plan.tables import RouteNeed
 from archplan.reports.terminal import printable
@@ -92,7 +93,15 @@ def emit_yaml(plan: Plan, file_name: str) -> str:
         f"# archplan peering-plan --emit yaml, for {_comment(file_name)}: merge into that file.",
         f"# Adds {plural(len(peerings), 'peering')} and {plural(route_count, 'route')}.",
     ]
-    lines += [f"# Note: {_comment(note)}" for note in dict.fromkeys(notes)]
+    unique = list(dict.fromkeys(notes))
+    # A 2,000-VPC mesh of overlapping blocks leaves out two million links: past the bound the
+    # rest is counted, not written (310 MB of comments otherwise); the report lists them all.
+    lines += [f"# Note: {_comment(note)}" for note in unique[:SNIPPET_COMMENTS]]
+    if len(unique) > SNIPPET_COMMENTS:
+        lines.append(
+            f"# Note: {len(unique) - SNIPPET_COMMENTS:,} more notes are not shown here; "
+            "`archplan peering-plan` (text, or JSON `left_out`) lists every one."
+        )
     if not peerings and not tables:
         lines.append("# Nothing to add.")
         return "\n".join(lines) + "\n"

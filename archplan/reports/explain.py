@@ -51,8 +51,16 @@ def explain_text(rule: Rule, width: int = 100) -> str:
             document = example_document(parts[key]).rstrip("\n")
             out += ["", f"{title}:", ""]
             out += [cut("    " + line, width) for line in document.splitlines()]
-    if parts.get("source"):
-        out += ["", *wrap(f"Source: {parts['source']}", width)]
+    from archplan.ruledocs import references
+
+    cited = references(rule)
+    if cited:
+        out += ["", "References:"]
+        for title, url in cited:
+            # The title wraps; the address stays whole on its own line (a cut address cannot
+            # be opened), indented when the width leaves room for it.
+            out += wrap(f"  {title}", width)
+            out.append(f"    {url}" if len(url) + 4 <= width else url)
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 

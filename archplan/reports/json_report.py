@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
 from archplan.findings import Finding, Span, format_path
+from archplan.messages import json_safe
 from archplan.reports.summary import count_by_severity
 
 if TYPE_CHECKING:
@@ -58,4 +59,5 @@ def render(results: Sequence[FileResult], color: bool = False) -> str:
         "files": [file_to_dict(result) for result in results],
         "summary": count_by_severity(results),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Bidirectional and other format characters as \u escapes: the same data, shown as is.
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

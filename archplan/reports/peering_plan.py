@@ -8,6 +8,7 @@ from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 from archplan import __version__
+from archplan.messages import json_safe
 from archplan.money import HOURS_PER_MONTH, dollars, rate
 from archplan.money import usd as money
 from archplan.plan import PlanFormat
@@ -197,7 +198,7 @@ def render_json(plan: Plan, file_name: str, color: bool = False, width: int = DE
         "can_complete": plan.can_complete,
         "meshes": [mesh_to_dict(mesh) for mesh in plan.meshes],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 # -- text -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from archplan import __version__
 from archplan.findings import Finding, Severity, Span, format_path
+from archplan.messages import json_safe
 
 if TYPE_CHECKING:
     from archplan.engine import FileResult
@@ -72,7 +73,7 @@ def _rule_descriptor(rule_id: str, name: str, severity: Severity) -> dict[str, A
     rule = RULES.get(rule_id)
     descriptor: dict[str, Any] = {"id": rule_id, "name": name}
     if rule is not None:
-        from archplan.ruledocs import example_document, sections
+        from archplan.ruledocs import RULES_PAGE, anchor, example_document, references, sections
 
         parts = sections(rule)
         why = parts.get("why", "") or rule.summary
@@ -81,23 +82,28 @@ def _rule_descriptor(rule_id: str, name: str, severity: Severity) -> dict[str, A
             example_document(parts[key]).rstrip("\n") if parts.get(key) else ""
             for key in ("fails", "passes")
         )
-        source = parts.get("source")
+        cited = references(rule)
         text = _text(
             why,
             f"Fails:\n{fails}" if fails else "",
             f"Passes:\n{passes}" if passes else "",
-            f"Source: {source}" if source else "",
+            "References:\n" + "\n".join(f"{title}: {url}" for title, url in cited) if cited else "",
         )
         markdown = _text(
             why,
             f"Fails:\n\n```yaml\n{fails}\n```" if fails else "",
             f"Passes:\n\n```yaml\n{passes}\n```" if passes else "",
-            f"Source: {source}" if source else "",
+            "References:\n\n" + "\n".join(f"- [{title}]({url})" for title, url in cited)
+            if cited
+            else "",
         )
         descriptor.update(
             shortDescription={"text": rule.summary},
             fullDescription={"text": why},
             help={"text": text, "markdown": markdown},
+            # The rule's section of the generated rules page, relative to the project root
+            # (archplan has no published site to point at).
+            helpUri=f"{RULES_PAGE}#{anchor(rule)}",
         )
         severity = rule.severity
         domain = rule.domain
@@ -181,4 +187,4 @@ def sarif_log(results: Sequence[FileResult]) -> dict[str, Any]:
 
 
 def render(results: Sequence[FileResult], color: bool = False) -> str:
-    return json.dumps(sarif_log(results), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(sarif_log(results), indent=2, ensure_ascii=False)) + "\n"

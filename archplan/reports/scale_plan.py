@@ -17,6 +17,7 @@ from archplan.capacity.arith import ceil_div
 from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
+from archplan.messages import json_safe
 from archplan.money import dollars
 from archplan.money import rate as rate_text
 from archplan.prices import PriceBook
@@ -349,7 +350,7 @@ def render_json(
         parts += [text[done:at], '"hours": ', _row_lines(rows, indent)]
         done = at + len(marker)
     parts += [text[done:], "\n"]
-    return "".join(parts)
+    return json_safe("".join(parts))
 
 
 def _row_lines(rows: list[dict[str, Any]] | list[str], indent: str) -> str:

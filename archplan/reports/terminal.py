@@ -5,23 +5,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from archplan.messages import printable
+
+__all__ = ["printable", "report_console", "text_width"]
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-
-
-def printable(text: str) -> str:
-    """`text` with control and format characters escaped (`\\x1b`, `\\u202e`).
-
-    Names and values come from the user's file; written raw, an escape sequence in a key
-    could retitle the terminal or recolour the report.
-    """
-    if text.isprintable():
-        return text
-    return "".join(
-        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode()
-        for char in text
-    )
 
 
 def text_width(text: str) -> int:

@@ -18,6 +18,7 @@ from archplan.rules import (
     structure,
     suppression,
     transit,
+    zones,
 )
 from archplan.rules.registry import RULES, Problem, Related, Rule
 
@@ -43,4 +44,5 @@ __all__ = [
     "structure",
     "suppression",
     "transit",
+    "zones",
 ]

@@ -49,7 +49,9 @@ def vpc_cidr_size(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: aws-network-rules.md §1.1 (VPC-CIDR-new, VPC-CIDR-2023, EC2-ERR `InvalidVpcRange`).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv4_block_paths():
@@ -76,7 +78,9 @@ def reserved_vpc_range(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: aws-network-rules.md §1.2 (VPC-CIDR-new; 169.254/16 also VPC-CIDR-2023).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
+        IANA IPv4 Special-Purpose Address Registry <https://www.iana.org/assignments/iana-ipv4-special-registry/iana-ipv4-special-registry.xhtml>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv4_block_paths():
@@ -104,7 +108,9 @@ def future_use_range(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: aws-network-rules.md §1.2 (UNCONFIRMED by AWS; suggested warning).
+    References:
+        IANA IPv4 Special-Purpose Address Registry <https://www.iana.org/assignments/iana-ipv4-special-registry/iana-ipv4-special-registry.xhtml>
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv4_block_paths():
@@ -128,7 +134,8 @@ def docker_bridge_range(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 172.18.0.0/16}
 
-    Source: aws-network-rules.md §1.2 (VPC-CIDR-new, VPC-CIDR-2023).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv4_block_paths():
@@ -154,7 +161,8 @@ def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16, secondary_cidrs: [10.1.0.0/16]}
 
-    Source: aws-network-rules.md §1.1 (VPC-CIDR-new).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         tagged = [
@@ -191,7 +199,9 @@ def vpc_cidr_quota(architecture: Architecture) -> Iterator[Problem]:
             cidr: 10.0.0.0/16
             secondary_cidrs: [10.1.0.0/16, 10.2.0.0/16]
 
-    Source: aws-network-rules.md §1.1, §1.5 (VPCQ-new, VPCQ-2023).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
+        Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
     """
     for vpc in architecture.vpcs.values():
         for quota_name, pairs, family in (
@@ -281,7 +291,8 @@ def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16, secondary_cidrs: [100.64.0.0/16]}
 
-    Source: aws-network-rules.md §1.3 (VPC-CIDR-new; same table in VPC-CIDR-2023).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         pairs = vpc.ipv4_block_paths()
@@ -329,7 +340,8 @@ def vpc_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16, ipv6_cidrs: ["2600:1f18:1a2b:3c00::/56"]}
 
-    Source: aws-network-rules.md §1.5 (VPC-CIDR-new; the 2023 doc allowed only /56).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv6_block_paths():
@@ -363,7 +375,8 @@ def subnet_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a: {cidr: 10.0.0.0/24, az: us-east-1a, ipv6_cidr: "2600:1f18:1a2b:3c00::/64"}
 
-    Source: aws-network-rules.md §2 (SUBNET-new; the 2023 doc allowed only /64).
+    References:
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
@@ -400,7 +413,8 @@ def subnet_ipv6_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a: {cidr: 10.0.0.0/24, az: us-east-1a, ipv6_cidr: "2600:1f18:1a2b:3c01::/64"}
 
-    Source: aws-network-rules.md §2 (SUBNET-new: a subnet's block is a subset of the VPC's).
+    References:
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
@@ -440,7 +454,9 @@ def subnet_size(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a: {cidr: 10.0.0.0/28, az: us-east-1a}
 
-    Source: aws-network-rules.md §2 (SUBNET-new, SUBNET-2023, EC2-ERR `InvalidSubnet.Range`).
+    References:
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
@@ -476,7 +492,8 @@ def subnet_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a: {cidr: 10.0.1.0/24, az: us-east-1a}
 
-    Source: aws-network-rules.md §2 (SUBNET-new; cfn-lint E3059; straddling is derived).
+    References:
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for vpc in architecture.vpcs.values():
         blocks = vpc.ipv4_block_paths()
@@ -530,7 +547,9 @@ def subnet_overlap(architecture: Architecture) -> Iterator[Problem]:
               a: {cidr: 10.0.0.0/24, az: us-east-1a}
               b: {cidr: 10.0.1.0/24, az: us-east-1b}
 
-    Source: aws-network-rules.md §2 (SUBNET-new, EC2-ERR `InvalidSubnet.Conflict`; cfn-lint E3060).
+    References:
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc in architecture.vpcs.values():
         tagged: list[Tagged[Path]] = []
@@ -575,8 +594,9 @@ def subnet_az_region(architecture: Architecture) -> Iterator[Problem]:
             subnets:
               a: {cidr: 10.0.0.0/24, az: us-east-1a}
 
-    Source: aws-network-rules.md §2 (SUBNET-2023 configure-subnets.md: a subnet resides in one
-    Availability Zone of the VPC's Region).
+    References:
+        Amazon VPC User Guide, "Subnets for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html>
+        AWS Regions and Availability Zones, "AWS Availability Zones" <https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html>
     """
     for vpc in architecture.vpcs.values():
         if vpc.region is None:
@@ -623,7 +643,9 @@ def subnet_quota(architecture: Architecture) -> Iterator[Problem]:
               a: {cidr: 10.0.0.0/24, az: us-east-1a}
               b: {cidr: 10.0.1.0/24, az: us-east-1b}
 
-    Source: aws-network-rules.md §2 (VPCQ-new, VPCQ-2023, EC2-ERR `SubnetLimitExceeded`).
+    References:
+        Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["subnets_per_vpc"]
     for vpc in architecture.vpcs.values():
@@ -652,7 +674,8 @@ def unknown_region(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: AWS Regions list (EC2 User Guide, "Regions and Zones").
+    References:
+        AWS Regions and Availability Zones, "AWS Regions" <https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html>
     """
     written: list[tuple[str | None, Path]] = [(architecture.default_region, ("defaults", "region"))]
     regional: list[

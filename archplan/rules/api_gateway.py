@@ -20,7 +20,9 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 # Europe (Zurich), Israel (Tel Aviv), Canada West (Calgary), Asia Pacific (Malaysia),
 # Asia Pacific (Thailand), Mexico (Central). These are defaults, not quotas a file sets:
 # `quotas: {api_gateway_rate, api_gateway_burst}` override them everywhere.
-# Source: aws-network-rules.md §7.1 (APIGW-new; the 2023 guide listed Cape Town and Milan only).
+# Source: Amazon API Gateway Developer Guide, "Amazon API Gateway quotas"
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); the 2023 guide
+# listed Cape Town and Milan only.
 REDUCED_QUOTA_REGIONS: frozenset[str] = frozenset(
     {
         "af-south-1", "eu-south-1", "ap-southeast-3", "me-central-1", "ap-south-2",
@@ -104,7 +106,7 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
     otherwise lower the setting. (In the Regions with reduced defaults, a setting between
     their 2,500 / 1,250 and 10,000 / 5,000 is api-throttle-reduced-region.)
 
-    Changed: issue 13 lowered the severity from error to warning (AWS accepts the setting; it
+    Changed: lowered the severity from error to warning (AWS accepts the setting; it
     has no effect), and the advice no longer suggests asking AWS to raise the burst.
 
     Fails:
@@ -122,17 +124,10 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
             type: http
             throttle: {rate: 12000, burst: 5000}
 
-    Source: aws-network-rules.md §7.1 (APIGW-2023, APIGW-new: account-level 10,000 requests/s,
-    burst 5,000, per Region; stage and method limits cannot exceed the account's).
-    Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better
-    throughput in API Gateway"
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html:
-    throttles are targets applied best-effort; per-stage and per-method limits cannot be higher
-    than the account's), "Throttling requests to your HTTP API"
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html) and
-    "Amazon API Gateway quotas"
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the account's
-    throttle rate can be raised; the burst is set by AWS).
+    References:
+        Amazon API Gateway Developer Guide, "Amazon API Gateway quotas" <https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html>
+        Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
+        Amazon API Gateway Developer Guide, "Throttle requests to your HTTP APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html>
     """
     for gateway in architecture.api_gateways.values():
         for limit in _limits(gateway):
@@ -196,8 +191,8 @@ def api_throttle_reduced_region(architecture: Architecture) -> Iterator[Problem]
             type: http
             throttle: {rate: 2000, burst: 1000}
 
-    Source: aws-network-rules.md §7.1 (APIGW-new: reduced defaults of 2,500 requests/s and a
-    burst of 1,250 in the Regions listed; APIGW-2023 listed Cape Town and Milan only).
+    References:
+        Amazon API Gateway Developer Guide, "Amazon API Gateway quotas" <https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html>
     """
     for gateway in architecture.api_gateways.values():
         if gateway.region not in REDUCED_QUOTA_REGIONS:
@@ -248,10 +243,9 @@ def api_route_above_stage(architecture: Architecture) -> Iterator[Problem]:
             routes:
               "GET /orders": {rate: 800, burst: 400}
 
-    Source: aws-network-rules.md §7.1 (APIGW-2023: per-method limits for a stage, then the
-    stage; HTTP APIs: route-level ThrottlingRateLimit / ThrottlingBurstLimit per stage and
-    route); API Gateway Developer Guide, "Throttle requests to your REST APIs" (per-stage
-    limits are applied per method; methods may override them).
+    References:
+        Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
+        Amazon API Gateway Developer Guide, "Throttle requests to your HTTP APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html>
     """
     for gateway in architecture.api_gateways.values():
         stage = gateway.throttle
@@ -290,7 +284,7 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
     Edge-optimized REST APIs (AWS's default endpoint type, also when `endpoint` is not
     written) and HTTP APIs cannot.
 
-    Changed: issue 13 added `endpoint` and the quota `api_gateway_rest_timeout_ms`: a Regional
+    Changed: added `endpoint` and the quota `api_gateway_rest_timeout_ms`: a Regional
     or private REST API's timeout is checked against the raised quota.
 
     Fails:
@@ -309,15 +303,9 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
             routes:
               "POST /reports": {timeout_ms: 29000}
 
-    Source: aws-network-rules.md §7.3 (APIGW-2023, APIGW-new: REST 50 ms-29 s, raisable for
-    Regional and private APIs; HTTP API at most 30 s); API Gateway V2 API reference,
-    TimeoutInMillis ("between 50 and 30,000 milliseconds for HTTP APIs"). Amazon API Gateway
-    Developer Guide, "Amazon API Gateway quotas"
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: the maximum
-    integration timeout for REST APIs, 50 ms to 29 s, can be raised for Regional and private
-    APIs, possibly with a lower account-level throttle quota) and "API endpoint types for
-    REST APIs in API Gateway"
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html).
+    References:
+        Amazon API Gateway Developer Guide, "Amazon API Gateway quotas" <https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html>
+        Amazon API Gateway Developer Guide, "API endpoint types for REST APIs in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html>
     """
     raised = architecture.quotas.get("api_gateway_rest_timeout_ms", TIMEOUTS["rest"][1])
     for gateway in architecture.api_gateways.values():
@@ -422,7 +410,7 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
     the route's rate to what the group serves, or raise the group's `max`. Groups without a
     `capacity` section are not checked.
 
-    Changed: issue 13: silent when the route's or stage's rate, or the group's max or
+    Changed: silent when the route's or stage's rate, or the group's max or
     capacity, was written but rejected.
 
     Fails:
@@ -475,9 +463,9 @@ def api_backend_capacity(architecture: Architecture) -> Iterator[Problem]:
             routes:
               "GET /orders": {backend: web, rate: 1200, burst: 600}
 
-    Source: issue 4 "validate: API gateways" (a route's rate above max × per_unit ×
-    target_utilization / 100 is a warning naming both numbers); architecture-format.md
-    "api_gateways"; aws-network-rules.md §7.1 (APIGW-2023: stage limits apply per method).
+    References:
+        Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
+        Amazon EC2 Auto Scaling User Guide, "Target tracking scaling policies for Amazon EC2 Auto Scaling" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html>
     """
     for gateway in architecture.api_gateways.values():
         for route in gateway.routes.values():
@@ -518,7 +506,7 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
     rates or raise the group's `max`. Reported for groups behind two routes or more, with a
     `capacity` section.
 
-    Changed: issue 13: silent when a rate, or the group's max or capacity, was written but
+    Changed: silent when a rate, or the group's max or capacity, was written but
     rejected.
 
     Fails:
@@ -573,9 +561,9 @@ def api_backend_shared_capacity(architecture: Architecture) -> Iterator[Problem]
               "GET /orders": {backend: web, rate: 800, burst: 500}
               "POST /orders": {backend: web, rate: 300, burst: 200}
 
-    Source: issue 4 "validate: API gateways" (throttling protects the backend only when the
-    numbers agree); aws-network-rules.md §7.1 (APIGW-2023: per-method limits; the account
-    limit is shared by all APIs of the Region).
+    References:
+        Amazon API Gateway Developer Guide, "Throttle requests to your REST APIs for better throughput in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
+        Amazon EC2 Auto Scaling User Guide, "Target tracking scaling policies for Amazon EC2 Auto Scaling" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html>
     """
     behind: dict[str, tuple[_Capacity, list[tuple[ApiGateway, ApiRoute, _Admitted]]]] = {}
     unknown: set[str] = set()  # groups behind a route whose rate was rejected: no sum

@@ -122,13 +122,9 @@ def demand_above_max(architecture: Architecture) -> Iterator[Problem]:
             capacity: {per_unit: 100, target_utilization: 50}
             demand: {unit: requests/s, hourly: [100, 300, 250]}
 
-    Source: Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling
-    group" (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html:
-    the group does not scale above its maximum capacity) and "Target tracking scaling policies
-    for Amazon EC2 Auto Scaling"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html);
-    docs/scale-plan.md for the model (the target-tracking formula is archplan's, as AWS
-    publishes none).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
+        Amazon EC2 Auto Scaling User Guide, "Target tracking scaling policies for Amazon EC2 Auto Scaling" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html>
     """
     yield from _verdicts(architecture, UNSERVED_DEMAND)
 
@@ -188,14 +184,10 @@ def az_loss_shortfall(architecture: Architecture) -> Iterator[Problem]:
             demand: {unit: requests/s, hourly: [100, 300, 250]}
             availability: {survive_az_loss: true}
 
-    Source: Amazon EC2 Auto Scaling User Guide, "Add an Availability Zone"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html: when
-    a zone becomes unavailable, instances are launched in an unaffected zone) and "Auto Scaling
-    group Availability Zone distribution"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html:
-    tolerating the loss of a zone needs sufficient capacity in the remaining zones); "Set
-    scaling limits for your Auto Scaling group"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Add an Availability Zone" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html>
+        Amazon EC2 Auto Scaling User Guide, "Auto Scaling group Availability Zone distribution" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html>
+        Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
     """
     yield from _verdicts(architecture, AZ_LOSS_SHORTFALL)
 
@@ -253,11 +245,8 @@ def az_loss_impossible(architecture: Architecture) -> Iterator[Problem]:
             demand: {unit: requests/s, hourly: [100, 300, 250]}
             availability: {survive_az_loss: true}
 
-    Source: Amazon EC2 Auto Scaling User Guide, "Add an Availability Zone"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html: span
-    the group across several zones for redundancy); Amazon EC2 User Guide, "Availability Zone
-    IDs for your AWS resources"
-    (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html: a zone name
-    maps to a different AZ ID in each account, so a name and an ID may be one zone).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Add an Availability Zone" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html>
+        AWS RAM User Guide, "Availability Zone IDs for your AWS resources" <https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html>
     """
     yield from _verdicts(architecture, AZ_LOSS_IMPOSSIBLE)

@@ -68,7 +68,7 @@ def gateway_endpoint_service(architecture: Architecture) -> Iterator[Problem]:
     The service may be written short (`s3`) or in full (`com.amazonaws.us-east-1.s3`).
     S3 Express One Zone's `s3express` also has gateway endpoints.
 
-    Changed: issue 13: silent for an endpoint whose `type` was written with an invalid value
+    Changed: silent for an endpoint whose `type` was written with an invalid value
     (it is not taken as the default gateway).
 
     Fails:
@@ -94,8 +94,8 @@ def gateway_endpoint_service(architecture: Architecture) -> Iterator[Problem]:
               s3: {service: com.amazonaws.us-east-1.s3, type: gateway, route_tables: [private]}
               ssm: {service: ssm, type: interface, subnets: [app-a]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new: gateway endpoints exist for Amazon S3 and
-    DynamoDB only; Amazon S3 User Guide, "Networking for S3 Express One Zone").
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
     """
     for _vpc, endpoint in _endpoints(architecture, "gateway"):
         service = _service(endpoint)
@@ -142,9 +142,8 @@ def gateway_endpoint_region(architecture: Architecture) -> Iterator[Problem]:
             endpoints:
               s3: {service: com.amazonaws.us-east-1.s3, type: gateway, route_tables: [private]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new: "available only in the Region where you
-    created it"; VPCE-2021: "You cannot create an endpoint between a VPC and a service in a
-    different Region").
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
     """
     for vpc, endpoint in _endpoints(architecture, "gateway"):
         service = _service(endpoint)
@@ -201,8 +200,9 @@ def duplicate_gateway_endpoint(architecture: Architecture) -> Iterator[Problem]:
               s3: {service: s3, type: gateway, route_tables: [private]}
               dynamodb: {service: dynamodb, type: gateway, route_tables: [private]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new, VPCE-2021: one endpoint route per service per
-    route table; S3 and DynamoDB routes may share a table).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        AWS PrivateLink Guide, "Gateway endpoints for Amazon S3" <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html>
     """
     for vpc in architecture.vpcs.values():
         first: dict[tuple[str, str], tuple[Endpoint, int]] = {}
@@ -263,9 +263,9 @@ def endpoint_route_by_hand(architecture: Architecture) -> Iterator[Problem]:
             endpoints:
               s3: {service: s3, type: gateway, route_tables: [private]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new, VPCE-2021: the prefix-list routes "cannot be
-    added, edited or deleted" with route-table APIs, only through the endpoint's route-table
-    associations).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        AWS PrivateLink Guide, "Gateway endpoints for Amazon S3" <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html>
     """
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
@@ -317,7 +317,7 @@ def endpoint_fields(architecture: Architecture) -> Iterator[Problem]:
     A field of the other type means the endpoint is not what was meant: AWS has nowhere to
     put it. `type` defaults to `gateway`; set `type: interface` for an interface endpoint.
 
-    Changed: issue 13: silent for an endpoint whose `type` was written with an invalid
+    Changed: silent for an endpoint whose `type` was written with an invalid
     value.
 
     Fails:
@@ -345,9 +345,9 @@ def endpoint_fields(architecture: Architecture) -> Iterator[Problem]:
               s3: {service: s3, type: gateway, route_tables: [private]}
               s3-interface: {service: s3, type: interface, subnets: [app-a], private_dns: false}
 
-    Source: aws-network-rules.md §6.1 (GWE-new: gateway endpoints are route-table targets),
-    §6.2 (VPCE-2021: an interface endpoint has a network interface per subnet, and private
-    DNS).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>
     """
     for vpc in architecture.vpcs.values():
         for endpoint in vpc.endpoints.values():
@@ -416,8 +416,9 @@ def interface_endpoint_subnets(architecture: Architecture) -> Iterator[Problem]:
             endpoints:
               ssm: {service: ssm, type: interface, subnets: [app-a, app-b]}
 
-    Source: aws-network-rules.md §6.2 (VPCE-2021: "only one subnet per Availability Zone";
-    EC2-ERR `DuplicateSubnetsInSameZone`).
+    References:
+        AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc, endpoint in _endpoints(architecture, "interface"):
         first_in_zone: dict[str, tuple[int, Subnet]] = {}
@@ -481,8 +482,9 @@ def endpoint_private_dns(architecture: Architecture) -> Iterator[Problem]:
             endpoints:
               ssm: {service: ssm, type: interface, subnets: [app-a], private_dns: false}
 
-    Source: aws-network-rules.md §6.2 (VPCE-2021: private DNS requires `enableDnsHostnames`
-    and `enableDnsSupport`).
+    References:
+        AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>
+        Amazon VPC User Guide, "DNS attributes for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html>
     """
     for vpc, endpoint in _endpoints(architecture, "interface"):
         disabled = _dns_disabled(vpc, hostnames=True)
@@ -534,8 +536,9 @@ def gateway_endpoint_dns(architecture: Architecture) -> Iterator[Problem]:
             endpoints:
               s3: {service: s3, type: gateway, route_tables: [private]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new: gateway endpoints need DNS resolution in the
-    VPC).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        Amazon VPC User Guide, "DNS attributes for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html>
     """
     for vpc, endpoint in _endpoints(architecture, "gateway"):
         disabled = _dns_disabled(vpc, hostnames=False)
@@ -601,9 +604,9 @@ def endpoint_quota(architecture: Architecture) -> Iterator[Problem]:
               s3: {service: s3, type: gateway, route_tables: [private]}
               dynamodb: {service: dynamodb, type: gateway, route_tables: [private]}
 
-    Source: aws-network-rules.md §6.1 (GWE-new, PL-Q, VPCQ-2023: 20 gateway endpoints per
-    Region, 255 per VPC), §6.2 (PL-Q, VPCQ-2023: 50 interface endpoints per VPC; EC2-ERR
-    `VpcEndpointLimitExceeded`).
+    References:
+        AWS PrivateLink Guide, "AWS PrivateLink quotas" <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     by_region: dict[tuple[str | None, str], list[Endpoint]] = {}
     for vpc in architecture.vpcs.values():

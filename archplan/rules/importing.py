@@ -62,7 +62,9 @@ def import_unresolved(architecture: Architecture) -> Iterator[Problem]:
               CidrBlock: !Ref SharedACidr
               AvailabilityZone: us-east-1a
 
-    Source: AWS CloudFormation User Guide, "Intrinsic function reference" (Fn::ImportValue,
-    dynamic references, SSM parameter types); docs/import.md.
+    References:
+        AWS CloudFormation User Guide, "Intrinsic function reference" <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html>
+        AWS CloudFormation User Guide, "Fn::ImportValue" <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html>
+        AWS CloudFormation User Guide, "Get values stored in other services using dynamic references" <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html>
     """
     yield from ()

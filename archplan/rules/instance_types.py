@@ -91,13 +91,9 @@ def instance_architecture_mix(architecture: Architecture) -> Iterator[Problem]:
             launch_template: web-x86
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: Amazon EC2 Auto Scaling User Guide, "Use multiple launch templates"
-    (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html:
-    C6g instances run on Arm-based Graviton processors, and the AMIs that work for C5 and C5a
-    instances do not run on them); Amazon EC2 Instance Types, "Amazon EC2 instance type
-    naming conventions"
-    (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html: the
-    processor option g is AWS Graviton).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Use multiple launch templates" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html>
+        Amazon EC2 Instance Types, "Amazon EC2 instance type naming conventions" <https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>
     """
     for group in architecture.scaling_groups.values():
         if any(path[0] == "instance_types" for path in group.invalid):
@@ -187,12 +183,9 @@ def ipv6_only_subnet_not_nitro(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: Amazon VPC User Guide, "Subnets for your VPC"
-    (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html: instances in an
-    IPv6-only subnet must be built on the Nitro System); Amazon EC2 Instance Types, "Instances
-    built on the AWS Nitro System"
-    (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html); the
-    hypervisor of each type as EC2's DescribeInstanceTypes reports it (the table's source).
+    References:
+        Amazon VPC User Guide, "Subnets for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html>
+        Amazon EC2 Instance Types, "Instances built on the AWS Nitro System" <https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html>
     """
     for group in architecture.scaling_groups.values():
         vpc = architecture.vpcs.get(group.vpc or "")

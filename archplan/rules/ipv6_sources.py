@@ -34,12 +34,9 @@ def vpc_ipv6_not_amazon_provided(architecture: Architecture) -> Iterator[Problem
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16, ipv6_cidrs: ["2600:1f18:1a2b:3c00::/56"]}
 
-    Source: Amazon EC2 API Reference, "AssociateVpcCidrBlock"
-    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateVpcCidrBlock.html:
-    AmazonProvidedIpv6CidrBlock "Requests an Amazon-provided IPv6 CIDR block with a /56 prefix
-    length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR
-    block"; Ipv6IpamPoolId and Ipv6Pool for blocks from IPAM or BYOIP); Amazon VPC User Guide,
-    "VPC CIDR blocks" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
+    References:
+        Amazon EC2 API Reference, "AssociateVpcCidrBlock" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateVpcCidrBlock.html>
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
         for block, path in vpc.ipv6_block_paths():

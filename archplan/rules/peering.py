@@ -103,7 +103,8 @@ def peering_to_itself(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new: a connection between two VPCs).
+    References:
+        Amazon VPC Peering Guide, "How VPC peering connections work" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html>
     """
     for peering in architecture.peerings.values():
         if peering.requester is not None and peering.requester == peering.accepter:
@@ -150,7 +151,9 @@ def duplicate_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023, EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     first_of_pair: dict[frozenset[str], Peering] = {}
     for peering in architecture.peerings.values():
@@ -201,7 +204,9 @@ def peering_overlap(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.1 (PEER-new, PEER-2023), §4.7.
+    References:
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -266,7 +271,8 @@ def route_via_waiting_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b, status: active}
 
-    Source: aws-network-rules.md §4.4 (PEER-new, PEER-2023).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
     """
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in WAITING:
@@ -319,7 +325,9 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new; EC2-ERR `InvalidStateTransition`).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", _peering_routes):
         if peering.status in DEAD:
@@ -343,7 +351,7 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
     between two accounts or within one. Plans that depend on it need the accepter VPC's owner
     to act within a week.
 
-    Changed: issue 13 widened the scope from cross-account requests to every pending request
+    Changed: widened the scope from cross-account requests to every pending request
     (same account, or accounts not written), as AWS documents.
 
     Fails:
@@ -368,12 +376,10 @@ def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.4 (PEER-new quota table: 1 week (168 hours)). Amazon EC2
-    API Reference, "CreateVpcPeeringConnection"
-    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcPeeringConnection.html:
-    "The VPC peering connection request expires after 7 days, after which it cannot be
-    accepted or rejected"); Amazon VPC Peering Guide, "VPC peering connection lifecycle"
-    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
+        Amazon VPC Peering Guide, "VPC peering quotas" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html>
+        Amazon EC2 API Reference, "CreateVpcPeeringConnection" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcPeeringConnection.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)
@@ -422,7 +428,9 @@ def peering_quota(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.5 (PEER-new, VPCQ-new, EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "VPC peering quotas" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     # The failing example counts pending peerings too: the quota counts what will be active.
     limit = architecture.quotas["active_peerings_per_vpc"]
@@ -603,7 +611,7 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
     peer's other peers. When the VPC and the third one overlap, AWS would refuse to peer them
     and a transit gateway could not route between them: the advice is then to readdress.
 
-    Changed: issue 13 narrowed the scope (0.0.0.0/0 and public ranges through a peer are
+    Changed: narrowed the scope (0.0.0.0/0 and public ranges through a peer are
     AP309's) and changed the advice for overlapping VPCs.
     Fails:
         vpcs:
@@ -641,7 +649,9 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
           a-b: {requester: a, accepter: b}
           b-c: {requester: b, accepter: c}
 
-    Source: aws-network-rules.md §4.2, §4.7 (PEER-new, PEER-2023, PEER-2021).
+    References:
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
     """
     yield from _routes_leaving_peer(architecture, "AP308")
 
@@ -687,7 +697,9 @@ def edge_to_edge_route(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.2, §4.7 (PEER-new, PEER-2021; WP-MULTIVPC for on-premises).
+    References:
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
+        AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure", "VPC peering" <https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/vpc-peering.html>
     """
     yield from _routes_leaving_peer(architecture, "AP309")
 
@@ -727,7 +739,9 @@ def gateway_endpoint_via_peering(architecture: Architecture) -> Iterator[Problem
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §6.1 (GWE-new, PEER-new: gateway endpoints are not extendable).
+    References:
+        AWS PrivateLink Guide, "Gateway endpoints" <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>
+        Amazon VPC Peering Guide, "Unsupported VPC peering configurations" <https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html>
     """
     yield from _routes_leaving_peer(architecture, "AP310")
 
@@ -769,8 +783,8 @@ def route_outside_peer(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new: destination = peer block, a portion, or one
-    address).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     yield from _routes_leaving_peer(architecture, "AP311")
 
@@ -787,7 +801,7 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
     match), they do have a way, to the wrong VPC: reply-to-other-peer (AP314) says so at the
     capturing route instead.
 
-    Changed: issue 13 narrowed the scope: a peer whose route tables the file does not
+    Changed: narrowed the scope: a peer whose route tables the file does not
     describe is no longer taken as having no route back, and replies captured by another
     peering are AP314's.
 
@@ -817,7 +831,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new, PEER-2023).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     shared(architecture, "reply-paths", _reply_outcomes)  # fills "captured-replies"
     captured = cast("set[str]", architecture.memo.get("captured-replies", set()))
@@ -851,7 +866,7 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
     rule then says nothing either. One side described without a route through the peering is
     enough: no reply, or no request, can cross it.
 
-    Changed: issue 13 narrowed the scope: a peering between two VPCs whose route tables the
+    Changed: narrowed the scope: a peering between two VPCs whose route tables the
     source does not describe is no longer reported.
 
     Fails:
@@ -880,7 +895,8 @@ def unused_peering(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new: each side adds routes in its own tables).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     sides = shared(architecture, "routed-sides", _routed_sides)
     for peering in architecture.peerings.values():
@@ -1156,10 +1172,10 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
     and its route for a spoke's subnet points at the other spoke, replies go to the wrong VPC.
     Route each spoke's addresses through its own peering, from the subnets that serve it.
 
-    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    Changed: silent for a VPC with a rejected route, route table or association,
     whose replies cannot be followed.
 
-    Changed: issue 13 widened the scope to peerings routed on one side only, whose other side
+    Changed: widened the scope to peerings routed on one side only, whose other side
     answers through another peering (reported as one-sided-peering, AP312, before).
 
     Fails:
@@ -1208,8 +1224,9 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
           hub-a: {requester: hub, accepter: a}
           hub-b: {requester: hub, accepter: b}
 
-    Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: unicast reverse path forwarding is
-    not supported; PEER-2023/PEER-2022 "Routing for response traffic").
+    References:
+        Amazon VPC Peering Guide, "VPC peering configurations with specific routes" <https://docs.aws.amazon.com/vpc/latest/peering/peering-configurations-partial-access.html>
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
     """
     for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP314":
@@ -1222,7 +1239,7 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
     back through the same peering, from the peer subnets that answer. A peer that routes only
     part of the requester's blocks leaves the other subnets without replies.
 
-    Changed: issue 13: silent for a VPC with a rejected route, route table or association,
+    Changed: silent for a VPC with a rejected route, route table or association,
     whose replies cannot be followed.
 
     Fails:
@@ -1259,8 +1276,9 @@ def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.2 and §4.6 (PEER-new: replies follow the replying VPC's
-    route table).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
+        Amazon VPC Peering Guide, "VPC peering configurations with specific routes" <https://docs.aws.amazon.com/vpc/latest/peering/peering-configurations-partial-access.html>
     """
     for rule_id, problem in shared(architecture, "reply-paths", _reply_outcomes):
         if rule_id == "AP315":
@@ -1300,7 +1318,9 @@ def peering_dns_disabled(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b, dns_resolution: true}
 
-    Source: aws-network-rules.md §4.3 (PEER-new, PEER-2023; EC2-ERR).
+    References:
+        Amazon VPC Peering Guide, "Enable DNS resolution for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html>
+        Amazon VPC User Guide, "DNS attributes for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html>
     """
     for peering in architecture.peerings.values():
         pair = _vpcs_of(architecture, peering)

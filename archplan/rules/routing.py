@@ -53,8 +53,8 @@ def multiple_main_route_tables(architecture: Architecture) -> Iterator[Problem]:
               public: {main: true}
               private: {}
 
-    Source: aws-network-rules.md §2, §3 (RT-2023: each subnet is associated with exactly one
-    table, explicitly or implicitly the main table).
+    References:
+        Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
     """
     for vpc in architecture.vpcs.values():
         mains = [table for table in vpc.route_tables.values() if table.main]
@@ -89,7 +89,9 @@ def reserved_route_destination(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {192.0.2.0/24: blackhole}}
 
-    Source: aws-network-rules.md §1.2 (RT-2023: "reserved for use by AWS services").
+    References:
+        Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for _vpc, table, route in _routes(architecture):
         if route.block is None:
@@ -130,7 +132,9 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {10.0.5.0/24: "nat:edge"}}
 
-    Source: aws-network-rules.md §3 (RT-2023: routes more specific than local).
+    References:
+        Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
+        Amazon VPC User Guide, "Route priority" <https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html>
     """
     for vpc, table, route in _routes(architecture):
         block = route.block
@@ -171,7 +175,7 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
 def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
     """A route to `igw` needs the VPC to have an internet gateway (`internet_gateway: true`).
 
-    Changed: issue 13: silent when `internet_gateway` was written with an invalid value
+    Changed: silent when `internet_gateway` was written with an invalid value
     (AP003 reports it), rather than reading it as false.
 
     Fails:
@@ -191,7 +195,8 @@ def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               public: {routes: {0.0.0.0/0: igw}}
 
-    Source: aws-network-rules.md §3 and §9 (one internet gateway per VPC, attached to it).
+    References:
+        Amazon VPC User Guide, "Enable internet access for a VPC using an internet gateway" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html>
     """
     for vpc, table, route in _routes(architecture):
         if route.target is not None and route.target.kind == "igw" and not vpc.internet_gateway:
@@ -236,8 +241,9 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {0.0.0.0/0: "nat:a-public"}}
 
-    Source: aws-network-rules.md §3 (targets belong to the table's VPC), §4.2 (PEER-new: no
-    edge-to-edge routing through a peer's NAT device).
+    References:
+        Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
+        Amazon VPC Peering Guide, "VPC peering limitations" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations>
     """
     for vpc, table, route in _routes(architecture):
         target = route.target
@@ -294,8 +300,8 @@ def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
         peerings:
           a-b: {requester: a, accepter: b}
 
-    Source: aws-network-rules.md §4.6 (PEER-new: each side adds a route in its own tables to
-    the peering connection).
+    References:
+        Amazon VPC Peering Guide, "Update your route tables for a VPC peering connection" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     """
     for vpc, table, route in _routes(architecture):
         target = route.target
@@ -350,8 +356,8 @@ def tgw_not_attached(architecture: Architecture) -> Iterator[Problem]:
             region: us-east-1
             attachments: {a: {subnets: [a-tgw]}, b: {subnets: [b-tgw]}}
 
-    Source: aws-network-rules.md §5.3 (TGW-ATT-new, TGW-2022: routes to the TGW go through the
-    VPC's attachment).
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for vpc, table, route in _routes(architecture):
         target = route.target
@@ -390,7 +396,9 @@ def duplicate_route(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {10.1.0.0/16: blackhole, 10.2.0.0/16: vgw}}
 
-    Source: aws-network-rules.md §3 (EC2-ERR `RouteAlreadyExists`).
+    References:
+        Amazon VPC User Guide, "Configure route tables" <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
@@ -431,8 +439,8 @@ def route_target_family(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {"::/0": egress-only-igw}}
 
-    Source: Amazon VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet
-    gateway" (an egress-only internet gateway is for IPv6 traffic only).
+    References:
+        Amazon VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet gateway" <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>
     """
     for _vpc, table, route in _routes(architecture):
         target = route.target
@@ -475,8 +483,9 @@ def route_quota(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {10.1.0.0/16: vgw, 10.2.0.0/16: vgw}}
 
-    Source: aws-network-rules.md §3 (VPCQ-new: 500, max 1,000, per address family; the 2023
-    doc's default was 50; EC2-ERR `RouteLimitExceeded`).
+    References:
+        Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["routes_per_route_table"]
     for vpc in architecture.vpcs.values():
@@ -523,7 +532,9 @@ def route_table_quota(architecture: Architecture) -> Iterator[Problem]:
               public: {main: true}
               private: {}
 
-    Source: aws-network-rules.md §3 (VPCQ-new, EC2-ERR `RouteTableLimitExceeded`).
+    References:
+        Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
+        Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["route_tables_per_vpc"]
     for vpc in architecture.vpcs.values():

@@ -88,9 +88,9 @@ def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
             desired: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: autoscaling-purchase.md §1 "Rules and validation" (ASG-UG/asg-capacity-limits:
-    desired between min and max; ASG-API CreateAutoScalingGroupType.DesiredCapacity: defaults
-    to MinSize; the ValidationError wording from public CLI logs).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
+        Amazon EC2 Auto Scaling API Reference, "CreateAutoScalingGroup" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html>
     """
     for group in architecture.scaling_groups.values():
         low, high = group.min, group.max
@@ -151,10 +151,8 @@ def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: architecture-format.md "scaling_groups" (the AZs come from the subnets);
-    AWS Auto Scaling API reference, CreateAutoScalingGroup (VPCZoneIdentifier: "A
-    comma-separated list of subnet IDs"; a group needs subnets or Availability Zones). The
-    reference has no bullet of its own for this rule.
+    References:
+        Amazon EC2 Auto Scaling API Reference, "CreateAutoScalingGroup" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html>
     """
     for group in architecture.scaling_groups.values():
         if not group.subnets and group.vpc in architecture.vpcs:
@@ -178,10 +176,10 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     A Local Zone (us-west-2-lax-1a) or a Wavelength Zone is not an Availability Zone: a group
     in one AZ and a Local Zone is still in one AZ.
 
-    Changed: issue 13 widened the scope to a group in one AZ and Local or Wavelength Zones,
+    Changed: widened the scope to a group in one AZ and Local or Wavelength Zones,
     and narrowed it: a planned group asking to survive an AZ loss is AP517's error instead.
 
-    Changed: issue 13: a group with a demand profile that asks to survive an AZ loss in one
+    Changed: a group with a demand profile that asks to survive an AZ loss in one
     zone is reported by AP517 (error) instead; silent when a subnet of the group was
     rejected.
 
@@ -219,13 +217,10 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: issue 4 "validate: scaling groups" (a group in one AZ is a warning);
-    autoscaling-purchase.md §1 (ASG-UG/asg-capacity-limits: the group replaces lost
-    instances; ASG-UG/auto-scaling-benefits: AZ rebalancing) and §4 (N+1 over zones). AWS Local
-    Zones User Guide, "What is AWS Local Zones?"
-    (https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html: a Local
-    Zone is an extension of a Region, in a metropolitan area, not one of its Availability
-    Zones).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
+        AWS Local Zones User Guide, "What is AWS Local Zones?" <https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html>
     """
     from archplan.capacity.plan import AZ_LOSS_IMPOSSIBLE
     from archplan.rules.capacity import planned_groups
@@ -327,9 +322,8 @@ def instance_type_name(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: issue 4 "validate: scaling groups" (instance types look like family.size);
-    EC2 User Guide, "Amazon EC2 instance type naming conventions" (family, generation,
-    options, size); autoscaling-purchase.md §6 (the type names AWS publishes prices for).
+    References:
+        Amazon EC2 Instance Types, "Amazon EC2 instance type naming conventions" <https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>
     """
     for group in architecture.scaling_groups.values():
         for instance_type in group.instance_types:
@@ -390,9 +384,8 @@ def instance_type_count(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: autoscaling-purchase.md §2 "Limits" (ASG-API LaunchTemplateOverrides.InstanceType:
-    up to 40 instance types per group); §2 "Attribute-based selection basics" (Spot: at least
-    10 types).
+    References:
+        Amazon EC2 Auto Scaling API Reference, "LaunchTemplateOverrides" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html>
     """
     for group in architecture.scaling_groups.values():
         count = len(group.instance_types)
@@ -445,8 +438,9 @@ def instance_weight(architecture: Architecture) -> Iterator[Problem]:
             max: 10
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: autoscaling-purchase.md §1 "Capacity units, weights, DesiredCapacityType"
-    (ASG-API LaunchTemplateOverrides.WeightedCapacity: integer 1-999).
+    References:
+        Amazon EC2 Auto Scaling API Reference, "LaunchTemplateOverrides" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html>
+        Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
     """
     for group in architecture.scaling_groups.values():
         for instance_type, weight in group.instance_types.items():
@@ -471,7 +465,8 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
     Users who list several instance types and a Spot strategy expect Spot, and find a bill
     for On-Demand instead (eksctl users hit exactly this). Say what you mean: 100 for all
     On-Demand, or a lower percentage to run the rest on Spot (30 gives 70 % Spot above the
-    base; AWS rounds the On-Demand share up).
+    base; AWS rounds the On-Demand share up). A percentage written with an invalid value
+    (101, -1, "half") is not left out: invalid-value (AP006) alone reports it.
 
     The rule speaks only where the group shows it means to mix purchase options: several
     instance types (a mixed instances policy), an `on_demand_base` or a
@@ -481,7 +476,7 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
     that was rejected or unknown (`purchse:`, instance types of the wrong type) is left to
     that finding: what it meant is not known.
 
-    Changed: issue 13 narrowed the scope: the rule no longer fires on a group with one
+    Changed: narrowed the scope: the rule no longer fires on a group with one
     instance type and no Spot field (it fired on every such group, a false warning on most
     real templates), nor beside a rejected or unknown purchase key.
 
@@ -528,13 +523,9 @@ def on_demand_percentage_default(architecture: Architecture) -> Iterator[Problem
             min: 1
             max: 4
 
-    Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
-    OnDemandPercentageAboveBaseCapacity defaults to 100) and §7 (eksctl #2875: all On-Demand
-    because the percentage was not picked up). A percentage written with an invalid value (101,
-    -1, "half") is not omitted: the invalid-value finding (AP006) alone reports it.
-    Amazon EC2 Auto Scaling API Reference, "InstancesDistribution"
-    (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html):
-    OnDemandPercentageAboveBaseCapacity "Default: 100".
+    References:
+        Amazon EC2 Auto Scaling API Reference, "InstancesDistribution" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html>
+        Amazon EC2 Auto Scaling User Guide, "Auto Scaling groups with multiple instance types and purchase options" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html>
     """
     for group in architecture.scaling_groups.values():
         if not shows_spot_intent(group) or _intent_unknown(group):
@@ -622,10 +613,9 @@ def on_demand_base_above_max(architecture: Architecture) -> Iterator[Problem]:
               on_demand_percentage_above_base: 0
               spot_allocation_strategy: price-capacity-optimized
 
-    Source: autoscaling-purchase.md §2 "THE rounding rule"
-    (ASG-UG/ec2-auto-scaling-mixed-instances-groups, Example 5: a base larger than the group
-    is capped at its size) and §1 "Capacity units" (ASG-API InstancesDistribution: the base
-    is in desired-capacity units).
+    References:
+        Amazon EC2 Auto Scaling API Reference, "InstancesDistribution" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html>
+        Amazon EC2 Auto Scaling User Guide, "Auto Scaling groups with multiple instance types and purchase options" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html>
     """
     for group in architecture.scaling_groups.values():
         base = group.purchase.on_demand_base
@@ -653,7 +643,7 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
     `lowest-price` is also what AWS uses when a group runs Spot (an On-Demand percentage
     below 100) and sets no `spot_allocation_strategy`, so that case is reported too.
 
-    Changed: issue 13: silent when `spot_allocation_strategy` was written with an invalid
+    Changed: silent when `spot_allocation_strategy` was written with an invalid
     value, rather than reading it as omitted.
 
     Fails:
@@ -692,10 +682,9 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
               on_demand_percentage_above_base: 30
               spot_allocation_strategy: price-capacity-optimized
 
-    Source: autoscaling-purchase.md §2 "Fields, defaults, ranges" (ASG-API, TF:
-    SpotAllocationStrategy defaults to lowest-price;
-    ASG-UG/ec2-auto-scaling-mixed-instances-groups: price-capacity-optimized recommended,
-    lowest-price "might lead to high interruption rates").
+    References:
+        Amazon EC2 Auto Scaling API Reference, "InstancesDistribution" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html>
+        Amazon EC2 Auto Scaling User Guide, "Auto Scaling groups with multiple instance types and purchase options" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html>
     """
     for group in architecture.scaling_groups.values():
         purchase = group.purchase
@@ -759,7 +748,7 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     subnets hold the most addresses lost, the subnets of the other zones must still hold
     every instance, since Auto Scaling relaunches the lost ones there.
 
-    Changed: issue 13 moved the finding from the subnets of the first group naming them to
+    Changed: moved the finding from the subnets of the first group naming them to
     the max of the group that overflows them, and added the count per zone for groups that
     ask to survive an AZ loss.
 
@@ -797,10 +786,10 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
             max: 20
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: autoscaling-purchase.md §1 "When the group may exceed MaxSize"
-    (ASG-UG/auto-scaling-benefits: 10 percent or one instance; ASG-UG/as-scale-based-on-demand
-    and ASG-API MaxSize: up to the largest weight) and "Capacity units" (ASG-API: min, max and
-    desired in units); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet).
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for pool in pools(architecture):
         needed, blamed = pool.needed, pool.blamed
@@ -839,7 +828,8 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
 
     The count is the one of subnet-addresses-exhausted (AP510): usable addresses of the
     group's subnets against the peak instances of every group launching in them. Plan
-    subnets with room to grow, or keep `max` lower.
+    subnets with room to grow, or keep `max` lower. The 10 % margin is archplan's choice, not
+    an AWS limit.
 
     Fails:
         vpcs:
@@ -875,9 +865,9 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
             max: 45
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: autoscaling-purchase.md §1 "When the group may exceed MaxSize" (the overshoot
-    counted as in AP510); aws-network-rules.md §2 (SUBNET-new: five reserved addresses per subnet). The
-    10 % margin is archplan's, not AWS's.
+    References:
+        Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     for pool in pools(architecture):
         needed = pool.needed
@@ -907,7 +897,7 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
     with its On-Demand price (and Spot price when the group runs Spot), in USD per
     instance-hour.
 
-    Changed: issue 13: silent for a type whose price in the file was written but rejected.
+    Changed: silent for a type whose price in the file was written but rejected.
 
     Fails:
         vpcs:
@@ -954,9 +944,8 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
             m6i.large: {on_demand: 0.096}
             m7i.large: {on_demand: 0.1008}
 
-    Source: issue 4 "validate: scaling groups" and "Prices" (a type with no price is reported
-    where cost is needed); architecture-format.md "prices"; autoscaling-purchase.md §6
-    (published example prices).
+    References:
+        Amazon EC2 On-Demand Pricing <https://aws.amazon.com/ec2/pricing/on-demand/>
     """
     if not architecture.scaling_groups:
         return

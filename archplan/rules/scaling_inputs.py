@@ -64,10 +64,9 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
             demand: {unit: requests/s, file: metrics/web.csv}
             purchase: {on_demand_percentage_above_base: 100}
 
-    Source: issue 4 "archplan scale-plan" (demand from `file:`, the JSON of `aws cloudwatch
-    get-metric-statistics` or `get-metric-data`, or a CSV; a malformed metrics file is a
-    located error); docs/scale-plan.md "Demand files"; AWS CLI reference, `aws cloudwatch
-    get-metric-statistics` (Datapoints) and `get-metric-data` (MetricDataResults) output.
+    References:
+        AWS CLI Command Reference, "get-metric-statistics" <https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/get-metric-statistics.html>
+        AWS CLI Command Reference, "get-metric-data" <https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/get-metric-data.html>
     """
     groups = [
         group
@@ -85,8 +84,12 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         demand_path,
         load_demand_file,
     )
+    from archplan.limits import BudgetExceeded, DemandBudget
 
     surroundings = architecture.surroundings
+    budget = surroundings.demand_budget
+    if not isinstance(budget, DemandBudget):
+        budget = DemandBudget()
     checked: dict[str, DemandFileError | None] = {}  # a file named by several groups: read once
     for group in groups:
         written = group.demand_file
@@ -95,10 +98,13 @@ def demand_file(architecture: Architecture) -> Iterator[Problem]:
         if path not in checked:
             try:
                 # No quoting: the file may be any file of the machine CI runs validate on.
-                load_demand_file(path, written, surroundings.max_file_size, quote=False)
+                load_demand_file(path, written, surroundings.max_file_size, budget=budget)
                 checked[path] = None
             except DemandFileError as error:
                 checked[path] = error
+            except BudgetExceeded as error:  # an input error of the run, not a finding
+                error.path = (*group.path, "demand", "file")
+                raise
         found = checked[path]
         if found is None:
             continue
@@ -164,11 +170,8 @@ def launch_template_name(architecture: Architecture) -> Iterator[Problem]:
             purchase: {on_demand_percentage_above_base: 100}
             launch_template: web-servers/v2_(arm64)
 
-    Source: Amazon EC2 Auto Scaling API reference, LaunchTemplateSpecification.LaunchTemplateName
-    ("Length Constraints: Minimum length of 3. Maximum length of 128. Pattern:
-    [a-zA-Z0-9\\(\\)\\.\\-/_]+"; the same constraint in the EC2 API's CreateLaunchTemplate and
-    in the CloudFormation resource schema cfn-lint checks, rule E3031);
-    autoscaling-purchase.md §2 (the MixedInstancesPolicy LaunchTemplateSpecification).
+    References:
+        Amazon EC2 Auto Scaling API Reference, "LaunchTemplateSpecification" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html>
     """
     for group in architecture.scaling_groups.values():
         name = group.launch_template

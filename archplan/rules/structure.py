@@ -38,7 +38,8 @@ def duplicate_key(architecture: Architecture) -> Iterator[Problem]:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
           shared-2: {region: us-east-1, cidr: 10.1.0.0/16}
 
-    Source: architecture-format.md, "Conventions" (a duplicate key is an input error).
+    References:
+        YAML Ain't Markup Language version 1.2.2, "Mappings" (keys are unique) <https://yaml.org/spec/1.2.2/#mapping>
     """
     yield from ()
 
@@ -59,7 +60,9 @@ def unknown_key(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16, internet_gateway: true}
 
-    Source: architecture-format.md, "Conventions" (unknown keys are errors).
+    References:
+        YAML Ain't Markup Language version 1.2.2, "Mappings" (keys are unique) <https://yaml.org/spec/1.2.2/#mapping>
+        AWS CloudFormation User Guide, "Ref" <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html>
     """
     yield from ()
 
@@ -77,7 +80,8 @@ def wrong_type(architecture: Architecture) -> Iterator[Problem]:
     Passes:
         defaults: {region: us-east-1, account: "111111111111"}
 
-    Source: architecture-format.md, "Top level" and "Conventions".
+    References:
+        YAML Ain't Markup Language version 1.2.2, "Core Schema" <https://yaml.org/spec/1.2.2/#103-core-schema>
     """
     yield from ()
 
@@ -97,7 +101,9 @@ def missing_field(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: aws-network-rules.md §1.1 (VPC-CIDR-new), §2 (SUBNET-2023 configure-subnets.md).
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
+        Amazon VPC User Guide, "Subnets for your VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html>
     """
     yield from ()
 
@@ -136,7 +142,8 @@ def unknown_reference(architecture: Architecture) -> Iterator[Problem]:
             route_tables:
               private: {routes: {}}
 
-    Source: architecture-format.md, "Conventions" (a reference to nothing is an error).
+    References:
+        AWS CloudFormation User Guide, "Ref" <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html>
     """
     yield from ()
 
@@ -164,8 +171,9 @@ def invalid_value(architecture: Architecture) -> Iterator[Problem]:
     Passes:
         quotas: {active_peerings_per_vpc: 125}
 
-    Source: architecture-format.md; aws-network-rules.md §4.4 (states), §4.5 (peering quota
-    adjustable up to 125, PEER-new).
+    References:
+        Amazon VPC Peering Guide, "VPC peering connection lifecycle" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle>
+        Amazon VPC Peering Guide, "VPC peering quotas" <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html>
     """
     yield from ()
 
@@ -182,7 +190,9 @@ def invalid_cidr(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: architecture-format.md, "Conventions" (an unparsable CIDR is an error).
+    References:
+        RFC 4632, "Classless Inter-domain Routing (CIDR)" <https://www.rfc-editor.org/rfc/rfc4632>
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     yield from ()
 
@@ -208,7 +218,8 @@ def host_bits_set(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 10.0.0.0/16}
 
-    Source: aws-network-rules.md §1.1 (VPC-CIDR-new, SUBNET-new: "100.68.0.18/18 becomes
-    100.68.0.0/18").
+    References:
+        Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     yield from ()

@@ -37,7 +37,7 @@ def unused_suppression(architecture: Architecture) -> Iterator[Problem]:
         vpcs:
           shared: {region: us-east-1, cidr: 172.17.0.0/16}  # archplan: ignore[AP104] lab network
 
-    Source: issue 5, "Suppression" (an ignore that matches nothing is reported); modelled on
-    ruff's unused-noqa (RUF100).
+    References:
+        Ruff rules, "unused-noqa (RUF100)" <https://docs.astral.sh/ruff/rules/unused-noqa/>
     """
     yield from ()

@@ -139,10 +139,9 @@ def tgw_attachment_region(architecture: Architecture) -> Iterator[Problem]:
             attachments:
               eu: {subnets: [eu-tgw-a]}
 
-    Source: aws-network-rules.md §5.2 (TGWQ-new: peering attachments connect transit
-    gateways); AWS Transit Gateway Guide, "Transit gateway peering attachments"
-    (tgw-peering.html: VPCs of different Regions connect through inter-Region transit gateway
-    peering). The reference has no bullet of its own for this rule.
+    References:
+        AWS Transit Gateway Guide, "Transit gateway peering attachments" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html>
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for gateway, attachment, vpc in _attachments(architecture):
         if gateway.region is None or vpc.region is None or gateway.region == vpc.region:
@@ -203,9 +202,9 @@ def tgw_attachment_subnets(architecture: Architecture) -> Iterator[Problem]:
             attachments:
               app: {subnets: [app-tgw-a, app-tgw-b]}
 
-    Source: aws-network-rules.md §5.3 (TGW-ATT-new, TGW-2022: "specify one subnet from each
-    Availability Zone"; EC2 API CreateTransitGatewayVpcAttachment: "You can specify only one
-    subnet per Availability Zone. You must specify at least one subnet").
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
+        Amazon EC2 API Reference, "CreateTransitGatewayVpcAttachment" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html>
     """
     for gateway, attachment, vpc in _attachments(architecture):
         if not attachment.subnets:
@@ -288,9 +287,8 @@ def tgw_overlapping_vpcs(architecture: Architecture) -> Iterator[Problem]:
               prod: {subnets: [prod-tgw-a]}
               dev: {subnets: [dev-tgw-a]}
 
-    Source: aws-network-rules.md §5.3 (TGW-ATT-new, TGW-2022: "A transit gateway doesn't
-    support routing between VPCs with identical CIDRs, or if a CIDR in a range overlaps a CIDR
-    in an attached VPC").
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for gateway in architecture.transit_gateways.values():
         attached = [
@@ -395,8 +393,9 @@ def tgw_route_unknown_destination(architecture: Architecture) -> Iterator[Proble
               app: {subnets: [app-tgw-a]}
               shared: {subnets: [shared-tgw-a]}
 
-    Source: aws-network-rules.md §5.3 (TGW-2022, TGW-ATT-new: VPC routes to the transit
-    gateway are static; the transit gateway routes to the attachments whose routes it has).
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
+        AWS Transit Gateway Guide, "Transit gateway route tables" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html>
     """
     attached: dict[str, _AttachedBlocks] = {}
     for vpc in architecture.vpcs.values():
@@ -471,9 +470,8 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
             attachments:
               app: {subnets: [app-tgw-a, app-tgw-b]}
 
-    Source: aws-network-rules.md §5.3 (TGW-ATT-new: "any resources in Availability Zones
-    where there is no transit gateway attachment cannot reach the transit gateway", even with
-    a route to it).
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
@@ -551,8 +549,8 @@ def tgw_per_vpc_quota(architecture: Architecture) -> Iterator[Problem]:
             region: us-east-1
             attachments: {app: {subnets: [app-tgw-a]}}
 
-    Source: aws-network-rules.md §5.2 (TGWQ-new, TGWQ-2022: transit gateways per VPC 5, not
-    adjustable).
+    References:
+        AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["transit_gateways_per_vpc"]
     by_vpc: dict[str, list[tuple[TransitGateway, Attachment]]] = {}
@@ -624,8 +622,8 @@ def tgw_attachment_quota(architecture: Architecture) -> Iterator[Problem]:
               prod: {subnets: [prod-tgw-a]}
               dev: {subnets: [dev-tgw-a]}
 
-    Source: aws-network-rules.md §5.2 (TGWQ-new: 5,000 attachments per transit gateway,
-    adjustable; TGWQ-2022: not adjustable).
+    References:
+        AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["attachments_per_transit_gateway"]
     for gateway in architecture.transit_gateways.values():
@@ -666,8 +664,8 @@ def tgw_region_quota(architecture: Architecture) -> Iterator[Problem]:
           prod-hub: {region: us-east-1, account: "111122223333"}
           dev-hub: {region: us-east-1, account: "444455556666"}
 
-    Source: aws-network-rules.md §5.2 (TGWQ-new, TGWQ-2022: transit gateways per account 5,
-    adjustable).
+    References:
+        AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["transit_gateways_per_region"]
     groups: dict[tuple[str | None, str], list[TransitGateway]] = {}
@@ -732,8 +730,8 @@ def tgw_attachment_subnet_kind(architecture: Architecture) -> Iterator[Problem]:
             attachments:
               app: {subnets: [app-tgw-a, app-tgw-b]}
 
-    Source: aws-network-rules.md §5.3 (TGW-2022: attachment subnets must have IPv4, no
-    IPv6-only subnets; no Local Zone subnets).
+    References:
+        AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for gateway, attachment, vpc in _attachments(architecture):
         for index, subnet in _attachment_subnets(vpc, attachment):

@@ -36,8 +36,8 @@ def test_three_deliberate_differences_are_exactly_the_drift() -> None:
         "        cidr: 172.31.80.0/20\n        az: us-east-1d\n",
         "        cidr: 172.31.80.0/20\n        az: us-east-1a\n",
     )
-    # 2. a VPC deployed but no longer in the file
-    text = edit(text, "  Not-Shared:\n    account: '111122223333'\n    cidr: 30.1.0.0/16\n", "")
+    # 2. a VPC deployed but no longer in the file (the importer writes YAML with double quotes)
+    text = edit(text, '  Not-Shared:\n    account: "111122223333"\n    cidr: 30.1.0.0/16\n', "")
     # 3. a route in the file that is not deployed
     text = edit(
         text,

@@ -14,6 +14,7 @@ from archplan.cli.io import (
     input_error,
     report_width,
     say,
+    usage_error,
     use_color,
     write_output,
 )
@@ -102,15 +103,16 @@ def diff(
 
     from archplan.cli.imports import import_options
     from archplan.cli.settings import explicit_config, file_settings, prices_file
-    from archplan.diff.effects import Settings
+    from archplan.diff.effects import Settings, SideError
     from archplan.diff.result import crossed, diff, parse_gate
+    from archplan.limits import DemandBudget
 
     gates = []
     for text in fail_on or ():
         try:
             gates.append(parse_gate(text))
         except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="'--fail-on'") from None
+            usage_error(str(error), "--fail-on")
     options = import_options(param, region, max_file_size)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic nodes for a large estate, as validate does
@@ -129,10 +131,14 @@ def diff(
             book_prices,
             prices_path,
             max_file_size,
+            DemandBudget(),  # the demand files of the whole run, as validate shares one
         )
         drift = against_from is not None
         elsewhere = _second_process(max(len(old.text), len(new.text)))
-        result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
+        try:
+            result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
+        except SideError as error:  # a budget crossed in one version: exit 2 at its place
+            input_error(error, error.label)
         if max(len(old.text), len(new.text)) >= memory.KEEP_FROM_CHARS:
             # Left to the operating system at exit (main), as validate leaves a large model,
             # and frozen: later collections would walk millions of objects for nothing.
@@ -224,9 +230,9 @@ def _sides(
             if len(files) != 1:
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
-            old = _text_side(label, _git_show(base, files[0]), _folder(files[0]))
+            old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
             return old, _file(files[0], max_file_size)
-        return _git_import(base, new_from, files, options), _imported(
+        return _git_import(base, new_from, files, options, max_file_size), _imported(
             new_from, files, options, "new"
         )
     if len(files) != 2:
@@ -246,7 +252,7 @@ def _sides(
 
 
 def _usage(message: str) -> NoReturn:
-    raise typer.BadParameter(message, param_hint="'FILES'")
+    usage_error(message, "FILES")
 
 
 def _folder(name: str) -> str:
@@ -327,35 +333,54 @@ def _stacks(given: str, files: list[str]) -> dict[str, str]:
     return dict(zip(files, names, strict=True))
 
 
-def _git_show(revision: str, name: str) -> str:
-    """The text of `name` at `revision` (`git show REV:./name`, run in the file's folder)."""
+def _git_show(revision: str, name: str, max_bytes: int) -> str:
+    """The text of `name` at `revision` (`git show REV:./name`, run in the file's folder),
+    read as any input is: at most `max_bytes` (a revision's blob is as untrusted as a file)."""
     import os
     import subprocess
+    import tempfile
 
     from archplan.errors import InputError
-    from archplan.source import decode_text
+    from archplan.limits import read_limit
+    from archplan.source import TooLarge, decode_text, read_rest
 
     folder, base = os.path.split(name)
-    try:
-        run = subprocess.run(
-            ["git", "show", f"{revision}:./{base}"],
-            cwd=folder or ".",
-            capture_output=True,
-            check=False,
-        )
-    except OSError as error:
-        fail(f"{name}: error: cannot run git: {error.strerror or error}")
-    if run.returncode != 0:
-        reason = run.stderr.decode("utf-8", "replace").strip().splitlines()
-        shown = reason[-1] if reason else f"git exited with {run.returncode}"
+    limit = read_limit(max_bytes)
+    # git's messages go to a file, so a chatty git cannot block while its output is read.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            git = subprocess.Popen(
+                ["git", "show", f"{revision}:./{base}"],
+                cwd=folder or ".",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+        except OSError as error:
+            fail(f"{name}: error: cannot run git: {error.strerror or error}")
+        assert git.stdout is not None
+        with git.stdout:
+            data = read_rest(git.stdout, limit + 1)  # in chunks, never the limit at once
+        if len(data) > limit:
+            git.kill()
+        code = git.wait()
+        errors.seek(0)
+        said = errors.read(64 * 1024)
+    if len(data) > limit:
+        input_error(TooLarge(limit), f"{revision}:{name}")
+    if code != 0:
+        reason = said.decode("utf-8", "replace").strip().splitlines()
+        shown = reason[-1] if reason else f"git exited with {code}"
         fail(f"{revision}:{name}: error: {shown.removeprefix('fatal: ')}")
     try:
-        return decode_text(run.stdout)
+        return decode_text(data)
     except InputError as error:
         input_error(error, f"{revision}:{name}")
 
 
-def _git_import(revision: str, kind: SourceKind, files: list[str], options: ImportOptions) -> Side:
+def _git_import(
+    revision: str, kind: SourceKind, files: list[str], options: ImportOptions, max_bytes: int
+) -> Side:
     """The sources as they were at `revision`, imported: each written to a scratch folder
     under its own name, and the origins renamed back to `REV:path`."""
     import os
@@ -368,7 +393,7 @@ def _git_import(revision: str, kind: SourceKind, files: list[str], options: Impo
             os.mkdir(folder)
             copy = os.path.join(folder, os.path.basename(name))
             with open(copy, "w", encoding="utf-8") as handle:
-                handle.write(_git_show(revision, name))
+                handle.write(_git_show(revision, name, max_bytes))
             copies.append(copy)
         side = _imported(kind, copies, options, f"{revision}")
     names = {copy: f"{revision}:{name}" for copy, name in zip(copies, files, strict=True)}

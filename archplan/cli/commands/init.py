@@ -34,12 +34,16 @@ def init(
     if os.path.lexists(file) and not force:
         fail(f"{file}: error: already exists; choose another name or give --force")
     schema = os.path.join(os.path.dirname(file), SCHEMA_FILE)
-    wrote = [file]
-    try:
-        write_atomic(file, starter(shape.value).encode("utf-8"))
-        if not os.path.lexists(schema) or force:
-            write_atomic(schema, render().encode("utf-8"))
-            wrote.append(schema)
-    except OSError as error:
-        fail(f"{file}: error: cannot write: {error.strerror or error}")
+    wrote: list[str] = []
+    writes = [(file, starter(shape.value))]
+    if not os.path.lexists(schema) or force:
+        writes.append((schema, render()))
+    # write_atomic replaces only a regular file: `--force` over a device, a FIFO or a
+    # directory is refused (exit 2), never turned into a file.
+    for path, text in writes:
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as error:
+            fail(f"{path}: error: cannot write: {error.strerror or error}")
+        wrote.append(path)
     say(f"archplan: wrote {' and '.join(wrote)} ({shape.value}); next: archplan validate {file}")

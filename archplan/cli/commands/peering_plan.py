@@ -99,7 +99,7 @@ def peering_plan(
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
-        raise typer.BadParameter(str(error), param_hint="'--mesh'") from None
+        usage_error(str(error), "--mesh")
     if emit is Emit.YAML:
         from archplan.plan.emit import emit_yaml
 
@@ -118,33 +118,30 @@ def peering_plan(
 def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes: int) -> None:
     """peering-plan --write: merge the additions into `file`, check the result, write it
     atomically unless the file changed meanwhile; exit 1 when a mesh still cannot be completed."""
-    from pathlib import Path
-
     from archplan.engine import load_architecture
     from archplan.errors import InputError
+    from archplan.limits import SNIPPET_COMMENTS
     from archplan.output import write_atomic
     from archplan.plan.emit import additions
     from archplan.plan.merge import MergeError, merge
     from archplan.plan.mesh import UnknownMesh, plan
-    from archplan.source import Source, read_source
+    from archplan.source import Source, decode_text, read_bytes
     from archplan.wording import plural
 
+    # Read once, through the one input opener (a regular file within the size limit, never a
+    # FIFO or device), so the bytes compared before writing are the bytes that were planned.
+    name = file
     try:
-        source = read_source(file, max_bytes)
-        before = Path(file).read_bytes()
+        before = read_bytes(file, max_bytes, allow_stdin=False)
+        source = Source(file, decode_text(before))
         loaded = load_architecture(source)
     except InputError as error:
-        input_error(error, file)
-    except OSError as error:
-        fail(f"{file}: error: cannot read: {error.strerror or error}")
-    name = source.name
+        input_error(error, name)
     bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
-    if before != bom + source.text.encode("utf-8"):
-        fail(f"{name}: error: changed while archplan read it; not written")
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
-        raise typer.BadParameter(str(error), param_hint="'--mesh'") from None
+        usage_error(str(error), "--mesh")
     found = additions(result)
     try:
         merged = merge(source.text, found)
@@ -162,7 +159,11 @@ def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes:
         left = additions(result)
         if left.peerings or left.tables:
             raise RuntimeError("the merged file still lacks peerings or routes")
-        if Path(file).read_bytes() != before:
+        try:
+            now = read_bytes(file, max_bytes, allow_stdin=False)
+        except InputError:
+            now = None  # replaced by what cannot be read (or grew past the limit): changed too
+        if now != before:
             fail(f"{name}: error: changed while archplan was planning; not written")
         try:
             write_atomic(file, bom + merged.encode("utf-8"))
@@ -172,8 +173,16 @@ def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes:
             f"archplan: {name}: added {plural(len(found.peerings), 'peering')} and "
             f"{plural(found.route_count, 'route')}"
         )
-    for note in dict.fromkeys(found.notes):
+    # The same bound as the --emit yaml snippet's comments: a mesh of thousands of overlapping
+    # VPCs leaves out millions of links, which the report lists, not standard error.
+    notes = list(dict.fromkeys(found.notes))
+    for note in notes[:SNIPPET_COMMENTS]:
         say(f"archplan: {name}: note: {note}")
+    if len(notes) > SNIPPET_COMMENTS:
+        say(
+            f"archplan: {name}: note: {len(notes) - SNIPPET_COMMENTS:,} more notes are not shown "
+            "here; `archplan peering-plan` (text, or JSON `left_out`) lists every one"
+        )
     if not result.can_complete:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -197,8 +206,8 @@ def _traffic(text: str | None) -> Decimal | None:
         or not 0 <= traffic <= _MAX_TRAFFIC_GB
         or int(traffic.as_tuple().exponent) < -6
     ):
-        raise typer.BadParameter(
+        usage_error(
             f"{text!r} is not a number of GB from 0 to 1000000000000 with at most 6 decimals",
-            param_hint="'--traffic-gb-month'",
+            "--traffic-gb-month",
         )
     return traffic

@@ -100,7 +100,7 @@ def scale_plan(
     try:
         result = plan(loaded.architecture, book, group, folder_of(file), max_file_size)
     except UnknownGroup as error:
-        raise typer.BadParameter(str(error), param_hint="'--group'") from None
+        usage_error(str(error), "--group")
     except DemandFileError as error:
         fail(f"{error.location(error.path)}: error: {error.message}")
     from archplan.engine import value_place

@@ -14,6 +14,7 @@ from archplan.cli.io import (
     input_error,
     report_width,
     say,
+    usage_error,
     use_color,
     write_output,
 )
@@ -25,6 +26,7 @@ from archplan.cli.options import (
     FailOn,
     From,
     MaxFileSize,
+    MaxFindings,
     OutputFile,
     Params,
     PricesFile,
@@ -34,6 +36,7 @@ from archplan.cli.options import (
     format_option,
 )
 from archplan.findings import Severity
+from archplan.limits import MAX_FINDINGS
 from archplan.output import ColorMode
 from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
@@ -109,6 +112,7 @@ def validate(
     param: Params = None,
     region: Region = None,
     prices: PricesFile = None,
+    max_findings: MaxFindings = MAX_FINDINGS,
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
@@ -118,6 +122,8 @@ def validate(
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.engine import FileResult, validate_source
     from archplan.errors import InputError
+    from archplan.limits import DemandBudget
+    from archplan.policy import cap_findings
     from archplan.reports import render_report
     from archplan.source import read_source
 
@@ -133,10 +139,11 @@ def validate(
     thresholds: list[Severity] = []
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
-        raise typer.BadParameter("only with --from", param_hint=f"'{option}'")
+        usage_error("only with --from", option)
     if source_kind is not None and prices is not None:  # imported sources carry no prices yet
-        raise typer.BadParameter("not with --from", param_hint="'--prices'")
+        usage_error("not with --from", "--prices")
     price_files: dict[str, Prices] = {}
+    demand_budget = DemandBudget()  # the demand files of every file of the run, together
     for name in files if source_kind is None else ():
         settings, policy, threshold = file_settings(
             name, explicit, selected, ignored, fail_on, cache
@@ -155,7 +162,16 @@ def validate(
         memory.kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
         keep = memory.kept if len(source.text) >= memory.KEEP_FROM_CHARS else None
         results.append(
-            validate_source(source, policy, quotas, prices_given, prices_name, max_file_size, keep)
+            validate_source(
+                source,
+                policy,
+                quotas,
+                prices_given,
+                prices_name,
+                max_file_size,
+                keep,
+                demand_budget,
+            )
         )
         if keep:
             gc.freeze()  # or every later collection would walk the million kept objects
@@ -186,6 +202,9 @@ def validate(
             )
             for result in results
         ]
+    results = [
+        result._replace(findings=cap_findings(result.findings, max_findings)) for result in results
+    ]
     threshold = min(thresholds, default=Severity.ERROR)
     report = render_report(
         output_format,
@@ -223,7 +242,7 @@ def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
         found = select_rules(item)
         if found is None:
             hint = unknown_rule_hint(item)
-            raise typer.BadParameter(f'no rule "{item}"{hint}', param_hint=f"'{option}'")
+            usage_error(f'no rule "{item}"{hint}', option)
         ids |= found
     return frozenset(ids)
 

@@ -25,7 +25,7 @@ def validate_config(
     try:
         listed = configured_files(Path(config) if config is not None else None)
     except ConfigError as error:
-        fail(str(error))
+        fail(*error.lines())
     # Run the real validate command, so its options and exit codes apply unchanged.
     # (Typer vendors Click from 0.28 on, so no Click class is named here.)
     group = context.find_root().command

@@ -11,6 +11,7 @@ from archplan.diff.model import FieldChange, ObjectChange, Place
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.findings import format_path
+from archplan.messages import json_safe
 from archplan.money import usd
 from archplan.reports.terminal import DEFAULT_WIDTH
 
@@ -165,4 +166,4 @@ def to_dict(diff: Diff) -> dict[str, Any]:
 
 
 def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
-    return json.dumps(to_dict(diff), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(to_dict(diff), indent=2, ensure_ascii=False)) + "\n"
