@@ -70,8 +70,8 @@ def fargate_task_size(architecture: Architecture) -> Iterator[Problem]:
             min: 2
             max: 4
 
-    Source: Amazon ECS Developer Guide, "Troubleshoot Amazon ECS task definition invalid CPU or
-    memory errors", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html
+    References:
+        Amazon ECS Developer Guide, "Troubleshoot Amazon ECS task definition invalid CPU or memory errors" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html>
     """
     sizes = None
     for service in architecture.services.values():
@@ -181,13 +181,11 @@ def subnet_addresses_exhausted_at_peak(architecture: Architecture) -> Iterator[P
             min: 2
             max: 50
 
-    Source: Amazon ECS Developer Guide, "Amazon ECS task networking options for the EC2 launch
-    type", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html;
-    Amazon EKS Best Practices Guide, "Optimizing IP Address Utilization",
-    https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html; AWS Lambda Developer Guide,
-    "Giving Lambda functions access to resources in an Amazon VPC",
-    https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html; Amazon VPC User Guide,
-    "Subnet CIDR blocks", https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
+    References:
+        Amazon ECS Developer Guide, "Amazon ECS task networking options for the EC2 launch type" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html>
+        Amazon EKS Best Practices Guide, "Optimizing IP Address Utilization" <https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html>
+        AWS Lambda Developer Guide, "Giving Lambda functions access to resources in an Amazon VPC" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     if not (architecture.services or architecture.functions or architecture.clusters):
         return
@@ -258,10 +256,9 @@ def subnet_addresses_after_az_loss(architecture: Architecture) -> Iterator[Probl
             min: 2
             max: 80
 
-    Source: Amazon ECS Developer Guide, "Balancing an Amazon ECS service across Availability
-    Zones", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html;
-    Amazon VPC User Guide, "Subnet CIDR blocks",
-    https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
+    References:
+        Amazon ECS Developer Guide, "Balancing an Amazon ECS service across Availability Zones" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>
+        Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
     if not (architecture.services or architecture.functions or architecture.clusters):
         return
@@ -367,10 +364,9 @@ def image_pull_no_egress(architecture: Architecture) -> Iterator[Problem]:
             min: 2
             max: 4
 
-    Source: Amazon ECR User Guide, "Amazon ECR interface VPC endpoints (AWS PrivateLink)",
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html; Amazon ECS
-    Developer Guide, "Amazon ECS interface VPC endpoints (AWS PrivateLink)",
-    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
+    References:
+        Amazon ECR User Guide, "Amazon ECR interface VPC endpoints (AWS PrivateLink)" <https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html>
+        Amazon ECS Developer Guide, "Amazon ECS interface VPC endpoints (AWS PrivateLink)" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html>
     """
     for service in architecture.services.values():
         yield from _pull_problems(
@@ -494,10 +490,9 @@ def containers_in_one_az(architecture: Architecture) -> Iterator[Problem]:
             min: 2
             max: 4
 
-    Source: Amazon ECS Developer Guide, "Balancing an Amazon ECS service across Availability
-    Zones", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html;
-    Amazon EKS Best Practices Guide, "Running highly-available applications",
-    https://docs.aws.amazon.com/eks/latest/best-practices/application.html
+    References:
+        Amazon ECS Developer Guide, "Balancing an Amazon ECS service across Availability Zones" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>
+        Amazon EKS Best Practices Guide, "Running highly-available applications" <https://docs.aws.amazon.com/eks/latest/best-practices/application.html>
     """
     for service in architecture.services.values():
         if (
@@ -609,10 +604,9 @@ def service_beyond_capacity_provider(architecture: Architecture) -> Iterator[Pro
             min: 2
             max: 10
 
-    Source: Amazon ECS Developer Guide, "Amazon ECS capacity providers for the EC2 launch type",
-    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html;
-    "Elastic network interface trunking",
-    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html
+    References:
+        Amazon ECS Developer Guide, "Amazon ECS capacity providers for the EC2 launch type" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html>
+        Amazon ECS Developer Guide, "Elastic network interface trunking" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html>
     """
     for group in architecture.scaling_groups.values():
         found = provider_shortfall(architecture, group)

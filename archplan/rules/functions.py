@@ -74,10 +74,9 @@ def function_no_egress(architecture: Architecture) -> Iterator[Problem]:
             subnets: [app-a, app-b]
             aws_services: [dynamodb]
 
-    Source: AWS Lambda Developer Guide, "Enable internet access for VPC-connected Lambda
-    functions", https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html;
-    "Connecting inbound interface VPC endpoints for Lambda",
-    https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+    References:
+        AWS Lambda Developer Guide, "Enable internet access for VPC-connected Lambda functions" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html>
+        AWS Lambda Developer Guide, "Connecting inbound interface VPC endpoints for Lambda" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
     """
     for function in architecture.functions.values():
         vpc = architecture.vpcs.get(function.vpc or "")
@@ -142,9 +141,9 @@ def reserved_concurrency_quota(architecture: Architecture) -> Iterator[Problem]:
             duration_ms: {average: 80}
             reserved_concurrency: 300
 
-    Source: AWS Lambda Developer Guide, "Configuring reserved concurrency for a function",
-    https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html; "Lambda
-    quotas", https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+    References:
+        AWS Lambda Developer Guide, "Configuring reserved concurrency for a function" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>
+        AWS Lambda Developer Guide, "Lambda quotas" <https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>
     """
     quota = architecture.quotas[QUOTA]
     allowed = quota - UNRESERVED_MINIMUM
@@ -209,10 +208,9 @@ def route_beyond_function_concurrency(architecture: Architecture) -> Iterator[Pr
             routes:
               "GET /users/{id}": {backend: users, rate: 300, burst: 100}
 
-    Source: AWS Lambda Developer Guide, "Understanding Lambda function scaling" (calculating
-    concurrency), https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html;
-    API Gateway Developer Guide, "Throttle requests to your REST APIs",
-    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+    References:
+        AWS Lambda Developer Guide, "Understanding Lambda function scaling" (calculating concurrency) <https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html>
+        API Gateway Developer Guide, "Throttle requests to your REST APIs" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
     """
     routes: dict[str, list[tuple[str, Decimal, tuple[str | int, ...]]]] = {}
     unknown: set[str] = set()  # functions a route with a rejected rate leads to

@@ -78,10 +78,9 @@ def max_pods_beyond_enis(architecture: Architecture) -> Iterator[Problem]:
                 max: 6
                 max_pods: 29
 
-    Source: Amazon EKS User Guide, "Choose an optimal Amazon EC2 node instance type",
-    https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html; "Assign more
-    IP addresses to Amazon EKS nodes with prefixes",
-    https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html
+    References:
+        Amazon EKS User Guide, "Choose an optimal Amazon EC2 node instance type" <https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html>
+        Amazon EKS User Guide, "Assign more IP addresses to Amazon EKS nodes with prefixes" <https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html>
     """
     limits = None
     for cluster in architecture.clusters.values():
@@ -179,10 +178,9 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
                 min: 2
                 max: 20
 
-    Source: Amazon EKS User Guide, "View Amazon EKS networking requirements for VPC and subnets",
-    https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html; Amazon EKS Best
-    Practices Guide, "Optimizing IP Address Utilization",
-    https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html
+    References:
+        Amazon EKS User Guide, "View Amazon EKS networking requirements for VPC and subnets" <https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html>
+        Amazon EKS Best Practices Guide, "Optimizing IP Address Utilization" <https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html>
     """
     limits = None
     for cluster in architecture.clusters.values():
