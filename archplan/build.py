@@ -142,8 +142,12 @@ class Builder:
         groups = {
             name: group._replace(invalid=invalid.get(name, {})) for name, group in groups.items()
         }
+        from archplan.build_containers import build_containers  # only for files that have them
+
+        containers = build_containers(self, data, vpcs, groups, region)
+        backends = {**dict.fromkeys(containers.functions), **dict.fromkeys(containers.services)}
         apis = {
-            name: self._api_gateway(name, raw, groups, region)
+            name: self._api_gateway(name, raw, {**backends, **groups}, region)
             for name, raw in data.get("api_gateways", {}).items()
         }
         # After every reference is checked: a route or association rejected on the way leaves
@@ -176,6 +180,10 @@ class Builder:
             prefix_lists=prefix_lists,
             on_premises=on_premises,
             direct_connect_gateways=dx_gateways,
+            instance_specs=containers.instance_specs,
+            services=containers.services,
+            functions=containers.functions,
+            clusters=containers.clusters,
             rejected=frozenset(self.rejected),
         )
         if "reachability" not in data:
@@ -627,16 +635,24 @@ class Builder:
         )
 
     def _api_gateway(
-        self, name: str, raw: dict[str, Any], groups: dict[str, ScalingGroup], region: str | None
+        self, name: str, raw: dict[str, Any], backends: dict[str, object], region: str | None
     ) -> ApiGateway:
+        """An API gateway; route backends name scaling groups, services or functions."""
         path: Path = ("api_gateways", name)
         self._missing_region(raw, region, path)
         routes: dict[str, ApiRoute] = {}
+        containers = any(not isinstance(value, ScalingGroup) for value in backends.values())
+        kind = "backend (scaling group, service or function)" if containers else "scaling group"
         for key, fields in raw.get("routes", {}).items():
             route_path = (*path, "routes", key)
             backend = fields.get("backend")
-            if backend is not None and backend not in groups:
-                self.unknown("scaling group", backend, groups, (*route_path, "backend"))
+            if backend is not None and backend not in backends:
+                self.unknown(
+                    kind,
+                    backend,
+                    backends,
+                    (*route_path, "backend"),
+                )
             routes[key] = ApiRoute(
                 key=key,
                 backend=backend,
@@ -658,6 +674,8 @@ class Builder:
 
 def prices_record(raw: dict[str, Any]) -> Prices:
     """Decoded `prices:` data (from the file or a --prices file) as the model's record."""
+    from archplan.build_containers import fargate_prices, lambda_prices
+
     gateway = raw.get("transit_gateway", {})
     return Prices(
         region=raw.get("region"),
@@ -670,4 +688,6 @@ def prices_record(raw: dict[str, Any]) -> Prices:
         discounts=dict(raw.get("discounts", {})),
         transit_gateway_attachment_hour=gateway.get("attachment_hour"),
         transit_gateway_per_gb=gateway.get("per_gb"),
+        fargate=fargate_prices(raw.get("fargate")),
+        lambda_=lambda_prices(raw.get("lambda")),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.cidr import Block
 from archplan.findings import Path
@@ -27,6 +27,16 @@ from archplan.network import (
     SecurityGroup,
     TgwRouteTable,
 )
+
+if TYPE_CHECKING:  # the containers' records import Rejection from here
+    from archplan.model_containers import (
+        Cluster,
+        FargatePrices,
+        Function,
+        InstanceSpec,
+        LambdaPrices,
+        Service,
+    )
 
 
 class Target(NamedTuple):
@@ -298,6 +308,8 @@ class Prices(NamedTuple):
     discounts: dict[str, Decimal]
     transit_gateway_attachment_hour: Decimal | None
     transit_gateway_per_gb: Decimal | None
+    fargate: FargatePrices | None = None
+    lambda_: LambdaPrices | None = None  # `lambda:` in the file
 
 
 class Surroundings(NamedTuple):
@@ -336,6 +348,11 @@ class Architecture(NamedTuple):
     on_premises: dict[str, OnPremises] = {}  # noqa: RUF012
     direct_connect_gateways: dict[str, DirectConnectGateway] = {}  # noqa: RUF012
     reachability: tuple[Intent, ...] = ()
+    # Containers and functions (archplan.model_containers), by name; clusters are `kubernetes:`.
+    instance_specs: dict[str, InstanceSpec] = {}  # noqa: RUF012 - never mutated
+    services: dict[str, Service] = {}  # noqa: RUF012 - never mutated
+    functions: dict[str, Function] = {}  # noqa: RUF012 - never mutated
+    clusters: dict[str, Cluster] = {}  # noqa: RUF012 - never mutated
     # Every path whose value was written but rejected (AP002-AP007 and unknown references):
     # the model holds a default there, which no rule may take for the file's intent.
     rejected: frozenset[Path] = frozenset()

@@ -41,6 +41,14 @@ QUOTAS: tuple[Quota, ...] = (
         None,
         "REST API integration timeout in ms (raisable for Regional and private APIs only)",
     ),
+    # aws-containers-serverless.md §4.1 (LAMBDA-2023/gettingstarted-limits): 1,000 by default,
+    # "Can be increased up to: Tens of thousands" (no published maximum).
+    Quota(
+        "lambda_concurrent_executions",
+        1000,
+        None,
+        "Lambda concurrent executions per account per Region",
+    ),
 )
 DEFAULTS: Mapping[str, int] = {quota.name: quota.default for quota in QUOTAS}
 

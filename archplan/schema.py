@@ -442,7 +442,7 @@ API_GATEWAY = Object(
             NamedMap(
                 value=Object(
                     fields={
-                        "backend": Field(Reference(target="scaling group")),
+                        "backend": Field(Reference(target="scaling group, service or function")),
                         "rate": Field(Number(minimum=0)),
                         "burst": Field(COUNT),
                         "timeout_ms": Field(Integer(minimum=1)),
@@ -453,6 +453,9 @@ API_GATEWAY = Object(
         ),
     }
 )
+# Containers and functions are declared in their own module, which needs the kinds above.
+from archplan import schema_containers  # noqa: E402
+
 PRICES = Object(
     fields={
         "region": Field(REGION),
@@ -471,6 +474,7 @@ PRICES = Object(
         "transit_gateway": Field(
             Object(fields={"attachment_hour": Field(MONEY), "per_gb": Field(MONEY)})
         ),
+        **schema_containers.PRICE_FIELDS,
     }
 )
 QUOTAS = Object(
@@ -504,6 +508,7 @@ ARCHITECTURE = Object(
         "on_premises": Field(NamedMap(value=ON_PREMISES)),
         "direct_connect_gateways": Field(NamedMap(value=DIRECT_CONNECT_GATEWAY)),
         "reachability": Field(ListOf(item=INTENT)),
+        **schema_containers.SECTIONS,
     },
     extensions=True,
 )

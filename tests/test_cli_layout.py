@@ -353,12 +353,12 @@ def test_explain_completes_rule_ids() -> None:
 
 def test_mesh_and_group_complete_from_the_file() -> None:
     assert _complete("archplan peering-plan examples/three-vpc-mesh.yaml --mesh ") == ["core"]
-    assert _complete("archplan scale-plan examples/forum.yaml --group ") == [
+    assert _complete("archplan scale-plan examples/forum-ec2.yaml --group ") == [
         "users",
         "topics",
         "messages",
     ]
-    assert _complete("archplan scale-plan examples/forum.yaml --group t") == ["topics"]
+    assert _complete("archplan scale-plan examples/forum-ec2.yaml --group t") == ["topics"]
     assert _complete("archplan scale-plan missing.yaml --group ") == []
 
 

@@ -48,7 +48,7 @@ for path in SCALING:
         ["scale-plan", path, "--emit", "terraform"],
     ]
 RUNS += [
-    ["scale-plan", "examples/forum.yaml", "--group", "users", "--emit", "aws-cli"],
+    ["scale-plan", "examples/forum-ec2.yaml", "--group", "users", "--emit", "aws-cli"],
     *(["rules", "--format", output_format] for output_format in ("text", "markdown", "json")),
     *(
         ["explain", "AP303", "--format", output_format]

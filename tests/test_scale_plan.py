@@ -49,7 +49,9 @@ from archplan.source import Source
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
-FORUM = "examples/forum.yaml"
+# The forum with every service on its own scaling group (examples/forum.yaml runs users on
+# Lambda and messages on Fargate; tests/test_scale_plan_containers.py plans that one).
+FORUM = "examples/forum-ec2.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "aws-cli"
 
 
@@ -959,11 +961,11 @@ def test_every_format_has_a_renderer_and_every_emit_an_emitter() -> None:
 @pytest.mark.parametrize(
     ("args", "golden"),
     [
-        (["-f", "json"], "scale-plan-forum.json"),
-        ([], "scale-plan-forum.txt"),
-        (["--emit", "cloudformation"], "scale-plan-forum.cloudformation.yaml"),
-        (["--emit", "terraform"], "scale-plan-forum.tf"),
-        (["--emit", "aws-cli", "--group", "messages"], "scale-plan-forum.aws-cli.json"),
+        (["-f", "json"], "scale-plan-forum-ec2.json"),
+        ([], "scale-plan-forum-ec2.txt"),
+        (["--emit", "cloudformation"], "scale-plan-forum-ec2.cloudformation.yaml"),
+        (["--emit", "terraform"], "scale-plan-forum-ec2.tf"),
+        (["--emit", "aws-cli", "--group", "messages"], "scale-plan-forum-ec2.aws-cli.json"),
     ],
 )
 def test_golden_reports(

@@ -259,6 +259,10 @@ def emit_cloudformation(architecture: Architecture, plan: ScalePlan, file_name: 
         "# IDs are parameters (the architecture file names subnets, not their IDs).",
     ]
     lines += [f"# Note: {_comment(note)}" for note in skipped]
+    if plan.containers is not None and plan.containers.services:
+        lines.append(
+            "# Each ECS service's Application Auto Scaling target and CPU target tracking."
+        )
     lines += [
         'AWSTemplateFormatVersion: "2010-09-09"',
         f"Description: {_yaml(f'Auto Scaling groups planned by archplan from {file_name}')}",
@@ -277,12 +281,17 @@ def emit_cloudformation(architecture: Architecture, plan: ScalePlan, file_name: 
                 '    Type: "AWS::EC2::Subnet::Id"',
                 f"    Description: {_yaml('ID of ' + _subnet_text(name, zone))}",
             ]
+    from archplan.capacity import emit_services
+
+    parameter_lines += emit_services.cloudformation_parameters(plan)
     if parameter_lines:
         lines += ["Parameters:", *parameter_lines]
-    if not groups:
+    service_lines = emit_services.cloudformation_resources(plan, taken)
+    if not groups and not service_lines:
         lines.append("Resources: {}")
         return "\n".join(lines) + "\n"
     lines.append("Resources:")
+    lines += service_lines
     for group_plan in groups:
         group = group_plan.group
         logical = _logical_id(group.name, "AutoScalingGroup", taken)
@@ -363,6 +372,8 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
         "# aws_autoscaling_group; the subnet IDs are variables (the file names subnets, not IDs).",
     ]
     lines += [f"# Note: {_comment(note)}" for note in skipped]
+    if plan.containers is not None and plan.containers.services:
+        lines.append("# Each ECS service's aws_appautoscaling_target and CPU target tracking.")
     taken: set[str] = set()
     variables: dict[str, str] = {}
     for group_plan in groups:
@@ -433,6 +444,9 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
                 override.append(("weighted_capacity", _hcl(str(weight))))
             lines += ["", "      override {", *_attributes(8, override), "      }"]
         lines += ["    }", "  }", "}"]
+    from archplan.capacity import emit_services
+
+    lines += emit_services.terraform_blocks(plan, set())
     return "\n".join(lines) + "\n"
 
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.capacity.arith import ceil_div
 from archplan.capacity.az import (
@@ -54,6 +54,9 @@ from archplan.capacity.demand import (
 )
 from archplan.capacity.pool import Pool, PoolMember, member, pools
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
+
+if TYPE_CHECKING:
+    from archplan.capacity.plan_containers import ContainerPlan
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
 from archplan.limits import BudgetExceeded, DemandBudget
@@ -238,9 +241,11 @@ class GroupPlan(NamedTuple):
 
     def rows(self) -> Iterator[HourRow]:
         """Every hour of the plan, in order."""
-        if self.profile is None or self.group.per_unit is None:
+        if self.profile is None:
             return
-        per_unit, target = self.group.per_unit, self.group.target_utilization
+        # A capacity provider sized by its tasks alone serves no demand of its own.
+        per_unit = self.group.per_unit if self.group.per_unit is not None else Decimal(1)
+        target = self.group.target_utilization
         zones = len(self.zones)
         after_loss = self.az_loss_asked and zones >= 2 and self.zones_known
         costs = self.pricing.hour_costs if self.pricing is not None else {}
@@ -278,14 +283,20 @@ class ScalePlan(NamedTuple):
     groups: tuple[GroupPlan, ...]
     book: PriceBook
     pools: tuple[Pool, ...] = ()  # account-wide commitments of groups with `commitment: auto`
+    # Services, functions and EKS node groups (None with --group: only that group is planned).
+    containers: ContainerPlan | None = None
 
     @property
     def ok(self) -> bool:
-        return all(group.ok for group in self.groups)
+        return all(group.ok for group in self.groups) and (
+            self.containers is None or self.containers.ok
+        )
 
     @property
     def input_error(self) -> bool:
-        return any(group.input_error for group in self.groups)
+        return any(group.input_error for group in self.groups) or (
+            self.containers is not None and self.containers.input_error
+        )
 
 
 def plan(
@@ -306,11 +317,40 @@ def plan(
         raise UnknownGroup(group, groups)
     chosen = [groups[group]] if group is not None else list(groups.values())
     budget = demand_budget if demand_budget is not None else DemandBudget()
+    containers = None
+    hosted: dict[str, tuple[list[int], str] | Unplannable] = {}
+    if architecture.services or architecture.functions or architecture.clusters:
+        from archplan.capacity.plan_containers import Unplanned, plan_containers
+        from archplan.prices_containers import ContainerPrices
+
+        prices = ContainerPrices(book.option, book.option_name, book.file)
+        containers, found = plan_containers(architecture, prices, base_dir, max_file_size, budget)
+        for name, units in found.items():
+            if isinstance(units, Unplanned):  # a NamedTuple too: tested first
+                hosted[name] = Unplannable(units.reason, units.input_error, units.at)
+            else:
+                hosted[name] = units
     plans = []
     for scaling_group in chosen:
-        problem = _unplannable(scaling_group)
+        tasks = hosted.get(scaling_group.name)
+        if isinstance(tasks, Unplannable):
+            plans.append(_not_planned(architecture, scaling_group, tasks))
+            continue
+        task_units = tasks[0] if tasks is not None else None
+        provider = any(
+            service.launch_type == "ec2" and service.capacity_provider == scaling_group.name
+            for service in architecture.services.values()
+        )
+        problem = _unplannable(scaling_group, hosts_tasks=provider)
         if problem is not None:
             plans.append(_not_planned(architecture, scaling_group, problem))
+            continue
+        if (
+            task_units is not None
+            and scaling_group.demand_hourly is None
+            and scaling_group.demand_file is None
+        ):
+            plans.append(plan_group(architecture, scaling_group, book, None, task_units))
             continue
         if scaling_group.demand_file is None and scaling_group.demand_hourly is None:
             # Skipped among all groups; an error when asked for by name.
@@ -341,16 +381,30 @@ def plan(
                 )
                 plans.append(_not_planned(architecture, scaling_group, unreadable))
                 continue
-        plans.append(plan_group(architecture, scaling_group, book, profile))
+        plans.append(plan_group(architecture, scaling_group, book, profile, task_units))
+    units_of = {
+        name: units[0] for name, units in hosted.items() if not isinstance(units, Unplannable)
+    }
     shared = pools(_member(one, book) for one in plans if _poolable(one))
     pooled = {name for pool in shared for name in pool.groups}
     final = tuple(
-        plan_group(architecture, one.group, book, one.profile, pooled=True)
+        plan_group(architecture, one.group, book, one.profile, units_of.get(one.name), pooled=True)
         if one.name in pooled
         else one
         for one in plans
     )
-    return ScalePlan(final, book, shared)
+    if containers is not None:
+        from archplan.capacity.plan_containers import with_addresses
+
+        peaks = {
+            found.name: ceil_div(max(found.capacity), min(found.group.instance_types.values()))
+            for found in final
+            if found.planned and found.capacity and found.group.instance_types
+        }
+        containers = with_addresses(architecture, containers, peaks)
+    if group is not None:
+        containers = None
+    return ScalePlan(final, book, shared, containers)
 
 
 def _poolable(plan: GroupPlan) -> bool:
@@ -422,7 +476,9 @@ def _region(architecture: Architecture, group: ScalingGroup) -> str | None:
     return vpc.region if vpc is not None else architecture.default_region
 
 
-def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplannable | None:
+def _unplannable(
+    group: ScalingGroup, profile: Profile | None = None, *, hosts_tasks: bool = False
+) -> Unplannable | None:
     """Why the group's own fields cannot be planned from, or None.
 
     A value written but invalid is never planned with a default in its place: the plan would
@@ -443,6 +499,13 @@ def _unplannable(group: ScalingGroup, profile: Profile | None = None) -> Unplann
             ("capacity.per_unit", group.per_unit),
         )
         if value is None
+        # A capacity provider without a demand of its own is sized by its tasks alone.
+        and not (
+            field == "capacity.per_unit"
+            and hosts_tasks
+            and group.demand_hourly is None
+            and group.demand_file is None
+        )
     ]
     if missing:
         fields = " and ".join(missing)
@@ -474,25 +537,47 @@ def plan_group(
     group: ScalingGroup,
     book: PriceBook,
     profile: Profile | None = None,
+    task_units: list[int] | None = None,
     pooled: bool = False,
 ) -> GroupPlan:
-    """One group's plan; `profile` is its metrics file's profile when it has one. A `pooled`
-    group's `auto` commitment is the pool's (ScalePlan.pools), so its own is 0."""
+    """One group's plan; `profile` is its metrics file's profile when it has one; `task_units`
+    the units its ECS tasks need each hour when it is a capacity provider (added to its own
+    demand's, hour by hour). A `pooled` group's `auto` commitment is the pool's
+    (ScalePlan.pools), so its own is 0."""
     if profile is None and group.demand_hourly is not None:
         profile = from_hourly(group.demand_hourly)
-    problem = _unplannable(group, profile)
+    if profile is None and task_units is not None:
+        profile = from_hourly([Decimal(0)] * len(task_units))
+    problem = _unplannable(group, profile, hosts_tasks=task_units is not None)
+    mismatched = task_units is not None and profile is not None
+    if (
+        problem is None
+        and mismatched
+        and len(task_units or ()) != len(profile.values if profile else ())
+    ):
+        problem = Unplannable(
+            f"its demand has {len(profile.values) if profile else 0} hours and its services' "
+            f"tasks {len(task_units or ())}: give them the same hours",
+            True,
+            group.path,
+        )
     if problem is None and profile is None:
         problem = Unplannable(
             "no demand profile (demand.hourly or demand.file) to plan from", False, group.path
         )
     if problem is not None:
         return _not_planned(architecture, group, problem)
-    assert profile is not None and group.per_unit is not None
+    assert profile is not None
     assert group.min is not None and group.max is not None
     low, high = group.min, group.max
     zones = zones_of(architecture, group)
     known = zones_known(architecture, group)
-    needed = needed_units(profile.values, group.per_unit, group.target_utilization)
+    if group.per_unit is not None:
+        needed = needed_units(profile.values, group.per_unit, group.target_utilization)
+    else:  # a capacity provider sized by its tasks alone
+        needed = [0] * len(profile.values)
+    if task_units is not None:
+        needed = [own + tasks for own, tasks in zip(needed, task_units, strict=True)]
     if group.survive_az_loss and len(zones) >= 2 and known:
         required = [survivable_total(units, len(zones)) for units in needed]
     else:

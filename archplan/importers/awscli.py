@@ -62,7 +62,9 @@ _COMMANDS = (
     "describe-internet-gateways, describe-security-groups, describe-network-acls, "
     "describe-transit-gateway-route-tables, describe-transit-gateway-attachments, describe-instances, "
     "aws network-firewall describe-firewall, aws autoscaling describe-auto-scaling-groups (also a --query "
-    "list) and create-auto-scaling-group --cli-input-json"
+    "list), create-auto-scaling-group --cli-input-json, aws ecs describe-services, "
+    "describe-task-definition, describe-capacity-providers, aws lambda list-functions, "
+    "get-function, get-function-configuration, aws eks describe-cluster and describe-nodegroup"
 )
 # Outputs that say something archplan cannot use, with why.
 _OTHER = {
@@ -92,11 +94,20 @@ _NAMED = ("nat", "peering", "tgw", "endpoint", "eni")
 
 def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
     facts = Facts(file=paths[0] if paths else "")
+    from archplan.importers import awscli_containers
+
     records: dict[str, list[tuple[str, list[Any]]]] = {shape: [] for shape in SHAPES}
     records["Firewall"] = []
+    containers: dict[str, list[tuple[str, list[Any]]]] = {
+        shape: [] for shape in awscli_containers.SHAPES
+    }
     for path in paths:
         facts.file = path
-        for shape, items in _shapes(path, _read(path, options), facts):
+        data = _read(path, options)
+        extra = awscli_containers.shapes(data)
+        for shape, items in extra:
+            containers[shape].append((path, items))
+        for shape, items in _shapes(path, data, facts, quiet=bool(extra)):
             records[shape].append((path, items))
     merger = _Merger(facts)
     network = NetworkMerger(facts)
@@ -127,6 +138,13 @@ def import_sources(paths: Sequence[str], options: ImportOptions) -> Imported:
         facts.file = path
         firewall, status = items
         network.firewall(firewall, status)
+    reader = awscli_containers.ContainerReader(facts)
+    for shape in awscli_containers.SHAPES:
+        for path, items in containers[shape]:
+            facts.file = path
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    reader.handle(shape, item, index)
     facts.file = paths[0] if paths else ""
     merger.finish()
     network.finish()
@@ -150,8 +168,11 @@ def _read(path: str, options: ImportOptions) -> Any:
         raise SourceError(path, message, error.line, error.column) from None
 
 
-def _shapes(path: str, data: Any, facts: Facts) -> list[tuple[str, list[Any]]]:
-    """The recognised parts of one file: (shape, items)."""
+def _shapes(
+    path: str, data: Any, facts: Facts, *, quiet: bool = False
+) -> list[tuple[str, list[Any]]]:
+    """The recognised network and scaling parts of one file: (shape, items); with `quiet`
+    (the file holds containers), a file with none of them is no issue."""
     if (
         isinstance(data, list)
         and data
@@ -170,6 +191,8 @@ def _shapes(path: str, data: Any, facts: Facts) -> list[tuple[str, list[Any]]]:
     if isinstance(data, dict) and isinstance(data.get("Firewall"), dict):
         # network-firewall describe-firewall: one firewall and its status, not a list
         return [("Firewall", [data["Firewall"], data.get("FirewallStatus")])]
+    if quiet:
+        return []
     known = [key for key in _OTHER if isinstance(data, dict) and key in data]
     why = f" ({_OTHER[known[0]]})" if known else ""
     facts.issue(

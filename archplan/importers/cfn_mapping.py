@@ -66,6 +66,9 @@ class Mapper:
         self.transit_gateways: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
         self.hosts: dict[str, dict[str, Any]] = {}
+        self.services: dict[str, dict[str, Any]] = {}
+        self.functions: dict[str, dict[str, Any]] = {}
+        self.clusters: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Imported:
         for template in self.templates:
@@ -82,6 +85,9 @@ class Mapper:
             ("transit_gateways", self.transit_gateways),
             ("scaling_groups", self.groups),
             ("hosts", self.hosts),
+            ("services", self.services),
+            ("functions", self.functions),
+            ("kubernetes", self.clusters),
         ):
             if section:
                 document[key] = section
@@ -105,6 +111,7 @@ class _TemplateMapper:
         self.attachments: dict[str, tuple[str, str]] = {}  # logical ID -> (gateway, VPC)
         self.internet_gateways: set[str] = set()
         self.vpn_gateways: set[str] = set()
+        self.groups: dict[str, str] = {}  # scaling group logical ID -> its name
         self.failed = False  # whether the last `get` reported an unresolvable value
         self.removed = False  # whether the last `get` found AWS::NoValue
         # Gateway attachments left out, by the gateway property they set: (gateway, VPC,
@@ -155,6 +162,9 @@ class _TemplateMapper:
         self.network.transit_gateway_tables()
         for resource in self.of_type("AWS::AutoScaling::AutoScalingGroup"):
             self.scaling_group(resource)
+        from archplan.importers.cfn_containers import ContainerMapper
+
+        ContainerMapper(self).run()
 
     # -- reading properties -------------------------------------------------------------------
 
@@ -935,6 +945,7 @@ class _TemplateMapper:
         if types is None:
             return
         name = self.name(resource)
+        self.groups[resource.logical_id] = name
         path: DocPath = ("scaling_groups", name)
         self.record(path, resource.key, resource.logical_id)
         body: dict[str, Any] = {

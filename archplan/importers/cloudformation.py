@@ -106,6 +106,40 @@ PROPERTIES: dict[str, frozenset[str]] = {
         "NotificationConfiguration NotificationConfigurations PlacementGroup "
         "ServiceLinkedRoleARN SkipZonalShiftValidation Tags TargetGroupARNs "
         "TerminationPolicies TrafficSources VPCZoneIdentifier",
+        # Containers and functions (archplan.importers.cfn_containers): the writable properties
+        # of the resource provider schemas (cfn-lint 1.58.0, schemas of 2026-10-20).
+        "AWS::ECS::Cluster": "CapacityProviders ClusterName ClusterSettings Configuration "
+        "DefaultCapacityProviderStrategy ServiceConnectDefaults Tags",
+        "AWS::ECS::CapacityProvider": "AutoScalingGroupProvider ClusterName ManagedInstancesProvider Name Tags",
+        "AWS::ECS::Service": "AvailabilityZoneRebalancing CapacityProviderStrategy Cluster "
+        "DeploymentConfiguration DeploymentController DesiredCount EnableECSManagedTags "
+        "EnableExecuteCommand ForceNewDeployment GatewayConnectors "
+        "HealthCheckGracePeriodSeconds LaunchType LoadBalancers Monitoring "
+        "NetworkConfiguration PlacementConstraints PlacementStrategies PlatformVersion "
+        "PropagateTags Role SchedulingStrategy ServiceConnectConfiguration ServiceName "
+        "ServiceRegistries Tags TaskDefinition VolumeConfigurations "
+        "VpcLatticeConfigurations",
+        "AWS::ECS::TaskDefinition": "ContainerDefinitions Cpu EnableFaultInjection EphemeralStorage "
+        "ExecutionRoleArn Family InferenceAccelerators IpcMode Memory NetworkMode "
+        "PidMode PlacementConstraints ProxyConfiguration RequiresCompatibilities "
+        "RuntimePlatform Tags TaskRoleArn Volumes",
+        "AWS::Lambda::Function": "Architectures CapacityProviderConfig Code CodeSigningConfigArn "
+        "DeadLetterConfig Description DurableConfig Environment EphemeralStorage "
+        "FileSystemConfigs FunctionName FunctionScalingConfig Handler ImageConfig "
+        "KmsKeyArn Layers LoggingConfig MemorySize PackageType PublishToLatestPublished "
+        "RecursiveLoop ReservedConcurrentExecutions Role Runtime "
+        "RuntimeManagementConfig SnapStart Tags TenancyConfig Timeout TracingConfig "
+        "VpcConfig",
+        "AWS::EKS::Cluster": "AccessConfig ActiveCertificateAuthorityId BootstrapSelfManagedAddons "
+        "CertificateAuthority ComputeConfig ControlPlaneScalingConfig "
+        "DeletionProtection EncryptionConfig Force KubeApiServerConfig "
+        "KubeControllerManagerConfig KubeSchedulerConfig KubernetesNetworkConfig "
+        "Logging Name OutpostConfig RemoteNetworkConfig ResourcesVpcConfig RoleArn "
+        "RollbackConfig StorageConfig Tags UpgradePolicy Version ZonalShiftConfig",
+        "AWS::EKS::Nodegroup": "AmiType CapacityType ClusterName DiskSize ForceUpdateEnabled InstanceTypes "
+        "Labels LaunchTemplate NodeRepairConfig NodeRole NodegroupName ReleaseVersion "
+        "RemoteAccess ScalingConfig Subnets Tags Taints UpdateConfig Version "
+        "WarmPoolConfig",
         "AWS::AutoScaling::LaunchConfiguration": "AssociatePublicIpAddress "
         "BlockDeviceMappings ClassicLinkVPCId ClassicLinkVPCSecurityGroups EbsOptimized "
         "IamInstanceProfile ImageId InstanceId InstanceMonitoring InstanceType KernelId "

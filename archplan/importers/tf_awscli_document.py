@@ -39,6 +39,7 @@ class _Assembly:
         self.endpoint_names: dict[str, str] = {}
         self.peering_names: dict[str, str] = {}
         self.gateway_names: dict[str, str] = {}
+        self.group_names: dict[str, str] = {}  # scaling group key -> name, complete ones
         self.parked_attachments: set[tuple[str, str]] = set()  # (gateway key, VPC key)
         self.waiting_subnets: dict[str, str] = {}  # key -> name under x-incomplete
         accounts = {vpc.account for vpc in facts.vpcs.values() if valid_account(vpc.account)}
@@ -553,6 +554,7 @@ class _Assembly:
                 )
                 continue
             self.origins[("scaling_groups", name)] = group.origin
+            self.group_names[key] = name
             out[name] = {"vpc": self.vpc_names[vpcs[0]], "subnets": subnets, **body}
         return out
 
@@ -629,12 +631,18 @@ def assemble(facts: Facts) -> Imported:
     assembly.routes(vpcs)
     groups = assembly.scaling_groups()
     hosts = assembly.network.hosts()
+    from archplan.importers.tf_awscli_containers import assemble_containers
+
+    containers = assemble_containers(assembly)
     for key, part in (
         ("vpcs", vpcs),
         ("peerings", peerings),
         ("transit_gateways", gateways),
         ("scaling_groups", groups),
         ("hosts", hosts),
+        ("services", containers["services"]),
+        ("functions", containers["functions"]),
+        ("kubernetes", containers["kubernetes"]),
     ):
         if part:
             document[key] = part

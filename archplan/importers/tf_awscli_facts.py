@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from archplan.importers.common import ImportIssue, Origin
+from archplan.importers.tf_awscli_containers import ContainerFacts
 
 # Both sources describe the same AWS API objects; they differ only in how references are
 # written (Terraform addresses and configuration references, AWS ids). Each importer turns its
@@ -247,6 +248,7 @@ class Facts:
     # Transit gateway key -> (default association, default propagation) as the source says.
     tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     hosts: dict[str, HostFacts] = field(default_factory=dict)
+    containers: ContainerFacts = field(default_factory=ContainerFacts)
     region: str | None = None  # the Region of everything that does not say otherwise
     issues: list[ImportIssue] = field(default_factory=list)
     # Address -> the file that first described it, so an issue raised after all files are

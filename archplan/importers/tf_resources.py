@@ -117,6 +117,14 @@ class Importer:
                 handler = handlers.get(resource.type)
                 if handler is not None:
                     handler(resource)
+        # Containers after the groups their capacity providers name (tf_containers).
+        from archplan.importers.tf_containers import FIRST, THEN, ContainerImporter
+
+        containers = ContainerImporter(self)
+        for kinds in (FIRST, THEN):
+            for resource in self.plan.resources:
+                if resource.type in kinds:
+                    containers.handle(resource)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -149,11 +149,22 @@ def shortfall_text(plan: GroupPlan, shortfall: Shortfall) -> str:
             f"survive_az_loss asks for enough capacity with one AZ lost, but the group's "
             f"subnets are {where} (the plan sizes for the demand alone)"
         )
-    assert plan.profile is not None and group.per_unit is not None
+    assert plan.profile is not None
     assert shortfall.worst is not None
+    worst, count = shortfall.worst, len(shortfall.hours)
+    if group.per_unit is None:  # a capacity provider sized by its ECS tasks alone
+        if shortfall.kind == UNSERVED_DEMAND:
+            return (
+                f"under-provisioned in {_hours_text(count, total)}: its ECS tasks need more "
+                f"than max ({high} units); worst at hour {worst}, {needed[worst]} units"
+            )
+        return (
+            f"under-provisioned for an AZ loss in {_hours_text(count, total)}: "
+            f"N+1 over {len(zones)} AZs needs up to {required[worst]} units (hour {worst}), "
+            f"{required[worst] - high} above max {high}"
+        )
     unit = f" {group.demand_unit}" if group.demand_unit else ""
     per_unit, target = group.per_unit, group.target_utilization
-    worst, count = shortfall.worst, len(shortfall.hours)
     if shortfall.kind == UNSERVED_DEMAND:
         demand = plan.profile.values[worst]
         served = served_by(high, per_unit, target)

@@ -351,7 +351,7 @@ def render_json(
 
     token = secrets.token_hex(16)
     groups = []
-    hours: dict[str, list[dict[str, Any]]] = {}
+    hours: dict[str, list[dict[str, Any]] | list[str]] = {}
     for index, group in enumerate(plan.groups):
         described = group_to_dict(group, plan.book)
         placeholder = f"{token}-{index}"
@@ -367,6 +367,16 @@ def render_json(
         "groups": groups,
         "pools": [pool_to_dict(pool) for pool in plan.pools],
     }
+    if plan.containers is not None:
+        from archplan.reports.scale_plan_containers import containers_to_dict
+
+        containers = containers_to_dict(plan.containers)
+        for kind in ("services", "functions", "node_groups"):
+            for index, described in enumerate(containers[kind]):
+                placeholder = f"{token}-{kind}-{index}"
+                hours[placeholder] = described["hours"]
+                described["hours"] = placeholder
+        document["containers"] = containers
     text = json.dumps(document, indent=2, ensure_ascii=False)
     parts: list[str] = []
     done = 0
@@ -380,11 +390,15 @@ def render_json(
     return json_safe("".join(parts))
 
 
-def _row_lines(rows: list[dict[str, Any]], indent: str) -> str:
+def _row_lines(rows: list[dict[str, Any]] | list[str], indent: str) -> str:
+    """Rows one per line; a row given as text is JSON already (the containers')."""
     if not rows:
         return "[]"
     inner = indent + "  "
-    lines = ",\n".join(inner + json.dumps(row, ensure_ascii=False) for row in rows)
+    lines = ",\n".join(
+        inner + (row if isinstance(row, str) else json.dumps(row, ensure_ascii=False))
+        for row in rows
+    )
     return "[\n" + lines + "\n" + indent + "]"
 
 
@@ -405,7 +419,8 @@ def render_text(
 
     buffer = io.StringIO()
     console = report_console(buffer, color, width)
-    if not plan.groups:
+    containers = plan.containers if plan.containers and not plan.containers.empty else None
+    if not plan.groups and containers is None:
         _say(console, f"{file_name}: no scaling groups to plan")
     for position, group in enumerate(plan.groups):
         if position:
@@ -414,8 +429,14 @@ def render_text(
     for pool in plan.pools:
         console.print()
         _print_pool(console, pool)
+    if containers is not None:
+        from archplan.reports.scale_plan_containers import print_containers, print_sources
+
+        print_containers(console, file_name, containers)
     console.print()
     _print_footer(console, plan.book)
+    if containers is not None:
+        print_sources(console, containers)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
@@ -434,7 +455,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
         style = "red" if plan.input_error else None
         _say(console, f"  Not planned: {plan.reason}", style)
         return
-    assert plan.profile is not None and group.per_unit is not None
+    assert plan.profile is not None
     profile = plan.profile
     unit = f" {group.demand_unit}" if group.demand_unit else ""
     zones = f"{len(plan.zones)} AZ" + ("" if len(plan.zones) == 1 else "s")
@@ -448,6 +469,14 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
     )
     vpc = f"VPC {group.vpc}" if group.vpc is not None else "no VPC"
     _say(console, f"  {vpc} in {plan.region or 'an unknown Region'}, {zones}; {types}")
+    if group.per_unit is None:  # a capacity provider sized by its ECS tasks alone
+        _say(
+            console,
+            f"  Capacity: sized by the ECS tasks packed onto it, {plan.hours} hours; "
+            f"min {plan.minimum}, max {plan.maximum}",
+        )
+        _print_tail(console, plan, book)
+        return
     peak = max(profile.values)
     if profile.origin == "file":
         start = profile.hour_start(0)
@@ -493,6 +522,10 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
                 _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
             else:
                 _say(console, "  N+1: asked, but not planned: a subnet's AZ is not known")
+    _print_tail(console, plan, book)
+
+
+def _print_tail(console: Console, plan: GroupPlan, book: PriceBook) -> None:
     _print_status(console, plan)
     _print_chart(console, plan)
     _print_mix(console, plan)

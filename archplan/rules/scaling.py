@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archplan.capacity.arith import ceil_div
-from archplan.cidr import usable_addresses
+from archplan.analysis.addresses import group_subnets as _subnets
+from archplan.analysis.addresses import pools
 from archplan.findings import Path, Severity
-from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
+from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup
 from archplan.regions import describe, is_availability_zone, known_distinct
 from archplan.rules.registry import Problem, Related, rule, shared
 from archplan.spelling import did_you_mean
@@ -30,9 +30,6 @@ SIZES = (
     "12xlarge", "16xlarge", "24xlarge", "48xlarge", "metal",
 )  # fmt: skip
 
-# While it rebalances zones a group may exceed max "by a margin of 10 percent or one
-# instance, whichever is greater" (autoscaling-purchase.md §1, ASG-UG/auto-scaling-benefits).
-REBALANCE_PERCENT = 10
 # Below this share of free addresses a subnet pool is tight (subnet-addresses-margin).
 MARGIN_PERCENT = 10
 
@@ -44,24 +41,6 @@ def _type_path(group: ScalingGroup, instance_type: str) -> Path:
     `instance_types` key (the engine falls back to the nearest place that exists).
     """
     return (*group.path, "instance_types", instance_type)
-
-
-def _subnets(architecture: Architecture, group: ScalingGroup) -> list[Subnet] | None:
-    """The group's subnets, each once in the order written; None when one cannot be resolved.
-
-    A VPC or subnet that does not exist is AP005's finding; rules that need every subnet of
-    the group then say nothing.
-    """
-    vpc = architecture.vpcs.get(group.vpc or "")
-    if vpc is None or any(name not in vpc.subnets for name in group.subnets):
-        return None
-    return [vpc.subnets[name] for name in dict.fromkeys(group.subnets)]
-
-
-def _weights_valid(group: ScalingGroup) -> bool:
-    return bool(group.instance_types) and all(
-        MIN_WEIGHT <= weight <= MAX_WEIGHT for weight in group.instance_types.values()
-    )
 
 
 @rule("AP501", "scaling-group-size", ERROR, "A scaling group whose min, desired and max disagree.")
@@ -735,127 +714,6 @@ def spot_lowest_price(architecture: Architecture) -> Iterator[Problem]:
 # -- subnet addresses ---------------------------------------------------------------------
 
 
-def _instances_at_max(group: ScalingGroup) -> int | None:
-    """The most instances the group runs at `max` capacity units; None when unknown.
-
-    With weights, `max` counts units and the smallest weight gives the most instances:
-    ⌈max / smallest weight⌉. AWS may overshoot `max` by up to the largest weight, but only
-    through the last launch, made while capacity was still below max (at most
-    ⌊(max − 1) / smallest⌋ instances): so the count never passes ⌈max / smallest⌉.
-    """
-    if group.max is None or not _weights_valid(group):
-        return None
-    return ceil_div(group.max, min(group.instance_types.values()))
-
-
-def _peak_instances(group: ScalingGroup) -> int | None:
-    """Instances at max plus the margin AWS allows while rebalancing zones.
-
-    The margin is 10 % or one instance, whichever is greater; how AWS rounds 10 % of a count
-    that is not a multiple of 10 is not documented ([UNCONFIRMED]): archplan rounds up.
-    """
-    at_max = _instances_at_max(group)
-    if at_max is None:
-        return None
-    if at_max == 0:
-        return 0
-    return at_max + max(1, ceil_div(at_max * REBALANCE_PERCENT, 100))
-
-
-def _peak_text(group: ScalingGroup, peak: int) -> str:
-    """'"web" 13 = 11 + 2', or with weights '"web" 22 = 20 (max 40 units, smallest weight 2) + 2'."""
-    at_max = _instances_at_max(group) or 0
-    smallest = min(group.instance_types.values())
-    units = f" (max {group.max} units, smallest weight {smallest})" if smallest > 1 else ""
-    return f'"{group.name}" {peak} = {at_max}{units} + {peak - at_max}'
-
-
-class _Pool:
-    """One scaling group's subnets, the addresses they leave and the instances that use them."""
-
-    def __init__(self, group: ScalingGroup, subnets: list[Subnet], addresses: int) -> None:
-        self.group = group
-        self.subnets = subnets
-        self.addresses = addresses
-        self.users: list[tuple[ScalingGroup, int]] = []
-
-    @property
-    def needed(self) -> int:
-        return sum(peak for _, peak in self.users)
-
-    def describe(self) -> str:
-        """What the subnets hold and what may need them, for both address rules."""
-        names = ", ".join(subnet.name for subnet in self.subnets)
-        peaks = ", ".join(_peak_text(group, peak) for group, peak in self.users)
-        return (
-            f'the subnets of scaling group "{self.group.name}" ({names}) have {self.addresses} '
-            f"usable addresses (size less the 5 AWS reserves in each) for up to {self.needed} "
-            f"instances: each group at max, plus the margin AWS may add while it rebalances "
-            f"zones ({peaks})"
-        )
-
-    @property
-    def blamed(self) -> ScalingGroup:
-        """The group whose max overflows the subnets: the one with the most instances at its
-        peak (the pool's own group on a tie, then the first written)."""
-        top = max(peak for _, peak in self.users)
-        if any(group is self.group and peak == top for group, peak in self.users):
-            return self.group
-        return next(group for group, peak in self.users if peak == top)
-
-    def zone_loss(self) -> tuple[str, int] | None:
-        """The zone whose loss leaves the fewest addresses, and the addresses left in the
-        others; None when a subnet's zone is unknown or the subnets span fewer than two
-        Availability Zones (Local Zones count as neither here)."""
-        by_zone: dict[str, int] = {}
-        for subnet in self.subnets:
-            if subnet.az is None or subnet.cidr is None:
-                return None
-            by_zone[subnet.az] = by_zone.get(subnet.az, 0) + usable_addresses(subnet.cidr)
-        if len(known_distinct(by_zone)) < 2 or len(known_distinct(by_zone)) != len(by_zone):
-            return None  # a zone written as a name and as an ID may be one zone
-        fullest = max(sorted(by_zone), key=lambda zone: by_zone[zone])
-        return fullest, self.addresses - by_zone[fullest]
-
-    def related(self) -> tuple[Related, ...]:
-        blamed = self.blamed
-        return tuple(
-            Related(f'scaling group "{group.name}" also launches in these subnets', group.path)
-            for group, _ in self.users
-            if group is not blamed
-        )
-
-
-def _pools(architecture: Architecture) -> Iterator[_Pool]:
-    """Each distinct set of group subnets once, with every group launching in any of them.
-
-    A group that also has subnets elsewhere counts in full: when a zone fails, a group
-    launches its replacements in the zones it has left, which may be exactly these.
-    """
-    groups = list(architecture.scaling_groups.values())
-    in_subnet: dict[tuple[str, str], list[int]] = {}  # (VPC, subnet) -> groups, by position
-    for position, group in enumerate(groups):
-        for name in dict.fromkeys(group.subnets):
-            in_subnet.setdefault((group.vpc or "", name), []).append(position)
-    seen: set[tuple[str, frozenset[str]]] = set()
-    for group in groups:
-        subnets = _subnets(architecture, group)
-        if not subnets or any(subnet.cidr is None for subnet in subnets):
-            continue
-        key = (group.vpc or "", frozenset(subnet.name for subnet in subnets))
-        if key in seen:
-            continue
-        seen.add(key)
-        sharing = sorted({position for name in key[1] for position in in_subnet[(key[0], name)]})
-        peaks = [(groups[position], _peak_instances(groups[position])) for position in sharing]
-        if any(peak is None for _, peak in peaks):
-            continue  # a group's size is unknown: say nothing rather than guess
-        addresses = sum(usable_addresses(subnet.cidr) for subnet in subnets if subnet.cidr)
-        pool = _Pool(group, subnets, addresses)
-        pool.users = [(other, peak) for other, peak in peaks if peak is not None]
-        yield pool
-
-
 @rule(
     "AP510",
     "subnet-addresses-exhausted",
@@ -933,7 +791,7 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
-    for pool in _pools(architecture):
+    for pool in pools(architecture):
         needed, blamed = pool.needed, pool.blamed
         if needed > pool.addresses:
             yield Problem(
@@ -1011,7 +869,7 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
-    for pool in _pools(architecture):
+    for pool in pools(architecture):
         needed = pool.needed
         tight = needed * 100 > pool.addresses * (100 - MARGIN_PERCENT)
         if needed <= pool.addresses and tight:

@@ -15,7 +15,7 @@ from archplan.cli import app
 from tests.conftest import corpus_files
 from tests.diff.helpers import EXAMPLES, edit
 
-FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+FORUM = (EXAMPLES / "forum-ec2.yaml").read_text(encoding="utf-8")
 SHARED = (EXAMPLES / "shared-services.yaml").read_text(encoding="utf-8")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,7 +161,7 @@ def test_against_from_reports_drift() -> None:
     if not files:
         pytest.skip("the shared corpus is not here")
     code, out, _ = run(
-        str(EXAMPLES / "forum.yaml"), "--against-from", "aws-cli", *files, "-f", "json"
+        str(EXAMPLES / "forum-ec2.yaml"), "--against-from", "aws-cli", *files, "-f", "json"
     )
     assert code == 0
     document = json.loads(out)

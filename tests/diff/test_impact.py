@@ -6,7 +6,7 @@ from archplan.diff.model import Update
 from tests.diff.helpers import EXAMPLES, edit, texts
 
 SHARED = (EXAMPLES / "shared-services.yaml").read_text(encoding="utf-8")
-FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+FORUM = (EXAMPLES / "forum-ec2.yaml").read_text(encoding="utf-8")
 
 SMALL = """\
 archplan: 1

@@ -12,7 +12,7 @@ from archplan.diff.model import Action, Update
 from archplan.importers import SourceKind
 from tests.diff.helpers import EXAMPLES, edit, imported, texts
 
-FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+FORUM = (EXAMPLES / "forum-ec2.yaml").read_text(encoding="utf-8")
 SHARED = (EXAMPLES / "shared-services.yaml").read_text(encoding="utf-8")
 
 

@@ -6,7 +6,7 @@ from archplan.diff.render import DiffFormat, renderer
 from archplan.diff.result import diff
 from tests.diff.helpers import EXAMPLES, edit, side, texts
 
-FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+FORUM = (EXAMPLES / "forum-ec2.yaml").read_text(encoding="utf-8")
 
 
 def test_every_format_renders_and_text_is_coloured_only_when_asked() -> None:

@@ -1,6 +1,7 @@
 # archplan scale-plan --emit terraform, for examples/forum.yaml.
 # Each group's size and mixed_instances_policy for the AWS provider's
 # aws_autoscaling_group; the subnet IDs are variables (the file names subnets, not IDs).
+# Each ECS service's aws_appautoscaling_target and CPU target tracking.
 
 variable "subnet_forum_app_a" {
   description = "ID of subnet forum-app-a (us-east-1a)"
@@ -12,41 +13,8 @@ variable "subnet_forum_app_b" {
   type        = string
 }
 
-# users: planned capacity 2..10 units over 24 hours
-# users: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
-# users: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
-resource "aws_autoscaling_group" "users" {
-  name                = "users"
-  min_size            = 2
-  max_size            = 12
-  vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
-
-  mixed_instances_policy {
-    instances_distribution {
-      on_demand_base_capacity                  = 2
-      on_demand_percentage_above_base_capacity = 25
-      spot_allocation_strategy                 = "price-capacity-optimized"
-    }
-
-    launch_template {
-      launch_template_specification {
-        launch_template_name = "forum-users"
-        version              = "$Default"
-      }
-
-      override {
-        instance_type = "m5.large"
-      }
-
-      override {
-        instance_type = "m6i.large"
-      }
-    }
-  }
-}
-
 # topics: planned capacity 2..14 units over 24 hours
-# topics: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
+# topics: 3 committed units (compute-savings-plan) are bought outside the group
 # topics: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "topics" {
   name                = "topics"
@@ -82,37 +50,26 @@ resource "aws_autoscaling_group" "topics" {
   }
 }
 
-# messages: planned capacity 4..18 units over 24 hours
-# messages: its On-Demand part shares one compute-savings-plan with other groups (the scale-plan report's shared commitment), bought outside the group
-# messages: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (4); set desired 6 once outside Terraform if it must start there
-resource "aws_autoscaling_group" "messages" {
-  name                = "messages"
-  min_size            = 4
-  max_size            = 24
-  vpc_zone_identifier = [var.subnet_forum_app_a, var.subnet_forum_app_b]
+resource "aws_appautoscaling_target" "messages" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/forum/messages"
+  min_capacity       = 4
+  max_capacity       = 30
+}
 
-  mixed_instances_policy {
-    instances_distribution {
-      on_demand_base_capacity                  = 2
-      on_demand_percentage_above_base_capacity = 30
-      spot_allocation_strategy                 = "price-capacity-optimized"
-    }
+resource "aws_appautoscaling_policy" "messages" {
+  name               = "messages-cpu-target-tracking"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.messages.service_namespace
+  scalable_dimension = aws_appautoscaling_target.messages.scalable_dimension
+  resource_id        = aws_appautoscaling_target.messages.resource_id
 
-    launch_template {
-      launch_template_specification {
-        launch_template_name = "forum-messages"
-        version              = "$Default"
-      }
+  target_tracking_scaling_policy_configuration {
+    target_value = 70
 
-      override {
-        instance_type     = "c5.large"
-        weighted_capacity = "1"
-      }
-
-      override {
-        instance_type     = "c5.xlarge"
-        weighted_capacity = "2"
-      }
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
     }
   }
 }

@@ -37,7 +37,7 @@ from archplan.source import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from archplan.capacity.plan import GroupPlan
+    from archplan.capacity.plan import GroupPlan, ScalePlan
     from archplan.engine import Loaded
 
 
@@ -57,8 +57,8 @@ def scale_plan(
     emit: Annotated[
         ScaleEmit | None,
         typer.Option(
-            help="Print the groups' size and MixedInstancesPolicy in this tool's syntax, "
-            "instead of the report.",
+            help="Print the groups' size and MixedInstancesPolicy (and the ECS services' auto "
+            "scaling) in this tool's syntax, instead of the report.",
             case_sensitive=False,
         ),
     ] = None,
@@ -68,9 +68,11 @@ def scale_plan(
     width: Width = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Plan each scaling group hour by hour: capacity, AZ loss, purchase mix and cost; exit 1
-    when a group is short of capacity in some hour or cannot survive an AZ loss as asked, 2 on
-    unreadable input."""
+    """Plan each scaling group, ECS service, Lambda function and EKS node group hour by hour:
+    capacity, AZ loss, purchase mix, cost and subnet addresses; exit 1 when something is short
+    of capacity in some hour, cannot survive an AZ loss as asked or runs a subnet out of
+    addresses, 2 on unreadable input."""
+
     if emit is not None and output_format is not None:
         usage_error(f"not with --emit, which prints {emit.value}", "--format")
 
@@ -112,7 +114,11 @@ def scale_plan(
                 f'{where}: note: scaling group "{group_plan.name}" is not planned: '
                 f"{group_plan.reason}"
             )
-    refused = _incomplete_groups(name, loaded, result.groups) + _invalid_prices(name, loaded)
+    refused = (
+        _incomplete_groups(name, loaded, result.groups)
+        + _incomplete_containers(name, loaded, result)
+        + _invalid_prices(name, loaded)
+    )
     for message in refused:
         say(message)
     if result.input_error or refused:  # no report planned around a mistake, no partial write
@@ -157,6 +163,48 @@ def _incomplete_groups(name: str, loaded: Loaded, groups: Iterable[GroupPlan]) -
                 refused.append(
                     f'{name}:{span.line}:{span.column}: error: scaling group "{group_plan.name}"'
                     f" cannot be planned: {problem.message}"
+                )
+    return refused
+
+
+def _incomplete_containers(name: str, loaded: Loaded, result: ScalePlan) -> list[str]:
+    """The containers' notes and refusals, as the groups': each one not planned is said where
+    its reason is written (an error when the file is at fault), and a planned one with a key
+    missing or written twice is refused."""
+    from archplan.decode import MISSING_FIELD
+    from archplan.engine import DUPLICATE_KEY, value_place
+
+    containers = result.containers
+    if containers is None:
+        return []
+    refused: list[str] = []
+    found = [
+        *((f'service "{p.name}"', p.service.path, p.unplanned) for p in containers.services),
+        *((f'function "{p.name}"', p.function.path, p.unplanned) for p in containers.functions),
+        *(
+            (
+                f'node group "{p.group.name}" of cluster "{p.cluster.name}"',
+                p.group.path,
+                p.unplanned,
+            )
+            for p in containers.node_groups
+        ),
+    ]
+    for what, path, unplanned in found:
+        if unplanned is not None:
+            span = value_place(loaded.document, unplanned.at)
+            where = f"{name}:{span.line}:{span.column}"
+            if unplanned.input_error:
+                refused.append(f"{where}: error: {what} cannot be planned: {unplanned.reason}")
+            else:
+                say(f"{where}: note: {what} is not planned: {unplanned.reason}")
+            continue
+        for rule_id, problem in loaded.problems:
+            if rule_id in (MISSING_FIELD, DUPLICATE_KEY) and problem.path[: len(path)] == path:
+                span = problem.span or loaded.document.span_at(problem.path, key=True)
+                refused.append(
+                    f"{name}:{span.line}:{span.column}: error: {what} cannot be planned: "
+                    f"{problem.message}"
                 )
     return refused
 

@@ -1,0 +1,1 @@
+"""Analyses several rules and planners share (subnet addresses, ...)."""
