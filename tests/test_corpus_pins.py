@@ -67,7 +67,12 @@ def _where(finding: Finding) -> str:
     if finding.path:
         return ".".join(str(part) for part in finding.path)
     address = re.search(r"\(at ([^()]+)\)$", finding.message)
-    return f"@{address.group(1)}" if address else f"@{finding.span.line}"
+    if not address:
+        return f"@{finding.span.line}"
+    # A finding on a whole CLI output file names the file: pin its name, not where this clone
+    # keeps the corpus (CI clones it elsewhere).
+    where = address.group(1)
+    return f"@{Path(where).name}" if where.startswith("/") else f"@{where}"
 
 
 SOURCES = _sources()
