@@ -153,6 +153,10 @@ def generate(shape: Shape) -> Estate:
         "defaults:",
         f"  region: {REGION}",
         '  account: "111111111111"',
+        # One account holds the whole estate: its VPCs-per-Region quota is raised to match
+        # (AP118), as an estate this size would have it.
+        "quotas:",
+        f"  vpcs_per_region: {max(n, 5)}",
         "vpcs:",
     ]
     subnet_names: list[list[str]] = []
