@@ -16,8 +16,9 @@ from archplan.cidr import Block
 from archplan.model import Architecture
 from archplan.network import ICMP, ICMPV6, PORTED, TCP, UDP, protocol_name
 from archplan.reach.filters import End, Packet
+from archplan.reach.hops import Goal, Leg
 from archplan.reach.places import Place
-from archplan.reach.walk import Goal, Leg, Walk, reply_icmp
+from archplan.reach.walk import Walk, reply_icmp
 
 INSTANCE_EPHEMERAL = (32768, 61000)
 ANY_CLIENT_EPHEMERAL = (1024, 65535)

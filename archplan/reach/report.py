@@ -8,8 +8,8 @@ from typing import Any
 
 from archplan.findings import Path
 from archplan.loader import Document
+from archplan.reach.hops import Leg
 from archplan.reach.query import Answer, describe_packet
-from archplan.reach.walk import Leg
 
 HEADLINE = {
     "reachable": "reachable",

@@ -1,0 +1,137 @@
+"""Where a walk starts outside a VPC: from the internet through an internet gateway, from an
+on-premises network through a VPN or Direct Connect gateway; and the gateway route tables
+(edge associations) that may send such a packet through an appliance first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from archplan.findings import Path
+from archplan.model import Target, Vpc
+from archplan.reach import inspection, transit
+from archplan.reach.hops import Dropped, target_text
+from archplan.reach.routing import choose, gateway_table
+
+if TYPE_CHECKING:
+    from archplan.reach.walk import Walk
+
+
+def from_internet(walk: Walk) -> None:
+    goal = walk.goal
+    packet = walk.packet
+    if walk.reply and walk.forward is not None and walk.forward.nat is not None:
+        target_vpc = walk.a.vpcs.get(walk.forward.nat[1])  # the reply comes to the NAT
+    else:
+        target_vpc = walk.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
+    if target_vpc is None:
+        raise Dropped("the internet reaches only VPCs", "", None)
+    if not target_vpc.internet_gateway:
+        raise Dropped(
+            f"VPC {target_vpc.name} has no internet gateway",
+            f"set internet_gateway: true on VPC {target_vpc.name}",
+            target_vpc.path,
+        )
+    nat_reply = walk.reply and walk.forward is not None and walk.forward.nat is not None
+    if not (goal.public_ip or packet.version == 6 or nat_reply):
+        raise Dropped(
+            "the destination has no public IP address: the internet cannot address it",
+            "give it a public IP (public_ip: true) or put a load balancer in front",
+            None,
+        )
+    walk.hop(f"internet gateway of VPC {target_vpc.name}", target_vpc.path)
+    from_gateway(walk, target_vpc, "igw")
+
+
+def from_gateway(walk: Walk, vpc: Vpc, gateway: str) -> None:
+    """A packet entering the VPC through its internet or virtual private gateway."""
+    packet = walk.packet
+    table = gateway_table(vpc, gateway)
+    destination = walk.subnet_of(vpc, packet.dst)
+    if destination is None:
+        raise Dropped(
+            f"{walk.address_text(packet.dst)} is in no subnet of VPC {vpc.name}", "", vpc.path
+        )
+    if table is not None:
+        choice = choose(walk.a, vpc, table, packet.version, packet.dst)
+        if choice is not None and choice.target.kind != "local":
+            walk.hop(
+                f"gateway route table {table.name}: {choice.destination} -> "
+                f"{target_text(choice.target)}",
+                choice.path,
+            )
+            enter_through(walk, vpc, choice.target, choice.path)
+            return
+    walk.acl(vpc, destination, "ingress")
+    walk.arrive(vpc, destination)
+
+
+def enter_through(walk: Walk, vpc: Vpc, target: Target, path: Path | None) -> None:
+    if target.kind in ("gwlbe", "firewall"):
+        endpoints = vpc.gwlb_endpoints if target.kind == "gwlbe" else vpc.firewalls
+        endpoint = endpoints.get(target.name or "")
+        subnet = endpoint.subnet if endpoint is not None else None
+        if subnet is None or subnet not in vpc.subnets:
+            raise Dropped("the endpoint has no subnet", "", path)
+        walk.acl(vpc, subnet, "ingress")
+        inspection.endpoint(walk, vpc, subnet, target.kind, target.name or "", path)
+    elif target.kind == "eni" and target.name in walk.a.hosts:
+        subnet = walk.a.hosts[target.name].subnet or ""
+        if subnet not in vpc.subnets:
+            raise Dropped(f"appliance {target.name} is not in VPC {vpc.name}", "", path)
+        walk.acl(vpc, subnet, "ingress")
+        inspection.appliance(walk, vpc, subnet, target.name, path)
+    else:
+        raise Dropped(f"a gateway route table cannot send to {target_text(target)}", "", path)
+
+
+def from_on_premises(walk: Walk, name: str) -> None:
+    network = walk.a.on_premises[name]
+    packet = walk.packet
+    tried: list[str] = []
+    for link in network.links:
+        if link.kind == "vgw":
+            vpc = walk.a.vpcs.get(link.name or "")
+            if vpc is not None and walk.subnet_of(vpc, packet.dst) is not None:
+                walk.hop(f"VPN to the virtual private gateway of VPC {vpc.name}", link.path)
+                from_gateway(walk, vpc, "vgw")
+                return
+            tried.append(f"VGW of {link.name}")
+        elif link.kind == "tgw":
+            gateway = walk.a.transit_gateways.get(link.name or "")
+            if gateway is not None:
+                walk.hop(f"VPN attachment {name} on transit gateway {gateway.name}", link.path)
+                transit.route(walk, gateway, name, None, set())
+                return
+        elif link.kind == "dx":
+            dx = walk.a.direct_connect_gateways.get(link.name or "")
+            for association in dx.associations if dx else ():
+                if association.allowed_prefixes is not None and not any(
+                    b.version == packet.version and b.first <= packet.dst <= b.last
+                    for b in association.allowed_prefixes
+                ):
+                    tried.append(f"{link.name} (allowed prefixes)")
+                    continue
+                if association.kind == "tgw":
+                    gateway = walk.a.transit_gateways.get(association.name)
+                    if gateway is None:
+                        continue
+                    walk.hop(
+                        f"Direct Connect gateway {link.name} to transit gateway {gateway.name}",
+                        association.path,
+                    )
+                    transit.route(walk, gateway, link.name or "", None, set())
+                    return
+                vpc = walk.a.vpcs.get(association.name)
+                if vpc is not None and walk.subnet_of(vpc, packet.dst) is not None:
+                    walk.hop(
+                        f"Direct Connect gateway {link.name} to VPC {vpc.name}",
+                        association.path,
+                    )
+                    from_gateway(walk, vpc, "vgw")
+                    return
+    raise Dropped(
+        f"no connection of on-premises network {name} leads to "
+        f"{walk.address_text(packet.dst)}" + (f" (tried {', '.join(tried)})" if tried else ""),
+        "connect it (on_premises connections) to the VPC or its transit gateway",
+        network.path,
+    )
