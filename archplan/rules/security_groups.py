@@ -1,4 +1,5 @@
-"""Security group rules: references to groups of other VPCs that AWS does not allow.
+"""Security group rules: references to groups of other VPCs that AWS does not allow, and
+services and functions naming groups their VPC does not have.
 
 A rule may name another group as its source or destination (`sg:NAME`, `sg:VPC/NAME`): it
 then matches the private addresses of whatever carries that group. Across VPCs this works
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.findings import Severity
+from archplan.findings import Path, Severity
 from archplan.model import Architecture, Peering, Vpc
 from archplan.network import SecurityGroup, SgRule
 from archplan.rules.registry import Problem, Related, rule
+from archplan.spelling import did_you_mean
 
 ERROR = Severity.ERROR
 
@@ -203,3 +205,88 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
             (*sg_rule.path, "from" if direction == "ingress" else "to"),
             (Related(f'both VPCs are attached to "{gateway.name}" here', gateway.path),),
         )
+
+
+def _workloads(architecture: Architecture) -> Iterator[tuple[str, str, str, Path, tuple[str, ...]]]:
+    """(kind, name, VPC, path, groups) of every ECS service and Lambda function naming groups."""
+    for service in architecture.services.values():
+        if service.vpc is not None and service.security_groups:
+            yield "service", service.name, service.vpc, service.path, service.security_groups
+    for function in architecture.functions.values():
+        if function.vpc is not None and function.security_groups:
+            yield "function", function.name, function.vpc, function.path, function.security_groups
+
+
+@rule(
+    "AP703",
+    "workload-unknown-security-group",
+    ERROR,
+    "An ECS service or Lambda function names a security group its VPC does not have.",
+)
+def workload_unknown_security_group(architecture: Architecture) -> Iterator[Problem]:
+    """An ECS service's tasks (awsvpc network mode) and a Lambda function attached to a VPC
+    get network interfaces in their subnets with the security groups they name; every group
+    must belong to that VPC, or AWS refuses the service or function. Reported when the VPC
+    describes its security groups (`security_groups:`), so a name the file cannot check is not
+    called wrong; `archplan reach` then uses the groups that exist.
+
+    Name a group of the VPC (the finding suggests the closest), or declare the group.
+
+    Fails:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+            subnets: {app-a: {cidr: 10.0.0.0/24, az: us-east-1a}}
+            security_groups:
+              users-fn: {}
+        functions:
+          users:
+            memory: 256
+            vpc: app
+            subnets: [app-a]
+            security_groups: [user-fn]
+
+    Passes:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+            subnets: {app-a: {cidr: 10.0.0.0/24, az: us-east-1a}}
+            security_groups:
+              users-fn: {}
+        functions:
+          users:
+            memory: 256
+            vpc: app
+            subnets: [app-a]
+            security_groups: [users-fn]
+
+    References:
+        Amazon ECS Developer Guide, "Amazon ECS task networking options for the EC2 launch type" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html>
+        AWS Lambda Developer Guide, "Giving Lambda functions access to resources in an Amazon VPC" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
+        Amazon VPC User Guide, "Control traffic to your AWS resources using security groups" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html>
+    """
+    for kind, name, vpc_name, path, groups in _workloads(architecture):
+        vpc = architecture.vpcs.get(vpc_name)
+        if vpc is None or not any(not group.implicit for group in vpc.security_groups.values()):
+            continue  # no VPC, or its groups are not described: nothing to check against
+        if architecture.rejected_within("vpcs", vpc_name, "security_groups"):
+            continue  # a group written but rejected may be the one named
+        if architecture.rejected_within(*path, "security_groups"):
+            continue
+        for index, group in enumerate(groups):
+            if group in vpc.security_groups:
+                continue
+            hint = did_you_mean(group, vpc.security_groups)
+            yield Problem(
+                f'{kind} "{name}" names security group "{group}", which VPC "{vpc_name}" does '
+                f"not have{hint}",
+                (*path, "security_groups", index),
+                (
+                    Related(
+                        f'VPC "{vpc_name}" declares its security groups here',
+                        ("vpcs", vpc_name, "security_groups"),
+                    ),
+                ),
+            )

@@ -58,8 +58,9 @@ def reach(
         str,
         typer.Argument(
             metavar="FROM",
-            help="A subnet, scaling group, host, interface endpoint, address or block, "
-            "'internet', or an on-premises network.",
+            help="A subnet, scaling group, host, interface endpoint, ECS service (awsvpc), "
+            "Lambda function in a VPC, VPC, address or block, 'internet', or an on-premises "
+            "network.",
         ),
     ],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Same kinds as FROM.")],
