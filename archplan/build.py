@@ -546,7 +546,11 @@ class Builder:
                 if vpc is not None and subnet not in vpc.subnets:
                     self._unknown_subnet(subnet, vpc, vpcs, (*attachment_path, "subnets", index))
             attachments[vpc_name] = Attachment(
-                vpc_name, subnets, attachment_path, fields.get("appliance_mode", False)
+                vpc_name,
+                subnets,
+                attachment_path,
+                fields.get("appliance_mode", False),
+                fields.get("security_group_referencing", True),
             )
         return TransitGateway(
             name=name,
@@ -554,6 +558,7 @@ class Builder:
             account=raw.get("account", account),
             attachments=attachments,
             path=path,
+            security_group_referencing=raw.get("security_group_referencing", False),
         )
 
     def _mesh(self, name: str, members: list[str], vpcs: dict[str, Vpc]) -> Mesh:

@@ -175,6 +175,7 @@ class Attachment(NamedTuple):
     subnets: tuple[str, ...]
     path: Path
     appliance_mode: bool = False
+    security_group_referencing: bool = True  # AWS's default for a VPC attachment
 
 
 class TransitGateway(NamedTuple):
@@ -187,6 +188,7 @@ class TransitGateway(NamedTuple):
     peerings: tuple[str, ...] = ()  # peer transit gateways (peering attachments)
     default_association: str | None = None
     default_propagation: str | None = None
+    security_group_referencing: bool = False  # off on a transit gateway by default
 
 
 class Mesh(NamedTuple):

@@ -292,6 +292,7 @@ TRANSIT_GATEWAY = Object(
                     fields={
                         "subnets": Field(ListOf(item=Reference(target="subnet"))),
                         "appliance_mode": Field(Boolean()),
+                        "security_group_referencing": Field(Boolean()),
                     }
                 ),
                 key_kind="vpc",
@@ -300,6 +301,7 @@ TRANSIT_GATEWAY = Object(
         "peerings": Field(ListOf(item=Reference(target="transit gateway"))),
         "default_association": Field(Reference(target="transit gateway route table")),
         "default_propagation": Field(Reference(target="transit gateway route table")),
+        "security_group_referencing": Field(Boolean()),
         "route_tables": Field(NamedMap(value=TGW_ROUTE_TABLE)),
     }
 )

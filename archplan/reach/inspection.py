@@ -34,7 +34,7 @@ def endpoint(walk: Walk, vpc: Vpc, subnet: str, kind: str, name: str, path: Path
             endpoint.path,
         )
     walk.inspected.append(identity)
-    walk.by_private = False
+    walk.lose_references(f"{label} forwards it")
     walk.hop(f"{label} inspects (its rules are not in the file: assumed to pass)", endpoint.path)
     walk.at_subnet(vpc, where)
 
@@ -61,6 +61,6 @@ def appliance(walk: Walk, vpc: Vpc, subnet: str, name: str, path: Path | None) -
     if not walk.reply:
         walk.check_groups(vpc.name, host.security_groups, "ingress")
     walk.inspected.append(identity)
-    walk.by_private = False
+    walk.lose_references(f"appliance {name} forwards it")
     walk.hop(f"appliance {name} forwards", host.path)
     walk.at_subnet(vpc, host.subnet)

@@ -4,6 +4,7 @@ the route, rule or object that carried or dropped the packet."""
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 from archplan.findings import Path
@@ -25,36 +26,53 @@ def _where(document: Document, name: str, path: Path | None) -> str:
     return f"{name}:{span.line}:{span.column}"
 
 
-def _leg_text(title: str, leg: Leg, document: Document, name: str) -> list[str]:
+def _wrap(text: str, width: int, indent: int) -> list[str]:
+    """One entry laid out for `width` columns, continuation lines under its text; a word
+    longer than a line (a file:line:col) is never broken."""
+    return textwrap.wrap(
+        text,
+        width,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [text]
+
+
+def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -> list[str]:
     lines = [f"{title}:"]
     for index, hop in enumerate(leg.hops, 1):
         where = _where(document, name, hop.path)
-        lines.append(f"  {index:>2}. {hop.text}" + (f"  [{where}]" if where else ""))
+        text = f"  {index:>2}. {hop.text}" + (f"  [{where}]" if where else "")
+        lines += _wrap(text, width, 6)
     if leg.delivered is False:
         where = _where(document, name, leg.blame)
-        lines.append(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""))
+        lines += _wrap(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4)
         if leg.fix:
-            lines.append(f"  fix: {leg.fix}")
+            lines += _wrap(f"  fix: {leg.fix}", width, 4)
     for assumption in leg.assumptions:
-        lines.append(f"  depends on: {assumption}")
+        lines += _wrap(f"  depends on: {assumption}", width, 4)
     for caveat in leg.caveats:
-        lines.append(f"  note: {caveat}")
+        lines += _wrap(f"  note: {caveat}", width, 4)
     return lines
 
 
-def render_text(answer: Answer, document: Document, name: str) -> str:
-    lines = [
+def render_text(answer: Answer, document: Document, name: str, width: int = 100) -> str:
+    lines = _wrap(
         f"{answer.source} -> {answer.destination} ({describe_packet(answer)}): "
-        f"{HEADLINE[answer.verdict]}"
-    ]
+        f"{HEADLINE[answer.verdict]}",
+        width,
+        2,
+    )
     if answer.asymmetric:
-        lines.append(
+        lines += _wrap(
             "the reply takes a different path through a stateful inspection point "
-            "(asymmetric routing)"
+            "(asymmetric routing)",
+            width,
+            0,
         )
-    lines += _leg_text("forward", answer.forward, document, name)
+    lines += _leg_text("forward", answer.forward, document, name, width)
     if answer.reply is not None:
-        lines += _leg_text("return", answer.reply, document, name)
+        lines += _leg_text("return", answer.reply, document, name, width)
     return "\n".join(lines) + "\n"
 
 

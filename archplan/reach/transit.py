@@ -39,9 +39,27 @@ def from_vpc(walk: Walk, vpc: Vpc, subnet: str, name: str, path: Path | None) ->
     if subnet == entry:
         walk.acl(vpc, subnet, "egress")
         walk.acl(vpc, subnet, "ingress")
-    walk.by_private = False
+    # Inbound rules keep matching groups across one transit gateway when it and both VPC
+    # attachments enable security group referencing; outbound rules never do.
+    walk.lose_references(
+        f"outbound rules cannot reference groups over transit gateway {name}", inbound=False
+    )
+    if not (gateway.security_group_referencing and attachment.security_group_referencing):
+        walk.lose_references(_referencing_off(gateway, vpc.name))
     walk.hop(f"transit gateway {name} (attachment {vpc.name}, {zone})", attachment.path)
     route(walk, gateway, vpc.name, zone, set())
+
+
+def _referencing_off(gateway: TransitGateway, vpc: str) -> str:
+    if not gateway.security_group_referencing:
+        return (
+            f"transit gateway {gateway.name} does not enable security group referencing "
+            "(security_group_referencing: true, off by default)"
+        )
+    return (
+        f"the attachment of VPC {vpc} to {gateway.name} turns security group referencing "
+        "off (security_group_referencing: false)"
+    )
 
 
 def route(
@@ -146,6 +164,7 @@ def leave(
         )
     elif target in walk.a.transit_gateways:
         peer = walk.a.transit_gateways[target]
+        walk.lose_references(f"transit gateway peering {gateway.name}-{target} carries no groups")
         walk.hop(f"transit gateway peering to {target}", peer.path)
         route(walk, peer, gateway.name, None, visited)
     else:
@@ -162,6 +181,8 @@ def enter_vpc(walk: Walk, gateway: TransitGateway, name: str, zone: str | None) 
     subnets = [s for s in attachment.subnets if s in vpc.subnets]
     if not subnets:
         raise Dropped(f"the attachment of VPC {name} has no subnet", "", attachment.path)
+    if not attachment.security_group_referencing:
+        walk.lose_references(_referencing_off(gateway, name))
     key = (gateway.name, name)
     if attachment.appliance_mode and key in walk.picks:
         entry = walk.picks[key]

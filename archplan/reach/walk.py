@@ -57,7 +57,13 @@ class Walk:
         if forward is not None:
             self.picks = {(g, v): s for g, v, s in forward.tgw_picks}
         self.seen: set[tuple[str, str, str]] = set()
-        self.by_private = True  # SG references still apply (no NAT, TGW or appliance yet)
+        # Whether rules naming groups still match (no NAT, appliance or transit gateway yet):
+        # inbound rules (by_private), outbound rules (egress_by_private; never over a transit
+        # gateway), and why they stopped matching, for the explanation.
+        self.by_private = True
+        self.egress_by_private = True
+        self.lost: str | None = None
+        self.egress_lost: str | None = None
 
     # -- results --------------------------------------------------------------------------
 
@@ -110,6 +116,14 @@ class Walk:
         else:
             edges.from_on_premises(self, start[1])
 
+    def lose_references(self, why: str, *, inbound: bool = True) -> None:
+        """Rules naming groups stop matching from here on: `why` says what the packet passed
+        (inbound False: outbound rules only, as over a transit gateway with referencing on)."""
+        if self.egress_by_private:
+            self.egress_by_private, self.egress_lost = False, why
+        if inbound and self.by_private:
+            self.by_private, self.lost = False, why
+
     def check_groups(self, vpc: str, groups: tuple[str, ...] | None, direction: str) -> None:
         other = self.goal_end() if direction == "egress" else self.source_end
         if not self.by_private:
@@ -119,6 +133,17 @@ class Walk:
             self.hop(f"{verdict.detail}: cannot tell", verdict.path)
             self.assumptions.append(verdict.detail)
             return
+        if verdict.allowed is False and not self.by_private:
+            kept = security_groups(
+                self.a, vpc, groups, self.packet, direction, other._replace(by_private_address=True)
+            )
+            if kept.allowed:
+                raise Dropped(
+                    f"{kept.detail} does not match: {self.lost}, so the packet no longer "
+                    "carries its source's security groups",
+                    self._reference_fix(self.lost or ""),
+                    kept.path,
+                )
         if not verdict.allowed:
             names = ", ".join(groups or ())
             peer = self.packet.dst if direction == "egress" else self.packet.src
@@ -133,24 +158,26 @@ class Walk:
 
     egress_vpc: str | None = None
 
+    def _reference_fix(self, why: str) -> str:
+        if "security_group_referencing" in why:
+            return "enable it, or allow the source's address or block instead of its group"
+        return "allow the source's address or block instead of its group"
+
     def _recheck_egress(self) -> None:
-        if self.reply or self.egress_vpc is None or self.by_private:
+        if self.reply or self.egress_vpc is None or self.egress_by_private:
             return
         other = self.goal_end()
+        groups, vpc = self.source_groups, self.egress_vpc
         verdict = security_groups(
-            self.a,
-            self.egress_vpc,
-            self.source_groups,
-            self.packet,
-            "egress",
-            End(other.groups, False),
+            self.a, vpc, groups, self.packet, "egress", End(other.groups, False)
         )
         if verdict.allowed is False:
+            # The rule that let the packet out named the destination's group.
+            kept = security_groups(self.a, vpc, groups, self.packet, "egress", other)
             raise Dropped(
-                f"{verdict.detail}: a rule naming a group does not match traffic that passes a "
-                "transit gateway, NAT gateway or appliance",
+                f"{kept.detail} does not match: {self.egress_lost}",
                 "allow the destination's address or block instead of its group",
-                verdict.path,
+                kept.path,
             )
 
     def goal_end(self) -> End:
@@ -315,7 +342,7 @@ class Walk:
             address = (block.first + 5) if block is not None else 0
             self.nat = (address, vpc.name, nat_subnet)
             self.packet = self.packet._replace(src=address)
-            self.by_private = False
+            self.lose_references(f"NAT gateway in subnet {nat_subnet} translates the source")
             self.hop(
                 f"NAT gateway in subnet {nat_subnet} translates the source",
                 vpc.subnets[nat_subnet].path,
@@ -406,7 +433,7 @@ class Walk:
             )
         self.acl(vpc, subnet, "egress")
         if other.region != vpc.region:
-            self.by_private = False  # no group references across Regions
+            self.lose_references(f"peering {name} crosses Regions")
         self.hop(f"peering {name} to VPC {other.name}", peering.path)
         self.acl(other, destination, "ingress")
         self.arrive(other, destination)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archplan.findings import Path, Severity
-from archplan.model import Architecture, Peering, Vpc
+from archplan.model import Architecture, Peering, TransitGateway, Vpc
 from archplan.network import SecurityGroup, SgRule
 from archplan.rules.registry import Problem, Related, rule
 from archplan.spelling import did_you_mean
@@ -114,6 +114,24 @@ def sg_reference_other_region(architecture: Architecture) -> Iterator[Problem]:
         )
 
 
+def _referencing(gateway: TransitGateway, first: str, second: str) -> bool:
+    """Whether the gateway and both VPC attachments enable security group referencing."""
+    attachments = gateway.attachments
+    return gateway.security_group_referencing and all(
+        attachments[name].security_group_referencing for name in (first, second)
+    )
+
+
+def _why_off(gateway: TransitGateway, first: str, second: str) -> str:
+    if not gateway.security_group_referencing:
+        return (
+            "security group referencing is off on the transit gateway (AWS's default; set "
+            f'security_group_referencing: true on "{gateway.name}")'
+        )
+    off = [n for n in (first, second) if not gateway.attachments[n].security_group_referencing]
+    return f'the attachment of VPC "{off[0]}" turns security group referencing off'
+
+
 @rule(
     "AP702",
     "sg-reference-over-tgw",
@@ -126,11 +144,11 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
     which is off on a transit gateway by default, and then only in inbound rules: AWS does
     not support outbound rules that reference groups over a transit gateway.
 
-    Use the other VPC's CIDR block (or the subnet's) instead. Format 1 has no switch for the
-    transit gateway option, and `archplan reach` treats such references as not matching, as
-    AWS does by default: where you have enabled referencing for an inbound rule, suppress the
-    finding with a reason. Rules between VPCs that also share an active same-Region peering
-    are not reported (the peering carries the reference).
+    Use the other VPC's CIDR block (or the subnet's) instead, or, for an inbound rule, enable
+    referencing: `security_group_referencing: true` on the transit gateway (AWS's default is
+    off) and leave it on both VPC attachments (their default is on). `archplan reach` follows
+    the same switches. Rules between VPCs that also share an active same-Region peering are
+    not reported (the peering carries the reference).
 
     Fails:
         defaults: {region: us-east-1}
@@ -177,6 +195,7 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
     References:
         AWS CloudFormation, "AWS::EC2::TransitGatewayAttachment Options" <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-transitgatewayattachment-options.html>
         AWS Transit Gateway Guide, "Identify AWS Transit Gateway referenced security groups" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-sg-updates-identify.html>
+        Amazon EC2 API Reference, "TransitGatewayOptions" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayOptions.html>
     """
     for vpc, group, direction, sg_rule, other in _foreign_references(architecture):
         if vpc.region is None or other.region is None or vpc.region != other.region:
@@ -190,12 +209,14 @@ def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
         ]
         if not gateways:
             continue
+        enabled = [gateway for gateway in gateways if _referencing(gateway, vpc.name, other.name)]
+        if direction == "ingress" and enabled:
+            continue
         gateway = gateways[0]
         why = (
             "outbound rules cannot reference groups over a transit gateway"
             if direction == "egress"
-            else "security group referencing is off on a transit gateway unless enabled (format "
-            "1 has no switch for it: where you enabled it, suppress this finding)"
+            else _why_off(gateway, vpc.name, other.name)
         )
         blocks = ", ".join(str(block) for block in other.ipv4_blocks) or "its CIDR block"
         yield Problem(
