@@ -108,6 +108,7 @@ class Builder:
         overrides = data.get("quotas", {})
         network = self.network
         prefix_lists = network.prefix_lists(data.get("prefix_lists", {}))
+        firewalls = network.network_firewalls(data.get("network_firewalls"))
         vpcs = {
             name: self._vpc(name, raw, region, account)
             for name, raw in data.get("vpcs", {}).items()
@@ -178,6 +179,7 @@ class Builder:
             memo={},
             hosts=network.hosts(data.get("hosts", {}), vpcs),
             prefix_lists=prefix_lists,
+            network_firewalls=firewalls,
             on_premises=on_premises,
             direct_connect_gateways=dx_gateways,
             instance_specs=containers.instance_specs,

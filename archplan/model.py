@@ -22,6 +22,7 @@ from archplan.network import (
     Host,
     Intent,
     NetworkAcl,
+    NetworkFirewall,
     OnPremises,
     PrefixList,
     SecurityGroup,
@@ -349,6 +350,7 @@ class Architecture(NamedTuple):
     prefix_lists: dict[str, PrefixList] = {}  # noqa: RUF012
     on_premises: dict[str, OnPremises] = {}  # noqa: RUF012
     direct_connect_gateways: dict[str, DirectConnectGateway] = {}  # noqa: RUF012
+    network_firewalls: dict[str, NetworkFirewall] = {}  # noqa: RUF012
     reachability: tuple[Intent, ...] = ()
     # Containers and functions (archplan.model_containers), by name; clusters are `kubernetes:`.
     instance_specs: dict[str, InstanceSpec] = {}  # noqa: RUF012 - never mutated

@@ -153,7 +153,7 @@ class AclResult(NamedTuple):
     path: Path | None
 
 
-def _subtract(ports: PortSet, low: int, high: int) -> tuple[PortSet, PortSet]:
+def subtract(ports: PortSet, low: int, high: int) -> tuple[PortSet, PortSet]:
     """(inside [low, high], outside)."""
     inside: list[tuple[int, int]] = []
     outside: list[tuple[int, int]] = []
@@ -189,7 +189,7 @@ def network_acl(acl: NetworkAcl | None, packet: Packet, direction: str) -> AclRe
         if not _protocol_matches(rule.protocol, packet) or not _icmp_matches(rule, packet):
             continue
         if packet.protocol in PORTED and rule.protocol in PORTED:
-            hit, remaining = _subtract(remaining, rule.ports.first, rule.ports.last)
+            hit, remaining = subtract(remaining, rule.ports.first, rule.ports.last)
         else:
             hit, remaining = remaining, ()
         if not hit:

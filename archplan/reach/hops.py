@@ -35,6 +35,7 @@ class Leg(NamedTuple):
     assumptions: tuple[str, ...] = ()  # what the answer depends on (not in the file)
     caveats: tuple[str, ...] = ()  # ports dropped on the way (the rest got through)
     tgw_picks: tuple[tuple[str, str, str], ...] = ()  # (gateway, VPC, subnet) appliance mode
+    tracked: tuple[str, ...] = ()  # firewall endpoints whose stateful rules passed the request
 
 
 class Goal(NamedTuple):

@@ -287,6 +287,10 @@ def _candidates(
             for acl_rule in acl.ingress + acl.egress:
                 ports = acl_rule.ports
                 edges |= {ports.first, ports.last, min(ports.last + 1, 65535)}
+    for firewall in architecture.network_firewalls.values():
+        for firewall_rule in firewall.stateless + firewall.stateful:
+            ports = firewall_rule.ports
+            edges |= {ports.first, ports.last, min(ports.last + 1, 65535)}
     return [
         (number, edge if number in PORTED else None)
         for number in protocols

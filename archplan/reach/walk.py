@@ -50,6 +50,7 @@ class Walk:
         self.source_end = source_end or End(None, True)
         self.hops: list[Hop] = []
         self.inspected: list[str] = []
+        self.tracked: list[str] = []
         self.assumptions: list[str] = []
         self.caveats: list[str] = []
         self.nat: tuple[int, str, str] | None = None
@@ -80,6 +81,7 @@ class Walk:
             tuple(self.assumptions),
             tuple(self.caveats),
             tuple((g, v, s) for (g, v), s in sorted(self.picks.items())),
+            tuple(self.tracked),
         )
 
     def run(self, start: tuple[str, ...]) -> Leg:
