@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from archplan.cidr import Block
 from archplan.findings import Path
-from archplan.model import Target, Vpc
+from archplan.model import Architecture, Target, Vpc
+from archplan.network import DxAssociation
 from archplan.reach import inspection, transit
 from archplan.reach.hops import Dropped, target_text
 from archplan.reach.routing import choose, gateway_table
@@ -88,6 +90,7 @@ def from_on_premises(walk: Walk, name: str) -> None:
     network = walk.a.on_premises[name]
     packet = walk.packet
     tried: list[str] = []
+    refused: list[tuple[str, DxAssociation]] = []  # associations that do not advertise it
     for link in network.links:
         if link.kind == "vgw":
             vpc = walk.a.vpcs.get(link.name or "")
@@ -105,11 +108,12 @@ def from_on_premises(walk: Walk, name: str) -> None:
         elif link.kind == "dx":
             dx = walk.a.direct_connect_gateways.get(link.name or "")
             for association in dx.associations if dx else ():
-                if association.allowed_prefixes is not None and not any(
+                advertised = advertised_prefixes(walk.a, association)
+                if advertised is not None and not any(
                     b.version == packet.version and b.first <= packet.dst <= b.last
-                    for b in association.allowed_prefixes
+                    for b in advertised
                 ):
-                    tried.append(f"{link.name} (allowed prefixes)")
+                    refused.append((link.name or "", association))
                     continue
                 if association.kind == "tgw":
                     gateway = walk.a.transit_gateways.get(association.name)
@@ -129,9 +133,64 @@ def from_on_premises(walk: Walk, name: str) -> None:
                     )
                     from_gateway(walk, vpc, "vgw")
                     return
+    if refused and not tried:
+        # The association of the destination's own VPC explains best; else the first.
+        own = [
+            (dx, association)
+            for dx, association in refused
+            if association.kind == "vpc"
+            and association.name in walk.a.vpcs
+            and walk.subnet_of(walk.a.vpcs[association.name], packet.dst) is not None
+        ]
+        raise _not_advertised(walk, name, *(own or refused)[0])
+    tried += [f"{dx} (allowed prefixes)" for dx, _ in refused]
     raise Dropped(
         f"no connection of on-premises network {name} leads to "
         f"{walk.address_text(packet.dst)}" + (f" (tried {', '.join(tried)})" if tried else ""),
         "connect it (on_premises connections) to the VPC or its transit gateway",
         network.path,
+    )
+
+
+def advertised_prefixes(
+    architecture: Architecture, association: DxAssociation
+) -> list[Block] | None:
+    """What a Direct Connect gateway advertises to on-premises for one association (None: the
+    file does not say). A transit gateway association advertises its allowed prefixes; a
+    virtual private gateway association advertises the VPC's blocks that an allowed prefix
+    covers (the same block or a wider one), and the whole VPC when none is written."""
+    allowed = association.allowed_prefixes
+    if association.kind == "tgw":
+        return list(allowed) if allowed is not None else None
+    vpc = architecture.vpcs.get(association.name)
+    if vpc is None:
+        return None
+    blocks = [*vpc.ipv4_blocks, *vpc.ipv6_cidrs]
+    if allowed is None:
+        return blocks
+    return [block for block in blocks if any(prefix.contains(block) for prefix in allowed)]
+
+
+def _not_advertised(walk: Walk, network: str, dx: str, association: DxAssociation) -> Dropped:
+    """Why on-premises has no route to the destination over a Direct Connect gateway."""
+    address = walk.address_text(walk.packet.dst)
+    allowed = ", ".join(str(b) for b in association.allowed_prefixes or ()) or "none"
+    where = f"direct_connect_gateways.{dx}"
+    if association.kind == "tgw":
+        return Dropped(
+            f"Direct Connect gateway {dx} does not advertise {address} to on-premises "
+            f"network {network}: the allowed prefixes of its association with transit "
+            f"gateway {association.name} ({allowed}) do not cover it",
+            f"add a prefix covering {address} to {where}.transit_gateways."
+            f"{association.name}.allowed_prefixes",
+            association.path,
+        )
+    vpc = walk.a.vpcs.get(association.name)
+    blocks = ", ".join(str(b) for b in vpc.ipv4_blocks) if vpc is not None else "its block"
+    return Dropped(
+        f"Direct Connect gateway {dx} does not advertise VPC {association.name} to on-premises "
+        f"network {network}: an allowed prefix of a virtual private gateway association must be "
+        f"the VPC's block ({blocks}) or wider, and {allowed} is not",
+        f"set {where}.vpcs.{association.name}.allowed_prefixes to {blocks} or a wider block",
+        association.path,
     )

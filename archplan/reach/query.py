@@ -100,8 +100,8 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
         if subnet is None:
             continue
         block: Block | None = subnet.cidr if version == 4 else subnet.ipv6_cidr
-        if place.block is not None and place.block.version == version:
-            address = place.block.first
+        if place.kind != "subnet" and place.block is not None and place.block.version == version:
+            address = place.block.first  # a host's or an address's own
         elif block is not None:
             address = block.first + min(4, block.size - 1)
         else:
