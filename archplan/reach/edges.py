@@ -27,6 +27,22 @@ def from_internet(walk: Walk) -> None:
         target_vpc = walk.a.vpcs.get(goal.vpc or "") if goal.kind == "vpc" else None
     if target_vpc is None:
         raise Dropped("the internet reaches only VPCs", "", None)
+    forward = walk.forward
+    if walk.reply and forward is not None and forward.left_by == "egress-only-igw":
+        # Stateful: the gateway lets in the replies to what left through it, nothing else.
+        walk.hop(
+            f"egress-only internet gateway of VPC {target_vpc.name} lets the reply in",
+            target_vpc.path,
+        )
+        from_gateway(walk, target_vpc, "egress-only-igw")
+        return
+    if not target_vpc.internet_gateway and _egress_only(target_vpc):
+        raise Dropped(
+            f"VPC {target_vpc.name} reaches the internet only through an egress-only internet "
+            "gateway, which lets no connection start from the internet",
+            f"set internet_gateway: true on VPC {target_vpc.name} and route to it",
+            target_vpc.path,
+        )
     if not target_vpc.internet_gateway:
         raise Dropped(
             f"VPC {target_vpc.name} has no internet gateway",
@@ -42,6 +58,14 @@ def from_internet(walk: Walk) -> None:
         )
     walk.hop(f"internet gateway of VPC {target_vpc.name}", target_vpc.path)
     from_gateway(walk, target_vpc, "igw")
+
+
+def _egress_only(vpc: Vpc) -> bool:
+    return any(
+        route.target is not None and route.target.kind == "egress-only-igw"
+        for table in vpc.route_tables.values()
+        for route in table.routes
+    )
 
 
 def from_gateway(walk: Walk, vpc: Vpc, gateway: str) -> None:

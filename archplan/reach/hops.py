@@ -36,6 +36,7 @@ class Leg(NamedTuple):
     caveats: tuple[str, ...] = ()  # ports dropped on the way (the rest got through)
     tgw_picks: tuple[tuple[str, str, str], ...] = ()  # (gateway, VPC, subnet) appliance mode
     tracked: tuple[str, ...] = ()  # firewall endpoints whose stateful rules passed the request
+    left_by: str | None = None  # igw or egress-only-igw: how the request left for the internet
 
 
 class Goal(NamedTuple):

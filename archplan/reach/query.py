@@ -231,6 +231,9 @@ def one(
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
+    if forward.delivered is None and forward.reason:
+        # The request stopped where the file does not say what happens: no reply to trace.
+        return Answer("unknown", protocol, port, *names, forward, None)
     own = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
     # A NAT gateway remaps the source port into 1024-65535; it restores the client's own.
     low, high = ANY_CLIENT_EPHEMERAL if forward.nat is not None else own

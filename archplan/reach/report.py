@@ -49,6 +49,11 @@ def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -
         lines += _wrap(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4)
         if leg.fix:
             lines += _wrap(f"  fix: {leg.fix}", width, 4)
+    elif leg.delivered is None and leg.reason:
+        where = _where(document, name, leg.blame)
+        lines += _wrap(
+            f"  cannot tell from here: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4
+        )
     for assumption in leg.assumptions:
         lines += _wrap(f"  depends on: {assumption}", width, 4)
     for caveat in leg.caveats:
@@ -89,6 +94,8 @@ def _leg_json(leg: Leg, document: Document, name: str) -> dict[str, Any]:
     }
     if leg.delivered is False:
         result["dropped"] = {"why": leg.reason, "fix": leg.fix, "location": place(leg.blame)}
+    elif leg.delivered is None and leg.reason:
+        result["stopped"] = {"why": leg.reason, "location": place(leg.blame)}
     result["depends_on"] = list(leg.assumptions)
     result["notes"] = list(leg.caveats)
     return result

@@ -51,6 +51,7 @@ class Walk:
         self.hops: list[Hop] = []
         self.inspected: list[str] = []
         self.tracked: list[str] = []
+        self.left_by: str | None = None
         self.assumptions: list[str] = []
         self.caveats: list[str] = []
         self.nat: tuple[int, str, str] | None = None
@@ -82,6 +83,7 @@ class Walk:
             tuple(self.caveats),
             tuple((g, v, s) for (g, v), s in sorted(self.picks.items())),
             tuple(self.tracked),
+            self.left_by,
         )
 
     def run(self, start: tuple[str, ...]) -> Leg:
@@ -336,6 +338,15 @@ class Walk:
                 "use a NAT gateway of this VPC",
                 path,
             )
+        if self.packet.version == 6:
+            # NAT64 (IPv6 to 64:ff9b::/96 out as IPv4, with DNS64) is not modelled.
+            raise Dropped(
+                "a NAT gateway translates IPv6 only by NAT64 (to 64:ff9b::/96), which archplan "
+                "does not model",
+                "",
+                path,
+                unknown=True,
+            )
         if self.packet.protocol not in (6, 17, ICMP):
             raise Dropped("a NAT gateway passes TCP, UDP and ICMP only", "", path)
         self.cross(vpc, subnet, nat_subnet)
@@ -377,7 +388,11 @@ class Walk:
                 "route through a NAT gateway, or give it a public IP (public_ip: true)",
                 path,
             )
-        self.hop(f"internet gateway of VPC {vpc.name}", vpc.path)
+        gateway = (
+            "egress-only internet gateway" if kind == "egress-only-igw" else "internet gateway"
+        )
+        self.hop(f"{gateway} of VPC {vpc.name}", vpc.path)
+        self.left_by = kind
         if self.goal.kind != "internet":
             raise Dropped(
                 "the packet leaves for the internet, not its destination",
