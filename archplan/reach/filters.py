@@ -114,10 +114,11 @@ def security_groups(
     groups = architecture.vpcs[vpc].security_groups
     address = packet.dst if direction == "egress" else packet.src
     unknown: Verdict | None = None
+    missing = [name for name in names if name not in groups]
     for name in names:
         group = groups.get(name)
         if group is None:
-            continue
+            continue  # not described: decided below unless a described group allows
         for rule in group.egress if direction == "egress" else group.ingress:
             if not (
                 _protocol_matches(rule.protocol, packet)
@@ -137,6 +138,14 @@ def security_groups(
                 )
     if unknown is not None:
         return unknown
+    if missing:
+        # A group the VPC does not describe (validate reports a misspelt one) may allow it.
+        return Verdict(
+            None,
+            f"security group{'s' if len(missing) > 1 else ''} {', '.join(missing)} not "
+            f"described in VPC {vpc}",
+            None,
+        )
     shown = ", ".join(names) or "none"
     first = groups.get(names[0]) if names else None
     return Verdict(

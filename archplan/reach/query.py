@@ -46,6 +46,7 @@ class Answer(NamedTuple):
     forward: Leg
     reply: Leg | None
     asymmetric: bool = False
+    any_traffic: bool = False  # the question named no protocol and no port
 
 
 def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] | str:
@@ -164,7 +165,7 @@ def ask(
         if answer.verdict == "reachable" and len(candidates) > 1:
             break
     assert best is not None
-    return best
+    return best._replace(any_traffic=len(candidates) > 1)
 
 
 def _rank(answer: Answer) -> int:
@@ -294,10 +295,13 @@ def _candidates(
         for firewall_rule in firewall.stateless + firewall.stateful:
             ports = firewall_rule.ports
             edges |= {ports.first, ports.last, min(ports.last + 1, 65535)}
+    # Ports the rules name first: when nothing gets through, the packet shown is one of them
+    # rather than port 0.
+    ordered = [*sorted(edges - {0, 1, 65535}), 1, 65535, 0]
     return [
         (number, edge if number in PORTED else None)
         for number in protocols
-        for edge in (sorted(edges) if number in PORTED else [0])
+        for edge in (ordered if number in PORTED else [0])
     ]
 
 

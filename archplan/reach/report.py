@@ -62,12 +62,19 @@ def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -
 
 
 def render_text(answer: Answer, document: Document, name: str, width: int = 100) -> str:
+    asked = "any traffic" if answer.any_traffic else describe_packet(answer)
     lines = _wrap(
-        f"{answer.source} -> {answer.destination} ({describe_packet(answer)}): "
-        f"{HEADLINE[answer.verdict]}",
+        f"{answer.source} -> {answer.destination} ({asked}): {HEADLINE[answer.verdict]}",
         width,
         2,
     )
+    if answer.any_traffic:
+        shown = {
+            "reachable": "the first packet tried that gets through",
+            "unreachable": "no protocol or port gets through; one of the packets tried",
+            "unknown": "one of the packets tried",
+        }[answer.verdict]
+        lines += _wrap(f"{shown}: {describe_packet(answer)}", width, 2)
     if answer.asymmetric:
         lines += _wrap(
             "the reply takes a different path through a stateful inspection point "
@@ -111,6 +118,7 @@ def render_json(answer: Answer, document: Document, name: str) -> str:
         "port": answer.port,
         "verdict": answer.verdict,
         "asymmetric": answer.asymmetric,
+        "any_traffic": answer.any_traffic,
         "forward": _leg_json(answer.forward, document, name),
         "return": _leg_json(answer.reply, document, name) if answer.reply else None,
     }
