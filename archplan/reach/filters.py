@@ -110,7 +110,8 @@ def security_groups(
 ) -> Verdict:
     """Whether the groups on an interface let `packet` out (egress) or in (ingress)."""
     if names is None:
-        return Verdict(None, "security groups not described in the file", None)
+        whose = "sender" if direction == "egress" else "receiver"
+        return Verdict(None, f"the {whose}'s security groups are not described in the file", None)
     groups = architecture.vpcs[vpc].security_groups
     address = packet.dst if direction == "egress" else packet.src
     unknown: Verdict | None = None

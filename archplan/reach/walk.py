@@ -307,7 +307,10 @@ class Walk:
         if self.reply and self.forward is not None and self.forward.nat is not None:
             address, nat_vpc, nat_subnet = self.forward.nat
             if packet.dst == address and vpc.name == nat_vpc:
-                self.hop(f"NAT gateway in {nat_subnet} translates the reply back", None)
+                self.hop(
+                    f"NAT gateway in subnet {nat_subnet} translates the reply back",
+                    vpc.subnets[nat_subnet].path,
+                )
                 ports = self.goal_ports if packet.protocol in PORTED else packet.ports
                 self.packet = packet._replace(dst=self.goal_address, ports=ports)
                 self.at_subnet(vpc, nat_subnet)
@@ -376,7 +379,8 @@ class Walk:
             raise Dropped(
                 f"the internet gateway drops traffic to the private address "
                 f"{self.address_text(packet.dst)}",
-                "route it elsewhere",
+                "route it to where it lives (a peering, transit gateway or VPN): the route "
+                "shown sends it to the internet",
                 path,
             )
         self.acl(vpc, subnet, "egress")
