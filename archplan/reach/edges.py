@@ -53,7 +53,9 @@ def from_internet(walk: Walk) -> None:
     if not (goal.public_ip or packet.version == 6 or nat_reply):
         raise Dropped(
             "the destination has no public IP address: the internet cannot address it",
-            "give it a public IP (public_ip: true) or put a load balancer in front",
+            "give it a public IP (public_ip: true) or put a load balancer in front"
+            if goal.place in ("host", "group")
+            else "put a load balancer in front of it",
             None,
         )
     walk.hop(f"internet gateway of VPC {target_vpc.name}", target_vpc.path)

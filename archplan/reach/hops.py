@@ -49,6 +49,7 @@ class Goal(NamedTuple):
     groups: tuple[str, ...] | None = None
     network: str | None = None
     public_ip: bool = False
+    place: str = ""  # what the destination is (host, group, service ...), for the fix
 
 
 def is_public(version: int, address: int) -> bool:

@@ -107,7 +107,14 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
             address = block.first + min(4, block.size - 1)
         else:
             continue
-        goal = Goal("vpc", vpc.name, name, place.security_groups, public_ip=place.public_ip)
+        goal = Goal(
+            "vpc",
+            vpc.name,
+            name,
+            place.security_groups,
+            public_ip=place.public_ip,
+            place=place.kind,
+        )
         found.append(
             Spot(
                 ("subnet", vpc.name, name),
@@ -186,6 +193,10 @@ def _every_pair(
     worst: Answer | None = None
     for start in froms:
         for end in tos:
+            if end.address == start.address and end.start[0] == "subnet":
+                # Two places standing for the same first usable address: the destination
+                # takes the next one, so the packet is not sent to itself.
+                end = end._replace(address=end.address + 1)
             answer = one(architecture, start, end, protocol, port, source, destination)
             if worst is None or _rank(answer) < _rank(worst):
                 worst = answer

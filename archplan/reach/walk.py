@@ -250,6 +250,7 @@ class Walk:
         self.seen.add(key)
         packet = self.packet
         if self.subnet_of(vpc, packet.dst) == subnet:
+            self.hop(f"{self.address_text(packet.dst)} is in this subnet: no route table applies")
             self.arrive(vpc, subnet)
             return
         table = table_of(vpc, subnet)
