@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, Peering, TransitGateway, Vpc
-from archplan.network import SecurityGroup, SgRule
+from archplan.network import ALL, TCP, SecurityGroup, SgRule
 from archplan.rules.registry import Problem, Related, rule
 from archplan.spelling import did_you_mean
 
@@ -311,3 +311,108 @@ def workload_unknown_security_group(architecture: Architecture) -> Iterator[Prob
                     ),
                 ),
             )
+
+
+def _allows_https_out(vpc: Vpc, groups: tuple[str, ...]) -> bool:
+    """Whether some egress rule of the groups lets TCP 443 out to anything at all."""
+    for name in groups:
+        for sg_rule in vpc.security_groups[name].egress:
+            if sg_rule.protocol in (ALL, TCP) and sg_rule.ports.first <= 443 <= sg_rule.ports.last:
+                return True
+    return False
+
+
+@rule(
+    "AP704",
+    "workload-egress-blocks-https",
+    ERROR,
+    "A service or function calls AWS services, but its security groups let no HTTPS out.",
+)
+def workload_egress_blocks_https(architecture: Architecture) -> Iterator[Problem]:
+    """Every call to an AWS service API, through an interface endpoint, a gateway endpoint or a
+    NAT gateway, is HTTPS on TCP port 443 from the caller's network interface, and security
+    groups filter what leaves it. A Lambda function in a VPC that lists `aws_services`, or an
+    ECS service in awsvpc mode that does (a Fargate task also pulls its image from Amazon ECR
+    through its own interface), fails every such call when no egress rule of its groups allows
+    TCP 443 to anywhere. Reported only when that is certain: the VPC describes the groups and
+    no egress rule of any of them allows port 443, to whatever destination.
+
+    Add an egress rule for tcp 443: to the interface endpoints' group, `pl:s3` or
+    `pl:dynamodb` for a gateway endpoint, or 0.0.0.0/0 through a NAT gateway.
+
+    Fails:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+            subnets: {app-a: {cidr: 10.0.0.0/24, az: us-east-1a}}
+            route_tables: {private: {main: true}}
+            endpoints: {dynamodb: {service: dynamodb, route_tables: [private]}}
+            security_groups:
+              users-fn:
+                egress:
+                  - {protocol: tcp, ports: 5432, to: 10.0.0.0/16}
+        functions:
+          users:
+            memory: 256
+            vpc: app
+            subnets: [app-a]
+            security_groups: [users-fn]
+            aws_services: [dynamodb]
+
+    Passes:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+            subnets: {app-a: {cidr: 10.0.0.0/24, az: us-east-1a}}
+            route_tables: {private: {main: true}}
+            endpoints: {dynamodb: {service: dynamodb, route_tables: [private]}}
+            security_groups:
+              users-fn:
+                egress:
+                  - {protocol: tcp, ports: 5432, to: 10.0.0.0/16}
+                  - {protocol: tcp, ports: 443, to: pl:dynamodb}
+        functions:
+          users:
+            memory: 256
+            vpc: app
+            subnets: [app-a]
+            security_groups: [users-fn]
+            aws_services: [dynamodb]
+
+    References:
+        AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>
+        Amazon ECS Developer Guide, "Amazon ECS task networking options for Fargate" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html>
+        AWS Lambda Developer Guide, "Giving Lambda functions access to resources in an Amazon VPC" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
+    """
+    for kind, name, vpc_name, path, groups in _workloads(architecture):
+        vpc = architecture.vpcs.get(vpc_name)
+        if vpc is None or any(group not in vpc.security_groups for group in groups):
+            continue  # an unknown group (AP703) may be the one that allows it
+        if not any(not vpc.security_groups[group].implicit for group in groups):
+            continue  # only AWS's default group, which allows everything out
+        if architecture.rejected_within("vpcs", vpc_name, "security_groups"):
+            continue
+        if kind == "service":
+            service = architecture.services[name]
+            if not service.awsvpc:
+                continue  # the instances' interfaces carry the calls
+            calls = list(service.aws_services)
+            if service.launch_type == "fargate" and service.image_registry == "ecr":
+                calls.insert(0, "ecr (image pulls)")
+        else:
+            calls = list(architecture.functions[name].aws_services)
+        if not calls or _allows_https_out(vpc, groups):
+            continue
+        yield Problem(
+            f'{kind} "{name}" calls {", ".join(calls)} over HTTPS (TCP 443), but no egress rule '
+            f"of its security group{'s' if len(groups) > 1 else ''} {', '.join(groups)} "
+            "allows TCP 443 out: every such call fails; allow tcp 443 to the endpoints' group, "
+            "the service's prefix list or 0.0.0.0/0",
+            (*path, "security_groups"),
+            tuple(
+                Related(f'security group "{group}" is here', vpc.security_groups[group].path)
+                for group in groups
+            ),
+        )
