@@ -553,6 +553,7 @@ class Builder:
                 attachment_path,
                 fields.get("appliance_mode", False),
                 fields.get("security_group_referencing", True),
+                fields.get("ipv6_support"),
             )
         return TransitGateway(
             name=name,

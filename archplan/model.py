@@ -177,6 +177,7 @@ class Attachment(NamedTuple):
     path: Path
     appliance_mode: bool = False
     security_group_referencing: bool = True  # AWS's default for a VPC attachment
+    ipv6_support: bool | None = None  # None: not written (AWS's default is off)
 
 
 class TransitGateway(NamedTuple):

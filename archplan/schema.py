@@ -319,6 +319,7 @@ TRANSIT_GATEWAY = Object(
                         "subnets": Field(ListOf(item=Reference(target="subnet"))),
                         "appliance_mode": Field(Boolean()),
                         "security_group_referencing": Field(Boolean()),
+                        "ipv6_support": Field(Boolean()),
                     }
                 ),
                 key_kind="vpc",

@@ -120,6 +120,9 @@ def from_on_premises(walk: Walk, name: str) -> None:
     for link in network.links:
         if link.kind == "vgw":
             vpc = walk.a.vpcs.get(link.name or "")
+            if packet.version == 6:
+                tried.append(f"VPN to the VGW of {link.name} (no IPv6)")
+                continue
             if vpc is not None and walk.subnet_of(vpc, packet.dst) is not None:
                 walk.hop(f"VPN to the virtual private gateway of VPC {vpc.name}", link.path)
                 from_gateway(walk, vpc, "vgw")

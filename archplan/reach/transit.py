@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from archplan.findings import Path
-from archplan.model import TransitGateway, Vpc
+from archplan.model import Attachment, TransitGateway, Vpc
 from archplan.reach.hops import Dropped
 from archplan.reach.routing import associated_table, choose_tgw
 
@@ -35,6 +35,7 @@ def from_vpc(walk: Walk, vpc: Vpc, subnet: str, name: str, path: Path | None) ->
             f"add a subnet in {zone} to the attachment",
             attachment.path,
         )
+    _ipv6(walk, gateway, attachment)
     walk.cross(vpc, subnet, entry)
     if subnet == entry:
         walk.acl(vpc, subnet, "egress")
@@ -48,6 +49,23 @@ def from_vpc(walk: Walk, vpc: Vpc, subnet: str, name: str, path: Path | None) ->
         walk.lose_references(_referencing_off(gateway, vpc.name))
     walk.hop(f"transit gateway {name} (attachment {vpc.name}, {zone})", attachment.path)
     route(walk, gateway, vpc.name, zone, set())
+
+
+def _ipv6(walk: Walk, gateway: TransitGateway, attachment: Attachment) -> None:
+    """An IPv6 packet crosses a VPC attachment only with IPv6 support on (off by default)."""
+    if walk.packet.version != 6 or attachment.ipv6_support is True:
+        return
+    if attachment.ipv6_support is False:
+        raise Dropped(
+            f"the attachment of VPC {attachment.vpc} to {gateway.name} has IPv6 support off",
+            f"set ipv6_support: true on transit_gateways.{gateway.name}.attachments."
+            f"{attachment.vpc}",
+            attachment.path,
+        )
+    walk.assumptions.append(
+        f"IPv6 support on the attachment of VPC {attachment.vpc} to {gateway.name} is not in "
+        "the file (ipv6_support; AWS's default is off)"
+    )
 
 
 def _referencing_off(gateway: TransitGateway, vpc: str) -> str:
@@ -181,6 +199,7 @@ def enter_vpc(walk: Walk, gateway: TransitGateway, name: str, zone: str | None) 
     subnets = [s for s in attachment.subnets if s in vpc.subnets]
     if not subnets:
         raise Dropped(f"the attachment of VPC {name} has no subnet", "", attachment.path)
+    _ipv6(walk, gateway, attachment)
     if not attachment.security_group_referencing:
         walk.lose_references(_referencing_off(gateway, name))
     key = (gateway.name, name)

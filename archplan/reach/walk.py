@@ -411,6 +411,14 @@ class Walk:
         packet = self.packet
         for block, network in vgw_prefixes(self.a, vpc.name):
             if block.version == packet.version and block.first <= packet.dst <= block.last:
+                if packet.version == 6 and not self._dx_to_vgw(vpc.name, network):
+                    raise Dropped(
+                        f"a Site-to-Site VPN on the virtual private gateway of VPC {vpc.name} "
+                        "carries no IPv6",
+                        "reach IPv6 on-premises through a transit gateway VPN attachment or "
+                        "Direct Connect",
+                        path,
+                    )
                 self.hop(f"virtual private gateway of VPC {vpc.name} to {network}", path)
                 self.deliver_on_premises(network)
                 return
@@ -419,6 +427,20 @@ class Walk:
             f"{self.address_text(packet.dst)}",
             "connect the on-premises network to this VPC's VGW (on_premises)",
             path,
+        )
+
+    def _dx_to_vgw(self, vpc: str, network: str) -> bool:
+        """Whether on-premises `network` reaches the VPC's virtual private gateway over Direct
+        Connect (which carries IPv6), not only over a VPN (which does not)."""
+        links = self.a.on_premises[network].links
+        return any(
+            link.kind == "dx"
+            and link.name in self.a.direct_connect_gateways
+            and any(
+                a.kind == "vpc" and a.name == vpc
+                for a in self.a.direct_connect_gateways[link.name].associations
+            )
+            for link in links
         )
 
     def deliver_on_premises(self, network: str) -> None:
