@@ -11,8 +11,9 @@ from archplan.rules.registry import Problem, rule
 ERROR = Severity.ERROR
 
 
-# Integration timeouts in milliseconds (aws-network-rules.md §7.3; API Gateway V2 API
-# TimeoutInMillis: "between 50 and 30,000 milliseconds for HTTP APIs").
+# Integration timeouts in milliseconds (Amazon API Gateway Developer Guide, "Amazon API Gateway
+# quotas", https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html; API Gateway
+# V2 API TimeoutInMillis: "between 50 and 30,000 milliseconds for HTTP APIs").
 TIMEOUTS = {"rest": (50, 29_000), "http": (50, 30_000)}
 
 

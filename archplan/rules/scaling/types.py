@@ -15,7 +15,8 @@ ERROR = Severity.ERROR
 
 
 # LaunchTemplateOverrides.InstanceType: up to 40 types per group (WeightedCapacity: model.py)
-# (autoscaling-purchase.md §1 and §2 "Limits", ASG-API).
+# (Amazon EC2 Auto Scaling API Reference,
+# "LaunchTemplateOverrides", https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html).
 MAX_INSTANCE_TYPES = 40
 # EC2 instance type names are FAMILY.SIZE: the family is letters and digits, sometimes with
 # hyphenated parts (u-6tb1, m7i-flex, mac2-m2pro); the size is one of a short list.
