@@ -3,6 +3,8 @@ quotas, prices), then load → rules → policy → findings (archplan.engine.va
 the imported sources of `--from`; then the baseline and the cap on findings per file.
 
 The run raises and returns; it never prints or exits. The command renders the outcome.
+Importing this module loads the engine (archplan.engine) and its rules: only a command that
+validates does; the importers (--from) and the baseline load only when asked for.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import gc
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from archplan.engine import FileResult, validate_source
+from archplan.engine.settings import SettingsError, explicit_config, file_settings, prices_file
+from archplan.errors import InputError
 from archplan.findings import Severity
-from archplan.limits import MAX_FINDINGS
-from archplan.source import DEFAULT_MAX_BYTES
+from archplan.limits import MAX_FINDINGS, DemandBudget
+from archplan.policy import cap_findings
+from archplan.project_config import ConfigError
+from archplan.source import DEFAULT_MAX_BYTES, read_source
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from archplan.engine import FileResult
     from archplan.importers import SourceKind
     from archplan.importers.common import ImportOptions, SourceError
     from archplan.model import Prices
@@ -85,10 +91,8 @@ class Outcome(NamedTuple):
 def run_validate(request: ValidateRequest) -> Outcome:
     """Validate every file of the request; raises RunFailed on an invalid configuration,
     prices file or baseline, or a `--from` source that cannot be imported."""
-    from archplan.project_config import ConfigError
-
     try:
-        explicit = _explicit(request.config)
+        explicit = explicit_config(request.config)
         if request.source_kind is None:
             outcome = _validate_files(request, explicit)
         else:
@@ -98,19 +102,9 @@ def run_validate(request: ValidateRequest) -> Outcome:
     return outcome
 
 
-def _explicit(config: str | None) -> ProjectConfig | None:
-    from archplan.engine.settings import explicit_config
-
-    return explicit_config(config)
-
-
 def _validate_files(request: ValidateRequest, explicit: ProjectConfig | None) -> Outcome:
-    from archplan.engine import FileResult, validate_source
-    from archplan.engine.settings import SettingsError, file_settings, prices_file
-    from archplan.errors import InputError
-    from archplan.limits import DemandBudget
-    from archplan.source import read_source
-
+    """Each file with its own settings, one at a time (a large model is kept or freed before
+    the next file is read)."""
     cache: dict[Path, ProjectConfig] = {}
     price_files: dict[str, Prices] = {}
     demand_budget = DemandBudget()  # the demand files of every file of the run, together
@@ -160,7 +154,6 @@ def _validate_imported(
 ) -> Outcome:
     """`validate --from`: one result per source file. The configuration is the one of the
     first source (or --config), as for one estate."""
-    from archplan.engine.settings import file_settings
     from archplan.importers.check import validate_import
     from archplan.importers.common import ImportOptions, SourceError
 
@@ -180,15 +173,12 @@ def _validate_imported(
 def _after_baseline(request: ValidateRequest, outcome: Outcome) -> Outcome:
     """With write_baseline, every finding recorded there; else only the findings the baseline
     does not know (when there is one), at most `max_findings` of them per file."""
-    from archplan.policy import cap_findings
-
     if request.write_baseline is not None:
         recorded = _record_baseline(request.write_baseline, outcome)
         return outcome._replace(recorded=recorded)
     results = outcome.results
     if request.baseline is not None:
         from archplan import baseline as baselines
-        from archplan.errors import InputError
 
         try:
             known = baselines.load(request.baseline)
