@@ -239,7 +239,9 @@ def launch_template_problem(name: str) -> str | None:
     return None
 
 
-# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (autoscaling-purchase.md §1).
+# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (Amazon EC2 Auto Scaling
+# API Reference, "LaunchTemplateOverrides",
+# https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html).
 MIN_WEIGHT, MAX_WEIGHT = 1, 999
 
 
