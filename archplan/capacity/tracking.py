@@ -31,8 +31,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
-from archplan.capacity.arith import ceil_div
-
 if TYPE_CHECKING:
     from archplan.capacity.plan import GroupPlan
 
@@ -115,11 +113,23 @@ def simulate(
 def _simulate(loads: _Loads, at_target: Fraction, low: int, high: int) -> list[int]:
     above, below = at_target.numerator, at_target.denominator
     divisor = loads.denominator * above
-    result = []
-    for amount in loads.scaled:
-        units = ceil_div(amount * below, divisor)
-        result.append(low if units < low else high if units > high else units)
-    return result
+    # The hot loop (once per hour, up to three policies per group): ceil_div inlined.
+    result = [-(-amount * below // divisor) for amount in loads.scaled]
+    return [low if units < low else high if units > high else units for units in result]
+
+
+def _bound(loads: _Loads, planned: Sequence[int], low: int) -> Fraction | None:
+    """The load per unit every hour above min at planned capacity c >= 2 must stay below:
+    AWS holds c when load / L > c - 1, so L < load / (c - 1) (the least of them)."""
+    best: tuple[int, int] | None = None  # load / (c - 1) as (scaled load, c - 1)
+    for amount, units in zip(loads.scaled, planned, strict=True):
+        if (
+            units > low
+            and units >= 2
+            and (best is None or amount * best[1] < best[0] * (units - 1))
+        ):
+            best = (amount, units - 1)
+    return None if best is None else Fraction(best[0], loads.denominator * best[1])
 
 
 def _round_down(value: Fraction, step: Decimal) -> Decimal:
@@ -156,18 +166,16 @@ def choose(plan: GroupPlan) -> TrackingPolicy:
             "it is sized by the ECS tasks packed onto it: ECS managed scaling (the capacity "
             "provider) sets its size, not a target-tracking policy"
         )
-    per_unit = group.per_unit
-    values = plan.profile.values
-    loads = _loads(values)
-    t = group.target_utilization
-    n = len(plan.zones)
-    margin = plan.az_loss_asked and plan.az_loss_possible
-    own = _simulate(loads, Fraction(group.per_unit) * t / 100, 0, 1 << 62)
-    if own != plan.needed:
+    if plan.hosts_tasks:
         return none(
             "its capacity includes the ECS tasks packed onto it, which its own demand's "
             "metric does not measure: ECS managed scaling (the capacity provider) sizes it"
         )
+    per_unit = group.per_unit
+    loads = _loads(plan.profile.values)
+    t = group.target_utilization
+    n = len(plan.zones)
+    margin = plan.az_loss_asked and plan.az_loss_possible
     at_target = Fraction(group.per_unit) * t / 100
     if margin:
         at_target = at_target * (n - 1) / n
@@ -221,14 +229,8 @@ def choose(plan: GroupPlan) -> TrackingPolicy:
                 excess(held),
             )
             candidates.append((sum(held), 2, policy))
-    # The exact bound: every hour above min at capacity c >= 2 needs load / L > c - 1.
-    bound: Fraction | None = None
-    for hour, units in enumerate(planned):
-        if units > low and units >= 2:
-            ratio = Fraction(loads.scaled[hour], loads.denominator * (units - 1))
-            if bound is None or ratio < bound:
-                bound = ratio
-    if short_hours and bound is not None:
+    bound = _bound(loads, planned, low) if short_hours else None
+    if bound is not None:
         lowered = _highest_below(_target_from_load(metric, group.per_unit, bound), metric.step)
         if nominal > lowered > 0:
             held = run(lowered, low)
