@@ -280,3 +280,32 @@ def test_a_raised_min_is_written_and_terraform_never_pins_desired() -> None:
             continue
         lines = [line for line in written.splitlines() if not line.lstrip().startswith("#")]
         assert not any("desired_capacity" in line for line in lines), path
+
+
+def test_the_metric_field_is_checked_and_spelt(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from archplan.cli import app
+
+    forum = (ROOT / "examples/forum-ec2.yaml").read_text("utf-8")
+    cases = (
+        ("metirc: cpu", 'unknown key "metirc" (did you mean "metric"?)', "validate"),
+        ("metric: memory", '"memory" is not one of: cpu, network-in, network-out', "scale-plan"),
+    )
+    for written, said, command in cases:
+        text = forum.replace("target_utilization: 60}", f"target_utilization: 60, {written}}}")
+        path = tmp_path / "forum.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(app, [command, str(path)])
+        assert said in result.output, result.output
+        if command == "scale-plan":
+            assert result.exit_code == 2
+    text = forum.replace("target_utilization: 60}", "target_utilization: 60, metric: network-in}")
+    architecture = load_architecture(Source("n.yaml", text)).architecture
+    result = plan(architecture, price_book(architecture.prices), "users", str(ROOT / "examples"))
+    (users,) = result.groups
+    policy = choose(users)
+    assert policy.metric.aws == "ASGAverageNetworkIn"
+    # A load per instance in the demand's unit: per_unit 200 x 60 % x (2 - 1) / 2 = 60.
+    assert policy.nominal == Decimal(60)
+    _holds(users)
