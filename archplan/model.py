@@ -269,6 +269,7 @@ class ScalingGroup(NamedTuple):
     invalid: dict[Path, Rejection] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
     security_groups: tuple[str, ...] | None = None  # None: the file does not say
     public_ip: bool = False
+    metric: str = "cpu"  # capacity.metric: what the emitted target-tracking policy tracks
 
     def is_invalid(self, *field: str | int) -> bool:
         """Whether `field` (a path within the group) or what contains it was rejected."""
