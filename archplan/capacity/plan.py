@@ -324,7 +324,9 @@ def plan(
         from archplan.prices_containers import ContainerPrices
 
         prices = ContainerPrices(book.option, book.option_name, book.file)
-        containers, found = plan_containers(architecture, prices, base_dir, max_file_size, budget)
+        containers, found = plan_containers(
+            architecture, prices, base_dir, max_file_size, budget, book
+        )
         for name, units in found.items():
             if isinstance(units, Unplanned):  # a NamedTuple too: tested first
                 hosted[name] = Unplannable(units.reason, units.input_error, units.at)

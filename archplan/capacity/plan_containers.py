@@ -42,12 +42,14 @@ from archplan.capacity.demand import (
     from_hourly,
     load_demand_file,
 )
+from archplan.capacity.ec2_compare import Ec2Comparison, compare
 from archplan.capacity.packing import Size, instances_for
 from archplan.containers_data import eni_limits
 from archplan.findings import Path, format_path
 from archplan.limits import BudgetExceeded, DemandBudget
 from archplan.model import Architecture, ScalingGroup, Subnet
 from archplan.model_containers import Cluster, Demand, Function, NodeGroup, Service, Workload
+from archplan.prices import PriceBook
 from archplan.prices_containers import ContainerPrices
 from archplan.regions import known_distinct
 
@@ -91,6 +93,8 @@ class ServicePlan(NamedTuple):
     fargate: FargateCost | None
     provider_units: list[int] | None  # ec2: units of the capacity provider group per hour
     provider_type: str | None  # the instance type those units are counted in
+    # fargate: the same tasks on the cheapest declared, priced EC2 type (None: not compared)
+    ec2: Ec2Comparison | None = None
 
     @property
     def name(self) -> str:
@@ -656,11 +660,17 @@ def plan_containers(
     base_dir: str,
     max_file_size: int,
     budget: DemandBudget | None = None,
+    book: PriceBook | None = None,
 ) -> tuple[ContainerPlan, dict[str, tuple[list[int], str] | Unplanned]]:
     """The containers' plan, and for each scaling group that hosts EC2 services the units per
-    hour its tasks need (or why they cannot be packed), for the groups' own plans."""
+    hour its tasks need (or why they cannot be packed), for the groups' own plans. With the EC2
+    price `book`, Fargate services are also priced on EC2, to compare."""
     services = tuple(
-        plan_service(architecture, service, prices, base_dir, max_file_size, budget)
+        _with_ec2(
+            architecture,
+            plan_service(architecture, service, prices, base_dir, max_file_size, budget),
+            book,
+        )
         for service in architecture.services.values()
     )
     functions = tuple(
@@ -690,6 +700,13 @@ def plan_containers(
     )
     plan = ContainerPlan(services, functions, tuple(workloads), tuple(node_groups), (), prices)
     return plan, hosted
+
+
+def _with_ec2(architecture: Architecture, plan: ServicePlan, book: PriceBook | None) -> ServicePlan:
+    if book is None or plan.service.launch_type != "fargate" or plan.unplanned is not None:
+        return plan
+    found = compare(architecture, plan.service, plan.tasks, len(plan.zones), book)
+    return plan._replace(ec2=found)
 
 
 def _with_provider(
