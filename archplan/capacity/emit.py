@@ -216,6 +216,10 @@ def cli_input(architecture: Architecture, group_plan: GroupPlan) -> dict[str, An
     }
 
 
+def _has_services(plan: ScalePlan) -> bool:
+    return plan.containers is not None and bool(plan.containers.services)
+
+
 def emit_aws_cli(architecture: Architecture, plan: ScalePlan, file_name: str) -> str:
     groups, skipped = _emittable(plan)
     if len(plan.groups) != 1:
@@ -223,6 +227,11 @@ def emit_aws_cli(architecture: Architecture, plan: ScalePlan, file_name: str) ->
         raise EmitError(
             "--emit aws-cli writes one group's --cli-input-json: choose it with --group "
             f"(the file's groups: {names})"
+            + (
+                ", or an ECS service's auto scaling commands with --service"
+                if _has_services(plan)
+                else ""
+            )
         )
     if not groups:
         raise EmitError(skipped[0])
