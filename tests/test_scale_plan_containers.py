@@ -317,3 +317,27 @@ def test_json_rows_are_what_json_dumps_writes(runner: CliRunner, tmp_path: Path)
     (service,) = report["containers"]["services"]
     assert service["hours"][1]["start"] == "2026-01-01T01:00:00Z"
     assert service["hours"][1]["demand"] == "1000"
+
+
+def test_group_rows_are_cut_from_one_encoding_exactly() -> None:
+    """The groups' hourly rows are encoded in one json.dumps and cut between rows: each must be
+    exactly its own json.dumps, even when a string holds the separator's text."""
+    from archplan.reports.scale_plan import _encoded
+
+    tricky = '}, {"hour": 2'
+    rows: list[dict[str, object]] = [
+        {"hour": hour, "start": None, "cost": tricky if hour % 2 else "1.5", "x": [hour, {"y": 1}]}
+        for hour in range(7)
+    ]
+    assert _encoded(rows) == [json.dumps(row, ensure_ascii=False) for row in rows]
+    assert _encoded(rows[:1]) == [json.dumps(rows[0], ensure_ascii=False)]
+    other: list[dict[str, object]] = [{"start": None, "hour": 0}, {"hour": 1}]
+    assert _encoded(other) == [json.dumps(row) for row in other]
+
+
+def test_json_safe_escapes_format_characters_and_leaves_plain_ascii_alone() -> None:
+    from archplan.messages import json_safe
+
+    assert json_safe('{"a": "plain"}') == '{"a": "plain"}'
+    assert json_safe('"a\x7fb"') == '"a\\u007fb"'  # DEL is ASCII and a format character
+    assert json_safe('"a\u200bb"') == '"a\\u200bb"'
