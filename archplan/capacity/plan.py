@@ -56,7 +56,7 @@ from archplan.capacity.pool import Pool, PoolMember, member, pools
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE, Split, split
 
 if TYPE_CHECKING:
-    from archplan.capacity.plan_containers import ContainerPlan
+    from archplan.capacity.container_plans import ContainerPlan
 from archplan.capacity.serving import served_by
 from archplan.findings import Path, format_path
 from archplan.limits import BudgetExceeded, DemandBudget
@@ -320,7 +320,8 @@ def plan(
     containers = None
     hosted: dict[str, tuple[list[int], str] | Unplannable] = {}
     if architecture.services or architecture.functions or architecture.clusters:
-        from archplan.capacity.plan_containers import Unplanned, plan_containers
+        from archplan.capacity.container_plans import Unplanned
+        from archplan.capacity.plan_containers import plan_containers
         from archplan.prices_containers import ContainerPrices
 
         prices = ContainerPrices(book.option, book.option_name, book.file)

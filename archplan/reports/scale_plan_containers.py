@@ -9,10 +9,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.containers import spot_tasks
-from archplan.capacity.cost import HOURS_PER_MONTH, usd
-from archplan.capacity.demand import Profile
-from archplan.capacity.plan_containers import (
+from archplan.capacity.container_plans import (
     AddressRow,
     ContainerPlan,
     FunctionPlan,
@@ -20,6 +17,9 @@ from archplan.capacity.plan_containers import (
     ServicePlan,
     Unplanned,
 )
+from archplan.capacity.containers import spot_tasks
+from archplan.capacity.cost import HOURS_PER_MONTH, usd
+from archplan.capacity.demand import Profile
 from archplan.money import dollars, rate
 from archplan.reports.terminal import printable, wrap
 
