@@ -250,3 +250,27 @@ def test_aws_cli_service_option_is_checked(runner: CliRunner) -> None:
         ["scale-plan", FORUM, "--emit", "aws-cli", "--service", "messages", "--group", "topics"],
     )
     assert both.exit_code == 2
+
+
+def test_service_auto_scaling_template_passes_cfn_lint_when_installed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Both services (one naming its cluster, one with the cluster as a parameter) through
+    cfn-lint, AWS's template linter, when it is installed."""
+    import shutil
+    import subprocess
+
+    cfn_lint = shutil.which("cfn-lint")
+    works = cfn_lint is not None and (
+        subprocess.run([cfn_lint, "--version"], capture_output=True, timeout=120).returncode == 0
+    )
+    if cfn_lint is None or not works:
+        pytest.skip("cfn-lint is not installed")
+    result = runner.invoke(
+        app, ["scale-plan", _second_service(tmp_path), "--emit", "cloudformation"]
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "template.yaml"
+    path.write_text(result.stdout, encoding="utf-8")
+    checked = subprocess.run([cfn_lint, str(path)], capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
