@@ -111,9 +111,15 @@ def compare(
         )
     options: list[Ec2Option] = []
     candidates: list[str] = []
-    for instance_type in declared:
-        if _architecture_of(instance_type) != service.architecture:
-            continue
+    same = [name for name in declared if _architecture_of(name) == service.architecture]
+    if not same:
+        return Ec2Comparison(
+            None,
+            (),
+            f"none of the declared instance types ({', '.join(declared)}) is "
+            f"{service.architecture}; declare one to compare",
+        )
+    for instance_type in same:
         price = book.price(instance_type)
         capacity = instance_size(architecture, instance_type, [service])
         if price is None or capacity is None:
@@ -137,8 +143,8 @@ def compare(
         )
     if not options:
         reason = (
-            f"no declared {service.architecture} instance type has an On-Demand price "
-            "(and, for awsvpc tasks, a known task limit)"
+            f"no declared {service.architecture} instance type ({', '.join(same)}) has both an "
+            "On-Demand price (give it under prices:) and, for awsvpc tasks, a known task limit"
             if not candidates
             else f"the task does not fit on any of {', '.join(candidates)}"
         )
