@@ -4,6 +4,7 @@ EKS clusters with node groups from CloudFormation."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -129,7 +130,77 @@ def test_services_with_fargate_spot_share_and_capacity_provider(
     }
     assert services["Topics"]["launch_type"] == "ec2"
     assert services["Topics"]["capacity_provider"] == "Hosts"
-    assert "auto scaling bounds" in stderr  # min and max are said to come from DesiredCount
+    # min and max are said to come from DesiredCount, for want of a scalable target
+    assert "Messages: min and max are its DesiredCount (4): the template has no " in stderr
+
+
+SCALABLE = """  MessagesScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: ecs
+      ScalableDimension: ecs:service:DesiredCount
+      ResourceId: !Join ["/", [service, !Ref Cluster, !GetAtt Messages.Name]]
+      MinCapacity: !Ref MessagesMin
+      MaxCapacity: 30
+  TopicsScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: ecs
+      ScalableDimension: ecs:service:DesiredCount
+      ResourceId: service/forum/topics-svc
+      MinCapacity: 1
+      MaxCapacity: 8
+  TableScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: dynamodb
+      ScalableDimension: dynamodb:table:ReadCapacityUnits
+      ResourceId: table/forum
+      MinCapacity: 5
+      MaxCapacity: 50
+  Stray:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: ecs
+      ScalableDimension: ecs:service:DesiredCount
+      ResourceId: service/forum/elsewhere
+      MinCapacity: 1
+      MaxCapacity: 2
+"""
+
+
+@pytest.mark.parametrize(
+    "resource_id",
+    [
+        '!Join ["/", [service, !Ref Cluster, !GetAtt Messages.Name]]',
+        "!Sub service/${Cluster}/${Messages.Name}",
+        "{'Fn::Sub': ['service/${C}/${Messages.Name}', {C: !Ref Cluster}]}",
+    ],
+)
+def test_services_take_min_and_max_from_their_scalable_target(
+    tmp_path: Path, resource_id: str
+) -> None:
+    """A ScalableTarget's MinCapacity and MaxCapacity become the service's min and max (matched
+    by the references in its ResourceId, or by the service name it spells); DesiredCount stays
+    the desired count when inside them. Without a target, min = max = DesiredCount, said."""
+    template = TEMPLATE.replace(
+        "Resources:\n", "Parameters:\n  MessagesMin: {Type: Number, Default: 3}\nResources:\n"
+    ).replace(
+        "      DesiredCount: 2\n", "      ServiceName: topics-svc\n      DesiredCount: 12\n"
+    ) + SCALABLE.replace('!Join ["/", [service, !Ref Cluster, !GetAtt Messages.Name]]', resource_id)
+    path = tmp_path / "template.yaml"
+    path.write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "cloudformation", str(path)])
+    assert result.exit_code == 0, result.output
+    services = yaml.safe_load(result.stdout)["services"]
+    messages, topics = services["Messages"], services["Topics"]
+    assert (messages["min"], messages["max"], messages["desired"]) == (3, 30, 4)
+    assert (topics["min"], topics["max"]) == (1, 8)
+    assert "desired" not in topics  # 12 is outside 1..8: said and left out
+    assert "Topics.DesiredCount 12 is outside TopicsScaling's 1..8" in result.stderr
+    assert "min and max are its DesiredCount" not in result.stderr
+    assert "Stray.ResourceId: names no AWS::ECS::Service of the template" in result.stderr
+    assert "TableScaling" not in result.stderr  # another service's target is not archplan's
 
 
 def test_functions_and_eks(imported: tuple[dict[str, object], str]) -> None:
@@ -604,3 +675,138 @@ def test_aws_cli_containers(tmp_path: Path) -> None:
     assert (general["min"], general["max"], general["desired"]) == (2, 6, 3)
     validated = CliRunner().invoke(app, ["validate", "--from", "aws-cli", *paths, "-f", "concise"])
     assert "Traceback" not in validated.output
+
+
+def _with_terraform_targets(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan with an aws_appautoscaling_target for messages (resource_id an expression that
+    refers to the service), one for topics written out as text, a DynamoDB one and a stray."""
+    import copy
+
+    plan = copy.deepcopy(plan)
+    targets = [
+        (
+            "aws_appautoscaling_target.messages",
+            {
+                "service_namespace": "ecs",
+                "scalable_dimension": "ecs:service:DesiredCount",
+                "resource_id": "service/forum/messages",
+                "min_capacity": 3,
+                "max_capacity": 30,
+            },
+        ),
+        (
+            "aws_appautoscaling_target.topics",
+            {
+                "service_namespace": "ecs",
+                "scalable_dimension": "ecs:service:DesiredCount",
+                "resource_id": "service/forum/topics",
+                "min_capacity": 1,
+                "max_capacity": 4,
+            },
+        ),
+        (
+            "aws_appautoscaling_target.table",
+            {
+                "service_namespace": "dynamodb",
+                "scalable_dimension": "dynamodb:table:ReadCapacityUnits",
+                "resource_id": "table/forum",
+                "min_capacity": 5,
+                "max_capacity": 50,
+            },
+        ),
+        (
+            "aws_appautoscaling_target.stray",
+            {
+                "service_namespace": "ecs",
+                "scalable_dimension": "ecs:service:DesiredCount",
+                "resource_id": "service/forum/elsewhere",
+                "min_capacity": 1,
+                "max_capacity": 2,
+            },
+        ),
+    ]
+    resources = plan["planned_values"]["root_module"]["resources"]
+    resources += [_tf(address, values) for address, values in targets]
+    plan["configuration"]["root_module"]["resources"].append(
+        {
+            "address": "aws_appautoscaling_target.messages",
+            "expressions": {
+                "resource_id": _refs(
+                    "aws_ecs_cluster.forum.name",
+                    "aws_ecs_cluster.forum",
+                    "aws_ecs_service.messages.name",
+                    "aws_ecs_service.messages",
+                )
+            },
+        }
+    )
+    return plan
+
+
+def test_terraform_services_take_min_and_max_from_their_scalable_target(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_with_terraform_targets(TF_PLAN)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "terraform", str(path)])
+    assert result.exit_code == 0, result.output
+    services = yaml.safe_load(result.stdout)["services"]
+    messages, topics = services["aws_ecs_service.messages"], services["aws_ecs_service.topics"]
+    assert (messages["min"], messages["max"], messages["desired"]) == (3, 30, 6)
+    assert (topics["min"], topics["max"], topics["desired"]) == (1, 4, 2)
+    assert "min and max are its desired count" not in result.stderr
+    assert "aws_appautoscaling_target.stray: its resource_id names no aws_ecs_service" in (
+        result.stderr
+    )
+    assert "aws_appautoscaling_target.table" not in result.stderr
+
+
+def test_aws_cli_services_take_min_and_max_from_describe_scalable_targets(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    files = dict(CLI_FILES)
+    files["targets.json"] = {
+        "ScalableTargets": [
+            {
+                "ServiceNamespace": "ecs",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ResourceId": "service/forum/messages",
+                "MinCapacity": 2,
+                "MaxCapacity": 5,
+            },
+            {
+                "ServiceNamespace": "ecs",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ResourceId": "service/other/topics",  # another cluster's "topics"
+                "MinCapacity": 1,
+                "MaxCapacity": 9,
+            },
+            {
+                "ServiceNamespace": "dynamodb",
+                "ScalableDimension": "dynamodb:table:ReadCapacityUnits",
+                "ResourceId": "table/forum",
+                "MinCapacity": 5,
+                "MaxCapacity": 50,
+            },
+        ]
+    }
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_text(json.dumps(content), encoding="utf-8")
+        paths.append(str(path))
+    result = CliRunner().invoke(app, ["import", "aws-cli", *paths])
+    assert result.exit_code == 0, result.output
+    services = yaml.safe_load(result.stdout)["services"]
+    messages, topics = services["messages"], services["topics"]
+    # desiredCount 6 is outside 2..5: Application Auto Scaling would move it; said, left out
+    assert (messages["min"], messages["max"]) == (2, 5)
+    assert "desired" not in messages
+    assert "its desired count 6 is outside service/forum/messages's 2..5" in result.stderr
+    # no target for forum/topics: min = max = desired, said
+    assert (topics["min"], topics["max"], topics["desired"]) == (2, 2, 2)
+    assert 'service "topics": min and max are its desired count (2)' in result.stderr
+    assert "scalable target service/other/topics: names no ECS service" in result.stderr
+    assert "table/forum" not in result.stderr

@@ -317,3 +317,72 @@ def test_json_rows_are_what_json_dumps_writes(runner: CliRunner, tmp_path: Path)
     (service,) = report["containers"]["services"]
     assert service["hours"][1]["start"] == "2026-01-01T01:00:00Z"
     assert service["hours"][1]["demand"] == "1000"
+
+
+def test_group_rows_are_cut_from_one_encoding_exactly() -> None:
+    """The groups' hourly rows are encoded in one json.dumps and cut between rows: each must be
+    exactly its own json.dumps, even when a string holds the separator's text."""
+    from archplan.reports.scale_plan import _encoded
+
+    tricky = '}, {"hour": 2'
+    rows: list[dict[str, object]] = [
+        {"hour": hour, "start": None, "cost": tricky if hour % 2 else "1.5", "x": [hour, {"y": 1}]}
+        for hour in range(7)
+    ]
+    assert _encoded(rows) == [json.dumps(row, ensure_ascii=False) for row in rows]
+    assert _encoded(rows[:1]) == [json.dumps(rows[0], ensure_ascii=False)]
+    other: list[dict[str, object]] = [{"start": None, "hour": 0}, {"hour": 1}]
+    assert _encoded(other) == [json.dumps(row) for row in other]
+
+
+def test_json_safe_escapes_format_characters_and_leaves_plain_ascii_alone() -> None:
+    from archplan.messages import json_safe
+
+    assert json_safe('{"a": "plain"}') == '{"a": "plain"}'
+    assert json_safe('"a\x7fb"') == '"a\\u007fb"'  # DEL is ASCII and a format character
+    assert json_safe('"a\u200bb"') == '"a\\u200bb"'
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason"),
+    [
+        (None, "no instance_types: declared"),
+        ({"m6g.large": {"vcpu": 2, "memory": 7680}}, "(m6g.large) is x86_64"),
+        ({"z1d.large": {"vcpu": 2, "memory": 7680}}, "(z1d.large) has both an On-Demand price"),
+        ({"c6i.large": {"vcpu": 2, "memory": 512}}, "the task does not fit on any of c6i.large"),
+    ],
+)
+def test_fargate_on_ec2_says_why_it_is_not_compared(
+    declared: dict[str, object] | None, reason: str
+) -> None:
+    """No guessed instance capacity, price or architecture: the comparison says what is
+    missing instead."""
+    raw, _ = _forum()
+    raw = dict(raw)
+    if declared is None:
+        del raw["instance_types"]
+    else:
+        raw["instance_types"] = declared
+    result = _plan(yaml.safe_dump(raw, sort_keys=False))
+    assert result.containers is not None
+    (messages,) = result.containers.services
+    assert messages.ec2 is not None
+    assert messages.ec2.chosen is None
+    assert reason in (messages.ec2.reason or "")
+
+
+def test_fargate_on_ec2_by_independent_arithmetic() -> None:
+    """The forum's messages tasks on c6a.large: two awsvpc tasks each (three interfaces less the
+    instance's own), so each AZ needs ceil(its tasks / 2) instances every hour."""
+    raw, result = _forum()
+    assert result.containers is not None
+    (messages,) = result.containers.services
+    assert messages.ec2 is not None and messages.ec2.chosen is not None
+    chosen = messages.ec2.chosen
+    assert chosen.instance_type == "c6a.large"  # the cheapest of the three declared
+    assert (chosen.per_instance, chosen.limited_by) == (2, "network interfaces")
+    per_hour = [math.ceil((t + 1) // 2 / 2) + math.ceil(t // 2 / 2) for t in messages.tasks]
+    assert chosen.instance_hours == sum(per_hour)
+    assert chosen.peak_instances == max(per_hour)
+    price = Decimal(str(raw["prices"]["instance_types"]["c6a.large"]["on_demand"]))  # type: ignore[index]
+    assert chosen.total == Fraction(price) * sum(per_hour)

@@ -272,6 +272,10 @@ def cli_input(architecture: Architecture, group_plan: GroupPlan) -> dict[str, An
     }
 
 
+def _has_services(plan: ScalePlan) -> bool:
+    return plan.containers is not None and bool(plan.containers.services)
+
+
 def _one_group(plan: ScalePlan, form: str) -> GroupPlan:
     groups, skipped = _emittable(plan)
     if len(plan.groups) != 1:
@@ -279,6 +283,11 @@ def _one_group(plan: ScalePlan, form: str) -> GroupPlan:
         raise EmitError(
             f"--emit {form} writes one group's --cli-input-json: choose it with --group "
             f"(the file's groups: {names})"
+            + (
+                ", or an ECS service's auto scaling commands with --service"
+                if form == ScaleEmit.AWS_CLI and _has_services(plan)
+                else ""
+            )
         )
     if not groups:
         raise EmitError(skipped[0])

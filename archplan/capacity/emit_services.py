@@ -1,6 +1,7 @@
 """`scale-plan --emit` for ECS services: Application Auto Scaling of the service's desired count
 (a scalable target with the service's min and max, and a target-tracking policy on average CPU
-at its target utilization), in CloudFormation and Terraform syntax.
+at its target utilization), in CloudFormation and Terraform syntax, and for one service as the
+two AWS CLI commands that create them (`register-scalable-target`, `put-scaling-policy`).
 
 The resource ID is `service/CLUSTER/SERVICE`; a service without `cluster:` gets a parameter
 (CloudFormation) or variable (Terraform) for it. Target tracking on
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 from archplan.capacity.plan import ScalePlan
 from archplan.model_containers import Service
@@ -150,3 +152,63 @@ def terraform_blocks(plan: ScalePlan, taken: set[str]) -> list[str]:
             "}",
         ]
     return lines
+
+
+# -- AWS CLI ----------------------------------------------------------------------------------
+
+
+class UnknownService(ValueError):
+    """`--service NAME` names no planned service (message for the user)."""
+
+
+def cli_inputs(service: Service, cluster: str) -> tuple[dict[str, object], dict[str, object]]:
+    """The `--cli-input-json` documents of `register-scalable-target` and `put-scaling-policy`."""
+    resource_id = f"service/{cluster}/{service.name}"
+    target: dict[str, object] = {
+        "ServiceNamespace": NAMESPACE,
+        "ResourceId": resource_id,
+        "ScalableDimension": DIMENSION,
+        "MinCapacity": service.min,
+        "MaxCapacity": service.max,
+    }
+    policy: dict[str, object] = {
+        "PolicyName": f"{service.name}-cpu-target-tracking",
+        "ServiceNamespace": NAMESPACE,
+        "ResourceId": resource_id,
+        "ScalableDimension": DIMENSION,
+        "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingScalingPolicyConfiguration": {
+            "TargetValue": service.target_utilization,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": METRIC},
+        },
+    }
+    return target, policy
+
+
+def aws_cli(plan: ScalePlan, name: str, file_name: str) -> str:
+    """A shell script of the two `aws application-autoscaling` commands for service `name`,
+    each with its `--cli-input-json` document (single-quoted for the shell)."""
+    services = {service.name: service for service in _services(plan)}
+    service = services.get(name)
+    if service is None:
+        known = ", ".join(f'"{one}"' for one in services) or "none"
+        raise UnknownService(f'no planned service "{name}" (the planned services: {known})')
+    cluster = service.cluster if service.cluster is not None else "<name of the ECS cluster>"
+    target, policy = cli_inputs(service, cluster)
+    from archplan.messages import json_safe
+    from archplan.reports.terminal import printable
+
+    lines = [
+        f"# archplan scale-plan --emit aws-cli --service, for {printable(file_name)}:",
+        f"# service {printable(service.name)}: tasks "
+        f"{service.min}..{service.max}, CPU target tracking at {service.target_utilization} %",
+    ]
+    if service.cluster is None:
+        lines.append("# the service names no cluster: replace <name of the ECS cluster> first")
+    for command, document in (
+        ("register-scalable-target", target),
+        ("put-scaling-policy", policy),
+    ):
+        text = json_safe(json.dumps(document, indent=2, ensure_ascii=False))
+        lines.append(f"aws application-autoscaling {command} --cli-input-json {shlex.quote(text)}")
+    return "\n".join(lines) + "\n"

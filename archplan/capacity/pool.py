@@ -108,20 +108,46 @@ def key_of(member: PoolMember) -> PoolKey:
 def _integer_curve(spend: Sequence[Fraction]) -> tuple[Counter[int], int]:
     """The spend as integers over one common denominator: (value -> hours, denominator)."""
     denominator = math.lcm(*{value.denominator for value in spend}) if spend else 1
-    return Counter(int(value * denominator) for value in spend), denominator
+    return Counter(_numerators(spend, denominator)), denominator
+
+
+def _numerators(spend: Sequence[Fraction], denominator: int) -> list[int]:
+    """Each hour's spend × `denominator` (a multiple of every hour's denominator), as ints.
+
+    A member's spend repeats a few Fraction objects (one per capacity level), so each object is
+    converted once, keyed by identity: the values stay alive in `spend` meanwhile, and hashing a
+    Fraction costs more than the conversion saves."""
+    known: dict[int, int] = {}
+    result = []
+    for value in spend:
+        number = known.get(id(value))
+        if number is None:
+            number = known[id(value)] = value.numerator * (denominator // value.denominator)
+        result.append(number)
+    return result
 
 
 def best(spend: Sequence[Fraction], discount: Decimal) -> tuple[Fraction, Fraction]:
     """The cheapest covered spend per hour for an hourly spend curve, and the curve's cost with
     it (the commitment every hour plus the spend above it)."""
     curve, denominator = _integer_curve(spend)
+    level, cost = _best(curve, discount)
+    return Fraction(level, denominator), cost / denominator
+
+
+def _best(curve: Counter[int], discount: Decimal) -> tuple[int, Fraction]:
+    """`best` of an integer curve: the level, and the cost in the curve's units."""
     level = optimal_level(curve, discount)
-    return Fraction(level, denominator), profile_cost(level, curve, discount) / denominator
+    return level, profile_cost(level, curve, discount)
 
 
 def pools(members: Iterable[PoolMember]) -> tuple[Pool, ...]:
     """The pools of two or more members (a member alone keeps its own commitment), in the order
-    their first member comes."""
+    their first member comes.
+
+    All in integers over one denominator common to the pool's spend (a year of 50 groups is
+    438,000 hourly values: summed as Fractions they took seconds). `best` of a curve scaled by
+    an integer is the same commitment scaled, so every figure equals the Fraction arithmetic's."""
     grouped: dict[PoolKey, list[PoolMember]] = {}
     for one in members:
         grouped.setdefault(key_of(one), []).append(one)
@@ -131,10 +157,14 @@ def pools(members: Iterable[PoolMember]) -> tuple[Pool, ...]:
             continue
         discount = together[0].discount
         hours = key.profile_key[0]
-        summed = [sum((one.spend[hour] for one in together), Fraction(0)) for hour in range(hours)]
-        covered, cost = best(summed, discount)
-        separate = sum((best(one.spend, discount)[1] for one in together), Fraction(0))
-        below = [covered - value for value in summed if value < covered]
+        distinct = {id(value): value for one in together for value in one.spend}
+        denominator = math.lcm(*{value.denominator for value in distinct.values()})
+        curves = [_numerators(one.spend[:hours], denominator) for one in together]
+        summed = [sum(values) for values in zip(*curves, strict=True)]
+        level, cost = _best(Counter(summed), discount)
+        separate = sum((_best(Counter(curve), discount)[1] for curve in curves), Fraction(0))
+        below = [level - value for value in summed if value < level]
+        covered = Fraction(level, denominator)
         found.append(
             Pool(
                 key=key,
@@ -143,12 +173,12 @@ def pools(members: Iterable[PoolMember]) -> tuple[Pool, ...]:
                 hours=hours,
                 covered=covered,
                 per_hour=covered * (1 - Fraction(discount)),
-                cost=cost,
-                separate_cost=separate,
-                all_on_demand=sum(summed, Fraction(0)),
+                cost=cost / denominator,
+                separate_cost=separate / denominator,
+                all_on_demand=Fraction(sum(summed), denominator),
                 unused_hours=len(below),
-                unused=sum(below, Fraction(0)),
-                peak=max(summed, default=Fraction(0)),
+                unused=Fraction(sum(below), denominator),
+                peak=Fraction(max(summed, default=0), denominator),
             )
         )
     return tuple(found)

@@ -3,7 +3,9 @@
 Read: `aws ecs describe-services` (`services`), `describe-task-definition` (`taskDefinition`),
 `describe-capacity-providers` (`capacityProviders`); `aws lambda list-functions` (`Functions`),
 `get-function` (`Configuration`, `Concurrency`) and `get-function-configuration`; `aws eks
-describe-cluster` (`cluster`) and `describe-nodegroup` (`nodegroup`). Subnets are their ids (as
+describe-cluster` (`cluster`) and `describe-nodegroup` (`nodegroup`); `aws
+application-autoscaling describe-scalable-targets` (`ScalableTargets`: an ECS service's min and
+max, matched by its `service/CLUSTER/NAME` resource ID). Subnets are their ids (as
 describe-subnets keys them), scaling groups their names; task definitions and capacity providers
 are matched to services by ARN and name.
 """
@@ -14,12 +16,16 @@ from typing import Any
 
 from archplan.importers.common import Origin
 from archplan.importers.tf_awscli_containers import (
+    DIMENSION,
+    NAMESPACE,
     ClusterFacts,
     FunctionFacts,
     NodeGroupFacts,
     ServiceFacts,
     TaskFacts,
     count,
+    scale,
+    service_named,
     size,
     spot_share,
 )
@@ -30,6 +36,7 @@ SHAPES = (
     "taskDefinition",
     "capacityProviders",
     "services",
+    "ScalableTargets",
     "Functions",
     "Configuration",
     "cluster",
@@ -38,7 +45,8 @@ SHAPES = (
 COMMANDS = (
     "aws ecs describe-services, describe-task-definition, describe-capacity-providers, "
     "aws lambda list-functions, get-function, get-function-configuration, aws eks "
-    "describe-cluster and describe-nodegroup"
+    "describe-cluster and describe-nodegroup, aws application-autoscaling "
+    "describe-scalable-targets"
 )
 
 
@@ -49,7 +57,12 @@ def shapes(data: Any) -> list[tuple[str, list[Any]]]:
     found: list[tuple[str, list[Any]]] = []
     for key in SHAPES:
         value = data.get(key)
-        if isinstance(value, list) and key in ("capacityProviders", "services", "Functions"):
+        if isinstance(value, list) and key in (
+            "capacityProviders",
+            "services",
+            "ScalableTargets",
+            "Functions",
+        ):
             found.append((key, value))
         elif isinstance(value, dict) and key in ("taskDefinition", "cluster", "nodegroup"):
             found.append((key, [value]))
@@ -81,6 +94,7 @@ class ContainerReader:
             "taskDefinition": self.task_definition,
             "capacityProviders": self.capacity_provider,
             "services": self.service,
+            "ScalableTargets": self.scalable_target,
             "Functions": self.function,
             "Configuration": self.function,
             "cluster": self.eks_cluster,
@@ -123,6 +137,7 @@ class ContainerReader:
         key = key or (name if isinstance(name, str) else f"service-{index + 1}")
         label = name if isinstance(name, str) and name else key
         service = ServiceFacts(key, label, self.origin(key))
+        service.name = name if isinstance(name, str) and name else None
         service.cluster = _tail(raw.get("clusterArn"), "cluster/")
         definition = raw.get("taskDefinition")
         service.task = self.tasks.get(definition) if isinstance(definition, str) else None
@@ -162,6 +177,24 @@ class ContainerReader:
         elif isinstance(launch, str) and launch:
             service.missing.append(f"capacity provider (launch type {launch})")
         self.facts.containers.services.setdefault(key, service)
+
+    def scalable_target(self, raw: dict[str, Any], index: int) -> None:
+        """An ECS service's MinCapacity and MaxCapacity (describe-scalable-targets)."""
+        if raw.get("ServiceNamespace") != NAMESPACE or raw.get("ScalableDimension") != DIMENSION:
+            return  # another service's target: not archplan's
+        resource_id = raw.get("ResourceId")
+        address = resource_id if isinstance(resource_id, str) else f"scalable-target-{index + 1}"
+        found = service_named(self.facts.containers.services, resource_id)
+        if found is None:
+            self.facts.issue(
+                f"scalable target {address}: names no ECS service of the sources (give its "
+                "describe-services output too); it is not read",
+                address,
+            )
+            return
+        problem = scale(found, raw.get("MinCapacity"), raw.get("MaxCapacity"), address)
+        if problem is not None:
+            self.facts.issue(f"scalable target {address}: {problem}", address)
 
     def function(self, raw: dict[str, Any], index: int) -> None:
         name = raw.get("FunctionName")

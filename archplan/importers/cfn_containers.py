@@ -2,25 +2,71 @@
 definitions, clusters and capacity providers, Lambda functions, EKS clusters and node groups.
 
 Run by archplan.importers.cfn_mapping after the network and the scaling groups, with its
-helpers (property reading, references, issues). What a template does not say (a service's
-demand, a function's duration, the auto scaling bounds kept in other resources) is not
-invented: the object is imported without it and an issue says so where it matters.
+helpers (property reading, references, issues). A service's min and max are its
+AWS::ApplicationAutoScaling::ScalableTarget's (matched by the references in its ResourceId, else
+by the service name it spells), else its DesiredCount with an issue saying so. What a template
+does not say (a service's demand, a function's duration) is not invented: the object is
+imported without it and an issue says so where it matters.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from archplan.importers.cloudformation import Resource
-from archplan.importers.intrinsics import text
+from archplan.importers.intrinsics import Unresolved, text
+from archplan.loader import Mapping, Node, Scalar, Sequence
 
 if TYPE_CHECKING:
+    from archplan.findings import Span
     from archplan.importers.cfn_mapping import _TemplateMapper
     from archplan.importers.common import DocPath
 
 # Fargate CPU and memory may be written "1 vCPU" / "2 GB" (ECS task definition parameters):
 # CPU units are vCPU x 1024, memory GB x 1024 MiB.
 _UNITS = {"vcpu": 1024, "gb": 1024}
+# An ECS service's desired count as Application Auto Scaling names it.
+NAMESPACE, DIMENSION = "ecs", "ecs:service:DesiredCount"
+_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+class Scaling(NamedTuple):
+    """A service's auto scaling bounds, from the scalable target that names it."""
+
+    low: int
+    high: int
+    target: str  # the scalable target's logical ID
+    low_span: Span
+    high_span: Span
+
+
+def _references(node: Node) -> set[str]:
+    """The logical IDs a property's value names (Ref, Fn::GetAtt, ${X} and ${X.Attr} in
+    Fn::Sub), however deep: a ResourceId is usually joined from the cluster and the service."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Sequence):
+            stack.extend(item.items)
+            continue
+        if not isinstance(item, Mapping):
+            continue
+        if len(item.entries) == 1:
+            ((key, entry),) = item.entries.items()
+            value = entry.value
+            if isinstance(value, Sequence) and value.items and key in ("Fn::GetAtt", "Fn::Sub"):
+                value = value.items[0]
+            if isinstance(value, Scalar) and isinstance(value.value, str):
+                if key == "Ref":
+                    found.add(value.value)
+                elif key == "Fn::GetAtt":
+                    found.add(value.value.split(".")[0])
+                elif key == "Fn::Sub":
+                    found.update(name.split(".")[0] for name in _SUB_NAME.findall(value.value))
+        stack.extend(entry.value for entry in item.entries.values())
+    return found
 
 
 def _count(value: Any) -> int | None:
@@ -60,6 +106,7 @@ class ContainerMapper:
         self.clusters: dict[str, str] = {}  # logical ID -> ECS cluster name
         self.providers: dict[str, str] = {}  # capacity provider logical ID -> scaling group
         self.eks: dict[str, str] = {}  # EKS cluster logical ID -> its name in the document
+        self.scaling: dict[str, Scaling] = {}  # service logical ID -> its auto scaling bounds
 
     def run(self) -> None:
         o = self.o
@@ -72,6 +119,8 @@ class ContainerMapper:
             self.capacity_provider(resource)
         for resource in o.of_type("AWS::ECS::TaskDefinition"):
             self.task_definition(resource)
+        for resource in o.of_type("AWS::ApplicationAutoScaling::ScalableTarget"):
+            self.scalable_target(resource)
         for resource in o.of_type("AWS::ECS::Service"):
             self.service(resource)
         for resource in o.of_type("AWS::Lambda::Function"):
@@ -125,6 +174,79 @@ class ContainerMapper:
                 found["architecture"] = "arm64"
         self.task_definitions[resource.logical_id] = found
 
+    def scalable_target(self, resource: Resource) -> None:
+        """An ECS service's MinCapacity and MaxCapacity, for the service its ResourceId names."""
+        o = self.o
+        ignored = "the service it scales is imported with min = max = its DesiredCount"
+        namespace = o.get(resource, "ServiceNamespace", ignored)
+        dimension = o.get(resource, "ScalableDimension", ignored)
+        if namespace is None or dimension is None:
+            return
+        if text(namespace[0]) != NAMESPACE or text(dimension[0]) != DIMENSION:
+            return  # another service's target (DynamoDB, Aurora ...): not archplan's
+        service = self.scaled_service(resource)
+        if service is None:
+            where = o.node(resource, "ResourceId")
+            o.issue(
+                f"{resource.logical_id}.ResourceId: names no AWS::ECS::Service of the template; "
+                "the scalable target is not read",
+                where.span if where is not None else resource.key,
+                f"{resource.logical_id}.Properties.ResourceId",
+            )
+            return
+        bounds = []
+        for prop in ("MinCapacity", "MaxCapacity"):
+            value = o.require(resource, prop, ignored)
+            if value is None:
+                return
+            number = _count(value[0])
+            if number is None:
+                o.issue(
+                    f"{resource.logical_id}.{prop}: not a whole number of tasks; {ignored}",
+                    value[1],
+                    f"{resource.logical_id}.Properties.{prop}",
+                )
+                return
+            bounds.append((number, value[1]))
+        (low, low_span), (high, high_span) = bounds
+        if service in self.scaling:
+            o.issue(
+                f"{resource.logical_id}: a second scalable target for {service}; the first, "
+                f"{self.scaling[service].target}, is read",
+                resource.key,
+                resource.logical_id,
+            )
+            return
+        self.scaling[service] = Scaling(low, high, resource.logical_id, low_span, high_span)
+
+    def scaled_service(self, resource: Resource) -> str | None:
+        """The logical ID of the service a scalable target's ResourceId names: by reference
+        (`service/${Cluster}/${Service.Name}`), else by its evaluated text's service name."""
+        o = self.o
+        services = {one.logical_id: one for one in o.of_type("AWS::ECS::Service")}
+        node = o.node(resource, "ResourceId")
+        if node is None:
+            return None
+        named = sorted(_references(node) & services.keys())
+        if len(named) == 1:
+            return named[0]
+        try:
+            written = text(o.ev.value(node))
+        except Unresolved:
+            return None
+        parts = (written or "").split("/")
+        if len(parts) != 3 or parts[0] != "service":
+            return None
+        for logical_id, one in services.items():
+            name_node = o.node(one, "ServiceName")
+            try:
+                name = text(o.ev.value(name_node)) if name_node is not None else None
+            except Unresolved:
+                name = None
+            if parts[2] == (name or logical_id):
+                return logical_id
+        return None
+
     def service(self, resource: Resource) -> None:
         o = self.o
         left_out = "the service is left out"
@@ -176,9 +298,16 @@ class ContainerMapper:
         launch = self.launch(resource)
         if launch is None:
             return
-        desired = o.get(resource, "DesiredCount", "it is imported with 1 task (the default)")
-        count = _count(desired[0]) if desired else 1
-        if count is None:
+        scaled = self.scaling.get(resource.logical_id)
+        desired = o.get(
+            resource,
+            "DesiredCount",
+            "it is imported without it"
+            if scaled is not None
+            else "it is imported with 1 task (the default)",
+        )
+        count = _count(desired[0]) if desired else None
+        if count is None and scaled is None:
             count = 1
         name = o.name(resource)
         path: DocPath = ("services", name)
@@ -201,16 +330,48 @@ class ContainerMapper:
         if task.get("architecture"):
             body["architecture"] = task["architecture"]
         body["network_mode"] = task["network_mode"]
-        body["min"] = count
-        body["max"] = count
-        body["desired"] = count
-        o.issue(
-            f"{resource.logical_id}: min and max are its DesiredCount ({count}); the service's "
-            "auto scaling bounds (AWS::ApplicationAutoScaling::ScalableTarget) are not read",
-            resource.key,
-            resource.logical_id,
-        )
+        if scaled is not None:
+            self.bounds(resource, path, body, scaled, count)
+        else:
+            assert count is not None
+            body["min"] = count
+            body["max"] = count
+            body["desired"] = count
+            o.issue(
+                f"{resource.logical_id}: min and max are its DesiredCount ({count}): the template "
+                "has no AWS::ApplicationAutoScaling::ScalableTarget for the service",
+                resource.key,
+                resource.logical_id,
+            )
         self.o.m.services[name] = body
+
+    def bounds(
+        self,
+        resource: Resource,
+        path: DocPath,
+        body: dict[str, Any],
+        scaled: Scaling,
+        desired: int | None,
+    ) -> None:
+        """min and max from the service's scalable target; desired when inside them (outside,
+        Application Auto Scaling moves the count into range, so it is said and left out)."""
+        o = self.o
+        body["min"] = scaled.low
+        body["max"] = scaled.high
+        o.record((*path, "min"), scaled.low_span, f"{scaled.target}.Properties.MinCapacity")
+        o.record((*path, "max"), scaled.high_span, f"{scaled.target}.Properties.MaxCapacity")
+        if desired is None:
+            return
+        if scaled.low <= desired <= scaled.high:
+            body["desired"] = desired
+            return
+        o.issue(
+            f"{resource.logical_id}.DesiredCount {desired} is outside {scaled.target}'s "
+            f"{scaled.low}..{scaled.high} (Application Auto Scaling moves it into range); "
+            "it is left out",
+            resource.key,
+            f"{resource.logical_id}.Properties.DesiredCount",
+        )
 
     def launch(self, resource: Resource) -> dict[str, Any] | None:
         """launch_type with its Fargate Spot share or capacity provider."""

@@ -111,6 +111,8 @@ PROPERTIES: dict[str, frozenset[str]] = {
         "AWS::ECS::Cluster": "CapacityProviders ClusterName ClusterSettings Configuration "
         "DefaultCapacityProviderStrategy ServiceConnectDefaults Tags",
         "AWS::ECS::CapacityProvider": "AutoScalingGroupProvider ClusterName ManagedInstancesProvider Name Tags",
+        "AWS::ApplicationAutoScaling::ScalableTarget": "MaxCapacity MinCapacity ResourceId "
+        "RoleARN ScalableDimension ScheduledActions ServiceNamespace SuspendedState",
         "AWS::ECS::Service": "AvailabilityZoneRebalancing CapacityProviderStrategy Cluster "
         "DeploymentConfiguration DeploymentController DesiredCount EnableECSManagedTags "
         "EnableExecuteCommand ForceNewDeployment GatewayConnectors "

@@ -41,6 +41,43 @@ class ServiceFacts:
     task: TaskFacts | None = None
     desired: int | None = None
     missing: list[str] = field(default_factory=list)
+    name: str | None = None  # the ECS service name (a scalable target's ResourceId spells it)
+    # From the Application Auto Scaling scalable target of its desired count, when the source
+    # has one: its MinCapacity and MaxCapacity, and where they were read.
+    min: int | None = None
+    max: int | None = None
+    scaled_by: str | None = None
+
+
+NAMESPACE, DIMENSION = "ecs", "ecs:service:DesiredCount"
+
+
+def service_named(services: dict[str, ServiceFacts], resource_id: Any) -> ServiceFacts | None:
+    """The service an ECS scalable target's `service/CLUSTER/NAME` names (None when none, or
+    when the text is not an ECS service's resource ID)."""
+    if not isinstance(resource_id, str):
+        return None
+    parts = resource_id.split("/")
+    if len(parts) != 3 or parts[0] != "service":
+        return None
+    _, cluster, name = parts
+    found = [
+        service
+        for service in services.values()
+        if (service.name or service.label) == name and service.cluster in (cluster, None)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def scale(service: ServiceFacts, low: Any, high: Any, source: str) -> str | None:
+    """Take a scalable target's bounds for the service; a reason when they cannot be taken."""
+    low_count, high_count = count(low), count(high)
+    if low_count is None or high_count is None:
+        return "its minimum and maximum capacity are not both whole numbers; it is not read"
+    if service.scaled_by is not None:
+        return f"a second scalable target for the service; the first, {service.scaled_by}, is read"
+    service.min, service.max, service.scaled_by = low_count, high_count, source
+    return None
 
 
 @dataclass(slots=True)
@@ -174,8 +211,22 @@ def _services(assembly: _Assembly, facts: ContainerFacts) -> dict[str, Any]:
             if task.architecture:
                 body["architecture"] = task.architecture
             body["network_mode"] = task.network_mode
-        desired = service.desired if service.desired is not None else 1
-        body.update(min=desired, max=desired, desired=desired)
+        low, high = service.min, service.max
+        scaled = low is not None and high is not None
+        desired = service.desired if service.desired is not None or scaled else 1
+        if low is not None and high is not None:
+            body.update(min=low, max=high)
+            if desired is not None and low <= desired <= high:
+                body["desired"] = desired
+            elif desired is not None:
+                assembly.facts.issue(
+                    f'service "{name}": its desired count {desired} is outside '
+                    f"{service.scaled_by}'s {low}..{high} (Application Auto Scaling moves it "
+                    "into range); it is left out",
+                    service.origin.address,
+                )
+        else:
+            body.update(min=desired, max=desired, desired=desired)
         if missing:
             assembly.park(
                 "services", name, {"source": key, "missing": missing, **body}, service.origin
@@ -187,11 +238,12 @@ def _services(assembly: _Assembly, facts: ContainerFacts) -> dict[str, Any]:
             )
             continue
         assembly.origins[("services", name)] = service.origin
-        assembly.facts.issue(
-            f'service "{name}": min and max are its desired count ({desired}); its auto '
-            "scaling bounds are not in the source",
-            service.origin.address,
-        )
+        if not scaled:
+            assembly.facts.issue(
+                f'service "{name}": min and max are its desired count ({desired}): the source '
+                "has no Application Auto Scaling scalable target for it",
+                service.origin.address,
+            )
         out[name] = body
     return out
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from archplan.importers.tf_awscli_containers import (
+    DIMENSION,
+    NAMESPACE,
     ClusterFacts,
     FunctionFacts,
     NodeGroupFacts,
     ServiceFacts,
     TaskFacts,
     count,
+    scale,
+    service_named,
     size,
     spot_share,
 )
@@ -28,6 +32,7 @@ FIRST = (
     "aws_eks_cluster",
 )
 THEN = ("aws_ecs_service", "aws_lambda_function", "aws_eks_node_group")
+LAST = ("aws_appautoscaling_target",)  # after the services whose desired count they scale
 
 
 class ContainerImporter:
@@ -50,6 +55,7 @@ class ContainerImporter:
             "aws_ecs_service": self.service,
             "aws_lambda_function": self.function,
             "aws_eks_node_group": self.node_group,
+            "aws_appautoscaling_target": self.scalable_target,
         }.get(resource.type)
         if handler is not None:
             handler(resource)
@@ -145,6 +151,8 @@ class ContainerImporter:
         block, nested = self._block(resource, "network_configuration")
         service.subnets = self._subnets(resource, block, nested, "subnets")
         service.desired = count(values.get("desired_count"))
+        if isinstance(values.get("name"), str):
+            service.name = values["name"]
         launch = values.get("launch_type")
         strategy = values.get("capacity_provider_strategy")
         if isinstance(launch, str) and launch.upper() == "FARGATE":
@@ -154,6 +162,32 @@ class ContainerImporter:
         elif isinstance(launch, str) and launch:
             service.missing.append(f"capacity provider (launch type {launch})")
         self.facts.services[service.key] = service
+
+    def scalable_target(self, resource: Resource) -> None:
+        """An ECS service's min_capacity and max_capacity, for the aws_ecs_service its
+        resource_id refers to (or, written out, spells)."""
+        values = resource.values
+        if values.get("service_namespace") != NAMESPACE:
+            return  # DynamoDB, Aurora ...: not archplan's
+        if values.get("scalable_dimension") != DIMENSION:
+            return
+        importer = self.importer
+        services = importer.plan.resolve(resource, "resource_id", ("aws_ecs_service",))
+        found = self.facts.services.get(importer.key(services[0])) if len(services) == 1 else None
+        if found is None:
+            found = service_named(self.facts.services, values.get("resource_id"))
+        if found is None:
+            importer.issue(
+                resource,
+                f"{resource.address}: its resource_id names no aws_ecs_service of the plan; it "
+                "is not read",
+            )
+            return
+        problem = scale(
+            found, values.get("min_capacity"), values.get("max_capacity"), resource.address
+        )
+        if problem is not None:
+            importer.issue(resource, f"{resource.address}: {problem}")
 
     def _strategy(self, resource: Resource, service: ServiceFacts, strategy: list[Any]) -> None:
         weights: dict[str, int] = {}

@@ -118,10 +118,10 @@ class Importer:
                 if handler is not None:
                     handler(resource)
         # Containers after the groups their capacity providers name (tf_containers).
-        from archplan.importers.tf_containers import FIRST, THEN, ContainerImporter
+        from archplan.importers.tf_containers import FIRST, LAST, THEN, ContainerImporter
 
         containers = ContainerImporter(self)
-        for kinds in (FIRST, THEN):
+        for kinds in (FIRST, THEN, LAST):
             for resource in self.plan.resources:
                 if resource.type in kinds:
                     containers.handle(resource)

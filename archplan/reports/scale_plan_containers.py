@@ -9,10 +9,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from archplan.capacity.arith import ceil_div
-from archplan.capacity.containers import spot_tasks
-from archplan.capacity.cost import HOURS_PER_MONTH, usd
-from archplan.capacity.demand import Profile
-from archplan.capacity.plan_containers import (
+from archplan.capacity.container_plans import (
     AddressRow,
     ContainerPlan,
     FunctionPlan,
@@ -20,6 +17,9 @@ from archplan.capacity.plan_containers import (
     ServicePlan,
     Unplanned,
 )
+from archplan.capacity.containers import spot_tasks
+from archplan.capacity.cost import HOURS_PER_MONTH, usd
+from archplan.capacity.demand import Profile
 from archplan.money import dollars, rate
 from archplan.reports.terminal import printable, wrap
 
@@ -36,6 +36,10 @@ ASSUMPTIONS = (
     "tasks, rounded down, at the Spot discount (shipped: AWS's advertised maximum, 70 %, so a "
     "lower bound on Spot cost). EC2 services are priced on the smallest Fargate size that "
     "holds their task, to compare.",
+    "Fargate services on EC2, to compare: the same tasks spread over the service's AZs and "
+    "packed per AZ onto the cheapest type over the profile among those with a declared "
+    "capacity (instance_types:) and an On-Demand price, of the service's architecture; "
+    "On-Demand only, no Spot or commitment.",
     "Lambda: concurrency = ceil(requests/s x duration) with the p95 duration when given (AWS's "
     "sizing formula); GB-seconds = requests x average duration x memory / 1024; the free tier "
     "and provisioned concurrency charges are not counted.",
@@ -88,6 +92,35 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
+def _ec2_to_dict(plan: ServicePlan) -> dict[str, Any] | None:
+    """A Fargate service's tasks on EC2 instead: the cheapest declared, priced type."""
+    compared = plan.ec2
+    if compared is None:
+        return None
+    described: dict[str, Any] = {
+        "candidates": list(compared.candidates),
+        "not_compared": compared.reason,
+        "instance_type": None,
+    }
+    chosen = compared.chosen
+    if chosen is not None:
+        hours = len(plan.tasks)
+        described |= {
+            "instance_type": chosen.instance_type,
+            "instance_cpu": chosen.capacity.cpu,
+            "instance_memory": chosen.capacity.memory,
+            "tasks_per_instance": chosen.per_instance,
+            "limited_by": chosen.limited_by,
+            "on_demand": str(chosen.on_demand),
+            "price_source": chosen.price_source,
+            "instance_hours": chosen.instance_hours,
+            "peak_instances": chosen.peak_instances,
+            "total": usd(chosen.total),
+            "per_month": usd(_month(chosen.total, hours)),
+        }
+    return described
+
+
 def service_to_dict(plan: ServicePlan) -> dict[str, Any]:
     service = plan.service
     described: dict[str, Any] = {
@@ -108,6 +141,7 @@ def service_to_dict(plan: ServicePlan) -> dict[str, Any]:
         "provider_type": plan.provider_type,
         "peak_provider_units": max(plan.provider_units) if plan.provider_units else None,
         "fargate": None,
+        "ec2": _ec2_to_dict(plan),
         "hours": [],
     }
     hours = len(plan.tasks)
@@ -331,6 +365,33 @@ def _print_service(console: Console, file_name: str, plan: ServicePlan) -> None:
             f"{dollars(_month(fargate.total, hours))} per month (all On-Demand "
             f"{dollars(_month(fargate.all_on_demand, hours))})",
         )
+    _print_ec2(console, plan)
+
+
+def _print_ec2(console: Console, plan: ServicePlan) -> None:
+    compared = plan.ec2
+    if compared is None:
+        return
+    chosen = compared.chosen
+    if chosen is None:
+        _say(console, f"  On EC2 instead: not compared: {compared.reason}")
+        return
+    hours = len(plan.tasks)
+    others = len(compared.candidates) - 1
+    why = (
+        f"the cheapest of {len(compared.candidates)} declared, priced types"
+        if others
+        else ("the only declared, priced type")
+    )
+    _say(
+        console,
+        f"  On EC2 instead: {chosen.instance_type} ({why}), {chosen.per_instance} tasks each (by "
+        f"{chosen.limited_by}), "
+        f"{rate(Fraction(chosen.on_demand))} per instance-hour On-Demand; "
+        f"{chosen.instance_hours} instance-hours, up to {chosen.peak_instances} at once: "
+        f"{dollars(chosen.total)} for the profile, {dollars(_month(chosen.total, hours))} per "
+        "month",
+    )
 
 
 def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> None:

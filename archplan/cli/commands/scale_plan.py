@@ -62,6 +62,14 @@ def scale_plan(
             case_sensitive=False,
         ),
     ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="With --emit aws-cli: print this ECS service's Application Auto Scaling "
+            "commands (register-scalable-target, put-scaling-policy) instead of a group's.",
+        ),
+    ] = None,
     prices: PricesFile = None,
     output: OutputFile = None,
     color: Color = ColorMode.AUTO,
@@ -75,6 +83,12 @@ def scale_plan(
 
     if emit is not None and output_format is not None:
         usage_error(f"not with --emit, which prints {emit.value}", "--format")
+    if service is not None and emit is not ScaleEmit.AWS_CLI:
+        usage_error("only with --emit aws-cli", "--service")
+    if service is not None and group is not None:
+        usage_error(
+            "not with --group: the service's commands or the group's input, not both", "--service"
+        )
 
     from archplan.capacity.demand import DemandFileError
     from archplan.capacity.plan import UnknownGroup, plan
@@ -125,9 +139,15 @@ def scale_plan(
         raise typer.Exit(EXIT_INPUT)
     if emit is not None:
         from archplan.capacity.emit import EMITTERS, EmitError
+        from archplan.capacity.emit_services import UnknownService, aws_cli
 
         try:
-            text = EMITTERS[emit](loaded.architecture, result, name)
+            if service is not None:
+                text = aws_cli(result, service, name)
+            else:
+                text = EMITTERS[emit](loaded.architecture, result, name)
+        except UnknownService as error:
+            usage_error(str(error), "--service")
         except EmitError as error:
             if error.at is not None:
                 span = value_place(loaded.document, error.at)
