@@ -603,7 +603,9 @@ def test_importers_write_a_20_mb_scalar_fast(tmp_path: Path) -> None:
         }
     )
     write(tmp_path / "p.json", plan)
-    result = run(tmp_path, "import", "terraform", "p.json", "-o", "a.yaml")
+    # Over the default 16 MiB file size: the limit is raised, as a user with such a plan would.
+    size = str(32 * MB)
+    result = run(tmp_path, "import", "terraform", "p.json", "-o", "a.yaml", "--max-file-size", size)
     assert result.code in (0, 1), result.stderr
     assert (tmp_path / "a.yaml").stat().st_size > 20 * MB
 
