@@ -45,7 +45,7 @@ def _constant(text: str) -> Any:
 def load_json(text: str, what: str = "the file") -> Any:
     """The data of a JSON text; InputError at the place of what cannot be used."""
     try:
-        # No parse_int hook: it would cost a Python call per integer of a 50 MB plan; int()
+        # No parse_int hook: it would cost a Python call per integer of a 16 MiB plan; int()
         # itself refuses more than 4,300 digits (a ValueError, below).
         data = json.loads(text, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as error:

@@ -15,13 +15,24 @@ from archplan.errors import InputError
 
 # Architecture, prices, baseline, configuration and imported files: the size read at most
 # (`--max-file-size` changes it). Reads never ask the OS for more than this, whatever is asked.
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# 16 MiB holds the largest estates measured (10,000 VPCs: 12 MiB; 50 services, 50 functions
+# and 50 groups with a year of hourly demand each: 9.4 MiB) and keeps what one file can make
+# the parsers build (JSON objects, YAML's buffers) well under the 512 MB promised.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 LARGEST_MAX_BYTES = 1 << 40  # --max-file-size above this is taken as this (1 TiB)
 
 # YAML aliases: nodes and bytes (of keys and scalar values) that aliases may add to a document.
 ALIAS_NODES = 100_000
 ALIAS_BYTES = 10_000_000
 MAX_DEPTH = 100  # nesting of YAML, JSON and TOML collections
+
+# YAML nodes one document may hold (keys, values, list items and collections), counted while
+# it is composed: each costs a few hundred bytes, so this is what bounds a file's memory, not
+# its size (a 49 MB file of short nested lists is 18 million nodes: 5 GB). The 10,000-VPC
+# estate of scripts/benchmark.py --large holds 986,000; a number in a list of plain numbers
+# (hourly demand) costs half as much and counts half, so 150 profiles of 8,760 hours
+# (scripts/benchmark_containers.py: 1,314,000 numbers) count 662,000.
+NODES = 1_100_000
 
 # CloudFormation: bytes (strings' characters, one per list or mapping item) that intrinsic
 # functions (Ref, Fn::Join, Fn::Sub, Fn::FindInMap...) may return over one whole template.

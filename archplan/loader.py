@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from archplan.errors import InputError
 from archplan.findings import Path, Span
-from archplan.limits import ALIAS_BYTES, BudgetExceeded, exceeded_message
+from archplan.limits import ALIAS_BYTES, NODES, BudgetExceeded, exceeded_message
 
 
 def _prime_reader_pattern() -> None:
@@ -284,6 +284,10 @@ def load(
     try:
         parser = _Loader(text)  # the pure-Python reader checks characters here already
         return _Composer(parser, tags or {}).document(top_mapping)
+    except BudgetExceeded as error:
+        # Raised again without the composer's frames, whose locals hold the million nodes
+        # read so far: they are freed now, not kept for the garbage collector to walk.
+        crossed = error.with_traceback(None)
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
         shown = f"0x{error.character:02x}" if isinstance(error.character, int) else "a character"
@@ -302,6 +306,7 @@ def load(
     finally:
         if parser is not None:
             parser.dispose()
+    raise crossed
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -329,6 +334,8 @@ class _Composer:
         self._expanded_bytes = 0  # keys' and scalars' characters that aliases repeat
         self._bytes_of: dict[int, int] = {}  # id(node) -> its characters, for _alias_bytes
         self._constructor = yaml.constructor.SafeConstructor()
+        # The nodes budget, in halves: a node costs 2, a number in a list of numbers 1.
+        self._room = 2 * NODES
 
     def document(self, top_mapping: str | None = None) -> Document:
         self._expect(yaml.StreamStartEvent)
@@ -379,6 +386,7 @@ class _Composer:
         else:  # pragma: no cover - the parser guarantees a node here
             raise _located_error(f"unexpected {type(event).__name__}", event.start_mark)
         if wrap is not None:
+            self._charge(2, event.start_mark)
             node, size = result
             key = Scalar(wrap, node._start, node._end, wrap)
             result = (Mapping({wrap: Entry(key, node)}, node._start, node._end), size + 1)
@@ -386,6 +394,16 @@ class _Composer:
             self._open_anchors.discard(anchor)
             self._anchors[anchor] = result
         return result
+
+    def _charge(self, halves: int, mark: Any) -> None:
+        """Count `halves` against the nodes budget; past it the file is refused at `mark`."""
+        self._room -= halves
+        if self._room < 0:
+            raise BudgetExceeded(
+                exceeded_message("nodes", "the document holds more than {limit} nodes", NODES),
+                mark.line + 1,
+                mark.column + 1,
+            )
 
     def _alias(self, event: Any) -> tuple[Node, int]:
         anchor = event.anchor
@@ -428,6 +446,9 @@ class _Composer:
         )
 
     def _scalar(self, event: Any) -> Scalar:
+        self._room -= 2
+        if self._room < 0:
+            self._charge(0, event.start_mark)
         value: Any = event.value
         tag = event.tag
         if tag is None or tag == "!":
@@ -463,6 +484,7 @@ class _Composer:
 
     def _sequence(self, event: Any, path: Path, depth: int) -> tuple[Sequence, int]:
         self._check_collection_tag(event, _SEQ)
+        self._charge(2, event.start_mark)
         items: list[Node] = []
         size = 1
         child = self._next()
@@ -472,6 +494,8 @@ class _Composer:
                 return Numbers(*numbers, event.start_mark, child.end_mark), 1 + len(numbers[0])
             # Not numbers all through: the ones read so far become ordinary nodes.
             values, raws, lines, columns = numbers
+            if values:
+                self._charge(len(values), event.start_mark)  # the other half of their cost
             items = [
                 Scalar(value, _Place(line, column), _Place(line, column + len(raw)), raw)
                 for value, raw, line, column in zip(values, raws, lines, columns, strict=True)
@@ -503,6 +527,7 @@ class _Composer:
         lines: list[int] = []
         columns: list[int] = []
         next_event, number = self._next, _number
+        room = self._room  # in numbers: each costs half a node
         while (
             type(child) is _ScalarEvent
             and child.tag is None
@@ -518,15 +543,20 @@ class _Composer:
             line, column = start.line, start.column
             if end.line != line or end.column - column != len(raw):
                 break  # never seen: a plain number is written on one line, as it reads
+            if len(values) >= room:
+                self._room = room - len(values)
+                self._charge(1, start)
             values.append(float(raw) if match.lastindex else int(raw))
             raws.append(raw)
             lines.append(line)
             columns.append(column)
             child = next_event()
+        self._room = room - len(values)
         return (values, raws, lines, columns), child
 
     def _mapping(self, event: Any, path: Path, depth: int) -> tuple[Mapping, int]:
         self._check_collection_tag(event, _MAP)
+        self._charge(2, event.start_mark)
         entries: dict[str, Entry] = {}
         merged: dict[str, Entry] = {}
         size = 1

@@ -323,7 +323,7 @@ class Surroundings(NamedTuple):
     """What a file's rules need from outside it: where it is, and what the command line adds."""
 
     folder: str = "."  # relative paths in the file (demand.file) are read against it
-    max_file_size: int = 50 * 1024 * 1024  # source.DEFAULT_MAX_BYTES, for files it names
+    max_file_size: int = 16 * 1024 * 1024  # source.DEFAULT_MAX_BYTES, for files it names
     prices: Prices | None = None  # `--prices FILE`, or the configuration's prices
     prices_name: str | None = None  # that file's path, to say where a price was looked for
     # What the run's demand files may still add up to (limits.DemandBudget), shared

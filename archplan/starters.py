@@ -105,6 +105,16 @@ def starter(shape: str) -> str:
         lines += [f"  {a}-{b}: {{requester: {a}, accepter: {b}}}" for a, b in links]
     if shape == MESH:
         lines += ["", "meshes:", f"  core: [{', '.join(names)}]"]
+    elif shape == HUB_AND_SPOKE:
+        # The design, in the form peering-plan reads: without it, peering-plan takes every VPC
+        # as one mesh and proposes the spoke-to-spoke peering this shape leaves out on purpose.
+        lines += [
+            "",
+            "# What must reach what: the hub with each spoke, the spokes not with each other.",
+            "# `archplan peering-plan FILE` checks these pairs and adds nothing between spokes.",
+            "meshes:",
+            *(f"  {a}-{b}: [{a}, {b}]" for a, b in links),
+        ]
     while lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import pytest
 
+from archplan import limits, loader
 from tests.conftest import ROOT
 
 SECONDS = 5.0
@@ -115,6 +116,122 @@ def test_a_large_scalar_aliased_thousands_of_times_is_refused(tmp_path: Path) ->
     assert result.code == 2 and len(result.stdout) < 10_000  # an error notification only
     assert located(result.stderr, "alias.yaml"), result.stderr
     assert "alias-bytes budget" in result.stderr
+
+
+# -- Nodes: what a file within the size limit may make the loader build (review, item 1) ----
+# A 49 MB file of short nested lists was 18 million nodes: 42 s and 5.3 GB. The nodes budget
+# is counted while composing; the default file size keeps the parsers' own buffers small.
+# ARCHPLAN_HOSTILE_LONG=1 runs every shape at the budget and the real estates it must admit.
+LONG = pytest.mark.skipif(
+    not os.environ.get("ARCHPLAN_HOSTILE_LONG"), reason="long mode: ARCHPLAN_HOSTILE_LONG=1"
+)
+NESTED = "  - [1, [2, [3, [4]]]]\n"  # the review's shape: 8 nodes in 23 bytes
+
+
+def test_a_file_of_more_nodes_than_the_budget_is_refused_where_it_crosses(
+    tmp_path: Path,
+) -> None:
+    # The cheapest shape per node to compose (one word per line), so CI stays quick; the long
+    # mode runs the costly ones.
+    write(tmp_path / "n.yaml", "archplan: 1\nx-big:\n" + "  - a\n" * limits.NODES)
+    result = run(tmp_path, "validate", "n.yaml")
+    assert result.code == 2
+    # root, `archplan`, 1, `x-big`, the list: 5 nodes, so item NODES - 4 crosses (line 2 + it).
+    assert result.stderr.startswith(
+        f"n.yaml:{limits.NODES - 2}:5: error: the document holds more than "
+        f"{limits.NODES:,} nodes (the nodes budget; see archplan's README, Limits)\n"
+    ), result.stderr[:500]
+
+
+def test_the_review_s_49_mb_file_is_refused_by_its_size(tmp_path: Path) -> None:
+    size = limits.DEFAULT_MAX_BYTES + 1
+    write(tmp_path / "big.yaml", ("archplan: 1\nx-big:\n" + NESTED * (size // 23 + 1))[:size])
+    result = run(tmp_path, "validate", "big.yaml")
+    assert result.code == 2
+    assert result.stderr.startswith(f"big.yaml: error: file is larger than the {size - 1:,}-byte")
+
+
+def test_numbers_in_a_plain_list_count_half_a_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "NODES", 50)
+    # The list is one node (two halves), each number one half: 98 numbers fill the 100.
+    assert len(loader.load("[" + "7, " * 98 + "]").root.items) == 98
+    with pytest.raises(limits.BudgetExceeded, match="more than 50 nodes") as crossed:
+        loader.load("[" + "7, " * 99 + "]")
+    assert (crossed.value.line, crossed.value.column) == (1, 1 + 3 * 98 + 1)
+    assert len(loader.load("[" + "a, " * 49 + "]").root.items) == 49
+    with pytest.raises(limits.BudgetExceeded):
+        loader.load("[" + "a, " * 50 + "]")
+    # Numbers followed by a word become ordinary nodes and pay their second half then.
+    with pytest.raises(limits.BudgetExceeded):
+        loader.load("[" + "7, " * 48 + "a, a]")
+    assert len(loader.load("[" + "7, " * 47 + "a, a]").root.items) == 49
+
+
+SHAPES = {
+    # name: (file name, text, command); each at or just past the nodes budget or the size limit
+    "nested-lists": ("a.yaml", "archplan: 1\nx-big:\n" + NESTED * (limits.NODES // 8 + 1)),
+    "mapping": (
+        "b.yaml",
+        "archplan: 1\nx-big:\n" + "".join(f"  k{n}: {n}\n" for n in range(limits.NODES // 2)),
+    ),
+    "long-keys-and-values": (
+        "j.yaml",
+        "archplan: 1\nx-big:\n" + "".join(f"  k{n:012d}: v{n:012d}\n" for n in range(540_000)),
+    ),
+    "numbers": ("c.yaml", "archplan: 1\nx-big: [" + "10, " * (2 * limits.NODES) + "]\n"),
+    "flow-lists": ("f.yaml", "archplan: 1\nx-big: [" + "[], " * limits.NODES + "]\n"),
+    "mappings-in-lists": (
+        "e.yaml",
+        "archplan: 1\nx-big:\n" + "  - {a: [], b: {}}\n" * (limits.NODES // 5),
+    ),
+    "strings": (
+        "g.yaml",
+        "archplan: 1\nx-big:\n" + "".join(f"  - a{n:09d}\n" for n in range(limits.NODES - 10)),
+    ),
+    "comments": (
+        "h.yaml",
+        "archplan: 1\n" + "# a comment a comment a comment a comment\n" * 390_000,
+    ),
+    "one-scalar": (
+        "i.yaml",
+        "archplan: 1\nx-big: '" + "a" * (limits.DEFAULT_MAX_BYTES - 30) + "'\n",
+    ),
+    "syntax-error-at-the-end": ("s.yaml", "archplan: 1\nx-big:\n" + NESTED * 400_000 + "]\n"),
+}
+
+
+@LONG
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_shape_within_the_limits_loads_or_is_refused_in_time(
+    tmp_path: Path, shape: str
+) -> None:
+    name, text = SHAPES[shape]
+    assert len(text.encode()) <= limits.DEFAULT_MAX_BYTES
+    write(tmp_path / name, text)
+    result = run(tmp_path, "validate", name)  # under 512 MB and 5 s of CPU
+    assert result.code in (0, 2), result.stderr[-2000:]
+
+
+@LONG
+@pytest.mark.parametrize("kind", ["aws-cli", "terraform", "cloudformation"])
+def test_json_of_millions_of_objects_is_read_in_time(tmp_path: Path, kind: str) -> None:
+    write(tmp_path / "k.json", "[" + "{}," * 5_500_000 + "{}]")
+    result = run(tmp_path, "validate", "--from", kind, "k.json")
+    assert result.code == 2, result.stderr[-2000:]
+
+
+@LONG
+def test_the_largest_real_estates_are_within_the_budgets() -> None:
+    """The 10,000-VPC estate of scripts/benchmark.py --large and the 150 profiles of a year of
+    scripts/benchmark_containers.py load (in process: checking them costs more than loading)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import benchmark
+    import benchmark_containers
+
+    shape = benchmark.shape_from(benchmark.parse_args([]), 10_000, issue=True)
+    for text in (benchmark.generate(shape).text, benchmark_containers.generate(50, 8760)):
+        assert len(text.encode()) <= limits.DEFAULT_MAX_BYTES
+        loader.load(text)  # raises BudgetExceeded past the nodes budget
 
 
 def _template(property_value: str, parameters: str = "") -> str:
@@ -603,7 +720,9 @@ def test_importers_write_a_20_mb_scalar_fast(tmp_path: Path) -> None:
         }
     )
     write(tmp_path / "p.json", plan)
-    result = run(tmp_path, "import", "terraform", "p.json", "-o", "a.yaml")
+    # Over the default 16 MiB file size: the limit is raised, as a user with such a plan would.
+    size = str(32 * MB)
+    result = run(tmp_path, "import", "terraform", "p.json", "-o", "a.yaml", "--max-file-size", size)
     assert result.code in (0, 1), result.stderr
     assert (tmp_path / "a.yaml").stat().st_size > 20 * MB
 

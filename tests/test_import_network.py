@@ -736,7 +736,10 @@ def test_new_rules_on_real_plans_and_cli_output_find_nothing() -> None:
     cli = [
         str(p)
         for p in corpus_files("aws-cli")
-        if p.suffix == ".json" and "auto" not in p.name and "scaling" not in p.name
+        if p.suffix == ".json"
+        and "auto" not in p.name
+        and "scaling" not in p.name
+        and "search-transit-gateway-routes" not in p.name  # refused: a command not read
     ]
     if not plans or not cli:
         pytest.skip("corpus not found (set ARCHPLAN_CORPUS)")

@@ -62,3 +62,46 @@ def test_the_default_is_archplan_yaml_here(tmp_path: Path, monkeypatch: pytest.M
         Shape.SINGLE_VPC.value
     )
     assert "next: archplan validate archplan.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("shape", list(Shape))
+def test_peering_plan_adds_nothing_to_any_starter(shape: Shape, tmp_path: Path) -> None:
+    """A starter says what must reach what (hub-and-spoke: hub with each spoke, in `meshes:`),
+    so peering-plan never proposes the spoke-to-spoke peering the design leaves out."""
+    path = tmp_path / "archplan.yaml"
+    path.write_text(starter(shape.value), encoding="utf-8")
+    result = CliRunner().invoke(app, ["peering-plan", str(path), "--emit", "yaml"])
+    assert result.exit_code == 0, result.stderr
+    assert "# Adds 0 peerings and 0 routes." in result.stdout
+    assert "peering:" not in result.stdout.replace("# ", "")
+
+
+def test_hub_and_spoke_declares_the_pairs_it_connects() -> None:
+    hub = yaml.safe_load(starter(Shape.HUB_AND_SPOKE.value))
+    assert hub["meshes"] == {"shared-dev": ["shared", "dev"], "shared-prod": ["shared", "prod"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("newdir/", "names a directory; give the file to create, e.g. newdir/archplan.yaml"),
+        ("newdir/a.yaml", "directory newdir does not exist; create it first"),
+        ("a/b/c.yaml", "directory a/b does not exist; create it first"),
+    ],
+)
+def test_a_missing_directory_is_refused_before_writing(
+    name: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["init", name])
+    assert result.exit_code == 2
+    assert result.stderr == f"{name}: error: {says}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_second_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    (tmp_path / SCHEMA_FILE).mkdir()  # the schema cannot be written; the starter could
+    path = tmp_path / "archplan.yaml"
+    result = CliRunner().invoke(app, ["init", str(path), "--force"])
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert not path.exists()

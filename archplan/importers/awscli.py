@@ -55,17 +55,6 @@ SHAPES = (
     "Reservations",
     "AutoScalingGroups",
 )
-_COMMANDS = (
-    "aws ec2 describe-vpcs, describe-subnets, describe-route-tables, "
-    "describe-vpc-peering-connections, describe-transit-gateways, "
-    "describe-transit-gateway-vpc-attachments, describe-vpc-endpoints, describe-nat-gateways, "
-    "describe-internet-gateways, describe-security-groups, describe-network-acls, "
-    "describe-transit-gateway-route-tables, describe-transit-gateway-attachments, describe-instances, "
-    "aws network-firewall describe-firewall, aws autoscaling describe-auto-scaling-groups (also a --query "
-    "list), create-auto-scaling-group --cli-input-json, aws ecs describe-services, "
-    "describe-task-definition, describe-capacity-providers, aws lambda list-functions, "
-    "get-function, get-function-configuration, aws eks describe-cluster and describe-nodegroup"
-)
 # Outputs that say something archplan cannot use, with why.
 _OTHER = {
     "Routes": "search-transit-gateway-routes does not name the route table it searched; write "
@@ -193,13 +182,19 @@ def _shapes(
         return [("Firewall", [data["Firewall"], data.get("FirewallStatus")])]
     if quiet:
         return []
+    # Nothing archplan reads: refused (exit 2) as a template without Resources or a file that
+    # is not a Terraform plan is, rather than imported as an empty document. The output of a
+    # command archplan does not read (search-transit-gateway-routes) is refused too, saying why:
+    # importing it would silently drop every route it lists.
     known = [key for key in _OTHER if isinstance(data, dict) and key in data]
-    why = f" ({_OTHER[known[0]]})" if known else ""
-    facts.issue(
-        f"{path} is not an import source{why}; archplan reads the JSON of {_COMMANDS}",
+    why = f": {_OTHER[known[0]]}" if known else ""
+    raise SourceError(
         path,
+        f"not AWS CLI output of a supported command{why} (the commands archplan reads are "
+        "listed in docs/import.md, AWS CLI)",
+        1,
+        1,
     )
-    return []
 
 
 class _Merger:

@@ -157,7 +157,13 @@ def test_base_takes_the_old_side_from_git(tmp_path: Path) -> None:
 
 
 def test_against_from_reports_drift() -> None:
-    files = [str(path) for path in corpus_files("aws-cli") if path.suffix == ".json"]
+    files = [
+        str(path)
+        for path in corpus_files("aws-cli")
+        # search-transit-gateway-routes is real CLI output of a command archplan does not read:
+        # refused (exit 2), as any source that is not one of the supported outputs.
+        if path.suffix == ".json" and "search-transit-gateway-routes" not in path.name
+    ]
     if not files:
         pytest.skip("the shared corpus is not here")
     code, out, _ = run(

@@ -14,7 +14,12 @@ from tests.diff.helpers import edit, imported, side
 
 
 def _deployed() -> tuple[Side, list[str]]:
-    files = [str(path) for path in corpus_files("aws-cli") if path.suffix == ".json"]
+    files = [
+        str(path)
+        for path in corpus_files("aws-cli")
+        # real output of a command archplan does not read: refused (exit 2), so left out
+        if path.suffix == ".json" and "search-transit-gateway-routes" not in path.name
+    ]
     if not files:
         pytest.skip("the shared corpus is not here (set ARCHPLAN_CORPUS)")
     return imported(SourceKind.AWS_CLI, files, "deployed"), files
