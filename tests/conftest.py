@@ -109,8 +109,13 @@ def corpus_file(kind: str, name: str) -> Path:
 
 
 # Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);
-# tests that set their own max_examples keep them. scripts/fuzz.py runs the long searches.
-settings.register_profile("ci", max_examples=75, deadline=None)
+# tests that set their own max_examples keep them. The suite is a gate on pull requests, so it
+# draws the same examples on every run (derandomize): a property that fails there fails on
+# every clone, never once in a while on someone else's change. `HYPOTHESIS_PROFILE=explore`
+# draws new examples each run (with the example database), and scripts/fuzz.py runs the long
+# searches; what they find becomes a fixed test.
+settings.register_profile("ci", max_examples=75, deadline=None, derandomize=True)
+settings.register_profile("explore", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
