@@ -156,15 +156,36 @@ class MeshChange(NamedTuple):
     complete: tuple[bool, bool]  # can the mesh be completed
 
 
-def _live_pairs(architecture: Architecture) -> dict[frozenset[str], str]:
+def _live_pairs(architecture: Architecture, vpcs: set[str]) -> dict[frozenset[str], str]:
+    """The pairs of VPCs a live peering joins, among the pairs with an end in `vpcs`."""
     from archplan.plan.mesh import is_live
 
     pairs: dict[frozenset[str], str] = {}
     for peering in architecture.peerings.values():
-        ends = {peering.requester, peering.accepter}
-        if is_live(peering) and None not in ends and len(ends) == 2:
-            pairs.setdefault(frozenset(str(end) for end in ends), peering.name)
+        requester, accepter = peering.requester, peering.accepter
+        if (
+            requester is not None
+            and accepter is not None
+            and requester != accepter
+            and (requester in vpcs or accepter in vpcs)
+            and is_live(peering)
+        ):
+            pairs.setdefault(frozenset((str(requester), str(accepter))), peering.name)
     return pairs
+
+
+def _peered_vpcs(changes: list[ObjectChange]) -> set[str]:
+    """The ends of every peering added, removed or modified, in either version: only their
+    pairs can gain or lose a live peering."""
+    ends: set[str] = set()
+    for change in changes:
+        if change.kind == ("peerings",):
+            for value in (change.old_value, change.new_value):
+                if isinstance(value, dict):
+                    ends.update(
+                        str(value[end]) for end in ("requester", "accepter") if end in value
+                    )
+    return ends
 
 
 def link_changes(
@@ -172,8 +193,11 @@ def link_changes(
 ) -> list[LinkChange]:
     """Live peerings gained and lost, and pairs that stop (or start) being peerable because
     their blocks now overlap: pairs from either version's peerings and declared meshes that
-    include a VPC whose blocks changed."""
-    before, after = _live_pairs(old), _live_pairs(new)
+    include a VPC whose blocks changed. Only pairs with an end in a changed peering or a VPC
+    whose blocks changed are looked at, so the work follows the change, not the estate."""
+    moved = _moved_vpcs(changes)
+    involved = _peered_vpcs(changes) | moved
+    before, after = _live_pairs(old, involved), _live_pairs(new, involved)
     found: list[LinkChange] = []
     for pair in sorted(set(before) | set(after), key=sorted):
         first, second = sorted(pair)
@@ -187,7 +211,6 @@ def link_changes(
                     "lost", first, second, before[pair], "no live peering joins them any more"
                 )
             )
-    moved = _moved_vpcs(changes)
     candidates: set[frozenset[str]] = {
         pair for pair in set(before) | set(after) if moved.intersection(pair)
     }
