@@ -197,3 +197,56 @@ def pair(
         if entry.path not in taken
     ]
     return pairs
+
+
+def diffable_fields(root: s.Object = s.ARCHITECTURE) -> dict[KindKey, list[Path]]:
+    """Every field the comparison can report, per kind of object, read off the schema as
+    archplan.diff.compare walks it: each key of a nested object and each entry of a mapping of
+    values (written `*`), down to lists and scalars, with every path on the way (a nested
+    object added or removed whole is one change). A kind whose objects are not mappings
+    (a mesh is a list of VPCs) has the one field `()`."""
+    found: dict[KindKey, list[Path]] = {(): _own_fields(root)}
+    _kinds(root, (), found)
+    return found
+
+
+def _kinds(kind: s.Object, kind_key: KindKey, out: dict[KindKey, list[Path]]) -> None:
+    for field, inner, collection in _structure(kind):
+        if collection:
+            assert isinstance(inner, s.NamedMap)
+            child = (*kind_key, field)
+            value = inner.value
+            out[child] = _own_fields(value) if isinstance(value, s.Object) else [()]
+            if isinstance(value, s.Object):
+                _kinds(value, child, out)
+        else:
+            assert isinstance(inner, s.Object)
+            _kinds(inner, (*kind_key, field), out)
+
+
+def _own_fields(kind: s.Object) -> list[Path]:
+    paths: list[Path] = []
+    for field, spec in kind.fields.items():
+        if not is_collection(spec.kind):
+            _paths(spec.kind, (field,), paths)
+    return list(dict.fromkeys(paths))
+
+
+def _paths(kind: s.Kind, path: Path, out: list[Path]) -> None:
+    out.append(path)
+    if isinstance(kind, s.Object):
+        for field, spec in kind.fields.items():
+            if not is_collection(spec.kind):
+                _paths(spec.kind, (*path, field), out)
+    elif isinstance(kind, s.NamedMap):
+        _paths(kind.value, (*path, "*"), out)
+    elif isinstance(kind, s.Either):
+        for option in kind.options:
+            if isinstance(option, s.Object | s.NamedMap):
+                out.extend(_sub_paths(option, path))
+
+
+def _sub_paths(kind: s.Object | s.NamedMap, path: Path) -> list[Path]:
+    found: list[Path] = []
+    _paths(kind, path, found)
+    return found[1:]
