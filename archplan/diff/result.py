@@ -27,6 +27,17 @@ class Diff(NamedTuple):
     introduced: tuple[FindingChange, ...]
     resolved: tuple[FindingChange, ...]
     costs: Costs | None  # None in drift mode: deployed output carries no demand or prices
+    # How many findings were introduced and resolved, when `introduced` / `resolved` were cut
+    # to --max-findings (see capped); None: the tuples hold them all.
+    counts: tuple[int, int] | None = None
+
+    @property
+    def introduced_count(self) -> int:
+        return self.counts[0] if self.counts is not None else len(self.introduced)
+
+    @property
+    def resolved_count(self) -> int:
+        return self.counts[1] if self.counts is not None else len(self.resolved)
 
     @property
     def empty(self) -> bool:
@@ -110,6 +121,44 @@ def diff(
         tuple(resolved),
         costs,
     )
+
+
+def capped(result: Diff, maximum: int) -> Diff:
+    """`result` with at most `maximum` findings introduced and `maximum` resolved, then one
+    notice (AP902 too-many-findings, as `validate --max-findings` gives) that counts the rest
+    by rule, as severe as the most severe of them. The counts stay those of the whole diff;
+    gates are judged before the cut."""
+    introduced, resolved = result.introduced, result.resolved
+    if len(introduced) <= maximum and len(resolved) <= maximum:
+        return result
+    return result._replace(
+        introduced=_cap(introduced, maximum, "introduced"),
+        resolved=_cap(resolved, maximum, "resolved"),
+        counts=(result.introduced_count, result.resolved_count),
+    )
+
+
+def _cap(findings: tuple[FindingChange, ...], maximum: int, what: str) -> tuple[FindingChange, ...]:
+    from archplan.policy import TOO_MANY, TOO_MANY_NAME
+
+    if len(findings) <= maximum:
+        return findings
+    shown, rest = findings[:maximum], findings[maximum:]
+    counts: dict[str, int] = {}
+    for finding in rest:
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    first = rest[0]
+    notice = FindingChange(
+        TOO_MANY,
+        TOO_MANY_NAME,
+        max(finding.severity for finding in rest),
+        f"{len(rest):,} more findings {what} are not shown, past the {maximum:,} reported "
+        f"(--max-findings): {by_rule}",
+        first.path,
+        first.place,
+    )
+    return (*shown, notice)
 
 
 class GateSpec(NamedTuple):

@@ -23,6 +23,7 @@ from archplan.cli.options import (
     Color,
     ConfigFile,
     MaxFileSize,
+    MaxFindings,
     OutputFile,
     Params,
     PricesFile,
@@ -32,6 +33,7 @@ from archplan.cli.options import (
 )
 from archplan.diff.render import DiffFormat
 from archplan.importers import SourceKind
+from archplan.limits import MAX_FINDINGS
 from archplan.output import ColorMode
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -94,6 +96,7 @@ def diff(
     param: Params = None,
     region: Region = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
+    max_findings: MaxFindings = MAX_FINDINGS,
 ) -> None:
     """Show what changing OLD into NEW does: objects added, removed and modified with how AWS
     applies each (replacement, interruption, in place), what replacements take with them and
@@ -104,7 +107,7 @@ def diff(
     from archplan.cli.imports import import_options
     from archplan.cli.settings import explicit_config, file_settings, prices_file
     from archplan.diff.effects import Settings, SideError
-    from archplan.diff.result import crossed, diff, parse_gate
+    from archplan.diff.result import capped, crossed, diff, parse_gate
     from archplan.limits import DemandBudget
 
     gates = []
@@ -149,10 +152,11 @@ def diff(
             gc.enable()
     from archplan.diff.render import renderer
 
+    reasons = crossed(result, gates)  # on every finding, before the report's cut
+    shown = capped(result, max_findings)
     to_file = is_file(output)
-    text = renderer(output_format)(result, use_color(color, to_file), report_width(width, to_file))
+    text = renderer(output_format)(shown, use_color(color, to_file), report_width(width, to_file))
     write_output(output, text, "the report")
-    reasons = crossed(result, gates)
     for reason in reasons:
         say(f"archplan diff: {reason} (--fail-on)")
     if reasons:
