@@ -324,3 +324,39 @@ def test_output_takes_every_format(tmp_path: Path) -> None:
         written = target.read_text(encoding="utf-8")
         _, expected, _ = run(old, new, "-f", output_format, "--color", "never", "--width", "100")
         assert written == expected  # a file is not coloured (auto), and text is 100 columns wide
+
+
+def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """At 80 columns: a typo in a file, a file that is not YAML, --base with a bad revision,
+    a revision read as an option, a file new since the revision, a file outside git."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    estate = repo / "estate.yaml"
+    estate.write_text(FORUM, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "estate.yaml")
+    _git(repo, "commit", "-qm", "estate")
+    typo = repo / "typo.yaml"
+    typo.write_text(FORUM.replace("    max: 12\n", "    max: [12\n", 1), encoding="utf-8")
+    json_file = repo / "estate.json"
+    json_file.write_text('{"archplan": 1, "vpcs": [\n', encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    loose = outside / "estate.yaml"
+    loose.write_text(FORUM, encoding="utf-8")
+    cases = [
+        ([str(estate), str(typo)], f"{typo}:", "YAML syntax error"),
+        ([str(json_file), str(estate)], f"{json_file}:2:", "YAML syntax error"),
+        ([str(estate), "--base", "no-such-branch"], "no-such-branch:", 'no revision "no-such'),
+        ([str(estate), "--base", "--cached"], "--base", "is not a revision"),
+        ([str(typo), "--base", "HEAD"], f"HEAD:{typo}:", "has no older version"),
+        ([str(loose), "--base", "HEAD"], f"HEAD:{loose}:", "not in a git repository"),
+    ]
+    for args, where, what in cases:
+        result = CliRunner().invoke(app, ["diff", *args], env={"COLUMNS": "80"})
+        assert result.exit_code == 2, (args, result.output)
+        assert where in result.stderr and what in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)

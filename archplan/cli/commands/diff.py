@@ -349,6 +349,8 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
     from archplan.source import TooLarge, decode_text, read_rest
 
     folder, base = os.path.split(name)
+    if revision.startswith("-"):  # git would read it as an option
+        usage_error(f'"{revision}" is not a revision (it starts with "-")', "--base")
     limit = read_limit(max_bytes)
     # git's messages go to a file, so a chatty git cannot block while its output is read.
     with tempfile.TemporaryFile() as errors:
@@ -374,12 +376,29 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
         input_error(TooLarge(limit), f"{revision}:{name}")
     if code != 0:
         reason = said.decode("utf-8", "replace").strip().splitlines()
-        shown = reason[-1] if reason else f"git exited with {code}"
-        fail(f"{revision}:{name}: error: {shown.removeprefix('fatal: ')}")
+        shown = (reason[-1] if reason else f"git exited with {code}").removeprefix("fatal: ")
+        fail(f"{revision}:{name}: error: {_git_hint(shown, revision, name)}")
     try:
         return decode_text(data)
     except InputError as error:
         input_error(error, f"{revision}:{name}")
+
+
+def _git_hint(said: str, revision: str, name: str) -> str:
+    """git's reason, said for someone who may not know what `git show` was asked."""
+    if said.startswith("invalid object name") or said.startswith("ambiguous argument"):
+        return (
+            f'git knows no revision "{revision}" here ({said.rstrip(".")}); give a branch, tag '
+            "or commit of this repository (fetch it first if it is a remote's)"
+        )
+    if said.startswith("not a git repository"):
+        return (
+            f"{name} is not in a git repository, so --base cannot read its older version; "
+            "compare two files instead: archplan diff OLD NEW"
+        )
+    if "exists on disk, but not in" in said or "does not exist in" in said:
+        return f"{name} is not in {revision}: a file new since then has no older version ({said})"
+    return said
 
 
 def _git_import(
