@@ -162,6 +162,8 @@ def pair(
     """
     old_objects = objects(old.data) if old_objects is None else old_objects
     new_objects = objects(new.data) if new_objects is None else new_objects
+    if not old.origins and not new.origins:
+        return _pair_by_path(old_objects, new_objects)
     new_by_id: dict[tuple[KindKey, str], ObjectEntry] = {}
     new_ids: dict[Path, str | None] = {}
     for entry in new_objects:
@@ -195,6 +197,24 @@ def pair(
         Pair(entry.kind, None, entry, new_ids[entry.path])
         for entry in new_objects
         if entry.path not in taken
+    ]
+    return pairs
+
+
+def _pair_by_path(old_objects: list[ObjectEntry], new_objects: list[ObjectEntry]) -> list[Pair]:
+    """`pair` when neither version carries a source's ids (two files): by kind and path."""
+    new_by_path = {entry.path: entry for entry in new_objects}
+    pairs: list[Pair] = []
+    taken: set[Path] = set()
+    for entry in old_objects:
+        match = new_by_path.get(entry.path)
+        if match is not None and match.kind == entry.kind:
+            taken.add(entry.path)
+            pairs.append(Pair(entry.kind, entry, match, None))
+        else:
+            pairs.append(Pair(entry.kind, entry, None, None))
+    pairs += [
+        Pair(entry.kind, None, entry, None) for entry in new_objects if entry.path not in taken
     ]
     return pairs
 
