@@ -37,6 +37,8 @@ ROUTE_TARGET_KINDS: dict[str, KindKey] = {
 CARRIERS: dict[tuple[KindKey, str], str] = {
     (("vpcs", "subnets"), "route_table"): "AWS::EC2::SubnetRouteTableAssociation",
     (("vpcs", "route_tables"), "routes"): "AWS::EC2::Route",
+    # A network ACL names its subnets: each is an association of its own.
+    (("vpcs", "network_acls"), "subnets"): "AWS::EC2::SubnetNetworkAclAssociation",
     # A NAT gateway is written as a route target (`nat:SUBNET`): the gateway lives in the
     # subnet, and the routes to it follow it in place.
     (("vpcs", "route_tables"), "routes:nat"): "AWS::EC2::NatGateway",
@@ -338,6 +340,9 @@ def _consequence_text(
         )
     if dependent.carrier == "AWS::EC2::SubnetRouteTableAssociation":
         return f"the route table association of {what} is replaced {because}"
+    if dependent.carrier == "AWS::EC2::SubnetNetworkAclAssociation":
+        return f'the association of {what} with subnet "{cause[-1]}" is replaced {because}'
+
     if dependent.carrier == "AWS::EC2::NatGateway":
         return (
             f'the NAT gateway in subnet "{cause[-1]}" is replaced with it (a new gateway and '
