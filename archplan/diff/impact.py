@@ -260,6 +260,12 @@ def consequences(
     start = {change.kind for change in replaced} | {item.kind for item in moved}
     graph = Graph(entries if entries is not None else objects(old.data), start)
     found: list[Consequence] = list(moved)
+    # A dependent the change removes goes anyway: the replacement takes nothing of it along.
+    removed = {
+        change.old_path
+        for change in changes
+        if change.action is Action.REMOVED and change.old_path is not None
+    }
     seen: set[Path] = set()
     queue = [(change.old_path, change.resource_type) for change in replaced if change.old_path]
     queue += [(item.path, behaviour.object_type(item.kind, None)) for item in moved]
@@ -270,7 +276,7 @@ def consequences(
         levels = behaviour.cascade(cause_type)
         for dependent in graph.dependents.get(cause, []):
             level = levels.get(dependent.carrier or "")
-            if level is None:
+            if level is None or dependent.path in removed:
                 continue
             if dependent.path in seen and level is Update.REPLACEMENT:
                 continue

@@ -176,3 +176,12 @@ def test_a_replaced_subnet_takes_its_acl_association_and_updates_services_and_fu
     taken = {(c.path, c.via, c.update) for c in texts(forum, moved).consequences}
     assert (("services", "messages"), "AWS::ECS::Service", Update.IN_PLACE) in taken
     assert (("functions", "users"), "AWS::Lambda::Function", Update.IN_PLACE) in taken
+
+
+def test_a_dependent_the_change_removes_is_not_taken_along() -> None:
+    """forum-next moves forum-app-a and removes the service and the function in it: they go
+    anyway, so the replacement names only the scaling group that stays."""
+    forum = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+    after = (EXAMPLES / "diff" / "forum-next.yaml").read_text(encoding="utf-8")
+    taken = {c.path for c in texts(forum, after).consequences}
+    assert taken == {("scaling_groups", "topics")}
