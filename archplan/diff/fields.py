@@ -94,6 +94,11 @@ _SCALABLE_TARGET = NotCovered(
     "AWS::ApplicationAutoScaling::ScalableTarget",
     "the service's task count range is an Application Auto Scaling scalable target",
 )
+_POD_NETWORKING = NotCovered(
+    "AWS::EKS::Addon",
+    "the VPC CNI's settings (the vpc-cni add-on's configuration; ENIConfig objects for custom "
+    "networking)",
+)
 _INTEGRATION = NotCovered(
     "AWS::ApiGateway::Method", "the route's integration (method or route resources)"
 )
@@ -148,7 +153,9 @@ KINDS: dict[KindKey, str | NoAws | NotCovered] = {
 }
 
 # (kind, field pattern) -> what it is. First match wins; a kind whose KINDS answer is NoAws or
-# NotCovered needs no line here (every field of it has that answer).
+# NotCovered needs no line here (every field of it has that answer). `*` stands only for the
+# keys of a mapping (routes by destination, weights by instance type) and for the estate's
+# quotas and prices: a field added to a nested object must get a line of its own.
 FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
     # -- the estate ----------------------------------------------------------------------------
     ((), ("defaults",), Fixed(Update.REPLACEMENT, PLACEMENT)),
@@ -374,15 +381,25 @@ FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
         ("capacity", "target_utilization"),
         NotCovered("AWS::AutoScaling::ScalingPolicy", "TargetTrackingConfiguration/TargetValue"),
     ),
+    (
+        ("scaling_groups",),
+        ("capacity", "metric"),
+        NotCovered(
+            "AWS::AutoScaling::ScalingPolicy",
+            "TargetTrackingConfiguration/PredefinedMetricSpecification",
+        ),
+    ),
     (("scaling_groups",), ("vpc",), _IMPLIED_VPC),
-    (("scaling_groups",), ("capacity", ANY), PLANNING),
+    (("scaling_groups",), ("capacity", "per_unit"), PLANNING),
     (("scaling_groups",), ("capacity",), PLANNING),
     (("scaling_groups",), ("demand",), PLANNING),
-    (("scaling_groups",), ("demand", ANY), PLANNING),
+    (("scaling_groups",), ("demand", "unit"), PLANNING),
+    (("scaling_groups",), ("demand", "hourly"), PLANNING),
+    (("scaling_groups",), ("demand", "file"), PLANNING),
     (("scaling_groups",), ("availability",), PLANNING),
-    (("scaling_groups",), ("availability", ANY), PLANNING),
+    (("scaling_groups",), ("availability", "survive_az_loss"), PLANNING),
     (("scaling_groups",), ("purchase", "commitment"), PLANNING),
-    (("scaling_groups",), ("purchase", "commitment", ANY), PLANNING),
+    (("scaling_groups",), ("purchase", "commitment", "units"), PLANNING),
     (("scaling_groups",), ("purchase", "commitment_type"), PLANNING),
     # -- API gateways ---------------------------------------------------------------------------
     (
@@ -468,17 +485,27 @@ FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
     (("services",), ("max",), _SCALABLE_TARGET),
     (("services",), ("desired",), Prop(SERVICE, "DesiredCount")),
     (("services",), ("capacity",), PLANNING),
-    (("services",), ("capacity", ANY), PLANNING),
+    (("services",), ("capacity", "per_task"), PLANNING),
+    (
+        ("services",),
+        ("capacity", "target_utilization"),
+        NotCovered(
+            "AWS::ApplicationAutoScaling::ScalingPolicy", "the service's target tracking policy"
+        ),
+    ),
     (("services",), ("demand",), PLANNING),
-    (("services",), ("demand", ANY), PLANNING),
+    (("services",), ("demand", "unit"), PLANNING),
+    (("services",), ("demand", "hourly"), PLANNING),
+    (("services",), ("demand", "file"), PLANNING),
     (("services",), ("availability",), PLANNING),
-    (("services",), ("availability", ANY), PLANNING),
+    (("services",), ("availability", "survive_az_loss"), PLANNING),
     # -- Lambda functions -----------------------------------------------------------------------
     (("functions",), ("region",), Fixed(Update.REPLACEMENT, PLACEMENT, FUNCTION)),
     (("functions",), ("memory",), Prop(FUNCTION, "MemorySize")),
     (("functions",), ("architecture",), Prop(FUNCTION, "Architectures")),
     (("functions",), ("duration_ms",), PLANNING),
-    (("functions",), ("duration_ms", ANY), PLANNING),
+    (("functions",), ("duration_ms", "average"), PLANNING),
+    (("functions",), ("duration_ms", "p95"), PLANNING),
     (("functions",), ("reserved_concurrency",), Prop(FUNCTION, "ReservedConcurrentExecutions")),
     (
         ("functions",),
@@ -494,28 +521,24 @@ FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
     ),
     (("functions",), ("aws_services",), _AWS_SERVICES),
     (("functions",), ("demand",), PLANNING),
-    (("functions",), ("demand", ANY), PLANNING),
+    (("functions",), ("demand", "unit"), PLANNING),
+    (("functions",), ("demand", "hourly"), PLANNING),
+    (("functions",), ("demand", "file"), PLANNING),
     # -- EKS clusters and node groups -----------------------------------------------------------
     (("kubernetes",), ("vpc",), _IMPLIED_VPC),
     (("kubernetes",), ("subnets",), Prop(CLUSTER, "ResourcesVpcConfig/SubnetIds")),
     (("kubernetes",), ("aws_services",), _AWS_SERVICES),
-    (
-        ("kubernetes",),
-        ("pod_networking",),
-        NotCovered(
-            "AWS::EKS::Addon",
-            "the VPC CNI's settings (the vpc-cni add-on's configuration; ENIConfig objects "
-            "for custom networking)",
-        ),
-    ),
-    (
-        ("kubernetes",),
-        ("pod_networking", ANY),
-        NotCovered(
-            "AWS::EKS::Addon",
-            "the VPC CNI's settings (the vpc-cni add-on's configuration; ENIConfig objects "
-            "for custom networking)",
-        ),
+    (("kubernetes",), ("pod_networking",), _POD_NETWORKING),
+    *(
+        (("kubernetes",), ("pod_networking", name), _POD_NETWORKING)
+        for name in (
+            "prefix_delegation",
+            "custom_networking",
+            "warm_eni_target",
+            "warm_ip_target",
+            "minimum_ip_target",
+            "warm_prefix_target",
+        )
     ),
     (("kubernetes", "node_groups"), ("instance_types",), Prop(NODE_GROUP, "InstanceTypes")),
     (("kubernetes", "node_groups"), ("subnets",), Prop(NODE_GROUP, "Subnets")),

@@ -95,6 +95,7 @@ def test_types_the_table_does_not_cover_are_named_and_unknown() -> None:
         "AWS::AutoScaling::ScalingPolicy",
         "AWS::ApiGateway::Method",
         "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
         "AWS::ECS::AccountSetting",
         "AWS::Lambda::Alias",
         "AWS::EKS::Addon",
