@@ -136,6 +136,9 @@ KINDS: dict[KindKey, str | NoAws | NotCovered] = {
         None, "a host stands for an instance, a database or an appliance: no one resource type"
     ),
     ("prefix_lists",): NotCovered("AWS::EC2::PrefixList", "a customer-managed prefix list"),
+    ("network_firewalls",): NotCovered(
+        "AWS::NetworkFirewall::FirewallPolicy", "the firewall's policy and its rule groups"
+    ),
     ("on_premises",): NotCovered(
         "AWS::EC2::VPNConnection",
         "the network itself is outside AWS; its connections are VPN connections and customer "
@@ -296,7 +299,22 @@ FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
         ("default_propagation",),
         Prop(TGW, "PropagationDefaultRouteTableId"),
     ),
+    (
+        ("transit_gateways",),
+        ("security_group_referencing",),
+        Prop(TGW, "SecurityGroupReferencingSupport"),
+    ),
     (("transit_gateways", "attachments"), ("subnets",), Prop(TGW_ATTACHMENT, "SubnetIds")),
+    (
+        ("transit_gateways", "attachments"),
+        ("security_group_referencing",),
+        Prop(TGW_ATTACHMENT, "Options", "Options/SecurityGroupReferencingSupport"),
+    ),
+    (
+        ("transit_gateways", "attachments"),
+        ("ipv6_support",),
+        Prop(TGW_ATTACHMENT, "Options", "Options/Ipv6Support"),
+    ),
     (
         ("transit_gateways", "attachments"),
         ("appliance_mode",),

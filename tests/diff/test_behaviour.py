@@ -89,6 +89,7 @@ def test_types_the_table_does_not_cover_are_named_and_unknown() -> None:
     assert not_covered == {
         None,
         "AWS::EC2::PrefixList",
+        "AWS::NetworkFirewall::FirewallPolicy",
         "AWS::EC2::VPNConnection",
         "AWS::EC2::GatewayRouteTableAssociation",
         "AWS::EC2::VPNGatewayRoutePropagation",
