@@ -331,12 +331,11 @@ def test_names_with_control_characters_are_never_offered(
         assert not RAW.search(result.stdout) and "owned" not in result.stdout
         assert "::error" not in result.stdout and "rm -rf" not in result.stdout
 
-    class Context:
-        params = {"file": str(path)}
+    from types import SimpleNamespace
 
-    offered = complete.meshes(Context(), [], "") if option == "--mesh" else []
-    if option == "--group":
-        offered = complete.groups(Context(), [], "")
+    context = SimpleNamespace(params={"file": str(path)})
+    find = complete.meshes if option == "--mesh" else complete.groups
+    offered = find(context, [], "")
     assert sorted(offered) == ["café", "core"]
 
 
