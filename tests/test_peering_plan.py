@@ -25,7 +25,6 @@ from typer.testing import CliRunner
 from archplan.cli import app
 from archplan.engine import load_architecture, validate_source
 from archplan.plan import PlanFormat
-from archplan.plan import mesh as mesh_module
 from archplan.plan.emit import emit_yaml
 from archplan.plan.mesh import (
     DEFAULT_ATTACHMENT_HOUR,
@@ -40,6 +39,7 @@ from archplan.plan.mesh import (
     links_needed,
     plan,
 )
+from archplan.plan.mesh import planner as mesh_module
 from archplan.reports.peering_plan import RENDERERS, money
 from archplan.source import Source
 from tests.conftest import ROOT

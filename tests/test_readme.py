@@ -64,3 +64,30 @@ def test_usage_names_every_command() -> None:
     usage = _section("Usage")
     for name in root.commands:  # type: ignore[attr-defined]
         assert f"archplan {name}" in usage, name
+
+
+def test_breaking_the_starter_gives_the_rules_the_readme_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First five minutes: one deleted peering route of `dev` is AP315, all of them AP312."""
+    monkeypatch.chdir(tmp_path)
+    section = _section("First five minutes")
+    assert "AP315" in section and "AP312" in section
+    assert CliRunner().invoke(app, ["init", "--shape", "hub-and-spoke"]).exit_code == 0
+    lines = Path("archplan.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  dev:"))
+    end = next(i for i in range(start + 1, len(lines)) if re.match(r"  \w", lines[i]))
+    dev_routes = [i for i in range(start, end) if "peering:shared-dev" in lines[i]]
+    assert len(dev_routes) == 3
+
+    def rules_without(deleted: list[int]) -> set[str]:
+        kept = [line for i, line in enumerate(lines) if i not in deleted]
+        Path("broken.yaml").write_text("".join(kept), encoding="utf-8")
+        result = CliRunner().invoke(
+            app, ["validate", "broken.yaml", "--format", "json", "--fail-on", "warning"]
+        )
+        assert result.exit_code == 1, result.stderr
+        return set(re.findall(r'"rule": "(AP\d+)"', result.stdout))
+
+    assert rules_without(dev_routes[:1]) == {"AP315"}
+    assert rules_without(dev_routes) == {"AP312"}

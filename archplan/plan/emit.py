@@ -39,7 +39,7 @@ def additions(plan: Plan) -> Additions:
     out, and why, as notes.
 
     Merging them gives no new finding: a link goes in only when all its routes, on both sides,
-    fit without touching a route already there (see plan.mesh._per_vpc).
+    fit without touching a route already there (see plan.mesh.routing.per_vpc_plans).
     """
     # Peering name -> (requester, accepter), or the dead status of a peering brought back.
     peerings: dict[str, tuple[str, str] | str] = {}
