@@ -645,6 +645,7 @@ class Builder:
                 written=frozenset(purchase),
             ),
             launch_template=raw.get("launch_template"),
+            metric=capacity.get("metric", "cpu"),
             path=path,
             security_groups=self.network.group_names(
                 vpc, raw.get("security_groups"), (*path, "security_groups")

@@ -239,7 +239,9 @@ def launch_template_problem(name: str) -> str | None:
     return None
 
 
-# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (autoscaling-purchase.md §1).
+# LaunchTemplateOverrides.WeightedCapacity: an integer from 1 to 999 (Amazon EC2 Auto Scaling
+# API Reference, "LaunchTemplateOverrides",
+# https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html).
 MIN_WEIGHT, MAX_WEIGHT = 1, 999
 
 
@@ -267,6 +269,7 @@ class ScalingGroup(NamedTuple):
     invalid: dict[Path, Rejection] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
     security_groups: tuple[str, ...] | None = None  # None: the file does not say
     public_ip: bool = False
+    metric: str = "cpu"  # capacity.metric: what the emitted target-tracking policy tracks
 
     def is_invalid(self, *field: str | int) -> bool:
         """Whether `field` (a path within the group) or what contains it was rejected."""

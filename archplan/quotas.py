@@ -15,8 +15,16 @@ class Quota(NamedTuple):
     description: str
 
 
-# Source: aws-network-rules.md §1.1, §1.5, §2, §3, §4.5, §5.2, §6, §7.1 (VPCQ-new, PEER-new, PL-Q,
-# APIGW-new). Where the default changed over time, the newest value is used.
+# Sources: Amazon VPC User Guide, "Amazon VPC quotas"
+# (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html); Amazon VPC Peering
+# Guide, "VPC peering quotas" (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html);
+# AWS PrivateLink Guide, "AWS PrivateLink quotas"
+# (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html); AWS Transit
+# Gateway Guide, "Quotas for your transit gateways"
+# (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html); Amazon API Gateway
+# Developer Guide, "Amazon API Gateway quotas"
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+# Where the default changed over time, the newest value is used.
 QUOTAS: tuple[Quota, ...] = (
     Quota("active_peerings_per_vpc", 50, 125, "active VPC peering connections per VPC"),
     Quota("routes_per_route_table", 500, 1000, "routes per route table, per address family"),
@@ -41,7 +49,8 @@ QUOTAS: tuple[Quota, ...] = (
         None,
         "REST API integration timeout in ms (raisable for Regional and private APIs only)",
     ),
-    # aws-containers-serverless.md §4.1 (LAMBDA-2023/gettingstarted-limits): 1,000 by default,
+    # AWS Lambda Developer Guide, "Lambda quotas"
+    # (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): 1,000 by default,
     # "Can be increased up to: Tens of thousands" (no published maximum).
     Quota(
         "lambda_concurrent_executions",

@@ -319,6 +319,12 @@ SCALING_GROUP = Object(
                 fields={
                     "per_unit": Field(Number(minimum=0, exclusive_minimum=True), required=True),
                     "target_utilization": Field(Integer(minimum=1, maximum=100)),
+                    "metric": Field(
+                        Text(
+                            choices=("cpu", "network-in", "network-out"),
+                            description="what the emitted target-tracking policy tracks",
+                        )
+                    ),
                 }
             )
         ),

@@ -27,8 +27,12 @@ NETWORK_MODES = ("awsvpc", "bridge", "host")
 ARCHITECTURES = ("x86_64", "arm64")
 REGISTRIES = ("ecr", "other")
 
-# ECS task CPU: "128–196,608 CPU units" for EC2 (aws-containers-serverless.md §1.4, ECS API model);
-# Fargate sizes are a table, checked by AP801. Lambda memory "128–10,240 MB" (§4.2).
+# ECS task CPU: "128–196,608 CPU units" for EC2 (Amazon ECS API Reference,
+# "RegisterTaskDefinition",
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html);
+# Fargate sizes are a table, checked by AP801. Lambda memory "128–10,240 MB" (AWS Lambda
+# Developer Guide, "Configure Lambda function memory",
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
 TASK_CPU = Integer(minimum=128, maximum=196_608, description="task CPU units (1024 = 1 vCPU)")
 TASK_MEMORY = Integer(minimum=1, description="task memory in MiB")
 LAMBDA_MEMORY = Integer(minimum=128, maximum=10_240, description="memory in MB")

@@ -537,7 +537,7 @@ def test_json_shape_is_stable(runner: CliRunner) -> None:
     assert set(mesh) == {
         "name", "declared", "per_vpc_only", "listed", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
         "blockers", "present", "missing", "per_vpc", "left_out", "largest_mesh",
-        "largest_mesh_limits", "transit_gateway", "recommendation",
+        "largest_mesh_limits", "transit_gateway", "data_transfer", "recommendation",
     }  # fmt: skip
     assert set(mesh["missing"][0]) == {
         "vpcs", "peering", "status", "possible", "recreate", "overlaps",

@@ -989,6 +989,7 @@ def test_json_shape(runner: CliRunner) -> None:
     group = report["groups"][0]
     assert set(group) == {
         "name", "planned", "reason", "ok", "vpc", "region", "zones", "capacity", "availability",
+        "scaling_policy",
         "purchase", "demand", "summary", "mix", "prices", "cost", "findings", "hours",
     }  # fmt: skip
     row = group["hours"][0]
@@ -1140,8 +1141,14 @@ def test_cloudformation_emit_has_the_resource_shape() -> None:
     resources = template["Resources"]
     assert set(resources) == {
         "UsersAutoScalingGroup", "TopicsAutoScalingGroup", "MessagesAutoScalingGroup",
+        "UsersScalingPolicy", "TopicsScalingPolicy", "MessagesScalingPolicy",
     }  # fmt: skip
     for logical, resource in resources.items():
+        assert re.fullmatch(r"[A-Za-z0-9]+", logical)
+        if logical.endswith("ScalingPolicy"):  # each group's target tracking (test_tracking)
+            assert resource["Type"] == "AWS::AutoScaling::ScalingPolicy"
+            assert resource["Properties"]["AutoScalingGroupName"]["Ref"] in resources
+            continue
         assert re.fullmatch(r"[A-Za-z0-9]+", logical)
         assert resource["Type"] == "AWS::AutoScaling::AutoScalingGroup"
         properties = resource["Properties"]
@@ -1261,7 +1268,11 @@ def test_emits_write_the_omitted_percentage_and_escape_names() -> None:
     assert "on_demand_percentage_above_base_capacity = 100" in terraform
     assert 'name                = "web-\\"$${x}\\""' in terraform
     template = yaml.safe_load(EMITTERS[ScaleEmit.CLOUDFORMATION](architecture, result, "x.yaml"))
-    (properties,) = (resource["Properties"] for resource in template["Resources"].values())
+    (properties,) = (
+        resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::AutoScaling::AutoScalingGroup"
+    )
     assert properties["AutoScalingGroupName"] == name
     policy = properties["MixedInstancesPolicy"]
     assert policy["InstancesDistribution"]["OnDemandPercentageAboveBaseCapacity"] == 100

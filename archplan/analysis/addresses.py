@@ -23,7 +23,9 @@ from archplan.regions import known_distinct
 from archplan.rules.registry import shared
 
 # While it rebalances zones a group may exceed max "by a margin of 10 percent or one
-# instance, whichever is greater" (autoscaling-purchase.md §1, ASG-UG/auto-scaling-benefits).
+# instance, whichever is greater" (Amazon EC2 Auto Scaling User Guide, "Auto Scaling group
+# Availability Zone distribution",
+# https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html).
 REBALANCE_PERCENT = 10
 
 
@@ -168,8 +170,12 @@ def pools(architecture: Architecture) -> Iterator[Pool]:
 
 # -- what each subnet holds: instances, tasks, pods, Lambda and endpoint interfaces -------------
 
-# The VPC CNI's prefix mode hands out /28 prefixes of 16 addresses (aws-containers-serverless.md
-# §3.2); managed node groups cap max pods at 110 up to 30 vCPUs and 250 above (§3.2).
+# The VPC CNI's prefix mode hands out /28 prefixes of 16 addresses (Amazon EKS User Guide, "Assign
+# more IP addresses to Amazon EKS nodes with prefixes",
+# https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html); managed node
+# groups cap max pods at 110 up to 30 vCPUs and 250 above (Amazon EKS User Guide, "Choose an
+# optimal Amazon EC2 node instance type",
+# https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html).
 PREFIX_ADDRESSES = 16
 MAX_PODS_SMALL, MAX_PODS_LARGE, LARGE_VCPUS = 110, 250, 30
 

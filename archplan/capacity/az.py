@@ -3,7 +3,7 @@
 AWS balances a group evenly across its AZs, so N AZs each hold ⌈total / N⌉ units at most and
 losing one leaves total − ⌈total / N⌉ = ⌊total × (N − 1) / N⌋. Surviving the loss of one AZ
 therefore needs the smallest total with ⌊total × (N − 1) / N⌋ ≥ required, which is
-⌈required × N / (N − 1)⌉ (autoscaling-purchase.md §4: required 30 over 3 AZs → 45; over 6 AZs
+⌈required × N / (N − 1)⌉ (for example required 30 over 3 AZs → 45; over 6 AZs
 → 36; and 5 over 3 AZs → 8, split 3/3/2, not ⌈5 / 2⌉ × 3 = 9: the AZs need not be equal).
 """
 

@@ -18,3 +18,4 @@ class ScaleEmit(enum.StrEnum):
     CLOUDFORMATION = "cloudformation"
     TERRAFORM = "terraform"
     AWS_CLI = "aws-cli"
+    AWS_CLI_POLICY = "aws-cli-policy"  # put-scaling-policy: the group's target tracking

@@ -4,7 +4,7 @@ A commitment of L units is paid every hour at (1 − d) of the On-Demand rate, u
 covers up to L On-Demand units of each hour. One more unit costs (1 − d) every hour and saves 1
 in each hour whose On-Demand part reaches it, so it pays off while more than a fraction (1 − d)
 of the hours reach it: the best level is the d-quantile of the hourly On-Demand units (the
-newsvendor rule, autoscaling-purchase.md §5). The cost is convex in L; ties go to the smaller
+newsvendor rule). The cost is convex in L; ties go to the smaller
 level (the same cost with less money locked in).
 """
 

@@ -10,7 +10,12 @@ Three forms, each ready to paste:
   `desired_capacity` is left out (a comment says why): pinned in Terraform, every apply would
   reset the group to it and undo what its scaling set.
 - AWS CLI: the `--cli-input-json` document of `aws autoscaling create-auto-scaling-group`, for
-  one group; the subnet IDs are placeholders naming the subnets.
+  one group; the subnet IDs are placeholders naming the subnets. `aws-cli-policy` is the
+  `put-scaling-policy` document of its target-tracking policy.
+
+Each group also gets the target-tracking policy archplan.capacity.tracking chose so that AWS
+holds the capacity the plan costs (the target, or a higher MinSize), with the choice and its
+reason in a comment; a raised min raises DesiredCapacity with it.
 
 Weights are written (WeightedCapacity, as strings) only when some type weighs more than 1: AWS
 requires all or none, and all-ones is the same as none. An omitted
@@ -26,11 +31,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from archplan.capacity.choices import ScaleEmit
 from archplan.capacity.plan import GroupPlan, ScalePlan
 from archplan.capacity.purchase import AWS_DEFAULT_PERCENTAGE
+from archplan.capacity.tracking import Choice, TrackingPolicy, choose
 from archplan.findings import Path
 from archplan.messages import json_safe
 from archplan.model import (
@@ -103,6 +110,54 @@ def _desired(group: ScalingGroup) -> int:
     return desired if desired is not None else 0
 
 
+def _sizes(group_plan: GroupPlan, policy: TrackingPolicy) -> tuple[int, int]:
+    """MinSize and DesiredCapacity as written: the policy's min (the file's, or the one it
+    raised to hold the plan), and the file's desired, raised to that min."""
+    return policy.min, max(_desired(group_plan.group), policy.min)
+
+
+def _policy_note(group_plan: GroupPlan, policy: TrackingPolicy) -> str:
+    """The policy's choice and why, for a comment beside it."""
+    if policy.choice is Choice.NONE:
+        return f"no target-tracking policy: {policy.reason}"
+    text = f"scaling policy ({policy.choice}): {policy.reason}"
+    if policy.choice is Choice.MIN:
+        text += f" (min {group_plan.minimum} in the file)"
+    if policy.excess_unit_hours:
+        text += (
+            f"; AWS then runs {policy.excess_unit_hours} unit-hours above the plan over its "
+            f"{group_plan.hours} hours"
+        )
+    return text
+
+
+def _target_json(value: Decimal) -> int | float:
+    # TargetValue is a JSON number; a value of two decimals at most prints back exactly.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def policy_input(group_plan: GroupPlan) -> dict[str, Any]:
+    """The `put-scaling-policy --cli-input-json` document of one group's policy."""
+    policy = choose(group_plan)
+    if policy.choice is Choice.NONE or policy.target_value is None:
+        raise EmitError(
+            f'group "{group_plan.name}" has no target-tracking policy to write: {policy.reason}'
+        )
+    return {
+        "AutoScalingGroupName": group_plan.name,
+        "PolicyName": _policy_name(group_plan.name),
+        "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingConfiguration": {
+            "PredefinedMetricSpecification": {"PredefinedMetricType": policy.metric.aws},
+            "TargetValue": _target_json(policy.target_value),
+        },
+    }
+
+
+def _policy_name(group: str) -> str:
+    return f"{group}-target-tracking"
+
+
 def _weighted(group: ScalingGroup) -> bool:
     return any(weight != 1 for weight in group.instance_types.values())
 
@@ -158,12 +213,12 @@ def _notes(group_plan: GroupPlan) -> list[str]:
     return notes
 
 
-def _unpinned(group: ScalingGroup) -> str:
+def _unpinned(group: ScalingGroup, minimum: int) -> str:
     """Why the Terraform resource has no desired_capacity: written there, every apply would
     set the group back to it, undoing what scaling did (the AWS provider documents this)."""
-    desired = _desired(group)
-    start = f"AWS starts the group at min ({group.min})"
-    if desired != group.min:
+    desired = max(_desired(group), minimum)
+    start = f"AWS starts the group at min ({minimum})"
+    if desired != minimum:
         start += f"; set desired {desired} once outside Terraform if it must start there"
     return (
         "desired_capacity is not pinned: Terraform would reset the group to it on every apply, "
@@ -182,6 +237,7 @@ def _comment(text: str) -> str:
 def cli_input(architecture: Architecture, group_plan: GroupPlan) -> dict[str, Any]:
     """The `create-auto-scaling-group --cli-input-json` document of one group."""
     group = group_plan.group
+    minimum, desired = _sizes(group_plan, choose(group_plan))
     overrides: list[dict[str, str]] = []
     for instance_type, weight in group.instance_types.items():
         override = {"InstanceType": instance_type}
@@ -209,24 +265,35 @@ def cli_input(architecture: Architecture, group_plan: GroupPlan) -> dict[str, An
             "LaunchTemplate": launch_template,
             "InstancesDistribution": distribution,
         },
-        "MinSize": group.min,
+        "MinSize": minimum,
         "MaxSize": group.max,
-        "DesiredCapacity": _desired(group),
+        "DesiredCapacity": desired,
         "VPCZoneIdentifier": subnets,
     }
 
 
-def emit_aws_cli(architecture: Architecture, plan: ScalePlan, file_name: str) -> str:
+def _one_group(plan: ScalePlan, form: str) -> GroupPlan:
     groups, skipped = _emittable(plan)
     if len(plan.groups) != 1:
         names = ", ".join(f'"{group.name}"' for group in plan.groups) or "none"
         raise EmitError(
-            "--emit aws-cli writes one group's --cli-input-json: choose it with --group "
+            f"--emit {form} writes one group's --cli-input-json: choose it with --group "
             f"(the file's groups: {names})"
         )
     if not groups:
         raise EmitError(skipped[0])
-    text = json.dumps(cli_input(architecture, groups[0]), indent=2, ensure_ascii=False)
+    return groups[0]
+
+
+def emit_aws_cli(architecture: Architecture, plan: ScalePlan, file_name: str) -> str:
+    group_plan = _one_group(plan, ScaleEmit.AWS_CLI)
+    text = json.dumps(cli_input(architecture, group_plan), indent=2, ensure_ascii=False)
+    return json_safe(text) + "\n"
+
+
+def emit_aws_cli_policy(architecture: Architecture, plan: ScalePlan, file_name: str) -> str:
+    group_plan = _one_group(plan, ScaleEmit.AWS_CLI_POLICY)
+    text = json.dumps(policy_input(group_plan), indent=2, ensure_ascii=False)
     return json_safe(text) + "\n"
 
 
@@ -294,16 +361,19 @@ def emit_cloudformation(architecture: Architecture, plan: ScalePlan, file_name: 
     lines += service_lines
     for group_plan in groups:
         group = group_plan.group
+        policy = choose(group_plan)
+        minimum, desired = _sizes(group_plan, policy)
         logical = _logical_id(group.name, "AutoScalingGroup", taken)
-        lines += [f"  # {_comment(group.name)}: {_comment(note)}" for note in _notes(group_plan)]
+        notes = [*_notes(group_plan), _policy_note(group_plan, policy)]
+        lines += [f"  # {_comment(group.name)}: {_comment(note)}" for note in notes]
         lines += [
             f"  {logical}:",
             '    Type: "AWS::AutoScaling::AutoScalingGroup"',
             "    Properties:",
             f"      AutoScalingGroupName: {_yaml(group.name)}",
-            f'      MinSize: "{group.min}"',
+            f'      MinSize: "{minimum}"',
             f'      MaxSize: "{group.max}"',
-            f'      DesiredCapacity: "{_desired(group)}"',
+            f'      DesiredCapacity: "{desired}"',
         ]
         subnets = _subnets(architecture, group)
         if subnets:
@@ -330,6 +400,19 @@ def emit_cloudformation(architecture: Architecture, plan: ScalePlan, file_name: 
                 lines.append(f"            - InstanceType: {_yaml(instance_type)}")
                 if _weighted(group):
                     lines.append(f'              WeightedCapacity: "{weight}"')
+        if policy.target_value is not None:
+            lines += [
+                f"  {_logical_id(group.name, 'ScalingPolicy', taken)}:",
+                '    Type: "AWS::AutoScaling::ScalingPolicy"',
+                "    Properties:",
+                "      AutoScalingGroupName:",
+                f"        Ref: {logical}",
+                '      PolicyType: "TargetTrackingScaling"',
+                "      TargetTrackingConfiguration:",
+                "        PredefinedMetricSpecification:",
+                f"          PredefinedMetricType: {_yaml(policy.metric.aws)}",
+                f"        TargetValue: {policy.target_value}",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -400,14 +483,16 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
         resource = _identifier(group.name, resources)
         subnets = ", ".join(f"var.{variables[name]}" for name, _ in _subnets(architecture, group))
         lines.append("")
-        notes = [*_notes(group_plan), _unpinned(group)]
+        policy = choose(group_plan)
+        minimum, _ = _sizes(group_plan, policy)
+        notes = [*_notes(group_plan), _policy_note(group_plan, policy), _unpinned(group, minimum)]
         lines += [f"# {_comment(group.name)}: {_comment(note)}" for note in notes]
         lines.append(f'resource "aws_autoscaling_group" {_hcl(resource)} {{')
         lines += _attributes(
             2,
             [
                 ("name", _hcl(group.name)),
-                ("min_size", str(group.min)),
+                ("min_size", str(minimum)),
                 ("max_size", str(group.max)),
                 ("vpc_zone_identifier", f"[{subnets}]"),
             ],
@@ -444,6 +529,27 @@ def emit_terraform(architecture: Architecture, plan: ScalePlan, file_name: str) 
                 override.append(("weighted_capacity", _hcl(str(weight))))
             lines += ["", "      override {", *_attributes(8, override), "      }"]
         lines += ["    }", "  }", "}"]
+        if policy.target_value is not None:
+            lines += [
+                "",
+                f'resource "aws_autoscaling_policy" {_hcl(resource)} {{',
+                *_attributes(
+                    2,
+                    [
+                        ("name", _hcl(_policy_name(group.name))),
+                        ("autoscaling_group_name", f"aws_autoscaling_group.{resource}.name"),
+                        ("policy_type", _hcl("TargetTrackingScaling")),
+                    ],
+                ),
+                "",
+                "  target_tracking_configuration {",
+                "    predefined_metric_specification {",
+                *_attributes(6, [("predefined_metric_type", _hcl(policy.metric.aws))]),
+                "    }",
+                *_attributes(4, [("target_value", str(policy.target_value))]),
+                "  }",
+                "}",
+            ]
     from archplan.capacity import emit_services
 
     lines += emit_services.terraform_blocks(plan, set())
@@ -457,4 +563,5 @@ EMITTERS: dict[ScaleEmit, Emitter] = {
     ScaleEmit.CLOUDFORMATION: emit_cloudformation,
     ScaleEmit.TERRAFORM: emit_terraform,
     ScaleEmit.AWS_CLI: emit_aws_cli,
+    ScaleEmit.AWS_CLI_POLICY: emit_aws_cli_policy,
 }

@@ -161,6 +161,8 @@ class GroupPlan(NamedTuple):
     # `commitment: auto` shared with other groups of the file (ScalePlan.pools): the group's own
     # commitment is then 0, and the pool's commitment covers its On-Demand spend.
     pooled: bool = False
+    # A capacity provider: its ECS tasks' units are added to its own demand's each hour.
+    hosts_tasks: bool = False
 
     @property
     def name(self) -> str:
@@ -620,6 +622,7 @@ def plan_group(
         on_demand_hours=on_demand_hours,
         zones_known=known,
         pooled=pooled,
+        hosts_tasks=task_units is not None,
     )
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 # OnDemandPercentageAboveBaseCapacity when the field is omitted: a mixed instances policy with no
-# distribution is all On-Demand (autoscaling-purchase.md §2, ASG-API).
+# distribution is all On-Demand (Amazon EC2 Auto Scaling API Reference, "InstancesDistribution",
+# https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html).
 AWS_DEFAULT_PERCENTAGE = 100
 
 

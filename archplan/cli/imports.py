@@ -8,16 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from archplan.cli.io import fail, usage_error
-from archplan.cli.settings import file_settings
+from archplan.cli.io import usage_error
 
 if TYPE_CHECKING:
-    from archplan.cli.options import FailOn
-    from archplan.engine import FileResult
-    from archplan.findings import Severity
-    from archplan.importers import SourceKind
     from archplan.importers.common import ImportIssue, ImportOptions, SourceError
-    from archplan.project_config import ProjectConfig
 
 
 def import_options(
@@ -36,8 +30,10 @@ def import_options(
 
 
 def source_error_message(error: SourceError) -> str:
-    where = error.file if error.line is None else f"{error.file}:{error.line}:{error.column or 1}"
-    return f"{where}: error: {error.message}"
+    """A source that cannot be imported, as an error line (the engine's wording)."""
+    from archplan.engine.run import source_error_line
+
+    return source_error_line(error)
 
 
 def in_line_order(issues: Sequence[ImportIssue], files: Sequence[str]) -> list[ImportIssue]:
@@ -60,31 +56,3 @@ def issue_message(issue: ImportIssue) -> str:
         where += f":{origin.line}:{origin.column or 1}"
     address = f" (at {origin.address})" if origin.line is None and origin.address else ""
     return f"{where}: {issue.severity}: {issue.message}{address}"
-
-
-def validate_from(
-    kind: SourceKind,
-    files: list[str],
-    param: Sequence[str] | None,
-    region: str | None,
-    max_file_size: int,
-    explicit: ProjectConfig | None,
-    selected: frozenset[str] | None,
-    ignored: frozenset[str],
-    fail_on: FailOn | None,
-) -> tuple[list[FileResult], list[Severity]]:
-    """`validate --from`: one result per source file and the --fail-on threshold of each.
-
-    The configuration is the one of the first source (or --config), as for one estate.
-    """
-    from archplan.importers.check import validate_import
-    from archplan.importers.common import SourceError
-
-    options = import_options(param, region, max_file_size)
-    settings, policy, threshold = file_settings(files[0], explicit, selected, ignored, fail_on)
-    quotas = dict(settings.quotas) if settings is not None else None
-    try:
-        results = validate_import(kind, files, options, policy, quotas)
-    except SourceError as error:
-        fail(source_error_message(error))
-    return results, [threshold] * len(results)

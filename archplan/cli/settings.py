@@ -1,11 +1,11 @@
-"""What applies to a file besides its text: the project configuration, its policy with
---select / --ignore, the --fail-on threshold, and prices files (read once per run)."""
+"""The engine's settings lookups (archplan.engine.settings) for the commands: an invalid
+configuration or prices file is reported at its place, exit 2."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from archplan.cli.io import fail, input_error
+from archplan.cli.io import fail
 from archplan.findings import Severity
 
 if TYPE_CHECKING:
@@ -19,14 +19,11 @@ if TYPE_CHECKING:
 
 def explicit_config(path: str | None) -> ProjectConfig | None:
     """The `--config` file, or None when not given; exit 2 when it is invalid."""
-    from pathlib import Path
+    from archplan.engine import settings
+    from archplan.project_config import ConfigError
 
-    from archplan.project_config import ConfigError, load_config
-
-    if path is None:
-        return None
     try:
-        return load_config(Path(path))
+        return settings.explicit_config(path)
     except ConfigError as error:
         fail(*error.lines())
 
@@ -35,10 +32,11 @@ def nearest_config(
     name: str, cache: dict[Path, ProjectConfig] | None = None
 ) -> ProjectConfig | None:
     """The configuration nearest to `name`, or None; exit 2 when it is invalid."""
-    from archplan.project_config import ConfigError, config_for
+    from archplan.engine import settings
+    from archplan.project_config import ConfigError
 
     try:
-        return config_for(name, cache)
+        return settings.nearest_config(name, cache)
     except ConfigError as error:
         fail(*error.lines())
 
@@ -51,33 +49,24 @@ def file_settings(
     fail_on: FailOn | None,
     cache: dict[Path, ProjectConfig] | None = None,
 ) -> tuple[ProjectConfig | None, Policy, Severity]:
-    """The configuration that applies to `name` (`--config`, else the nearest), its policy with
-    --select / --ignore applied, and its --fail-on threshold; exit 2 on an invalid config."""
-    from dataclasses import replace
+    """The configuration, policy and --fail-on threshold of `name`; exit 2 on an invalid
+    configuration."""
+    from archplan.engine import settings
+    from archplan.project_config import ConfigError
 
-    from archplan.policy import Policy
-
-    settings = explicit or nearest_config(name, cache)
-    policy = Policy.from_config(settings)
-    policy = replace(
-        policy,
-        select=policy.select if selected is None else selected,
-        ignore=policy.ignore | ignored,
-    )
-    if fail_on is not None:
-        return settings, policy, Severity.parse(fail_on.value)
-    configured = settings.fail_on if settings is not None else None
-    return settings, policy, configured or Severity.ERROR
+    threshold = None if fail_on is None else Severity.parse(fail_on.value)
+    try:
+        return settings.file_settings(name, explicit, selected, ignored, threshold, cache)
+    except ConfigError as error:
+        fail(*error.lines())
 
 
 def prices_file(path: str, max_file_size: int, loaded: dict[str, Prices]) -> Prices:
     """A `--prices` (or configured) prices file, read once per run; exit 2 at its mistake."""
-    from archplan.errors import InputError
-    from archplan.prices import load_prices_file
+    from archplan.engine.settings import SettingsError
+    from archplan.engine.settings import prices_file as read
 
-    if path not in loaded:
-        try:
-            loaded[path] = load_prices_file(path, max_file_size)
-        except InputError as error:
-            input_error(error, path)
-    return loaded[path]
+    try:
+        return read(path, max_file_size, loaded)
+    except SettingsError as error:
+        fail(error.line())

@@ -13,6 +13,7 @@ class PlanFormat(enum.StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
 
 
 class Emit(enum.StrEnum):

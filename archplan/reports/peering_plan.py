@@ -22,7 +22,9 @@ from archplan.plan.mesh import (
     TablePlan,
     TransitGatewayOption,
 )
+from archplan.plan.mesh.transfer import LinkClass
 from archplan.plan.tables import LeftOut
+from archplan.reports.peering_transfer import render_markdown, transfer_lines, transfer_to_dict
 from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, summarise, wrap
 from archplan.wording import plural
 
@@ -191,6 +193,7 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
         "largest_mesh": mesh.largest_mesh.vpcs,
         "largest_mesh_limits": _limit(mesh.largest_mesh),
         "transit_gateway": _transit_gateway(mesh.transit_gateway),
+        "data_transfer": transfer_to_dict(mesh.transit_gateway),
         "recommendation": {
             "choice": mesh.recommendation.choice.value,
             "reason": mesh.recommendation.reason,
@@ -445,7 +448,12 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
         f"{option.billed_attachments} x {rate(prices.attachment_hour)} x {HOURS_PER_MONTH} h "
         f"= {dollars(option.attachment_cost)}"
     )
-    if option.data_cost is not None and option.traffic_gb_month is not None:
+    inter_region = option.transfer is not None and any(
+        line.link_class is LinkClass.INTER_REGION for line in option.transfer.lines
+    )
+    if inter_region:
+        cost += f" + data {dollars(option.data_cost or 0)}; total {dollars(option.monthly_cost)}"
+    elif option.data_cost is not None and option.traffic_gb_month is not None:
         cost += (
             f" + {number(option.traffic_gb_month)} GB x {rate(prices.per_gb)} "
             f"= {dollars(option.data_cost)}; total {dollars(option.monthly_cost)}"
@@ -467,9 +475,11 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
             f" per gateway, quota {PEERING_ATTACHMENTS_QUOTA}), priced like VPC attachments",
         )
     _say(console, f"    per month: {cost}")
-    if gateways > 1:
-        _say(console, "    inter-Region data transfer not included (no confirmed rate)")
+    if option.transfer is None and gateways > 1:
+        _say(console, "    inter-Region data transfer not included (give --traffic-gb-month)")
     _say(console, f"    prices: {prices.description}")
+    for line in transfer_lines(option):
+        _say(console, line)
 
 
 Renderer = Callable[[Plan, str, bool, int], str]
@@ -478,6 +488,7 @@ Renderer = Callable[[Plan, str, bool, int], str]
 RENDERERS: dict[PlanFormat, Renderer] = {
     PlanFormat.TEXT: render_text,
     PlanFormat.JSON: render_json,
+    PlanFormat.MARKDOWN: render_markdown,
 }
 
 

@@ -18,6 +18,7 @@ from archplan.capacity.choices import ScaleFormat
 from archplan.capacity.cost import HOURS_PER_MONTH, Costs, Rates, per_month, percent, usd
 from archplan.capacity.plan import GroupPlan, HourRow, ScalePlan
 from archplan.capacity.pool import Pool
+from archplan.capacity.tracking import Choice, choose
 from archplan.messages import json_safe
 from archplan.money import dollars
 from archplan.money import rate as rate_text
@@ -225,6 +226,7 @@ def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
             "zones": len(plan.zones),
             "possible": plan.az_loss_possible,
         },
+        "scaling_policy": None,
         "purchase": {
             "on_demand_base": purchase.on_demand_base,
             "on_demand_percentage_above_base": plan.percentage,
@@ -271,6 +273,7 @@ def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
         "discount_source": discount.source if discount is not None else None,
         "per_hour": usd(plan.commitment * dearest.committed) if dearest is not None else None,
     }
+    document["scaling_policy"] = _scaling_policy(plan)
     document["summary"] = _summary(plan)
     document["mix"] = _mix(plan)
     document["prices"] = _prices(plan)
@@ -281,6 +284,39 @@ def group_to_dict(plan: GroupPlan, book: PriceBook) -> dict[str, Any]:
     ]
     document["hours"] = _rows(plan)
     return document
+
+
+def _scaling_policy(plan: GroupPlan) -> dict[str, Any]:
+    """The target-tracking policy --emit writes, and why (archplan.capacity.tracking)."""
+    policy = choose(plan)
+    return {
+        "choice": policy.choice.value,
+        "metric": policy.metric.key,
+        "predefined_metric_type": policy.metric.aws,
+        "target_value": str(policy.target_value) if policy.target_value is not None else None,
+        "nominal_target_value": str(policy.nominal) if policy.nominal is not None else None,
+        "min": policy.min,
+        "short_hours_at_nominal": policy.short_hours_at_nominal,
+        "excess_unit_hours": policy.excess_unit_hours,
+        "reason": policy.reason,
+    }
+
+
+def _policy_line(plan: GroupPlan) -> str:
+    policy = choose(plan)
+    if policy.choice is Choice.NONE or policy.target_value is None:
+        return f"  Scaling policy: none written: {policy.reason}"
+    unit = " %" if policy.metric.percent else ""
+    text = (
+        f"  Scaling policy ({policy.choice}): {policy.metric.aws} at "
+        f"{policy.target_value}{unit}, min {policy.min}: {policy.reason}"
+    )
+    if policy.excess_unit_hours:
+        text += (
+            f"; AWS then runs {policy.excess_unit_hours} unit-hours above the plan "
+            "(not in the cost below)"
+        )
+    return text
 
 
 def _rows(plan: GroupPlan) -> list[dict[str, Any]]:
@@ -522,6 +558,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
                 _say(console, f"  N+1: asked, but impossible with {fewer}", "red")
             else:
                 _say(console, "  N+1: asked, but not planned: a subnet's AZ is not known")
+    _say(console, _policy_line(plan))
     _print_tail(console, plan, book)
 
 

@@ -22,6 +22,15 @@ def _subnets_using(vpc: Vpc, table: RouteTable) -> list[Subnet]:
     return [subnet for subnet in vpc.subnets.values() if table_of(vpc, subnet) is table]
 
 
+def _judged_tables(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTable]]:
+    """Each route table in use, of the VPCs whose routing is judged: a rejected route or
+    association leaves a VPC's routing unknown, and its tables are skipped."""
+    for vpc in architecture.vpcs.values():
+        if vpc.routes_known:
+            for table in tables_in_use(vpc):
+                yield vpc, table
+
+
 def _default_route(table: RouteTable, version: int) -> Route | None:
     default = IPV4_DEFAULT if version == 4 else IPV6_DEFAULT
     return next((route for route in table.routes if route.block == default), None)
@@ -95,34 +104,29 @@ def private_ipv6_via_igw(architecture: Architecture) -> Iterator[Problem]:
         Amazon VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet gateway" <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>
         Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
     """
-    for vpc in architecture.vpcs.values():
-        if not vpc.routes_known:
-            continue  # a rejected route or association: its routing is not judged
-        for table in tables_in_use(vpc):
-            ipv4 = _default_route(table, 4)
-            ipv6 = _default_route(table, 6)
-            if ipv4 is None or ipv6 is None or ipv6.target is None or ipv4.target is None:
-                continue
-            if ipv4.target.kind != "nat" or ipv6.target.kind != "igw":
-                continue
-            dual = [s for s in _subnets_using(vpc, table) if s.ipv6_cidr is not None]
-            if not dual:
-                continue
-            names = ", ".join(f'"{subnet.name}"' for subnet in dual)
-            yield Problem(
-                f'route table "{table.name}" sends IPv4 internet traffic to a NAT gateway, so '
-                f"its subnets are private, but sends ::/0 to the internet gateway: the IPv6 "
-                f"addresses of {names} are reachable from the internet; route ::/0 to "
-                "egress-only-igw instead",
-                ipv6.path,
-                (
-                    Related("the IPv4 default route to the NAT gateway is here", ipv4.path),
-                    Related(
-                        f'"{dual[0].name}" has its IPv6 block here', (*dual[0].path, "ipv6_cidr")
-                    ),
-                ),
-                on_key=True,
-            )
+    for vpc, table in _judged_tables(architecture):
+        ipv4 = _default_route(table, 4)
+        ipv6 = _default_route(table, 6)
+        if ipv4 is None or ipv6 is None or ipv6.target is None or ipv4.target is None:
+            continue
+        if ipv4.target.kind != "nat" or ipv6.target.kind != "igw":
+            continue
+        dual = [s for s in _subnets_using(vpc, table) if s.ipv6_cidr is not None]
+        if not dual:
+            continue
+        names = ", ".join(f'"{subnet.name}"' for subnet in dual)
+        yield Problem(
+            f'route table "{table.name}" sends IPv4 internet traffic to a NAT gateway, so '
+            f"its subnets are private, but sends ::/0 to the internet gateway: the IPv6 "
+            f"addresses of {names} are reachable from the internet; route ::/0 to "
+            "egress-only-igw instead",
+            ipv6.path,
+            (
+                Related("the IPv4 default route to the NAT gateway is here", ipv4.path),
+                Related(f'"{dual[0].name}" has its IPv6 block here', (*dual[0].path, "ipv6_cidr")),
+            ),
+            on_key=True,
+        )
 
 
 @rule(
@@ -174,40 +178,37 @@ def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
     References:
         Amazon VPC User Guide, "NAT gateways" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
     """
-    for vpc in architecture.vpcs.values():
-        if not vpc.routes_known:
-            continue  # a rejected route or association: its routing is not judged
-        for table in tables_in_use(vpc):
-            nats = _nat_routes(vpc, table)
-            if not nats or any(nat.az is None for _, nat in nats):
-                continue
-            zones = [nat.az for _, nat in nats if nat.az is not None]
-            stranded = [
-                subnet
-                for subnet in _subnets_using(vpc, table)
-                if subnet.az is not None
-                and not may_be_among(subnet.az, zones)
-                and subnet.name not in {nat.name for _, nat in nats}
-            ]
-            if not stranded:
-                continue
-            route, nat = nats[0]
-            names = ", ".join(f'"{subnet.name}" ({subnet.az})' for subnet in stranded)
-            yield Problem(
-                f'route table "{table.name}" sends traffic to NAT gateways in '
-                f"{describe(zones)} only, but subnets {names} use it: they lose internet "
-                "access when that zone fails; give each zone its own NAT gateway and route "
-                "table",
-                route.path,
-                (
-                    Related(f'the NAT gateway is in subnet "{nat.name}" here', (*nat.path, "az")),
-                    Related(
-                        f'"{stranded[0].name}" is in {stranded[0].az} here',
-                        (*stranded[0].path, "az"),
-                    ),
+    for vpc, table in _judged_tables(architecture):
+        nats = _nat_routes(vpc, table)
+        if not nats or any(nat.az is None for _, nat in nats):
+            continue
+        zones = [nat.az for _, nat in nats if nat.az is not None]
+        stranded = [
+            subnet
+            for subnet in _subnets_using(vpc, table)
+            if subnet.az is not None
+            and not may_be_among(subnet.az, zones)
+            and subnet.name not in {nat.name for _, nat in nats}
+        ]
+        if not stranded:
+            continue
+        route, nat = nats[0]
+        names = ", ".join(f'"{subnet.name}" ({subnet.az})' for subnet in stranded)
+        yield Problem(
+            f'route table "{table.name}" sends traffic to NAT gateways in '
+            f"{describe(zones)} only, but subnets {names} use it: they lose internet "
+            "access when that zone fails; give each zone its own NAT gateway and route "
+            "table",
+            route.path,
+            (
+                Related(f'the NAT gateway is in subnet "{nat.name}" here', (*nat.path, "az")),
+                Related(
+                    f'"{stranded[0].name}" is in {stranded[0].az} here',
+                    (*stranded[0].path, "az"),
                 ),
-                on_key=True,
-            )
+            ),
+            on_key=True,
+        )
 
 
 @rule(

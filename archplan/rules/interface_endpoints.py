@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archplan.findings import Severity
 from archplan.model import Architecture, Endpoint
-from archplan.rules.endpoints import _service
+from archplan.rules.endpoints.services import service_of
 from archplan.rules.registry import Problem, Related, rule
 
 ERROR = Severity.ERROR
@@ -56,7 +56,7 @@ def duplicate_private_dns_endpoint(architecture: Architecture) -> Iterator[Probl
     for vpc in architecture.vpcs.values():
         first: dict[tuple[str, str | None], Endpoint] = {}
         for endpoint in vpc.endpoints.values():
-            service = _service(endpoint)
+            service = service_of(endpoint)
             if endpoint.type != "interface" or not endpoint.private_dns or service is None:
                 continue
             key = (service.short, service.region or vpc.region)

@@ -44,19 +44,26 @@ def rule(
     def register(check: Check) -> Check:
         if rule_id in RULES or any(existing.name == name for existing in RULES.values()):
             raise ValueError(f"rule {rule_id} {name} registered twice")
-        module = check.__module__.rsplit(".", 1)[-1]
         RULES[rule_id] = Rule(
             id=rule_id,
             name=name,
             severity=severity,
             summary=summary,
             documentation=inspect.cleandoc(check.__doc__ or ""),
-            domain=module,
+            domain=domain_of(check.__module__),
             check=check if checked_by_engine else None,
         )
         return check
 
     return register
+
+
+def domain_of(module: str) -> str:
+    """A rule's domain, which users see in SARIF tags and `rules --format json`: its module
+    under archplan.rules, or the package its topic module sits in (rules.peering.usage is
+    "peering")."""
+    parts = module.split(".")
+    return parts[2] if parts[:2] == ["archplan", "rules"] and len(parts) > 2 else parts[-1]
 
 
 def quota_related(architecture: Architecture, quota_name: str) -> tuple[Related, ...]:

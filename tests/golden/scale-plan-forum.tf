@@ -15,6 +15,7 @@ variable "subnet_forum_app_b" {
 
 # topics: planned capacity 2..14 units over 24 hours
 # topics: 3 committed units (compute-savings-plan) are bought outside the group
+# topics: scaling policy (lowered-target): target tracking at 60 % x (2 - 1) / 2 = 30.00 % alone would run below the plan in 7 hours (AWS rounds the instance count up once, the plan rounds needed and then the N+1 total); 24.44 % is the highest target that holds every hour; AWS then runs 28 unit-hours above the plan over its 24 hours
 # topics: desired_capacity is not pinned: Terraform would reset the group to it on every apply, undoing what scaling set; AWS starts the group at min (2); set desired 4 once outside Terraform if it must start there
 resource "aws_autoscaling_group" "topics" {
   name                = "topics"
@@ -47,6 +48,19 @@ resource "aws_autoscaling_group" "topics" {
         instance_type = "c6a.large"
       }
     }
+  }
+}
+
+resource "aws_autoscaling_policy" "topics" {
+  name                   = "topics-target-tracking"
+  autoscaling_group_name = aws_autoscaling_group.topics.name
+  policy_type            = "TargetTrackingScaling"
+
+  target_tracking_configuration {
+    predefined_metric_specification {
+      predefined_metric_type = "ASGAverageCPUUtilization"
+    }
+    target_value = 24.44
   }
 }
 

@@ -108,3 +108,23 @@ def test_passing_example_is_clean(rule_id: str) -> None:
 def test_generated_rules_page_is_in_sync() -> None:
     page = Path(ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert page == rules_markdown(), "run: python scripts/sync_docs.py"
+
+
+# The project's research notes, by name: the package's comments cite AWS's pages instead.
+RESEARCH_NOTES = re.compile(
+    r"aws-network-rules\.md|autoscaling-purchase\.md|architecture-format\.md|"
+    r"aws-reachability\.md|aws-containers-serverless\.md|change-preview\.md|shared/reference"
+)
+# Files other branches were editing when the rest were fixed; each goes when its notes do.
+NOT_YET = {"archplan/build.py", "archplan/plan/mesh/arithmetic.py", "archplan/plan/mesh/transit.py"}
+
+
+def test_the_package_cites_no_research_notes() -> None:
+    """Comments and docstrings name AWS's page (title and URL), which a reader can open; the
+    notes under shared/ are not in the repository."""
+    citing = set()
+    for path in sorted((ROOT / "archplan").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if RESEARCH_NOTES.search(path.read_text(encoding="utf-8")):
+            citing.add(name)
+    assert citing <= NOT_YET, sorted(citing - NOT_YET)

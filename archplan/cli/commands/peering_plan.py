@@ -33,10 +33,7 @@ from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
-# The most --traffic-gb-month accepts (see peering_plan).
-_MAX_TRAFFIC_GB = 10**12
+    from archplan.plan.mesh.transfer import Traffic
 
 
 def peering_plan(
@@ -63,8 +60,10 @@ def peering_plan(
     traffic_gb_month: Annotated[
         str | None,
         typer.Option(
-            metavar="GB",
-            help="GB per month sent through the transit gateway, to price its data processing.",
+            metavar="CLASS=GB,...",
+            help="GB per month between the mesh's VPCs, per link class (intra-az, cross-az, "
+            "inter-region), e.g. cross-az=500,inter-region=40 (a bare number is cross-az), to "
+            "compare data transfer over peerings and through transit gateways.",
         ),
     ] = None,
     all_links: Annotated[
@@ -105,6 +104,8 @@ def peering_plan(
                 usage_error("not with --write, which changes FILE itself", option)
         if file == "-":
             usage_error("needs a file, not standard input", "--write")
+    if all_links and output_format is PlanFormat.MARKDOWN:
+        usage_error("not with --format markdown, which summarises each mesh", "--all")
     traffic = _traffic(traffic_gb_month)
     if write_file:
         _write_into(file, mesh, traffic, max_file_size)
@@ -148,7 +149,7 @@ def peering_plan(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes: int) -> None:
+def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes: int) -> None:
     """peering-plan --write: merge the additions into `file`, check the result, write it
     atomically unless the file changed meanwhile; exit 1 when a mesh still cannot be completed."""
     from archplan.engine import load_architecture
@@ -220,27 +221,13 @@ def _write_into(file: str, mesh: str | None, traffic: Decimal | None, max_bytes:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _traffic(text: str | None) -> Decimal | None:
-    """--traffic-gb-month as a number, or a usage error."""
-    from decimal import Decimal, InvalidOperation
+def _traffic(text: str | None) -> Traffic | None:
+    """--traffic-gb-month as GB per link class, or a usage error."""
+    from archplan.plan.mesh.transfer import TrafficError, parse_traffic
 
     if text is None:
         return None
-    traffic: Decimal | None
     try:
-        traffic = Decimal(text)
-    except InvalidOperation:
-        traffic = None
-    # Bounded so the cost stays a readable amount (and Decimal arithmetic cannot overflow):
-    # a trillion GB a month is far beyond any estate; a millionth of a GB is a kilobyte.
-    if (
-        traffic is None
-        or not traffic.is_finite()
-        or not 0 <= traffic <= _MAX_TRAFFIC_GB
-        or int(traffic.as_tuple().exponent) < -6
-    ):
-        usage_error(
-            f"{text!r} is not a number of GB from 0 to 1000000000000 with at most 6 decimals",
-            "--traffic-gb-month",
-        )
-    return traffic
+        return parse_traffic(text)
+    except TrafficError as error:
+        usage_error(str(error), "--traffic-gb-month")

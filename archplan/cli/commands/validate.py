@@ -11,7 +11,6 @@ from archplan.cli.io import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     fail,
-    input_error,
     report_width,
     say,
     usage_error,
@@ -42,11 +41,9 @@ from archplan.reports import Format
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Sequence
 
     from archplan.engine import FileResult
-    from archplan.model import Prices
-    from archplan.project_config import ProjectConfig
 
 
 def validate(
@@ -116,16 +113,9 @@ def validate(
 ) -> None:
     """Check architecture files against AWS's rules; exit 1 on findings, 2 on unreadable input
     or an invalid configuration."""
-    import gc
-
     from archplan.cli import io as memory
-    from archplan.cli.settings import explicit_config, file_settings, prices_file
-    from archplan.engine import FileResult, validate_source
-    from archplan.errors import InputError
-    from archplan.limits import DemandBudget
-    from archplan.policy import cap_findings
+    from archplan.engine.run import RunFailed, ValidateRequest, run_validate
     from archplan.reports import render_report
-    from archplan.source import read_source
 
     selected = _rule_option(select, "--select")
     ignored = _rule_option(ignore, "--ignore") or frozenset()
@@ -133,102 +123,71 @@ def validate(
     if output_format is None:  # annotations only mean something in the job's log
         github = os.environ.get("GITHUB_ACTIONS") == "true" and not to_file
         output_format = Format.GITHUB if github else Format.TEXT
-    cache: dict[Path, ProjectConfig] = {}
-    explicit = explicit_config(config)
-    results: list[FileResult] = []
-    thresholds: list[Severity] = []
     if source_kind is None and (param or region is not None):
         option = "--param" if param else "--region"
         usage_error("only with --from", option)
     if source_kind is not None and prices is not None:  # imported sources carry no prices yet
         usage_error("not with --from", "--prices")
-    price_files: dict[str, Prices] = {}
-    demand_budget = DemandBudget()  # the demand files of every file of the run, together
-    for name in files if source_kind is None else ():
-        settings, policy, threshold = file_settings(
-            name, explicit, selected, ignored, fail_on, cache
-        )
-        thresholds.append(threshold)
-        try:
-            source = read_source(name, max_file_size)
-        except InputError as error:
-            results.append(FileResult(name, None, error=error))
-            continue
-        quotas = dict(settings.quotas) if settings is not None else None
-        prices_name = prices if prices is not None else settings.prices if settings else None
-        prices_given = None
-        if prices_name is not None:
-            prices_given = prices_file(prices_name, max_file_size, price_files)
-        memory.kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
-        keep = memory.keep_for(source.text)
-        results.append(
-            validate_source(
-                source,
-                policy,
-                quotas,
-                prices_given,
-                prices_name,
-                max_file_size,
-                keep,
-                demand_budget,
-            )
-        )
-        if keep:
-            gc.freeze()  # or every later collection would walk the million kept objects
+    import_options = None
     if source_kind is not None:
-        from archplan.cli.imports import validate_from
+        from archplan.cli.imports import import_options as parse_import_options
 
-        results, thresholds = validate_from(
-            source_kind, files, param, region, max_file_size, explicit, selected, ignored, fail_on
+        import_options = parse_import_options(param, region, max_file_size)
+
+    def keep_for(text: str) -> list[object] | None:
+        memory.kept.clear()  # one file's model at a time, as before: the peak memory is unchanged
+        return memory.keep_for(text)
+
+    request = ValidateRequest(
+        files=files,
+        config=config,
+        select=selected,
+        ignore=ignored,
+        fail_on=None if fail_on is None else Severity.parse(fail_on.value),
+        max_file_size=max_file_size,
+        prices=prices,
+        source_kind=source_kind,
+        import_options=import_options,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        max_findings=max_findings,
+        keep_for=keep_for,
+    )
+    try:
+        outcome = run_validate(request)
+    except RunFailed as failure:
+        _say_errors(failure.results)
+        fail(*failure.lines)
+    _say_errors(outcome.results)
+    if outcome.recorded is not None:
+        files_read = len(outcome.results)
+        say(
+            f"archplan: recorded {outcome.recorded} findings of {files_read} files in {write_baseline}"
         )
-    for result in results:
-        if result.error is not None:
-            say(f"{result.error.location(result.name)}: error: {result.error.message}")
-    if write_baseline is not None:
-        _write_baseline(write_baseline, results)
         return
-    if baseline is not None:
-        from archplan import baseline as baselines
-
-        try:
-            known = baselines.load(baseline)
-        except InputError as error:
-            input_error(error, baseline)
-        results = [
-            result._replace(
-                findings=baselines.new_findings(
-                    result.findings, known.get(baselines.file_key(result.name, baseline), {})
-                ),
-            )
-            for result in results
-        ]
-    results = [
-        result._replace(findings=cap_findings(result.findings, max_findings)) for result in results
-    ]
-    threshold = min(thresholds, default=Severity.ERROR)
     report = render_report(
         output_format,
-        results,
+        outcome.results,
         color=use_color(color, to_file),
-        fail_on=threshold,
+        fail_on=outcome.threshold,
         quiet=quiet,
         width=report_width(width, to_file),
     )
-    unreadable = any(result.error is not None for result in results)
-    if to_file and unreadable:  # a report without some files' findings is never left behind
+    if to_file and outcome.unreadable:  # a report without some files' findings is never left behind
         say(f"{output}: error: not written: some files could not be read")
     else:
         write_output(output, report, "the report")
-    if unreadable:
+    if outcome.unreadable:
         raise typer.Exit(EXIT_INPUT)
-    if exit_zero:
-        return
-    if any(
-        f.severity >= limit
-        for result, limit in zip(results, thresholds, strict=True)
-        for f in result.findings
-    ):
+    if not exit_zero and outcome.failing:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _say_errors(results: Sequence[FileResult]) -> None:
+    """Each file that could not be validated, at its place."""
+    for result in results:
+        if result.error is not None:
+            say(f"{result.error.location(result.name)}: error: {result.error.message}")
 
 
 def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
@@ -245,20 +204,3 @@ def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
             usage_error(f'no rule "{item}"{hint}', option)
         ids |= found
     return frozenset(ids)
-
-
-def _write_baseline(path: str, results: list[FileResult]) -> None:
-    """validate --write-baseline: record the findings atomically; exit 2 when a file could not
-    be validated (its findings would be missing), else 0."""
-    from archplan import baseline
-    from archplan.output import write_atomic
-
-    if any(result.error is not None for result in results):
-        fail(f"{path}: error: not written: some files could not be validated")
-    try:
-        write_atomic(path, baseline.render(results, path).encode("utf-8"))
-    except OSError as error:
-        reason = error.strerror or str(error)
-        fail(f"{path}: error: cannot write the baseline: {reason}")
-    count = sum(len(result.findings) for result in results)
-    say(f"archplan: recorded {count} findings of {len(results)} files in {path}")

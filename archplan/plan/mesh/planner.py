@@ -12,6 +12,7 @@ from archplan.plan.mesh.links import find_present_links, link_between
 from archplan.plan.mesh.model import Link, MeshLimit, MeshPlan, Plan, UnknownMesh, VpcPlan
 from archplan.plan.mesh.recommend import completion_blockers, recommend, recommend_beyond
 from archplan.plan.mesh.routing import per_vpc_plans
+from archplan.plan.mesh.transfer import Traffic
 from archplan.plan.mesh.transit import transit_gateway_option
 from archplan.wording import plural
 
@@ -27,7 +28,9 @@ PAIR_BY_PAIR_UP_TO = 126
 
 
 def plan(
-    architecture: Architecture, mesh: str | None = None, traffic_gb_month: Decimal | None = None
+    architecture: Architecture,
+    mesh: str | None = None,
+    traffic_gb_month: Traffic | Decimal | None = None,
 ) -> Plan:
     """Plan every mesh of the file, or only `mesh`; raises UnknownMesh for a name not declared."""
     if architecture.meshes:
@@ -52,7 +55,7 @@ def plan_mesh(
     mesh: Mesh,
     declared: bool,
     index: Index | None = None,
-    traffic_gb_month: Decimal | None = None,
+    traffic_gb_month: Traffic | Decimal | None = None,
 ) -> MeshPlan:
     """The plan of one mesh: its links, its members after completion, the transit gateway.
 
@@ -109,7 +112,7 @@ def _plan_per_vpc(
     mesh: Mesh,
     declared: bool,
     index: Index,
-    traffic_gb_month: Decimal | None,
+    traffic_gb_month: Traffic | Decimal | None,
     vpcs: list[Vpc],
     unknown: tuple[str, ...],
     limit: MeshLimit,

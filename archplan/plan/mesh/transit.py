@@ -8,6 +8,7 @@ from typing import NamedTuple
 from archplan.model import Architecture, Prices, Vpc
 from archplan.money import HOURS_PER_MONTH
 from archplan.plan.mesh.arithmetic import peering_attachments
+from archplan.plan.mesh.transfer import Traffic, TransferComparison, compare
 from archplan.routes import vpc_blocks
 
 # Peering attachments per transit gateway (aws-network-rules.md §5.2, TGWQ-new).
@@ -64,6 +65,9 @@ class TransitGatewayOption(NamedTuple):
     traffic_gb_month: Decimal | None
     attachment_cost: Decimal  # per month, VPC and peering attachments
     data_cost: Decimal | None  # per month; None without --traffic-gb-month
+    # The month's traffic per link class over the mesh and through the gateways, priced both
+    # ways (data processing and inter-Region transfer); None without --traffic-gb-month.
+    transfer: TransferComparison | None = None
 
     @property
     def transit_gateways(self) -> int:
@@ -104,7 +108,7 @@ def transit_gateway_prices(prices: Prices | None) -> TransitGatewayPrices:
 
 
 def transit_gateway_option(
-    architecture: Architecture, vpcs: list[Vpc], traffic_gb_month: Decimal | None
+    architecture: Architecture, vpcs: list[Vpc], traffic: Traffic | Decimal | None
 ) -> TransitGatewayOption:
     """One transit gateway per Region, peered with each other; one attachment per VPC; every
     mesh VPC block routed in each gateway's table; all priced per month.
@@ -120,8 +124,13 @@ def transit_gateway_option(
     peerings = peering_attachments(len(regions))
     # §5.4 prices a transit gateway "per attachment-hour" and names no other rate for peering
     # attachments, so they are priced like VPC attachments (the report says so).
-    attachment_cost, data_cost = monthly_cost(
-        len(vpcs) + peerings, prices.attachment_hour, prices.per_gb, traffic_gb_month
+    if isinstance(traffic, Decimal):
+        traffic = Traffic.cross_az(traffic)
+    attachment_cost, _ = monthly_cost(
+        len(vpcs) + peerings, prices.attachment_hour, prices.per_gb, None
+    )
+    transfer = (
+        compare(traffic, prices.per_gb, prices.per_gb_from_file) if traffic is not None else None
     )
     return TransitGatewayOption(
         regions=regions,
@@ -130,7 +139,8 @@ def transit_gateway_option(
         peering_attachments=peerings,
         route_entries=len(regions) * sum(len(vpc_blocks(vpc)) for vpc in vpcs),
         prices=prices,
-        traffic_gb_month=traffic_gb_month,
+        traffic_gb_month=traffic.total if traffic is not None else None,
         attachment_cost=attachment_cost,
-        data_cost=data_cost,
+        data_cost=transfer.transit_gateway_total if transfer is not None else None,
+        transfer=transfer,
     )
