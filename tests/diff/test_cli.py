@@ -366,3 +366,23 @@ def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
         assert where in result.stderr and what in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_side_whose_import_left_everything_out_is_an_input_error(tmp_path: Path) -> None:
+    """Two templates that import no object used to compare as "no change", exit 0."""
+    unresolved = tmp_path / "unresolved.yaml"
+    unresolved.write_text(
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n"
+        "    Properties: {CidrBlock: !ImportValue shared-cidr}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        str(unresolved),
+        str(unresolved),
+        "--old-from",
+        "cloudformation",
+        "--new-from",
+        "cloudformation",
+    )
+    assert code == 2 and out == ""
+    assert "imported nothing to compare" in err and "`archplan import cloudformation" in err

@@ -339,6 +339,13 @@ def _imported(kind: SourceKind, files: list[str], options: ImportOptions, label:
     except SourceError as error:
         fail(source_error_message(error))
     warnings = len(result.issues)
+    if warnings and not _describes_objects(result.document):
+        # Every part was left out: comparing it would report "no change" (or remove
+        # everything) about a source that was never read.
+        fail(
+            f"archplan diff: {label}: error: imported nothing to compare: its {warnings} "
+            f"import issue(s) left every object out; `archplan import {kind.value} ...` lists them"
+        )
     if warnings:
         say(
             f"archplan diff: {label}: {warnings} import issue(s) left parts out; "
@@ -346,6 +353,16 @@ def _imported(kind: SourceKind, files: list[str], options: ImportOptions, label:
         )
     side = from_import(label, result, kind.value, files, _folder(files[0]))
     return side._replace(stacks=_stacks(label, files))
+
+
+def _describes_objects(document: dict[str, object]) -> bool:
+    """Whether an imported document holds any object (a VPC, a peering, a group ...), beyond
+    the version, name and defaults every import writes."""
+    return any(
+        isinstance(value, dict) and value
+        for key, value in document.items()
+        if key not in ("archplan", "name", "defaults", "quotas")
+    )
 
 
 def _stacks(given: str, files: list[str]) -> dict[str, str]:
