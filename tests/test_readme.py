@@ -91,3 +91,20 @@ def test_breaking_the_starter_gives_the_rules_the_readme_names(
 
     assert rules_without(dev_routes[:1]) == {"AP315"}
     assert rules_without(dev_routes) == {"AP312"}
+
+
+def test_the_reachability_intent_output_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The AP790 transcript: examples/inspection.yaml with appliance_mode off, as printed."""
+    block = re.search(r"```\n\$ archplan validate inspection\.yaml\n(.*?)```", README, re.S)
+    assert block is not None
+    example = (ROOT / "examples" / "inspection.yaml").read_text(encoding="utf-8")
+    assert example.count("appliance_mode: true") == 1
+    monkeypatch.chdir(tmp_path)
+    Path("inspection.yaml").write_text(
+        example.replace("appliance_mode: true", "appliance_mode: false"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["validate", "inspection.yaml"])
+    assert result.exit_code == 1
+    assert result.stdout == block.group(1), "update the AP790 transcript in README.md"
