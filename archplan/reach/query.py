@@ -232,14 +232,23 @@ def one(
         else None,
         start.start[0] == "subnet",
     )
-    forward = Walk(
+    labels = {
+        spot.address: ("0.0.0.0/0" if version == 4 else "::/0")
+        if spot.label == "internet"
+        else spot.label
+        for spot in (start, end)
+        if spot.start[0] == "internet"
+    }
+    walker = Walk(
         architecture,
         request,
         end.goal,
         source_groups=start.groups,
         source_public=start.public,
         source_end=source_end,
-    ).run(start.start)
+    )
+    walker.labels = labels
+    forward = walker.run(start.start)
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
@@ -267,6 +276,7 @@ def one(
         source_public=end.public,
     )
     walk.goal_address = start.address
+    walk.labels = labels
     walk.goal_ports = (own,)
     reply = walk.run(end.start)
     asymmetric = reply.delivered is False and "asymmetric" in reply.reason
