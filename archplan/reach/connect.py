@@ -18,13 +18,10 @@ from archplan.reach.hops import Dropped
 from archplan.reach.routing import Choice, table_label, table_of
 
 
-def owner(architecture: Architecture, vpc: Vpc, version: int, address: int) -> Vpc | None:
-    """The other VPC of the file whose block holds `address` (None: none, or this one)."""
-    for other in architecture.vpcs.values():
-        blocks = other.ipv4_blocks if version == 4 else other.ipv6_cidrs
-        if other.name != vpc.name and any(b.first <= address <= b.last for b in blocks):
-            return other
-    return None
+def holds(other: Vpc, vpc: Vpc, version: int, address: int) -> bool:
+    """Whether `address` is another VPC's (`other`), not one of `vpc`'s own."""
+    blocks = other.ipv4_blocks if version == 4 else other.ipv6_cidrs
+    return other.name != vpc.name and any(b.first <= address <= b.last for b in blocks)
 
 
 def _block_of(vpc: Vpc, version: int, address: int) -> Block | None:

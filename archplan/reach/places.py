@@ -16,7 +16,7 @@ its subnets with its security groups.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from archplan.cidr import Block, CidrError, parse_block
 from archplan.findings import Path
@@ -141,14 +141,17 @@ def _host_at(architecture: Architecture, vpc: str, block: Block) -> Place | None
     """The host whose own address `block` is (one address, in that VPC), if the file says."""
     if block.size != 1:
         return None
-    index = architecture.memo.get("reach-host-addresses")
+    index = cast(
+        "dict[tuple[str | None, int, int], str] | None",
+        architecture.memo.get("reach-host-addresses"),
+    )
     if index is None:
-        built: dict[tuple[str | None, int, int], str] = {}
+        index = {}
         for host in architecture.hosts.values():
             if host.address is not None and host.address.size == 1:
-                built.setdefault((host.vpc, host.address.version, host.address.first), host.name)
-        architecture.memo["reach-host-addresses"] = index = built
-    name = index.get((vpc, block.version, block.first))  # type: ignore[union-attr]
+                index.setdefault((host.vpc, host.address.version, host.address.first), host.name)
+        architecture.memo["reach-host-addresses"] = index
+    name = index.get((vpc, block.version, block.first))
     if name is None:
         return None
     places = _others(architecture, "host", name)

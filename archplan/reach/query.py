@@ -114,6 +114,7 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
             place.security_groups,
             public_ip=place.public_ip,
             place=place.kind,
+            name=place.name,
         )
         found.append(
             Spot(

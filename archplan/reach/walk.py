@@ -154,7 +154,7 @@ class Walk:
             side = "to" if direction == "egress" else "from"
             raise Dropped(
                 verdict.detail,
-                f"add an {direction} rule to {names} allowing {self._what()} {side} "
+                f"add an {direction} rule to {names} allowing {self.what()} {side} "
                 f"{self.peer_text(peer)}",
                 verdict.path,
             )
@@ -190,7 +190,7 @@ class Walk:
             return End(None, goal.kind == "vpc")
         return End(frozenset((goal.vpc, name) for name in goal.groups), True)
 
-    def _what(self) -> str:
+    def what(self) -> str:
         from archplan.network import protocol_name
 
         packet = self.packet
@@ -228,7 +228,7 @@ class Walk:
             side = "from" if direction == "ingress" else "to"
             raise Dropped(
                 result.detail,
-                f"allow {self._what()} {side} {self.peer_text(peer)} in network ACL "
+                f"allow {self.what()} {side} {self.peer_text(peer)} in network ACL "
                 f"{acl.name if acl else ''} {direction} before the rule that denies it",
                 result.path,
             )
@@ -266,8 +266,8 @@ class Walk:
         if self.goal.kind == "vpc" and (
             choice is None or choice.target.kind in ("nat", "igw", "egress-only-igw")
         ):
-            other = connect.owner(self.a, vpc, packet.version, packet.dst)
-            if other is not None and other.name == self.goal.vpc:
+            other = self.a.vpcs.get(self.goal.vpc or "")
+            if other is not None and connect.holds(other, vpc, packet.version, packet.dst):
                 # Not the internet gateway's fault: nothing connects the two VPCs.
                 if choice is not None:
                     self.hop(
