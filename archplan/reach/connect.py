@@ -15,13 +15,28 @@ from __future__ import annotations
 from archplan.cidr import Block
 from archplan.model import Architecture, Peering, RouteTable, Vpc
 from archplan.reach.hops import Dropped
-from archplan.reach.routing import Choice, table_label, table_of
+from archplan.reach.routing import Choice, choose, table_label, table_of
 
 
 def holds(other: Vpc, vpc: Vpc, version: int, address: int) -> bool:
     """Whether `address` is another VPC's (`other`), not one of `vpc`'s own."""
     blocks = other.ipv4_blocks if version == 4 else other.ipv6_cidrs
     return other.name != vpc.name and any(b.first <= address <= b.last for b in blocks)
+
+
+def only_internet(
+    architecture: Architecture, vpc: Vpc, choice: Choice | None, version: int, address: int
+) -> bool:
+    """Whether the route leads nowhere but the internet: none, an internet gateway, or a NAT
+    gateway whose own subnet's table sends the packet on to one (a NAT gateway's table may
+    route another VPC's block to a peering or transit gateway: that path is walked)."""
+    if choice is None or choice.target.kind != "nat":
+        return True
+    nat_subnet = choice.target.name or ""
+    if nat_subnet not in vpc.subnets:
+        return False  # the walk says what is wrong with the NAT gateway
+    onward = choose(architecture, vpc, table_of(vpc, nat_subnet), version, address)
+    return onward is None or onward.target.kind in ("igw", "egress-only-igw")
 
 
 def _block_of(vpc: Vpc, version: int, address: int) -> Block | None:

@@ -267,7 +267,11 @@ class Walk:
             choice is None or choice.target.kind in ("nat", "igw", "egress-only-igw")
         ):
             other = self.a.vpcs.get(self.goal.vpc or "")
-            if other is not None and connect.holds(other, vpc, packet.version, packet.dst):
+            if (
+                other is not None
+                and connect.holds(other, vpc, packet.version, packet.dst)
+                and connect.only_internet(self.a, vpc, choice, packet.version, packet.dst)
+            ):
                 # Not the internet gateway's fault: nothing connects the two VPCs.
                 if choice is not None:
                     self.hop(

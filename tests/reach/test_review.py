@@ -245,3 +245,45 @@ def test_depends_on_lines_do_not_repeat(runner: CliRunner) -> None:
         for leg in result.stdout.split("\nreturn:"):
             depends = [line for line in leg.splitlines() if "depends on:" in line]
             assert len(depends) == len(set(depends)), result.stdout
+
+
+def test_a_nat_gateway_whose_table_routes_to_the_peer_is_followed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A private subnet's default route to a NAT gateway whose own table sends the other VPC's
+    block over a peering: the packet gets there (translated), so no "not peered" is said."""
+    text = (ROOT / SHARED).read_text(encoding="utf-8")
+    text = text.replace(
+        "          0.0.0.0/0: igw\n          10.0.0.0/16: peering:shared-finance\n",
+        "          0.0.0.0/0: igw\n          10.0.0.0/16: peering:shared-finance\n"
+        "          10.20.0.0/16: peering:finance-hr\n",
+        1,
+    )
+    text = text.replace(
+        "          0.0.0.0/0: nat:hr-public-a",
+        "          10.10.0.0/16: peering:finance-hr\n          0.0.0.0/0: nat:hr-public-a",
+        1,
+    )
+    text = text.replace(
+        "  shared-hr:          {requester: shared, accepter: hr,          dns_resolution: true}",
+        "  shared-hr:          {requester: shared, accepter: hr,          dns_resolution: true}\n"
+        "  finance-hr:         {requester: finance, accepter: hr}",
+    )
+    path = tmp_path / "nat-peering.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "reach",
+            str(path),
+            "finance-private-a",
+            "hr-private-a",
+            "--port",
+            "443",
+            "--width",
+            "400",
+        ],
+    )
+    assert "not peered" not in result.stdout
+    assert "NAT gateway in subnet finance-public-a translates the source" in result.stdout
+    assert "peering finance-hr to VPC hr" in result.stdout
