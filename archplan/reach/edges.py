@@ -11,8 +11,9 @@ from archplan.findings import Path
 from archplan.model import Architecture, Target, Vpc
 from archplan.network import DxAssociation
 from archplan.reach import inspection, transit
+from archplan.reach.filters import End, security_groups
 from archplan.reach.hops import Dropped, target_text
-from archplan.reach.routing import choose, gateway_table
+from archplan.reach.routing import choose, gateway_table, table_label, table_of
 
 if TYPE_CHECKING:
     from archplan.reach.walk import Walk
@@ -43,23 +44,66 @@ def from_internet(walk: Walk) -> None:
             f"set internet_gateway: true on VPC {target_vpc.name} and route to it",
             target_vpc.path,
         )
+    nat_reply = walk.reply and walk.forward is not None and walk.forward.nat is not None
     if not target_vpc.internet_gateway:
         raise Dropped(
             f"VPC {target_vpc.name} has no internet gateway",
-            f"set internet_gateway: true on VPC {target_vpc.name}",
+            "; ".join(
+                [
+                    f"set internet_gateway: true on VPC {target_vpc.name}",
+                    *_inbound_missing(walk, target_vpc, nat_reply),
+                ]
+            ),
             target_vpc.path,
         )
-    nat_reply = walk.reply and walk.forward is not None and walk.forward.nat is not None
     if not (goal.public_ip or packet.version == 6 or nat_reply):
+        missing = _inbound_missing(walk, target_vpc, nat_reply)
         raise Dropped(
             "the destination has no public IP address: the internet cannot address it",
-            "give it a public IP (public_ip: true) or put a load balancer in front"
+            "; ".join(missing)
             if goal.place in ("host", "group")
             else "put a load balancer in front of it",
             None,
         )
     walk.hop(f"internet gateway of VPC {target_vpc.name}", target_vpc.path)
     from_gateway(walk, target_vpc, "igw")
+
+
+def _inbound_missing(walk: Walk, vpc: Vpc, nat_reply: bool) -> list[str]:
+    """What else a connection from the internet needs besides the internet gateway: a public
+    IP on the destination and, in its subnet's table, a route sending the reply to the
+    internet gateway (a reply routed elsewhere, to a NAT or transit gateway, never returns)."""
+    goal = walk.goal
+    missing = []
+    if not (goal.public_ip or walk.packet.version == 6 or nat_reply):
+        missing.append(
+            f"give {goal.place} {goal.name} a public IP (public_ip: true), or put a load "
+            "balancer "
+            "in a public subnet in front of it"
+            if goal.place in ("host", "group")
+            else "put a load balancer in a public subnet in front of it"
+        )
+    subnet = goal.subnet if goal.subnet in vpc.subnets else None
+    if subnet is not None and not nat_reply:
+        table = table_of(vpc, subnet)
+        choice = choose(walk.a, vpc, table, walk.packet.version, walk.packet.src)
+        if choice is None or choice.target.kind != "igw":
+            default = "0.0.0.0/0" if walk.packet.version == 4 else "::/0"
+            now = f", now to {target_text(choice.target)}" if choice else ""
+            missing.append(
+                f"route {default} -> igw for the reply in {table_label(walk.a, vpc, table)} "
+                f"(subnet {subnet}{now})"
+            )
+    if goal.groups is not None and goal.vpc is not None:
+        verdict = security_groups(
+            walk.a, goal.vpc, goal.groups, walk.packet, "ingress", End(None, False)
+        )
+        if verdict.allowed is False:
+            missing.append(
+                f"add an ingress rule to {', '.join(goal.groups)} allowing {walk.what()} from "
+                f"{walk.peer_text(walk.packet.src)}"
+            )
+    return missing
 
 
 def _egress_only(vpc: Vpc) -> bool:

@@ -50,6 +50,7 @@ class Goal(NamedTuple):
     network: str | None = None
     public_ip: bool = False
     place: str = ""  # what the destination is (host, group, service ...), for the fix
+    name: str = ""  # and its name
 
 
 def is_public(version: int, address: int) -> bool:

@@ -16,7 +16,7 @@ its subnets with its security groups.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from archplan.cidr import Block, CidrError, parse_block
 from archplan.findings import Path
@@ -25,6 +25,16 @@ from archplan.spelling import did_you_mean
 
 KINDS = ("subnet", "group", "host", "endpoint", "service", "function", "on-premises", "vpc")
 INTERNET = "internet"
+LABELS = {
+    "subnet": "subnet",
+    "group": "scaling group",
+    "host": "host",
+    "endpoint": "interface endpoint",
+    "service": "ECS service",
+    "function": "Lambda function",
+    "on-premises": "on-premises network",
+    "vpc": "VPC",
+}
 
 
 class Place(NamedTuple):
@@ -45,8 +55,11 @@ class Place(NamedTuple):
     public_ip: bool = False
     path: Path | None = None
     prefixes: tuple[Block, ...] = ()  # an on-premises network's prefixes
+    written: str = ""  # how the user named it, when that says more than kind and name
 
     def describe(self) -> str:
+        if self.written:
+            return self.written
         if self.kind in ("internet", "address"):
             return self.name
         return f"{self.kind} {self.name}"
@@ -68,6 +81,12 @@ def resolve(architecture: Architecture, text: str) -> Place | Unresolved:
         return _named(architecture, rest.strip(), (kind,), written)
     if any(char in written for char in ".:") and _looks_like_address(written):
         return _address(architecture, written)
+    if colon and kind.replace("-", "").isalpha():
+        return Unresolved(
+            f'"{written}": "{kind}" is not a kind of place; write '
+            f"{', '.join(k + ':' for k in KINDS)} or nothing before the name"
+            f"{did_you_mean(kind, KINDS)}{_group_hint(architecture, rest.strip())}"
+        )
     return _named(architecture, written, KINDS, written)
 
 
@@ -94,6 +113,10 @@ def _address(architecture: Architecture, text: str) -> Place | Unresolved:
         return Unresolved(f"{shown} is in more than one subnet ({names}); name the subnet", True)
     if owners:
         vpc, subnet = owners[0]
+        host = _host_at(architecture, vpc.name, block)
+        if host is not None:
+            # The address is a described host's own: its security groups and public IP apply.
+            return host._replace(written=f"{shown} (host {host.name})")
         return Place("address", shown, vpc.name, (subnet.name,), block)
     for network in architecture.on_premises.values():
         if any(prefix.contains(block) for prefix in network.prefixes):
@@ -112,6 +135,27 @@ def _address(architecture: Architecture, text: str) -> Place | Unresolved:
     if inside:
         return Unresolved(f'{shown} is inside VPC "{inside[0]}" but in none of its subnets', False)
     return Place("address", shown, block=block)
+
+
+def _host_at(architecture: Architecture, vpc: str, block: Block) -> Place | None:
+    """The host whose own address `block` is (one address, in that VPC), if the file says."""
+    if block.size != 1:
+        return None
+    index = cast(
+        "dict[tuple[str | None, int, int], str] | None",
+        architecture.memo.get("reach-host-addresses"),
+    )
+    if index is None:
+        index = {}
+        for host in architecture.hosts.values():
+            if host.address is not None and host.address.size == 1:
+                index.setdefault((host.vpc, host.address.version, host.address.first), host.name)
+        architecture.memo["reach-host-addresses"] = index
+    name = index.get((vpc, block.version, block.first))
+    if name is None:
+        return None
+    places = _others(architecture, "host", name)
+    return places[0] if places else None
 
 
 def _named(
@@ -137,11 +181,34 @@ def _named(
             f'"{written}" names more than one thing ({shown}); write one of those', True
         )
     known = [known for kind in kinds for known in _names(architecture, kind)]
+    if len(kinds) == 1:
+        what = f"a {LABELS[kinds[0]]} of the file"
+    else:
+        known.append(INTERNET)
+        what = (
+            "a subnet, scaling group, host, interface endpoint, ECS service, Lambda function, "
+            "on-premises network, VPC, address or internet"
+        )
     return Unresolved(
-        f'"{written}" is not a subnet, scaling group, host, interface endpoint, ECS service, '
-        f"Lambda function, on-premises network, VPC, address or internet"
-        f"{did_you_mean(name, known)}"
+        f'"{written}" is not {what}{did_you_mean(name, known)}{_group_hint(architecture, name)}'
     )
+
+
+def _group_hint(architecture: Architecture, name: str) -> str:
+    """When the name is a security group's: a group is no place, what uses it is."""
+    vpcs = [vpc.name for vpc in architecture.vpcs.values() if name in vpc.security_groups]
+    if not vpcs:
+        return ""
+    users = sorted(
+        [f"host {h.name}" for h in architecture.hosts.values() if name in (h.security_groups or ())]
+        + [
+            f"group {g.name}"
+            for g in architecture.scaling_groups.values()
+            if name in (g.security_groups or ())
+        ]
+    )
+    uses = f" ({', '.join(users[:3])})" if users else ""
+    return f'; "{name}" is a security group of VPC {vpcs[0]}: name what uses it{uses}'
 
 
 def _qualified(place: Place) -> str:

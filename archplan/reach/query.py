@@ -114,6 +114,7 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
             place.security_groups,
             public_ip=place.public_ip,
             place=place.kind,
+            name=place.name,
         )
         found.append(
             Spot(
@@ -232,14 +233,23 @@ def one(
         else None,
         start.start[0] == "subnet",
     )
-    forward = Walk(
+    labels = {
+        spot.address: ("0.0.0.0/0" if version == 4 else "::/0")
+        if spot.label == "internet"
+        else spot.label
+        for spot in (start, end)
+        if spot.start[0] == "internet"
+    }
+    walker = Walk(
         architecture,
         request,
         end.goal,
         source_groups=start.groups,
         source_public=start.public,
         source_end=source_end,
-    ).run(start.start)
+    )
+    walker.labels = labels
+    forward = walker.run(start.start)
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
@@ -267,6 +277,7 @@ def one(
         source_public=end.public,
     )
     walk.goal_address = start.address
+    walk.labels = labels
     walk.goal_ports = (own,)
     reply = walk.run(end.start)
     asymmetric = reply.delivered is False and "asymmetric" in reply.reason

@@ -9,6 +9,7 @@ from typing import Any
 
 from archplan.findings import Path
 from archplan.loader import Document
+from archplan.network import Intent
 from archplan.reach.hops import Leg
 from archplan.reach.query import Answer, describe_packet
 
@@ -38,7 +39,25 @@ def _wrap(text: str, width: int, indent: int) -> list[str]:
     ) or [text]
 
 
-def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -> list[str]:
+def _intent_line(answer: Answer, intent: Intent | None) -> str:
+    if intent is None:
+        return ""
+    holds = (intent.expect == "reachable") == (answer.verdict == "reachable")
+    if answer.verdict == "unknown":
+        return f"the file's intent expects {intent.expect}: cannot tell whether it holds"
+    if holds:
+        return f"matches the file's intent (expect: {intent.expect}): nothing to fix"
+    return f"the file's intent expects {intent.expect}: it does not hold"
+
+
+def _fix_wanted(answer: Answer, intent: Intent | None) -> bool:
+    """No fix for a drop the file's own intent asks for."""
+    return not (intent is not None and intent.expect == "unreachable")
+
+
+def _leg_text(
+    title: str, leg: Leg, document: Document, name: str, width: int, fixes: bool = True
+) -> list[str]:
     lines = [f"{title}:"]
     for index, hop in enumerate(leg.hops, 1):
         where = _where(document, name, hop.path)
@@ -47,7 +66,7 @@ def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -
     if leg.delivered is False:
         where = _where(document, name, leg.blame)
         lines += _wrap(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4)
-        if leg.fix:
+        if leg.fix and fixes:
             lines += _wrap(f"  fix: {leg.fix}", width, 4)
     elif leg.delivered is None and leg.reason:
         where = _where(document, name, leg.blame)
@@ -61,7 +80,13 @@ def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -
     return lines
 
 
-def render_text(answer: Answer, document: Document, name: str, width: int = 100) -> str:
+def render_text(
+    answer: Answer,
+    document: Document,
+    name: str,
+    width: int = 100,
+    intent: Intent | None = None,
+) -> str:
     asked = "any traffic" if answer.any_traffic else describe_packet(answer)
     lines = _wrap(
         f"{answer.source} -> {answer.destination} ({asked}): {HEADLINE[answer.verdict]}",
@@ -75,6 +100,9 @@ def render_text(answer: Answer, document: Document, name: str, width: int = 100)
             "unknown": "one of the packets tried",
         }[answer.verdict]
         lines += _wrap(f"{shown}: {describe_packet(answer)}", width, 2)
+    if intent is not None:
+        where = _where(document, name, intent.path)
+        lines += _wrap(_intent_line(answer, intent) + f"  [{where}]", width, 2)
     if answer.asymmetric:
         lines += _wrap(
             "the reply takes a different path through a stateful inspection point "
@@ -82,13 +110,14 @@ def render_text(answer: Answer, document: Document, name: str, width: int = 100)
             width,
             0,
         )
-    lines += _leg_text("forward", answer.forward, document, name, width)
+    fixes = _fix_wanted(answer, intent)
+    lines += _leg_text("forward", answer.forward, document, name, width, fixes)
     if answer.reply is not None:
-        lines += _leg_text("return", answer.reply, document, name, width)
+        lines += _leg_text("return", answer.reply, document, name, width, fixes)
     return "\n".join(lines) + "\n"
 
 
-def _leg_json(leg: Leg, document: Document, name: str) -> dict[str, Any]:
+def _leg_json(leg: Leg, document: Document, name: str, fixes: bool = True) -> dict[str, Any]:
     def place(path: Path | None) -> dict[str, Any] | None:
         if path is None:
             return None
@@ -100,7 +129,8 @@ def _leg_json(leg: Leg, document: Document, name: str) -> dict[str, Any]:
         "hops": [{"component": hop.text, "location": place(hop.path)} for hop in leg.hops],
     }
     if leg.delivered is False:
-        result["dropped"] = {"why": leg.reason, "fix": leg.fix, "location": place(leg.blame)}
+        fix = leg.fix if fixes else ""
+        result["dropped"] = {"why": leg.reason, "fix": fix, "location": place(leg.blame)}
     elif leg.delivered is None and leg.reason:
         result["stopped"] = {"why": leg.reason, "location": place(leg.blame)}
     result["depends_on"] = list(leg.assumptions)
@@ -108,9 +138,20 @@ def _leg_json(leg: Leg, document: Document, name: str) -> dict[str, Any]:
     return result
 
 
-def render_json(answer: Answer, document: Document, name: str) -> str:
+def render_json(answer: Answer, document: Document, name: str, intent: Intent | None = None) -> str:
     from archplan.network import protocol_name
 
+    fixes = _fix_wanted(answer, intent)
+    stated = None
+    if intent is not None:
+        span = document.span_at(intent.path, key=True)
+        stated = {
+            "expect": intent.expect,
+            "holds": None
+            if answer.verdict == "unknown"
+            else (intent.expect == "reachable") == (answer.verdict == "reachable"),
+            "location": {"file": name, "line": span.line, "column": span.column},
+        }
     data = {
         "from": answer.source,
         "to": answer.destination,
@@ -119,7 +160,8 @@ def render_json(answer: Answer, document: Document, name: str) -> str:
         "verdict": answer.verdict,
         "asymmetric": answer.asymmetric,
         "any_traffic": answer.any_traffic,
-        "forward": _leg_json(answer.forward, document, name),
-        "return": _leg_json(answer.reply, document, name) if answer.reply else None,
+        "intent": stated,
+        "forward": _leg_json(answer.forward, document, name, fixes),
+        "return": _leg_json(answer.reply, document, name, fixes) if answer.reply else None,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -216,3 +216,21 @@ def choose_tgw(
             if best is None or (candidate[0], -candidate[1]) > (best[0], -best[1]):
                 best = candidate
     return best[2] if best else None
+
+
+def table_label(architecture: Architecture, vpc: Vpc, table: RouteTable | None) -> str:
+    """How a hop names a route table: with its VPC when another VPC has a table of that name
+    (hub-and-spoke files name every spoke's table "private")."""
+    if table is None:
+        return f"main route table of {vpc.name}"
+    shared = architecture.memo.get("reach-shared-table-names")
+    if shared is None:
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for each in architecture.vpcs.values():
+            for name in each.route_tables:
+                (repeated if name in seen else seen).add(name)
+        architecture.memo["reach-shared-table-names"] = shared = repeated
+    if table.name in shared:  # type: ignore[operator]
+        return f"route table {table.name} of VPC {vpc.name}"
+    return f"route table {table.name}"

@@ -16,10 +16,10 @@ import ipaddress
 from archplan.findings import Path
 from archplan.model import Architecture, Target, Vpc
 from archplan.network import ICMP, ICMPV6, PORTED
-from archplan.reach import edges, inspection, transit
+from archplan.reach import connect, edges, inspection, transit
 from archplan.reach.filters import End, Packet, network_acl, security_groups, show_ports
 from archplan.reach.hops import Dropped, Goal, Hop, Leg, is_public, target_text
-from archplan.reach.routing import choose, table_of, vgw_prefixes
+from archplan.reach.routing import choose, table_label, table_of, vgw_prefixes
 
 MAX_HOPS = 64
 
@@ -79,7 +79,7 @@ class Walk:
             tuple(self.inspected),
             self.nat,
             self.packet.ports,
-            tuple(self.assumptions),
+            tuple(dict.fromkeys(self.assumptions)),  # one line per fact, however often met
             tuple(self.caveats),
             tuple((g, v, s) for (g, v), s in sorted(self.picks.items())),
             tuple(self.tracked),
@@ -154,8 +154,8 @@ class Walk:
             side = "to" if direction == "egress" else "from"
             raise Dropped(
                 verdict.detail,
-                f"add an {direction} rule to {names} allowing {self._what()} {side} "
-                f"{self.address_text(peer)}",
+                f"add an {direction} rule to {names} allowing {self.what()} {side} "
+                f"{self.peer_text(peer)}",
                 verdict.path,
             )
         self.hop(verdict.detail, verdict.path)
@@ -190,13 +190,20 @@ class Walk:
             return End(None, goal.kind == "vpc")
         return End(frozenset((goal.vpc, name) for name in goal.groups), True)
 
-    def _what(self) -> str:
+    def what(self) -> str:
         from archplan.network import protocol_name
 
         packet = self.packet
         if packet.protocol in PORTED:
             return f"{protocol_name(packet.protocol)} {show_ports(packet.ports)}"
         return protocol_name(packet.protocol)
+
+    # What a fix calls an address that stands for more than itself: the internet's (an
+    # address the query picks) is 0.0.0.0/0, an address or block the user wrote is as written.
+    labels: dict[int, str] = {}  # noqa: RUF012 - replaced per walk, never mutated
+
+    def peer_text(self, number: int) -> str:
+        return self.labels.get(number) or self.address_text(number)
 
     def address_text(self, number: int) -> str:
         if self.packet.version == 4:
@@ -221,7 +228,7 @@ class Walk:
             side = "from" if direction == "ingress" else "to"
             raise Dropped(
                 result.detail,
-                f"allow {self._what()} {side} {self.address_text(peer)} in network ACL "
+                f"allow {self.what()} {side} {self.peer_text(peer)} in network ACL "
                 f"{acl.name if acl else ''} {direction} before the rule that denies it",
                 result.path,
             )
@@ -255,11 +262,37 @@ class Walk:
             return
         table = table_of(vpc, subnet)
         choice = choose(self.a, vpc, table, packet.version, packet.dst)
-        where = f"route table {table.name}" if table else f"main route table of {vpc.name}"
+        where = table_label(self.a, vpc, table)
+        if self.goal.kind == "vpc" and (
+            choice is None or choice.target.kind in ("nat", "igw", "egress-only-igw")
+        ):
+            other = self.a.vpcs.get(self.goal.vpc or "")
+            if (
+                other is not None
+                and connect.holds(other, vpc, packet.version, packet.dst)
+                and connect.only_internet(self.a, vpc, choice, packet.version, packet.dst)
+            ):
+                # Not the internet gateway's fault: nothing connects the two VPCs.
+                if choice is not None:
+                    self.hop(
+                        f"{where}: {choice.destination} -> {target_text(choice.target)}",
+                        choice.path,
+                    )
+                raise connect.not_connected(
+                    self.a,
+                    vpc,
+                    subnet,
+                    table,
+                    choice,
+                    other,
+                    packet.version,
+                    packet.dst,
+                    self.goal.subnet,
+                )
         if choice is None:
             raise Dropped(
                 f"{where} (subnet {subnet}) has no route to {self.address_text(packet.dst)}",
-                f"add a route for {self.address_text(packet.dst)} to {where}",
+                f"add a route for {self.peer_text(packet.dst)} to {where}",
                 table.path if table else vpc.path,
             )
         self.hop(f"{where}: {choice.destination} -> {target_text(choice.target)}", choice.path)

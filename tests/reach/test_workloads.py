@@ -135,7 +135,9 @@ def test_what_is_not_a_place_says_why(name: str, message: str | None) -> None:
     if message is not None:
         assert place.message == message
     else:
-        assert place.message.startswith('"servce:orders" is not a subnet')
+        # A misspelt kind is named as such, with the kind it most likely meant.
+        assert place.message.startswith('"servce:orders": "servce" is not a kind of place')
+        assert place.message.endswith('(did you mean "service"?)')
 
 
 def test_a_misspelt_service_gets_a_suggestion() -> None:

@@ -66,9 +66,12 @@ def reach(
         str,
         typer.Argument(
             metavar="FROM",
-            help="A subnet, scaling group, host, interface endpoint, ECS service (awsvpc), "
-            "Lambda function in a VPC, VPC, address or block, 'internet', or an on-premises "
-            "network.",
+            help="Where the packet starts, by name: a subnet, scaling group, host, interface "
+            "endpoint, ECS service (awsvpc), Lambda function in a VPC, VPC (every subnet), "
+            "on-premises network; an address or block (10.0.4.10: a host's own address takes "
+            "the host and its security groups); or 'internet'. When a name means more than "
+            "one thing, write the kind: subnet:NAME, subnet:VPC/NAME, group:NAME, host:NAME, "
+            "endpoint:VPC/NAME, service:NAME, function:NAME, on-premises:NAME, vpc:NAME.",
         ),
     ],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Same kinds as FROM.")],
@@ -125,8 +128,11 @@ def reach(
     answer = ask(architecture, places[0], places[1], number, port)
     if isinstance(answer, str):
         fail(f"{name}: error: {answer}")
+    from archplan.reach.intent import matching
+
+    intent = matching(architecture, places[0], places[1], number, port)
     if output_format == ReachFormat.JSON:
-        write(render_json(answer, loaded.document, name))
+        write(render_json(answer, loaded.document, name, intent))
     else:
-        write(render_text(answer, loaded.document, name, report_width(width)))
+        write(render_text(answer, loaded.document, name, report_width(width), intent))
     raise typer.Exit(EXIT_CLEAN if answer.verdict == "reachable" else EXIT_FINDINGS)
