@@ -199,7 +199,9 @@ class NetworkParts:
                 self.b.unknown("VPC", peer.vpc or "", vpcs, key)
             elif peer.name not in owner.security_groups:
                 where = f' in VPC "{owner.name}"'
-                self.b.unknown("security group", peer.name, owner.security_groups, key, where)
+                section = (*owner.path, "security_groups")
+                groups = owner.security_groups
+                self.b.unknown("security group", peer.name, groups, key, where, section)
 
     def prefix_list_reference(self, text: str, path: Path, *, on_key: bool = False) -> bool:
         if text in AWS_PREFIX_LISTS or text.removeprefix("pl:") in self.prefix_list_names:
@@ -224,7 +226,9 @@ class NetworkParts:
         for index, name in enumerate(names):
             if vpc is not None and name not in vpc.security_groups:
                 where = f' in VPC "{vpc.name}"'
-                self.b.unknown("security group", name, vpc.security_groups, (*path, index), where)
+                section = (*vpc.path, "security_groups")
+                groups = vpc.security_groups
+                self.b.unknown("security group", name, groups, (*path, index), where, section)
         return tuple(names)
 
     # -- network ACLs and inspection endpoints ---------------------------------------------
@@ -241,7 +245,8 @@ class NetworkParts:
             for index, subnet in enumerate(listed):
                 at = (*acl_path, "subnets", index)
                 if subnet not in subnets:
-                    self.b.unknown("subnet", subnet, subnets, at, f' in VPC "{vpc}"')
+                    where, section = f' in VPC "{vpc}"', ("vpcs", vpc, "subnets")
+                    self.b.unknown("subnet", subnet, subnets, at, where, section)
                 elif subnet in owner:
                     self.b.report(
                         INVALID_VALUE,
@@ -312,7 +317,8 @@ class NetworkParts:
             subnet = fields.get("subnet")
             at = (*path, name)
             if subnet is not None and subnet not in subnets:
-                self.b.unknown("subnet", subnet, subnets, (*at, "subnet"), f' in VPC "{vpc}"')
+                where, section = f' in VPC "{vpc}"', ("vpcs", vpc, "subnets")
+                self.b.unknown("subnet", subnet, subnets, (*at, "subnet"), where, section)
             if firewall:
                 found[name] = FirewallEndpoint(name, vpc, subnet, fields.get("firewall"), at)
             else:
@@ -353,9 +359,9 @@ class NetworkParts:
             subnet_name = fields.get("subnet")
             subnet = vpc.subnets.get(subnet_name or "") if vpc is not None else None
             if vpc is not None and subnet_name is not None and subnet is None:
-                self.b.unknown(
-                    "subnet", subnet_name, vpc.subnets, (*path, "subnet"), f' in VPC "{vpc.name}"'
-                )
+                where, section = f' in VPC "{vpc.name}"', (*vpc.path, "subnets")
+                at = (*path, "subnet")
+                self.b.unknown("subnet", subnet_name, vpc.subnets, at, where, section)
             address = None
             if "address" in fields:
                 address = self._address(fields["address"], (*path, "address"))
@@ -454,7 +460,8 @@ class NetworkParts:
             f' on transit gateway "{gateway.name}" (attachments are named by their VPC, '
             "peer transit gateway, on-premises network or Direct Connect gateway)"
         )
-        self.b.unknown("attachment", name, attachments, path, where)
+        section = (*gateway.path, "attachments")
+        self.b.unknown("attachment", name, attachments, path, where, section)
 
     def _tgw_route(
         self,

@@ -25,6 +25,7 @@ from archplan.loader import (
 )
 from archplan.model import Rejection
 from archplan.problems import Problem
+from archplan.spelling import closest
 from archplan.spelling import did_you_mean as suggest
 
 RuleProblem = tuple[str, Problem]
@@ -122,28 +123,34 @@ class Decoder:
             self._wrong_type(node, "a mapping", path)
             return None
         result: dict[str, Any] = {}
+        # The fields a misspelt key stands for (`subnet:` for `subnets:`): written, only under
+        # the wrong name, so the unknown key is the one finding. The field is not "missing",
+        # and it counts as rejected: no rule acts on the default that stands in for it.
+        misspelt: set[str] = set()
         for key, entry in node.entries.items():
             field = kind.fields.get(key)
             if field is None and kind.extensions and key.startswith("x-"):
                 continue
             if field is None:
-                self.report(
-                    UNKNOWN_KEY,
-                    f'unknown key "{key}"{suggest(key, tuple(kind.fields))}',
-                    (*path, key),
-                    on_key=True,
-                )
+                meant = closest(key, tuple(kind.fields))
+                hint = "" if meant is None else f' (did you mean "{meant}"?)'
+                self.report(UNKNOWN_KEY, f'unknown key "{key}"{hint}', (*path, key), on_key=True)
+                if meant is not None and meant not in node.entries:
+                    misspelt.add(meant)
+                    self.rejected.setdefault(
+                        (*path, meant), Rejection(f'unknown key "{key}"{hint}', on_key=True)
+                    )
                 continue
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
                 result[key] = value
         for key in _required(kind):
-            if key not in node.entries:
+            if key not in node.entries and key not in misspelt:
                 self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
         if kind.one_of:
             present = [key for key in kind.one_of if key in node.entries]
             choices = " or ".join(f'"{key}"' for key in kind.one_of)
-            if not present:
+            if not present and not misspelt.intersection(kind.one_of):
                 self.report(MISSING_FIELD, f"needs one of {choices}", path, on_key=True)
             elif len(present) > 1:
                 self.report(

@@ -13,11 +13,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     pair of letters counts as one), so "us-esat-1" suggests "us-east-1", not "us-west-1".
     Remaining ties go to the alphabetically first, so the suggestion is stable.
     """
+    best = closest(word, choices)
+    return "" if best is None else f' (did you mean "{best}"?)'
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `did_you_mean` suggests for `word`, or None when nothing is close."""
     candidates = difflib.get_close_matches(word, list(choices), n=5, cutoff=0.6)
     if not candidates:
-        return ""
-    best = min(candidates, key=lambda candidate: (typo_distance(word, candidate), candidate))
-    return f' (did you mean "{best}"?)'
+        return None
+    return min(candidates, key=lambda candidate: (typo_distance(word, candidate), candidate))
 
 
 def typo_distance(left: str, right: str) -> int:

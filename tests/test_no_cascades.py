@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from archplan import schema as s
 from archplan.engine import validate_source
 from archplan.loader import Mapping, Node, Scalar, Sequence, load
 from archplan.source import Source
+from archplan.spelling import did_you_mean
 from tests.conftest import EXAMPLES
 
 DECODING = frozenset({"AP002", "AP003", "AP004", "AP005", "AP006", "AP007", "AP008"})
@@ -76,3 +78,86 @@ def test_a_wrong_type_gives_only_its_decoding_finding(path: Path, where: str, te
         for finding in result.findings
         if finding.rule_id not in DECODING
     ] == []
+
+
+# A misspelt key (issue 13 item 5, new-user review): `subnet:` for `subnets:` is reported once,
+# as an unknown key with its did-you-mean. The key it stands for is written, only misspelt: no
+# "missing required key" on top, and no rule acts on the empty default (AP502 "no subnets").
+
+
+def _keys(
+    node: Node, kind: s.Kind, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[str, Scalar, tuple[str, ...]]]:
+    """Each key of an object the schema declares, with its node and the object's other keys."""
+    if isinstance(kind, s.Either):
+        for option in kind.options:
+            if isinstance(node, Mapping) and isinstance(option, s.Object | s.NamedMap):
+                yield from _keys(node, option, path)
+                return
+            if isinstance(node, Sequence) and isinstance(option, s.ListOf):
+                yield from _keys(node, option, path)
+                return
+        return
+    if isinstance(kind, s.Object) and isinstance(node, Mapping):
+        for key, entry in node.entries.items():
+            field = kind.fields.get(key)
+            if field is None:
+                continue
+            if path:  # not the top-level sections: the whole file hangs on them
+                yield ".".join(str(part) for part in (*path, key)), entry.key, tuple(kind.fields)
+            yield from _keys(entry.value, field.kind, (*path, key))
+    elif isinstance(kind, s.NamedMap) and isinstance(node, Mapping):
+        for key, entry in node.entries.items():
+            yield from _keys(entry.value, kind.value, (*path, key))
+    elif isinstance(kind, s.ListOf) and isinstance(node, Sequence):
+        for index, item in enumerate(node.items):
+            yield from _keys(item, kind.item, (*path, index))
+
+
+def misspelt(key: str, fields: tuple[str, ...]) -> str | None:
+    """A close misspelling of `key` that is no field and that did-you-mean turns back into it."""
+    tries = [key[:-1], key + "s", key[:1] + key[2:], key[:1] + key[2:3] + key[1:2] + key[3:]]
+    for word in tries:
+        if word and word != key and word not in fields and f'"{key}"' in did_you_mean(word, fields):
+            return word
+    return None
+
+
+def renamings(path: Path) -> Iterator[tuple[str, str, int]]:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for where, key, fields in _keys(load(text).root, s.ARCHITECTURE):
+        wrong = misspelt(str(key.value), fields)
+        span = key.span
+        if wrong is None or span.line != span.end_line:
+            continue
+        line = lines[span.line - 1]
+        changed = line[: span.column - 1] + wrong + line[span.end_column - 1 :]
+        mutated = "\n".join([*lines[: span.line - 1], changed, *lines[span.line :]])
+        yield where, mutated, span.line
+
+
+RENAMINGS = [
+    pytest.param(path, where, text, line, id=f"{path.name}:{where}")
+    for path in CLEAN
+    for where, text, line in renamings(path)
+]
+
+
+def test_most_keys_have_a_misspelling() -> None:
+    assert len(RENAMINGS) > 300
+
+
+@pytest.mark.parametrize(("path", "where", "text", "line"), RENAMINGS)
+def test_a_misspelt_key_gives_only_its_unknown_key_finding(
+    path: Path, where: str, text: str, line: int
+) -> None:
+    result = validate_source(Source(str(path), text))
+    assert result.error is None
+    found = [
+        f"{finding.span.line} {finding.rule_id} {finding.message}" for finding in result.findings
+    ]
+    assert [entry for entry in found if " AP002 " in entry and entry.startswith(f"{line} ")], (
+        f"the misspelt key at {where} was not reported"
+    )
+    assert [entry for entry in found if " AP002 " not in entry] == []

@@ -125,7 +125,11 @@ def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling API Reference, "CreateAutoScalingGroup" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html>
     """
     for group in architecture.scaling_groups.values():
-        if not group.subnets and group.vpc in architecture.vpcs:
+        if (
+            not group.subnets
+            and group.vpc in architecture.vpcs
+            and not architecture.is_rejected(*group.path, "subnets")
+        ):  # subnets written but rejected (or under a misspelt key) are not "no subnets"
             yield Problem(
                 f'scaling group "{group.name}" has no subnets: AWS has nowhere to launch its '
                 "instances; list one subnet per Availability Zone",

@@ -119,12 +119,13 @@ def tgw_attachment_subnets(architecture: Architecture) -> Iterator[Problem]:
     """
     for gateway, attachment, vpc in attachments_of(architecture):
         if not attachment.subnets:
-            yield Problem(
-                f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}" has no '
-                "subnets; list one subnet per Availability Zone under subnets",
-                attachment.path,
-                on_key=True,
-            )
+            if not architecture.is_rejected(*attachment.path, "subnets"):  # misspelt, or wrong
+                yield Problem(
+                    f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}" has '
+                    "no subnets; list one subnet per Availability Zone under subnets",
+                    attachment.path,
+                    on_key=True,
+                )
             continue
         first_in_zone: dict[str, tuple[int, Subnet]] = {}
         for index, subnet in attachment_subnets(vpc, attachment):
