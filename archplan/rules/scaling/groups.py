@@ -9,6 +9,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.regions import describe, is_availability_zone, known_distinct
 from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -207,9 +208,13 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     }
     for group in architecture.scaling_groups.values():
         subnets = _subnets(architecture, group)
-        if not subnets or any(subnet.az is None for subnet in subnets):
+        if not subnets:
             continue
-        zones = {subnet.az for subnet in subnets if subnet.az is not None}
+        vpc = architecture.vpcs.get(group.vpc or "")
+        known = [known_zone(subnet, vpc.region if vpc else None) for subnet in subnets]
+        if None in known:
+            continue  # a zone not written, or wrong (AP114/AP117): the group may span two
+        zones = {zone for zone in known if zone is not None}
         proper = {zone for zone in zones if is_availability_zone(zone)}
         others = zones - proper  # Local and Wavelength Zones: not Availability Zones
         one_zone = len(known_distinct(zones)) == 1
