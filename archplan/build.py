@@ -376,7 +376,7 @@ class Builder:
             else:
                 self.report(
                     INVALID_VALUE,
-                    f'"{destination}" is not an AWS-managed prefix list '
+                    f'route destination "{destination}" is not an AWS-managed prefix list '
                     f"(pl:s3 or pl:dynamodb){did_you_mean(destination, PREFIX_LISTS)} nor one "
                     "declared under prefix_lists",
                     path,
@@ -427,7 +427,7 @@ class Builder:
         if colon and kind in NAMED_TARGETS:
             hint = f" ({kind}: needs a name after the colon)"
         self.report(
-            INVALID_VALUE, f'"{text}" is not a route target{hint}; use {TARGET_FORMS}', path
+            INVALID_VALUE, f'route target "{text}" is not one{hint}; use {TARGET_FORMS}', path
         )
         return None
 
@@ -616,7 +616,7 @@ class Builder:
                 if instance_type in weights:
                     self.report(
                         INVALID_VALUE,
-                        f'"{instance_type}" is listed twice',
+                        f'instance_types: "{instance_type}" is listed twice',
                         (*path, "instance_types", index),
                     )
                 weights[instance_type] = 1

@@ -61,7 +61,7 @@ class NetworkParts:
         except CidrError as error:
             self.b.report(
                 INVALID_CIDR,
-                f'{what}"{text}" is not a valid CIDR block: {error}',
+                f'{what or _field(path)}"{text}" is not a valid CIDR block: {error}',
                 path,
                 on_key=on_key,
             )
@@ -69,7 +69,7 @@ class NetworkParts:
         if block.host_bits_set:
             self.b.warn(
                 HOST_BITS,
-                f'{what}"{text}" has host bits set; AWS will use {block.canonical}',
+                f'{what or _field(path)}"{text}" has host bits set; AWS will use {block.canonical}',
                 path,
                 on_key=on_key,
             )
@@ -124,7 +124,7 @@ class NetworkParts:
         if low > high or high > 65535:
             self.b.report(
                 INVALID_VALUE,
-                f'"{raw}" is not a port range: write FROM-TO with FROM <= TO <= 65535',
+                f'ports "{raw}" is not a port range: write FROM-TO with FROM <= TO <= 65535',
                 path,
             )
             return None
@@ -172,7 +172,9 @@ class NetworkParts:
             vpc, slash, name = rest.rpartition("/")
             if not name.strip() or (slash and not vpc.strip()):
                 self.b.report(
-                    INVALID_VALUE, f'"{text}" needs a group: sg:NAME or sg:VPC/NAME', path
+                    INVALID_VALUE,
+                    f'{_field(path)}"{text}" needs a group: sg:NAME or sg:VPC/NAME',
+                    path,
                 )
                 return None
             return Peer("sg", text, name=name, vpc=vpc or None)
@@ -289,7 +291,7 @@ class NetworkParts:
             if text.strip().partition(":")[1] or text.strip() == "self":
                 self.b.report(
                     INVALID_VALUE,
-                    f'"{text}": a network ACL rule matches a CIDR block only (no security '
+                    f'{key} "{text}": a network ACL rule matches a CIDR block only (no security '
                     "group, no prefix list)",
                     (*rule_path, key),
                 )
@@ -395,7 +397,9 @@ class NetworkParts:
             written += "/128" if ":" in written else "/32"
         block = self.block(written, path)
         if block is not None and block.prefix != (32 if block.version == 4 else 128):
-            self.b.report(INVALID_VALUE, f'"{text}" is a block; a host has one address', path)
+            self.b.report(
+                INVALID_VALUE, f'address "{text}" is a block; a host has one address', path
+            )
             return None
         return block
 
@@ -577,3 +581,9 @@ def _allow_all(path: Path) -> SgRule:
     # AWS's default outbound rule is 0.0.0.0/0 (and ::/0 when the VPC has IPv6); archplan
     # writes both, since an IPv6 packet leaving needs the VPC's IPv6 block anyway.
     return SgRule(ALL, ALL_PORTS, ALL, ALL, Peer("any", "0.0.0.0/0 and ::/0"), path)
+
+
+def _field(path: Path) -> str:
+    """The key a value is written under, to name it in a message ("from "), or "" in a list."""
+    key = next((part for part in reversed(path) if isinstance(part, str)), None)
+    return f"{key} " if key else ""
