@@ -120,6 +120,7 @@ class Builder:
         overrides = data.get("quotas", {})
         network = self.network
         prefix_lists = network.prefix_lists(data.get("prefix_lists", {}))
+        firewalls = network.network_firewalls(data.get("network_firewalls"))
         vpcs = {
             name: self._vpc(name, raw, region, account)
             for name, raw in data.get("vpcs", {}).items()
@@ -190,6 +191,7 @@ class Builder:
             memo={},
             hosts=network.hosts(data.get("hosts", {}), vpcs),
             prefix_lists=prefix_lists,
+            network_firewalls=firewalls,
             on_premises=on_premises,
             direct_connect_gateways=dx_gateways,
             instance_specs=containers.instance_specs,
@@ -572,7 +574,12 @@ class Builder:
                 if vpc is not None and subnet not in vpc.subnets:
                     self._unknown_subnet(subnet, vpc, vpcs, (*attachment_path, "subnets", index))
             attachments[vpc_name] = Attachment(
-                vpc_name, subnets, attachment_path, fields.get("appliance_mode", False)
+                vpc_name,
+                subnets,
+                attachment_path,
+                fields.get("appliance_mode", False),
+                fields.get("security_group_referencing", True),
+                fields.get("ipv6_support"),
             )
         return TransitGateway(
             name=name,
@@ -580,6 +587,7 @@ class Builder:
             account=raw.get("account", account),
             attachments=attachments,
             path=path,
+            security_group_referencing=raw.get("security_group_referencing", False),
         )
 
     def _mesh(self, name: str, members: list[str], vpcs: dict[str, Vpc]) -> Mesh:

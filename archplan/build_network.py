@@ -26,6 +26,7 @@ from archplan.network import (
     GwlbEndpoint,
     Host,
     NetworkAcl,
+    NetworkFirewall,
     OnPremises,
     OnPremisesLink,
     Peer,
@@ -51,6 +52,16 @@ class NetworkParts:
     def __init__(self, builder: Builder) -> None:
         self.b = builder
         self.prefix_list_names: set[str] = set()
+        self.firewall_names: set[str] | None = None  # None: no network_firewalls written
+
+    def network_firewalls(self, raw: dict[str, Any] | None) -> dict[str, NetworkFirewall]:
+        if raw is None:
+            return {}
+        from archplan.build_firewalls import network_firewalls  # only files that have them
+
+        firewalls = network_firewalls(self, raw)
+        self.firewall_names = set(raw)
+        return firewalls
 
     # -- values ---------------------------------------------------------------------------
 
@@ -79,7 +90,7 @@ class NetworkParts:
         found = (self.block(text, (*path, index)) for index, text in enumerate(texts))
         return tuple(block for block in found if block is not None)
 
-    def _rule_fields(self, raw: dict[str, Any], path: Path) -> tuple[int, Ports, int, int] | None:
+    def rule_fields(self, raw: dict[str, Any], path: Path) -> tuple[int, Ports, int, int] | None:
         """Protocol, ports and ICMP type/code of a security group or ACL rule."""
         written = raw.get("protocol")
         if written is None:
@@ -155,7 +166,7 @@ class NetworkParts:
         return groups
 
     def _sg_rule(self, raw: dict[str, Any], key: str, path: Path) -> SgRule | None:
-        fields = self._rule_fields(raw, path)
+        fields = self.rule_fields(raw, path)
         text = raw.get(key)
         if fields is None or text is None:
             return None
@@ -283,7 +294,7 @@ class NetworkParts:
         rules: dict[int, AclRule] = {}
         for index, entry in enumerate(raw):
             rule_path = (*path, index)
-            fields = self._rule_fields(entry, rule_path)
+            fields = self.rule_fields(entry, rule_path)
             text = entry.get(key)
             number = entry.get("rule")
             if fields is None or text is None or number is None or "action" not in entry:
@@ -322,7 +333,11 @@ class NetworkParts:
                 where, section = f' in VPC "{vpc}"', ("vpcs", vpc, "subnets")
                 self.b.unknown("subnet", subnet, subnets, (*at, "subnet"), where, section)
             if firewall:
-                found[name] = FirewallEndpoint(name, vpc, subnet, fields.get("firewall"), at)
+                policy = fields.get("firewall")
+                known = self.firewall_names
+                if policy is not None and known is not None and policy not in known:
+                    self.b.unknown("network firewall", policy, known, (*at, "firewall"))
+                found[name] = FirewallEndpoint(name, vpc, subnet, policy, at)
             else:
                 found[name] = GwlbEndpoint(name, vpc, subnet, at)
         return found

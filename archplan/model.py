@@ -22,6 +22,7 @@ from archplan.network import (
     Host,
     Intent,
     NetworkAcl,
+    NetworkFirewall,
     OnPremises,
     PrefixList,
     SecurityGroup,
@@ -175,6 +176,8 @@ class Attachment(NamedTuple):
     subnets: tuple[str, ...]
     path: Path
     appliance_mode: bool = False
+    security_group_referencing: bool = True  # AWS's default for a VPC attachment
+    ipv6_support: bool | None = None  # None: not written (AWS's default is off)
 
 
 class TransitGateway(NamedTuple):
@@ -187,6 +190,7 @@ class TransitGateway(NamedTuple):
     peerings: tuple[str, ...] = ()  # peer transit gateways (peering attachments)
     default_association: str | None = None
     default_propagation: str | None = None
+    security_group_referencing: bool = False  # off on a transit gateway by default
 
 
 class Mesh(NamedTuple):
@@ -350,6 +354,7 @@ class Architecture(NamedTuple):
     prefix_lists: dict[str, PrefixList] = {}  # noqa: RUF012
     on_premises: dict[str, OnPremises] = {}  # noqa: RUF012
     direct_connect_gateways: dict[str, DirectConnectGateway] = {}  # noqa: RUF012
+    network_firewalls: dict[str, NetworkFirewall] = {}  # noqa: RUF012
     reachability: tuple[Intent, ...] = ()
     # Containers and functions (archplan.model_containers), by name; clusters are `kubernetes:`.
     instance_specs: dict[str, InstanceSpec] = {}  # noqa: RUF012 - never mutated

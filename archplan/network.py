@@ -172,3 +172,30 @@ class Intent(NamedTuple):
     protocol: int | None  # None: any protocol (neither port nor protocol written)
     expect: str  # reachable | unreachable
     path: Path
+
+
+class FirewallRule(NamedTuple):
+    """One AWS Network Firewall 5-tuple rule (destination ports only: any source port).
+    `source`/`destination` None: any address."""
+
+    action: str  # stateless: pass, drop, forward; stateful: pass, drop, reject, alert
+    protocol: int
+    ports: Ports
+    source: Block | None
+    destination: Block | None
+    priority: int  # stateless rules: lowest first; stateful rules: their place in the list
+    path: Path
+
+
+class NetworkFirewall(NamedTuple):
+    """A firewall's policy: stateless rules on every packet (both directions), then for what
+    they forward the stateful rules, which decide once per flow (the reply of a passed flow
+    passes)."""
+
+    name: str
+    stateless_default: str  # forward (to the stateful rules), pass or drop
+    stateless: tuple[FirewallRule, ...]  # sorted by priority
+    strict: bool  # strict rule order; else AWS's default action order (pass, then drop)
+    stateful: tuple[FirewallRule, ...]
+    stateful_default: str  # strict order: pass, or drop ("drop all"); default order: pass
+    path: Path

@@ -217,6 +217,32 @@ def _acl_rule(peer: str) -> Object:
     )
 
 
+def _firewall_rule(stateless: bool) -> Object:
+    actions = ("pass", "drop", "forward") if stateless else ("pass", "drop", "reject", "alert")
+    fields = {
+        "action": Field(Text(choices=actions), required=True),
+        "protocol": Field(PROTOCOL, required=True),
+        "ports": Field(PORTS),
+        "from": Field(Text(description="an IPv4 or IPv6 block, or any"), required=True),
+        "to": Field(Text(description="an IPv4 or IPv6 block, or any"), required=True),
+    }
+    if stateless:
+        fields["priority"] = Field(
+            Integer(minimum=1, maximum=65535, description="lowest first"), required=True
+        )
+    return Object(fields=fields)
+
+
+NETWORK_FIREWALL = Object(
+    fields={
+        "stateless_default": Field(Text(choices=("forward", "pass", "drop"))),
+        "stateless": Field(ListOf(item=_firewall_rule(stateless=True))),
+        "rule_order": Field(Text(choices=("default", "strict"))),
+        "stateful": Field(ListOf(item=_firewall_rule(stateless=False))),
+        "stateful_default": Field(Text(choices=("pass", "drop"))),
+    },
+    description="an AWS Network Firewall policy: stateless, then stateful 5-tuple rules",
+)
 SECURITY_GROUP = Object(
     fields={
         "description": Field(Text()),
@@ -292,6 +318,8 @@ TRANSIT_GATEWAY = Object(
                     fields={
                         "subnets": Field(ListOf(item=Reference(target="subnet"))),
                         "appliance_mode": Field(Boolean()),
+                        "security_group_referencing": Field(Boolean()),
+                        "ipv6_support": Field(Boolean()),
                     }
                 ),
                 key_kind="vpc",
@@ -300,6 +328,7 @@ TRANSIT_GATEWAY = Object(
         "peerings": Field(ListOf(item=Reference(target="transit gateway"))),
         "default_association": Field(Reference(target="transit gateway route table")),
         "default_propagation": Field(Reference(target="transit gateway route table")),
+        "security_group_referencing": Field(Boolean()),
         "route_tables": Field(NamedMap(value=TGW_ROUTE_TABLE)),
     }
 )
@@ -511,6 +540,7 @@ ARCHITECTURE = Object(
         "prices": Field(PRICES),
         "hosts": Field(NamedMap(value=HOST)),
         "prefix_lists": Field(NamedMap(value=PREFIX_LIST)),
+        "network_firewalls": Field(NamedMap(value=NETWORK_FIREWALL)),
         "on_premises": Field(NamedMap(value=ON_PREMISES)),
         "direct_connect_gateways": Field(NamedMap(value=DIRECT_CONNECT_GATEWAY)),
         "reachability": Field(ListOf(item=INTENT)),

@@ -110,14 +110,16 @@ def security_groups(
 ) -> Verdict:
     """Whether the groups on an interface let `packet` out (egress) or in (ingress)."""
     if names is None:
-        return Verdict(None, "security groups not described in the file", None)
+        whose = "sender" if direction == "egress" else "receiver"
+        return Verdict(None, f"the {whose}'s security groups are not described in the file", None)
     groups = architecture.vpcs[vpc].security_groups
     address = packet.dst if direction == "egress" else packet.src
     unknown: Verdict | None = None
+    missing = [name for name in names if name not in groups]
     for name in names:
         group = groups.get(name)
         if group is None:
-            continue
+            continue  # not described: decided below unless a described group allows
         for rule in group.egress if direction == "egress" else group.ingress:
             if not (
                 _protocol_matches(rule.protocol, packet)
@@ -137,6 +139,14 @@ def security_groups(
                 )
     if unknown is not None:
         return unknown
+    if missing:
+        # A group the VPC does not describe (validate reports a misspelt one) may allow it.
+        return Verdict(
+            None,
+            f"security group{'s' if len(missing) > 1 else ''} {', '.join(missing)} not "
+            f"described in VPC {vpc}",
+            None,
+        )
     shown = ", ".join(names) or "none"
     first = groups.get(names[0]) if names else None
     return Verdict(
@@ -153,7 +163,7 @@ class AclResult(NamedTuple):
     path: Path | None
 
 
-def _subtract(ports: PortSet, low: int, high: int) -> tuple[PortSet, PortSet]:
+def subtract(ports: PortSet, low: int, high: int) -> tuple[PortSet, PortSet]:
     """(inside [low, high], outside)."""
     inside: list[tuple[int, int]] = []
     outside: list[tuple[int, int]] = []
@@ -189,7 +199,7 @@ def network_acl(acl: NetworkAcl | None, packet: Packet, direction: str) -> AclRe
         if not _protocol_matches(rule.protocol, packet) or not _icmp_matches(rule, packet):
             continue
         if packet.protocol in PORTED and rule.protocol in PORTED:
-            hit, remaining = _subtract(remaining, rule.ports.first, rule.ports.last)
+            hit, remaining = subtract(remaining, rule.ports.first, rule.ports.last)
         else:
             hit, remaining = remaining, ()
         if not hit:

@@ -1,10 +1,17 @@
 """What FROM and TO of `archplan reach` and of a reachability intent name: a subnet, scaling
-group, host, interface endpoint, address or block, `internet`, or an on-premises network.
+group, host, interface endpoint, ECS service, Lambda function, address or block, `internet`,
+or an on-premises network.
 
 A bare name is looked up in every kind; when two kinds (or two VPCs) have it, the user writes
 the kind: `subnet:NAME`, `subnet:VPC/NAME`, `group:NAME`, `host:NAME`, `endpoint:VPC/NAME`,
-`on-premises:NAME`, `vpc:NAME` (every subnet of the VPC; a bare name means a VPC only when
-nothing else has that name).
+`service:NAME`, `function:NAME`, `on-premises:NAME`, `vpc:NAME` (every subnet of the VPC; a
+bare name means a VPC only when nothing else has that name).
+
+An ECS service is a place when its tasks have their own interfaces (network mode awsvpc, as
+every Fargate task): then its subnets and security groups are the tasks'. In bridge or host
+mode the tasks use the container instances' interfaces, so the place is the scaling group
+they run on. A Lambda function is a place when it is attached to a VPC: its interfaces sit in
+its subnets with its security groups.
 """
 
 from __future__ import annotations
@@ -16,14 +23,15 @@ from archplan.findings import Path
 from archplan.model import Architecture
 from archplan.spelling import did_you_mean
 
-KINDS = ("subnet", "group", "host", "endpoint", "on-premises", "vpc")
+KINDS = ("subnet", "group", "host", "endpoint", "service", "function", "on-premises", "vpc")
 INTERNET = "internet"
 
 
 class Place(NamedTuple):
     """Where traffic starts or ends.
 
-    kind: subnet, group, host, endpoint, address, internet or on-premises. For things in a VPC,
+    kind: subnet, group, host, endpoint, service, function, address, internet or
+    on-premises. For things in a VPC,
     `subnets` are the subnets it sits in (a scaling group or endpoint has several) and
     `security_groups` its groups (None: the file does not say). `block` is the address range
     the place stands for (a host's address, an address written, an on-premises prefix)."""
@@ -110,10 +118,17 @@ def _named(
     architecture: Architecture, name: str, kinds: tuple[str, ...], written: str
 ) -> Place | Unresolved:
     found: list[Place] = []
+    refused: list[str] = []
     for kind in kinds:
         # A VPC is what a bare name means only when nothing inside a VPC has that name.
         if kind != "vpc" or not found:
-            found += _candidates(architecture, kind, name)
+            for candidate in _candidates(architecture, kind, name):
+                if isinstance(candidate, str):
+                    refused.append(candidate)
+                else:
+                    found.append(candidate)
+    if not found and refused:
+        return Unresolved(refused[0])
     if len(found) == 1:
         return found[0]
     if found:
@@ -123,8 +138,9 @@ def _named(
         )
     known = [known for kind in kinds for known in _names(architecture, kind)]
     return Unresolved(
-        f'"{written}" is not a subnet, scaling group, host, interface endpoint, on-premises '
-        f"network, VPC, address or internet{did_you_mean(name, known)}"
+        f'"{written}" is not a subnet, scaling group, host, interface endpoint, ECS service, '
+        f"Lambda function, on-premises network, VPC, address or internet"
+        f"{did_you_mean(name, known)}"
     )
 
 
@@ -168,12 +184,75 @@ def _names(architecture: Architecture, kind: str) -> list[str]:
         return list(architecture.hosts)
     if kind == "endpoint":
         return list(_interface_endpoints(architecture))
+    if kind == "service":
+        return list(architecture.services)
+    if kind == "function":
+        return list(architecture.functions)
     if kind == "vpc":
         return list(architecture.vpcs)
     return list(architecture.on_premises)
 
 
-def _candidates(architecture: Architecture, kind: str, name: str) -> list[Place]:
+def _candidates(architecture: Architecture, kind: str, name: str) -> list[Place | str]:
+    """The places `name` may mean in `kind`; a str says why a thing of that name is no place."""
+    if kind == "service":
+        return _service(architecture, name)
+    if kind == "function":
+        return _function(architecture, name)
+    return list(_others(architecture, kind, name))
+
+
+def _service(architecture: Architecture, name: str) -> list[Place | str]:
+    service = architecture.services.get(name)
+    if service is None:
+        return []
+    if not service.awsvpc:
+        provider = service.capacity_provider
+        instead = f': name its scaling group "{provider}"' if provider else ""
+        return [
+            f'service "{name}" uses network mode {service.network_mode}: its tasks send and '
+            f"receive on the container instances' interfaces{instead}"
+        ]
+    if service.vpc is None or service.vpc not in architecture.vpcs:
+        return [f'service "{name}" names no VPC of the file: write its vpc and subnets']
+    return [
+        Place(
+            "service",
+            name,
+            service.vpc,
+            service.subnets,
+            None,
+            service.security_groups or None,  # none written: the file does not say
+            False,
+            service.path,
+        )
+    ]
+
+
+def _function(architecture: Architecture, name: str) -> list[Place | str]:
+    function = architecture.functions.get(name)
+    if function is None:
+        return []
+    if function.vpc is None or function.vpc not in architecture.vpcs:
+        return [
+            f'function "{name}" is not attached to a VPC of the file: it runs in the Lambda '
+            "service's own network, which archplan does not model"
+        ]
+    return [
+        Place(
+            "function",
+            name,
+            function.vpc,
+            function.subnets,
+            None,
+            function.security_groups or None,
+            False,
+            function.path,
+        )
+    ]
+
+
+def _others(architecture: Architecture, kind: str, name: str) -> list[Place]:
     vpc_name, slash, short = name.rpartition("/")
     if kind == "subnet":
         if slash:

@@ -16,8 +16,9 @@ from archplan.cidr import Block
 from archplan.model import Architecture
 from archplan.network import ICMP, ICMPV6, PORTED, TCP, UDP, protocol_name
 from archplan.reach.filters import End, Packet
+from archplan.reach.hops import Goal, Leg
 from archplan.reach.places import Place
-from archplan.reach.walk import Goal, Leg, Walk, reply_icmp
+from archplan.reach.walk import Walk, reply_icmp
 
 INSTANCE_EPHEMERAL = (32768, 61000)
 ANY_CLIENT_EPHEMERAL = (1024, 65535)
@@ -45,6 +46,7 @@ class Answer(NamedTuple):
     forward: Leg
     reply: Leg | None
     asymmetric: bool = False
+    any_traffic: bool = False  # the question named no protocol and no port
 
 
 def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] | str:
@@ -99,13 +101,20 @@ def spots(architecture: Architecture, place: Place, version: int) -> list[Spot] 
         if subnet is None:
             continue
         block: Block | None = subnet.cidr if version == 4 else subnet.ipv6_cidr
-        if place.block is not None and place.block.version == version:
-            address = place.block.first
+        if place.kind != "subnet" and place.block is not None and place.block.version == version:
+            address = place.block.first  # a host's or an address's own
         elif block is not None:
             address = block.first + min(4, block.size - 1)
         else:
             continue
-        goal = Goal("vpc", vpc.name, name, place.security_groups, public_ip=place.public_ip)
+        goal = Goal(
+            "vpc",
+            vpc.name,
+            name,
+            place.security_groups,
+            public_ip=place.public_ip,
+            place=place.kind,
+        )
         found.append(
             Spot(
                 ("subnet", vpc.name, name),
@@ -163,7 +172,7 @@ def ask(
         if answer.verdict == "reachable" and len(candidates) > 1:
             break
     assert best is not None
-    return best
+    return best._replace(any_traffic=len(candidates) > 1)
 
 
 def _rank(answer: Answer) -> int:
@@ -184,6 +193,10 @@ def _every_pair(
     worst: Answer | None = None
     for start in froms:
         for end in tos:
+            if end.address == start.address and end.start[0] == "subnet":
+                # Two places standing for the same first usable address: the destination
+                # takes the next one, so the packet is not sent to itself.
+                end = end._replace(address=end.address + 1)
             answer = one(architecture, start, end, protocol, port, source, destination)
             if worst is None or _rank(answer) < _rank(worst):
                 worst = answer
@@ -230,6 +243,9 @@ def one(
     names = (source.describe(), destination.describe())
     if forward.delivered is False:
         return Answer("unreachable", protocol, port, *names, forward, None)
+    if forward.delivered is None and forward.reason:
+        # The request stopped where the file does not say what happens: no reply to trace.
+        return Answer("unknown", protocol, port, *names, forward, None)
     own = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
     # A NAT gateway remaps the source port into 1024-65535; it restores the client's own.
     low, high = ANY_CLIENT_EPHEMERAL if forward.nat is not None else own
@@ -286,10 +302,17 @@ def _candidates(
             for acl_rule in acl.ingress + acl.egress:
                 ports = acl_rule.ports
                 edges |= {ports.first, ports.last, min(ports.last + 1, 65535)}
+    for firewall in architecture.network_firewalls.values():
+        for firewall_rule in firewall.stateless + firewall.stateful:
+            ports = firewall_rule.ports
+            edges |= {ports.first, ports.last, min(ports.last + 1, 65535)}
+    # Ports the rules name first: when nothing gets through, the packet shown is one of them
+    # rather than port 0.
+    ordered = [*sorted(edges - {0, 1, 65535}), 1, 65535, 0]
     return [
         (number, edge if number in PORTED else None)
         for number in protocols
-        for edge in (sorted(edges) if number in PORTED else [0])
+        for edge in (ordered if number in PORTED else [0])
     ]
 
 

@@ -4,12 +4,13 @@ the route, rule or object that carried or dropped the packet."""
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 from archplan.findings import Path
 from archplan.loader import Document
+from archplan.reach.hops import Leg
 from archplan.reach.query import Answer, describe_packet
-from archplan.reach.walk import Leg
 
 HEADLINE = {
     "reachable": "reachable",
@@ -25,36 +26,65 @@ def _where(document: Document, name: str, path: Path | None) -> str:
     return f"{name}:{span.line}:{span.column}"
 
 
-def _leg_text(title: str, leg: Leg, document: Document, name: str) -> list[str]:
+def _wrap(text: str, width: int, indent: int) -> list[str]:
+    """One entry laid out for `width` columns, continuation lines under its text; a word
+    longer than a line (a file:line:col) is never broken."""
+    return textwrap.wrap(
+        text,
+        width,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [text]
+
+
+def _leg_text(title: str, leg: Leg, document: Document, name: str, width: int) -> list[str]:
     lines = [f"{title}:"]
     for index, hop in enumerate(leg.hops, 1):
         where = _where(document, name, hop.path)
-        lines.append(f"  {index:>2}. {hop.text}" + (f"  [{where}]" if where else ""))
+        text = f"  {index:>2}. {hop.text}" + (f"  [{where}]" if where else "")
+        lines += _wrap(text, width, 6)
     if leg.delivered is False:
         where = _where(document, name, leg.blame)
-        lines.append(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""))
+        lines += _wrap(f"  dropped: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4)
         if leg.fix:
-            lines.append(f"  fix: {leg.fix}")
+            lines += _wrap(f"  fix: {leg.fix}", width, 4)
+    elif leg.delivered is None and leg.reason:
+        where = _where(document, name, leg.blame)
+        lines += _wrap(
+            f"  cannot tell from here: {leg.reason}" + (f"  [{where}]" if where else ""), width, 4
+        )
     for assumption in leg.assumptions:
-        lines.append(f"  depends on: {assumption}")
+        lines += _wrap(f"  depends on: {assumption}", width, 4)
     for caveat in leg.caveats:
-        lines.append(f"  note: {caveat}")
+        lines += _wrap(f"  note: {caveat}", width, 4)
     return lines
 
 
-def render_text(answer: Answer, document: Document, name: str) -> str:
-    lines = [
-        f"{answer.source} -> {answer.destination} ({describe_packet(answer)}): "
-        f"{HEADLINE[answer.verdict]}"
-    ]
+def render_text(answer: Answer, document: Document, name: str, width: int = 100) -> str:
+    asked = "any traffic" if answer.any_traffic else describe_packet(answer)
+    lines = _wrap(
+        f"{answer.source} -> {answer.destination} ({asked}): {HEADLINE[answer.verdict]}",
+        width,
+        2,
+    )
+    if answer.any_traffic:
+        shown = {
+            "reachable": "the first packet tried that gets through",
+            "unreachable": "no protocol or port gets through; one of the packets tried",
+            "unknown": "one of the packets tried",
+        }[answer.verdict]
+        lines += _wrap(f"{shown}: {describe_packet(answer)}", width, 2)
     if answer.asymmetric:
-        lines.append(
+        lines += _wrap(
             "the reply takes a different path through a stateful inspection point "
-            "(asymmetric routing)"
+            "(asymmetric routing)",
+            width,
+            0,
         )
-    lines += _leg_text("forward", answer.forward, document, name)
+    lines += _leg_text("forward", answer.forward, document, name, width)
     if answer.reply is not None:
-        lines += _leg_text("return", answer.reply, document, name)
+        lines += _leg_text("return", answer.reply, document, name, width)
     return "\n".join(lines) + "\n"
 
 
@@ -71,6 +101,8 @@ def _leg_json(leg: Leg, document: Document, name: str) -> dict[str, Any]:
     }
     if leg.delivered is False:
         result["dropped"] = {"why": leg.reason, "fix": leg.fix, "location": place(leg.blame)}
+    elif leg.delivered is None and leg.reason:
+        result["stopped"] = {"why": leg.reason, "location": place(leg.blame)}
     result["depends_on"] = list(leg.assumptions)
     result["notes"] = list(leg.caveats)
     return result
@@ -86,6 +118,7 @@ def render_json(answer: Answer, document: Document, name: str) -> str:
         "port": answer.port,
         "verdict": answer.verdict,
         "asymmetric": answer.asymmetric,
+        "any_traffic": answer.any_traffic,
         "forward": _leg_json(answer.forward, document, name),
         "return": _leg_json(answer.reply, document, name) if answer.reply else None,
     }

@@ -90,7 +90,7 @@ def choose(
                 )
             else:
                 candidates.append(
-                    (block.prefix, _TIE["local"], Choice(LOCAL, f"{block} (local)", None, "local"))
+                    (block.prefix, _TIE["local"], Choice(LOCAL, str(block), None, "local"))
                 )
     for route in table.routes if table else ():
         if route.target is None:

@@ -232,3 +232,70 @@ def dx_gateway_overlap(architecture: Architecture) -> Iterator[Problem]:
                 high[2],
                 (Related(f"{low[1]} is here", low[2]),),
             )
+
+
+@rule(
+    "AP442",
+    "dx-allowed-prefixes-narrower-than-vpc",
+    WARNING,
+    "A Direct Connect gateway does not advertise a VPC block: its allowed prefixes are narrower.",
+)
+def dx_allowed_prefixes_narrower_than_vpc(architecture: Architecture) -> Iterator[Problem]:
+    """For a virtual private gateway association, a Direct Connect gateway's allowed prefixes
+    are only a filter: AWS advertises the associated VPC's whole CIDR blocks to on-premises,
+    and only those an allowed prefix covers, the same block or a wider one. A prefix narrower
+    than the VPC's block (10.0.0.0/24 for a /16 VPC) lets nothing through: on-premises gets no
+    route to that block and cannot reach it, nor answer what the VPC sends.
+
+    Write the VPC's block or a wider one (10.0.0.0/16 or 10.0.0.0/15 for 10.0.0.0/16).
+    Transit gateway associations are not judged: there the allowed prefixes themselves are
+    advertised.
+
+    Fails:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+        direct_connect_gateways:
+          corp-dx:
+            vpcs:
+              app: {allowed_prefixes: [10.0.0.0/24]}
+
+    Passes:
+        defaults: {region: us-east-1}
+        vpcs:
+          app:
+            cidr: 10.0.0.0/16
+        direct_connect_gateways:
+          corp-dx:
+            vpcs:
+              app: {allowed_prefixes: [10.0.0.0/15]}
+
+    References:
+        AWS Direct Connect User Guide, "Allowed prefixes interactions for AWS Direct Connect gateways" <https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html>
+        AWS Direct Connect User Guide, "Associate an AWS Direct Connect virtual private gateway across accounts" <https://docs.aws.amazon.com/directconnect/latest/UserGuide/multi-account-associate-vgw.html>
+    """
+    for dx in architecture.direct_connect_gateways.values():
+        for association in dx.associations:
+            allowed = association.allowed_prefixes
+            vpc = architecture.vpcs.get(association.name)
+            if association.kind != "vpc" or allowed is None or vpc is None:
+                continue
+            if architecture.rejected_within(*association.path, "allowed_prefixes"):
+                continue  # a prefix written but rejected may be the one that covers it
+            for block in vpc.ipv4_blocks:
+                if any(prefix.contains(block) for prefix in allowed):
+                    continue
+                narrower = [str(p) for p in allowed if p.overlaps(block)]
+                why = (
+                    f"{', '.join(narrower)} {'is' if len(narrower) == 1 else 'are'} narrower"
+                    if narrower
+                    else "none covers it"
+                )
+                yield Problem(
+                    f'Direct Connect gateway "{dx.name}" does not advertise block {block} of VPC '
+                    f'"{vpc.name}" to on-premises: an allowed prefix must be {block} or wider, '
+                    f"and {why}; on-premises gets no route to it",
+                    (*association.path, "allowed_prefixes"),
+                    (Related(f'VPC "{vpc.name}" is here', vpc.path),),
+                )

@@ -22,6 +22,9 @@ NETWORK_SECTIONS = frozenset(
         "prefix_lists",
         "on_premises",
         "direct_connect_gateways",
+        "network_firewalls",
+        "services",
+        "functions",
     }
 )
 

@@ -3,7 +3,8 @@
 Hypothesis draws up to three VPCs (subnets in two zones, one host per subnet), route tables
 with routes to peerings, a transit gateway and blackholes, a transit gateway with two route
 tables (associations, propagations, static and blackhole routes), security groups (blocks,
-group references, self) and network ACLs (numbered allow and deny rules). For every pair of
+group references, self; security group referencing on the transit gateway and its
+attachments on or off) and network ACLs (numbered allow and deny rules). For every pair of
 hosts and every destination port class, the simulation below walks the packet on the raw file
 (ipaddress for every containment, one port at a time, every ephemeral port class for the
 reply) and must agree with the engine: reachable exactly when the request and a reply on at
@@ -162,7 +163,8 @@ def estates(draw: Any) -> dict[str, Any]:
         name: {
             "subnets": draw(
                 st.sampled_from([[s] for s in VPCS[name][1]] + [sorted(VPCS[name][1])] * 3)
-            )
+            ),
+            **({"security_group_referencing": False} if draw(st.integers(0, 4)) == 0 else {}),
         }
         for name in names
     }
@@ -186,6 +188,7 @@ def estates(draw: Any) -> dict[str, Any]:
         "transit_gateways": {
             "hub": {
                 "region": "us-east-1",
+                "security_group_referencing": draw(st.booleans()),
                 "attachments": attachments,
                 "route_tables": {
                     table: {
@@ -256,6 +259,7 @@ class Sim:
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        self.references_lost = False
 
     def subnet_of(self, vpc: str, ip: str) -> str | None:
         return next(
@@ -320,8 +324,10 @@ class Sim:
         return best[1] if best else None
 
     def walk(self, src: str, dst: str, port: int, vpc: str, subnet: str) -> tuple[bool, bool]:
-        """(delivered, through the transit gateway) from an interface in `subnet`."""
+        """(delivered, through the transit gateway) from an interface in `subnet`; sets
+        `references_lost` when a crossing does not carry inbound group references."""
         via_tgw = False
+        self.references_lost = False
         for _ in range(30):
             # The transit gateway takes a packet in the zone of the subnet that sends it.
             zone = self.doc["vpcs"][vpc]["subnets"][subnet]["az"]
@@ -375,6 +381,14 @@ class Sim:
                     best = key if best is None or key[:2] > best[:2] else best
             if best is None or best[2] == "blackhole":
                 return False, True
+            # Inbound rules keep matching groups only when the gateway and both VPC
+            # attachments enable security group referencing.
+            if not (
+                hub.get("security_group_referencing", False)
+                and hub["attachments"][vpc].get("security_group_referencing", True)
+                and hub["attachments"][best[2]].get("security_group_referencing", True)
+            ):
+                self.references_lost = True
             vpc = best[2]
             subnets = hub["attachments"][vpc]["subnets"]
             subnet = next(
@@ -394,7 +408,8 @@ class Sim:
             return False, False
         if not self.sg(x, "egress", y["address"], port, None if via_tgw else y_groups):
             return False, False
-        if not self.sg(y, "ingress", x["address"], port, None if via_tgw else x_groups):
+        lost = self.references_lost
+        if not self.sg(y, "ingress", x["address"], port, None if lost else x_groups):
             return False, False
         low, high = INSTANCE_EPHEMERAL
         edges = {low, high}

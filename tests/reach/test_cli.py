@@ -54,7 +54,7 @@ def test_egress_through_the_nat_gateway_and_back(runner: CliRunner) -> None:
     result = runner.invoke(app, ["reach", THREE_TIER, "app", "internet", "--port", "443"])
     assert result.exit_code == 0
     assert "NAT gateway in subnet public-a translates the source" in result.stdout
-    assert "NAT gateway in public-a translates the reply back" in result.stdout
+    assert "NAT gateway in subnet public-a translates the reply back" in result.stdout
 
 
 def test_json_names_every_hop_with_its_location(runner: CliRunner) -> None:

@@ -7,8 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archplan.cli.io import EXIT_CLEAN, EXIT_FINDINGS, fail, input_error, say, write
-from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
+from archplan.cli.io import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    fail,
+    input_error,
+    report_width,
+    say,
+    write,
+)
+from archplan.cli.options import ArchitectureFile, MaxFileSize, Width, format_option
 from archplan.source import DEFAULT_MAX_BYTES
 
 
@@ -58,8 +66,9 @@ def reach(
         str,
         typer.Argument(
             metavar="FROM",
-            help="A subnet, scaling group, host, interface endpoint, address or block, "
-            "'internet', or an on-premises network.",
+            help="A subnet, scaling group, host, interface endpoint, ECS service (awsvpc), "
+            "Lambda function in a VPC, VPC, address or block, 'internet', or an on-premises "
+            "network.",
         ),
     ],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Same kinds as FROM.")],
@@ -76,6 +85,7 @@ def reach(
     ] = None,
     output_format: Annotated[ReachFormat, format_option()] = ReachFormat.TEXT,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
+    width: Width = None,
 ) -> None:
     """Trace the request and its reply hop by hop; exit 0 reachable, 1 not, 2 input error."""
     from archplan.network import PROTOCOLS as NUMBERS
@@ -115,6 +125,8 @@ def reach(
     answer = ask(architecture, places[0], places[1], number, port)
     if isinstance(answer, str):
         fail(f"{name}: error: {answer}")
-    render = render_json if output_format == ReachFormat.JSON else render_text
-    write(render(answer, loaded.document, name))
+    if output_format == ReachFormat.JSON:
+        write(render_json(answer, loaded.document, name))
+    else:
+        write(render_text(answer, loaded.document, name, report_width(width)))
     raise typer.Exit(EXIT_CLEAN if answer.verdict == "reachable" else EXIT_FINDINGS)
