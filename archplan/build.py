@@ -93,8 +93,20 @@ class Builder:
         return self._hint(name, known)
 
     def unknown(
-        self, kind: str, name: str, known: Iterable[str], path: Path, where: str = ""
+        self,
+        kind: str,
+        name: str,
+        known: Iterable[str],
+        path: Path,
+        where: str = "",
+        section: Path | None = None,
     ) -> None:
+        """Report a reference to nothing; silent (but rejected) when `section`, where such
+        names are declared, was itself rejected (a misspelt `subnet:` for `subnets:`): the
+        name may well be there, and the misspelt key is the one finding."""
+        if section is not None and section in self.rejected:
+            self.rejected.setdefault(path, self.rejected[section])
+            return
         hint = self._hint(name, known)
         self.report(UNKNOWN_REFERENCE, f'{kind} "{name}" does not exist{where}{hint}', path)
 
@@ -324,7 +336,8 @@ class Builder:
                 if group not in groups:
                     where = f' in VPC "{name}"'
                     at = (*endpoint.path, "security_groups", index)
-                    self.unknown("security group", group, groups, at, where)
+                    section = (*path, "security_groups")
+                    self.unknown("security group", group, groups, at, where, section)
         return Vpc(
             name=name,
             region=raw.get("region", region),
@@ -383,7 +396,7 @@ class Builder:
             else:
                 self.report(
                     INVALID_VALUE,
-                    f'"{destination}" is not an AWS-managed prefix list '
+                    f'route destination "{destination}" is not an AWS-managed prefix list '
                     f"(pl:s3 or pl:dynamodb){did_you_mean(destination, PREFIX_LISTS)} nor one "
                     "declared under prefix_lists",
                     path,
@@ -434,7 +447,7 @@ class Builder:
         if colon and kind in NAMED_TARGETS:
             hint = f" ({kind}: needs a name after the colon)"
         self.report(
-            INVALID_VALUE, f'"{text}" is not a route target{hint}; use {TARGET_FORMS}', path
+            INVALID_VALUE, f'route target "{text}" is not one{hint}; use {TARGET_FORMS}', path
         )
         return None
 
@@ -454,6 +467,7 @@ class Builder:
                     tables,
                     (*subnet.path, "route_table"),
                     f' in VPC "{vpc.name}"',
+                    (*vpc.path, "route_tables"),
                 )
         for table in vpc.route_tables.values():
             for route in table.routes:
@@ -467,6 +481,7 @@ class Builder:
                         tables,
                         (*endpoint.path, "route_tables", index),
                         f' in VPC "{vpc.name}"',
+                        (*vpc.path, "route_tables"),
                     )
             for index, name in enumerate(endpoint.subnets):
                 if name not in vpc.subnets:
@@ -483,14 +498,15 @@ class Builder:
 
     def _unknown_subnet(self, name: str, vpc: Vpc, vpcs: dict[str, Vpc], path: Path) -> None:
         elsewhere = self._subnet_owners(vpcs).get(name)
-        if elsewhere:
+        if elsewhere and (*vpc.path, "subnets") not in self.rejected:
             self.report(
                 UNKNOWN_REFERENCE,
                 f'subnet "{name}" is not in VPC "{vpc.name}" (it is in VPC "{elsewhere[0]}")',
                 path,
             )
         else:
-            self.unknown("subnet", name, vpc.subnets, path, f' in VPC "{vpc.name}"')
+            where = f' in VPC "{vpc.name}"'
+            self.unknown("subnet", name, vpc.subnets, path, where, (*vpc.path, "subnets"))
 
     def _check_target_reference(
         self,
@@ -506,21 +522,31 @@ class Builder:
         name = target.name
         # Whether the object belongs to this VPC is a routing rule; here only existence.
         if target.kind == "nat" and name not in self._subnet_owners(vpcs):
-            self.unknown("NAT subnet", name, vpc.subnets, route.path, f' in VPC "{vpc.name}"')
+            where = f' in VPC "{vpc.name}"'
+            section = (*vpc.path, "subnets")
+            self.unknown("NAT subnet", name, vpc.subnets, route.path, where, section)
         elif target.kind == "peering" and name not in peerings:
             self.unknown("peering", name, peerings, route.path)
         elif target.kind == "tgw" and name not in gateways:
             self.unknown("transit gateway", name, gateways, route.path)
         elif target.kind == "endpoint" and name not in vpc.endpoints:
-            self.unknown("endpoint", name, vpc.endpoints, route.path, f' in VPC "{vpc.name}"')
+            where = f' in VPC "{vpc.name}"'
+            section = (*vpc.path, "endpoints")
+            self.unknown("endpoint", name, vpc.endpoints, route.path, where, section)
         elif target.kind == "gwlbe" and name not in vpc.gwlb_endpoints:
             where = f' in VPC "{vpc.name}"'
             self.unknown(
-                "Gateway Load Balancer endpoint", name, vpc.gwlb_endpoints, route.path, where
+                "Gateway Load Balancer endpoint",
+                name,
+                vpc.gwlb_endpoints,
+                route.path,
+                where,
+                (*vpc.path, "gwlb_endpoints"),
             )
         elif target.kind == "firewall" and name not in vpc.firewalls:
             where = f' in VPC "{vpc.name}"'
-            self.unknown("firewall endpoint", name, vpc.firewalls, route.path, where)
+            section = (*vpc.path, "firewalls")
+            self.unknown("firewall endpoint", name, vpc.firewalls, route.path, where, section)
 
     # -- connections ----------------------------------------------------------------------
 
@@ -616,7 +642,7 @@ class Builder:
                 if instance_type in weights:
                     self.report(
                         INVALID_VALUE,
-                        f'"{instance_type}" is listed twice',
+                        f'instance_types: "{instance_type}" is listed twice',
                         (*path, "instance_types", index),
                     )
                 weights[instance_type] = 1

@@ -20,7 +20,10 @@ def network_firewalls(network: NetworkParts, raw: dict[str, Any]) -> dict[str, N
     for name, fields in raw.items():
         path: Path = ("network_firewalls", name)
         strict = fields.get("rule_order", "default") == "strict"
-        if "stateful_default" in fields and not strict:
+        # A rule_order written but rejected (a wrong value, a misspelt key) says nothing
+        # about the order the user meant: judge stateful_default only against one written.
+        order_rejected = (*path, "rule_order") in network.b.rejected
+        if "stateful_default" in fields and not strict and not order_rejected:
             network.b.report(
                 INVALID_VALUE,
                 "stateful_default needs rule_order: strict (with AWS's default action order, "

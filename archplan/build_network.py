@@ -72,7 +72,7 @@ class NetworkParts:
         except CidrError as error:
             self.b.report(
                 INVALID_CIDR,
-                f'{what}"{text}" is not a valid CIDR block: {error}',
+                f'{what or _field(path)}"{text}" is not a valid CIDR block: {error}',
                 path,
                 on_key=on_key,
             )
@@ -80,7 +80,7 @@ class NetworkParts:
         if block.host_bits_set:
             self.b.warn(
                 HOST_BITS,
-                f'{what}"{text}" has host bits set; AWS will use {block.canonical}',
+                f'{what or _field(path)}"{text}" has host bits set; AWS will use {block.canonical}',
                 path,
                 on_key=on_key,
             )
@@ -135,7 +135,7 @@ class NetworkParts:
         if low > high or high > 65535:
             self.b.report(
                 INVALID_VALUE,
-                f'"{raw}" is not a port range: write FROM-TO with FROM <= TO <= 65535',
+                f'ports "{raw}" is not a port range: write FROM-TO with FROM <= TO <= 65535',
                 path,
             )
             return None
@@ -183,7 +183,9 @@ class NetworkParts:
             vpc, slash, name = rest.rpartition("/")
             if not name.strip() or (slash and not vpc.strip()):
                 self.b.report(
-                    INVALID_VALUE, f'"{text}" needs a group: sg:NAME or sg:VPC/NAME', path
+                    INVALID_VALUE,
+                    f'{_field(path)}"{text}" needs a group: sg:NAME or sg:VPC/NAME',
+                    path,
                 )
                 return None
             return Peer("sg", text, name=name, vpc=vpc or None)
@@ -210,7 +212,9 @@ class NetworkParts:
                 self.b.unknown("VPC", peer.vpc or "", vpcs, key)
             elif peer.name not in owner.security_groups:
                 where = f' in VPC "{owner.name}"'
-                self.b.unknown("security group", peer.name, owner.security_groups, key, where)
+                section = (*owner.path, "security_groups")
+                groups = owner.security_groups
+                self.b.unknown("security group", peer.name, groups, key, where, section)
 
     def prefix_list_reference(self, text: str, path: Path, *, on_key: bool = False) -> bool:
         if text in AWS_PREFIX_LISTS or text.removeprefix("pl:") in self.prefix_list_names:
@@ -235,7 +239,9 @@ class NetworkParts:
         for index, name in enumerate(names):
             if vpc is not None and name not in vpc.security_groups:
                 where = f' in VPC "{vpc.name}"'
-                self.b.unknown("security group", name, vpc.security_groups, (*path, index), where)
+                section = (*vpc.path, "security_groups")
+                groups = vpc.security_groups
+                self.b.unknown("security group", name, groups, (*path, index), where, section)
         return tuple(names)
 
     # -- network ACLs and inspection endpoints ---------------------------------------------
@@ -252,7 +258,8 @@ class NetworkParts:
             for index, subnet in enumerate(listed):
                 at = (*acl_path, "subnets", index)
                 if subnet not in subnets:
-                    self.b.unknown("subnet", subnet, subnets, at, f' in VPC "{vpc}"')
+                    where, section = f' in VPC "{vpc}"', ("vpcs", vpc, "subnets")
+                    self.b.unknown("subnet", subnet, subnets, at, where, section)
                 elif subnet in owner:
                     self.b.report(
                         INVALID_VALUE,
@@ -295,7 +302,7 @@ class NetworkParts:
             if text.strip().partition(":")[1] or text.strip() == "self":
                 self.b.report(
                     INVALID_VALUE,
-                    f'"{text}": a network ACL rule matches a CIDR block only (no security '
+                    f'{key} "{text}": a network ACL rule matches a CIDR block only (no security '
                     "group, no prefix list)",
                     (*rule_path, key),
                 )
@@ -323,7 +330,8 @@ class NetworkParts:
             subnet = fields.get("subnet")
             at = (*path, name)
             if subnet is not None and subnet not in subnets:
-                self.b.unknown("subnet", subnet, subnets, (*at, "subnet"), f' in VPC "{vpc}"')
+                where, section = f' in VPC "{vpc}"', ("vpcs", vpc, "subnets")
+                self.b.unknown("subnet", subnet, subnets, (*at, "subnet"), where, section)
             if firewall:
                 policy = fields.get("firewall")
                 known = self.firewall_names
@@ -368,9 +376,9 @@ class NetworkParts:
             subnet_name = fields.get("subnet")
             subnet = vpc.subnets.get(subnet_name or "") if vpc is not None else None
             if vpc is not None and subnet_name is not None and subnet is None:
-                self.b.unknown(
-                    "subnet", subnet_name, vpc.subnets, (*path, "subnet"), f' in VPC "{vpc.name}"'
-                )
+                where, section = f' in VPC "{vpc.name}"', (*vpc.path, "subnets")
+                at = (*path, "subnet")
+                self.b.unknown("subnet", subnet_name, vpc.subnets, at, where, section)
             address = None
             if "address" in fields:
                 address = self._address(fields["address"], (*path, "address"))
@@ -404,7 +412,9 @@ class NetworkParts:
             written += "/128" if ":" in written else "/32"
         block = self.block(written, path)
         if block is not None and block.prefix != (32 if block.version == 4 else 128):
-            self.b.report(INVALID_VALUE, f'"{text}" is a block; a host has one address', path)
+            self.b.report(
+                INVALID_VALUE, f'address "{text}" is a block; a host has one address', path
+            )
             return None
         return block
 
@@ -469,7 +479,8 @@ class NetworkParts:
             f' on transit gateway "{gateway.name}" (attachments are named by their VPC, '
             "peer transit gateway, on-premises network or Direct Connect gateway)"
         )
-        self.b.unknown("attachment", name, attachments, path, where)
+        section = (*gateway.path, "attachments")
+        self.b.unknown("attachment", name, attachments, path, where, section)
 
     def _tgw_route(
         self,
@@ -585,3 +596,9 @@ def _allow_all(path: Path) -> SgRule:
     # AWS's default outbound rule is 0.0.0.0/0 (and ::/0 when the VPC has IPv6); archplan
     # writes both, since an IPv6 packet leaving needs the VPC's IPv6 block anyway.
     return SgRule(ALL, ALL_PORTS, ALL, ALL, Peer("any", "0.0.0.0/0 and ::/0"), path)
+
+
+def _field(path: Path) -> str:
+    """The key a value is written under, to name it in a message ("from "), or "" in a list."""
+    key = next((part for part in reversed(path) if isinstance(part, str)), None)
+    return f"{key} " if key else ""

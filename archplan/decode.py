@@ -25,6 +25,7 @@ from archplan.loader import (
 )
 from archplan.model import Rejection
 from archplan.problems import Problem
+from archplan.spelling import closest
 from archplan.spelling import did_you_mean as suggest
 
 RuleProblem = tuple[str, Problem]
@@ -74,6 +75,18 @@ class Decoder:
         # on top, and the model can tell an invalid value from an omitted one.
         self.rejected: dict[Path, Rejection] = {}
         self._blocks: dict[tuple[str, int], Block | CidrError] = {}
+        # Where the field's own name starts in a path: after the last object name (the VPC,
+        # subnet or group), so a message names `capacity.per_unit`, not the whole path.
+        self._named_at = 0
+
+    def field(self, path: Path) -> str:
+        """The field a value belongs to, as the user writes it within its object:
+        `capacity.per_unit`, `demand.hourly[3]`; the key itself for a value of a named map."""
+        parts = path[min(self._named_at, len(path) - 1) :] if path else ()
+        text = ""
+        for part in parts:
+            text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+        return text or "the value"
 
     def report(
         self, rule_id: str, message: str, path: Path, *, on_key: bool = False, kept: bool = False
@@ -84,7 +97,11 @@ class Decoder:
         # A wrong value is shown where it is written, even when it is a whole list or mapping.
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
         if not kept and rule_id != MISSING_FIELD:
-            self.rejected.setdefault(path, Rejection(message, on_key))
+            # The rejection is quoted after its place ("capacity.per_unit is invalid: ..."):
+            # without the field's name the message starts with.
+            named = self.field(path) if path else ""
+            reason = message.removeprefix(f"{named}: ").removeprefix(f"{named} ")
+            self.rejected.setdefault(path, Rejection(reason, on_key))
 
     def decode(self, node: Node, kind: s.Kind, path: Path) -> Any:
         """The decoded value, or None when the node is not valid for `kind` (problem reported)."""
@@ -122,28 +139,34 @@ class Decoder:
             self._wrong_type(node, "a mapping", path)
             return None
         result: dict[str, Any] = {}
+        # The fields a misspelt key stands for (`subnet:` for `subnets:`): written, only under
+        # the wrong name, so the unknown key is the one finding. The field is not "missing",
+        # and it counts as rejected: no rule acts on the default that stands in for it.
+        misspelt: set[str] = set()
         for key, entry in node.entries.items():
             field = kind.fields.get(key)
             if field is None and kind.extensions and key.startswith("x-"):
                 continue
             if field is None:
-                self.report(
-                    UNKNOWN_KEY,
-                    f'unknown key "{key}"{suggest(key, tuple(kind.fields))}',
-                    (*path, key),
-                    on_key=True,
-                )
+                meant = closest(key, tuple(kind.fields))
+                hint = "" if meant is None else f' (did you mean "{meant}"?)'
+                self.report(UNKNOWN_KEY, f'unknown key "{key}"{hint}', (*path, key), on_key=True)
+                if meant is not None and meant not in node.entries:
+                    misspelt.add(meant)
+                    self.rejected.setdefault(
+                        (*path, meant), Rejection(f'unknown key "{key}"{hint}', on_key=True)
+                    )
                 continue
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
                 result[key] = value
         for key in _required(kind):
-            if key not in node.entries:
+            if key not in node.entries and key not in misspelt:
                 self.report(MISSING_FIELD, f'missing required key "{key}"', path, on_key=True)
         if kind.one_of:
             present = [key for key in kind.one_of if key in node.entries]
             choices = " or ".join(f'"{key}"' for key in kind.one_of)
-            if not present:
+            if not present and not misspelt.intersection(kind.one_of):
                 self.report(MISSING_FIELD, f"needs one of {choices}", path, on_key=True)
             elif len(present) > 1:
                 self.report(
@@ -161,6 +184,7 @@ class Decoder:
             self._wrong_type(node, f"a mapping of {kind.key_kind}s", path)
             return None
         result: dict[str, Any] = {}
+        outer, self._named_at = self._named_at, len(path) + 1
         for key, entry in node.entries.items():
             if not key.strip():
                 self.report(
@@ -170,6 +194,7 @@ class Decoder:
             value = self.decode(entry.value, kind.value, (*path, key))
             if value is not None:
                 result[key] = value
+        self._named_at = outer
         return result
 
     def _list(self, node: Node, kind: s.ListOf, path: Path) -> list[Any] | None:
@@ -177,7 +202,7 @@ class Decoder:
             isinstance(node, Sequence) and type(node) is not Numbers and not node.items
         )
         if empty and kind.when_empty is not None:
-            self.report(INVALID_VALUE, kind.when_empty, path)
+            self.report(INVALID_VALUE, f"{self.field(path)} {kind.when_empty}", path)
             return None
         if isinstance(node, Scalar) and node.value is None:
             return []
@@ -236,21 +261,30 @@ class Decoder:
                 options = ", ".join(kind.choices)
                 self.report(
                     INVALID_VALUE,
-                    f'"{value}" is not one of: {options}{suggest(value, kind.choices)}',
+                    f'{self.field(path)} must be one of: {options}, got "{value}"'
+                    f"{suggest(value, kind.choices)}",
                     path,
                 )
                 return None
             if kind.digits and not (
                 len(value) == kind.digits and value.isascii() and value.isdigit()
             ):
-                self.report(INVALID_VALUE, f'"{value}" is not {kind.digits} digits', path)
+                self.report(
+                    INVALID_VALUE,
+                    f'{self.field(path)} must be {kind.digits} digits, got "{value}"',
+                    path,
+                )
                 return None
             if kind.pattern and re.fullmatch(kind.pattern, value.strip()) is None:
                 hint = kind.pattern_hint or f"a string matching {kind.pattern}"
-                self.report(INVALID_VALUE, f'"{_short_text(value)}" is not {hint}', path)
+                self.report(
+                    INVALID_VALUE,
+                    f'{self.field(path)} must be {hint}, got "{_short_text(value)}"',
+                    path,
+                )
                 return None
         if not value.strip():
-            self.report(INVALID_VALUE, "must not be empty", path)
+            self.report(INVALID_VALUE, f"{self.field(path)} must not be empty", path)
             return None
         return value
 
@@ -263,11 +297,19 @@ class Decoder:
             self._wrong_type(node, "an integer", path)
             return None
         if kind.minimum is not None and value < kind.minimum:
-            self.report(INVALID_VALUE, f"{value} is below the minimum {kind.minimum}", path)
+            self.report(
+                INVALID_VALUE,
+                f"{self.field(path)} must be at least {kind.minimum}, got {value}",
+                path,
+            )
             return None
         if kind.maximum is not None and value > kind.maximum:
             reason = f" ({kind.maximum_reason})" if kind.maximum_reason else ""
-            self.report(INVALID_VALUE, f"{value} is above the maximum {kind.maximum}{reason}", path)
+            self.report(
+                INVALID_VALUE,
+                f"{self.field(path)} must be at most {kind.maximum}{reason}, got {value}",
+                path,
+            )
             return None
         return value
 
@@ -284,24 +326,36 @@ class Decoder:
         except InvalidOperation:  # pragma: no cover - str() of an int or float always parses
             number = Decimal("NaN")
         if not number.is_finite():
-            self.report(INVALID_VALUE, f"{node.raw} is not a finite number", path)
+            self.report(
+                INVALID_VALUE, f"{self.field(path)} must be a finite number, got {node.raw}", path
+            )
             return None
         too_low = kind.minimum is not None and (
             number <= kind.minimum if kind.exclusive_minimum else number < kind.minimum
         )
         if too_low:
             relation = "above" if kind.exclusive_minimum else "at least"
-            self.report(INVALID_VALUE, f"{node.raw} must be {relation} {kind.minimum}", path)
+            self.report(
+                INVALID_VALUE,
+                f"{self.field(path)} must be {relation} {kind.minimum}, got {node.raw}",
+                path,
+            )
             return None
         if kind.maximum is not None and number > kind.maximum:
-            self.report(INVALID_VALUE, f"{node.raw} is above the maximum {kind.maximum}", path)
+            self.report(
+                INVALID_VALUE,
+                f"{self.field(path)} must be at most {kind.maximum}, got {node.raw}",
+                path,
+            )
             return None
         return number
 
     def _too_large(self, node: Scalar, path: Path) -> None:
         digits = len(node.raw.lstrip("+-").replace("_", ""))
         self.report(
-            INVALID_VALUE, f"a {digits}-digit number is too large for any quantity here", path
+            INVALID_VALUE,
+            f"{self.field(path)}: a {digits}-digit number is too large for any quantity here",
+            path,
         )
 
     def _cidr(self, text: str, kind: s.Cidr, path: Path) -> Any:
@@ -316,12 +370,16 @@ class Decoder:
                 block = error
             self._blocks[key] = block
         if isinstance(block, CidrError):
-            self.report(INVALID_CIDR, f'"{text}" is not a valid CIDR block: {block}', path)
+            self.report(
+                INVALID_CIDR,
+                f'{self.field(path)} "{text}" is not a valid CIDR block: {block}',
+                path,
+            )
             return None
         if block.host_bits_set:
             self.report(
                 HOST_BITS,
-                f'"{text}" has host bits set; AWS will use {block.canonical}',
+                f'{self.field(path)} "{text}" has host bits set; AWS will use {block.canonical}',
                 path,
                 kept=True,
             )

@@ -115,6 +115,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return Speller(choices).suggest(word)
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `did_you_mean` suggests for `word`, or None when nothing is close."""
+    speller = Speller(choices)
+    return speller.near_miss(word) or speller.close_match(word)
+
+
 def hint(best: str | None) -> str:
     """The words of a suggestion, or '' for none."""
     return f' (did you mean "{best}"?)' if best is not None else ""

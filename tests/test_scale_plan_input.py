@@ -60,7 +60,7 @@ def _scale_plan(text: str, *options: str) -> tuple[int, str, str]:
         (
             "{on_demand_percentage_above_base: 101}",
             49,
-            "purchase.on_demand_percentage_above_base is invalid: 101 is above the maximum 100",
+            "purchase.on_demand_percentage_above_base is invalid: must be at most 100, got 101",
         ),
         (
             "{on_demand_percentage_above_base: half}",
@@ -71,7 +71,7 @@ def _scale_plan(text: str, *options: str) -> tuple[int, str, str]:
         (
             "{on_demand_base: -1, on_demand_percentage_above_base: 30}",
             32,
-            "purchase.on_demand_base is invalid: -1 is below the minimum 0",
+            "purchase.on_demand_base is invalid: must be at least 0, got -1",
         ),
         ("[100]", 15, "purchase is invalid: expected a mapping, got a list"),
     ],
@@ -113,10 +113,10 @@ def test_omitted_percentage_still_warns() -> None:
         # Regression: [1e5000] was dropped by the decoder and reported as "empty".
         ("[1e5000]", 23, "demand.hourly[0] is invalid: expected a number, got a string "
          "('1e5000'); YAML 1.1 reads 1e5000 as text: write 1.0e+5000"),
-        ("[1.0e+5000]", 23, "demand.hourly[0] is invalid: 1.0e+5000 is not a finite number"),
-        ("[100, .nan]", 28, "demand.hourly[1] is invalid: .nan is not a finite number"),
+        ("[1.0e+5000]", 23, "demand.hourly[0] is invalid: must be a finite number, got 1.0e+5000"),
+        ("[100, .nan]", 28, "demand.hourly[1] is invalid: must be a finite number, got .nan"),
         # Regression: a dropped value shifted every later hour by one.
-        ("[100, -5, 300]", 28, "demand.hourly[1] is invalid: -5 must be at least 0"),
+        ("[100, -5, 300]", 28, "demand.hourly[1] is invalid: must be at least 0, got -5"),
         ("[100, lots]", 28, "demand.hourly[1] is invalid: expected a number, got a string "
          "('lots')"),
         ("[]", 22, "demand.hourly is invalid: must not be empty: give one value per hour"),

@@ -172,8 +172,15 @@ def _validate(
         findings = check_loaded(loaded, policy, quotas, surroundings)
     except BudgetExceeded as error:
         return FileResult(source.name, source, error=located(error, loaded.document))
-    partial = bool(loaded.architecture.rejected)
+    # A wrong Region or zone (AP114, AP116, AP117) is read like a rejected value: the rules
+    # that need it hold back, so a suppression they would have used is not "unused".
+    partial = bool(loaded.architecture.rejected) or any(
+        finding.rule_id in UNKNOWN_PLACE for finding in findings
+    )
     return FileResult(source.name, source, apply_policy(findings, source.text, policy, partial))
+
+
+UNKNOWN_PLACE = frozenset({"AP114", "AP116", "AP117"})
 
 
 def check_loaded(

@@ -16,6 +16,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.regions import known_distinct
 from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -438,7 +439,11 @@ def _zones(
     subnets = _subnets(architecture, vpc, names)
     if any(architecture.is_rejected(*subnet.path, "az") for subnet in subnets):
         return None
-    return known_distinct([subnet.az for subnet in subnets if subnet.az])
+    region = architecture.vpcs[vpc].region if vpc in architecture.vpcs else None
+    zones = [known_zone(subnet, region) for subnet in subnets]
+    if any(zone is None and subnet.az for zone, subnet in zip(zones, subnets, strict=True)):
+        return None  # a wrong zone (AP114/AP117) stands for one not known
+    return known_distinct([zone for zone in zones if zone])
 
 
 @rule("AP810", "containers-in-one-az", WARNING, "A service or node group in a single AZ.")

@@ -10,6 +10,7 @@ from archplan.model import Architecture, Route, RouteTable, Subnet, Vpc
 from archplan.regions import describe, may_be_among
 from archplan.routes import longest_match, table_of, tables_in_use
 from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -180,14 +181,15 @@ def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
     """
     for vpc, table in _judged_tables(architecture):
         nats = _nat_routes(vpc, table)
-        if not nats or any(nat.az is None for _, nat in nats):
-            continue
-        zones = [nat.az for _, nat in nats if nat.az is not None]
+        nat_zones = [known_zone(nat, vpc.region) for _, nat in nats]
+        if not nats or None in nat_zones:
+            continue  # a NAT subnet's zone is unknown (or wrong: AP114/AP117)
+        zones = [zone for zone in nat_zones if zone is not None]
         stranded = [
             subnet
             for subnet in _subnets_using(vpc, table)
-            if subnet.az is not None
-            and not may_be_among(subnet.az, zones)
+            if (zone := known_zone(subnet, vpc.region)) is not None
+            and not may_be_among(zone, zones)
             and subnet.name not in {nat.name for _, nat in nats}
         ]
         if not stranded:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.zones import known_zone
 
 ERROR = Severity.ERROR
 # The sections a path may cross; a value rejected in one of them leaves paths unknown.
@@ -29,8 +30,15 @@ NETWORK_SECTIONS = frozenset(
 
 
 def network_rejected(architecture: Architecture) -> bool:
-    """Whether a value the path engine may read was written but rejected."""
-    return any(path and path[0] in NETWORK_SECTIONS for path in architecture.rejected)
+    """Whether a value the path engine may read was written but rejected, or a subnet's zone
+    is wrong (AP114/AP117: which attachment subnet serves it is not known)."""
+    if any(path and path[0] in NETWORK_SECTIONS for path in architecture.rejected):
+        return True
+    return any(
+        subnet.az is not None and known_zone(subnet, vpc.region) is None
+        for vpc in architecture.vpcs.values()
+        for subnet in vpc.subnets.values()
+    )
 
 
 @rule("AP790", "reachability-intent", ERROR, "A reachability intent in the file does not hold.")

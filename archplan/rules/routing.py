@@ -380,7 +380,11 @@ def tgw_not_attached(architecture: Architecture) -> Iterator[Problem]:
         if target is None or target.kind != "tgw":
             continue
         gateway = architecture.transit_gateways.get(target.name or "")
-        if gateway is not None and vpc.name not in gateway.attachments:
+        if (
+            gateway is not None
+            and vpc.name not in gateway.attachments
+            and not architecture.is_rejected(*gateway.path, "attachments", vpc.name)
+        ):  # an attachment written but rejected (or under a misspelt key) may be this one
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses transit gateway '
                 f'"{gateway.name}", but VPC "{vpc.name}" is not attached to it; add an attachment',

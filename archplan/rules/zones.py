@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from archplan.findings import Severity
-from archplan.model import Architecture
-from archplan.regions import ZONE_ID, missing_zone, notation, zone_table
+from archplan.model import Architecture, Subnet
+from archplan.regions import ZONE_ID, missing_zone, notation, zone_in_region, zone_table
 from archplan.rules.registry import Problem, rule
+
+
+def known_zone(subnet: Subnet, region: str | None) -> str | None:
+    """The subnet's zone for rules that compare or count zones, None when unknown: not
+    written, rejected, or wrong (another Region's, AP114, or one the Region lacks, AP117).
+    A wrong zone stands for the zone the user meant, which is not known: no rule may count
+    `us-east-1z` as a zone of its own (no cascade from AP117 into AP213 or AP503)."""
+    if subnet.az is None or region is None:
+        return subnet.az
+    return subnet.az if _valid(subnet.az, region) else None
+
+
+@lru_cache(maxsize=4096)
+def _valid(zone: str, region: str) -> bool:
+    return zone_in_region(zone, region) and missing_zone(zone, region) is None
 
 
 @rule(

@@ -8,6 +8,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.rules.endpoints._shared import endpoints_of
 from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.zones import known_zone
 
 ERROR = Severity.ERROR
 
@@ -132,9 +133,10 @@ def interface_endpoint_subnets(architecture: Architecture) -> Iterator[Problem]:
         first_in_zone: dict[str, tuple[int, Subnet]] = {}
         for index, name in enumerate(endpoint.subnets):
             subnet = vpc.subnets.get(name)
-            if subnet is None or subnet.az is None:
-                continue
-            first_index, first = first_in_zone.setdefault(subnet.az, (index, subnet))
+            zone = None if subnet is None else known_zone(subnet, vpc.region)
+            if subnet is None or zone is None:
+                continue  # zone not written, or wrong (AP114/AP117)
+            first_index, first = first_in_zone.setdefault(zone, (index, subnet))
             if first is subnet:
                 continue
             yield Problem(

@@ -9,6 +9,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.regions import describe, is_availability_zone, known_distinct
 from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -125,7 +126,11 @@ def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling API Reference, "CreateAutoScalingGroup" <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html>
     """
     for group in architecture.scaling_groups.values():
-        if not group.subnets and group.vpc in architecture.vpcs:
+        if (
+            not group.subnets
+            and group.vpc in architecture.vpcs
+            and not architecture.is_rejected(*group.path, "subnets")
+        ):  # subnets written but rejected (or under a misspelt key) are not "no subnets"
             yield Problem(
                 f'scaling group "{group.name}" has no subnets: AWS has nowhere to launch its '
                 "instances; list one subnet per Availability Zone",
@@ -202,9 +207,13 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     }
     for group in architecture.scaling_groups.values():
         subnets = _subnets(architecture, group)
-        if not subnets or any(subnet.az is None for subnet in subnets):
+        if not subnets:
             continue
-        zones = {subnet.az for subnet in subnets if subnet.az is not None}
+        vpc = architecture.vpcs.get(group.vpc or "")
+        known = [known_zone(subnet, vpc.region if vpc else None) for subnet in subnets]
+        if None in known:
+            continue  # a zone not written, or wrong (AP114/AP117): the group may span two
+        zones = {zone for zone in known if zone is not None}
         proper = {zone for zone in zones if is_availability_zone(zone)}
         others = zones - proper  # Local and Wavelength Zones: not Availability Zones
         one_zone = len(known_distinct(zones)) == 1

@@ -100,7 +100,9 @@ def instance_type_unpriced(architecture: Architecture) -> Iterator[Problem]:
         for instance_type in group.instance_types:
             if instance_type in priced:
                 continue
-            if architecture.rejected_within("prices", "instance_types", instance_type):
+            if architecture.is_rejected("prices", "instance_types", instance_type) or (
+                architecture.rejected_within("prices", "instance_types", instance_type)
+            ):
                 continue  # its price was written but rejected: AP003/AP006 says why
             yield Problem(
                 f'{instance_type} of scaling group "{group.name}" has no price in {searched}, '

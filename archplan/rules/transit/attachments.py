@@ -8,6 +8,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.rules.registry import Problem, Related, rule
 from archplan.rules.transit._shared import attachment_subnets, attachments_of
+from archplan.rules.zones import known_zone
 
 ERROR = Severity.ERROR
 
@@ -119,18 +120,20 @@ def tgw_attachment_subnets(architecture: Architecture) -> Iterator[Problem]:
     """
     for gateway, attachment, vpc in attachments_of(architecture):
         if not attachment.subnets:
-            yield Problem(
-                f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}" has no '
-                "subnets; list one subnet per Availability Zone under subnets",
-                attachment.path,
-                on_key=True,
-            )
+            if not architecture.is_rejected(*attachment.path, "subnets"):  # misspelt, or wrong
+                yield Problem(
+                    f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}" has '
+                    "no subnets; list one subnet per Availability Zone under subnets",
+                    attachment.path,
+                    on_key=True,
+                )
             continue
         first_in_zone: dict[str, tuple[int, Subnet]] = {}
         for index, subnet in attachment_subnets(vpc, attachment):
-            if subnet.az is None:
-                continue
-            first_index, first = first_in_zone.setdefault(subnet.az, (index, subnet))
+            zone = known_zone(subnet, vpc.region)
+            if zone is None:
+                continue  # not written, or wrong (AP114/AP117)
+            first_index, first = first_in_zone.setdefault(zone, (index, subnet))
             if first is not subnet:
                 yield Problem(
                     f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}" '

@@ -13,6 +13,7 @@ from archplan.regions import may_be_among
 from archplan.routes import table_of, vpc_blocks
 from archplan.rules.registry import Problem, Related, rule
 from archplan.rules.transit._shared import attachment_subnets
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -21,8 +22,9 @@ def _attached_zones(vpc: Vpc, attachment: Attachment) -> list[str]:
     """The Availability Zones the attachment has a subnet in, in the order written."""
     zones: dict[str, None] = {}
     for _, subnet in attachment_subnets(vpc, attachment):
-        if subnet.az is not None:
-            zones.setdefault(subnet.az)
+        zone = known_zone(subnet, vpc.region)
+        if zone is not None:
+            zones.setdefault(zone)
     return list(zones)
 
 
@@ -221,8 +223,9 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
     for vpc in architecture.vpcs.values():
         for subnet in vpc.subnets.values():
             table = table_of(vpc, subnet)
-            if subnet.az is None or table is None:
-                continue
+            zone = known_zone(subnet, vpc.region)
+            if zone is None or table is None:
+                continue  # zone not written, or wrong (AP114/AP117)
             first_route: dict[str, Route] = {}
             for route in table.routes:
                 if route.target is not None and route.target.kind == "tgw":
@@ -235,9 +238,12 @@ def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem
                 if architecture.rejected_within(*attachment.path, "subnets"):
                     continue  # an attachment subnet written but rejected may be in this zone
                 zones = _attached_zones(vpc, attachment)
-                if not zones or may_be_among(subnet.az, zones):
+                if not zones or may_be_among(zone, zones):
                     continue  # an attachment without subnets is AP402's
-                if any(other.az is None for _, other in attachment_subnets(vpc, attachment)):
+                if any(
+                    known_zone(other, vpc.region) is None
+                    for _, other in attachment_subnets(vpc, attachment)
+                ):
                     continue  # an attachment subnet's zone is unknown: it may be this one
                 yield Problem(
                     f'subnet "{subnet.name}" in {subnet.az} routes {route.destination} to '
