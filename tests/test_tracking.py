@@ -290,7 +290,11 @@ def test_the_metric_field_is_checked_and_spelt(tmp_path: Path) -> None:
     forum = (ROOT / "examples/forum-ec2.yaml").read_text("utf-8")
     cases = (
         ("metirc: cpu", 'unknown key "metirc" (did you mean "metric"?)', "validate"),
-        ("metric: memory", '"memory" is not one of: cpu, network-in, network-out', "scale-plan"),
+        (
+            "metric: memory",
+            'capacity.metric is invalid: must be one of: cpu, network-in, network-out, got "memory"',
+            "scale-plan",
+        ),
     )
     for written, said, command in cases:
         text = forum.replace("target_utilization: 60}", f"target_utilization: 60, {written}}}")
