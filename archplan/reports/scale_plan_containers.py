@@ -75,6 +75,15 @@ def _exact(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else usd(value)
 
 
+def _grouped(value: Fraction) -> str:
+    """A count for people to read, exact as the JSON writes it, with thousands separators as
+    money has: 24,516,000; 551,610; 1,234.5."""
+    whole, _, fraction = _exact(value).partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}" + (f".{fraction}" if fraction else "")
+
+
 def _starts(profile: Profile, hours: int) -> list[str]:
     """Each hour's start as JSON: null for hourly demand, else the quoted ISO time."""
     if profile.start is None:
@@ -402,13 +411,13 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
         _say(console, f"  Not planned: {plan.unplanned.reason}", style)
         return
     sizing = (
-        f", p95 {function.duration_p95} ms sizes concurrency"
+        f"; concurrency sized on p95 duration {function.duration_p95} ms"
         if function.duration_p95 is not None
-        else " (sizes concurrency)"
+        else "; concurrency sized on it (no p95 given)"
     )
     _say(
         console,
-        f"  Lambda {function.architecture}, {function.memory} MB; duration average "
+        f"  Lambda {function.architecture}, {function.memory} MB; average duration "
         f"{function.duration_average} ms{sizing}; can get {plan.available} "
         + ("(reserved)" if function.reserved_concurrency is not None else "(unreserved pool)"),
     )
@@ -430,8 +439,8 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
     if cost is not None and plan.duration_cost is not None and plan.request_cost is not None:
         _say(
             console,
-            f"  Cost: {usd(plan.gb_seconds)} GB-seconds {dollars(plan.duration_cost)} + "
-            f"{_exact(plan.requests)} requests "
+            f"  Cost: {_grouped(plan.gb_seconds)} GB-seconds {dollars(plan.duration_cost)} + "
+            f"{_grouped(plan.requests)} requests "
             f"{dollars(plan.request_cost)} = {dollars(cost)} for the profile, "
             f"{dollars(_month(cost, hours))} per month",
         )

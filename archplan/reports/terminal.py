@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -50,13 +51,62 @@ def report_console(buffer: io.StringIO, color: bool, width: int = DEFAULT_WIDTH)
     )
 
 
+# Words that follow a number as its unit: the space before them is never a line break, so
+# "34 %" or "120 ms" stays on one line ("discount 34" / "% from" reads as two things).
+UNITS = (
+    "%",
+    "ms",
+    "s",
+    "h",
+    "MB",
+    "MiB",
+    "GB",
+    "GiB",
+    "vCPU",
+    "vCPUs",
+    "GB-seconds",
+    "GB-second",
+    "requests",
+    "requests/s",
+    "units",
+    "unit",
+    "hours",
+    "hour",
+    "AZs",
+    "AZ",
+    "tasks",
+    "task",
+    "points",
+    "addresses",
+    "pods",
+    "nodes",
+)
+# A character no printable text holds (printable() escapes control characters), standing in
+# for a space that must not break while textwrap cuts the line.
+_JOIN = "\x00"
+_NUMBER_UNIT = re.compile(
+    r"(?<=\d) (?=(?:"
+    + "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w/-]))"
+)
+
+
+def _join_units(text: str) -> str:
+    """`text` with the space between a number and its unit (or %) made unbreakable."""
+    return _NUMBER_UNIT.sub(_JOIN, text)
+
+
 def wrap(text: str, width: int, hang: int = HANG) -> list[str]:
     """One line of prose cut at spaces to `width` columns, continuation lines indented `hang`
-    more than the first (a hanging indent); a word longer than a line is cut."""
+    more than the first (a hanging indent); a word longer than a line is cut. A number and its
+    unit (UNITS, or %) are never split across lines."""
     if text_width(text) <= width:
         return [text]
     import textwrap
 
+    joined = _JOIN not in text
+    if joined:
+        text = _join_units(text)
     lead = len(text) - len(text.lstrip(" "))
     rest = " " * min(lead + hang, width // 2)
     lines = textwrap.wrap(
@@ -67,6 +117,9 @@ def wrap(text: str, width: int, hang: int = HANG) -> list[str]:
         break_on_hyphens=False,
         break_long_words=True,
     )
+    if joined:
+        lines = [line.replace(_JOIN, " ") for line in lines]
+        text = text.replace(_JOIN, " ")
     return lines or [text]
 
 
