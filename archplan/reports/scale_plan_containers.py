@@ -21,7 +21,7 @@ from archplan.capacity.containers import spot_tasks
 from archplan.capacity.cost import HOURS_PER_MONTH, usd
 from archplan.capacity.demand import Profile
 from archplan.money import dollars, rate
-from archplan.reports.terminal import printable, wrap
+from archplan.reports.terminal import print_simple_table, printable, table_fits, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -472,25 +472,36 @@ def _print_node_group(console: Console, file_name: str, plan: NodeGroupPlan) -> 
     )
 
 
-def _print_addresses(console: Console, file_name: str, rows: Sequence[AddressRow]) -> None:
-    from rich.text import Text
-
+def _print_addresses(console: Console, file_name: str, rows_in: Sequence[AddressRow]) -> None:
     _say(console, f"{file_name}: subnet addresses at the peak hour", "bold underline")
-    _say(console, "    subnet                  AZ            usable    peak   after AZ loss")
-    for row in rows:
+    rows = []
+    prose: list[tuple[str, bool]] = []
+    for row in rows_in:
         lost = f"{row.after_loss} ({row.lost_zone} lost)" if row.lost_zone else str(row.after_loss)
         mark = (
-            "  OUT OF ADDRESSES"
+            ": OUT OF ADDRESSES"
             if row.peak > row.usable
-            else "  out of addresses after the AZ loss"
+            else ": out of addresses after the AZ loss"
             if not row.ok
             else ""
         )
-        line = (
-            f"    {row.subnet.name:<22}  {row.subnet.az or '':<12}  {row.usable:>6}  "
-            f"{row.peak:>6}   {lost}{mark}"
+        cells = (row.subnet.name, row.subnet.az or "", str(row.usable), str(row.peak), lost + mark)
+        rows.append(tuple(printable(cell) for cell in cells))
+        after = (
+            f"; {row.after_loss} after losing {row.lost_zone}"
+            if row.lost_zone
+            else f"; {row.after_loss} after an AZ loss"
         )
-        console.print(Text(printable(line), style="" if row.ok else "red"))
+        zone = f" ({row.subnet.az})" if row.subnet.az else ""
+        line = f"    {row.subnet.name}{zone}: {row.usable} usable, {row.peak} used at the peak"
+        prose.append((line + after + mark, row.ok))
+    columns = [("subnet", False), ("AZ", False), ("usable", True), ("peak", True)]
+    columns.append(("after AZ loss", False))
+    if table_fits(console, columns, rows):
+        print_simple_table(console, columns, rows)
+        return
+    for line, ok in prose:  # narrower than the table: one wrapped line a subnet, none folded
+        _say(console, line, None if ok else "red")
 
 
 def print_containers(console: Console, file_name: str, plan: ContainerPlan) -> None:

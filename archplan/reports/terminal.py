@@ -157,6 +157,9 @@ def summarise(label: str, names: list[str], width: int, more: str) -> str:
     return label + ", ".join(shown) + tail
 
 
+# A table may lose indent down to this many columns on a narrow terminal before Rich folds it.
+MIN_INDENT = 2
+
 # A column is never narrowed below its widest cell, up to this many cells: a narrow terminal
 # folds the headers and long names rather than the numbers.
 WORD_CELLS = 16
@@ -170,6 +173,17 @@ def keep_words(table: Table) -> Table:
         column.min_width = min(WORD_CELLS, max(1, widest))
         column.overflow = "fold"
     return table
+
+
+def table_fits(
+    console: Console, columns: Sequence[tuple[str, bool]], rows: Sequence[tuple[str, ...]]
+) -> bool:
+    """Whether print_simple_table draws these cells without folding any (indent MIN_INDENT)."""
+    widths = [
+        max([text_width(header)] + [text_width(row[position]) for row in rows])
+        for position, (header, _) in enumerate(columns)
+    ]
+    return MIN_INDENT + sum(widths) + 3 * (len(widths) - 1) <= console.width
 
 
 def print_simple_table(
@@ -188,10 +202,14 @@ def print_simple_table(
     cells = [header for header, _ in columns] + [cell for row in rows for cell in row]
     plain = console.no_color and all(_plain_cell(cell) for cell in cells)
     widths = [
-        max([len(header)] + [len(row[position]) for row in rows]) if plain else 0
+        max([text_width(header)] + [text_width(row[position]) for row in rows])
         for position, (header, _) in enumerate(columns)
     ]
-    if plain and indent + sum(widths) + 3 * (len(widths) - 1) <= console.width:
+    natural = sum(widths) + 3 * (len(widths) - 1)
+    if indent + natural > console.width and MIN_INDENT + natural <= console.width:
+        # Narrow: give up some indent rather than fold a header ("committe" / "d").
+        indent = console.width - natural
+    if plain and indent + natural <= console.width:
 
         def line(cells: tuple[str, ...]) -> str:
             parts = [
