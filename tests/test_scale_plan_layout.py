@@ -3,6 +3,7 @@ number keeps its unit, counts have separators, no table cell is folded mid-word.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -41,7 +42,7 @@ def _split_units(text: str) -> list[tuple[str, str]]:
     """Consecutive lines where a number ends one and its unit starts the next."""
     lines = text.splitlines()
     found = []
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in itertools.pairwise(lines):
         words = after.split()
         first = words[0].rstrip(",;:.)") if words else ""
         if re.search(r"\d$", before) and (first in UNITS or first.startswith("%")):
