@@ -34,9 +34,11 @@ from archplan.model import (
 )
 from archplan.network import DirectConnectGateway, OnPremises
 from archplan.problems import Problem
-from archplan.spelling import did_you_mean
+from archplan.spelling import Speller, did_you_mean, hint
 
 UNKNOWN_REFERENCE = "AP005"
+# The slower search for a suggestion, when no name is one typing mistake away (see
+# archplan.spelling), runs at most this many times per file.
 SUGGESTION_BUDGET = 100
 
 BLOCK_KEYS = ("cidr", "secondary_cidrs", "ipv6_cidrs")
@@ -64,6 +66,9 @@ class Builder:
             if len(path) >= 3 and path[0] == "vpcs" and path[2] in BLOCK_KEYS
         }
         self._suggestions_left = SUGGESTION_BUDGET
+        # One Speller per collection of names asked about (the file's VPCs, a VPC's
+        # subnets ...), by identity and size; the collection is held so its id stays its own.
+        self._spellers: dict[int, tuple[int, object, Speller]] = {}
         self.network = NetworkParts(self)
 
     def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
@@ -94,12 +99,25 @@ class Builder:
         self.report(UNKNOWN_REFERENCE, f'{kind} "{name}" does not exist{where}{hint}', path)
 
     def _hint(self, name: str, known: Iterable[str]) -> str:
-        # Suggestions compare against every name; past a budget a file full of broken
-        # references would spend seconds on them, so later ones go without.
-        if self._suggestions_left <= 0:
-            return ""
-        self._suggestions_left -= 1
-        return did_you_mean(name, known)
+        # A name one typing mistake away is found in constant time per reference, so every
+        # reference can have it; the wider search compares with a few dozen names (a few
+        # milliseconds), and past a budget a file full of broken references goes without.
+        speller = self._speller(known)
+        best = speller.near_miss(name)
+        if best is None and self._suggestions_left > 0:
+            self._suggestions_left -= 1
+            best = speller.close_match(name)
+        return hint(best)
+
+    def _speller(self, known: Iterable[str]) -> Speller:
+        if not isinstance(known, dict | set | frozenset):
+            return Speller(known)
+        cached = self._spellers.get(id(known))
+        if cached is not None and cached[0] == len(known):
+            return cached[2]
+        speller = Speller(known)
+        self._spellers[id(known)] = (len(known), known, speller)
+        return speller
 
     def build(self, data: dict[str, Any]) -> Architecture:
         defaults = data.get("defaults", {})

@@ -15,6 +15,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def main() -> None:
                 subprocess.run(
                     [sys.executable, "-c", "from archplan.cli import main; main()", *args],
                     env=env,
+                    # Not in a source tree: `python -c` puts the working directory first on
+                    # sys.path, where an `archplan` package would shadow PYTHONPATH's.
+                    cwd=tempfile.gettempdir(),
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                     check=False,

@@ -31,9 +31,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(autouse=True)
 def _neutral_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports must not depend on where the suite runs: CI sets GITHUB_ACTIONS, some shells
-    FORCE_COLOR or NO_COLOR. Subprocesses inherit the cleaned os.environ."""
-    for variable in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"):
+    FORCE_COLOR or NO_COLOR, and a developer's exported COLUMNS would change the width of
+    every piped report (goldens included): they are laid out for the fixed 100 columns unless
+    a test asks for a width. Subprocesses inherit the cleaned os.environ."""
+    for variable in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS", "COLUMNS", "LINES"):
         monkeypatch.delenv(variable, raising=False)
+    # GNU readline, once imported (pytest imports it), exports COLUMNS=80 and LINES with
+    # putenv(): os.environ does not show them, but a subprocess started with env=None
+    # inherits them and would lay its report out for 80 columns.
+    for variable in ("COLUMNS", "LINES"):
+        os.unsetenv(variable)
 
 
 @pytest.fixture
@@ -109,8 +116,13 @@ def corpus_file(kind: str, name: str) -> Path:
 
 
 # Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);
-# tests that set their own max_examples keep them. scripts/fuzz.py runs the long searches.
-settings.register_profile("ci", max_examples=75, deadline=None)
+# tests that set their own max_examples keep them. The suite is a gate on pull requests, so it
+# draws the same examples on every run (derandomize): a property that fails there fails on
+# every clone, never once in a while on someone else's change. `HYPOTHESIS_PROFILE=explore`
+# draws new examples each run (with the example database), and scripts/fuzz.py runs the long
+# searches; what they find becomes a fixed test.
+settings.register_profile("ci", max_examples=75, deadline=None, derandomize=True)
+settings.register_profile("explore", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -260,3 +260,87 @@ def test_fish_protocol_offers_commands_and_choices() -> None:
     choices = set(fish("archplan validate --format ").stdout.split())
     assert choices == {choice.value for choice in Format}
     assert fish("archplan validate --format ", action="is-args").returncode == 0
+
+
+# --- names from an untrusted file ------------------------------------------------------------
+
+# Mesh and group names a pull request could write: a terminal title (OSC), a bell, a colour, a
+# new line (a second completion, or a command line of the attacker's choice), a bidirectional
+# override and a workflow command. Completion offers only names that reach the terminal as
+# they are, as every message is escaped (archplan.messages.escape_line); the rest are refused.
+HOSTILE_NAMES = (
+    "\x1b]0;owned\x07x",
+    "core\nrm -rf ~",
+    "\x1b[31mred",
+    "left\u202eright",
+    "::error::forged",
+    "tab\there",
+)
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _hostile_file(directory: Path) -> Path:
+    import json
+
+    names = [*HOSTILE_NAMES, "core", "café"]
+    meshes = "".join(f"  {json.dumps(name)}: [a, b]\n" for name in names)
+    groups = "".join(
+        f"  {json.dumps(name)}: {{vpc: a, subnets: [a1], instance_type: m5.large, min: 1, "
+        "max: 2, desired: 1}\n"
+        for name in names
+    )
+    path = directory / "hostile.yaml"
+    path.write_text(
+        "archplan: 1\ndefaults: {region: us-east-1}\nvpcs:\n"
+        "  a: {cidr: 10.0.0.0/16, subnets: {a1: {cidr: 10.0.0.0/24, az: us-east-1a}}}\n"
+        "  b: {cidr: 10.1.0.0/16}\n"
+        f"meshes:\n{meshes}scaling_groups:\n{groups}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("command", "option"), [("peering-plan", "--mesh"), ("scale-plan", "--group")]
+)
+def test_names_with_control_characters_are_never_offered(
+    tmp_path: Path, command: str, option: str
+) -> None:
+    from archplan.cli import complete
+    from archplan.engine import load_architecture
+    from archplan.source import read_source
+
+    path = _hostile_file(tmp_path)
+    loaded = load_architecture(read_source(str(path)))
+    section = "meshes" if option == "--mesh" else "scaling_groups"
+    assert set(getattr(loaded.architecture, section)) >= set(HOSTILE_NAMES)  # loaded as written
+
+    bash = _bash_complete("archplan", command, str(path), option, "")
+    assert sorted(bash) == ["café", "core"]
+    assert sorted(_bash_complete("archplan", command, str(path), option, "c")) == sorted(bash)
+    assert _bash_complete("archplan", command, str(path), option, "\x1b") == []
+    typed = f"archplan {command} {path} {option} "
+    zsh = _archplan(_ARCHPLAN_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=typed)
+    fish = _archplan(
+        _ARCHPLAN_COMPLETE="complete_fish",
+        _TYPER_COMPLETE_FISH_ACTION="get-args",
+        _TYPER_COMPLETE_ARGS=typed,
+    )
+    for result in (zsh, fish):
+        assert result.returncode == 0 and "core" in result.stdout, result.stderr
+        assert not RAW.search(result.stdout) and "owned" not in result.stdout
+        assert "::error" not in result.stdout and "rm -rf" not in result.stdout
+
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(params={"file": str(path)})
+    find = complete.meshes if option == "--mesh" else complete.groups
+    offered = find(context, [], "")
+    assert sorted(offered) == ["café", "core"]
+
+
+def test_rule_ids_offered_are_printable() -> None:
+    from archplan.cli import complete
+
+    offered = complete.rules("")
+    assert offered and all(value.isprintable() and value.strip() == value for value in offered)

@@ -170,3 +170,27 @@ def test_no_example_but_its_own_trips_unknown_zone() -> None:
         result = validate_source(Source(str(path), path.read_text(encoding="utf-8")))
         found = [f.message for f in result.findings if f.rule_id == "AP117"]
         assert bool(found) is (path.name == "AP117-unknown-zone.yaml"), (path, found)
+
+
+# Zones AWS's pages name (see "verification" in archplan/data/zones.json): none is reported.
+REAL_ZONES = [
+    *(f"use1-az{number}" for number in range(1, 7)),
+    *(f"us-east-1{letter}" for letter in "abcdef"),
+    "usw1-az1",
+    "usw1-az3",
+    *(f"usw2-az{number}" for number in range(1, 5)),
+    *(f"use2-az{number}" for number in range(1, 4)),
+    "apne1-az4",
+    "ap-northeast-1d",
+    "cac1-az4",
+    "ca-central-1d",
+    "cnn1-az4",
+    "cn-north-1d",
+]
+
+
+@pytest.mark.parametrize("zone", REAL_ZONES)
+def test_a_zone_aws_names_is_never_reported(zone: str) -> None:
+    prefixes = {zone_id_prefix(region): region for region in zone_table().regions}
+    region = region_of_zone(zone) or prefixes[zone.split("-")[0]]
+    assert missing_zone(zone, region) is None

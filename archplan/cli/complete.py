@@ -1,7 +1,11 @@
 """Shell completion of values: rule ids for `explain`, mesh and group names from the file.
 
 Called by the shell at each TAB (see completions/); a file that cannot be read completes to
-nothing rather than printing an error into the user's command line.
+nothing rather than printing an error into the user's command line. A name is offered only if
+it reaches the terminal as it is: one with a control or format character (an escape sequence
+that retitles the terminal, a newline that would make a second completion) is refused, as
+every message escapes them (archplan.messages.escape_line) and an escaped name would complete
+to a different, wrong one.
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ def rules(incomplete: str) -> list[str]:
     typed = incomplete.lower()
     ids = [rule.id for rule in RULES.values() if rule.id.lower().startswith(typed)]
     names = [rule.name for rule in RULES.values() if rule.name.startswith(typed)]
-    return ids + names
+    return shown(ids + names)
+
+
+def shown(values: list[str]) -> list[str]:
+    """The values that can be offered as they are: escape_line leaves them unchanged (no
+    control or format character, no workflow command, not cut for length)."""
+    from archplan.messages import escape_line
+
+    return [value for value in values if value and escape_line(value) == value]
 
 
 def _file(ctx: Any, args: list[str]) -> str | None:
@@ -53,7 +65,7 @@ def _names(ctx: Any, args: list[str], section: str, incomplete: str) -> list[str
     except Exception:  # completion never fails loudly: the file may be half written
         return []
     found: dict[str, Any] = getattr(loaded.architecture, section)
-    return [name for name in found if name.startswith(incomplete)]
+    return shown([name for name in found if name.startswith(incomplete)])
 
 
 def meshes(ctx: Any, args: list[str], incomplete: str) -> list[str]:

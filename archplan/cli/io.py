@@ -29,8 +29,10 @@ kept: list[object] = []
 active = False
 
 # The width of a text report that goes to a pipe or a file: fixed, so the bytes do not depend on
-# the terminal a script happens to run in (README.md, "Width").
+# the terminal a script happens to run in (README.md, "Width"); an explicit COLUMNS changes it.
 PIPED_WIDTH = 100
+# The widths --width accepts (options.Width); COLUMNS is clamped to them.
+MIN_WIDTH, MAX_WIDTH = 40, 1000
 
 
 def write(text: str) -> None:
@@ -129,16 +131,42 @@ def use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
 
 
 def report_width(width: int | None, to_file: bool = False) -> int:
-    """`--width`, else the terminal's width as Rich detects it (COLUMNS honoured), else, piped
-    or written to a file, PIPED_WIDTH."""
+    """`--width`; else the `COLUMNS` environment variable when it is set to a number (someone
+    asked for that width: `COLUMNS=80 archplan ... | less`, a CI log); else, piped or written
+    to a file, PIPED_WIDTH, and on a terminal its width as Rich detects it. Always within
+    MIN_WIDTH..MAX_WIDTH, the range --width accepts."""
     if width is not None:
         return width
+    columns = explicit_columns()
+    if columns is not None:
+        return clamp_width(columns)
     isatty = getattr(sys.stdout, "isatty", None)
     if to_file or not (isatty and isatty()):
         return PIPED_WIDTH
+    import os
+
     from rich.console import Console
 
-    return max(40, Console(file=sys.stdout).width)
+    # Rich reads COLUMNS and LINES with int() on anything str.isdigit() accepts ("²", 5,000
+    # digits: ValueError); COLUMNS was read above, and a report has no use for LINES.
+    environ = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    return clamp_width(Console(file=sys.stdout, _environ=environ).width)
+
+
+def explicit_columns() -> int | None:
+    """The width `COLUMNS` asks for, or None when it is unset or not a whole number. (A value
+    of thousands of digits is simply wider than any report: int() would refuse it.)"""
+    import os
+
+    text = os.environ.get("COLUMNS", "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return MAX_WIDTH if len(text) > len(str(MAX_WIDTH)) else int(text)
+
+
+def clamp_width(columns: int) -> int:
+    """`columns` brought into the range of widths a report can be laid out for."""
+    return min(MAX_WIDTH, max(MIN_WIDTH, columns))
 
 
 def usage_error(message: str, option: str) -> NoReturn:

@@ -78,7 +78,7 @@ Width = Annotated[
     typer.Option(
         metavar="COLUMNS",
         help="Lay the text report out for this many columns [default: the terminal's width; "
-        "100 when piped or with --output].",
+        "when piped or with --output, COLUMNS if set, else 100].",
         min=40,
         max=1000,
         show_default=False,

@@ -3,12 +3,9 @@
 The levels come from the shipped copy of the update-behaviour table (archplan/data/
 update-behaviour.json: CloudFormation resource provider schemas from cfn-lint 1.58.0, schema
 date 2026-10-20, and the CloudFormation User Guide's "Update requires" lines; its `source` and
-`generated` fields say exactly which). This module only says which resource property each
-format-1 field is (`FIELDS`, after the table's `yaml_fields` and the reference's mapping
-table); the level, the condition and the custom-name and cascade facts are read from the data.
-
-A kind added to the schema is still compared and reported; until a line is added here its
-fields say "update behaviour unknown" rather than guess.
+`generated` fields say exactly which). Which resource property each format-1 field is, or why
+it is none, is archplan.diff.fields; the level, the condition and the custom-name and cascade
+facts are read from the data.
 """
 
 from __future__ import annotations
@@ -16,13 +13,27 @@ from __future__ import annotations
 import functools
 import json
 import pkgutil
-from typing import Any, NamedTuple
+from typing import Any
 
+from archplan.diff.fields import (
+    ANY,
+    ASG,
+    FIELDS,
+    HTTP_STAGE,
+    KINDS,
+    REST_STAGE,
+    ROUTE,
+    TARGET,
+    TGW_ROUTE,
+    Answer,
+    Fixed,
+    NoAws,
+    NotCovered,
+)
 from archplan.diff.model import MISSING, Behaviour, KindKey, Update
 from archplan.findings import Path
 
 DATA_FILE = "update-behaviour.json"
-ANY = "*"  # a map key in a field pattern (a route's destination, an instance type)
 
 _LEVELS = {
     "Replacement": Update.REPLACEMENT,
@@ -30,205 +41,7 @@ _LEVELS = {
     "Some interruptions": Update.INTERRUPTION,
     "No interruption": Update.IN_PLACE,
 }
-
-
-class Prop(NamedTuple):
-    """The field is this property of this resource type: the table gives the level."""
-
-    resource_type: str
-    property: str
-    note: str = ""
-
-
-class Fixed(NamedTuple):
-    """The field has no property of its own: its level is stated, with why."""
-
-    update: Update
-    note: str
-    resource_type: str | None = None
-
-
-Mapping_ = Prop | Fixed
-
-VPC, SUBNET, ROUTE_TABLE = "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable"
-ROUTE, ENDPOINT = "AWS::EC2::Route", "AWS::EC2::VPCEndpoint"
-PEERING, TGW = "AWS::EC2::VPCPeeringConnection", "AWS::EC2::TransitGateway"
-TGW_ATTACHMENT, ASG = "AWS::EC2::TransitGatewayVpcAttachment", "AWS::AutoScaling::AutoScalingGroup"
-_MIXED = "MixedInstancesPolicy"
-_PLACEMENT = (
-    "stack placement, not a property: a change is Remove here + Add in another Region or account"
-)
-_PLANNING = "a planning input; no CloudFormation property"
-
-# The resource each kind of object is. API gateways are a RestApi or an HTTP Api by `type`.
-OBJECT_TYPES: dict[KindKey, str] = {
-    ("vpcs",): VPC,
-    ("vpcs", "subnets"): SUBNET,
-    ("vpcs", "route_tables"): ROUTE_TABLE,
-    ("vpcs", "endpoints"): ENDPOINT,
-    ("peerings",): PEERING,
-    ("transit_gateways",): TGW,
-    ("transit_gateways", "attachments"): TGW_ATTACHMENT,
-    ("scaling_groups",): ASG,
-    ("api_gateways",): "AWS::ApiGateway::RestApi",
-}
-# Kinds that are archplan's own planning data: added, removed or changed, nothing in AWS moves.
-PLANNING_KINDS: dict[KindKey, str] = {
-    ("meshes",): "a planning group of VPCs; no AWS resource",
-    ("prices", "instance_types"): "a price for planning; no AWS resource",
-    ("api_gateways", "routes"): "per-route settings of the API's stage",
-}
-
-# (kind, field pattern) -> what it is. First match wins.
-FIELDS: tuple[tuple[KindKey, Path, Mapping_], ...] = (
-    ((), ("defaults", "region"), Fixed(Update.REPLACEMENT, _PLACEMENT)),
-    ((), ("defaults", "account"), Fixed(Update.REPLACEMENT, _PLACEMENT)),
-    ((), (ANY,), Fixed(Update.NONE, "archplan's own setting; no AWS resource")),
-    ((), (ANY, ANY), Fixed(Update.NONE, "archplan's own setting; no AWS resource")),
-    ((), (ANY, ANY, ANY), Fixed(Update.NONE, "archplan's own setting; no AWS resource")),
-    (("vpcs",), ("cidr",), Prop(VPC, "CidrBlock")),
-    (("vpcs",), ("dns", "hostnames"), Prop(VPC, "EnableDnsHostnames")),
-    (("vpcs",), ("dns", "resolution"), Prop(VPC, "EnableDnsSupport")),
-    (("vpcs",), ("dns",), Prop(VPC, "EnableDnsSupport", "EnableDnsHostnames / EnableDnsSupport")),
-    (("vpcs",), ("region",), Fixed(Update.REPLACEMENT, _PLACEMENT, VPC)),
-    (("vpcs",), ("account",), Fixed(Update.REPLACEMENT, _PLACEMENT, VPC)),
-    (
-        ("vpcs",),
-        ("secondary_cidrs",),
-        Fixed(Update.ADD_REMOVE, "one AWS::EC2::VPCCidrBlock per block", "AWS::EC2::VPCCidrBlock"),
-    ),
-    (
-        ("vpcs",),
-        ("ipv6_cidrs",),
-        Fixed(Update.ADD_REMOVE, "one AWS::EC2::VPCCidrBlock per block", "AWS::EC2::VPCCidrBlock"),
-    ),
-    (
-        ("vpcs",),
-        ("internet_gateway",),
-        Fixed(
-            Update.ADD_REMOVE,
-            "an InternetGateway and its VPCGatewayAttachment",
-            "AWS::EC2::InternetGateway",
-        ),
-    ),
-    (("vpcs", "subnets"), ("cidr",), Prop(SUBNET, "CidrBlock")),
-    (("vpcs", "subnets"), ("az",), Prop(SUBNET, "AvailabilityZone")),
-    (("vpcs", "subnets"), ("ipv6_cidr",), Prop(SUBNET, "Ipv6CidrBlock")),
-    (
-        ("vpcs", "subnets"),
-        ("route_table",),
-        Prop(
-            "AWS::EC2::SubnetRouteTableAssociation",
-            "RouteTableId",
-            "the association is replaced, the subnet is kept",
-        ),
-    ),
-    (("vpcs", "route_tables"), ("main",), Fixed(Update.NONE, "no CloudFormation property")),
-    (("vpcs", "route_tables"), ("routes", ANY), Prop(ROUTE, "(target)")),  # see _route
-    (("vpcs", "route_tables"), ("routes",), Fixed(Update.ADD_REMOVE, "routes", ROUTE)),
-    (("vpcs", "endpoints"), ("service",), Prop(ENDPOINT, "ServiceName")),
-    (("vpcs", "endpoints"), ("type",), Prop(ENDPOINT, "VpcEndpointType")),
-    (("vpcs", "endpoints"), ("route_tables",), Prop(ENDPOINT, "RouteTableIds")),
-    (("vpcs", "endpoints"), ("subnets",), Prop(ENDPOINT, "SubnetIds")),
-    (("vpcs", "endpoints"), ("private_dns",), Prop(ENDPOINT, "PrivateDnsEnabled")),
-    (("peerings",), ("requester",), Prop(PEERING, "VpcId")),
-    (("peerings",), ("accepter",), Prop(PEERING, "PeerVpcId")),
-    (("peerings",), ("status",), Fixed(Update.NONE, "observed state; no CloudFormation property")),
-    (("peerings",), ("dns_resolution",), Fixed(Update.NONE, "no CloudFormation property")),
-    (("transit_gateways",), ("region",), Fixed(Update.REPLACEMENT, _PLACEMENT, TGW)),
-    (("transit_gateways",), ("account",), Fixed(Update.REPLACEMENT, _PLACEMENT, TGW)),
-    (("transit_gateways", "attachments"), ("subnets",), Prop(TGW_ATTACHMENT, "SubnetIds")),
-    (("scaling_groups",), ("subnets",), Prop(ASG, "VPCZoneIdentifier")),
-    (("scaling_groups",), ("min",), Prop(ASG, "MinSize")),
-    (("scaling_groups",), ("max",), Prop(ASG, "MaxSize")),
-    (("scaling_groups",), ("desired",), Prop(ASG, "DesiredCapacity")),
-    (
-        ("scaling_groups",),
-        ("instance_types",),
-        Prop(ASG, f"{_MIXED}/LaunchTemplate/Overrides/InstanceType"),
-    ),
-    (
-        ("scaling_groups",),
-        ("instance_types", ANY),
-        Prop(ASG, f"{_MIXED}/LaunchTemplate/Overrides/WeightedCapacity"),
-    ),
-    (
-        ("scaling_groups",),
-        ("launch_template",),
-        Prop(
-            ASG,
-            f"{_MIXED}/LaunchTemplate/LaunchTemplateSpecification/LaunchTemplateName",
-            "a launch template of another name is another AWS::EC2::LaunchTemplate",
-        ),
-    ),
-    (
-        ("scaling_groups",),
-        ("purchase", "on_demand_base"),
-        Prop(ASG, f"{_MIXED}/InstancesDistribution/OnDemandBaseCapacity"),
-    ),
-    (
-        ("scaling_groups",),
-        ("purchase", "on_demand_percentage_above_base"),
-        Prop(ASG, f"{_MIXED}/InstancesDistribution/OnDemandPercentageAboveBaseCapacity"),
-    ),
-    (
-        ("scaling_groups",),
-        ("purchase", "spot_allocation_strategy"),
-        Prop(ASG, f"{_MIXED}/InstancesDistribution/SpotAllocationStrategy"),
-    ),
-    (
-        ("scaling_groups",),
-        ("capacity", "target_utilization"),
-        Fixed(Update.UNKNOWN, "an AWS::AutoScaling::ScalingPolicy target, a type not covered"),
-    ),
-    (("scaling_groups",), ("vpc",), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("capacity", ANY), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("capacity",), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("demand",), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("demand", ANY), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("availability",), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("availability", ANY), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("purchase", "commitment"), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("purchase", "commitment", ANY), Fixed(Update.NONE, _PLANNING)),
-    (("scaling_groups",), ("purchase", "commitment_type"), Fixed(Update.NONE, _PLANNING)),
-    (
-        ("api_gateways",),
-        ("type",),
-        Fixed(Update.REPLACEMENT, "rest and http are different resource types: Remove + Add"),
-    ),
-    (("api_gateways",), ("region",), Fixed(Update.REPLACEMENT, _PLACEMENT)),
-    (("api_gateways",), ("throttle",), Prop("AWS::ApiGateway::Stage", "MethodSettings")),
-    (
-        ("api_gateways",),
-        ("throttle", "rate"),
-        Prop("AWS::ApiGateway::Stage", "MethodSettings/ThrottlingRateLimit"),
-    ),
-    (
-        ("api_gateways",),
-        ("throttle", "burst"),
-        Prop("AWS::ApiGateway::Stage", "MethodSettings/ThrottlingBurstLimit"),
-    ),
-    (
-        ("api_gateways", "routes"),
-        ("rate",),
-        Prop("AWS::ApiGateway::Stage", "MethodSettings/ThrottlingRateLimit"),
-    ),
-    (
-        ("api_gateways", "routes"),
-        ("burst",),
-        Prop("AWS::ApiGateway::Stage", "MethodSettings/ThrottlingBurstLimit"),
-    ),
-    (
-        ("api_gateways", "routes"),
-        ("timeout_ms",),
-        Fixed(Update.UNKNOWN, "integration resources, a type not covered"),
-    ),
-    (
-        ("api_gateways", "routes"),
-        ("backend",),
-        Fixed(Update.UNKNOWN, "integration resources, a type not covered"),
-    ),
-)
+NO_AWS = "archplan-only (no AWS resource)"
 
 # Route targets and the property of AWS::EC2::Route each sets (all No interruption).
 ROUTE_TARGETS = {
@@ -240,12 +53,6 @@ ROUTE_TARGETS = {
     "egress-only-igw": "EgressOnlyInternetGatewayId",
     "endpoint": "VpcEndpointId",
     "eni": "NetworkInterfaceId",
-}
-# The HTTP API's stage keeps throttling in other properties than the REST API's.
-_HTTP_STAGE = {
-    "MethodSettings": "DefaultRouteSettings",
-    "MethodSettings/ThrottlingRateLimit": "DefaultRouteSettings/ThrottlingRateLimit",
-    "MethodSettings/ThrottlingBurstLimit": "DefaultRouteSettings/ThrottlingBurstLimit",
 }
 
 
@@ -283,10 +90,43 @@ def type_entry(resource_type: str) -> dict[str, Any]:
 
 
 def object_type(kind: KindKey, value: Any) -> str | None:
-    """The resource type of an object of `kind` (None for archplan's own kinds)."""
+    """The resource type of an object of `kind` (None for archplan's own kinds and for kinds
+    of no one type)."""
     if kind == ("api_gateways",) and isinstance(value, dict) and value.get("type") == "http":
         return "AWS::ApiGatewayV2::Api"
-    return OBJECT_TYPES.get(kind)
+    found = KINDS.get(kind)
+    return found if isinstance(found, str) else None
+
+
+def whole_update(kind: KindKey) -> Update:
+    """What adding or removing a whole object of `kind` does in AWS."""
+    found = KINDS.get(kind)
+    if isinstance(found, str):
+        return Update.ADD_REMOVE
+    if isinstance(found, NoAws):
+        return Update.NONE
+    return Update.UNKNOWN  # a type the table does not cover, or a kind not in KINDS yet
+
+
+def answer(kind: KindKey, field: Path) -> Answer | None:
+    """What `field` of an object of `kind` is (archplan.diff.fields), None when nothing says."""
+    found = KINDS.get(kind)
+    if isinstance(found, NoAws | NotCovered):
+        return found
+    if kind == () and field and str(field[0]).startswith("x-"):
+        return NoAws("an extension field (x-...), which archplan ignores")
+    return next(
+        (item for pattern, item in _by_kind().get(kind, ()) if _matches(pattern, field)), None
+    )
+
+
+@functools.cache
+def _by_kind() -> dict[KindKey, list[tuple[Path, Answer]]]:
+    """FIELDS by kind, in order (first match wins)."""
+    found: dict[KindKey, list[tuple[Path, Answer]]] = {}
+    for kind, pattern, item in FIELDS:
+        found.setdefault(kind, []).append((pattern, item))
+    return found
 
 
 def _matches(pattern: Path, field: Path) -> bool:
@@ -298,26 +138,31 @@ def _matches(pattern: Path, field: Path) -> bool:
 def field_behaviour(kind: KindKey, field: Path, old: Any, new: Any, owner: Any) -> Behaviour:
     """How AWS applies a change of `field` from `old` to `new` in an object of `kind` whose
     newer own value is `owner`."""
-    if kind in PLANNING_KINDS and kind != ("api_gateways", "routes"):
-        return Behaviour(Update.NONE, note=PLANNING_KINDS[kind])
-    mapping = next(
-        (found for want, pattern, found in FIELDS if want == kind and _matches(pattern, field)),
-        None,
-    )
+    mapping = answer(kind, field)
     own_type = object_type(kind, owner)
     if mapping is None:
-        return Behaviour(Update.UNKNOWN, own_type, note="not in the update-behaviour table")
+        return Behaviour(Update.UNKNOWN, own_type, note="not in archplan's field mapping")
+    if isinstance(mapping, NoAws):
+        return Behaviour(Update.NONE, note=f"{NO_AWS}: {mapping.note}")
+    if isinstance(mapping, NotCovered):
+        named = mapping.resource_type or "its resource type"
+        return Behaviour(
+            Update.UNKNOWN,
+            mapping.resource_type,
+            None,
+            f"{mapping.note}; {named} is not in the update-behaviour table",
+        )
     if isinstance(mapping, Fixed):
         replaces = mapping.update is Update.REPLACEMENT and kind != ()
         return Behaviour(
             mapping.update, mapping.resource_type or own_type, None, mapping.note, replaces
         )
-    if mapping.resource_type == ROUTE and mapping.property == "(target)":
-        return _route(old, new)
+    if mapping.property == TARGET:
+        return _tgw_route(old, new) if mapping.resource_type == TGW_ROUTE else _route(old, new)
     prop, resource_type = mapping.property, mapping.resource_type
-    if kind[:1] == ("api_gateways",) and _api_type(owner) == "http":
+    if resource_type == REST_STAGE and _api_type(owner) == "http":
         resource_type = "AWS::ApiGatewayV2::Stage"
-        prop = _HTTP_STAGE.get(prop, prop)
+        prop = HTTP_STAGE.get(prop, prop)
         if kind == ("api_gateways", "routes"):
             prop = prop.replace("MethodSettings", "RouteSettings").replace(
                 "DefaultRouteSettings", "RouteSettings"
@@ -357,6 +202,17 @@ def _route(old: Any, new: Any) -> Behaviour:
     entry = property_entry(ROUTE, prop)
     level = _LEVELS[entry["update"]] if entry and entry.get("update") else Update.UNKNOWN
     return Behaviour(level, ROUTE, prop)
+
+
+def _tgw_route(old: Any, new: Any) -> Behaviour:
+    """A transit gateway route is keyed by its destination: added or removed, it is a resource
+    of its own; a new target (an attachment, or blackhole) replaces the route, not the table."""
+    if old is MISSING or new is MISSING:
+        return Behaviour(Update.ADD_REMOVE, TGW_ROUTE, "DestinationCidrBlock", "a route of its own")
+    prop = "Blackhole" if "blackhole" in (old, new) else "TransitGatewayAttachmentId"
+    entry = property_entry(TGW_ROUTE, prop)
+    level = _LEVELS[entry["update"]] if entry and entry.get("update") else Update.UNKNOWN
+    return Behaviour(level, TGW_ROUTE, prop, "the route is replaced; the table is kept")
 
 
 def object_update(changes: list[Behaviour]) -> Update:

@@ -8,7 +8,7 @@ from typing import Any
 from archplan.diff import behaviour
 from archplan.diff.compare import compare_entries
 from archplan.diff.match import ObjectEntry, own_value, pair, place
-from archplan.diff.model import MISSING, Action, FieldChange, ObjectChange, Side, Update
+from archplan.diff.model import MISSING, Action, FieldChange, ObjectChange, Side
 
 
 def object_changes(
@@ -74,7 +74,7 @@ def _modified(
 def _whole(side: Side, entry: ObjectEntry, action: Action, identity: str | None) -> ObjectChange:
     value: Any = own_value(entry)
     resource_type = behaviour.object_type(entry.kind, value)
-    update = Update.ADD_REMOVE if resource_type is not None else Update.NONE
+    update = behaviour.whole_update(entry.kind)
     at = place(side, entry.path, key=True)
     if action is Action.ADDED:
         return ObjectChange(

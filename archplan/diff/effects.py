@@ -20,7 +20,7 @@ from archplan.diff.model import Action, ObjectChange, Place, Side
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Severity, format_path
 from archplan.limits import DemandBudget
-from archplan.model import Architecture, Prices, Surroundings
+from archplan.model import Architecture, Mesh, Prices, Surroundings
 from archplan.policy import Policy
 
 
@@ -156,15 +156,36 @@ class MeshChange(NamedTuple):
     complete: tuple[bool, bool]  # can the mesh be completed
 
 
-def _live_pairs(architecture: Architecture) -> dict[frozenset[str], str]:
+def _live_pairs(architecture: Architecture, vpcs: set[str]) -> dict[frozenset[str], str]:
+    """The pairs of VPCs a live peering joins, among the pairs with an end in `vpcs`."""
     from archplan.plan.mesh import is_live
 
     pairs: dict[frozenset[str], str] = {}
     for peering in architecture.peerings.values():
-        ends = {peering.requester, peering.accepter}
-        if is_live(peering) and None not in ends and len(ends) == 2:
-            pairs.setdefault(frozenset(str(end) for end in ends), peering.name)
+        requester, accepter = peering.requester, peering.accepter
+        if (
+            requester is not None
+            and accepter is not None
+            and requester != accepter
+            and (requester in vpcs or accepter in vpcs)
+            and is_live(peering)
+        ):
+            pairs.setdefault(frozenset((str(requester), str(accepter))), peering.name)
     return pairs
+
+
+def _peered_vpcs(changes: list[ObjectChange]) -> set[str]:
+    """The ends of every peering added, removed or modified, in either version: only their
+    pairs can gain or lose a live peering."""
+    ends: set[str] = set()
+    for change in changes:
+        if change.kind == ("peerings",):
+            for value in (change.old_value, change.new_value):
+                if isinstance(value, dict):
+                    ends.update(
+                        str(value[end]) for end in ("requester", "accepter") if end in value
+                    )
+    return ends
 
 
 def link_changes(
@@ -172,8 +193,11 @@ def link_changes(
 ) -> list[LinkChange]:
     """Live peerings gained and lost, and pairs that stop (or start) being peerable because
     their blocks now overlap: pairs from either version's peerings and declared meshes that
-    include a VPC whose blocks changed."""
-    before, after = _live_pairs(old), _live_pairs(new)
+    include a VPC whose blocks changed. Only pairs with an end in a changed peering or a VPC
+    whose blocks changed are looked at, so the work follows the change, not the estate."""
+    moved = _moved_vpcs(changes)
+    involved = _peered_vpcs(changes) | moved
+    before, after = _live_pairs(old, involved), _live_pairs(new, involved)
     found: list[LinkChange] = []
     for pair in sorted(set(before) | set(after), key=sorted):
         first, second = sorted(pair)
@@ -187,7 +211,6 @@ def link_changes(
                     "lost", first, second, before[pair], "no live peering joins them any more"
                 )
             )
-    moved = _moved_vpcs(changes)
     candidates: set[frozenset[str]] = {
         pair for pair in set(before) | set(after) if moved.intersection(pair)
     }
@@ -306,29 +329,78 @@ def _shapes_meshes(change: ObjectChange) -> bool:
 def _mesh_figures(
     architecture: Architecture, names: set[str]
 ) -> dict[str, tuple[int, int, int, bool]]:
-    """peering-plan's plan of the named meshes, on the part of the estate they depend on:
-    their VPCs and every peering of those VPCs (which count against the quotas)."""
+    """peering-plan's plan of the named meshes, each group of meshes that share a VPC planned
+    on the part of the estate it depends on: its VPCs, every peering of those VPCs (which
+    count against the quotas) and the VPCs at their other ends (a peer overlapping a member
+    makes its replies ambiguous). Meshes sharing no VPC share nothing in the planner, so
+    planning them apart gives the figures of planning them together; planning each group on
+    its own part keeps the work linear in what the change touches (one part for all of them
+    made every mesh's plan walk every touched mesh's peerings)."""
     from archplan.plan.mesh import plan
 
-    meshes = {name: mesh for name, mesh in architecture.meshes.items() if name in names}
+    meshes = [mesh for name, mesh in architecture.meshes.items() if name in names]
     if not meshes:
         return {}
-    members = {vpc for mesh in meshes.values() for vpc in mesh.members}
-    part = architecture._replace(
-        vpcs={name: vpc for name, vpc in architecture.vpcs.items() if name in members},
-        peerings={
-            name: peering
-            for name, peering in architecture.peerings.items()
-            if peering.requester in members or peering.accepter in members
-        },
-        meshes=meshes,
-        memo={},
-    )
+    by_vpc: dict[str, list[int]] = {}
+    peerings = list(architecture.peerings.items())
+    for position, (_, peering) in enumerate(peerings):
+        for end in {peering.requester, peering.accepter}:
+            if end is not None:
+                by_vpc.setdefault(end, []).append(position)
+    vpc_order = {name: position for position, name in enumerate(architecture.vpcs)}
     figures = {}
-    for item in plan(part).meshes:
-        impossible = sum(1 for link in item.missing if link.overlaps)
-        figures[item.name] = (len(item.present), len(item.missing), impossible, not item.blockers)
+    for group in _sharing_groups(meshes):
+        members = {vpc for mesh in group for vpc in mesh.members}
+        positions = sorted({p for vpc in members for p in by_vpc.get(vpc, ())})
+        own = {peerings[p][0]: peerings[p][1] for p in positions}
+        reached = members | {
+            str(end)
+            for peering in own.values()
+            for end in (peering.requester, peering.accepter)
+            if end is not None
+        }
+        part = architecture._replace(
+            vpcs={
+                name: architecture.vpcs[name]
+                for name in sorted(
+                    (name for name in reached if name in vpc_order), key=vpc_order.__getitem__
+                )
+            },
+            peerings=own,
+            meshes={mesh.name: mesh for mesh in group},
+            memo={},
+        )
+        for item in plan(part).meshes:
+            impossible = sum(1 for link in item.missing if link.overlaps)
+            figures[item.name] = (
+                len(item.present),
+                len(item.missing),
+                impossible,
+                not item.blockers,
+            )
     return figures
+
+
+def _sharing_groups(meshes: list[Mesh]) -> list[list[Mesh]]:
+    """The meshes in groups that share member VPCs (directly or through another mesh of the
+    group), each group in the file's order."""
+    parent = list(range(len(meshes)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first_with: dict[str, int] = {}
+    for index, mesh in enumerate(meshes):
+        for vpc in mesh.members:
+            other = first_with.setdefault(vpc, index)
+            parent[root(index)] = root(other)
+    groups: dict[int, list[Mesh]] = {}
+    for index, mesh in enumerate(meshes):
+        groups.setdefault(root(index), []).append(mesh)
+    return list(groups.values())
 
 
 MeshFigures = dict[str, tuple[int, int, int, bool]]

@@ -37,6 +37,8 @@ ROUTE_TARGET_KINDS: dict[str, KindKey] = {
 CARRIERS: dict[tuple[KindKey, str], str] = {
     (("vpcs", "subnets"), "route_table"): "AWS::EC2::SubnetRouteTableAssociation",
     (("vpcs", "route_tables"), "routes"): "AWS::EC2::Route",
+    # A network ACL names its subnets: each is an association of its own.
+    (("vpcs", "network_acls"), "subnets"): "AWS::EC2::SubnetNetworkAclAssociation",
     # A NAT gateway is written as a route target (`nat:SUBNET`): the gateway lives in the
     # subnet, and the routes to it follow it in place.
     (("vpcs", "route_tables"), "routes:nat"): "AWS::EC2::NatGateway",
@@ -258,6 +260,12 @@ def consequences(
     start = {change.kind for change in replaced} | {item.kind for item in moved}
     graph = Graph(entries if entries is not None else objects(old.data), start)
     found: list[Consequence] = list(moved)
+    # A dependent the change removes goes anyway: the replacement takes nothing of it along.
+    removed = {
+        change.old_path
+        for change in changes
+        if change.action is Action.REMOVED and change.old_path is not None
+    }
     seen: set[Path] = set()
     queue = [(change.old_path, change.resource_type) for change in replaced if change.old_path]
     queue += [(item.path, behaviour.object_type(item.kind, None)) for item in moved]
@@ -268,7 +276,7 @@ def consequences(
         levels = behaviour.cascade(cause_type)
         for dependent in graph.dependents.get(cause, []):
             level = levels.get(dependent.carrier or "")
-            if level is None:
+            if level is None or dependent.path in removed:
                 continue
             if dependent.path in seen and level is Update.REPLACEMENT:
                 continue
@@ -338,6 +346,9 @@ def _consequence_text(
         )
     if dependent.carrier == "AWS::EC2::SubnetRouteTableAssociation":
         return f"the route table association of {what} is replaced {because}"
+    if dependent.carrier == "AWS::EC2::SubnetNetworkAclAssociation":
+        return f'the association of {what} with subnet "{cause[-1]}" is replaced {because}'
+
     if dependent.carrier == "AWS::EC2::NatGateway":
         return (
             f'the NAT gateway in subnet "{cause[-1]}" is replaced with it (a new gateway and '

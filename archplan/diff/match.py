@@ -162,6 +162,8 @@ def pair(
     """
     old_objects = objects(old.data) if old_objects is None else old_objects
     new_objects = objects(new.data) if new_objects is None else new_objects
+    if not old.origins and not new.origins:
+        return _pair_by_path(old_objects, new_objects)
     new_by_id: dict[tuple[KindKey, str], ObjectEntry] = {}
     new_ids: dict[Path, str | None] = {}
     for entry in new_objects:
@@ -197,3 +199,74 @@ def pair(
         if entry.path not in taken
     ]
     return pairs
+
+
+def _pair_by_path(old_objects: list[ObjectEntry], new_objects: list[ObjectEntry]) -> list[Pair]:
+    """`pair` when neither version carries a source's ids (two files): by kind and path."""
+    new_by_path = {entry.path: entry for entry in new_objects}
+    pairs: list[Pair] = []
+    taken: set[Path] = set()
+    for entry in old_objects:
+        match = new_by_path.get(entry.path)
+        if match is not None and match.kind == entry.kind:
+            taken.add(entry.path)
+            pairs.append(Pair(entry.kind, entry, match, None))
+        else:
+            pairs.append(Pair(entry.kind, entry, None, None))
+    pairs += [
+        Pair(entry.kind, None, entry, None) for entry in new_objects if entry.path not in taken
+    ]
+    return pairs
+
+
+def diffable_fields(root: s.Object = s.ARCHITECTURE) -> dict[KindKey, list[Path]]:
+    """Every field the comparison can report, per kind of object, read off the schema as
+    archplan.diff.compare walks it: each key of a nested object and each entry of a mapping of
+    values (written `*`), down to lists and scalars, with every path on the way (a nested
+    object added or removed whole is one change). A kind whose objects are not mappings
+    (a mesh is a list of VPCs) has the one field `()`."""
+    found: dict[KindKey, list[Path]] = {(): _own_fields(root)}
+    _kinds(root, (), found)
+    return found
+
+
+def _kinds(kind: s.Object, kind_key: KindKey, out: dict[KindKey, list[Path]]) -> None:
+    for field, inner, collection in _structure(kind):
+        if collection:
+            assert isinstance(inner, s.NamedMap)
+            child = (*kind_key, field)
+            value = inner.value
+            out[child] = _own_fields(value) if isinstance(value, s.Object) else [()]
+            if isinstance(value, s.Object):
+                _kinds(value, child, out)
+        else:
+            assert isinstance(inner, s.Object)
+            _kinds(inner, (*kind_key, field), out)
+
+
+def _own_fields(kind: s.Object) -> list[Path]:
+    paths: list[Path] = []
+    for field, spec in kind.fields.items():
+        if not is_collection(spec.kind):
+            _paths(spec.kind, (field,), paths)
+    return list(dict.fromkeys(paths))
+
+
+def _paths(kind: s.Kind, path: Path, out: list[Path]) -> None:
+    out.append(path)
+    if isinstance(kind, s.Object):
+        for field, spec in kind.fields.items():
+            if not is_collection(spec.kind):
+                _paths(spec.kind, (*path, field), out)
+    elif isinstance(kind, s.NamedMap):
+        _paths(kind.value, (*path, "*"), out)
+    elif isinstance(kind, s.Either):
+        for option in kind.options:
+            if isinstance(option, s.Object | s.NamedMap):
+                out.extend(_sub_paths(option, path))
+
+
+def _sub_paths(kind: s.Object | s.NamedMap, path: Path) -> list[Path]:
+    found: list[Path] = []
+    _paths(kind, path, found)
+    return found[1:]

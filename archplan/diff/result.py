@@ -27,6 +27,17 @@ class Diff(NamedTuple):
     introduced: tuple[FindingChange, ...]
     resolved: tuple[FindingChange, ...]
     costs: Costs | None  # None in drift mode: deployed output carries no demand or prices
+    # How many findings were introduced and resolved, when `introduced` / `resolved` were cut
+    # to --max-findings (see capped); None: the tuples hold them all.
+    counts: tuple[int, int] | None = None
+
+    @property
+    def introduced_count(self) -> int:
+        return self.counts[0] if self.counts is not None else len(self.introduced)
+
+    @property
+    def resolved_count(self) -> int:
+        return self.counts[1] if self.counts is not None else len(self.resolved)
 
     @property
     def empty(self) -> bool:
@@ -43,6 +54,7 @@ class Diff(NamedTuple):
 
 # Runs a piece of work (elsewhere, or here) and returns how to collect its result.
 Executor = Callable[[Callable[[], Any]], Callable[[], Any]]
+Pending = Callable[[], list[Finding]]  # collects one version's findings
 
 
 def _here(work: Callable[[], Any]) -> Callable[[], Any]:
@@ -56,44 +68,49 @@ def diff(
     *,
     drift: bool = False,
     elsewhere: Executor | None = None,
+    findings: tuple[Pending, Pending] | None = None,
 ) -> Diff:
     """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
     is compared (archplan.diff.drift).
 
-    What concerns only the older version (its findings, what its replacements take along, its
-    mesh plans) is handed to `elsewhere` once the changes are known, and collected last: the
-    command runs it in a second process for a large estate while this one does the rest."""
+    `validate`'s findings of each version need that version alone: they are the largest part
+    of the work, so they are handed to `elsewhere` first (the command runs each in a copy of
+    the process for a large estate), or taken already started from `findings` (the command
+    starts the older version's while it still reads the newer), and collected last, while
+    this process compares, plans and prices."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
     from archplan.diff.match import objects
 
     settings = settings or Settings()
-    old_objects, new_objects = objects(old.data), objects(new.data)
-    changes = object_changes(old, new, old_objects, new_objects)
     if drift:
         from archplan.diff.drift import shown
 
-        changes = shown(old, changes)
+        old_objects, new_objects = objects(old.data), objects(new.data)
+        changes = shown(old, object_changes(old, new, old_objects, new_objects))
         return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
+    if findings is None:
+        run = elsewhere or _here
+        resolved_settings = settings
+        findings = (
+            run(lambda: effects.findings(old, resolved_settings)),
+            run(lambda: effects.findings(new, resolved_settings)),
+        )
+    old_objects, new_objects = objects(old.data), objects(new.data)
+    changes = object_changes(old, new, old_objects, new_objects)
     before, after = old.loaded.architecture, new.loaded.architecture
     meshes_touched = effects.affected_meshes(before, after, changes)
-    resolved_settings = settings
-
-    def older() -> tuple[list[Consequence], effects.MeshFigures, list[Finding]]:
-        return (
-            impact.consequences(old, changes, old_objects),
-            effects.mesh_figures(before, meshes_touched),
-            effects.findings(old, resolved_settings),
-        )
-
-    pending = (elsewhere or _here)(older)
+    consequences = impact.consequences(old, changes, old_objects)
     failures = tuple(impact.failures(old, new, changes))
     links = tuple(effects.link_changes(before, after, changes))
-    new_meshes = effects.mesh_figures(after, meshes_touched)
+    figures = (
+        effects.mesh_figures(before, meshes_touched),
+        effects.mesh_figures(after, meshes_touched),
+    )
     costs = effects.costs(old, new, changes, settings)
-    new_found = effects.findings(new, settings)
-    consequences, old_meshes, old_found = pending()
-    meshes = tuple(effects.mesh_changes(before, after, changes, (old_meshes, new_meshes)))
+    meshes = tuple(effects.mesh_changes(before, after, changes, figures))
+    new_found = findings[1]()  # the newer first, as the run's demand budget was always spent
+    old_found = findings[0]()
     introduced, resolved = effects.finding_changes(
         old, new, old_found, new_found, effects.renamed_paths(changes)
     )
@@ -110,6 +127,44 @@ def diff(
         tuple(resolved),
         costs,
     )
+
+
+def capped(result: Diff, maximum: int) -> Diff:
+    """`result` with at most `maximum` findings introduced and `maximum` resolved, then one
+    notice (AP902 too-many-findings, as `validate --max-findings` gives) that counts the rest
+    by rule, as severe as the most severe of them. The counts stay those of the whole diff;
+    gates are judged before the cut."""
+    introduced, resolved = result.introduced, result.resolved
+    if len(introduced) <= maximum and len(resolved) <= maximum:
+        return result
+    return result._replace(
+        introduced=_cap(introduced, maximum, "introduced"),
+        resolved=_cap(resolved, maximum, "resolved"),
+        counts=(result.introduced_count, result.resolved_count),
+    )
+
+
+def _cap(findings: tuple[FindingChange, ...], maximum: int, what: str) -> tuple[FindingChange, ...]:
+    from archplan.policy import TOO_MANY, TOO_MANY_NAME
+
+    if len(findings) <= maximum:
+        return findings
+    shown, rest = findings[:maximum], findings[maximum:]
+    counts: dict[str, int] = {}
+    for finding in rest:
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    first = rest[0]
+    notice = FindingChange(
+        TOO_MANY,
+        TOO_MANY_NAME,
+        max(finding.severity for finding in rest),
+        f"{len(rest):,} more findings {what} are not shown, past the {maximum:,} reported "
+        f"(--max-findings): {by_rule}",
+        first.path,
+        first.place,
+    )
+    return (*shown, notice)
 
 
 class GateSpec(NamedTuple):

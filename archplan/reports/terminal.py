@@ -48,6 +48,9 @@ def report_console(buffer: io.StringIO, color: bool, width: int = DEFAULT_WIDTH)
         emoji=False,
         markup=False,
         width=width,
+        # Nothing from the environment: Rich would read COLUMNS and LINES, and fail on a
+        # value such as "²" or 5,000 digits; the caller has settled the width.
+        _environ={},
     )
 
 

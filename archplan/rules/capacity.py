@@ -9,18 +9,24 @@ verdicts are `GroupPlan.shortfalls`, worded by the same function as the report's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from archplan.capacity.plan import (
-    AZ_LOSS_IMPOSSIBLE,
-    AZ_LOSS_SHORTFALL,
-    UNSERVED_DEMAND,
-    GroupPlan,
-)
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import Problem, Related, rule, shared
 
+if TYPE_CHECKING:
+    from archplan.capacity.plan import GroupPlan
+
 ERROR = Severity.ERROR
+# The kinds of GroupPlan.shortfalls (archplan.capacity.plan's UNSERVED_DEMAND, ... : a test
+# checks they are the same), spelled here so that a file without demand never imports the
+# planner: it and its price, demand and commitment modules are a tenth of validate's imports.
+UNSERVED_DEMAND, AZ_LOSS_SHORTFALL, AZ_LOSS_IMPOSSIBLE = (
+    "unserved-demand",
+    "az-loss-shortfall",
+    "az-loss-impossible",
+)
 
 
 def planned_groups(architecture: Architecture) -> tuple[GroupPlan, ...]:
@@ -47,9 +53,12 @@ def planned_groups(architecture: Architecture) -> tuple[GroupPlan, ...]:
 
 
 def _verdicts(architecture: Architecture, kind: str) -> Iterator[Problem]:
+    plans = shared(architecture, "scale-plan", planned_groups)
+    if not plans:  # no group has demand: nothing of the planner is loaded
+        return
     from archplan.reports.scale_findings import shortfall_text
 
-    for group_plan in shared(architecture, "scale-plan", planned_groups):
+    for group_plan in plans:
         for shortfall in group_plan.shortfalls:
             if shortfall.kind != kind:
                 continue

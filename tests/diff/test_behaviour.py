@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from archplan import schema as s
-from archplan.diff import behaviour
+from archplan.diff import behaviour, fields
 from archplan.diff.compare import compare_entries
-from archplan.diff.match import ObjectEntry, objects
+from archplan.diff.match import ObjectEntry, diffable_fields, objects
 from archplan.diff.model import MISSING, Update
+from archplan.findings import Path as FieldPath
 
 SHARED = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "update-behaviour.json"
@@ -28,15 +29,92 @@ def test_the_shipped_table_is_the_reference_copy_with_its_source_and_date() -> N
     assert shipped == json.loads(SHARED.read_text(encoding="utf-8"))
 
 
-def test_every_mapped_property_is_in_the_table() -> None:
-    for kind, pattern, mapping in behaviour.FIELDS:
-        if isinstance(mapping, behaviour.Prop) and mapping.property != "(target)":
-            entry = behaviour.property_entry(mapping.resource_type, mapping.property)
-            assert entry is not None and entry["update"] is not None, (kind, pattern, mapping)
-    for resource_type in behaviour.OBJECT_TYPES.values():
-        assert behaviour.type_entry(resource_type), resource_type
+def _concrete(field: FieldPath) -> FieldPath:
+    return tuple("some-key" if part == fields.ANY else part for part in field)
+
+
+def test_every_diffable_field_is_mapped_or_marked_archplan_only() -> None:
+    """Each field the diff can report is a property of a type in the shipped table, a stated
+    add/remove or placement, a type the table does not cover (named), or archplan-only."""
+    missing = []
+    for kind, paths in diffable_fields().items():
+        assert kind == () or kind in fields.KINDS, f"kind {kind} is not in fields.KINDS"
+        for field in paths:
+            found = behaviour.answer(kind, _concrete(field))
+            if found is None:
+                missing.append((kind, field))
+            elif isinstance(found, fields.Prop):
+                if found.property != fields.TARGET:
+                    entry = behaviour.property_entry(found.resource_type, found.property)
+                    assert entry is not None and entry["update"] is not None, (kind, field, found)
+            elif isinstance(found, fields.Fixed):
+                assert found.note, (kind, field)
+                if found.resource_type is not None:
+                    assert behaviour.type_entry(found.resource_type), (kind, field, found)
+            else:
+                assert found.note, (kind, field)
+    assert not missing, f"fields with neither a mapping nor an archplan-only mark: {missing}"
+
+
+def test_archplan_only_fields_say_so_and_move_nothing() -> None:
+    for kind, field in [
+        (("scaling_groups",), ("demand", "hourly")),
+        (("meshes",), ()),
+        ((), ("reachability",)),
+        (("kubernetes", "workloads"), ("replicas",)),
+        (("services",), ("aws_services",)),
+    ]:
+        found = behaviour.field_behaviour(kind, field, 1, 2, {})
+        assert found.update is Update.NONE
+        assert found.note.startswith("archplan-only (no AWS resource): "), found
+
+
+def test_types_the_table_does_not_cover_are_named_and_unknown() -> None:
+    covered = set(behaviour.table()["types"])
+    not_covered: set[str | None] = set()
+    for kind, paths in diffable_fields().items():
+        for field in paths:
+            found = behaviour.answer(kind, _concrete(field))
+            if isinstance(found, fields.NotCovered):
+                assert found.resource_type not in covered, (kind, field, found)
+                not_covered.add(found.resource_type)
+                result = behaviour.field_behaviour(kind, _concrete(field), 1, 2, {})
+                assert result.update is Update.UNKNOWN and "not in the update-behaviour" in (
+                    result.note
+                )
+    for answer in fields.KINDS.values():
+        if isinstance(answer, fields.NotCovered):
+            assert answer.resource_type not in covered
+    # Listed so that a type joining the table (or a field losing its type) is a decision.
+    assert not_covered == {
+        None,
+        "AWS::EC2::PrefixList",
+        "AWS::NetworkFirewall::FirewallPolicy",
+        "AWS::EC2::VPNConnection",
+        "AWS::EC2::GatewayRouteTableAssociation",
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        "AWS::AutoScaling::ScalingPolicy",
+        "AWS::ApiGateway::Method",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::ECS::AccountSetting",
+        "AWS::Lambda::Alias",
+        "AWS::EKS::Addon",
+    }
+
+
+def test_every_object_type_and_route_target_is_in_the_table() -> None:
+    for answer in fields.KINDS.values():
+        if isinstance(answer, str):
+            assert behaviour.type_entry(answer), answer
     for prop in behaviour.ROUTE_TARGETS.values():
-        assert behaviour.property_entry(behaviour.ROUTE, prop) is not None
+        assert behaviour.property_entry(fields.ROUTE, prop) is not None
+
+
+def test_a_kind_is_added_or_removed_as_its_resource_or_as_nothing() -> None:
+    assert behaviour.whole_update(("vpcs", "security_groups")) is Update.ADD_REMOVE
+    assert behaviour.whole_update(("kubernetes", "workloads")) is Update.NONE
+    assert behaviour.whole_update(("prefix_lists",)) is Update.UNKNOWN
 
 
 # The reference's mapping table (change-preview.md), row by row.
@@ -62,6 +140,36 @@ ROWS = [
     (("scaling_groups",), ("demand", "hourly"), [1], [2], Update.NONE, False),
     (("api_gateways",), ("throttle", "rate"), 1, 2, Update.IN_PLACE, False),
     (("meshes",), (), ["a"], ["b"], Update.NONE, False),
+    # The kinds format 1 gained after the reference's table, mapped the same way.
+    (("vpcs", "security_groups"), ("description",), "a", "b", Update.REPLACEMENT, True),
+    (("vpcs", "security_groups"), ("ingress",), [], [{}], Update.INTERRUPTION, False),
+    (("vpcs", "network_acls"), ("ingress",), [], [{}], Update.ADD_REMOVE, False),
+    (("vpcs", "gwlb_endpoints"), ("service",), "a", "b", Update.REPLACEMENT, True),
+    (
+        ("transit_gateways", "route_tables"),
+        ("routes", "10.0.0.0/8"),
+        "a",
+        "b",
+        Update.REPLACEMENT,
+        False,
+    ),
+    (
+        ("transit_gateways", "route_tables"),
+        ("routes", "10.0.0.0/8"),
+        MISSING,
+        "b",
+        Update.ADD_REMOVE,
+        False,
+    ),
+    (("transit_gateways", "attachments"), ("appliance_mode",), False, True, Update.IN_PLACE, False),
+    (("services",), ("cluster",), "a", "b", Update.REPLACEMENT, True),
+    (("services",), ("cpu",), 256, 512, Update.REPLACEMENT, False),
+    (("services",), ("launch_type",), "ec2", "fargate", Update.CONDITIONAL, True),
+    (("functions",), ("memory",), 128, 256, Update.IN_PLACE, False),
+    (("kubernetes",), ("subnets",), ["a"], ["b"], Update.IN_PLACE, False),
+    (("kubernetes", "node_groups"), ("instance_types",), ["a"], ["b"], Update.REPLACEMENT, True),
+    (("kubernetes", "node_groups"), ("max",), 2, 3, Update.IN_PLACE, False),
+    (("prefix_lists",), ("entries",), [], ["10.0.0.0/8"], Update.UNKNOWN, False),
 ]
 
 

@@ -274,3 +274,95 @@ def test_imported_folders_match_templates_by_their_name_in_the_folder(tmp_path: 
     changes = {(c["action"], c["old_path"], c["new_path"]) for c in json.loads(out)["changes"]}
     assert ("modified", "vpcs.VPC-2", "vpcs.VPC") in changes
     assert ("removed", "vpcs.VPC", None) in changes
+
+
+def _overlapping_subnets(tmp_path: Path, count: int) -> tuple[str, str]:
+    old = (
+        "archplan: 1\ndefaults: {region: us-east-1}\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n"
+        "    subnets:\n      s0: {cidr: 10.0.0.0/24, az: us-east-1a}\n"
+    )
+    new = old + "".join(
+        f"      s{i}: {{cidr: 10.0.0.0/24, az: us-east-1a}}\n" for i in range(1, count + 1)
+    )
+    return pair(tmp_path, old, new)
+
+
+def test_max_findings_cuts_the_lists_but_not_the_counts_or_the_gates(tmp_path: Path) -> None:
+    old, new = _overlapping_subnets(tmp_path, 5)
+    code, out, err = run(old, new, "-f", "json", "--max-findings", "2", "--fail-on", "new-error")
+    document = json.loads(out)
+    assert code == 1 and "5 new error(s)" in err  # the gate counts every finding
+    assert document["findings_counts"] == {"introduced": 5, "resolved": 0}
+    assert "5 finding(s) introduced" in document["summary"]
+    rules = [finding["rule"] for finding in document["findings_introduced"]]
+    assert rules == ["AP113", "AP113", "AP902"]
+    assert (
+        "3 more findings introduced are not shown" in document["findings_introduced"][2]["message"]
+        and "AP113 x3" in document["findings_introduced"][2]["message"]
+    )
+    code, out, _ = run(old, new, "--max-findings", "2", "--width", "1000")
+    assert code == 0 and out.count("AP113 subnet-overlap") == 2 and "AP902" in out
+    _, whole, _ = run(old, new, "-f", "json")
+    assert len(json.loads(whole)["findings_introduced"]) == 5  # the default (1,000) cuts nothing
+    assert run(old, new, "--max-findings", "0")[0] == 2
+
+
+def test_width_and_color_shape_the_text_report_only(tmp_path: Path) -> None:
+    old, new = _overlapping_subnets(tmp_path, 2)
+    _, narrow, _ = run(old, new, "--width", "60", "--color", "never")
+    assert max(len(line) for line in narrow.splitlines()) <= 60 and "\x1b[" not in narrow
+    _, coloured, _ = run(old, new, "--width", "60", "--color", "always")
+    assert "\x1b[" in coloured
+    for output_format in ("json", "markdown", "github"):
+        _, out, _ = run(old, new, "-f", output_format, "--color", "always", "--width", "40")
+        assert "\x1b[" not in out
+    _, first, _ = run(old, new, "-f", "json", "--width", "40")
+    _, second, _ = run(old, new, "-f", "json", "--width", "200")
+    assert first == second
+
+
+def test_output_takes_every_format(tmp_path: Path) -> None:
+    old, new = _overlapping_subnets(tmp_path, 1)
+    for output_format in ("text", "json", "markdown", "github"):
+        target = tmp_path / f"report.{output_format}"
+        code, out, _ = run(old, new, "-f", output_format, "-o", str(target))
+        assert code == 0 and out == ""
+        written = target.read_text(encoding="utf-8")
+        _, expected, _ = run(old, new, "-f", output_format, "--color", "never", "--width", "100")
+        assert written == expected  # a file is not coloured (auto), and text is 100 columns wide
+
+
+def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """At 80 columns: a typo in a file, a file that is not YAML, --base with a bad revision,
+    a revision read as an option, a file new since the revision, a file outside git."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    estate = repo / "estate.yaml"
+    estate.write_text(FORUM, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "estate.yaml")
+    _git(repo, "commit", "-qm", "estate")
+    typo = repo / "typo.yaml"
+    typo.write_text(FORUM.replace("    max: 12\n", "    max: [12\n", 1), encoding="utf-8")
+    json_file = repo / "estate.json"
+    json_file.write_text('{"archplan": 1, "vpcs": [\n', encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    loose = outside / "estate.yaml"
+    loose.write_text(FORUM, encoding="utf-8")
+    cases = [
+        ([str(estate), str(typo)], f"{typo}:", "YAML syntax error"),
+        ([str(json_file), str(estate)], f"{json_file}:2:", "YAML syntax error"),
+        ([str(estate), "--base", "no-such-branch"], "no-such-branch:", 'no revision "no-such'),
+        ([str(estate), "--base", "--cached"], "--base", "is not a revision"),
+        ([str(typo), "--base", "HEAD"], f"HEAD:{typo}:", "has no older version"),
+        ([str(loose), "--base", "HEAD"], f"HEAD:{loose}:", "not in a git repository"),
+    ]
+    for args, where, what in cases:
+        result = CliRunner().invoke(app, ["diff", *args], env={"COLUMNS": "80"})
+        assert result.exit_code == 2, (args, result.output)
+        assert where in result.stderr and what in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -150,3 +150,38 @@ def test_objects_without_their_own_region_move_with_defaults() -> None:
     from archplan.diff.result import crossed, parse_gate
 
     assert crossed(result, [parse_gate("replacement")]) == ["3 replacement(s) or failing edit(s)"]
+
+
+def test_a_replaced_subnet_takes_its_acl_association_and_updates_services_and_functions() -> None:
+    """The newer kinds follow the table's cascade for AWS::EC2::Subnet: the network ACL's
+    association with the subnet is replaced (not the ACL); an ECS service's and a Lambda
+    function's network configuration take the new subnet in place."""
+    three_tier = (EXAMPLES / "three-tier.yaml").read_text(encoding="utf-8")
+    new = edit(three_tier, "db-a:     {cidr: 10.0.4.0/24", "db-a:     {cidr: 10.0.8.0/24")
+    new = edit(new, "address: 10.0.4.10", "address: 10.0.8.10")
+    found = {(c.path, c.via, c.update) for c in texts(three_tier, new).consequences}
+    assert (
+        ("vpcs", "shop", "network_acls", "private"),
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        Update.REPLACEMENT,
+    ) in found
+    assert all(
+        path[-2:] != ("network_acls", "private") or via != "AWS::EC2::NetworkAcl"
+        for path, via, _ in found
+    )
+    forum = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+    moved = edit(
+        forum, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20"
+    )
+    taken = {(c.path, c.via, c.update) for c in texts(forum, moved).consequences}
+    assert (("services", "messages"), "AWS::ECS::Service", Update.IN_PLACE) in taken
+    assert (("functions", "users"), "AWS::Lambda::Function", Update.IN_PLACE) in taken
+
+
+def test_a_dependent_the_change_removes_is_not_taken_along() -> None:
+    """forum-next moves forum-app-a and removes the service and the function in it: they go
+    anyway, so the replacement names only the scaling group that stays."""
+    forum = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
+    after = (EXAMPLES / "diff" / "forum-next.yaml").read_text(encoding="utf-8")
+    taken = {c.path for c in texts(forum, after).consequences}
+    assert taken == {("scaling_groups", "topics")}

@@ -4,6 +4,7 @@ the older version rebuild the newer one."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections import Counter
 from typing import Any
@@ -103,8 +104,32 @@ def check_mirror(forward: Diff, backward: Diff) -> None:
 
 
 def check_apply(old: Side, new: Side, result: Diff) -> None:
+    """Applying the reported changes to the older document gives the newer one, and so the
+    newer version's model (built from each as the loader builds it)."""
     rebuilt = apply(old.data, result.changes)
     assert canonical(rebuilt, s.ARCHITECTURE) == canonical(new.data, s.ARCHITECTURE)
+    # Neither the order of a mapping (moved lines) nor of a set-like list (a mesh's members, a
+    # group's subnets) is a change, but the model keeps the file's: build both in B's order.
+    assert _model(_ordered_like(rebuilt, new.data)) == _model(new.data)
+
+
+def _ordered_like(value: Any, like: Any) -> Any:
+    if isinstance(value, dict) and isinstance(like, dict):
+        keys = [key for key in like if key in value] + [key for key in value if key not in like]
+        return {key: _ordered_like(value[key], like.get(key)) for key in keys}
+    if isinstance(value, list) and isinstance(like, list):
+        if sorted(map(repr, value)) == sorted(map(repr, like)):
+            return like
+        return [_ordered_like(item, other) for item, other in zip(value, like, strict=False)] + (
+            value[len(like) :]
+        )
+    return value
+
+
+def _model(data: dict[str, Any]) -> Any:
+    from archplan.build import Builder
+
+    return Builder().build(copy.deepcopy(data))._replace(memo={})
 
 
 PAIRS = [(a, b) for a, b in itertools.permutations([p for p in FILES if p.parent == EXAMPLES], 2)]

@@ -23,6 +23,7 @@ from archplan.cli.options import (
     Color,
     ConfigFile,
     MaxFileSize,
+    MaxFindings,
     OutputFile,
     Params,
     PricesFile,
@@ -32,6 +33,7 @@ from archplan.cli.options import (
 )
 from archplan.diff.render import DiffFormat
 from archplan.importers import SourceKind
+from archplan.limits import MAX_FINDINGS
 from archplan.output import ColorMode
 from archplan.source import DEFAULT_MAX_BYTES
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from archplan.diff.model import Side
-    from archplan.diff.result import Executor
+    from archplan.diff.result import Executor, Pending
     from archplan.importers.common import ImportOptions
 
 SideKind = Annotated[
@@ -94,6 +96,7 @@ def diff(
     param: Params = None,
     region: Region = None,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
+    max_findings: MaxFindings = MAX_FINDINGS,
 ) -> None:
     """Show what changing OLD into NEW does: objects added, removed and modified with how AWS
     applies each (replacement, interruption, in place), what replacements take with them and
@@ -103,8 +106,9 @@ def diff(
 
     from archplan.cli.imports import import_options
     from archplan.cli.settings import explicit_config, file_settings, prices_file
+    from archplan.diff import effects
     from archplan.diff.effects import Settings, SideError
-    from archplan.diff.result import crossed, diff, parse_gate
+    from archplan.diff.result import capped, crossed, diff, parse_gate
     from archplan.limits import DemandBudget
 
     gates = []
@@ -114,29 +118,39 @@ def diff(
         except ValueError as error:
             usage_error(str(error), "--fail-on")
     options = import_options(param, region, max_file_size)
+    anchor = files[0] if against_from is not None or base is not None else files[-1]
+    explicit = explicit_config(config)
+    configured, policy, _ = file_settings(anchor, explicit, None, frozenset(), None)
+    prices_path = prices if prices is not None else (configured.prices if configured else None)
+    book_prices = prices_file(prices_path, max_file_size, {}) if prices_path is not None else None
+    settings = Settings(
+        policy,
+        dict(configured.quotas) if configured else None,
+        book_prices,
+        prices_path,
+        max_file_size,
+        DemandBudget(),  # the demand files of the whole run, as validate shares one
+    )
+    drift = against_from is not None
+    pending: list[Pending] = []
+
+    def loaded(side: Side) -> None:
+        """Start a large version's findings in a copy of this process as soon as it is read:
+        the older version's run while this one reads the newer."""
+        if drift:
+            return
+        run = _second_process(len(side.text)) or _later
+        pending.append(run(lambda: effects.findings(side, settings)))
+
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic nodes for a large estate, as validate does
     try:
-        old, new = _sides(files, base, old_from, new_from, against_from, options, max_file_size)
-        anchor = files[0] if against_from is not None or base is not None else files[-1]
-        explicit = explicit_config(config)
-        configured, policy, _ = file_settings(anchor, explicit, None, frozenset(), None)
-        prices_path = prices if prices is not None else (configured.prices if configured else None)
-        book_prices = (
-            prices_file(prices_path, max_file_size, {}) if prices_path is not None else None
+        old, new = _sides(
+            files, base, old_from, new_from, against_from, options, max_file_size, loaded
         )
-        settings = Settings(
-            policy,
-            dict(configured.quotas) if configured else None,
-            book_prices,
-            prices_path,
-            max_file_size,
-            DemandBudget(),  # the demand files of the whole run, as validate shares one
-        )
-        drift = against_from is not None
-        elsewhere = _second_process(max(len(old.text), len(new.text)))
+        findings = (pending[0], pending[1]) if len(pending) == 2 else None
         try:
-            result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
+            result = diff(old, new, settings, drift=drift, findings=findings)
         except SideError as error:  # a budget crossed in one version: exit 2 at its place
             input_error(error, error.label)
         if memory.keep_for(max(old.text, new.text, key=len)) is not None:
@@ -149,20 +163,26 @@ def diff(
             gc.enable()
     from archplan.diff.render import renderer
 
+    reasons = crossed(result, gates)  # on every finding, before the report's cut
+    shown = capped(result, max_findings)
     to_file = is_file(output)
-    text = renderer(output_format)(result, use_color(color, to_file), report_width(width, to_file))
+    text = renderer(output_format)(shown, use_color(color, to_file), report_width(width, to_file))
     write_output(output, text, "the report")
-    reasons = crossed(result, gates)
     for reason in reasons:
         say(f"archplan diff: {reason} (--fail-on)")
     if reasons:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _later(work: Callable[[], Any]) -> Callable[[], Any]:
+    return work
+
+
 def _second_process(size: int) -> Executor | None:
-    """For a large estate, an executor that runs work in a forked copy of this process (the
-    older version's share of the diff, while this one does the rest: two validates' worth of
-    work on two CPUs); None (run in line) for a small one or where fork is not available."""
+    """For a large estate, an executor that runs work in a forked copy of this process (one
+    version's findings, while this one reads the other version, compares, plans and prices:
+    validate's work for each version on a CPU of its own); None (run in line, when collected)
+    for a small one or where fork is not available."""
     import os
 
     if not hasattr(os, "fork") or size < memory.KEEP_FROM_CHARS:
@@ -208,8 +228,10 @@ def _sides(
     against_from: SourceKind | None,
     options: ImportOptions,
     max_file_size: int,
+    loaded: Callable[[Side], None],
 ) -> tuple[Side, Side]:
-    """The two versions the arguments name; usage errors and unreadable input exit 2."""
+    """The two versions the arguments name, each handed to `loaded` as soon as it is read (the
+    older first); usage errors and unreadable input exit 2."""
     if against_from is not None:
         if base is not None or old_from is not None or new_from is not None:
             _usage(
@@ -231,10 +253,14 @@ def _sides(
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
             old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
-            return old, _file(files[0], max_file_size)
-        return _git_import(base, new_from, files, options, max_file_size), _imported(
-            new_from, files, options, "new"
-        )
+            loaded(old)
+            new = _file(files[0], max_file_size)
+        else:
+            old = _git_import(base, new_from, files, options, max_file_size)
+            loaded(old)
+            new = _imported(new_from, files, options, "new")
+        loaded(new)
+        return old, new
     if len(files) != 2:
         _usage("give OLD and NEW (or --base REV FILE, or --against-from KIND FILE SOURCE...)")
     old_file, new_file = files
@@ -243,11 +269,13 @@ def _sides(
         if old_from is not None
         else _file(old_file, max_file_size)
     )
+    loaded(old)
     new = (
         _imported(new_from, _expand(new_file), options, new_file)
         if new_from is not None
         else _file(new_file, max_file_size)
     )
+    loaded(new)
     return old, new
 
 
@@ -345,6 +373,8 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
     from archplan.source import TooLarge, decode_text, read_rest
 
     folder, base = os.path.split(name)
+    if revision.startswith("-"):  # git would read it as an option
+        usage_error(f'"{revision}" is not a revision (it starts with "-")', "--base")
     limit = read_limit(max_bytes)
     # git's messages go to a file, so a chatty git cannot block while its output is read.
     with tempfile.TemporaryFile() as errors:
@@ -370,12 +400,29 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
         input_error(TooLarge(limit), f"{revision}:{name}")
     if code != 0:
         reason = said.decode("utf-8", "replace").strip().splitlines()
-        shown = reason[-1] if reason else f"git exited with {code}"
-        fail(f"{revision}:{name}: error: {shown.removeprefix('fatal: ')}")
+        shown = (reason[-1] if reason else f"git exited with {code}").removeprefix("fatal: ")
+        fail(f"{revision}:{name}: error: {_git_hint(shown, revision, name)}")
     try:
         return decode_text(data)
     except InputError as error:
         input_error(error, f"{revision}:{name}")
+
+
+def _git_hint(said: str, revision: str, name: str) -> str:
+    """git's reason, said for someone who may not know what `git show` was asked."""
+    if said.startswith("invalid object name") or said.startswith("ambiguous argument"):
+        return (
+            f'git knows no revision "{revision}" here ({said.rstrip(".")}); give a branch, tag '
+            "or commit of this repository (fetch it first if it is a remote's)"
+        )
+    if said.startswith("not a git repository"):
+        return (
+            f"{name} is not in a git repository, so --base cannot read its older version; "
+            "compare two files instead: archplan diff OLD NEW"
+        )
+    if "exists on disk, but not in" in said or "does not exist in" in said:
+        return f"{name} is not in {revision}: a file new since then has no older version ({said})"
+    return said
 
 
 def _git_import(

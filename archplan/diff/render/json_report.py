@@ -136,6 +136,11 @@ def to_dict(diff: Diff) -> dict[str, Any]:
             }
             for f in items
         ]
+    # The whole diff's counts: the lists above stop at --max-findings (then end in AP902).
+    document["findings_counts"] = {
+        "introduced": diff.introduced_count,
+        "resolved": diff.resolved_count,
+    }
     costs = diff.costs
     if costs is None:
         document["cost"] = None

@@ -77,7 +77,7 @@ def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
             )
         lines.append("")
     if diff.resolved:
-        lines += [f"{len(diff.resolved)} finding(s) resolved.", ""]
+        lines += [f"{diff.resolved_count} finding(s) resolved.", ""]
     costs = diff.costs
     if costs is not None and v.cost_moved(diff):
         lines += [

@@ -131,7 +131,7 @@ def summary(diff: Diff) -> str:
     ]
     if diff.failures:
         parts.append(f"{len(diff.failures)} edit(s) fail as written")
-    parts.append(f"{len(diff.introduced)} finding(s) introduced, {len(diff.resolved)} resolved")
+    parts.append(f"{diff.introduced_count} finding(s) introduced, {diff.resolved_count} resolved")
     if cost_moved(diff) and diff.costs is not None:
         parts.append(f"monthly cost {signed(diff.costs.delta)} ({percent(diff)})")
     return "; ".join(parts)

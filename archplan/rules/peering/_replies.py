@@ -16,7 +16,7 @@ from archplan.routes import (
     table_of,
     tables_in_use,
 )
-from archplan.rules.peering._shared import peer_vpc, peering_routes, routed_sides, within_vpc
+from archplan.rules.peering._shared import DEAD, peer_vpc, peering_routes, routed_sides, within_vpc
 from archplan.rules.registry import Problem, Related, shared
 
 # Next hops where a reply to a peered VPC's private address is lost, and how to say so.
@@ -53,6 +53,8 @@ def reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
     sources_cache: dict[tuple[str, str, int], _Sources] = {}
     answering_cache: dict[tuple[str, int, int, int], list[_Answering]] = {}
     for vpc, table, route, peering in shared(architecture, "peering-routes-list", peering_routes):
+        if peering.status in DEAD:
+            continue  # no request crosses a dead peering: route-via-dead-peering (AP305) says so
         peer = peer_vpc(architecture, vpc, peering)
         block = route.block
         if peer is None or block is None or not (vpc.blocks_known and peer.blocks_known):

@@ -192,8 +192,7 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
         AWS Local Zones User Guide, "What is AWS Local Zones?" <https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html>
     """
-    from archplan.capacity.plan import AZ_LOSS_IMPOSSIBLE
-    from archplan.rules.capacity import planned_groups
+    from archplan.rules.capacity import AZ_LOSS_IMPOSSIBLE, planned_groups
 
     # A group planned with survive_az_loss in one zone is AP517's error: one finding, not two.
     impossible = {

@@ -1,0 +1,43 @@
+"""Start-up: a run imports what its input needs. Validating a file whose scaling groups have no
+demand never loads the capacity planner (its price, demand and commitment modules are a tenth
+of `validate`'s imports); a file with demand does (the rule cases of AP515-AP517 hold the verdicts)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANNER = "archplan.capacity.plan"
+
+
+def test_the_verdict_kinds_are_the_planners() -> None:
+    from archplan.capacity import plan
+    from archplan.rules import capacity
+
+    assert (capacity.UNSERVED_DEMAND, capacity.AZ_LOSS_SHORTFALL, capacity.AZ_LOSS_IMPOSSIBLE) == (
+        plan.UNSERVED_DEMAND,
+        plan.AZ_LOSS_SHORTFALL,
+        plan.AZ_LOSS_IMPOSSIBLE,
+    )
+
+
+@pytest.mark.parametrize(
+    ("example", "planned"),
+    [("three-vpc-mesh.yaml", False), ("shared-services.yaml", False), ("forum.yaml", True)],
+)
+def test_validate_loads_the_planner_only_for_demand(example: str, planned: bool) -> None:
+    code = (
+        "import sys\nfrom archplan.cli import main\n"
+        f"sys.argv = ['archplan', 'validate', {str(ROOT / 'examples' / example)!r}, '-f', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print({PLANNER!r} in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stderr.strip().splitlines()[-1] == str(planned), result.stderr
+    assert '"findings"' in result.stdout
