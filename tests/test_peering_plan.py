@@ -280,7 +280,7 @@ def test_overlapping_vpcs_make_an_impossible_link_and_exit_one(
     result = runner.invoke(app, ["peering-plan", _write(tmp_path, OVERLAPPING), "-f", "json"])
     assert result.exit_code == 1
     mesh = json.loads(result.stdout)["meshes"][0]
-    assert mesh["links"] == {"needed": 3, "present": 0, "missing": 3, "impossible": 2}
+    assert mesh["links"] == {"needed": 3, "present": 0, "missing": 1, "impossible": 2}
     impossible = {
         tuple(link["vpcs"]): link["overlaps"] for link in mesh["missing"] if not link["possible"]
     }
@@ -1036,7 +1036,7 @@ def test_a_mesh_beyond_the_quotas_is_planned_per_vpc_with_bounded_lists(
     assert mesh["links"] == {
         "needed": count * (count - 1) // 2,
         "present": count - 2,
-        "missing": count * (count - 1) // 2 - (count - 2),
+        "missing": count * (count - 1) // 2 - (count - 2) - 129,
         "impossible": 129,
     }
     assert mesh["listed"] == {"present": 100, "missing": 100}
@@ -1057,12 +1057,106 @@ def test_all_lists_every_link_and_json_stays_one_document(
     (mesh,) = json.loads(result.stdout)["meshes"]
     pairs = {frozenset(link["vpcs"]) for link in mesh["present"] + mesh["missing"]}
     assert len(pairs) == count * (count - 1) // 2 == mesh["links"]["needed"]
-    assert mesh["listed"] == {"present": count - 2, "missing": mesh["links"]["missing"]}
+    links = mesh["links"]
+    assert mesh["listed"] == {
+        "present": count - 2,
+        "missing": links["missing"] + links["impossible"],
+    }
     impossible = [link for link in mesh["missing"] if not link["possible"]]
     assert len(impossible) == mesh["links"]["impossible"] == count - 1
     if count == 4:  # planned pair by pair: --all changes nothing in JSON
         plain = runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout
         assert result.stdout == plain
     text = runner.invoke(app, ["peering-plan", path, "--all"]).stdout
-    assert text.count("\n  v") >= mesh["links"]["missing"]
-    assert f"every missing link of all VPCs ({mesh['links']['missing']:,}):" in text
+    assert text.count("\n  v") >= links["missing"] + links["impossible"]
+    heading = f"every link not present in all VPCs ({links['missing']:,} missing, "
+    assert heading + f"{links['impossible']:,} impossible):" in text
+
+
+# -- counting links: needed = present + missing + impossible --------------------------------
+
+BLOCKS = ["10.0.0.0/16", "10.0.128.0/17", "10.1.0.0/16", "10.2.0.0/24", "10.2.0.0/16"]
+
+
+@st.composite
+def _small_meshes(draw: st.DrawFn) -> tuple[str, list[str], set[frozenset[str]]]:
+    """2 to 5 VPCs on blocks that often overlap, some pairs peered (declared, active)."""
+    count = draw(st.integers(2, 5))
+    blocks = [draw(st.sampled_from(BLOCKS)) for _ in range(count)]
+    pairs = list(itertools.combinations(range(count), 2))
+    peered = draw(st.sets(st.sampled_from(pairs)))
+    lines = ["archplan: 1", "defaults: {region: us-east-1}", "vpcs:"]
+    lines += [f"  v{index}: {{cidr: {block}}}" for index, block in enumerate(blocks)]
+    if peered:
+        lines.append("peerings:")
+        lines += [f"  p{a}-{b}: {{requester: v{a}, accepter: v{b}}}" for a, b in sorted(peered)]
+    return (
+        "\n".join(lines) + "\n",
+        blocks,
+        {frozenset((f"v{a}", f"v{b}")) for a, b in peered},
+    )
+
+
+def _counts_in_text(text: str) -> tuple[int, ...]:
+    line = next(line for line in text.splitlines() if line.startswith("  Links: "))
+    words = line.replace("(n(n-1)/2)", "").replace(":", " ").split()
+    return tuple(int(words[words.index(name) - 1]) for name in LINK_NAMES)
+
+
+LINK_NAMES = ("needed", "present", "missing", "impossible")
+
+
+def _check_link_counts(text: str, blocks: list[str], peered: set[frozenset[str]]) -> None:
+    result = _plan_text(text)
+    (mesh,) = json.loads(RENDERERS[PlanFormat.JSON](result, "x.yaml", False))["meshes"]
+    links = mesh["links"]
+    names = [f"v{index}" for index in range(len(blocks))]
+    nets = {name: ipaddress.ip_network(block) for name, block in zip(names, blocks, strict=True)}
+    overlapping = {
+        frozenset(pair)
+        for pair in itertools.combinations(names, 2)
+        if nets[pair[0]].overlaps(nets[pair[1]])
+    }
+    assert links["needed"] == len(names) * (len(names) - 1) // 2
+    assert links["needed"] == links["present"] + links["missing"] + links["impossible"]
+    assert links["impossible"] == len(overlapping)  # declared or not
+    assert links["present"] == len(peered - overlapping)
+    assert len(mesh["missing"]) == links["missing"] + links["impossible"]
+    report = RENDERERS[PlanFormat.TEXT](result, "x.yaml", False)
+    assert _counts_in_text(report) == tuple(links[name] for name in LINK_NAMES)
+    markdown = RENDERERS[PlanFormat.MARKDOWN](result, "x.yaml", False)
+    summary = f"{links['present']:,} present, {links['missing']:,} missing"
+    if links["impossible"]:
+        summary += f", {links['impossible']:,} impossible"
+    assert summary in markdown
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_small_meshes())
+def test_link_counts_add_up_on_random_small_meshes(
+    mesh: tuple[str, list[str], set[frozenset[str]]],
+) -> None:
+    _check_link_counts(*mesh)
+
+
+def test_a_declared_peering_aws_refuses_is_impossible_not_missing(runner: CliRunner) -> None:
+    path = "examples/broken/AP303-peering-overlap.yaml"
+    text = runner.invoke(app, ["peering-plan", path]).stdout
+    assert "1 needed (n(n-1)/2) = 0 present + 0 missing + 1 impossible" in text
+    assert "declared peering blue-green cannot work" in text
+    (mesh,) = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)["meshes"]
+    assert mesh["links"] == {"needed": 1, "present": 0, "missing": 0, "impossible": 1}
+    markdown = runner.invoke(app, ["peering-plan", path, "-f", "markdown"]).stdout
+    assert "1 peering needed, 0 present, 0 missing, 1 impossible" in markdown
+
+
+@pytest.mark.parametrize(
+    "example", sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("**/*.yaml"))
+)
+def test_link_counts_add_up_on_every_example(runner: CliRunner, example: str) -> None:
+    result = runner.invoke(app, ["peering-plan", example, "-f", "json"])
+    if result.exit_code == 2:
+        return  # a broken example the loader refuses: no plan
+    for mesh in json.loads(result.stdout)["meshes"]:
+        links = mesh["links"]
+        assert links["needed"] == links["present"] + links["missing"] + links["impossible"]

@@ -157,7 +157,12 @@ def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
     from rich.padding import Padding
     from rich.table import Table
 
-    from archplan.reports.terminal import keep_words, print_simple_table, report_console
+    from archplan.reports.terminal import (
+        MIN_INDENT,
+        keep_words,
+        print_simple_table,
+        report_console,
+    )
 
     choice = random.Random(seed)
     count = choice.randint(1, 6)
@@ -185,7 +190,13 @@ def test_plain_simple_table_is_what_rich_draws(seed: int) -> None:
         table.add_column(header, justify="right" if right else "left")
     for row in rows:
         table.add_row(*row)
-    rich_console.print(Padding(keep_words(table), (0, 0, 0, 4)))
+    # A table that only fits with less indent gets down to MIN_INDENT (never folds for it).
+    natural = sum(
+        max([len(header)] + [len(row[position]) for row in rows])
+        for position, (header, _) in enumerate(columns)
+    ) + 3 * (count - 1)
+    indent = width - natural if 4 + natural > width >= MIN_INDENT + natural else 4
+    rich_console.print(Padding(keep_words(table), (0, 0, 0, indent)))
 
     def stripped(text: str) -> str:
         return "".join(line.rstrip() + "\n" for line in text.splitlines())

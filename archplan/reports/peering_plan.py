@@ -166,7 +166,9 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
         "links": {
             "needed": mesh.needed,
             "present": len(mesh.present),
-            "missing": mesh.missing_count,
+            # needed = present + missing + impossible: a link AWS refuses (overlapping
+            # blocks), declared or not, is impossible, not missing.
+            "missing": mesh.to_create_count,
             "impossible": len(mesh.impossible),
         },
         "listed": {"present": len(present), "missing": len(missing)},
@@ -292,8 +294,8 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     )
     _say_marked(
         console,
-        f"  Links: {mesh.needed} needed (n(n-1)/2), {len(mesh.present)} present, "
-        f"{mesh.missing_count} missing, {len(mesh.impossible)} impossible: {state}",
+        f"  Links: {mesh.needed:,} needed (n(n-1)/2) = {len(mesh.present):,} present + "
+        f"{mesh.to_create_count:,} missing + {len(mesh.impossible):,} impossible: {state}",
         state,
         style,
     )
@@ -311,7 +313,7 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
         _say(console, "  Impossible, the VPCs overlap:", "red")
         for link in impossible[:LISTED]:
             blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
-            existing = f"; peering {link.peering} cannot work" if link.peering else ""
+            existing = f"; declared peering {link.peering} cannot work" if link.peering else ""
             _say(console, f"    {_pair(link)}: {blocks}{existing}", "red")
         _more(console, len(impossible))
     if mesh.per_vpc:
@@ -342,7 +344,7 @@ def _print_per_vpc_only(console: Console, mesh: MeshPlan) -> None:
         _say(console, "  Impossible, the VPCs overlap:", "red")
         for link in mesh.impossible[:LISTED]:
             blocks = ", ".join(f"{item.first} with {item.second}" for item in link.overlaps)
-            existing = f"; peering {link.peering} cannot work" if link.peering else ""
+            existing = f"; declared peering {link.peering} cannot work" if link.peering else ""
             _say(console, f"    {_pair(link)}: {blocks}{existing}", "red")
         _more(console, len(mesh.impossible), "--all")
     over = sum(1 for vpc in mesh.per_vpc if vpc.over_quota)
@@ -510,7 +512,7 @@ def stream_all(
     planned per VPC has n(n-1)/2 missing links, which are never held in memory together.
 
     JSON: the document `render_json` gives, except that each mesh lists all its present and
-    missing links (`listed` equals `links`). Text: the report, then each mesh's missing
+    links not present (`listed.missing` is `links.missing` + `links.impossible`). Text: the report, then each mesh's missing
     links, one per line."""
     if output_format is PlanFormat.JSON:
         yield from _stream_json(plan, file_name, every_missing)
@@ -521,7 +523,10 @@ def stream_all(
         if not mesh.missing_count:
             continue
         title = f'mesh "{mesh.name}"' if mesh.declared else "all VPCs"
-        yield f"\n{file_name}: every missing link of {title} ({mesh.missing_count:,}):\n"
+        yield (
+            f"\n{file_name}: every link not present in {title} ({mesh.to_create_count:,} "
+            f"missing, {len(mesh.impossible):,} impossible):\n"
+        )
         lines: list[str] = []
         for link in every_missing(mesh) if mesh.per_vpc_only else mesh.missing:
             if link.overlaps:

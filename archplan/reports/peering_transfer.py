@@ -140,9 +140,9 @@ def _markdown_mesh(mesh: MeshPlan) -> list[str]:
     lines = [
         f"## {title}",
         "",
-        f"{plural(mesh.n, 'VPC')}: {mesh.needed:,} peerings needed, {len(mesh.present):,} "
-        f"present, {mesh.missing_count:,} missing"
-        + (f" ({len(mesh.impossible):,} impossible)" if mesh.impossible else "")
+        f"{plural(mesh.n, 'VPC')}: {plural(mesh.needed, 'peering')} needed, {len(mesh.present):,} "
+        f"present, {mesh.to_create_count:,} missing"
+        + (f", {len(mesh.impossible):,} impossible (the VPCs overlap)" if mesh.impossible else "")
         + ".",
         "",
         f"**Recommendation: {mesh.recommendation.choice.value}** — "

@@ -462,6 +462,12 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 CHART_COLUMNS = 96  # a longer profile is drawn one column per several hours (their largest)
 
 
+NOTHING_TO_PLAN = (
+    "nothing to plan (no scaling_groups, services, functions or kubernetes node_groups: "
+    "the sections scale-plan plans)"
+)
+
+
 def render_text(
     plan: ScalePlan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH
 ) -> str:
@@ -475,7 +481,9 @@ def render_text(
     console = report_console(buffer, color, width)
     containers = plan.containers if plan.containers and not plan.containers.empty else None
     if not plan.groups and containers is None:
-        _say(console, f"{file_name}: no scaling groups to plan")
+        # Nothing was planned, so no price, assumption or source applies: one line says so.
+        _say(console, f"{file_name}: {NOTHING_TO_PLAN}")
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     for position, group in enumerate(plan.groups):
         if position:
             console.print()

@@ -21,7 +21,7 @@ from archplan.capacity.containers import spot_tasks
 from archplan.capacity.cost import HOURS_PER_MONTH, usd
 from archplan.capacity.demand import Profile
 from archplan.money import dollars, rate
-from archplan.reports.terminal import printable, wrap
+from archplan.reports.terminal import print_simple_table, printable, table_fits, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -73,6 +73,15 @@ def _start(profile: Profile | None, hour: int) -> str | None:
 def _exact(value: Fraction) -> str:
     """A count that may be fractional (requests/s × seconds): whole when it is."""
     return str(value.numerator) if value.denominator == 1 else usd(value)
+
+
+def _grouped(value: Fraction) -> str:
+    """A count for people to read, exact as the JSON writes it, with thousands separators as
+    money has: 24,516,000; 551,610; 1,234.5."""
+    whole, _, fraction = _exact(value).partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}" + (f".{fraction}" if fraction else "")
 
 
 def _starts(profile: Profile, hours: int) -> list[str]:
@@ -402,13 +411,13 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
         _say(console, f"  Not planned: {plan.unplanned.reason}", style)
         return
     sizing = (
-        f", p95 {function.duration_p95} ms sizes concurrency"
+        f"; concurrency sized on p95 duration {function.duration_p95} ms"
         if function.duration_p95 is not None
-        else " (sizes concurrency)"
+        else "; concurrency sized on it (no p95 given)"
     )
     _say(
         console,
-        f"  Lambda {function.architecture}, {function.memory} MB; duration average "
+        f"  Lambda {function.architecture}, {function.memory} MB; average duration "
         f"{function.duration_average} ms{sizing}; can get {plan.available} "
         + ("(reserved)" if function.reserved_concurrency is not None else "(unreserved pool)"),
     )
@@ -430,8 +439,8 @@ def _print_function(console: Console, file_name: str, plan: FunctionPlan) -> Non
     if cost is not None and plan.duration_cost is not None and plan.request_cost is not None:
         _say(
             console,
-            f"  Cost: {usd(plan.gb_seconds)} GB-seconds {dollars(plan.duration_cost)} + "
-            f"{_exact(plan.requests)} requests "
+            f"  Cost: {_grouped(plan.gb_seconds)} GB-seconds {dollars(plan.duration_cost)} + "
+            f"{_grouped(plan.requests)} requests "
             f"{dollars(plan.request_cost)} = {dollars(cost)} for the profile, "
             f"{dollars(_month(cost, hours))} per month",
         )
@@ -463,25 +472,36 @@ def _print_node_group(console: Console, file_name: str, plan: NodeGroupPlan) -> 
     )
 
 
-def _print_addresses(console: Console, file_name: str, rows: Sequence[AddressRow]) -> None:
-    from rich.text import Text
-
+def _print_addresses(console: Console, file_name: str, rows_in: Sequence[AddressRow]) -> None:
     _say(console, f"{file_name}: subnet addresses at the peak hour", "bold underline")
-    _say(console, "    subnet                  AZ            usable    peak   after AZ loss")
-    for row in rows:
+    rows = []
+    prose: list[tuple[str, bool]] = []
+    for row in rows_in:
         lost = f"{row.after_loss} ({row.lost_zone} lost)" if row.lost_zone else str(row.after_loss)
         mark = (
-            "  OUT OF ADDRESSES"
+            ": OUT OF ADDRESSES"
             if row.peak > row.usable
-            else "  out of addresses after the AZ loss"
+            else ": out of addresses after the AZ loss"
             if not row.ok
             else ""
         )
-        line = (
-            f"    {row.subnet.name:<22}  {row.subnet.az or '':<12}  {row.usable:>6}  "
-            f"{row.peak:>6}   {lost}{mark}"
+        cells = (row.subnet.name, row.subnet.az or "", str(row.usable), str(row.peak), lost + mark)
+        rows.append(tuple(printable(cell) for cell in cells))
+        after = (
+            f"; {row.after_loss} after losing {row.lost_zone}"
+            if row.lost_zone
+            else f"; {row.after_loss} after an AZ loss"
         )
-        console.print(Text(printable(line), style="" if row.ok else "red"))
+        zone = f" ({row.subnet.az})" if row.subnet.az else ""
+        line = f"    {row.subnet.name}{zone}: {row.usable} usable, {row.peak} used at the peak"
+        prose.append((line + after + mark, row.ok))
+    columns = [("subnet", False), ("AZ", False), ("usable", True), ("peak", True)]
+    columns.append(("after AZ loss", False))
+    if table_fits(console, columns, rows):
+        print_simple_table(console, columns, rows)
+        return
+    for line, ok in prose:  # narrower than the table: one wrapped line a subnet, none folded
+        _say(console, line, None if ok else "red")
 
 
 def print_containers(console: Console, file_name: str, plan: ContainerPlan) -> None:

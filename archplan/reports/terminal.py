@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -53,13 +54,62 @@ def report_console(buffer: io.StringIO, color: bool, width: int = DEFAULT_WIDTH)
     )
 
 
+# Words that follow a number as its unit: the space before them is never a line break, so
+# "34 %" or "120 ms" stays on one line ("discount 34" / "% from" reads as two things).
+UNITS = (
+    "%",
+    "ms",
+    "s",
+    "h",
+    "MB",
+    "MiB",
+    "GB",
+    "GiB",
+    "vCPU",
+    "vCPUs",
+    "GB-seconds",
+    "GB-second",
+    "requests",
+    "requests/s",
+    "units",
+    "unit",
+    "hours",
+    "hour",
+    "AZs",
+    "AZ",
+    "tasks",
+    "task",
+    "points",
+    "addresses",
+    "pods",
+    "nodes",
+)
+# A character no printable text holds (printable() escapes control characters), standing in
+# for a space that must not break while textwrap cuts the line.
+_JOIN = "\x00"
+_NUMBER_UNIT = re.compile(
+    r"(?<=\d) (?=(?:"
+    + "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w/-]))"
+)
+
+
+def _join_units(text: str) -> str:
+    """`text` with the space between a number and its unit (or %) made unbreakable."""
+    return _NUMBER_UNIT.sub(_JOIN, text)
+
+
 def wrap(text: str, width: int, hang: int = HANG) -> list[str]:
     """One line of prose cut at spaces to `width` columns, continuation lines indented `hang`
-    more than the first (a hanging indent); a word longer than a line is cut."""
+    more than the first (a hanging indent); a word longer than a line is cut. A number and its
+    unit (UNITS, or %) are never split across lines."""
     if text_width(text) <= width:
         return [text]
     import textwrap
 
+    joined = _JOIN not in text
+    if joined:
+        text = _join_units(text)
     lead = len(text) - len(text.lstrip(" "))
     rest = " " * min(lead + hang, width // 2)
     lines = textwrap.wrap(
@@ -70,6 +120,9 @@ def wrap(text: str, width: int, hang: int = HANG) -> list[str]:
         break_on_hyphens=False,
         break_long_words=True,
     )
+    if joined:
+        lines = [line.replace(_JOIN, " ") for line in lines]
+        text = text.replace(_JOIN, " ")
     return lines or [text]
 
 
@@ -107,6 +160,9 @@ def summarise(label: str, names: list[str], width: int, more: str) -> str:
     return label + ", ".join(shown) + tail
 
 
+# A table may lose indent down to this many columns on a narrow terminal before Rich folds it.
+MIN_INDENT = 2
+
 # A column is never narrowed below its widest cell, up to this many cells: a narrow terminal
 # folds the headers and long names rather than the numbers.
 WORD_CELLS = 16
@@ -120,6 +176,17 @@ def keep_words(table: Table) -> Table:
         column.min_width = min(WORD_CELLS, max(1, widest))
         column.overflow = "fold"
     return table
+
+
+def table_fits(
+    console: Console, columns: Sequence[tuple[str, bool]], rows: Sequence[tuple[str, ...]]
+) -> bool:
+    """Whether print_simple_table draws these cells without folding any (indent MIN_INDENT)."""
+    widths = [
+        max([text_width(header)] + [text_width(row[position]) for row in rows])
+        for position, (header, _) in enumerate(columns)
+    ]
+    return MIN_INDENT + sum(widths) + 3 * (len(widths) - 1) <= console.width
 
 
 def print_simple_table(
@@ -138,10 +205,14 @@ def print_simple_table(
     cells = [header for header, _ in columns] + [cell for row in rows for cell in row]
     plain = console.no_color and all(_plain_cell(cell) for cell in cells)
     widths = [
-        max([len(header)] + [len(row[position]) for row in rows]) if plain else 0
+        max([text_width(header)] + [text_width(row[position]) for row in rows])
         for position, (header, _) in enumerate(columns)
     ]
-    if plain and indent + sum(widths) + 3 * (len(widths) - 1) <= console.width:
+    natural = sum(widths) + 3 * (len(widths) - 1)
+    if indent + natural > console.width and MIN_INDENT + natural <= console.width:
+        # Narrow: give up some indent rather than fold a header ("committe" / "d").
+        indent = console.width - natural
+    if plain and indent + natural <= console.width:
 
         def line(cells: tuple[str, ...]) -> str:
             parts = [
