@@ -10,9 +10,9 @@ misplaced becomes an AP901 unused-suppression finding, which the policy applies 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from archplan.findings import Finding, Severity
 from archplan.suppress import Suppression, find_suppressions
@@ -152,6 +152,26 @@ TOO_MANY = "AP902"
 TOO_MANY_NAME = "too-many-findings"
 
 
+class Counted(Protocol):
+    """What the AP902 notice reads of a finding left out (a Finding, or a diff's change)."""
+
+    @property
+    def rule_id(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+def left_out(rest: Sequence[Counted]) -> tuple[Severity, str]:
+    """What an AP902 notice says of the findings past the cap: the most severe of them (so the
+    exit code and --fail-on are as without the cap), and their count by rule."""
+    counts: dict[str, int] = {}
+    for finding in rest:
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    return max(finding.severity for finding in rest), by_rule
+
+
 def cap_findings(findings: tuple[Finding, ...], maximum: int) -> tuple[Finding, ...]:
     """The first `maximum` findings (in report order), then one AP902 finding that counts the
     rest by rule, at the first left out, as severe as the most severe of them (so the exit code
@@ -159,14 +179,11 @@ def cap_findings(findings: tuple[Finding, ...], maximum: int) -> tuple[Finding, 
     if len(findings) <= maximum:
         return findings
     shown, rest = findings[:maximum], findings[maximum:]
-    counts: dict[str, int] = {}
-    for finding in rest:
-        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
-    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    severity, by_rule = left_out(rest)
     summary = Finding(
         TOO_MANY,
         TOO_MANY_NAME,
-        max(finding.severity for finding in rest),
+        severity,
         f"{len(rest):,} more findings are not shown, past the {maximum:,} reported per file "
         f"(--max-findings): {by_rule}",
         rest[0].span,

@@ -145,20 +145,17 @@ def capped(result: Diff, maximum: int) -> Diff:
 
 
 def _cap(findings: tuple[FindingChange, ...], maximum: int, what: str) -> tuple[FindingChange, ...]:
-    from archplan.policy import TOO_MANY, TOO_MANY_NAME
+    from archplan.policy import TOO_MANY, TOO_MANY_NAME, left_out
 
     if len(findings) <= maximum:
         return findings
     shown, rest = findings[:maximum], findings[maximum:]
-    counts: dict[str, int] = {}
-    for finding in rest:
-        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
-    by_rule = ", ".join(f"{rule_id} x{count:,}" for rule_id, count in sorted(counts.items()))
+    severity, by_rule = left_out(rest)
     first = rest[0]
     notice = FindingChange(
         TOO_MANY,
         TOO_MANY_NAME,
-        max(finding.severity for finding in rest),
+        severity,
         f"{len(rest):,} more findings {what} are not shown, past the {maximum:,} reported "
         f"(--max-findings): {by_rule}",
         first.path,
