@@ -9,14 +9,16 @@ here but the differences.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from archplan.diff.match import place
+from archplan.diff.match import ObjectEntry, place
 from archplan.diff.model import Action, ObjectChange, Place, Side
+from archplan.engine.parts import Part, Unit
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Severity, format_path
 from archplan.limits import DemandBudget
@@ -60,8 +62,48 @@ class FindingChange(NamedTuple):
     place: Place
 
 
-def findings(side: Side, settings: Settings) -> list[Finding]:
-    """`validate`'s findings for one version, after the policy and the file's suppressions."""
+def findings_part(
+    old: Side,
+    new: Side,
+    old_objects: list[ObjectEntry],
+    new_objects: list[ObjectEntry],
+    changes: list[ObjectChange],
+) -> Part | None:
+    """The part of the estate whose findings can differ between the versions: the units a
+    change touches and everything linked to them in either version (archplan.engine.parts),
+    and the units that hold a suppression comment (whether one silences anything is decided
+    by the findings on its line, so they are all found in both versions). None (check each
+    version whole) when the change touches the estate's settings, or when a suppression's
+    use cannot be told from a part: `ignore-file` counts every finding of its rule, a comment
+    on a setting's line, and aliases (an aliased node's findings are placed at its anchor,
+    which may be in another unit)."""
+    from archplan.engine.parts import touched, units_on_lines
+    from archplan.suppress import find_suppressions
+
+    holding: set[Unit] = set()
+    for side in (old, new):
+        if side.import_kind is not None:
+            continue  # an import's findings are placed in its sources: no comments apply
+        suppressions = find_suppressions(side.text)
+        if not suppressions:
+            continue
+        if any(item.kind != "ignore" for item in suppressions) or ANCHOR.search(side.text):
+            return None
+        units = units_on_lines(side.loaded.document, {item.target for item in suppressions})
+        if units is None:
+            return None
+        holding |= units
+    return touched(old_objects, new_objects, changes, holding)
+
+
+# A YAML anchor (`&name` where a node starts): only a file with one can have aliases.
+ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def findings(side: Side, settings: Settings, part: Part | None = None) -> list[Finding]:
+    """`validate`'s findings for one version, after the policy and the file's suppressions;
+    with `part`, those of the rules that read only what is connected are taken on the part
+    alone (the rest of the estate is the same in both versions: see findings_part)."""
     from archplan.engine import check_loaded, located
     from archplan.limits import BudgetExceeded
     from archplan.policy import apply_policy
@@ -74,7 +116,7 @@ def findings(side: Side, settings: Settings) -> list[Finding]:
         settings.demand_budget,
     )
     try:
-        found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
+        found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings, part)
     except BudgetExceeded as error:  # an input error of this version, at its line and column
         raise SideError(side.label, located(error, side.loaded.document)) from None
     text = side.text if side.import_kind is None else ""

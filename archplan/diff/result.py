@@ -10,7 +10,7 @@ from archplan.diff import Gate
 from archplan.diff.effects import Costs, FindingChange, LinkChange, MeshChange, Settings
 from archplan.diff.impact import Consequence, Failure
 from archplan.diff.model import Action, ObjectChange, Side, Update
-from archplan.findings import Finding, Severity
+from archplan.findings import Severity
 
 
 class Diff(NamedTuple):
@@ -54,7 +54,6 @@ class Diff(NamedTuple):
 
 # Runs a piece of work (elsewhere, or here) and returns how to collect its result.
 Executor = Callable[[Callable[[], Any]], Callable[[], Any]]
-Pending = Callable[[], list[Finding]]  # collects one version's findings
 
 
 def _here(work: Callable[[], Any]) -> Callable[[], Any]:
@@ -68,36 +67,35 @@ def diff(
     *,
     drift: bool = False,
     elsewhere: Executor | None = None,
-    findings: tuple[Pending, Pending] | None = None,
 ) -> Diff:
     """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
     is compared (archplan.diff.drift).
 
-    `validate`'s findings of each version need that version alone: they are the largest part
-    of the work, so they are handed to `elsewhere` first (the command runs each in a copy of
-    the process for a large estate), or taken already started from `findings` (the command
-    starts the older version's while it still reads the newer), and collected last, while
-    this process compares, plans and prices."""
+    `validate`'s findings are needed only on the part of the estate the change touches
+    (effects.findings_part): the rules that read only what is connected run on that part of
+    each version, the others on the whole. When the change touches the estate's settings,
+    every rule runs on both whole versions: that is the largest part of the work, so it is
+    handed to `elsewhere` (the command runs each version in a copy of the process for a large
+    estate) and collected last, while this process plans and prices."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
     from archplan.diff.match import objects
 
     settings = settings or Settings()
+    old_objects, new_objects = objects(old.data), objects(new.data)
+    changes = object_changes(old, new, old_objects, new_objects)
     if drift:
         from archplan.diff.drift import shown
 
-        old_objects, new_objects = objects(old.data), objects(new.data)
-        changes = shown(old, object_changes(old, new, old_objects, new_objects))
+        changes = shown(old, changes)
         return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
-    if findings is None:
-        run = elsewhere or _here
-        resolved_settings = settings
-        findings = (
-            run(lambda: effects.findings(old, resolved_settings)),
-            run(lambda: effects.findings(new, resolved_settings)),
-        )
-    old_objects, new_objects = objects(old.data), objects(new.data)
-    changes = object_changes(old, new, old_objects, new_objects)
+    part = effects.findings_part(old, new, old_objects, new_objects, changes)
+    run = (elsewhere or _here) if part is None else _here
+    resolved_settings = settings
+    pending = (
+        run(lambda: effects.findings(old, resolved_settings, part)),
+        run(lambda: effects.findings(new, resolved_settings, part)),
+    )
     before, after = old.loaded.architecture, new.loaded.architecture
     meshes_touched = effects.affected_meshes(before, after, changes)
     consequences = impact.consequences(old, changes, old_objects)
@@ -109,8 +107,8 @@ def diff(
     )
     costs = effects.costs(old, new, changes, settings)
     meshes = tuple(effects.mesh_changes(before, after, changes, figures))
-    new_found = findings[1]()  # the newer first, as the run's demand budget was always spent
-    old_found = findings[0]()
+    new_found = pending[1]()  # the newer first, as the run's demand budget was always spent
+    old_found = pending[0]()
     introduced, resolved = effects.finding_changes(
         old, new, old_found, new_found, effects.renamed_paths(changes)
     )

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from archplan.diff.model import Side
-    from archplan.diff.result import Executor, Pending
+    from archplan.diff.result import Executor
     from archplan.importers.common import ImportOptions
 
 SideKind = Annotated[
@@ -106,7 +106,6 @@ def diff(
 
     from archplan.cli.imports import import_options
     from archplan.cli.settings import explicit_config, file_settings, prices_file
-    from archplan.diff import effects
     from archplan.diff.effects import Settings, SideError
     from archplan.diff.result import capped, crossed, diff, parse_gate
     from archplan.limits import DemandBudget
@@ -132,25 +131,13 @@ def diff(
         DemandBudget(),  # the demand files of the whole run, as validate shares one
     )
     drift = against_from is not None
-    pending: list[Pending] = []
-
-    def loaded(side: Side) -> None:
-        """Start a large version's findings in a copy of this process as soon as it is read:
-        the older version's run while this one reads the newer."""
-        if drift:
-            return
-        run = _second_process(len(side.text)) or _later
-        pending.append(run(lambda: effects.findings(side, settings)))
-
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic nodes for a large estate, as validate does
     try:
-        old, new = _sides(
-            files, base, old_from, new_from, against_from, options, max_file_size, loaded
-        )
-        findings = (pending[0], pending[1]) if len(pending) == 2 else None
+        old, new = _sides(files, base, old_from, new_from, against_from, options, max_file_size)
+        elsewhere = _second_process(max(len(old.text), len(new.text)))
         try:
-            result = diff(old, new, settings, drift=drift, findings=findings)
+            result = diff(old, new, settings, drift=drift, elsewhere=elsewhere)
         except SideError as error:  # a budget crossed in one version: exit 2 at its place
             input_error(error, error.label)
         if memory.keep_for(max(old.text, new.text, key=len)) is not None:
@@ -174,15 +161,11 @@ def diff(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _later(work: Callable[[], Any]) -> Callable[[], Any]:
-    return work
-
-
 def _second_process(size: int) -> Executor | None:
-    """For a large estate, an executor that runs work in a forked copy of this process (one
-    version's findings, while this one reads the other version, compares, plans and prices:
-    validate's work for each version on a CPU of its own); None (run in line, when collected)
-    for a small one or where fork is not available."""
+    """For a large estate, an executor that runs work in a forked copy of this process (each
+    version's findings, when a change to the estate's settings needs every rule on both whole
+    versions, while this one plans and prices); None (run in line, when collected) for a small
+    one or where fork is not available."""
     import os
 
     if not hasattr(os, "fork") or size < memory.KEEP_FROM_CHARS:
@@ -228,10 +211,9 @@ def _sides(
     against_from: SourceKind | None,
     options: ImportOptions,
     max_file_size: int,
-    loaded: Callable[[Side], None],
 ) -> tuple[Side, Side]:
-    """The two versions the arguments name, each handed to `loaded` as soon as it is read (the
-    older first); usage errors and unreadable input exit 2."""
+    """The two versions the arguments name, the older first; usage errors and unreadable
+    input exit 2."""
     if against_from is not None:
         if base is not None or old_from is not None or new_from is not None:
             _usage(
@@ -253,13 +235,10 @@ def _sides(
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
             old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
-            loaded(old)
             new = _file(files[0], max_file_size)
         else:
             old = _git_import(base, new_from, files, options, max_file_size)
-            loaded(old)
             new = _imported(new_from, files, options, "new")
-        loaded(new)
         return old, new
     if len(files) != 2:
         _usage("give OLD and NEW (or --base REV FILE, or --against-from KIND FILE SOURCE...)")
@@ -269,13 +248,11 @@ def _sides(
         if old_from is not None
         else _file(old_file, max_file_size)
     )
-    loaded(old)
     new = (
         _imported(new_from, _expand(new_file), options, new_file)
         if new_from is not None
         else _file(new_file, max_file_size)
     )
-    loaded(new)
     return old, new
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archplan.analysis.addresses import pools
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.rules.registry import Problem, rule
+from archplan.rules.registry import CONNECTED, Problem, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -21,6 +21,7 @@ MARGIN_PERCENT = 10
     "subnet-addresses-exhausted",
     ERROR,
     "A scaling group's subnets have too few addresses for its instances at max.",
+    reads=CONNECTED,
 )
 def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     """Each instance takes an IPv4 address in its subnet; when the subnets are full, launches
@@ -122,6 +123,7 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     "subnet-addresses-margin",
     WARNING,
     "A scaling group's subnets have less than 10 % of their addresses to spare at max.",
+    reads=CONNECTED,
 )
 def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
     """Subnets that the groups' peak instances fill to more than 90 % leave little for what

@@ -8,13 +8,19 @@ from archplan.analysis.addresses import group_subnets as _subnets
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.regions import describe, is_availability_zone, known_distinct
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, UNIT, Problem, Related, rule, shared
 from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
-@rule("AP501", "scaling-group-size", ERROR, "A scaling group whose min, desired and max disagree.")
+@rule(
+    "AP501",
+    "scaling-group-size",
+    ERROR,
+    "A scaling group whose min, desired and max disagree.",
+    reads=UNIT,
+)
 def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
     """AWS requires `min ≤ desired ≤ max`; a group outside that range is refused.
 
@@ -83,7 +89,9 @@ def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP502", "scaling-group-no-subnets", ERROR, "A scaling group with no subnets.")
+@rule(
+    "AP502", "scaling-group-no-subnets", ERROR, "A scaling group with no subnets.", reads=CONNECTED
+)
 def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
     """A group in a VPC launches its instances in the subnets it lists (VPCZoneIdentifier).
 
@@ -138,7 +146,13 @@ def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP503", "scaling-group-one-zone", WARNING, "A scaling group in one Availability Zone.")
+@rule(
+    "AP503",
+    "scaling-group-one-zone",
+    WARNING,
+    "A scaling group in one Availability Zone.",
+    reads=CONNECTED,
+)
 def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     """A group whose subnets are all in one Availability Zone stops entirely with that zone.
 
