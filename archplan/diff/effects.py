@@ -102,11 +102,16 @@ ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
 
 def findings(side: Side, settings: Settings, part: Part | None = None) -> list[Finding]:
     """`validate`'s findings for one version, after the policy and the file's suppressions;
-    with `part`, those of the rules that read only what is connected are taken on the part
+    with `part`, those of the rules that read less than the estate are taken on the part
     alone (the rest of the estate is the same in both versions: see findings_part)."""
+    return reported(side, settings, rule_findings(side, settings, part))
+
+
+def rule_findings(side: Side, settings: Settings, part: Part | None = None) -> list[Finding]:
+    """The rules' located findings for one version (archplan.engine.check_loaded), before the
+    policy and the suppressions."""
     from archplan.engine import check_loaded, located
     from archplan.limits import BudgetExceeded
-    from archplan.policy import apply_policy
 
     surroundings = Surroundings(
         side.folder,
@@ -116,9 +121,15 @@ def findings(side: Side, settings: Settings, part: Part | None = None) -> list[F
         settings.demand_budget,
     )
     try:
-        found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings, part)
+        return check_loaded(side.loaded, settings.policy, settings.quotas, surroundings, part)
     except BudgetExceeded as error:  # an input error of this version, at its line and column
         raise SideError(side.label, located(error, side.loaded.document)) from None
+
+
+def reported(side: Side, settings: Settings, found: list[Finding]) -> list[Finding]:
+    """What validate reports of the rules' findings: after the policy and the suppressions."""
+    from archplan.policy import apply_policy
+
     text = side.text if side.import_kind is None else ""
     partial = bool(side.loaded.architecture.rejected)
     return list(apply_policy(found, text, settings.policy, partial))

@@ -219,6 +219,24 @@ def check_loaded(
     return list(_unique(findings))
 
 
+def within(findings: Iterable[Finding], part: Part) -> list[Finding]:
+    """The findings of a whole estate that check_loaded with `part` gives: those of rules
+    that read the estate, and those of the others blamed inside the part (a rule that reads
+    less than the estate blames what it read: tests/engine/test_parts.py checks it)."""
+    kept = []
+    for finding in findings:
+        rule = RULES.get(finding.rule_id)
+        reads = rule.reads if rule is not None else Reads.ESTATE
+        if reads is Reads.ESTATE:
+            kept.append(finding)
+            continue
+        path = finding.path
+        units = part.units if reads is Reads.UNIT else part.connected
+        if len(path) >= 2 and (path[0], path[1]) in units:
+            kept.append(finding)
+    return kept
+
+
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
     """Drop repeats: a node reached through several aliases yields the same finding twice."""
     previous = None

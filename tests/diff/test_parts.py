@@ -21,6 +21,7 @@ from archplan.diff import effects
 from archplan.diff.changes import object_changes
 from archplan.diff.effects import FindingChange, Settings
 from archplan.diff.match import objects
+from archplan.engine import within
 from archplan.engine.parts import UNIT_SECTIONS
 from archplan.errors import InputError
 from archplan.limits import DemandBudget
@@ -57,6 +58,11 @@ def both_ways(old_text: str, new_text: str) -> tuple[Changes, Changes, bool] | N
             renamed,
         )
 
+    if part is not None:  # the whole's findings inside the part are the part's
+        settings = Settings(demand_budget=DemandBudget())
+        for version in (old, new):
+            whole = effects.rule_findings(version, settings)
+            assert within(whole, part) == effects.rule_findings(version, settings, part)
     return compared(part), compared(None), part is not None
 
 

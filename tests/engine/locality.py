@@ -83,10 +83,19 @@ def violations(
     groups = components(side.data)
     if reads is Reads.UNIT:
         groups = [frozenset({unit}) for group in groups for unit in group]
+    outside = []
     for group in groups:
-        parts.update(findings(part_of(architecture, group), rules))
+        found = findings(part_of(architecture, group), rules)
+        parts.update(found)
+        # What a part's rules say is about the part: the diff keeps a whole estate's findings
+        # inside a part as the part's (archplan.engine.within).
+        outside += [
+            f"{label}: {rule_id} blames {problem.path} outside its part"
+            for rule_id, problem in found
+            if tuple(problem.path[:2]) not in group
+        ]
     if whole == parts:
-        return []
+        return outside
     return [
         f"{label}: {rule_id} {'only on the whole' if whole[(rule_id, problem)] > parts[(rule_id, problem)] else 'only on a part'}: {problem.message[:200]}"
         for rule_id, problem in sorted(
