@@ -87,21 +87,31 @@ class Names:
         self.nested: dict[str, dict[Kind, list[Unit]]] = {}
         self.owned: dict[Unit, set[tuple[Kind, str]]] = {}
         self.bodies: dict[Unit, Any] = {}
+        top, nested, owned, bodies = self.top, self.nested, self.owned, self.bodies
+        sections = UNIT_SECTIONS
         for entry in entries:
             path = entry.path
-            if len(path) < 2 or path[0] not in UNIT_SECTIONS:
+            if len(path) < 2 or path[0] not in sections:
                 continue
             unit = (str(path[0]), str(path[1]))
-            name = str(path[-1])
             if len(path) == 2:
-                self.top.setdefault(name, []).append(unit)
-                self.bodies[unit] = entry.value
+                top.setdefault(unit[1], []).append(unit)
+                bodies[unit] = entry.value
             else:
-                self.nested.setdefault(name, {}).setdefault(entry.kind, []).append(unit)
-                self.owned.setdefault(unit, set()).add((entry.kind, name))
+                name = str(path[-1])
+                kinds = nested.get(name)
+                if kinds is None:
+                    nested[name] = {entry.kind: [unit]}
+                else:
+                    kinds.setdefault(entry.kind, []).append(unit)
+                mine = owned.get(unit)
+                if mine is None:
+                    owned[unit] = {(entry.kind, name)}
+                else:
+                    mine.add((entry.kind, name))
         # Names held with two kinds or more (a subnet and a route table both "app"): only for
         # those does a unit's own object of one kind not stand for all of them.
-        self.mixed = {name for name, kinds in self.nested.items() if len(kinds) > 1}
+        self.mixed = {name for name, kinds in nested.items() if len(kinds) > 1}
 
     def names(self) -> set[str]:
         return self.top.keys() | self.nested.keys()
@@ -116,8 +126,9 @@ class Names:
         hits = words & nested.keys()
         if not hits:
             return found
-        own_names = {name for _, name in own} - self.mixed
-        for word in hits - own_names:
+        if own:
+            hits -= {name for _, name in own}.difference(self.mixed)
+        for word in hits:
             for kind, units in nested[word].items():
                 if (kind, word) not in own:
                     found.update(units)

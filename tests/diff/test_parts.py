@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from typing import Any
 
 import pytest
@@ -28,7 +29,13 @@ from archplan.limits import DemandBudget
 from tests.diff.estates import estates
 from tests.diff.helpers import EXAMPLES, side
 
-FILES = sorted([*EXAMPLES.glob("*.yaml"), *(EXAMPLES / "diff").glob("*.yaml")])
+FILES = sorted(
+    [
+        *EXAMPLES.glob("*.yaml"),
+        *(EXAMPLES / "diff").glob("*.yaml"),
+        *(EXAMPLES / "broken").glob("*.yaml"),
+    ]
+)
 # Edits per example in CI; ARCHPLAN_PART_EDITS=0 tries every one (minutes).
 EDITS = int(os.environ.get("ARCHPLAN_PART_EDITS", "12"))
 
@@ -154,3 +161,41 @@ def test_a_change_to_the_settings_checks_both_versions_whole() -> None:
     outcome = both_ways(text, yaml.safe_dump(document, sort_keys=False))
     assert outcome is not None and outcome[2] is False
     assert outcome[0] == outcome[1]
+
+
+COMMENTED = [path for path in FILES if "# archplan: ignore" in path.read_text(encoding="utf-8")]
+CIDR = re.compile(r"(\d+)\.(\d+)\.(\d+)\.(\d+)/(\d+)")
+
+
+def text_edits(text: str) -> list[str]:
+    """Edits that keep the file's comments: each block moved by one in its third number, and
+    each route sent to the internet gateway instead."""
+    lines = text.splitlines(keepends=True)
+    found = []
+    for index, line in enumerate(lines):
+        code = line.split("#", 1)[0]
+        match = CIDR.search(code)
+        if match and ": " in code:
+            third = (int(match.group(3)) + 1) % 256
+            moved = f"{match.group(1)}.{match.group(2)}.{third}.{match.group(4)}/{match.group(5)}"
+            found.append(line[: match.start()] + moved + line[match.end() :])
+        elif re.search(r": (nat|peering|tgw):\S+", code):
+            found.append(re.sub(r": (nat|peering|tgw):\S+", ": igw", line, count=1))
+        else:
+            continue
+        found[-1] = "".join([*lines[:index], found[-1], *lines[index + 1 :]])
+    return found
+
+
+@pytest.mark.parametrize("path", COMMENTED, ids=lambda path: path.name)
+def test_edits_of_files_with_suppression_comments(path: Any) -> None:
+    text = path.read_text(encoding="utf-8")
+    edits = text_edits(text)
+    assert edits
+    partial = 0
+    for edited in _spread(edits, EDITS):
+        outcome = both_ways(text, edited)
+        if outcome is not None:
+            assert outcome[0] == outcome[1]
+            partial += outcome[2]
+    assert partial, "the comments' units should join the part, not force a whole check"
