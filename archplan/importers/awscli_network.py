@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archplan.importers.protocols import icmp, ports, protocol
 from archplan.importers.tf_awscli_facts import (
     AclEntryFacts,
     AclFacts,
@@ -20,7 +21,6 @@ from archplan.importers.tf_awscli_facts import (
     TgwTableFacts,
     listed,
 )
-from archplan.importers.tf_awscli_network import icmp, ports, protocol
 
 
 def _label(raw: dict[str, Any], fallback: str) -> str:

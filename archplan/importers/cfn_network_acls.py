@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from archplan.importers.cfn_security_groups import PROTOCOLS, icmp_of, ports_of
 from archplan.importers.intrinsics import Attribute, ResourceRef, text
+from archplan.importers.protocols import PROTOCOLS, icmp, ports
 
 if TYPE_CHECKING:
     from archplan.importers.cfn_mapping import _TemplateMapper
@@ -87,16 +87,16 @@ class NetworkAclMapping:
             rule["protocol"] = protocol
         port_range = values.get("PortRange")
         if protocol in ("tcp", "udp") and isinstance(port_range, dict):
-            ports = ports_of(port_range.get("From"), port_range.get("To"))
-            if ports is None:
+            port_numbers = ports(protocol, port_range.get("From"), port_range.get("To"))
+            if port_numbers is None:
                 tm.issue(
                     f"{where}: PortRange is not two port numbers; {left_out}", resource.key, where
                 )
                 return
-            rule["ports"] = ports
-        icmp = values.get("Icmp")
-        if protocol in ("icmp", "icmpv6") and isinstance(icmp, dict):
-            icmp_body = icmp_of(icmp.get("Type"), icmp.get("Code"))
+            rule["ports"] = port_numbers
+        icmp_code = values.get("Icmp")
+        if protocol in ("icmp", "icmpv6") and isinstance(icmp_code, dict):
+            icmp_body = icmp(protocol, icmp_code.get("Type"), icmp_code.get("Code"))
             if icmp_body:
                 rule["icmp"] = icmp_body
         egress = values.get("Egress", False)

@@ -12,6 +12,7 @@ from archplan.findings import Span
 from archplan.importers.cfn_reading import logical_id_of
 from archplan.importers.common import DocPath
 from archplan.importers.intrinsics import Attribute, ResourceRef, Unresolved, text
+from archplan.importers.protocols import PROTOCOLS, icmp, ports
 from archplan.loader import Mapping
 
 if TYPE_CHECKING:
@@ -284,21 +285,6 @@ class SecurityGroupMapping:
         return names
 
 
-# CloudFormation's IpProtocol / Protocol values to format 1's protocol names.
-PROTOCOLS = {
-    "-1": "all",
-    "all": "all",
-    "tcp": "tcp",
-    "6": "tcp",
-    "udp": "udp",
-    "17": "udp",
-    "icmp": "icmp",
-    "1": "icmp",
-    "icmpv6": "icmpv6",
-    "58": "icmpv6",
-}
-
-
 def _protocol_and_ports(rule: dict[str, Any]) -> dict[str, Any] | str:
     """A security group rule's protocol, ports and ICMP type/code, or why they cannot be read."""
     raw = rule.get("IpProtocol")
@@ -313,43 +299,12 @@ def _protocol_and_ports(rule: dict[str, Any]) -> dict[str, Any] | str:
             return f'IpProtocol "{shown}" is not a protocol name or number'
     body: dict[str, Any] = {"protocol": protocol}
     if protocol in ("tcp", "udp"):
-        ports = ports_of(rule.get("FromPort"), rule.get("ToPort"))
-        if ports is None:
+        port_numbers = ports(protocol, rule.get("FromPort"), rule.get("ToPort"))
+        if port_numbers is None:
             return "FromPort and ToPort are not port numbers"
-        body["ports"] = ports
+        body["ports"] = port_numbers
     elif protocol in ("icmp", "icmpv6"):
-        icmp = icmp_of(rule.get("FromPort"), rule.get("ToPort"))
-        if icmp:
-            body["icmp"] = icmp
-    return body
-
-
-def _number(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
-def ports_of(first: Any, last: Any) -> int | str | None:
-    low, high = _number(first), _number(last)
-    if low is None or high is None:
-        return None
-    if low == -1 or (low, high) == (0, 65535):
-        return "all"
-    if not (0 <= low <= high <= 65535):
-        return None
-    return low if low == high else f"{low}-{high}"
-
-
-def icmp_of(kind: Any, code: Any) -> dict[str, int]:
-    body = {}
-    number = _number(kind)
-    if number is not None and number != -1:
-        body["type"] = number
-        code_number = _number(code)
-        if code_number is not None and code_number != -1:
-            body["code"] = code_number
+        icmp_body = icmp(protocol, rule.get("FromPort"), rule.get("ToPort"))
+        if icmp_body:
+            body["icmp"] = icmp_body
     return body

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from archplan.importers.protocols import icmp, ports, protocol
 from archplan.importers.tf_awscli_facts import (
     AclEntryFacts,
     AclFacts,
@@ -18,7 +19,6 @@ from archplan.importers.tf_awscli_facts import (
     TgwRouteFacts,
     TgwTableFacts,
 )
-from archplan.importers.tf_awscli_network import icmp, ports, protocol
 
 if TYPE_CHECKING:
     from archplan.importers.tf_plan import Resource
