@@ -34,15 +34,8 @@ class InspectionMapping:
         tm = self.tm
         for resource in tm.of_type("AWS::NetworkFirewall::Firewall"):
             left_out = "its endpoints and the routes through them are left out"
-            if tm.node(resource, "VpcId") is None:
-                tm.issue(
-                    f"{resource.logical_id}: a firewall attached to a transit gateway (no "
-                    f"VpcId) is not in format 1; {left_out}",
-                    resource.key,
-                    resource.logical_id,
-                )
-                continue
-            vpc = tm.target(resource, "VpcId", tm.vpc_names, "VPC", left_out)
+            without = ": a firewall attached to a transit gateway (no VpcId) is not in format 1"
+            vpc = tm.vpc_of(resource, without, left_out)
             mappings = tm.get(resource, "SubnetMappings", left_out)
             if vpc is None or mappings is None:
                 continue

@@ -30,16 +30,10 @@ class SecurityGroupMapping:
     def security_groups(self) -> None:
         tm = self.tm
         for resource in tm.of_type("AWS::EC2::SecurityGroup"):
-            left_out = "the security group is left out"
-            if tm.node(resource, "VpcId") is None:
-                tm.issue(
-                    f"{resource.logical_id} has no VpcId (a group of the default VPC, which the "
-                    f"template does not describe); {left_out}",
-                    resource.key,
-                    resource.logical_id,
-                )
-                continue
-            vpc = tm.target(resource, "VpcId", tm.vpc_names, "VPC", left_out)
+            without = (
+                " has no VpcId (a group of the default VPC, which the template does not describe)"
+            )
+            vpc = tm.vpc_of(resource, without, "the security group is left out")
             if vpc is None:
                 continue
             name = tm.name(resource)
