@@ -20,19 +20,8 @@ from archplan.importers.tf_awscli_facts import (
     SgRuleFacts,
     TgwTableFacts,
     listed,
+    name_tag,
 )
-
-
-def _label(raw: dict[str, Any], fallback: str) -> str:
-    for tag in listed(raw, "Tags"):
-        if (
-            isinstance(tag, dict)
-            and tag.get("Key") == "Name"
-            and isinstance(tag.get("Value"), str)
-            and tag["Value"]
-        ):
-            return str(tag["Value"])
-    return fallback
 
 
 class NetworkMerger:
@@ -49,7 +38,7 @@ class NetworkMerger:
             return
         vpc = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None
         group = SecurityGroupFacts(
-            group_id, _label(raw, group_id), self.facts.origin(group_id), vpc
+            group_id, name_tag(raw, group_id), self.facts.origin(group_id), vpc
         )
         group.egress = []  # describe-security-groups lists every outbound rule, the default too
         for field, direction in (("IpPermissions", "ingress"), ("IpPermissionsEgress", "egress")):
@@ -114,7 +103,7 @@ class NetworkMerger:
                 continue
             subnet = instance.get("SubnetId") if isinstance(instance.get("SubnetId"), str) else None
             host = HostFacts(
-                instance_id, _label(instance, instance_id), self.facts.origin(instance_id), subnet
+                instance_id, name_tag(instance, instance_id), self.facts.origin(instance_id), subnet
             )
             if isinstance(instance.get("PrivateIpAddress"), str):
                 host.address = instance["PrivateIpAddress"]
@@ -138,7 +127,7 @@ class NetworkMerger:
         vpc = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None
         acl = AclFacts(
             acl_id,
-            _label(raw, acl_id),
+            name_tag(raw, acl_id),
             self.facts.origin(acl_id),
             vpc,
             raw.get("IsDefault") is True,
@@ -191,7 +180,9 @@ class NetworkMerger:
         gateway = (
             raw.get("TransitGatewayId") if isinstance(raw.get("TransitGatewayId"), str) else None
         )
-        table = TgwTableFacts(table_id, _label(raw, table_id), self.facts.origin(table_id), gateway)
+        table = TgwTableFacts(
+            table_id, name_tag(raw, table_id), self.facts.origin(table_id), gateway
+        )
         table.default_association = raw.get("DefaultAssociationRouteTable") is True
         table.default_propagation = raw.get("DefaultPropagationRouteTable") is True
         table.routes_known = False

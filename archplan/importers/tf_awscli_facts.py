@@ -329,3 +329,16 @@ def listed(raw: dict[str, Any], key: str) -> list[Any]:
     """raw[key] when it is a list, else []: sources hold what they hold, not what they should."""
     value = raw.get(key)
     return value if isinstance(value, list) else []
+
+
+def name_tag(raw: dict[str, Any], fallback: str) -> str:
+    """The value of an AWS object's `Name` tag (API output's Tags list), else `fallback`."""
+    for tag in listed(raw, "Tags"):
+        if (
+            isinstance(tag, dict)
+            and tag.get("Key") == "Name"
+            and isinstance(tag.get("Value"), str)
+            and tag["Value"]
+        ):
+            return str(tag["Value"])
+    return fallback
