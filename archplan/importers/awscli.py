@@ -30,6 +30,7 @@ from archplan.importers.tf_awscli_facts import (
     TableFacts,
     VpcFacts,
     compared,
+    group_ids,
     listed,
     name_tag,
     region_of_arn,
@@ -480,11 +481,7 @@ class _Merger:
         if isinstance(raw.get("PrivateDnsEnabled"), bool):
             endpoint.private_dns = raw["PrivateDnsEnabled"]
         if "Groups" in raw:
-            endpoint.security_groups = [
-                g["GroupId"]
-                for g in listed(raw, "Groups")
-                if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
-            ]
+            endpoint.security_groups = group_ids(raw, "Groups")
         self.facts.endpoints[endpoint_id] = endpoint
 
     def nat_gateway(self, raw: dict[str, Any], index: int) -> None:

@@ -19,6 +19,7 @@ from archplan.importers.tf_awscli_facts import (
     SecurityGroupFacts,
     SgRuleFacts,
     TgwTableFacts,
+    group_ids,
     listed,
     name_tag,
 )
@@ -111,11 +112,7 @@ class NetworkMerger:
             if instance.get("SourceDestCheck") is False:
                 host.source_dest_check = False
             if "SecurityGroups" in instance:
-                host.security_groups = [
-                    g["GroupId"]
-                    for g in listed(instance, "SecurityGroups")
-                    if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
-                ]
+                host.security_groups = group_ids(instance, "SecurityGroups")
             self.facts.hosts[instance_id] = host
 
     # -- network ACLs ---------------------------------------------------------------------------

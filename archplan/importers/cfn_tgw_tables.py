@@ -12,6 +12,7 @@ from archplan.importers.common import DocPath
 from archplan.importers.intrinsics import Attribute, text
 
 if TYPE_CHECKING:
+    from archplan.findings import Span
     from archplan.importers.cfn_mapping import _TemplateMapper
     from archplan.importers.cloudformation import Resource
 
@@ -128,17 +129,23 @@ class TransitTableMapping:
         )
         return None
 
-    def table_link(self, resource: Resource, key: str) -> None:
-        tm = self.tm
-        what = "association" if key == "associations" else "propagation"
-        left_out = f"the {what} is left out"
-        table = tm.target(
+    def route_table_of(
+        self, resource: Resource, left_out: str
+    ) -> tuple[tuple[str, str], Span] | None:
+        """The (gateway, table) its TransitGatewayRouteTableId names, or None (said)."""
+        return self.tm.target(
             resource,
             "TransitGatewayRouteTableId",
             self.tables,
             "transit gateway route table",
             left_out,
         )
+
+    def table_link(self, resource: Resource, key: str) -> None:
+        tm = self.tm
+        what = "association" if key == "associations" else "propagation"
+        left_out = f"the {what} is left out"
+        table = self.route_table_of(resource, left_out)
         if table is None:
             return
         gateway, name = table[0]
@@ -169,13 +176,7 @@ class TransitTableMapping:
     def tgw_route(self, resource: Resource) -> None:
         tm = self.tm
         left_out = "the route is left out"
-        table = tm.target(
-            resource,
-            "TransitGatewayRouteTableId",
-            self.tables,
-            "transit gateway route table",
-            left_out,
-        )
+        table = self.route_table_of(resource, left_out)
         if table is None:
             return
         gateway, name = table[0]

@@ -342,3 +342,13 @@ def name_tag(raw: dict[str, Any], fallback: str) -> str:
         ):
             return str(tag["Value"])
     return fallback
+
+
+def group_ids(raw: dict[str, Any], key: str) -> list[str]:
+    """The GroupIds of API output's list of security groups (an endpoint's Groups, an
+    instance's SecurityGroups)."""
+    return [
+        group["GroupId"]
+        for group in listed(raw, key)
+        if isinstance(group, dict) and isinstance(group.get("GroupId"), str)
+    ]
