@@ -341,12 +341,9 @@ class ContainerMapper:
         references; None when one is not an imported subnet or they are not all in one VPC
         (said: AWS places a task, a function or a cluster in one VPC)."""
         o = self.o
-        subnets = []
-        for value in values:
-            subnet = o.resolve(resource, prop, value, span, o.subnets, "subnet", left_out)
-            if subnet is None:
-                return None
-            subnets.append(subnet[0])
+        subnets = o.subnets_named(resource, prop, values, span, left_out)
+        if subnets is None:
+            return None
         vpcs = sorted({vpc for vpc, _ in subnets})
         if len(vpcs) != 1:
             o.issue(
