@@ -45,6 +45,7 @@ def figures(group: GroupPlan) -> GroupFigures:
         split.spot,
         group.commitment,
         per_month(costs.total, group.hours) if costs is not None else None,
+        group.pooled,
     )
 
 
@@ -109,8 +110,7 @@ def estate(groups: dict[str, dict[str, Any]], discount: str = "0.4") -> str:
     prices = {
         "instance_types": {"m5.large": {"on_demand": 1}, "c5.large": {"on_demand": 1}},
         "discounts": {
-            kind: float(discount)
-            for kind in ("compute-savings-plan", "ec2-instance-savings-plan")
+            kind: float(discount) for kind in ("compute-savings-plan", "ec2-instance-savings-plan")
         },
     }
     document = {"archplan": 1, "vpcs": vpcs, "scaling_groups": scaling, "prices": prices}

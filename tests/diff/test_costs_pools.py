@@ -13,7 +13,7 @@ from tests.diff.costs import (
     scale_plan_of,
     scale_plan_total,
 )
-from tests.diff.helpers import EXAMPLES, edit, texts
+from tests.diff.helpers import EXAMPLES, texts
 
 FORUM = (EXAMPLES / "forum-ec2.yaml").read_text(encoding="utf-8")
 FORUM_NEXT = (EXAMPLES / "diff" / "forum-next.yaml").read_text(encoding="utf-8")
@@ -74,15 +74,19 @@ def test_a_rise_of_max_in_a_pooled_group_shows_the_two_scale_plans_delta() -> No
 
 
 def test_a_group_leaving_the_pool_changes_its_mates_figures() -> None:
-    # night stops sharing: day, not edited, is alone and buys its own commitment again.
+    # night stops sharing: day, not edited, is alone again; busy half the day at 40 % off,
+    # a commitment of its own would not pay, so it buys none and runs all On-Demand.
     old = estate({"day": {}, "night": {"demand": {"hourly": NIGHT}}})
-    new = estate({"day": {}, "night": {"demand": {"hourly": NIGHT}, "purchase": {"commitment": "none"}}})
+    new = estate(
+        {"day": {}, "night": {"demand": {"hourly": NIGHT}, "purchase": {"commitment": "none"}}}
+    )
     costs = _checked(old, new)
     changed = {group.name: group for group in costs.groups}
     assert set(changed) == {"day", "night"}
     day = changed["day"]
     assert day.old is not None and day.new is not None
-    assert day.old.commitment == 0 and day.new.commitment > 0
+    assert day.old.pooled and not day.new.pooled
+    assert day.old.monthly == day.new.monthly  # its own table prices On-Demand either way
     assert costs.delta > 0  # sharing was cheaper than one commitment for day alone
 
 
