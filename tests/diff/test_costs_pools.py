@@ -8,6 +8,7 @@ from archplan.diff.effects import Costs
 from tests.diff.costs import (
     DAY,
     NIGHT,
+    check_against_scale_plan,
     estate,
     figures_by_group,
     scale_plan_of,
@@ -100,8 +101,9 @@ def test_a_pool_whose_member_is_removed_or_added() -> None:
 
 def test_a_vpc_moved_to_another_region_moves_its_group_to_another_pool() -> None:
     # An EC2 Instance Savings Plan pools per family and Region: day's VPC moving Region takes
-    # day out of night's pool, though the group itself is not edited.
-    plan_type = {"purchase": {"commitment_type": "ec2-instance-savings-plan"}}
+    # day out of night's pool, though neither the group nor its subnet (no zone written) is
+    # edited.
+    plan_type = {"purchase": {"commitment_type": "ec2-instance-savings-plan"}, "az": None}
     old = estate({"day": plan_type, "night": {**plan_type, "demand": {"hourly": NIGHT}}})
     new = estate(
         {
@@ -113,3 +115,60 @@ def test_a_vpc_moved_to_another_region_moves_its_group_to_another_pool() -> None
     costs = _checked(old, new)
     assert {group.name for group in costs.groups} == {"day", "night"}
     assert costs.delta > 0
+
+
+EC2_SERVICE = """archplan: 1
+defaults: {region: us-east-1}
+vpcs:
+  app:
+    cidr: 10.0.0.0/16
+    internet_gateway: true
+    subnets:
+      a: {cidr: 10.0.0.0/24, az: us-east-1a, route_table: out}
+      b: {cidr: 10.0.1.0/24, az: us-east-1b, route_table: out}
+    route_tables:
+      out: {routes: {0.0.0.0/0: igw}}
+instance_types:
+  c5.large: {vcpu: 2, memory: 3584}
+scaling_groups:
+  hosts:
+    vpc: app
+    subnets: [a, b]
+    instance_types: [c5.large]
+    min: 1
+    max: 20
+    purchase: {on_demand_percentage_above_base: 100, commitment: auto}
+  web:
+    vpc: app
+    subnets: [a, b]
+    instance_types: [c5.large]
+    min: 1
+    max: 20
+    capacity: {per_unit: 10, target_utilization: 50}
+    demand: {unit: requests/s, hourly: [90, 10, 10, 10, 90]}
+    purchase: {on_demand_percentage_above_base: 100, commitment: auto}
+services:
+  api:
+    vpc: app
+    subnets: [a, b]
+    launch_type: ec2
+    capacity_provider: hosts
+    trunking: false
+    cpu: 512
+    memory: 1024
+    min: 1
+    max: 30
+    capacity: {per_task: 10}
+    demand: {unit: requests/s, hourly: DEMAND}
+"""
+
+
+def test_a_service_change_moves_its_capacity_providers_plan_and_pool() -> None:
+    # hosts runs the api service's tasks: only the service is edited, yet hosts (and the
+    # commitment it shares with web) plans differently.
+    old = EC2_SERVICE.replace("DEMAND", "[5, 30, 75, 200, 90]")
+    new = EC2_SERVICE.replace("DEMAND", "[5, 30, 150, 200, 190]")
+    assert [pool.groups for pool in scale_plan_of(new, ".").pools] == [("hosts", "web")]
+    costs = check_against_scale_plan(old, new)
+    assert [group.name for group in costs.groups] == ["hosts"]
+    assert costs.pools and costs.delta > 0
