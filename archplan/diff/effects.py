@@ -653,10 +653,9 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     ]
     for name in names:
         new_figures = after_figures.get(name)
-        if name not in before.scaling_groups:
-            old_figures = None
-        else:
-            old_figures = before_figures.get(name, new_figures)
+        old_figures = (
+            before_figures.get(name, new_figures) if name in before.scaling_groups else None
+        )
         for figures, is_old in ((old_figures, True), (new_figures, False)):
             if figures is None:
                 continue
@@ -668,6 +667,8 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
                 old_total += figures.monthly
             else:
                 new_total += figures.monthly
+        if old_figures != new_figures:
+            groups.append(GroupCost(name, old_figures, new_figures))
     # Shared commitments: those of other classes are the same in both versions.
     touched = [pool for pool in after_plan.pools if class_of(pool) in classes]
     same = sum(
@@ -692,13 +693,6 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     transit = TransitCost((counts[0], counts[1]), (monthly[0], monthly[1]), (hours[0], hours[1]))
     old_total += Fraction(monthly[0])
     new_total += Fraction(monthly[1])
-    for name in names:
-        old_figures = before_figures.get(name, after_figures.get(name))
-        if name not in before.scaling_groups:
-            old_figures = None
-        new_figures = after_figures.get(name)
-        if old_figures != new_figures:
-            groups.append(GroupCost(name, old_figures, new_figures))
     return Costs(
         tuple(groups),
         transit,
