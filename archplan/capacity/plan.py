@@ -309,6 +309,7 @@ def plan(
     max_file_size: int = DEFAULT_MAX_BYTES,
     demand_budget: DemandBudget | None = None,
     only: Collection[str] | None = None,
+    pooled: Collection[str] | None = None,
 ) -> ScalePlan:
     """Plan every scaling group (or only `group`); demand files are read relative to `base_dir`.
 
@@ -316,6 +317,8 @@ def plan(
     shares commitments among them alone: each group's plan and each pool are scale-plan's of
     the whole file when `only` holds every group that may share a commitment with one of them
     (archplan.capacity.part.sharing). Neither `group` nor `only` plans the containers.
+    `pooled` names the groups the caller knows to share a commitment (a group of it that can
+    share is planned as such) and no pools are computed: the plan then has none.
 
     Raises UnknownGroup for an unknown `group`, and DemandFileError for a metrics file that
     cannot be read.
@@ -403,11 +406,15 @@ def plan(
     units_of = {
         name: units[0] for name, units in hosted.items() if not isinstance(units, Unplannable)
     }
-    shared = pools(_member(one, book) for one in plans if _poolable(one))
-    pooled = {name for pool in shared for name in pool.groups}
+    if pooled is None:
+        shared = pools(_member(one, book) for one in plans if _poolable(one))
+        sharing = {name for pool in shared for name in pool.groups}
+    else:
+        shared = ()
+        sharing = {one.name for one in plans if one.name in pooled and _poolable(one)}
     final = tuple(
         plan_group(architecture, one.group, book, one.profile, units_of.get(one.name), pooled=True)
-        if one.name in pooled
+        if one.name in sharing
         else one
         for one in plans
     )
@@ -445,6 +452,12 @@ def _poolable(plan: GroupPlan) -> bool:
         and plan.pricing.dearest is not None
         and plan.profile is not None
     )
+
+
+def member_of(plan: GroupPlan, book: PriceBook) -> PoolMember | None:
+    """What a pool takes of the group's plan (the same whether it is planned pooled or
+    alone); None when the group cannot share a commitment."""
+    return _member(plan, book) if _poolable(plan) else None
 
 
 def _member(plan: GroupPlan, book: PriceBook) -> PoolMember:

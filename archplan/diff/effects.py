@@ -24,6 +24,7 @@ from archplan.model import Architecture, Mesh, Prices, Surroundings
 from archplan.policy import Policy
 
 if TYPE_CHECKING:
+    from archplan.capacity.part import PoolClass
     from archplan.capacity.plan import GroupPlan, ScalePlan
     from archplan.capacity.pool import Pool
 
@@ -548,10 +549,15 @@ def _pool_figures(pool: Pool) -> PoolFigures:
 
 
 def _scale_plan(
-    architecture: Architecture, settings: Settings, folder: str, only: set[str] | None = None
+    architecture: Architecture,
+    settings: Settings,
+    folder: str,
+    only: set[str] | None = None,
+    pooled: set[str] | None = None,
 ) -> ScalePlan:
     """scale-plan's planner on one version: every group, or the groups `only` names (with the
-    commitments they share among themselves)."""
+    commitments they share among themselves, or as members of shared commitments when
+    `pooled` names them)."""
     from archplan.capacity.plan import plan
     from archplan.prices import price_book
 
@@ -564,6 +570,7 @@ def _scale_plan(
         settings.max_file_size,
         settings.demand_budget,
         only=only,
+        pooled=pooled,
     )
 
 
@@ -619,12 +626,10 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     whole version gives them, and the transit gateway attachments' cost; the totals count
     what could be priced.
 
-    The newer version is planned whole (scale-plan itself). Of the older, only the groups
-    whose plan may differ are planned, with every group that may share a commitment with
-    them in either version (the pools of their classes, part.sharing), so each such group and
-    pool is the older scale-plan's; any other group, and any pool of other groups, is the same
+    The newer version is planned whole (scale-plan itself); of the older, the groups whose
+    plan may differ (_older_plan). Any other group, and any pool of other groups, is the same
     in both versions and taken from the newer plan."""
-    from archplan.capacity.part import class_of, pool_class, pool_monthly, sharing
+    from archplan.capacity.part import class_of, pool_class, pool_monthly
     from archplan.plan.mesh import monthly_cost, transit_gateway_prices
 
     before, after = old.loaded.architecture, new.loaded.architecture
@@ -638,9 +643,9 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
         and (found := pool_class(architecture, architecture.scaling_groups[name])) is not None
     }
     after_plan = _scale_plan(after, settings, new.folder)
-    replanned = {name for name in affected if name in before.scaling_groups}
-    replanned |= sharing(before, classes)
-    before_plan = _scale_plan(before, settings, old.folder, replanned) if replanned else None
+    before_plan, same_pools = _older_plan(
+        before, after_plan, affected, classes, settings, old.folder
+    )
     after_figures = {group.name: _figures(group) for group in after_plan.groups}
     before_figures = (
         {group.name: _figures(group) for group in before_plan.groups} if before_plan else {}
@@ -670,12 +675,14 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
         if old_figures != new_figures:
             groups.append(GroupCost(name, old_figures, new_figures))
     # Shared commitments: those of other classes are the same in both versions.
+    if same_pools:
+        classes = set()
     touched = [pool for pool in after_plan.pools if class_of(pool) in classes]
     same = sum(
         (pool_monthly(pool) for pool in after_plan.pools if class_of(pool) not in classes),
         Fraction(0),
     )
-    before_pools = before_plan.pools if before_plan is not None else ()
+    before_pools = before_plan.pools if before_plan is not None and not same_pools else ()
     old_total += same + sum((pool_monthly(pool) for pool in before_pools), Fraction(0))
     new_total += same + sum((pool_monthly(pool) for pool in touched), Fraction(0))
     counts = []
@@ -701,6 +708,41 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
         tuple(unpriced),
         _pool_costs(before_pools, touched),
     )
+
+
+def _older_plan(
+    before: Architecture,
+    after_plan: ScalePlan,
+    affected: set[str],
+    classes: set[PoolClass],
+    settings: Settings,
+    folder: str,
+) -> tuple[ScalePlan | None, bool]:
+    """scale-plan's plan of the older version's `affected` groups, and whether every shared
+    commitment is the newer version's.
+
+    The groups are planned first as sharing the newer version's commitments. When each of
+    them (and each affected group only the newer version has) brings every pool the same
+    hourly spend in both versions (or none in both), every pool is the same and so is that
+    plan. Otherwise the pools of their `classes` moved, and the groups are planned again with
+    every group of those classes (part.sharing): the plan then holds those pools too."""
+    from archplan.capacity.part import sharing
+    from archplan.capacity.plan import member_of
+
+    names = {name for name in affected if name in before.scaling_groups}
+    pooled = {name for pool in after_plan.pools for name in pool.groups}
+    first = _scale_plan(before, settings, folder, names, pooled & names) if names else None
+    if not classes:  # no affected group may share a commitment in either version
+        return first, True
+    old_members = {one.name: member_of(one, first.book) for one in first.groups} if first else {}
+    new_members = {
+        one.name: member_of(one, after_plan.book)
+        for one in after_plan.groups
+        if one.name in affected
+    }
+    if all(old_members.get(name) == new_members.get(name) for name in affected):
+        return first, True
+    return _scale_plan(before, settings, folder, names | sharing(before, classes)), False
 
 
 def _pool_costs(before: Iterable[Pool], after: Iterable[Pool]) -> tuple[PoolCost, ...]:
