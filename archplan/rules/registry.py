@@ -31,8 +31,9 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple
 
+from archplan.analysis import shared  # re-exported: an analysis must not import the rules
 from archplan.findings import Severity
 from archplan.problems import Problem, Related
 
@@ -127,13 +128,3 @@ def quota_related(architecture: Architecture, quota_name: str) -> tuple[Related,
     """Point at the file's own quota setting, when it overrides AWS's default."""
     path = architecture.quota_path(quota_name)
     return (Related(f"{quota_name} is set here", path),) if path else ()
-
-
-T = TypeVar("T")
-
-
-def shared(architecture: Architecture, key: str, compute: Callable[[Architecture], T]) -> T:
-    """An analysis several rules read (reply paths, routes leaving a peer), computed once."""
-    if key not in architecture.memo:
-        architecture.memo[key] = compute(architecture)
-    return cast(T, architecture.memo[key])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.analysis.addresses import pools
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import CONNECTED, Problem, rule
@@ -94,6 +93,10 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import pools
+
     for pool in pools(architecture):
         needed, blamed = pool.needed, pool.blamed
         if needed > pool.addresses:
@@ -173,6 +176,10 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import pools
+
     for pool in pools(architecture):
         needed = pool.needed
         tight = needed * 100 > pool.addresses * (100 - MARGIN_PERCENT)

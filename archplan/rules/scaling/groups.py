@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.analysis.addresses import group_subnets as _subnets
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.regions import describe, is_availability_zone, known_distinct
@@ -211,6 +210,9 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
         AWS Local Zones User Guide, "What is AWS Local Zones?" <https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import group_subnets
     from archplan.rules.capacity import AZ_LOSS_IMPOSSIBLE, planned_groups
 
     # A group planned with survive_az_loss in one zone is AP517's error: one finding, not two.
@@ -220,7 +222,7 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         if any(shortfall.kind == AZ_LOSS_IMPOSSIBLE for shortfall in group_plan.shortfalls)
     }
     for group in architecture.scaling_groups.values():
-        subnets = _subnets(architecture, group)
+        subnets = group_subnets(architecture, group)
         if not subnets:
             continue
         vpc = architecture.vpcs.get(group.vpc or "")
