@@ -77,6 +77,13 @@ def test_cost_increase_gate_compares_with_the_percentage(tmp_path: Path) -> None
     assert run(*pair(tmp_path, FORUM, old), "--fail-on", "cost-increase:0")[0] == 0  # a fall
 
 
+def test_a_cost_gate_reads_and_says_its_percentage_as_written(tmp_path: Path) -> None:
+    old = edit(FORUM, "    max: 12\n", "    max: 6\n")
+    files = pair(tmp_path, old, FORUM)
+    code, _, err = run(*files, "--fail-on", "cost-increase:3.7%")  # +3.8 %
+    assert code == 1 and "rises by more than 3.7%" in err and "37/10" not in err
+
+
 @pytest.mark.parametrize("gate", ["replace", "cost-increase", "cost-increase:x", "new-error:3"])
 def test_an_unknown_gate_is_a_usage_error(tmp_path: Path, gate: str) -> None:
     code, _, err = run(*pair(tmp_path, FORUM, FORUM), "--fail-on", gate)
