@@ -257,8 +257,9 @@ def _sides(
             new = _file(files[0], max_file_size)
         else:
             old = _git_import(base, new_from, files, options, max_file_size)
-            loaded(old)
             new = _imported(new_from, files, options, "new")
+            old, new = _pair_stacks(old, new)
+            loaded(old)
         loaded(new)
         return old, new
     if len(files) != 2:
@@ -269,12 +270,17 @@ def _sides(
         if old_from is not None
         else _file(old_file, max_file_size)
     )
-    loaded(old)
-    new = (
-        _imported(new_from, _expand(new_file), options, new_file)
-        if new_from is not None
-        else _file(new_file, max_file_size)
-    )
+    if new_from is None or old_from is not new_from:
+        loaded(old)  # its ids need no pairing with the newer version's: start it now
+        new = (
+            _imported(new_from, _expand(new_file), options, new_file)
+            if new_from is not None
+            else _file(new_file, max_file_size)
+        )
+    else:
+        new = _imported(new_from, _expand(new_file), options, new_file)
+        old, new = _pair_stacks(old, new)
+        loaded(old)
     loaded(new)
     return old, new
 
@@ -374,8 +380,43 @@ def _stacks(given: str, files: list[str]) -> dict[str, str]:
         return {name: os.path.relpath(name, given) for name in files}
     names = [os.path.basename(name) for name in files]
     if len(set(names)) < len(names):
-        return {}
+        return {name: name for name in files}
     return dict(zip(files, names, strict=True))
+
+
+def _pair_stacks(old: Side, new: Side) -> tuple[Side, Side]:
+    """Which CloudFormation template of OLD is which of NEW (logical IDs are unique only within
+    a template, so a resource's id is its stack and its logical ID). One template on each side
+    is one stack whatever the files are called (`stack-v1.yaml stack-v2.yaml`); several are
+    paired by stack name (the path within the folder given, else the file name), and a
+    template with no counterpart is said on stderr: its resources are all removed or added.
+    Terraform addresses and AWS ids are global: those sides need no pairing."""
+    if old.import_kind != "cloudformation" or new.import_kind != "cloudformation":
+        return old, new
+    if len(old.stacks) == 1 and len(new.stacks) == 1:
+        ((old_file, old_stack),) = old.stacks.items()
+        ((new_file, new_stack),) = new.stacks.items()
+        if old_stack != new_stack:
+            say(
+                f"archplan diff: one CloudFormation template on each side: {old_file} "
+                f"and {new_file} are compared as one stack (resources paired by "
+                "logical ID)"
+            )
+        return old._replace(stacks={old_file: new_stack}), new
+    new_names = set(new.stacks.values())
+    old_names = set(old.stacks.values())
+    for side, names, other, gone in (
+        (old, new_names, "NEW", "removed"),
+        (new, old_names, "OLD", "added"),
+    ):
+        for file, stack in side.stacks.items():
+            if stack not in names:
+                say(
+                    f"archplan diff: {file}: no template of {other} is the same stack "
+                    f'("{stack}", by its path within the folder or file name): its '
+                    f"resources are all {gone}"
+                )
+    return old, new
 
 
 def _git_show(revision: str, name: str, max_bytes: int) -> str:
@@ -466,6 +507,6 @@ def _git_import(
         for path, origin in side.origins.items()
     }
     # The same template at two revisions is one stack: ids stay comparable across them.
-    new_stacks = _stacks("", files) or {name: name for name in files}
+    new_stacks = _stacks("", files)
     stacks = {f"{revision}:{name}": new_stacks[name] for name in files}
     return side._replace(origins=origins, label=revision, folder=_folder(files[0]), stacks=stacks)
