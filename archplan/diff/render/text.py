@@ -184,7 +184,7 @@ def _change(
         if value:
             lines.append([("    " + printable(v.shown(value)), "")])
     for field in change.fields:
-        lines += _field(field, diff.drift)
+        lines += _field(change, field, diff.drift)
     if change.old_path is not None:
         for message in consequences.get(change.old_path, []):
             lines.append([("    takes with it: ", "red"), (printable(message), "")])
@@ -193,7 +193,7 @@ def _change(
     return lines
 
 
-def _field(field: FieldChange, drift: bool) -> list[Line]:
+def _field(change: ObjectChange, field: FieldChange, drift: bool) -> list[Line]:
     behaviour = field.behaviour
     about = behaviour.update.label
     if behaviour.resource_type and behaviour.property:
@@ -201,7 +201,7 @@ def _field(field: FieldChange, drift: bool) -> list[Line]:
     elif behaviour.resource_type:
         about += f" ({behaviour.resource_type})"
     old_label, new_label = ("deployed", "file") if drift else ("", "")
-    arrow = f"{v.shown(field.old)} -> {v.shown(field.new)}"
+    arrow = v.arrow(change, field)
     if drift:
         arrow = f"{old_label} {v.shown(field.old)}, {new_label} {v.shown(field.new)}"
     lines: list[Line] = [

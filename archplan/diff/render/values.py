@@ -7,8 +7,10 @@ from fractions import Fraction
 from typing import Any
 
 from archplan.cidr import Block
+from archplan.diff.behaviour import set_fields
+from archplan.diff.compare import added_items
 from archplan.diff.impact import describe
-from archplan.diff.model import MISSING, Action, ObjectChange, Update
+from archplan.diff.model import MISSING, Action, FieldChange, ObjectChange, Update
 from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import dollars
@@ -42,6 +44,36 @@ def shown(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(shown(item) for item in value) + "]"
     return str(value)
+
+
+def arrow(change: ObjectChange, field: FieldChange) -> str:
+    """A field's change on one line: `old -> new`; for a list AWS keeps as a set (security
+    group rules, network ACL rules) only the items that differ: `rule 100: {..} -> {..}` for
+    an item of the same key, `added {..}`, `removed {..}`, so one new rule among thirty reads
+    as one rule."""
+    old, new = field.old, field.new
+    sets = set_fields(change.kind)
+    if field.field not in sets or not isinstance(old, list) or not isinstance(new, list):
+        return f"{shown(old)} -> {shown(new)}"
+    key = sets[field.field]
+    removed, added = added_items(new, old), added_items(old, new)
+    parts = []
+    if key is not None:
+        before = {_key(item, key): item for item in removed}
+        after = {_key(item, key): item for item in added}
+        for number in [item for item in before if item is not None and item in after]:
+            parts.append(
+                f"{key} {shown(number)}: {shown(before[number])} -> {shown(after[number])}"
+            )
+            removed.remove(before[number])
+            added.remove(after[number])
+    parts += [f"removed {shown(item)}" for item in removed]
+    parts += [f"added {shown(item)}" for item in added]
+    return "; ".join(parts)
+
+
+def _key(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else None
 
 
 def field_name(field: tuple[str | int, ...]) -> str:
