@@ -7,9 +7,7 @@ from __future__ import annotations
 from tests.diff.helpers import EXAMPLES, edit, texts
 
 FORUM = (EXAMPLES / "forum.yaml").read_text(encoding="utf-8")
-MOVED = edit(
-    FORUM, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20"
-)
+MOVED = edit(FORUM, "forum-app-a:    {cidr: 10.50.16.0/20", "forum-app-a:    {cidr: 10.50.64.0/20")
 
 
 def _taken() -> dict[str, str]:
@@ -27,7 +25,7 @@ def test_a_service_s_tasks_and_a_function_s_interfaces_block_the_old_subnet() ->
     assert service.startswith('service "messages" must first move its tasks out of subnet')
     assert "the old subnet cannot be deleted while their interfaces remain" in service
     function = taken["functions.users"]
-    assert "Lambda's network interface in subnet \"forum-app-a\"" in function
+    assert 'Lambda\'s network interface in subnet "forum-app-a"' in function
     assert "the old subnet cannot be deleted until then" in function
     assert "must first lose its instances" in taken["scaling_groups.topics"]
 

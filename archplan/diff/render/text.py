@@ -195,11 +195,7 @@ def _change(
 
 def _field(change: ObjectChange, field: FieldChange, drift: bool) -> list[Line]:
     behaviour = field.behaviour
-    about = behaviour.update.label
-    if behaviour.resource_type and behaviour.property:
-        about += f" ({behaviour.resource_type}.{behaviour.property})"
-    elif behaviour.resource_type:
-        about += f" ({behaviour.resource_type})"
+    about = v.update_label(behaviour)
     old_label, new_label = ("deployed", "file") if drift else ("", "")
     arrow = v.arrow(change, field)
     if drift:

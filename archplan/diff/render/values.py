@@ -10,7 +10,7 @@ from archplan.cidr import Block
 from archplan.diff.behaviour import set_fields
 from archplan.diff.compare import added_items
 from archplan.diff.impact import describe
-from archplan.diff.model import MISSING, Action, FieldChange, ObjectChange, Update
+from archplan.diff.model import MISSING, Action, Behaviour, FieldChange, ObjectChange, Update
 from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import dollars
@@ -74,6 +74,38 @@ def arrow(change: ObjectChange, field: FieldChange) -> str:
 
 def _key(item: Any, key: str) -> Any:
     return item.get(key) if isinstance(item, dict) else None
+
+
+def update_label(behaviour: Behaviour) -> str:
+    """How AWS applies a field change, with the property: `replacement (AWS::EC2::Subnet.
+    CidrBlock)`. A change that replaces another resource than the object (a task definition
+    revision, a subnet's route table association) is said as such, `replaces its
+    AWS::ECS::TaskDefinition (Cpu)`, so it is not read as the object replaced: the summary's
+    "replaced" and the replacement gate count objects."""
+    level, kind, prop = behaviour.update, behaviour.resource_type, behaviour.property
+    if level >= Update.CONDITIONAL and not behaviour.replaces_object and kind:
+        verb = "replaces" if level is Update.REPLACEMENT else "may replace"
+        return f"{verb} its {kind}" + (f" ({prop})" if prop else "")
+    about = level.label
+    if kind and prop:
+        about += f" ({kind}.{prop})"
+    elif kind:
+        about += f" ({kind})"
+    return about
+
+
+def beside(diff: Diff) -> int:
+    """Modified objects kept themselves while a resource of theirs is replaced."""
+    return sum(
+        1
+        for change in diff.changes
+        if change.action is Action.MODIFIED
+        and change.update is not Update.REPLACEMENT
+        and any(
+            field.behaviour.update is Update.REPLACEMENT and not field.behaviour.replaces_object
+            for field in change.fields
+        )
+    )
 
 
 def field_name(field: tuple[str | int, ...]) -> str:
@@ -161,6 +193,14 @@ def summary(diff: Diff) -> str:
         f"{modified} modified)",
         f"{len(diff.replacements)} replaced",
     ]
+    conditional = sum(
+        1 for c in diff.changes if c.action is Action.MODIFIED and c.update is Update.CONDITIONAL
+    )
+    if conditional:
+        parts[-1] += f", {conditional} may be replaced (conditional)"
+    kept = beside(diff)
+    if kept:
+        parts[-1] += f", {kept} kept while a resource of its own is replaced"
     if diff.failures:
         parts.append(f"{len(diff.failures)} edit(s) fail as written")
     parts.append(f"{diff.introduced_count} finding(s) introduced, {diff.resolved_count} resolved")
