@@ -3,7 +3,7 @@ or a file against what is deployed) and what the change does."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
 
 import typer
 
@@ -60,13 +60,18 @@ def diff(
         list[str],
         typer.Argument(
             metavar="OLD NEW | FILE...",
-            help="OLD and NEW; with --base, the file(s) of the working tree; with "
-            "--against-from, the architecture file then the deployed sources.",
+            help="OLD and NEW; with --base, the architecture file of the working tree (with "
+            "--base and --new-from, the source files); with --against-from, the architecture "
+            "file then the deployed sources.",
         ),
     ],
     base: Annotated[
         str | None,
-        typer.Option(metavar="REV", help="Take OLD from git: `git show REV:path` of each file."),
+        typer.Option(
+            metavar="REV",
+            help="Take OLD from git: `git show REV:path` of the file (of each source with "
+            "--new-from); a file not in REV is an empty older version: everything is added.",
+        ),
     ] = None,
     old_from: SideKind = None,
     new_from: SideKind = None,
@@ -232,6 +237,13 @@ def _sides(
 ) -> tuple[Side, Side]:
     """The two versions the arguments name, each handed to `loaded` as soon as it is read (the
     older first); usage errors and unreadable input exit 2."""
+    if against_from is None and old_from is None and new_from is None:
+        # Nothing is imported: --param and --region would change nothing (a region does not
+        # re-price the diff), so saying nothing would mislead.
+        if options.params:
+            usage_error("only with --old-from, --new-from or --against-from", "--param")
+        if options.region is not None:
+            usage_error("only with --old-from, --new-from or --against-from", "--region")
     if against_from is not None:
         if base is not None or old_from is not None or new_from is not None:
             _usage(
@@ -252,7 +264,11 @@ def _sides(
             if len(files) != 1:
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
-            old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
+            text = _git_show(base, files[0], max_file_size, missing_ok=True)
+            if text is None:
+                _new_since(base, files[0])
+                text = EMPTY_ESTATE
+            old = _text_side(label, text, _folder(files[0]))
             loaded(old)
             new = _file(files[0], max_file_size)
         else:
@@ -419,9 +435,31 @@ def _pair_stacks(old: Side, new: Side) -> tuple[Side, Side]:
     return old, new
 
 
-def _git_show(revision: str, name: str, max_bytes: int) -> str:
+# The older version of a file that git does not have at --base: an estate with no object, so
+# the diff is the preview of the change that adds the file (everything added, every finding
+# introduced, cost from nothing) rather than an error on exactly that pull request.
+EMPTY_ESTATE = "archplan: 1\n"
+
+
+def _new_since(revision: str, name: str) -> None:
+    say(
+        f"archplan diff: {name} is not in {revision}: compared with an empty older version "
+        "(everything in it is added)"
+    )
+
+
+@overload
+def _git_show(revision: str, name: str, max_bytes: int) -> str: ...
+
+
+@overload
+def _git_show(revision: str, name: str, max_bytes: int, *, missing_ok: bool) -> str | None: ...
+
+
+def _git_show(revision: str, name: str, max_bytes: int, *, missing_ok: bool = False) -> str | None:
     """The text of `name` at `revision` (`git show REV:./name`, run in the file's folder),
-    read as any input is: at most `max_bytes` (a revision's blob is as untrusted as a file)."""
+    read as any input is: at most `max_bytes` (a revision's blob is as untrusted as a file).
+    With `missing_ok`, None when the revision exists but has no such file."""
     import os
     import subprocess
     import tempfile
@@ -459,6 +497,8 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
     if code != 0:
         reason = said.decode("utf-8", "replace").strip().splitlines()
         shown = (reason[-1] if reason else f"git exited with {code}").removeprefix("fatal: ")
+        if missing_ok and _absent(shown):
+            return None
         fail(f"{revision}:{name}: error: {_git_hint(shown, revision, name)}")
     try:
         return decode_text(data)
@@ -478,9 +518,14 @@ def _git_hint(said: str, revision: str, name: str) -> str:
             f"{name} is not in a git repository, so --base cannot read its older version; "
             "compare two files instead: archplan diff OLD NEW"
         )
-    if "exists on disk, but not in" in said or "does not exist in" in said:
+    if _absent(said):
         return f"{name} is not in {revision}: a file new since then has no older version ({said})"
     return said
+
+
+def _absent(said: str) -> bool:
+    """Whether git's reason is that the revision has no such path (the revision exists)."""
+    return "exists on disk, but not in" in said or "does not exist in" in said
 
 
 def _git_import(
@@ -493,14 +538,23 @@ def _git_import(
 
     with tempfile.TemporaryDirectory(prefix="archplan-diff-") as scratch:
         copies = []
+        present = []
         for index, name in enumerate(files):
+            text = _git_show(revision, name, max_bytes, missing_ok=True)
+            if text is None:  # a source new since REV: nothing of it in the older version
+                _new_since(revision, name)
+                continue
             folder = os.path.join(scratch, str(index))
             os.mkdir(folder)
             copy = os.path.join(folder, os.path.basename(name))
             with open(copy, "w", encoding="utf-8") as handle:
-                handle.write(_git_show(revision, name, max_bytes))
+                handle.write(text)
             copies.append(copy)
+            present.append(name)
+        if not copies:
+            return _text_side(revision, EMPTY_ESTATE, _folder(files[0]))
         side = _imported(kind, copies, options, f"{revision}")
+    files = present
     names = {copy: f"{revision}:{name}" for copy, name in zip(copies, files, strict=True)}
     origins = {
         path: origin._replace(file=names.get(origin.file, origin.file))

@@ -100,6 +100,7 @@ def beside(diff: Diff) -> int:
         1
         for change in diff.changes
         if change.action is Action.MODIFIED
+        and change.kind != ()  # the estate's placement moves objects: said as they move
         and change.update is not Update.REPLACEMENT
         and any(
             field.behaviour.update is Update.REPLACEMENT and not field.behaviour.replaces_object
