@@ -392,8 +392,9 @@ def _stacks(given: str, files: list[str]) -> dict[str, str]:
     given for the side, else its file name (its path as given when two share a name)."""
     import os
 
-    if os.path.isdir(given):
-        return {name: os.path.relpath(name, given) for name in files}
+    inside = [os.path.relpath(name, given) for name in files] if os.path.isdir(given) else []
+    if inside and not any(path.startswith(os.pardir) for path in inside):
+        return dict(zip(files, inside, strict=True))  # a folder given as the side
     names = [os.path.basename(name) for name in files]
     if len(set(names)) < len(names):
         return {name: name for name in files}
