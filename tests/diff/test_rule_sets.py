@@ -4,6 +4,11 @@ change reads rule by rule."""
 
 from __future__ import annotations
 
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archplan.diff.model import Update
 from archplan.diff.render import text
 from tests.diff.helpers import EXAMPLES, edit, texts
@@ -83,3 +88,39 @@ def test_a_renumbered_acl_rule_is_an_entry_removed_and_added() -> None:
     assert field.behaviour.update is Update.ADD_REMOVE
     report = text.render(texts(TIER, new), width=300)
     assert "removed {rule: 110," in report and "added {rule: 105," in report
+
+
+_RULES = st.lists(
+    st.tuples(st.sampled_from(["tcp", "udp"]), st.integers(1, 65535), st.integers(0, 3)),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _group(rules: list[tuple[str, int, int]]) -> str:
+    lines = "".join(
+        f"          - {{protocol: {proto}, ports: {port}, to: 10.{net}.0.0/16}}\n"
+        for proto, port, net in rules
+    )
+    return edit(TIER, WEB_EGRESS, lines)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rules=_RULES, order=st.randoms(use_true_random=False), extra=_RULES)
+def test_rule_lists_compare_as_multisets(
+    rules: list[tuple[str, int, int]], order: random.Random, extra: list[tuple[str, int, int]]
+) -> None:
+    """A permutation is no change; adding rules is one change naming exactly the rules added
+    (brute force: the expected difference counted independently with Counter)."""
+    shuffled = list(rules)
+    order.shuffle(shuffled)
+    assert texts(_group(rules), _group(shuffled)).empty
+    result = texts(_group(rules), _group(rules + extra))
+    (field,) = result.changes[0].fields
+    from archplan.diff.render import values
+
+    said = values.arrow(result.changes[0], field).split("; ")
+    assert said == [
+        f"added {{protocol: {proto}, ports: {port}, to: 10.{net}.0.0/16}}"
+        for proto, port, net in extra
+    ]

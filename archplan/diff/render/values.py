@@ -53,7 +53,12 @@ def arrow(change: ObjectChange, field: FieldChange) -> str:
     as one rule."""
     old, new = field.old, field.new
     sets = set_fields(change.kind)
-    if field.field not in sets or not isinstance(old, list) or not isinstance(new, list):
+    if (
+        field.field not in sets
+        or not isinstance(old, list)
+        or not isinstance(new, list)
+        or not any(isinstance(item, dict) for item in (*old, *new))  # names read whole
+    ):
         return f"{shown(old)} -> {shown(new)}"
     key = sets[field.field]
     removed, added = added_items(new, old), added_items(old, new)
