@@ -343,7 +343,8 @@ def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
     tmp_path: Path,
 ) -> None:
     """At 80 columns: a typo in a file, a file that is not YAML, --base with a bad revision,
-    a revision read as an option, a file new since the revision, a file outside git."""
+    a revision read as an option, a file new since the revision with a typo (new since then
+    is an empty older version: the typo is the error), a file outside git."""
     repo = tmp_path / "repo"
     repo.mkdir()
     estate = repo / "estate.yaml"
@@ -364,7 +365,7 @@ def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
         ([str(json_file), str(estate)], f"{json_file}:2:", "YAML syntax error"),
         ([str(estate), "--base", "no-such-branch"], "no-such-branch:", 'no revision "no-such'),
         ([str(estate), "--base", "--cached"], "--base", "is not a revision"),
-        ([str(typo), "--base", "HEAD"], f"HEAD:{typo}:", "has no older version"),
+        ([str(typo), "--base", "HEAD"], f"{typo}:", "YAML syntax error"),
         ([str(loose), "--base", "HEAD"], f"HEAD:{loose}:", "not in a git repository"),
     ]
     for args, where, what in cases:
