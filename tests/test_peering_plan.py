@@ -779,7 +779,7 @@ def test_a_route_to_a_transit_gateway_keeps_the_link_out(runner: CliRunner, tmp_
     }  # fmt: skip
     text = runner.invoke(app, ["peering-plan", path]).stdout
     assert (
-        "  Left out of --emit yaml (routes in the way, or a quota):\n    peering a-b (a - b):\n"
+        "  Left out of --emit yaml (routes in the way, a quota, or the file's design):\n    peering a-b (a - b):\n"
         in text
     )
 

@@ -102,3 +102,46 @@ def test_graph_says_it_draws_defaults_for_rejected_values(
     result = runner.invoke(app, ["graph", str(path)])
     assert result.exit_code == 0
     assert f"{path}:5:11: note: the file has 3 value(s) validate rejects" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("example", "through"),
+    [
+        ("inspection.yaml", 'transit gateway "hub" (orders, payments, inspection)'),
+        ("shared-services.yaml", "3 peerings (shared-finance, shared-hr, shared-engineering)"),
+    ],
+)
+def test_a_deliberate_design_without_meshes_gets_no_peering_proposed(
+    runner: CliRunner, tmp_path: Path, example: str, through: str
+) -> None:
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    path = _file(tmp_path, text, example)
+    report = runner.invoke(app, ["peering-plan", str(path)])
+    assert report.exit_code == 0
+    assert f"already connect through {through}" in " ".join(report.stdout.split())
+    assert "Missing peerings" not in report.stdout and "Recommendation" not in report.stdout
+    emitted = runner.invoke(app, ["peering-plan", str(path), "--emit", "yaml"])
+    assert "peerings:" not in emitted.stdout and "route_tables:" not in emitted.stdout
+    document = json.loads(runner.invoke(app, ["peering-plan", str(path), "-f", "json"]).stdout)
+    assert document["meshes"] == [] and document["unplanned"]["through"][-1] == through
+    written = runner.invoke(app, ["peering-plan", str(path), "--write"])
+    assert written.exit_code == 0
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_single_vpc_file_says_there_is_nothing_to_peer(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peering-plan", str(EXAMPLES / "three-tier.yaml")])
+    assert result.exit_code == 0
+    assert result.stdout == f"{EXAMPLES / 'three-tier.yaml'}: 1 VPC: nothing to peer\n"
+
+
+def test_unconnected_vpcs_without_meshes_are_still_planned_as_a_full_mesh(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = (
+        "archplan: 1\ndefaults: {region: us-east-1}\nvpcs:\n"
+        "  a: {cidr: 10.0.0.0/16}\n  b: {cidr: 10.1.0.0/16}\n  c: {cidr: 10.2.0.0/16}\n"
+    )
+    result = runner.invoke(app, ["peering-plan", str(_file(tmp_path, text)), "-f", "json"])
+    (mesh,) = json.loads(result.stdout)["meshes"]
+    assert not mesh["declared"] and mesh["links"]["missing"] == 3

@@ -35,6 +35,13 @@ _WHOLE = frozenset(
 _INPUT_RULES = frozenset({"AP001", "AP002", "AP003", "AP004", "AP005", "AP006", "AP007"})
 
 
+# What the places of the file's reachability intents are, when it has intents: the safety
+# check of each link asks the path engine about them.
+_PLACES = frozenset(
+    {"hosts", "scaling_groups", "services", "functions", "prefix_lists", "on_premises"}
+)
+
+
 class Refusal(NamedTuple):
     """One input error the plan would rest on, where validate reports it."""
 
@@ -65,7 +72,7 @@ def refusals(loaded: Loaded, mesh: str | None = None) -> list[Refusal]:
             name = problem.path[1] if len(problem.path) > 1 else None
             if members is not None and name in architecture.vpcs and name not in members:
                 continue
-        elif section not in _WHOLE:
+        elif section not in _WHOLE and not (architecture.reachability and section in _PLACES):
             continue
         span = problem.span or loaded.document.span_at(problem.path, key=problem.on_key is True)
         found.append(Refusal(span.line, span.column, problem.message))

@@ -203,11 +203,23 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
     }
 
 
+def _unplanned(plan: Plan) -> dict[str, Any] | None:
+    """Why a file without `meshes:` has no mesh planned (null when one is planned)."""
+    if plan.unplanned is None:
+        return None
+    return {
+        "message": plan.unplanned.message,
+        "vpcs": len(plan.unplanned.vpcs),
+        "through": list(plan.unplanned.through),
+    }
+
+
 def render_json(plan: Plan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     document = {
         "version": __version__,
         "file": file_name,
         "can_complete": plan.can_complete,
+        "unplanned": _unplanned(plan),
         "meshes": [mesh_to_dict(mesh) for mesh in plan.meshes],
     }
     return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
@@ -225,6 +237,8 @@ def render_text(plan: Plan, file_name: str, color: bool = False, width: int = DE
 
     buffer = io.StringIO()
     console = report_console(buffer, color, width)
+    if plan.unplanned is not None:
+        _say(console, f"{file_name}: {plan.unplanned.message}")
     for position, mesh in enumerate(plan.meshes):
         if position:
             console.print()
@@ -267,7 +281,11 @@ def _pair(link: Link) -> str:
 
 def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
 
-    title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
+    title = (
+        f'Mesh "{mesh.name}"'
+        if mesh.declared
+        else "All VPCs (no mesh declared: what a full mesh of every VPC would need)"
+    )
     _say(console, f"{file_name}: {title}", "bold underline")
     if mesh.per_vpc_only:
         limit = mesh.largest_mesh
@@ -319,7 +337,11 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     if mesh.per_vpc:
         _print_after(console, mesh)
     if mesh.left_out:
-        _say(console, "  Left out of --emit yaml (routes in the way, or a quota):", "yellow")
+        _say(
+            console,
+            "  Left out of --emit yaml (routes in the way, a quota, or the file's design):",
+            "yellow",
+        )
         for item in mesh.left_out[:LISTED]:
             what = "routes of" if item.present else "peering"
             _say(console, f"    {what} {item.peering} ({item.first} - {item.second}):")
@@ -517,7 +539,7 @@ def stream_all(
     if output_format is PlanFormat.JSON:
         yield from _stream_json(plan, file_name, every_missing)
         return
-    if plan.meshes:
+    if plan.meshes or plan.unplanned is not None:
         yield render_text(plan, file_name, color, width)
     for mesh in plan.meshes:
         if not mesh.missing_count:
@@ -559,6 +581,7 @@ def _stream_json(
         "version": __version__,
         "file": file_name,
         "can_complete": plan.can_complete,
+        "unplanned": _unplanned(plan),
         "meshes": meshes,
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -187,6 +187,8 @@ def _markdown_mesh(mesh: MeshPlan) -> list[str]:
 def render_markdown(plan: Plan, file_name: str, color: bool = False, width: int = 0) -> str:
     """The comparison per mesh as Markdown (for a pull request comment or a wiki page)."""
     lines = [f"# peering-plan: {_cell(file_name)}", ""]
+    if plan.unplanned is not None:
+        lines += [_cell(plan.unplanned.message[:1].upper() + plan.unplanned.message[1:]) + ".", ""]
     for mesh in plan.meshes:
         lines += _markdown_mesh(mesh)
     table = shipped()

@@ -18,7 +18,6 @@ def graph(
 ) -> None:
     """Draw VPCs, peerings and transit gateway attachments; broken links dashed in red."""
     from archplan.graph import RENDERERS
-
     from archplan.plan.inputs import refusals
 
     name, loaded = load(file, max_file_size)

@@ -36,6 +36,7 @@ from archplan.plan.mesh.model import (
     Recommendation,
     TablePlan,
     UnknownMesh,
+    Unplanned,
     VpcPlan,
 )
 from archplan.plan.mesh.planner import ALL_VPCS, PAIR_BY_PAIR_UP_TO, plan, plan_mesh
@@ -80,6 +81,7 @@ __all__ = [
     "TransitGatewayOption",
     "TransitGatewayPrices",
     "UnknownMesh",
+    "Unplanned",
     "VpcPlan",
     "is_live",
     "iter_missing",

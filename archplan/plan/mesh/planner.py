@@ -5,13 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from archplan.model import Architecture, Mesh, Vpc
-from archplan.plan.mesh.arithmetic import links_needed
+from archplan.plan.mesh.arithmetic import is_live, links_needed
 from archplan.plan.mesh.index import Index, build_index, overlapping_vpc_pairs
 from archplan.plan.mesh.limits import mesh_limit
 from archplan.plan.mesh.links import find_present_links, link_between
-from archplan.plan.mesh.model import Link, MeshLimit, MeshPlan, Plan, UnknownMesh, VpcPlan
+from archplan.plan.mesh.model import (
+    Link,
+    MeshLimit,
+    MeshPlan,
+    Plan,
+    UnknownMesh,
+    Unplanned,
+    VpcPlan,
+)
 from archplan.plan.mesh.recommend import completion_blockers, recommend, recommend_beyond
 from archplan.plan.mesh.routing import per_vpc_plans
+from archplan.plan.mesh.safety import Guard
 from archplan.plan.mesh.transfer import Traffic
 from archplan.plan.mesh.transit import transit_gateway_option
 from archplan.wording import plural
@@ -42,12 +51,56 @@ def plan(
     else:
         if mesh is not None:
             raise UnknownMesh(mesh, ())
+        unplanned = _unplanned(architecture)
+        if unplanned is not None:
+            return Plan((), unplanned)
         meshes = [Mesh(ALL_VPCS, tuple(architecture.vpcs), ())]
     index = build_index(architecture)
     declared = bool(architecture.meshes)
+    guard = Guard(architecture)
     return Plan(
-        tuple(plan_mesh(architecture, item, declared, index, traffic_gb_month) for item in meshes)
+        tuple(
+            plan_mesh(architecture, item, declared, index, traffic_gb_month, guard)
+            for item in meshes
+        )
     )
+
+
+def _unplanned(architecture: Architecture) -> Unplanned | None:
+    """Why the implicit mesh of all VPCs is not planned, or None to plan it.
+
+    Without `meshes:` the file has not asked for a mesh. The mesh of all VPCs is planned (as
+    what one would need) only when nothing connects the VPCs yet, or their peerings already
+    form that full mesh. VPCs that a transit gateway connects, or that peerings connect in any
+    other shape (hub and spoke), were connected that way on purpose, and peering them around
+    it would bypass what the design routes through (a firewall, a shared-services hub). Linear
+    in the VPCs, attachments and peerings."""
+    names = tuple(architecture.vpcs)
+    if len(names) < 2:
+        return Unplanned(names, ())
+    through = []
+    for gateway in architecture.transit_gateways.values():
+        attached = [vpc for vpc in gateway.attachments if vpc in architecture.vpcs]
+        if len(attached) >= 2:
+            through.append(f'transit gateway "{gateway.name}" ({_listed(attached)})')
+    pairs = set()
+    peerings = []
+    for peering in architecture.peerings.values():
+        ends = (peering.requester, peering.accepter)
+        if not is_live(peering) or any(end not in architecture.vpcs for end in ends):
+            continue
+        if peering.requester != peering.accepter:
+            pairs.add(frozenset(ends))
+            peerings.append(peering.name)
+    if peerings and (through or len(pairs) < links_needed(len(names))):
+        through.append(f"{plural(len(peerings), 'peering')} ({_listed(peerings)})")
+    return Unplanned(names, tuple(through)) if through else None
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    """A few names, then how many more: the message stays one line at any estate size."""
+    text = ", ".join(names[:shown])
+    return text if len(names) <= shown else f"{text} and {len(names) - shown:,} more"
 
 
 def plan_mesh(
@@ -56,6 +109,7 @@ def plan_mesh(
     declared: bool,
     index: Index | None = None,
     traffic_gb_month: Traffic | Decimal | None = None,
+    guard: Guard | None = None,
 ) -> MeshPlan:
     """The plan of one mesh: its links, its members after completion, the transit gateway.
 
@@ -88,9 +142,18 @@ def plan_mesh(
             pair = frozenset((first.name, second.name))
             link, is_present = link_between(first, second, pair in overlapping, index)
             (present if is_present else missing).append(link)
-    per_vpc, left_out = per_vpc_plans(architecture, vpcs, present, missing, index)
+    if guard is None:
+        guard = Guard(architecture)
+    per_vpc, left_out = per_vpc_plans(architecture, vpcs, present, missing, index, guard)
     option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
     blockers = completion_blockers(unknown, missing, per_vpc)
+    unsafe = sum(1 for item in left_out if item.peering in guard.refused)
+    if unsafe:
+        # The file asked for the mesh, and its own design forbids part of it: a finding.
+        blockers += (
+            f"{plural(unsafe, 'link')} would take traffic around a firewall or against the "
+            "file's reachability intents (left out, with the reason)",
+        )
     return MeshPlan(
         name=mesh.name,
         declared=declared,
