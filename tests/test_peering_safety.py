@@ -145,3 +145,94 @@ def test_unconnected_vpcs_without_meshes_are_still_planned_as_a_full_mesh(
     result = runner.invoke(app, ["peering-plan", str(_file(tmp_path, text)), "-f", "json"])
     (mesh,) = json.loads(result.stdout)["meshes"]
     assert not mesh["declared"] and mesh["links"]["missing"] == 3
+
+
+def _inspection_with_mesh(tmp_path: Path) -> Path:
+    """examples/inspection.yaml with its two spokes declared as a mesh: the user asks for the
+    peering the design forbids."""
+    text = (EXAMPLES / "inspection.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "\nscaling_groups:", "\nmeshes:\n  spokes: [orders, payments]\n\nscaling_groups:", 1
+    )
+    return _file(tmp_path, text, "inspection.yaml")
+
+
+def test_a_declared_mesh_link_that_would_bypass_the_firewall_is_left_out(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _inspection_with_mesh(tmp_path)
+    before = path.read_text(encoding="utf-8")
+    report = runner.invoke(app, ["peering-plan", str(path)])
+    assert report.exit_code == 1
+    prose = " ".join(report.stdout.split())
+    assert (
+        'traffic between "orders" and "payments" passes firewall endpoint "fw-a" of VPC '
+        '"inspection" today' in prose
+    )
+    assert "Cannot complete: 1 link would take traffic around a firewall" in prose
+    emitted = runner.invoke(app, ["peering-plan", str(path), "--emit", "yaml"]).stdout
+    assert "peerings:" not in emitted and "peering:orders-payments" not in emitted
+    assert "# Note: not added: peering \"orders-payments\"" in emitted
+    written = runner.invoke(app, ["peering-plan", str(path), "--write"])
+    assert written.exit_code == 1
+    assert path.read_text(encoding="utf-8") == before
+    # The firewall is still on the path reach shows.
+    reach = runner.invoke(app, ["reach", str(path), "orders", "payments", "--port", "443"])
+    assert "firewall endpoint fw-a" in reach.stdout
+
+
+INTENT = """\
+archplan: 1
+defaults: {region: us-east-1}
+meshes:
+  m: [a, b]
+vpcs:
+  a:
+    cidr: 10.0.0.0/16
+    subnets:
+      a1: {cidr: 10.0.0.0/24, az: us-east-1a}
+    route_tables:
+      main: {main: true, routes: {}}
+    security_groups:
+      out:
+        egress:
+          - {protocol: tcp, ports: 22, to: 10.1.0.0/16}
+  b:
+    cidr: 10.1.0.0/16
+    subnets:
+      b1: {cidr: 10.1.0.0/24, az: us-east-1a}
+    route_tables:
+      main: {main: true, routes: {}}
+    security_groups:
+      ssh:
+        ingress:
+          - {protocol: tcp, ports: 22, from: 10.0.0.0/16}
+hosts:
+  bastion: {vpc: a, subnet: a1, address: 10.0.0.10, security_groups: [out]}
+  db: {vpc: b, subnet: b1, address: 10.1.0.10, security_groups: [ssh]}
+reachability:
+  - {from: bastion, to: db, port: 22, expect: EXPECT}
+"""
+
+
+def test_a_link_that_would_break_an_unreachable_intent_is_left_out(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _file(tmp_path, INTENT.replace("EXPECT", "unreachable"))
+    result = runner.invoke(app, ["peering-plan", str(path), "--emit", "yaml"])
+    assert result.exit_code == 1
+    assert "peerings:" not in result.stdout
+    assert (
+        "the file's intent bastion -> db (port 22) expects unreachable and holds today; with "
+        'peering "a-b" it would be reachable' in result.stdout
+    )
+
+
+def test_a_link_an_intent_expects_is_planned(runner: CliRunner, tmp_path: Path) -> None:
+    # The same estate wanting the flow: the peering is what makes the intent hold.
+    path = _file(tmp_path, INTENT.replace("EXPECT", "reachable"))
+    result = runner.invoke(app, ["peering-plan", str(path), "--write"])
+    assert result.exit_code == 0, result.stderr
+    assert "peering:a-b" in path.read_text(encoding="utf-8")
+    validate = runner.invoke(app, ["validate", str(path), "--format", "concise"])
+    assert validate.exit_code == 0, validate.stdout
