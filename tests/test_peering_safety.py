@@ -172,7 +172,7 @@ def test_a_declared_mesh_link_that_would_bypass_the_firewall_is_left_out(
     assert "Cannot complete: 1 link would take traffic around a firewall" in prose
     emitted = runner.invoke(app, ["peering-plan", str(path), "--emit", "yaml"]).stdout
     assert "peerings:" not in emitted and "peering:orders-payments" not in emitted
-    assert "# Note: not added: peering \"orders-payments\"" in emitted
+    assert '# Note: not added: peering "orders-payments"' in emitted
     written = runner.invoke(app, ["peering-plan", str(path), "--write"])
     assert written.exit_code == 1
     assert path.read_text(encoding="utf-8") == before
@@ -236,3 +236,47 @@ def test_a_link_an_intent_expects_is_planned(runner: CliRunner, tmp_path: Path) 
     assert "peering:a-b" in path.read_text(encoding="utf-8")
     validate = runner.invoke(app, ["validate", str(path), "--format", "concise"])
     assert validate.exit_code == 0, validate.stdout
+
+
+def test_notes_go_under_the_table_at_80_columns(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["peering-plan", "tests/golden/peering-plan-estate.yaml", "--width", "80"]
+    )
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert '      route table "private" of VPC "shared": 10.2.0.0/16 already goes to vgw' in lines
+    header = next(line for line in lines if line.lstrip().startswith("VPC "))
+    assert "notes" not in header
+    # Wide enough, the notes stay in their column.
+    wide = runner.invoke(
+        app, ["peering-plan", "tests/golden/peering-plan-estate.yaml", "--width", "200"]
+    )
+    assert any("   notes" in line for line in wide.stdout.splitlines())
+    assert "10.2.0.0/16 already goes to vgw" in wide.stdout
+
+
+def test_default_prices_of_another_region_are_said_to_be_us_east_1s(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _inspection_with_mesh(tmp_path)
+    result = runner.invoke(
+        app, ["peering-plan", str(path), "--traffic-gb-month", "1000", "--width", "200"]
+    )
+    assert (
+        "note: the mesh's VPCs are in eu-west-1: archplan's transit gateway and data transfer "
+        "prices are us-east-1's, not theirs" in result.stdout
+    )
+    # and the transit gateway the estate already has is named beside the one priced
+    assert 'the file already connects members through transit gateway "hub" (orders, payments)' in (
+        result.stdout
+    )
+    west = runner.invoke(app, ["peering-plan", str(EXAMPLES / "three-vpc-mesh.yaml")])
+    assert (
+        "the mesh's VPCs are in us-west-2: archplan's transit gateway prices are us-east-1's"
+        in (" ".join(west.stdout.split()))
+    )
+    east = (EXAMPLES / "shared-services.yaml").read_text(encoding="utf-8")
+    east += "\nmeshes:\n  all: [shared, finance, hr, engineering]\n"
+    result = runner.invoke(app, ["peering-plan", str(_file(tmp_path, east, "east.yaml"))])
+    assert "Transit gateway instead" in result.stdout
+    assert "not theirs" not in " ".join(result.stdout.split())

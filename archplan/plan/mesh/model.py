@@ -167,6 +167,8 @@ class MeshPlan(NamedTuple):
     recommendation: Recommendation
     blockers: tuple[str, ...]  # why the mesh cannot be completed; empty when it can
     per_vpc_only: bool = False
+    # The file's transit gateways that already attach two or more members, described.
+    existing_gateways: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from archplan.model import Architecture, Mesh, Vpc
@@ -78,11 +79,7 @@ def _unplanned(architecture: Architecture) -> Unplanned | None:
     names = tuple(architecture.vpcs)
     if len(names) < 2:
         return Unplanned(names, ())
-    through = []
-    for gateway in architecture.transit_gateways.values():
-        attached = [vpc for vpc in gateway.attachments if vpc in architecture.vpcs]
-        if len(attached) >= 2:
-            through.append(f'transit gateway "{gateway.name}" ({_listed(attached)})')
+    through = list(_gateways(architecture, architecture.vpcs))
     pairs = set()
     peerings = []
     for peering in architecture.peerings.values():
@@ -95,6 +92,15 @@ def _unplanned(architecture: Architecture) -> Unplanned | None:
     if peerings and (through or len(pairs) < links_needed(len(names))):
         through.append(f"{plural(len(peerings), 'peering')} ({_listed(peerings)})")
     return Unplanned(names, tuple(through)) if through else None
+
+
+def _gateways(architecture: Architecture, members: Iterable[str]) -> Iterator[str]:
+    """The transit gateways that attach two or more of `members`, described."""
+    wanted = set(members)
+    for gateway in architecture.transit_gateways.values():
+        attached = [vpc for vpc in gateway.attachments if vpc in wanted]
+        if len(attached) >= 2:
+            yield f'transit gateway "{gateway.name}" ({_listed(attached)})'
 
 
 def _listed(names: list[str], shown: int = 5) -> str:
@@ -167,6 +173,7 @@ def plan_mesh(
         transit_gateway=option,
         recommendation=recommend(len(vpcs), missing, per_vpc, option),
         blockers=blockers,
+        existing_gateways=tuple(_gateways(architecture, (vpc.name for vpc in vpcs))),
     )
 
 
@@ -240,4 +247,5 @@ def _plan_per_vpc(
         recommendation=recommend_beyond(len(vpcs), impossible, per_vpc, option, limit),
         blockers=tuple(blockers),
         per_vpc_only=True,
+        existing_gateways=tuple(_gateways(architecture, order)),
     )
