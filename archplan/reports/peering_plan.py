@@ -310,7 +310,7 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
             "bold red",
         )
     if mesh.vpcs:
-        label = f"  {plural(mesh.n, 'VPC')}: "
+        label = f"  {mesh.n:,} VPC{'' if mesh.n == 1 else 's'}: "  # 5,000 as the line above
         more = "(`--format json` lists all)"
         _say(console, summarise(label, list(mesh.vpcs), console.width, more))
     else:
@@ -488,13 +488,13 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
         # Notes are prose: folded into what room is left they become slivers of 5 letters.
         # Too wide, they go under the table, one per route table, wrapped like the report.
         table.columns.pop()
-        vpc = ""
+        owner = ""
         for first, name, note in zip(
             table.columns[0].cells, table.columns[2].cells, notes_column.cells, strict=True
         ):
-            vpc = str(first) or vpc
+            owner = str(first) or owner
             if str(note):
-                below.append(f'    route table "{name}" of VPC "{vpc}": {note}')
+                below.append(f'    route table "{name}" of VPC "{owner}": {note}')
     console.print(Padding(keep_words(table), (0, 0, 0, 4)))
     if below:
         _say(console, "    notes:")

@@ -138,10 +138,7 @@ def region_note(option: TransitGatewayOption) -> str | None:
         advice.append("set prices.transit_gateway in the file")
     if option.transfer is not None:
         advice.append("read the data transfer figures as an estimate")
-    return (
-        f"the mesh's VPCs are in {', '.join(regions)}: {which}, not theirs "
-        f"({'; '.join(advice)})"
-    )
+    return f"the mesh's VPCs are in {', '.join(regions)}: {which}, not theirs ({'; '.join(advice)})"
 
 
 def _prices_line(transfer: TransferComparison) -> str:

@@ -33,7 +33,7 @@ class UnknownMesh(ValueError):
         else:
             message = (
                 f'no mesh "{name}"; the file declares no meshes (without --mesh, '
-                "peering-plan plans one mesh of all VPCs)"
+                "peering-plan plans one mesh of all VPCs when nothing connects them yet)"
             )
         super().__init__(message)
 

@@ -24,12 +24,19 @@ planned pair by pair can have), so the plan stays linear in the estate.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from archplan.cidr import Block
 from archplan.model import Architecture, Peering, Route, RouteTable, Target, Vpc
 from archplan.network import TCP
 from archplan.plan.tables import RouteNeed
 from archplan.routes import vpc_blocks
+
+if TYPE_CHECKING:  # the path engine is imported when a link needs it
+    from archplan.reach.places import Place
+    from archplan.reach.query import Spot
+
+_Ends = list[tuple[int, "Place", "Place"]]
 
 # Route targets whose traffic can meet an inspection point on its way to another VPC (a NAT
 # gateway's traffic leaves by the NAT subnet's own table, checked as that table's routes).
@@ -66,20 +73,32 @@ class Guard:
                 self.carried[vpc.name] = routes
         if not inspects:
             self.carried = {}
-        self.intents: dict[frozenset[str], list[tuple[int, object, object]]] = {}
-        if architecture.reachability:
-            from archplan.reach.places import Unresolved, resolve
+        # VPC pair -> the intents with one end in each, resolved on the first link that needs
+        # them (most plans add no link, and `diff` plans many small parts of an estate).
+        self._intents_by_pair: dict[frozenset[str], _Ends] | None = None
 
-            for position, intent in enumerate(architecture.reachability):
-                ends = (
-                    resolve(architecture, intent.source),
-                    resolve(architecture, intent.destination),
-                )
-                if any(isinstance(end, Unresolved) or end.vpc is None for end in ends):
-                    continue
-                vpcs = frozenset(end.vpc for end in ends)  # type: ignore[union-attr]
-                if len(vpcs) == 2:
-                    self.intents.setdefault(vpcs, []).append((position, *ends))
+    @property
+    def intents(self) -> dict[frozenset[str], _Ends]:
+        if self._intents_by_pair is None:
+            self._intents_by_pair = {}
+            if self.architecture.reachability:
+                from archplan.reach.places import Unresolved, resolve
+
+                for position, intent in enumerate(self.architecture.reachability):
+                    ends = (
+                        resolve(self.architecture, intent.source),
+                        resolve(self.architecture, intent.destination),
+                    )
+                    source, destination = ends
+                    if isinstance(source, Unresolved) or isinstance(destination, Unresolved):
+                        continue
+                    if source.vpc is None or destination.vpc is None:
+                        continue
+                    if source.vpc != destination.vpc:
+                        pair = frozenset((source.vpc, destination.vpc))
+                        found = self._intents_by_pair.setdefault(pair, [])
+                        found.append((position, source, destination))
+        return self._intents_by_pair
 
     def problems(
         self,
@@ -174,8 +193,8 @@ class Guard:
         problems = []
         for position, source, destination in self.intents[frozenset((first.name, second.name))]:
             intent = self.architecture.reachability[position]
-            now = ask(self.architecture, source, destination, intent.protocol, intent.port)  # type: ignore[arg-type]
-            later = ask(after, source, destination, intent.protocol, intent.port)  # type: ignore[arg-type]
+            now = ask(self.architecture, source, destination, intent.protocol, intent.port)
+            later = ask(after, source, destination, intent.protocol, intent.port)
             if not isinstance(now, Answer) or not isinstance(later, Answer):
                 continue
             if _fails(intent.expect, later.verdict) and not _fails(intent.expect, now.verdict):
@@ -194,7 +213,7 @@ def _fails(expect: str, verdict: str) -> bool:
     )
 
 
-def _spots(architecture: Architecture, vpc: Vpc) -> list[tuple[object, object]]:
+def _spots(architecture: Architecture, vpc: Vpc) -> list[tuple[Spot, Place]]:
     """One concrete end per route table serving the VPC's subnets, IPv4 first, with the place."""
     from archplan.reach.places import Place
     from archplan.reach.query import spots
@@ -204,7 +223,7 @@ def _spots(architecture: Architecture, vpc: Vpc) -> list[tuple[object, object]]:
         found = spots(architecture, place, version)
         if isinstance(found, str):
             continue
-        tables: dict[str | None, tuple[object, object]] = {}
+        tables: dict[str | None, tuple[Spot, Place]] = {}
         for spot in found:
             subnet = vpc.subnets[spot.start[2]]
             tables.setdefault(subnet.route_table, (spot, place))
