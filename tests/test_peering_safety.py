@@ -11,6 +11,7 @@ of the file's reachability intents expects, is left out with that reason, in eve
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,124 @@ def test_default_prices_of_another_region_are_said_to_be_us_east_1s(
     result = runner.invoke(app, ["peering-plan", str(_file(tmp_path, east, "east.yaml"))])
     assert "Transit gateway instead" in result.stdout
     assert "not theirs" not in " ".join(result.stdout.split())
+
+
+# -- brute force: merging the plan never takes a flow off its firewall ----------------------
+
+
+def _inspected_estate(attached: list[bool], peered: set[tuple[int, int]]) -> str:
+    """Spokes s0.. (some on transit gateway "hub", whose spokes table sends everything through
+    the firewall of VPC "insp"), some pairs already peered, all spokes declared one mesh."""
+    lines = ["archplan: 1", "defaults: {region: eu-west-1}", "vpcs:"]
+    for index, on_hub in enumerate(attached):
+        routes = "{0.0.0.0/0: tgw:hub}" if on_hub else "{}"
+        lines += [
+            f"  s{index}:",
+            f"    cidr: 10.{index}.0.0/16",
+            "    subnets:",
+            f"      s{index}-app: {{cidr: 10.{index}.0.0/20, az: eu-west-1a}}",
+            f"      s{index}-tgw: {{cidr: 10.{index}.255.0/28, az: eu-west-1a}}",
+            f"    route_tables: {{spoke: {{main: true, routes: {routes}}}}}",
+        ]
+    lines += [
+        "  insp:",
+        "    cidr: 100.64.0.0/16",
+        "    subnets:",
+        "      insp-tgw: {cidr: 100.64.0.0/28, az: eu-west-1a, route_table: to-fw}",
+        "      insp-fw: {cidr: 100.64.1.0/28, az: eu-west-1a, route_table: back}",
+        "    firewalls: {fw: {subnet: insp-fw, firewall: central}}",
+        "    route_tables:",
+        "      to-fw: {routes: {0.0.0.0/0: firewall:fw}}",
+        "      back: {routes: {10.0.0.0/8: tgw:hub}}",
+    ]
+    hub = [f"s{index}" for index, on_hub in enumerate(attached) if on_hub]
+    lines += ["transit_gateways:", "  hub:", "    attachments:"]
+    lines += [f"      {name}: {{subnets: [{name}-tgw]}}" for name in hub]
+    lines += [
+        "      insp: {subnets: [insp-tgw], appliance_mode: true}",
+        "    route_tables:",
+    ]
+    if hub:
+        lines.append(
+            f"      spokes: {{associations: [{', '.join(hub)}], routes: {{0.0.0.0/0: insp}}}}"
+        )
+    lines.append(
+        "      inspection: {associations: [insp]"
+        + (f", propagations: [{', '.join(hub)}]" if hub else "")
+        + "}"
+    )
+    lines += [
+        "network_firewalls:",
+        "  central:",
+        "    stateless_default: forward",
+        "    stateful:",
+        "      - {action: pass, protocol: tcp, ports: 443, from: 10.0.0.0/8, to: any}",
+    ]
+    if peered:
+        lines.append("peerings:")
+        lines += [f"  p{a}-{b}: {{requester: s{a}, accepter: s{b}}}" for a, b in sorted(peered)]
+    lines += ["meshes:", f"  spokes: [{', '.join(f's{i}' for i in range(len(attached)))}]"]
+    return "\n".join(lines) + "\n"
+
+
+def _firewalled_pairs(text: str) -> set[frozenset[str]]:
+    from archplan.engine import load_architecture
+    from archplan.network import TCP
+    from archplan.reach.places import Place, resolve
+    from archplan.reach.query import ask
+    from archplan.source import Source
+
+    architecture = load_architecture(Source("x.yaml", text)).architecture
+    spokes = sorted(name for name in architecture.vpcs if name.startswith("s"))
+    found = set()
+    for first in spokes:
+        for second in spokes:
+            if first == second:
+                continue
+            source, destination = resolve(architecture, first), resolve(architecture, second)
+            assert isinstance(source, Place) and isinstance(destination, Place)
+            answer = ask(architecture, source, destination, TCP, 443)
+            assert not isinstance(answer, str)
+            if answer.forward.inspected:
+                found.add(frozenset((first, second)))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("ARCHPLAN_PEERSAFE_CASES", "12"))))
+def test_merging_the_plan_never_takes_a_flow_off_its_firewall(seed: int) -> None:
+    """Random spokes on and off an inspected transit gateway, some peered: after merging what
+    the plan adds, every flow between spokes that passed the firewall still does, and each
+    link the plan leaves out for the firewall's sake is one such flow."""
+    import random
+
+    from archplan.engine import load_architecture
+    from archplan.plan.emit import additions
+    from archplan.plan.merge import merge
+    from archplan.plan.mesh import plan
+    from archplan.source import Source
+
+    chance = random.Random(seed)
+    count = chance.randint(2, 4)
+    attached = [chance.random() < 0.6 for _ in range(count)]
+    pairs = [(a, b) for a in range(count) for b in range(a + 1, count)]
+    peered = {pair for pair in pairs if chance.random() < 0.25}
+    text = _inspected_estate(attached, peered)
+    before = _firewalled_pairs(text)
+    result = plan(load_architecture(Source("x.yaml", text)).architecture)
+    merged = merge(text, additions(result))
+    after = _firewalled_pairs(merged)
+    assert before <= after, (text, before - after)
+    refused = {
+        frozenset((item.first, item.second))
+        for mesh in result.meshes
+        for item in mesh.left_out
+        if any("around that inspection" in problem for problem in item.problems)
+    }
+    assert refused <= before
+    # Nothing the plan adds between two spokes the firewall sees today.
+    assert not any(
+        frozenset((link.first, link.second)) in before
+        for mesh in result.meshes
+        for link in mesh.to_create
+        if link.peering not in {item.peering for item in mesh.left_out}
+    )
