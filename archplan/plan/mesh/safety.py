@@ -146,6 +146,10 @@ class Guard:
                 for leg in (answer.forward, answer.reply):
                     if leg is not None:
                         inspected += leg.inspected
+                if inspected:
+                    break  # one inspected path is reason enough
+            if inspected:
+                break
         if not inspected:
             return []
         points = ", ".join(self._describe(point) for point in dict.fromkeys(inspected))
