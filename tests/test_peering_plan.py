@@ -1092,7 +1092,7 @@ def test_all_lists_every_link_and_json_stays_one_document(
         assert result.stdout == plain
     text = runner.invoke(app, ["peering-plan", path, "--all"]).stdout
     assert text.count("\n  v") >= links["missing"] + links["impossible"]
-    heading = f"every link not present in mesh \"all\" ({links['missing']:,} missing, "
+    heading = f'every link not present in mesh "all" ({links["missing"]:,} missing, '
     assert heading + f"{links['impossible']:,} impossible):" in text
 
 

@@ -23,7 +23,7 @@ _WHOLE = frozenset(
         "peerings",
         "transit_gateways",
         "quotas",
-        "prices",
+        "prices",  # prices.transit_gateway, of the comparison
         "reachability",
         "network_firewalls",
     }
@@ -72,6 +72,9 @@ def refusals(loaded: Loaded, mesh: str | None = None) -> list[Refusal]:
             name = problem.path[1] if len(problem.path) > 1 else None
             if members is not None and name in architecture.vpcs and name not in members:
                 continue
+        elif section == "prices":
+            if len(problem.path) > 1 and problem.path[1] != "transit_gateway":
+                continue  # instance prices are scale-plan's
         elif section not in _WHOLE and not (architecture.reachability and section in _PLACES):
             continue
         span = problem.span or loaded.document.span_at(problem.path, key=problem.on_key is True)
