@@ -81,8 +81,10 @@ class Decoder:
 
     def field(self, path: Path) -> str:
         """The field a value belongs to, as the user writes it within its object:
-        `capacity.per_unit`, `demand.hourly[3]`; the key itself for a value of a named map."""
-        parts = path[min(self._named_at, len(path) - 1) :] if path else ()
+        `capacity.per_unit`, `demand.hourly[3]`; for a whole value of a named map, the map and
+        its key (`subnets.a`), since the key alone is only a name the user chose."""
+        start = self._named_at if self._named_at < len(path) else len(path) - 2
+        parts = path[max(start, 0) :]
         text = ""
         for part in parts:
             text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
@@ -130,7 +132,11 @@ class Decoder:
         return self._scalar(node, kind, path)
 
     def _wrong_type(self, node: Node, expected: str, path: Path, hint: str = "") -> None:
-        self.report(WRONG_TYPE, f"expected {expected}, got {describe(node)}{hint}", path)
+        # Named like every other value error (`cidr must be ..., got ...`): the finding points at
+        # the value, but a frame in a log or a JSON message read alone must still say which field.
+        self.report(
+            WRONG_TYPE, f"{self.field(path)} must be {expected}, got {describe(node)}{hint}", path
+        )
 
     def _object(self, node: Node, kind: s.Object, path: Path) -> dict[str, Any] | None:
         if isinstance(node, Scalar) and node.value is None:
