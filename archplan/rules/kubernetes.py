@@ -14,6 +14,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.model_containers import PodNetworking
 from archplan.rules.registry import Problem, rule
+from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -205,11 +206,13 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
                 continue
             nodes = ceil_div(group.max, len(names))
             if custom:  # pods in the pod subnets of the nodes' zones, nodes in their own
-                zones = {vpc.subnets[name].az for name in names}
+                # Zones known to exist only: a wrong one (AP117) stands for a zone not known,
+                # so no pod subnet is matched to it (nor to a node subnet without a zone).
+                zones = {known_zone(vpc.subnets[name], vpc.region) for name in names} - {None}
                 pod_subnets = [
                     vpc.subnets[name]
                     for name in dict.fromkeys(custom)
-                    if name in vpc.subnets and vpc.subnets[name].az in zones
+                    if name in vpc.subnets and known_zone(vpc.subnets[name], vpc.region) in zones
                 ]
                 checks = [(subnet, nodes * most) for subnet in pod_subnets]
             else:

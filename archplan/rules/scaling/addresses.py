@@ -8,6 +8,7 @@ from archplan.analysis.addresses import pools
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import Problem, rule
+from archplan.rules.zones import zones_unsure
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -104,7 +105,9 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
             )
             continue
         surviving = [group for group, _ in pool.users if group.survive_az_loss]
-        loss = pool.zone_loss() if surviving else None
+        # A zone written wrong (AP117) may be the fullest zone's: no loss is counted on it.
+        sure = surviving and not zones_unsure(architecture, pool.subnets)
+        loss = pool.zone_loss() if sure else None
         if loss is not None and needed > loss[1]:
             zone, left = loss
             yield Problem(
