@@ -159,9 +159,16 @@ class Decoder:
                 self.report(UNKNOWN_KEY, f'unknown key "{key}"{hint}', (*path, key), on_key=True)
                 if meant is not None and meant not in node.entries:
                     misspelt.add(meant)
-                    self.rejected.setdefault(
-                        (*path, meant), Rejection(f'unknown key "{key}"{hint}', on_key=True)
-                    )
+                    rejection = Rejection(f'unknown key "{key}"{hint}', on_key=True)
+                    self.rejected.setdefault((*path, meant), rejection)
+                    named = entry.value
+                    if isinstance(kind.fields[meant].kind, s.NamedMap) and isinstance(
+                        named, Mapping
+                    ):
+                        # `vpc: {app: ...}` declares VPC "app", only under a misspelt key: a
+                        # reference to it is no second finding (the builder asks here).
+                        for name in named.entries:
+                            self.rejected.setdefault((*path, meant, name), rejection)
                 continue
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:

@@ -84,6 +84,8 @@ def test_a_wrong_type_gives_only_its_decoding_finding(path: Path, where: str, te
 # A misspelt key (issue 13 item 5, new-user review): `subnet:` for `subnets:` is reported once,
 # as an unknown key with its did-you-mean. The key it stands for is written, only misspelt: no
 # "missing required key" on top, and no rule acts on the empty default (AP502 "no subnets").
+# A top-level section too (`vpc:`, `peering:`, `default:`): the names declared under it are
+# written, so a reference to one is no AP005, and `default:` is no "missing region".
 
 
 def _keys(
@@ -104,7 +106,7 @@ def _keys(
             field = kind.fields.get(key)
             if field is None:
                 continue
-            if path:  # not the top-level sections: the whole file hangs on them
+            if path or key != "archplan":  # the version line: a file without it is refused
                 yield ".".join(str(part) for part in (*path, key)), entry.key, tuple(kind.fields)
             yield from _keys(entry.value, field.kind, (*path, key))
     elif isinstance(kind, s.NamedMap) and isinstance(node, Mapping):
