@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from archplan import schema as s
+from archplan.cli import app
 from archplan.engine import validate_source
 from archplan.loader import Mapping, Node, Scalar, Sequence, load
 from archplan.source import Source
@@ -257,3 +259,36 @@ def test_a_wrong_zone_feeds_no_zone_rule(path: Path, where: str, text: str) -> N
         for finding in result.findings
         if finding.rule_id not in {"AP114", "AP117"} and wrong in finding.message
     ] == []
+
+
+# The planning commands read a section whole: written under a misspelt key it would be planned
+# as empty (`mesh:` for `meshes:` makes every VPC one mesh, and --write adds peerings the file
+# has under `peering:`). They refuse the file at the misspelt key instead, exit 2.
+PLANNED = [
+    ("peering-plan", "three-vpc-mesh.yaml", "meshes", "mesh"),
+    ("peering-plan", "three-vpc-mesh.yaml", "peerings", "peering"),
+    ("peering-plan", "three-vpc-mesh.yaml", "vpcs", "vpc"),
+    ("scale-plan", "three-tier.yaml", "scaling_groups", "scaling_group"),
+    ("scale-plan", "forum.yaml", "services", "service"),
+    ("scale-plan", "forum.yaml", "functions", "function"),
+]
+
+
+@pytest.mark.parametrize(("command", "example", "section", "wrong"), PLANNED)
+@pytest.mark.parametrize("write", [False, True])
+def test_a_planning_command_refuses_a_misspelt_section(
+    tmp_path: Path, command: str, example: str, section: str, wrong: str, write: bool
+) -> None:
+    if write and command != "peering-plan":
+        pytest.skip("only peering-plan writes into the file")
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    assert f"\n{section}:" in text
+    path = tmp_path / example
+    path.write_text(text.replace(f"\n{section}:", f"\n{wrong}:"), encoding="utf-8")
+    line = text[: text.index(f"\n{section}:")].count("\n") + 2
+    result = CliRunner().invoke(app, [command, str(path), *(["--write"] if write else [])])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f'{path}:{line}:1: error: unknown key "{wrong}" (did you mean "{section}"?)\n'
+    )
+    assert path.read_text(encoding="utf-8") == text.replace(f"\n{section}:", f"\n{wrong}:")

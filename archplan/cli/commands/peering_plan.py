@@ -8,6 +8,7 @@ import typer
 
 from archplan.cli.io import (
     EXIT_FINDINGS,
+    EXIT_INPUT,
     fail,
     input_error,
     load,
@@ -33,6 +34,7 @@ from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from archplan.engine import Loaded
     from archplan.plan.mesh.transfer import Traffic
 
 
@@ -111,6 +113,7 @@ def peering_plan(
         _write_into(file, mesh, traffic, max_file_size)
         return
     name, loaded = load(file, max_file_size)
+    _refuse_misspelt_sections(name, loaded)
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
@@ -171,6 +174,7 @@ def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes:
         loaded = load_architecture(source)
     except InputError as error:
         input_error(error, name)
+    _refuse_misspelt_sections(name, loaded)
     bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
     try:
         result = plan(loaded.architecture, mesh, traffic)
@@ -219,6 +223,20 @@ def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes:
         )
     if not result.can_complete:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _refuse_misspelt_sections(name: str, loaded: Loaded) -> None:
+    """Exit 2 when a section the plan reads is written under a misspelt key (`mesh:`,
+    `peering:`): planned as if empty, every VPC would be one mesh and every peering missing,
+    and --emit or --write would add peerings the file already has."""
+    from archplan.decode import misspelt_sections
+
+    found = misspelt_sections(loaded.problems, ("vpcs", "peerings", "meshes", "quotas"))
+    for problem in found:
+        span = problem.span or loaded.document.span_at(problem.path, key=True)
+        say(f"{name}:{span.line}:{span.column}: error: {problem.message}")
+    if found:
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _traffic(text: str | None) -> Traffic | None:
