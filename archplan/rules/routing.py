@@ -326,6 +326,10 @@ def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
         peering = architecture.peerings.get(target.name or "")
         if peering is None or peering.requester is None or peering.accepter is None:
             continue  # a missing or invalid end is reported where it is written (AP003, AP004)
+        if architecture.is_rejected(*peering.path, "requester") or architecture.is_rejected(
+            *peering.path, "accepter"
+        ):
+            continue  # an end naming no VPC (AP005) may be the one that was meant: this VPC
         if not peering.involves(vpc.name):
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses peering "{peering.name}", '
