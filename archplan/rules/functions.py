@@ -146,6 +146,8 @@ def reserved_concurrency_quota(architecture: Architecture) -> Iterator[Problem]:
         AWS Lambda Developer Guide, "Lambda quotas" <https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>
     """
     quota = architecture.quotas[QUOTA]
+    if architecture.is_rejected("quotas", QUOTA):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     allowed = quota - UNRESERVED_MINIMUM
     total: dict[str | None, int] = {}
     for function in architecture.functions.values():

@@ -44,6 +44,8 @@ def vpc_region_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
     """
     limit = architecture.quotas["vpcs_per_region"]
+    if architecture.is_rejected("quotas", "vpcs_per_region"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     groups: dict[tuple[str | None, str], list[Vpc]] = {}
     for vpc in architecture.vpcs.values():
         if vpc.region is not None:

@@ -512,6 +512,8 @@ def route_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["routes_per_route_table"]
+    if architecture.is_rejected("quotas", "routes_per_route_table"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
             for version, family in ((4, "IPv4"), (6, "IPv6")):
@@ -561,6 +563,8 @@ def route_table_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["route_tables_per_vpc"]
+    if architecture.is_rejected("quotas", "route_tables_per_vpc"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for vpc in architecture.vpcs.values():
         # Without a table marked main, AWS still creates one, and it counts.
         count = len(vpc.route_tables) + (0 if vpc.main_route_table() else 1)

@@ -87,6 +87,8 @@ def vpc_cidr_quota(architecture: Architecture) -> Iterator[Problem]:
             ("ipv6_cidr_blocks_per_vpc", vpc.ipv6_block_paths(), "IPv6"),
         ):
             limit = architecture.quotas[quota_name]
+            if architecture.is_rejected("quotas", quota_name):
+                continue  # written but rejected: AWS's default is not the user's quota
             if len(pairs) > limit:
                 related = quota_related(architecture, quota_name)
                 yield Problem(

@@ -96,6 +96,8 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
     for gateway in architecture.api_gateways.values():
         for limit in _limits(gateway):
             quota = QUOTA_OF[limit.field]
+            if architecture.is_rejected("quotas", quota):
+                continue  # written but rejected: AWS's default is not the user's quota
             configured = quota in architecture.quotas_set
             ceiling = architecture.quotas[quota] if configured else DEFAULTS[quota]
             if limit.value <= ceiling:

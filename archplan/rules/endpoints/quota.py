@@ -15,6 +15,8 @@ def _over_quota(
     architecture: Architecture, quota_name: str, endpoints: list[Endpoint], scope: str, what: str
 ) -> Iterator[Problem]:
     limit = architecture.quotas[quota_name]
+    if architecture.is_rejected("quotas", quota_name):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     if len(endpoints) > limit:
         yield Problem(
             f"{scope} has {len(endpoints)} {what}; the {quota_name} quota is {limit} "
