@@ -1,11 +1,12 @@
-"""Zone rules: an Availability Zone that its Region does not have."""
+"""Zone rules: an Availability Zone that its Region does not have; and where a subnet or VPC is
+known to be, for the rules that count by zone, account or Region."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
 from archplan.findings import Severity
-from archplan.model import Architecture, Subnet
+from archplan.model import Architecture, Subnet, Vpc
 from archplan.regions import ZONE_ID, missing_zone, notation, zone_exists, zone_table
 from archplan.rules.registry import Problem, rule
 
@@ -33,6 +34,15 @@ def zone_unsure(architecture: Architecture, subnet: Subnet) -> bool:
 def zones_unsure(architecture: Architecture, subnets: Iterable[Subnet]) -> bool:
     """Whether some subnet's zone is unsure (zone_unsure)."""
     return any(zone_unsure(architecture, subnet) for subnet in subnets)
+
+
+def placement_unsure(architecture: Architecture, vpc: Vpc) -> bool:
+    """Whether the VPC's account or Region was written but rejected, its own or the defaults'
+    it falls back to: the VPC is then counted in no account and Region, not in the default's."""
+    return any(
+        architecture.is_rejected(*vpc.path, key) or architecture.is_rejected("defaults", key)
+        for key in ("account", "region")
+    )
 
 
 @rule(
