@@ -193,6 +193,8 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
             names = list(dict.fromkeys(group.subnets))
             if group.max is None or not names or any(name not in vpc.subnets for name in names):
                 continue
+            if architecture.is_rejected(*group.path, "max_pods"):
+                continue  # written but rejected: the pods a node holds are not known
             if limits is None:
                 limits = eni_limits()
             if any(name not in limits for name in group.instance_types):

@@ -152,6 +152,8 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
         local = next((outer for outer in blocks if outer.contains(block)), None)
         if local is None:
             continue
+        if architecture.rejected_within(*vpc.path, "subnets"):
+            continue  # a subnet written but rejected may be the one this route takes over
         target = route.target
         to_middlebox = target is not None and target.kind in MIDDLEBOX_TARGETS
         if local.prefix == block.prefix:
@@ -265,6 +267,8 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
         target = route.target
         if target is None or target.kind != "nat" or target.name in vpc.subnets:
             continue
+        if architecture.is_rejected(*vpc.path, "subnets", target.name or ""):
+            continue  # the VPC's own subnet of that name was written, only rejected
         owners = architecture.subnet_owner.get(target.name or "", [])
         if owners:
             yield Problem(

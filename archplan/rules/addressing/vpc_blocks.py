@@ -175,6 +175,8 @@ def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
         Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
+        if not vpc.blocks_known:
+            continue  # a block rejected (the primary, say): the order AWS saw them in is not known
         pairs = vpc.ipv4_block_paths()
         for index in range(1, len(pairs)):
             new_block, new_path = pairs[index]
