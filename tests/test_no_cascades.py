@@ -8,16 +8,19 @@ that stands in for the rejected value (`internet_gateway: igw` adds no AP204).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from archplan import schema as s
 from archplan.cli import app
 from archplan.engine import validate_source
+from archplan.errors import InputError
 from archplan.loader import Mapping, Node, Scalar, Sequence, load
 from archplan.source import Source
 from archplan.spelling import did_you_mean
@@ -292,3 +295,216 @@ def test_a_planning_command_refuses_a_misspelt_section(
         f'{path}:{line}:1: error: unknown key "{wrong}" (did you mean "{section}"?)\n'
     )
     assert path.read_text(encoding="utf-8") == text.replace(f"\n{section}:", f"\n{wrong}:")
+
+
+# Brute force over the schema (issue 13 item 5, precision3): every value of every example is
+# broken in turn as the schema says it can be (a number out of its bounds, a word outside its
+# choices, a CIDR with a /33, a name that names nothing, a whole mapping or list written as a
+# number), and validate must report the broken value with decoding findings only. The CI run
+# breaks each place of the schema once, in the first clean example that has it; with
+# ARCHPLAN_CASCADES=all it breaks every occurrence in every clean and broken example, every
+# rule's Fails/Passes example and every rule case file (about 23,000 files, 2 minutes).
+
+ALL_CASCADES = os.environ.get("ARCHPLAN_CASCADES") == "all"
+
+# A finding that takes the place of another when the broken value removes what that one needed:
+# true of the file either way, only said by another rule. (A group that cannot be planned is no
+# longer AP517's "cannot survive an AZ loss" but AP503's "in one zone"; a route that no longer
+# leaves through a second peering is AP311's "not inside the peer"; a subnet no longer short
+# with every zone up is AP802's no more but may be AP803's after a zone is lost.)
+REPLACES = {"AP503": "AP517", "AP311": "AP308", "AP803": "AP802"}
+# A workload's security group that names nothing is AP703's to say (not the builder's AP005).
+REFERENCE_RULES = DECODING | {"AP703"}
+
+
+def _schema_walk(
+    node: Node, kind: s.Kind, path: tuple[str | int, ...] = (), key: Scalar | None = None
+) -> Iterator[tuple[tuple[str | int, ...], Node, s.Kind, Scalar | None]]:
+    """Each node of the document with its schema kind (an Either resolved as the decoder does)
+    and, for a mapping's value, its key."""
+    if isinstance(kind, s.Either):
+        for option in kind.options:
+            if isinstance(node, Mapping) and isinstance(option, s.Object | s.NamedMap):
+                yield from _schema_walk(node, option, path, key)
+                return
+            if isinstance(node, Sequence) and isinstance(option, s.ListOf):
+                yield from _schema_walk(node, option, path, key)
+                return
+        for option in kind.options:
+            if isinstance(node, Scalar) and _scalar_fits(option, node.value):
+                yield path, node, option, key
+                return
+        return
+    yield path, node, kind, key
+    if isinstance(kind, s.Object) and isinstance(node, Mapping):
+        for name, entry in node.entries.items():
+            field = kind.fields.get(name)
+            if field is not None:
+                yield from _schema_walk(entry.value, field.kind, (*path, name), entry.key)
+    elif isinstance(kind, s.NamedMap) and isinstance(node, Mapping):
+        for name, entry in node.entries.items():
+            yield from _schema_walk(entry.value, kind.value, (*path, name), entry.key)
+    elif isinstance(kind, s.ListOf) and isinstance(node, Sequence):
+        for index, item in enumerate(node.items):
+            yield from _schema_walk(item, kind.item, (*path, index))
+
+
+def _scalar_fits(kind: s.Kind, value: object) -> bool:
+    if isinstance(kind, s.Integer | s.Number):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(kind, s.Text | s.Reference | s.Cidr) and isinstance(value, str)
+
+
+def _broken_values(node: Node, kind: s.Kind) -> list[str]:
+    """Values to write instead of `node` that the schema refuses, each for its own reason."""
+    if isinstance(node, Mapping | Sequence):
+        return ["5"]
+    if not isinstance(node, Scalar) or node.value is None:
+        return []
+    found = []
+    if isinstance(kind, s.Reference):
+        found.append("no-such-name")
+    if isinstance(kind, s.Integer | s.Number):
+        if kind.minimum is not None:
+            found.append(str(kind.minimum - 1))
+        if kind.maximum is not None:
+            found.append(str(kind.maximum + 1))
+    if isinstance(kind, s.Text):
+        if kind.choices:
+            found.append("bogus")
+        if kind.digits:
+            found.append('"123"')
+        if kind.pattern:
+            found.append('"bogus!"')
+    if isinstance(kind, s.Cidr):
+        found.append("10.0.0.0/33" if kind.version == 4 else "2001:db8::/129")
+    return found
+
+
+def breakages(text: str) -> Iterator[tuple[str, str, str, bool]]:
+    """(place as the schema names it, place in the file, broken text, whether a reference)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for path, node, kind, key in _schema_walk(load(text).root, s.ARCHITECTURE):
+        if not path or path[0] == "archplan":
+            continue
+        for value in _broken_values(node, kind):
+            span = node.span
+            if isinstance(node, Mapping | Sequence) and span.line != span.end_line:
+                # A block collection: its key's line becomes `key: 5` and its own lines go.
+                if key is None or key.span.line == span.line:
+                    continue
+                tail = (
+                    lines[span.end_line - 1][: span.end_column - 1]
+                    if span.end_line <= len(lines)
+                    else ""
+                )
+                last = span.end_line - 1 if not tail.strip() else span.end_line
+                line = lines[key.span.line - 1][: key.span.end_column - 1] + ": " + value
+                mutated = "\n".join([*lines[: key.span.line - 1], line, *lines[last:]])
+            else:
+                start = starts[span.line - 1] + span.column - 1
+                end = starts[span.end_line - 1] + span.end_column - 1
+                mutated = text[:start] + value + text[end:]
+            where = ".".join(str(part) for part in path)
+            place = _place(path)
+            yield f"{place}={value}", f"{where}={value}", mutated, isinstance(kind, s.Reference)
+
+
+def _place(path: tuple[str | int, ...]) -> str:
+    """The path with names and indexes left out: one place of the schema."""
+    parts: list[str] = []
+    node: s.Kind = s.ARCHITECTURE
+    for part in path:
+        while isinstance(node, s.Either):
+            node = next(
+                (o for o in node.options if isinstance(o, s.Object | s.NamedMap | s.ListOf)),
+                node.options[0],
+            )
+        if isinstance(node, s.Object):
+            field = node.fields.get(str(part))
+            parts.append(str(part))
+            if field is None:
+                break
+            node = field.kind
+        elif isinstance(node, s.NamedMap):
+            parts.append("*")
+            node = node.value
+        elif isinstance(node, s.ListOf):
+            parts.append("#")
+            node = node.item
+    return ".".join(parts)
+
+
+def _brute_sources() -> Iterator[tuple[str, str]]:
+    for path in CLEAN:
+        yield f"examples/{path.name}", path.read_text(encoding="utf-8")
+    if not ALL_CASCADES:
+        return
+    for path in sorted((EXAMPLES / "broken").glob("*.yaml")):
+        yield f"broken/{path.name}", path.read_text(encoding="utf-8")
+    from archplan.ruledocs import example_document, sections
+    from archplan.rules import RULES
+
+    for rule in sorted(RULES.values(), key=lambda rule: rule.id):
+        parts = sections(rule)
+        for part in ("fails", "passes"):
+            text = example_document(parts[part])
+            if not text.startswith("AWSTemplateFormatVersion"):
+                yield f"{rule.id} {part}", text
+    for path in sorted((Path(__file__).parent / "rules" / "cases").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            if not case["source"].startswith("AWSTemplateFormatVersion"):
+                yield f"{path.stem}: {case['name']}", case["source"]
+
+
+def _brute_cases() -> Iterator[tuple[str, str, str, str, bool]]:
+    seen: set[str] = set()
+    for name, text in _brute_sources():
+        try:
+            found = list(breakages(text))
+        except InputError:
+            continue  # a rule case that is not YAML (the input errors' own cases)
+        for place, where, mutated, reference in found:
+            if not ALL_CASCADES and place in seen:
+                continue
+            seen.add(place)
+            yield name, where, text, mutated, reference
+
+
+BRUTE = [
+    pytest.param(text, mutated, reference, id=f"{name}:{where}")
+    for name, where, text, mutated, reference in _brute_cases()
+]
+
+
+def test_the_brute_force_breaks_every_section() -> None:
+    assert len(BRUTE) > (5000 if ALL_CASCADES else 150)
+    broken = {str(case.id).split(":", 1)[1].split(".")[0].split("=")[0] for case in BRUTE}
+    assert {"vpcs", "peerings", "transit_gateways", "scaling_groups", "services"} <= broken
+
+
+@pytest.mark.parametrize(("text", "mutated", "reference"), BRUTE)
+def test_a_broken_value_gives_only_its_own_finding(
+    text: str, mutated: str, reference: bool
+) -> None:
+    before_result = validate_source(Source("t.yaml", text))
+    result = validate_source(Source("t.yaml", mutated))
+    if before_result.error is not None or result.error is not None:
+        pytest.skip("not an architecture file, or the edit left no YAML")
+    before = Counter(finding.rule_id for finding in before_result.findings)
+    after = Counter(finding.rule_id for finding in result.findings)
+    added = after - before
+    cascade = [
+        f"{finding.span.line} {finding.rule_id} {finding.message}"
+        for finding in result.findings
+        if finding.rule_id in added
+        and finding.rule_id not in REFERENCE_RULES
+        and not before[REPLACES.get(finding.rule_id, "")] > after[REPLACES.get(finding.rule_id, "")]
+    ]
+    assert cascade == []
+    # A name that names nothing may go unsaid where the file declares nothing of its kind
+    # (a workload's security group in a VPC that declares none: AWS's default group).
+    assert set(added) & REFERENCE_RULES or reference, "the broken value was not reported"
