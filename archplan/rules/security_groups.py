@@ -396,8 +396,6 @@ def workload_egress_blocks_https(architecture: Architecture) -> Iterator[Problem
             continue
         if kind == "service":
             service = architecture.services[name]
-            if service.is_invalid("network_mode") or service.is_invalid("launch_type"):
-                continue  # rejected: the default network mode is not the one written
             if not service.awsvpc:
                 continue  # the instances' interfaces carry the calls
             calls = list(service.aws_services)
