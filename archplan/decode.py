@@ -155,7 +155,7 @@ class Decoder:
             if field is None and kind.extensions and key.startswith("x-"):
                 continue
             if field is None:
-                meant = closest(key, tuple(kind.fields))
+                meant = closest(key, tuple(kind.fields)) or _alias(key, kind)
                 hint = "" if meant is None else f' (did you mean "{meant}"?)'
                 self.report(UNKNOWN_KEY, f'unknown key "{key}"{hint}', (*path, key), on_key=True)
                 if meant is not None and meant not in node.entries:
@@ -456,6 +456,22 @@ def _exponent_hint(value: object) -> str:
         missing.append("a sign in the exponent")
     corrected = f"{mantissa}{letter}{sign}{digits}"
     return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
+
+
+# AWS's and Terraform's names for a few keys, too unlike ours for did-you-mean to find: a
+# subnet's `availability_zone:` or `zone:` would otherwise be an unknown key plus a missing `az`.
+_ALIASES = {
+    "zone": "az",
+    "availability_zone": "az",
+    "availability_zone_id": "az",
+    "az_id": "az",
+    "cidr_block": "cidr",
+}
+
+
+def _alias(key: str, kind: s.Object) -> str | None:
+    meant = _ALIASES.get(key)
+    return meant if meant in kind.fields else None
 
 
 _REQUIRED: dict[int, tuple[s.Object, tuple[str, ...]]] = {}

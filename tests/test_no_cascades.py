@@ -538,3 +538,30 @@ def test_a_broken_value_gives_only_its_own_finding(text: str, only: frozenset[st
     if cascades and all(entry.split()[2] in OPEN for entry in cascades):
         pytest.xfail("; ".join(sorted({OPEN[entry.split()[2]] for entry in cascades})))
     assert cascades == []
+
+
+# AWS's and Terraform's spellings of a subnet's keys are too unlike ours for did-you-mean:
+# without an alias `availability_zone:` was an unknown key with no hint plus "missing az".
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("zone", "az"),
+        ("availability_zone", "az"),
+        ("availability_zone_id", "az"),
+        ("az_id", "az"),
+        ("cidr_block", "cidr"),
+    ],
+)
+def test_an_aws_spelling_of_a_subnet_key_is_one_finding_with_its_name(
+    written: str, meant: str
+) -> None:
+    other = "az: us-east-1a" if meant == "cidr" else "cidr: 10.0.0.0/24"
+    value = "us-east-1a" if meant == "az" else "10.0.0.0/24"
+    text = (
+        "archplan: 1\nvpcs:\n  app:\n    region: us-east-1\n    cidr: 10.0.0.0/16\n"
+        f"    subnets:\n      a: {{{other}, {written}: {value}}}\n"
+    )
+    result = validate_source(Source("t.yaml", text))
+    assert [(finding.rule_id, finding.message) for finding in result.findings] == [
+        ("AP002", f'unknown key "{written}" (did you mean "{meant}"?)')
+    ]
