@@ -8,7 +8,7 @@ for CIDRs), so the model can still be built and checked around the mistakes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -400,19 +400,22 @@ class Decoder:
         return block
 
 
-def misspelt_sections(problems: Iterable[RuleProblem], sections: Iterable[str]) -> list[Problem]:
+def misspelt_sections(
+    problems: Iterable[RuleProblem], rejected: Collection[Path], sections: Iterable[str]
+) -> list[Problem]:
     """The unknown-key problems of top-level keys written for one of `sections` (`mesh:` for
-    `meshes:`), as the decoder's did-you-mean reads them: a command that plans those sections
-    refuses the file rather than plan it as if they were empty."""
+    `meshes:`, when there is no `meshes:`), as the decoder's did-you-mean reads them: a command
+    that plans those sections refuses the file rather than plan it as if they were empty."""
     wanted = set(sections)
     top = tuple(s.ARCHITECTURE.fields)
-    return [
-        problem
-        for rule_id, problem in problems
-        if rule_id == UNKNOWN_KEY
-        and len(problem.path) == 1
-        and closest(str(problem.path[0]), top) in wanted
-    ]
+    found = []
+    for rule_id, problem in problems:
+        if rule_id != UNKNOWN_KEY or len(problem.path) != 1:
+            continue
+        meant = closest(str(problem.path[0]), top)
+        if meant in wanted and (meant,) in rejected:  # rejected: written only under this key
+            found.append(problem)
+    return found
 
 
 def _numbers_in_range(node: Numbers, kind: s.Number) -> list[Decimal] | None:

@@ -573,3 +573,14 @@ def test_an_aws_spelling_of_a_subnet_key_is_one_finding_with_its_name(
     assert [(finding.rule_id, finding.message) for finding in result.findings] == [
         ("AP002", f'unknown key "{written}" (did you mean "{meant}"?)')
     ]
+
+
+def test_a_stray_key_beside_its_section_is_not_a_misspelt_section(tmp_path: Path) -> None:
+    # `mesh: {}` next to `meshes:` is an unknown key (validate's AP002), not the mesh section
+    # written wrong: peering-plan plans the meshes the file has.
+    text = (EXAMPLES / "three-vpc-mesh.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "mesh.yaml"
+    path.write_text(text + "mesh: {}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["peering-plan", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert 'Mesh "core"' in result.stdout

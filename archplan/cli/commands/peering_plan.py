@@ -231,7 +231,8 @@ def _refuse_misspelt_sections(name: str, loaded: Loaded) -> None:
     and --emit or --write would add peerings the file already has."""
     from archplan.decode import misspelt_sections
 
-    found = misspelt_sections(loaded.problems, ("vpcs", "peerings", "meshes", "quotas"))
+    sections = ("vpcs", "peerings", "meshes", "quotas")
+    found = misspelt_sections(loaded.problems, loaded.architecture.rejected, sections)
     for problem in found:
         span = problem.span or loaded.document.span_at(problem.path, key=True)
         say(f"{name}:{span.line}:{span.column}: error: {problem.message}")

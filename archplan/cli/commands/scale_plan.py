@@ -173,7 +173,8 @@ def _misspelt_sections(name: str, loaded: Loaded) -> list[str]:
 
     sections = ("scaling_groups", "services", "functions", "kubernetes", "instance_types")
     refused = []
-    for problem in misspelt_sections(loaded.problems, (*sections, "prices", "defaults")):
+    rejected = loaded.architecture.rejected
+    for problem in misspelt_sections(loaded.problems, rejected, (*sections, "prices", "defaults")):
         span = problem.span or loaded.document.span_at(problem.path, key=True)
         refused.append(f"{name}:{span.line}:{span.column}: error: {problem.message}")
     return refused
