@@ -71,6 +71,13 @@ class Builder:
             for path in self.rejected
             if len(path) >= 3 and path[0] == "vpcs" and path[2] in BLOCK_KEYS
         }
+        # Names declared under a misspelt top-level section (`vpc:` for `vpcs:`, `peering:`):
+        # written, only under the wrong key, so a reference to one is not reported as well.
+        self._misspelt_names: dict[str, Rejection] = {
+            path[1]: rejection
+            for path, rejection in self.rejected.items()
+            if len(path) == 2 and (path[0],) in self.rejected and isinstance(path[1], str)
+        }
         self._suggestions_left = SUGGESTION_BUDGET
         # One Speller per collection of names asked about (the file's VPCs, a VPC's
         # subnets ...), by identity and size; the collection is held so its id stays its own.
@@ -78,7 +85,11 @@ class Builder:
         self.network = NetworkParts(self)
 
     def _missing_region(self, raw: dict[str, Any], region: str | None, path: Path) -> None:
-        written = (*path, "region") in self.rejected or ("defaults", "region") in self.rejected
+        written = (
+            (*path, "region") in self.rejected
+            or ("defaults", "region") in self.rejected
+            or ("defaults",) in self.rejected  # `default:` for `defaults:`: written, misspelt
+        )
         if "region" not in raw and region is None and not written:
             self.report(
                 MISSING_FIELD, 'missing "region" (and no defaults.region)', path, on_key=True
@@ -87,6 +98,13 @@ class Builder:
     def report(self, rule_id: str, message: str, path: Path, *, on_key: bool = False) -> None:
         """Record a problem; a reference or value found wrong counts as rejected, as the
         decoder's (a missing field, reported on the object's key, does not)."""
+        if rule_id == UNKNOWN_REFERENCE and self._misspelt_names:
+            # Every unknown reference quotes the name first (`VPC "app" does not exist`,
+            # `"web" is not a subnet, ...`): one declared under a misspelt section is written.
+            quoted = message.split('"', 2)
+            if len(quoted) == 3 and quoted[1] in self._misspelt_names:
+                self.rejected.setdefault(path, self._misspelt_names[quoted[1]])
+                return
         self.problems.append((rule_id, Problem(message, path, on_key=on_key)))
         if not on_key:
             self.rejected.setdefault(path, Rejection(message))

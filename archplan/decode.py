@@ -8,6 +8,7 @@ for CIDRs), so the model can still be built and checked around the mistakes.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -81,8 +82,10 @@ class Decoder:
 
     def field(self, path: Path) -> str:
         """The field a value belongs to, as the user writes it within its object:
-        `capacity.per_unit`, `demand.hourly[3]`; the key itself for a value of a named map."""
-        parts = path[min(self._named_at, len(path) - 1) :] if path else ()
+        `capacity.per_unit`, `demand.hourly[3]`; for a whole value of a named map, the map and
+        its key (`subnets.a`), since the key alone is only a name the user chose."""
+        start = self._named_at if self._named_at < len(path) else len(path) - 2
+        parts = path[max(start, 0) :]
         text = ""
         for part in parts:
             text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
@@ -130,7 +133,11 @@ class Decoder:
         return self._scalar(node, kind, path)
 
     def _wrong_type(self, node: Node, expected: str, path: Path, hint: str = "") -> None:
-        self.report(WRONG_TYPE, f"expected {expected}, got {describe(node)}{hint}", path)
+        # Named like every other value error (`cidr must be ..., got ...`): the finding points at
+        # the value, but a frame in a log or a JSON message read alone must still say which field.
+        self.report(
+            WRONG_TYPE, f"{self.field(path)} must be {expected}, got {describe(node)}{hint}", path
+        )
 
     def _object(self, node: Node, kind: s.Object, path: Path) -> dict[str, Any] | None:
         if isinstance(node, Scalar) and node.value is None:
@@ -148,14 +155,21 @@ class Decoder:
             if field is None and kind.extensions and key.startswith("x-"):
                 continue
             if field is None:
-                meant = closest(key, tuple(kind.fields))
+                meant = closest(key, tuple(kind.fields)) or _alias(key, kind)
                 hint = "" if meant is None else f' (did you mean "{meant}"?)'
                 self.report(UNKNOWN_KEY, f'unknown key "{key}"{hint}', (*path, key), on_key=True)
                 if meant is not None and meant not in node.entries:
                     misspelt.add(meant)
-                    self.rejected.setdefault(
-                        (*path, meant), Rejection(f'unknown key "{key}"{hint}', on_key=True)
-                    )
+                    rejection = Rejection(f'unknown key "{key}"{hint}', on_key=True)
+                    self.rejected.setdefault((*path, meant), rejection)
+                    named = entry.value
+                    if isinstance(kind.fields[meant].kind, s.NamedMap) and isinstance(
+                        named, Mapping
+                    ):
+                        # `vpc: {app: ...}` declares VPC "app", only under a misspelt key: a
+                        # reference to it is no second finding (the builder asks here).
+                        for name in named.entries:
+                            self.rejected.setdefault((*path, meant, name), rejection)
                 continue
             value = self.decode(entry.value, field.kind, (*path, key))
             if value is not None:
@@ -386,6 +400,24 @@ class Decoder:
         return block
 
 
+def misspelt_sections(
+    problems: Iterable[RuleProblem], rejected: Collection[Path], sections: Iterable[str]
+) -> list[Problem]:
+    """The unknown-key problems of top-level keys written for one of `sections` (`mesh:` for
+    `meshes:`, when there is no `meshes:`), as the decoder's did-you-mean reads them: a command
+    that plans those sections refuses the file rather than plan it as if they were empty."""
+    wanted = set(sections)
+    top = tuple(s.ARCHITECTURE.fields)
+    found = []
+    for rule_id, problem in problems:
+        if rule_id != UNKNOWN_KEY or len(problem.path) != 1:
+            continue
+        meant = closest(str(problem.path[0]), top)
+        if meant in wanted and (meant,) in rejected:  # rejected: written only under this key
+            found.append(problem)
+    return found
+
+
 def _numbers_in_range(node: Numbers, kind: s.Number) -> list[Decimal] | None:
     """A run of plain numbers as Decimals, exactly as `_number` decodes each one, in one loop;
     None when one of them is out of range (then each is decoded on its own to report it)."""
@@ -427,6 +459,22 @@ def _exponent_hint(value: object) -> str:
         missing.append("a sign in the exponent")
     corrected = f"{mantissa}{letter}{sign}{digits}"
     return f"; YAML 1.1 reads {written} as text: write {corrected} ({' and '.join(missing)})"
+
+
+# AWS's and Terraform's names for a few keys, too unlike ours for did-you-mean to find: a
+# subnet's `availability_zone:` or `zone:` would otherwise be an unknown key plus a missing `az`.
+_ALIASES = {
+    "zone": "az",
+    "availability_zone": "az",
+    "availability_zone_id": "az",
+    "az_id": "az",
+    "cidr_block": "cidr",
+}
+
+
+def _alias(key: str, kind: s.Object) -> str | None:
+    meant = _ALIASES.get(key)
+    return meant if meant in kind.fields else None
 
 
 _REQUIRED: dict[int, tuple[s.Object, tuple[str, ...]]] = {}

@@ -197,6 +197,14 @@ def zone_table() -> ZoneTable:
 _AZ_ID_NUMBER = re.compile(r"^[a-z]{2,7}\d-az(\d+)$")
 
 
+@cache
+def zone_exists(zone: str, region: str) -> bool:
+    """Whether `zone` is a zone of `region` that the Region has: false for another Region's
+    zone (AP114) and for one the Region lacks (AP117); what the table cannot check (a Region it
+    does not list, Local and Wavelength Zones) counts as existing."""
+    return zone_in_region(zone, region) and missing_zone(zone, region) is None
+
+
 def missing_zone(zone: str, region: str) -> RegionZones | None:
     """The Region's zones when `zone`, a zone of `region` (AP114 checked that), does not exist
     there; None when it exists or archplan cannot tell: a Region the table lacks, a Local Zone

@@ -327,7 +327,11 @@ def test_junit_one_case_per_file_and_a_failure_per_finding(
     failures = estate.findall("failure")
     assert len(failures) == 12  # the errors; the warning is below --fail-on
     assert all(failure.attrib["type"] == "error" for failure in failures)
-    assert failures[0].attrib["message"].startswith("AP003 wrong-type: expected a string")
+    assert (
+        failures[0]
+        .attrib["message"]
+        .startswith("AP003 wrong-type: defaults.account must be a string")
+    )
     assert (failures[0].text or "").startswith(f"{ESTATE}:4:40: error AP003 wrong-type ")
     system_out = estate.findtext("system-out") or ""
     assert "warning AP008" in system_out

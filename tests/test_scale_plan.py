@@ -608,7 +608,7 @@ def test_malformed_prices_file_is_a_located_error(runner: CliRunner, tmp_path: P
     bad = _write(tmp_path, "instance_types:\n  m5.large: {on_demand: cheap}\n", "bad-prices.yaml")
     result = runner.invoke(app, ["scale-plan", path, "--prices", bad])
     assert result.exit_code == 2
-    assert f"{bad}:2:25: error: expected a number" in result.stderr
+    assert f"{bad}:2:25: error: on_demand must be a number" in result.stderr
     typo = _write(tmp_path, "instance_type: {}\n", "typo.yaml")
     result = runner.invoke(app, ["scale-plan", path, "--prices", typo])
     assert result.exit_code == 2 and f"{typo}:1:1: error: unknown key" in result.stderr

@@ -65,7 +65,7 @@ def _scale_plan(text: str, *options: str) -> tuple[int, str, str]:
         (
             "{on_demand_percentage_above_base: half}",
             49,
-            "purchase.on_demand_percentage_above_base is invalid: expected an integer, got a "
+            "purchase.on_demand_percentage_above_base is invalid: must be an integer, got a "
             "string ('half')",
         ),
         (
@@ -73,7 +73,7 @@ def _scale_plan(text: str, *options: str) -> tuple[int, str, str]:
             32,
             "purchase.on_demand_base is invalid: must be at least 0, got -1",
         ),
-        ("[100]", 15, "purchase is invalid: expected a mapping, got a list"),
+        ("[100]", 15, "purchase is invalid: must be a mapping, got a list"),
     ],
 )
 def test_invalid_purchase_value_is_refused_at_its_place(
@@ -111,13 +111,13 @@ def test_omitted_percentage_still_warns() -> None:
     ("hourly", "column", "message"),
     [
         # Regression: [1e5000] was dropped by the decoder and reported as "empty".
-        ("[1e5000]", 23, "demand.hourly[0] is invalid: expected a number, got a string "
+        ("[1e5000]", 23, "demand.hourly[0] is invalid: must be a number, got a string "
          "('1e5000'); YAML 1.1 reads 1e5000 as text: write 1.0e+5000"),
         ("[1.0e+5000]", 23, "demand.hourly[0] is invalid: must be a finite number, got 1.0e+5000"),
         ("[100, .nan]", 28, "demand.hourly[1] is invalid: must be a finite number, got .nan"),
         # Regression: a dropped value shifted every later hour by one.
         ("[100, -5, 300]", 28, "demand.hourly[1] is invalid: must be at least 0, got -5"),
-        ("[100, lots]", 28, "demand.hourly[1] is invalid: expected a number, got a string "
+        ("[100, lots]", 28, "demand.hourly[1] is invalid: must be a number, got a string "
          "('lots')"),
         ("[]", 22, "demand.hourly is invalid: must not be empty: give one value per hour"),
     ],
@@ -234,7 +234,7 @@ def test_bad_metric_values_are_located_and_named(
 def test_exponent_hint_gives_the_corrected_spelling_of_the_value(written: str, hint: str) -> None:
     result = validate_text(_file(demand=f"{{hourly: [{written}]}}"))
     messages = [finding.message for finding in result.findings if finding.rule_id == "AP003"]
-    assert messages == [f"expected a number, got a string ('{written}'); {hint}"]
+    assert messages == [f"demand.hourly[0] must be a number, got a string ('{written}'); {hint}"]
     # The spelling suggested is read as a number.
     corrected = hint.split("write ", 1)[1].split(" ", 1)[0]
     assert triples(validate_text(_file(demand=f"{{hourly: [{corrected}]}}")), "AP003") == []
@@ -476,5 +476,6 @@ def test_an_invalid_price_in_the_file_is_refused_not_replaced_by_the_shipped_one
     code, stdout, stderr = _scale_plan(text)
     assert (code, stdout) == (2, "")
     assert stderr == (
-        "<stdin>:21:27: error: prices cannot be used: expected a number, got a string ('cheap')\n"
+        "<stdin>:21:27: error: prices cannot be used: on_demand must be a number, got a string "
+        "('cheap')\n"
     )

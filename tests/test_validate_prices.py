@@ -83,7 +83,7 @@ def test_malformed_prices_file_exits_two_at_its_place(tmp_path: Path) -> None:
     bad.write_text("instance_types:\n  m7i.large: {on_demand: cheap}\n", "utf-8")
     code, stdout, stderr = _validate(str(path), "--prices", str(bad))
     assert (code, stdout) == (2, "")
-    assert stderr.startswith(f"{bad}:2:26: error: expected a number")
+    assert stderr.startswith(f"{bad}:2:26: error: on_demand must be a number")
 
 
 def test_demand_files_are_read_only_when_a_group_names_one(

@@ -20,7 +20,7 @@ from archplan.findings import Path
 from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, Subnet
 from archplan.model_containers import Cluster, Function, NodeGroup, PodNetworking
 from archplan.problems import Related
-from archplan.regions import known_distinct
+from archplan.regions import known_distinct, zone_exists
 
 # While it rebalances zones a group may exceed max "by a margin of 10 percent or one
 # instance, whichever is greater" (Amazon EC2 Auto Scaling User Guide, "Auto Scaling group
@@ -472,8 +472,12 @@ def _cluster_consumers(architecture: Architecture, cluster: Cluster) -> list[Con
             )
         )
         if pod_ips and pod_subnets:
-            zones = {subnet.az for subnet in subnets}
-            mine = tuple(subnet for subnet in pod_subnets if subnet.az in zones)
+            # Pods go to the pod subnet of their node's zone. A zone not written, or wrong
+            # (AP114/AP117), matches none: it stands for a zone that is not known.
+            zones = {_sure_zone(architecture, subnet) for subnet in subnets} - {None}
+            mine = tuple(
+                subnet for subnet in pod_subnets if _sure_zone(architecture, subnet) in zones
+            )
             if mine:
                 found.append(
                     Consumer(
@@ -486,3 +490,12 @@ def _cluster_consumers(architecture: Architecture, cluster: Cluster) -> list[Con
                     )
                 )
     return found
+
+
+def _sure_zone(architecture: Architecture, subnet: Subnet) -> str | None:
+    """The subnet's zone when it is written and exists in its VPC's Region, else None."""
+    vpc = architecture.vpcs.get(subnet.vpc)
+    region = vpc.region if vpc is not None else None
+    if subnet.az is None or region is None or zone_exists(subnet.az, region):
+        return subnet.az
+    return None

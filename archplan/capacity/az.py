@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from archplan.capacity.arith import ceil_div
 from archplan.model import Architecture, ScalingGroup
-from archplan.regions import is_availability_zone, known_distinct
+from archplan.regions import is_availability_zone, known_distinct, zone_exists
 
 
 def zones_of(architecture: Architecture, group: ScalingGroup) -> tuple[str, ...]:
@@ -41,14 +41,19 @@ def zones_written(architecture: Architecture, group: ScalingGroup) -> tuple[str,
 
 def zones_known(architecture: Architecture, group: ScalingGroup) -> bool:
     """Whether every subnet of the group is known with its AZ: a subnet whose AZ is not known
-    (not written, or rejected) may be in any zone, so N, and whether an AZ loss can be
-    survived, is not known either."""
+    (not written, rejected, or wrong: another Region's, AP114, or one the Region lacks, AP117)
+    may be in any zone, so N, and whether an AZ loss can be survived, is not known either."""
     vpc = architecture.vpcs.get(group.vpc) if group.vpc is not None else None
     if vpc is None:
         return False
-    return all(
-        name in vpc.subnets and vpc.subnets[name].az is not None for name in group.subnets
-    ) and not any(path[0] == "subnets" for path in group.invalid)
+    region = vpc.region
+    for name in group.subnets:
+        subnet = vpc.subnets.get(name)
+        if subnet is None or subnet.az is None:
+            return False
+        if region is not None and not zone_exists(subnet.az, region):
+            return False
+    return not any(path[0] == "subnets" for path in group.invalid)
 
 
 def survivable_total(required: int, zones: int) -> int:

@@ -14,7 +14,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.regions import known_distinct
 from archplan.rules.registry import Problem, Related, rule
-from archplan.rules.zones import known_zone
+from archplan.rules.zones import known_zone, zones_unsure
 
 # The address and egress analyses and the container packer load only when a file has
 # containers or functions (start-up: pre-commit runs archplan on every commit).
@@ -271,14 +271,15 @@ def subnet_addresses_after_az_loss(architecture: Architecture) -> Iterator[Probl
     from archplan.analysis.addresses import subnet_loads
 
     up = {(load.subnet.vpc, load.subnet.name): load for load in subnet_loads(architecture)}
+    region = {vpc.name: vpc.region for vpc in architecture.vpcs.values()}
     zones = sorted(
         {
-            subnet.az
+            zone
             for load in up.values()
             if load.containers
             for consumer, _ in load.shares
             for subnet in consumer.subnets
-            if subnet.az is not None
+            if (zone := known_zone(subnet, region.get(subnet.vpc))) is not None
         }
     )
     worst: dict[tuple[str, str], tuple[SubnetLoad, str]] = {}
@@ -288,6 +289,8 @@ def subnet_addresses_after_az_loss(architecture: Architecture) -> Iterator[Probl
             before = up.get(key)
             if before is None or before.needed > before.usable or not load.containers:
                 continue
+            if any(zones_unsure(architecture, user.subnets) for user, _ in load.shares):
+                continue  # a user whose zone is wrong (AP117) may lose this subnet's zone too
             if load.needed > load.usable and (
                 key not in worst or load.needed > worst[key][0].needed
             ):

@@ -149,6 +149,8 @@ def reserved_concurrency_quota(architecture: Architecture) -> Iterator[Problem]:
     from archplan.capacity.containers import QUOTA, UNRESERVED_MINIMUM
 
     quota = architecture.quotas[QUOTA]
+    if architecture.is_rejected("quotas", QUOTA):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     allowed = quota - UNRESERVED_MINIMUM
     total: dict[str | None, int] = {}
     for function in architecture.functions.values():

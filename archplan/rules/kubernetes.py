@@ -13,6 +13,7 @@ from archplan.containers_data import EniLimit, eni_limits
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import Problem, rule
+from archplan.rules.zones import known_zone
 
 if TYPE_CHECKING:
     from archplan.model_containers import PodNetworking
@@ -200,6 +201,8 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
             names = list(dict.fromkeys(group.subnets))
             if group.max is None or not names or any(name not in vpc.subnets for name in names):
                 continue
+            if architecture.is_rejected(*group.path, "max_pods"):
+                continue  # written but rejected: the pods a node holds are not known
             if limits is None:
                 limits = eni_limits()
             if any(name not in limits for name in group.instance_types):
@@ -213,11 +216,13 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
                 continue
             nodes = ceil_div(group.max, len(names))
             if custom:  # pods in the pod subnets of the nodes' zones, nodes in their own
-                zones = {vpc.subnets[name].az for name in names}
+                # Zones known to exist only: a wrong one (AP117) stands for a zone not known,
+                # so no pod subnet is matched to it (nor to a node subnet without a zone).
+                zones = {known_zone(vpc.subnets[name], vpc.region) for name in names} - {None}
                 pod_subnets = [
                     vpc.subnets[name]
                     for name in dict.fromkeys(custom)
-                    if name in vpc.subnets and vpc.subnets[name].az in zones
+                    if name in vpc.subnets and known_zone(vpc.subnets[name], vpc.region) in zones
                 ]
                 checks = [(subnet, nodes * most) for subnet in pod_subnets]
             else:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture, Vpc
 from archplan.rules.registry import Problem, quota_related, rule
+from archplan.rules.zones import placement_unsure
 
 ERROR = Severity.ERROR
 
@@ -44,9 +45,11 @@ def vpc_region_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon VPC User Guide, "Amazon VPC quotas" <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>
     """
     limit = architecture.quotas["vpcs_per_region"]
+    if architecture.is_rejected("quotas", "vpcs_per_region"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     groups: dict[tuple[str | None, str], list[Vpc]] = {}
     for vpc in architecture.vpcs.values():
-        if vpc.region is not None:
+        if vpc.region is not None and not placement_unsure(architecture, vpc):
             groups.setdefault((vpc.account, vpc.region), []).append(vpc)
     for (account, region), vpcs in groups.items():
         if len(vpcs) <= limit:

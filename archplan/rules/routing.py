@@ -168,6 +168,8 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
         local = next((outer for outer in blocks if outer.contains(block)), None)
         if local is None:
             continue
+        if architecture.rejected_within(*vpc.path, "subnets"):
+            continue  # a subnet written but rejected may be the one this route takes over
         target = route.target
         to_middlebox = target is not None and target.kind in MIDDLEBOX_TARGETS
         if local.prefix == block.prefix:
@@ -291,6 +293,8 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
         target = route.target
         if target is None or target.kind != "nat" or target.name in vpc.subnets:
             continue
+        if architecture.is_rejected(*vpc.path, "subnets", target.name or ""):
+            continue  # the VPC's own subnet of that name was written, only rejected
         owners = architecture.subnet_owner.get(target.name or "", [])
         if owners:
             yield Problem(
@@ -353,6 +357,10 @@ def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
         peering = architecture.peerings.get(target.name or "")
         if peering is None or peering.requester is None or peering.accepter is None:
             continue  # a missing or invalid end is reported where it is written (AP003, AP004)
+        if architecture.is_rejected(*peering.path, "requester") or architecture.is_rejected(
+            *peering.path, "accepter"
+        ):
+            continue  # an end naming no VPC (AP005) may be the one that was meant: this VPC
         if not peering.involves(vpc.name):
             yield Problem(
                 f'route table "{table.name}" of VPC "{vpc.name}" uses peering "{peering.name}", '
@@ -557,6 +565,8 @@ def route_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["routes_per_route_table"]
+    if architecture.is_rejected("quotas", "routes_per_route_table"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for vpc in architecture.vpcs.values():
         for table in vpc.route_tables.values():
             for version, family in ((4, "IPv4"), (6, "IPv6")):
@@ -612,6 +622,8 @@ def route_table_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["route_tables_per_vpc"]
+    if architecture.is_rejected("quotas", "route_tables_per_vpc"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for vpc in architecture.vpcs.values():
         # Without a table marked main, AWS still creates one, and it counts.
         count = len(vpc.route_tables) + (0 if vpc.main_route_table() else 1)

@@ -74,6 +74,10 @@ def wrong_type(architecture: Architecture) -> Iterator[Problem]:
     An unquoted account ID is read by YAML as a number and loses leading zeros, so accounts
     must be quoted strings.
 
+    The message names the field as it is written within its object, what it must be and what
+    was found: `defaults.account must be a string, got an integer (111111111111); quote it`.
+    The value is rejected, so no other rule acts on the default that stands in for it.
+
     Fails:
         defaults: {region: us-east-1, account: 111111111111}
 

@@ -15,6 +15,7 @@ from archplan.model import Architecture, Attachment, TransitGateway, Vpc
 from archplan.regions import known_distinct
 from archplan.routes import table_of, tables_in_use, vpc_blocks
 from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.zones import known_zone
 from archplan.tgw_tables import (
     associated_table,
     explicit,
@@ -466,7 +467,12 @@ def inspection_without_appliance_mode(architecture: Architecture) -> Iterator[Pr
             }
             if not endpoints:
                 continue
-            zones = [vpc.subnets[s].az for s in attachment.subnets if s in vpc.subnets]
+            # Only zones known to exist count: a wrong one (AP117) may be the other subnet's.
+            zones = [
+                known_zone(vpc.subnets[s], vpc.region)
+                for s in attachment.subnets
+                if s in vpc.subnets
+            ]
             if len(known_distinct(z for z in zones if z is not None)) < 2:
                 continue
             inspected = _inspecting_route(vpc, attachment, endpoints)

@@ -1,13 +1,13 @@
-"""Zone rules: an Availability Zone that its Region does not have."""
+"""Zone rules: an Availability Zone that its Region does not have; and where a subnet or VPC is
+known to be, for the rules that count by zone, account or Region."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
 from archplan.findings import Severity
-from archplan.model import Architecture, Subnet
-from archplan.regions import ZONE_ID, missing_zone, notation, zone_in_region, zone_table
+from archplan.model import Architecture, Subnet, Vpc
+from archplan.regions import ZONE_ID, missing_zone, notation, zone_exists, zone_table
 from archplan.rules.registry import UNIT, Problem, rule
 
 
@@ -18,12 +18,31 @@ def known_zone(subnet: Subnet, region: str | None) -> str | None:
     `us-east-1z` as a zone of its own (no cascade from AP117 into AP213 or AP503)."""
     if subnet.az is None or region is None:
         return subnet.az
-    return subnet.az if _valid(subnet.az, region) else None
+    return subnet.az if zone_exists(subnet.az, region) else None
 
 
-@lru_cache(maxsize=4096)
-def _valid(zone: str, region: str) -> bool:
-    return zone_in_region(zone, region) and missing_zone(zone, region) is None
+def zone_unsure(architecture: Architecture, subnet: Subnet) -> bool:
+    """Whether the subnet's zone was written but is not known: rejected (a wrong type, a
+    misspelt key) or wrong (AP114/AP117). Such a subnet may be in any zone, the zone of
+    another subnet included: a count of zones or a zone loss built on it says nothing."""
+    if architecture.is_rejected(*subnet.path, "az"):
+        return True
+    vpc = architecture.vpcs.get(subnet.vpc)
+    return subnet.az is not None and known_zone(subnet, vpc.region if vpc else None) is None
+
+
+def zones_unsure(architecture: Architecture, subnets: Iterable[Subnet]) -> bool:
+    """Whether some subnet's zone is unsure (zone_unsure)."""
+    return any(zone_unsure(architecture, subnet) for subnet in subnets)
+
+
+def placement_unsure(architecture: Architecture, vpc: Vpc) -> bool:
+    """Whether the VPC's account or Region was written but rejected, its own or the defaults'
+    it falls back to: the VPC is then counted in no account and Region, not in the default's."""
+    return any(
+        architecture.is_rejected(*vpc.path, key) or architecture.is_rejected("defaults", key)
+        for key in ("account", "region")
+    )
 
 
 @rule(

@@ -8,6 +8,7 @@ import typer
 
 from archplan.cli.io import (
     EXIT_FINDINGS,
+    EXIT_INPUT,
     fail,
     input_error,
     load,
@@ -112,6 +113,7 @@ def peering_plan(
         _write_into(file, mesh, traffic, max_file_size)
         return
     name, loaded = load(file, max_file_size)
+    _refuse_misspelt_sections(name, loaded)
     _refuse_rejected(name, loaded, mesh)
     try:
         result = plan(loaded.architecture, mesh, traffic)
@@ -173,6 +175,7 @@ def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes:
         loaded = load_architecture(source)
     except InputError as error:
         input_error(error, name)
+    _refuse_misspelt_sections(name, loaded)
     _refuse_rejected(name, loaded, mesh)
     bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
     try:
@@ -241,6 +244,21 @@ def _refuse_rejected(name: str, loaded: Loaded, mesh: str | None) -> None:
         "peering-plan plans nothing from a file with these errors: the model reads a default "
         "where each value was rejected (`archplan validate` explains them)",
     )
+
+
+def _refuse_misspelt_sections(name: str, loaded: Loaded) -> None:
+    """Exit 2 when a section the plan reads is written under a misspelt key (`mesh:`,
+    `peering:`): planned as if empty, every VPC would be one mesh and every peering missing,
+    and --emit or --write would add peerings the file already has."""
+    from archplan.decode import misspelt_sections
+
+    sections = ("vpcs", "peerings", "meshes", "quotas")
+    found = misspelt_sections(loaded.problems, loaded.architecture.rejected, sections)
+    for problem in found:
+        span = problem.span or loaded.document.span_at(problem.path, key=True)
+        say(f"{name}:{span.line}:{span.column}: error: {problem.message}")
+    if found:
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _traffic(text: str | None) -> Traffic | None:

@@ -129,7 +129,8 @@ def scale_plan(
                 f"{group_plan.reason}"
             )
     refused = (
-        _incomplete_groups(name, loaded, result.groups)
+        _misspelt_sections(name, loaded)
+        + _incomplete_groups(name, loaded, result.groups)
         + _incomplete_containers(name, loaded, result)
         + _invalid_prices(name, loaded)
     )
@@ -163,6 +164,20 @@ def scale_plan(
         write_output(output, text, "the report")
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _misspelt_sections(name: str, loaded: Loaded) -> list[str]:
+    """Located refusals for a planned section written under a misspelt key (`scaling_group:`,
+    `service:`): planned as if empty, the report would say there is nothing to plan."""
+    from archplan.decode import misspelt_sections
+
+    sections = ("scaling_groups", "services", "functions", "kubernetes", "instance_types")
+    refused = []
+    rejected = loaded.architecture.rejected
+    for problem in misspelt_sections(loaded.problems, rejected, (*sections, "prices", "defaults")):
+        span = problem.span or loaded.document.span_at(problem.path, key=True)
+        refused.append(f"{name}:{span.line}:{span.column}: error: {problem.message}")
+    return refused
 
 
 def _incomplete_groups(name: str, loaded: Loaded, groups: Iterable[GroupPlan]) -> list[str]:

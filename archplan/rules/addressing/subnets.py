@@ -246,6 +246,8 @@ def subnet_quota(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>
     """
     limit = architecture.quotas["subnets_per_vpc"]
+    if architecture.is_rejected("quotas", "subnets_per_vpc"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for vpc in architecture.vpcs.values():
         if len(vpc.subnets) > limit:
             extra = list(vpc.subnets.values())[limit]

@@ -93,6 +93,8 @@ def vpc_cidr_quota(architecture: Architecture) -> Iterator[Problem]:
             ("ipv6_cidr_blocks_per_vpc", vpc.ipv6_block_paths(), "IPv6"),
         ):
             limit = architecture.quotas[quota_name]
+            if architecture.is_rejected("quotas", quota_name):
+                continue  # written but rejected: AWS's default is not the user's quota
             if len(pairs) > limit:
                 related = quota_related(architecture, quota_name)
                 yield Problem(
@@ -180,6 +182,8 @@ def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
         Amazon VPC User Guide, "VPC CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>
     """
     for vpc in architecture.vpcs.values():
+        if not vpc.blocks_known:
+            continue  # a block rejected (the primary, say): the order AWS saw them in is not known
         pairs = vpc.ipv4_block_paths()
         for index in range(1, len(pairs)):
             new_block, new_path = pairs[index]

@@ -96,6 +96,8 @@ def api_throttle_quota(architecture: Architecture) -> Iterator[Problem]:
     for gateway in architecture.api_gateways.values():
         for limit in _limits(gateway):
             quota = QUOTA_OF[limit.field]
+            if architecture.is_rejected("quotas", quota):
+                continue  # written but rejected: AWS's default is not the user's quota
             configured = quota in architecture.quotas_set
             ceiling = architecture.quotas[quota] if configured else DEFAULTS[quota]
             if limit.value <= ceiling:
@@ -166,6 +168,8 @@ def api_throttle_reduced_region(architecture: Architecture) -> Iterator[Problem]
             reduced = account_default(gateway.region, limit.field)
             if quota in architecture.quotas_set or not reduced < limit.value <= DEFAULTS[quota]:
                 continue
+            if architecture.is_rejected("quotas", quota):
+                continue  # a quota was written, only rejected: it may be the raised one
             yield Problem(
                 f"{limit.owner} has {limit.field} {plain_number(limit.value)}, but API Gateway's default "
                 f"account {limit.field} in {gateway.region} is {reduced} {UNIT_OF[limit.field]}, "

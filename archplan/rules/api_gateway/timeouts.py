@@ -58,7 +58,13 @@ def api_integration_timeout(architecture: Architecture) -> Iterator[Problem]:
         Amazon API Gateway Developer Guide, "API endpoint types for REST APIs in API Gateway" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html>
     """
     raised = architecture.quotas.get("api_gateway_rest_timeout_ms", TIMEOUTS["rest"][1])
+    if architecture.is_rejected("quotas", "api_gateway_rest_timeout_ms"):
+        return  # written but rejected: AWS's default is not the user's quota
     for gateway in architecture.api_gateways.values():
+        if architecture.is_rejected(*gateway.path, "type") or architecture.is_rejected(
+            *gateway.path, "endpoint"
+        ):
+            continue  # the limits depend on the kind of API, which is not known
         low, high = TIMEOUTS.get(gateway.type, TIMEOUTS["rest"])
         kind = "an HTTP API" if gateway.type == "http" else "a REST API"
         raise_note = ""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture, Endpoint
 from archplan.rules.registry import Problem, quota_related, rule
+from archplan.rules.zones import placement_unsure
 
 ERROR = Severity.ERROR
 
@@ -15,6 +16,8 @@ def _over_quota(
     architecture: Architecture, quota_name: str, endpoints: list[Endpoint], scope: str, what: str
 ) -> Iterator[Problem]:
     limit = architecture.quotas[quota_name]
+    if architecture.is_rejected("quotas", quota_name):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     if len(endpoints) > limit:
         yield Problem(
             f"{scope} has {len(endpoints)} {what}; the {quota_name} quota is {limit} "
@@ -69,8 +72,10 @@ def endpoint_quota(architecture: Architecture) -> Iterator[Problem]:
     """
     by_region: dict[tuple[str | None, str], list[Endpoint]] = {}
     for vpc in architecture.vpcs.values():
-        interface = [e for e in vpc.endpoints.values() if e.type == "interface"]
-        gateway = [e for e in vpc.endpoints.values() if e.type == "gateway"]
+        # An endpoint whose type was rejected is neither: AWS's default (gateway) is a guess.
+        known = [e for e in vpc.endpoints.values() if not architecture.is_rejected(*e.path, "type")]
+        interface = [e for e in known if e.type == "interface"]
+        gateway = [e for e in known if e.type == "gateway"]
         yield from _over_quota(
             architecture,
             "interface_endpoints_per_vpc",
@@ -85,7 +90,7 @@ def endpoint_quota(architecture: Architecture) -> Iterator[Problem]:
             f'VPC "{vpc.name}"',
             "gateway endpoints",
         )
-        if vpc.region is not None:
+        if vpc.region is not None and not placement_unsure(architecture, vpc):
             by_region.setdefault((vpc.account, vpc.region), []).extend(gateway)
     for (account, region), gateway in by_region.items():
         owner = f"account {account}" if account else "the account"

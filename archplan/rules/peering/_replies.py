@@ -61,6 +61,10 @@ def reply_outcomes(architecture: Architecture) -> list[tuple[str, Problem]]:
             continue
         if not (vpc.routes_known and peer.routes_known):
             continue  # a route or association was rejected: where replies go is not known
+        if architecture.rejected_within(*vpc.path, "subnets") or architecture.rejected_within(
+            *peer.path, "subnets"
+        ):
+            continue  # a subnet rejected: which table it uses, and its block, are not known
         if not within_vpc(peer, block):
             continue  # routes that leave the peer are reported by the rules above
         # The peer has no route through this peering: its replies may still be captured by a

@@ -12,7 +12,10 @@ DEAD = ("failed", "rejected", "expired", "deleted", "deleting")
 
 
 def vpcs_of(architecture: Architecture, peering: Peering) -> tuple[Vpc, Vpc] | None:
-    """Both VPCs of a peering, when both exist and differ."""
+    """Both VPCs of a peering, when both exist and differ, and its status was not rejected (a
+    `status: bogus` stands for a status not known: not AWS's default, active)."""
+    if architecture.is_rejected(*peering.path, "status"):
+        return None
     requester = architecture.vpcs.get(peering.requester or "")
     accepter = architecture.vpcs.get(peering.accepter or "")
     if requester is None or accepter is None or requester.name == accepter.name:
@@ -34,7 +37,9 @@ def peering_routes(architecture: Architecture) -> list[tuple[Vpc, RouteTable, Ro
                 if target is None or target.kind != "peering":
                     continue
                 peering = architecture.peerings.get(target.name or "")
-                if peering is not None and peering.involves(vpc.name):
+                if peering is None or architecture.is_rejected(*peering.path, "status"):
+                    continue  # a status rejected is not known: neither live nor dead
+                if peering.involves(vpc.name):
                     found.append((vpc, table, route, peering))
     return found
 

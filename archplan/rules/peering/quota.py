@@ -55,6 +55,8 @@ def peering_quota(architecture: Architecture) -> Iterator[Problem]:
     """
     # The failing example counts pending peerings too: the quota counts what will be active.
     limit = architecture.quotas["active_peerings_per_vpc"]
+    if architecture.is_rejected("quotas", "active_peerings_per_vpc"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     counted: dict[str, list[Peering]] = {}
     for peering in architecture.peerings.values():
         if peering.status in DEAD or vpcs_of(architecture, peering) is None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import cast
 
 from archplan.findings import Severity
-from archplan.model import Architecture
+from archplan.model import Architecture, Peering
 from archplan.rules.peering._replies import reply_outcomes
 from archplan.rules.peering._shared import WAITING, other_vpc, routed_sides
 from archplan.rules.registry import CONNECTED, Problem, Related, rule, shared
@@ -80,6 +80,8 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
             continue
         if peering.name in captured:
             continue  # the replies go to another VPC: AP314 says where, at the capturing route
+        if not _replies_known(architecture, peering):
+            continue  # whether another peering captures the replies (AP314) is not known
         yield Problem(
             f'peering "{peering.name}" is routed only from VPC "{routed}": VPC "{silent}" has '
             f"no route through it, so replies have no way back; add a route to "
@@ -88,6 +90,18 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
             (Related(f'"{routed}" routes through it here', first_route.path),),
             on_key=True,
         )
+
+
+def _replies_known(architecture: Architecture, peering: Peering) -> bool:
+    """Whether both VPCs' blocks, routes and subnets were read whole: the reply-path analysis
+    that tells AP312 from AP314 skips a VPC with any of them rejected."""
+    for name in (peering.requester, peering.accepter):
+        vpc = architecture.vpcs.get(name or "")
+        if vpc is None or not (vpc.blocks_known and vpc.routes_known):
+            return False
+        if architecture.rejected_within(*vpc.path, "subnets"):
+            return False
+    return True
 
 
 @rule("AP313", "unused-peering", WARNING, "A peering that no route uses.", reads=CONNECTED)

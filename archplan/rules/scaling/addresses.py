@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.registry import CONNECTED, Problem, rule
+from archplan.rules.zones import zones_unsure
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -108,7 +109,9 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
             )
             continue
         surviving = [group for group, _ in pool.users if group.survive_az_loss]
-        loss = pool.zone_loss() if surviving else None
+        # A zone written wrong (AP117) may be the fullest zone's: no loss is counted on it.
+        sure = surviving and not zones_unsure(architecture, pool.subnets)
+        loss = pool.zone_loss() if sure else None
         if loss is not None and needed > loss[1]:
             zone, left = loss
             yield Problem(

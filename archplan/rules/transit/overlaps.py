@@ -74,6 +74,11 @@ def tgw_overlapping_vpcs(architecture: Architecture) -> Iterator[Problem]:
         AWS Transit Gateway Guide, "Amazon VPC attachments in AWS Transit Gateway" <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>
     """
     for gateway in architecture.transit_gateways.values():
+        if any(
+            architecture.rejected_within(*gateway.path, key)
+            for key in ("route_tables", "default_association", "default_propagation")
+        ):
+            continue  # which route tables the VPCs share (AP422's or this) is not known
         attached = [
             (attachment, architecture.vpcs[attachment.vpc])
             for attachment in gateway.attachments.values()

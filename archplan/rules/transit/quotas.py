@@ -68,6 +68,8 @@ def tgw_per_vpc_quota(architecture: Architecture) -> Iterator[Problem]:
         AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["transit_gateways_per_vpc"]
+    if architecture.is_rejected("quotas", "transit_gateways_per_vpc"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     by_vpc: dict[str, list[tuple[TransitGateway, Attachment]]] = {}
     for gateway, attachment, vpc in attachments_of(architecture):
         by_vpc.setdefault(vpc.name, []).append((gateway, attachment))
@@ -141,6 +143,8 @@ def tgw_attachment_quota(architecture: Architecture) -> Iterator[Problem]:
         AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["attachments_per_transit_gateway"]
+    if architecture.is_rejected("quotas", "attachments_per_transit_gateway"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     for gateway in architecture.transit_gateways.values():
         attachments = list(gateway.attachments.values())
         if len(attachments) > limit:
@@ -183,6 +187,8 @@ def tgw_region_quota(architecture: Architecture) -> Iterator[Problem]:
         AWS Transit Gateway Guide, "Quotas for your transit gateways" <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html>
     """
     limit = architecture.quotas["transit_gateways_per_region"]
+    if architecture.is_rejected("quotas", "transit_gateways_per_region"):
+        return  # written but rejected (AP003/AP006): AWS's default is not the user's quota
     groups: dict[tuple[str | None, str], list[TransitGateway]] = {}
     for gateway in architecture.transit_gateways.values():
         if gateway.region is not None:

@@ -46,11 +46,12 @@ class _AttachedBlocks:
             for block, _ in vpc_blocks(vpc) if vpc is not None else ():
                 self.exact.setdefault((block.version, block.first, block.prefix), []).append(name)
                 self.starts[block.version].append((block.first, name))
-        # A VPC whose blocks were rejected may own the range: then say nothing.
-        self.complete = all(
-            vpc.blocks_known
+        # A VPC whose blocks were rejected may own the range: then say nothing. So may an
+        # attachment written but rejected, or one naming a VPC that is not known (AP005, or a
+        # VPC rejected whole): its blocks are not known either.
+        self.complete = not architecture.rejected_within(*gateway.path, "attachments") and all(
+            (vpc := architecture.vpcs.get(name)) is not None and vpc.blocks_known
             for name in gateway.attachments
-            if (vpc := architecture.vpcs.get(name)) is not None
         )
         for starts in self.starts.values():
             starts.sort()

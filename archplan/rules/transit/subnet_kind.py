@@ -65,7 +65,9 @@ def tgw_attachment_subnet_kind(architecture: Architecture) -> Iterator[Problem]:
         for index, subnet in attachment_subnets(vpc, attachment):
             where = (*attachment.path, "subnets", index)
             attached = f'the attachment of VPC "{vpc.name}" to transit gateway "{gateway.name}"'
-            if subnet.cidr is None and subnet.ipv6_cidr is not None:
+            ipv6_only = subnet.cidr is None and subnet.ipv6_cidr is not None
+            # A cidr written but rejected (AP007) is not "no IPv4 block".
+            if ipv6_only and not architecture.is_rejected(*subnet.path, "cidr"):
                 yield Problem(
                     f'subnet "{subnet.name}" of {attached} is IPv6-only: an attachment subnet '
                     "needs an IPv4 block (cidr); add one, or attach another subnet in that zone",
