@@ -65,7 +65,7 @@ def test_a_malformed_meshes_section_is_refused_where_validate_blames_it(
     result = runner.invoke(app, ["peering-plan", str(path), *extra])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert f"{path}:3:6: error: expected a list, got a mapping" in result.stderr
+    assert f"{path}:3:6: error: meshes.m must be a list, got a mapping" in result.stderr
     assert path.read_text(encoding="utf-8") == MESH_AS_MAPPING  # --write wrote nothing
 
 
