@@ -273,6 +273,7 @@ class Walk:
             if (
                 other is not None
                 and connect.holds(other, vpc, packet.version, packet.dst)
+                and connect.sent_from(vpc, packet.version, packet.src)
                 and connect.only_internet(self.a, vpc, choice, packet.version, packet.dst)
             ):
                 # Not the internet gateway's fault: nothing connects the two VPCs.
@@ -291,6 +292,7 @@ class Walk:
                     packet.version,
                     packet.dst,
                     self.goal.subnet,
+                    packet.src,
                 )
         if choice is None:
             raise Dropped(
