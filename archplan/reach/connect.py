@@ -18,6 +18,8 @@ from archplan.reach import repair
 from archplan.reach.hops import Dropped
 from archplan.reach.routing import Choice, choose, table_label, table_of
 
+GONE = frozenset({"rejected", "expired", "failed", "deleting", "deleted"})
+
 
 def holds(other: Vpc, vpc: Vpc, version: int, address: int) -> bool:
     """Whether `address` is another VPC's (`other`), not one of `vpc`'s own."""
@@ -85,8 +87,11 @@ def not_connected(
         for g in architecture.transit_gateways.values()
         if {a.vpc for a in g.attachments.values()} >= {vpc.name, other.name}
     ]
-    if not peerings and not gateways:
+    gone = [p for p in peerings if p.status in GONE]
+    if len(gone) == len(peerings) and not gateways:
         reason += f"; VPCs {vpc.name} and {other.name} are not peered"
+        if gone:
+            reason += f" (peering {gone[0].name} is {gone[0].status})"
         hubs = sorted(
             name
             for name in _peers(architecture, vpc.name) & _peers(architecture, other.name)
@@ -145,9 +150,10 @@ def _fix(
     gateways: list[str],
     back_subnet: str | None,
 ) -> str:
-    """The fix (the sender, `source`, is in `vpc`), checked: each route it adds is the one its table then chooses for the
-    address (repair.route_to), a transit gateway routes on both ways; a way that would not
-    carry the packet is not suggested, and when none would, the fix says why."""
+    """The fix (the sender, `source`, is in `vpc`), checked: each route it adds is the one
+    its table then chooses for the address (repair.route_to), a transit gateway routes on
+    both ways; a way that would not carry the packet is not suggested, and when none would,
+    the fix says why."""
     overlaps = [
         f"{a.canonical} with {b.canonical}"
         for a in (*vpc.ipv4_blocks, *vpc.ipv6_cidrs)
@@ -183,12 +189,20 @@ def _fix(
                 added.append(f"{edit.block.canonical} -> {shown} to {label}")
         return added
 
-    for peering in peerings:
+    # A peering that is gone (rejected, expired, failed, deleted) carries nothing: a new one
+    # is the fix, as when there is none.
+    live = [p for p in peerings if p.status not in GONE]
+    for peering in live:
         added = routes(Target("peering", peering.name))
         if added is None:
             continue
-        accept = "" if peering.status == "active" else f"accept peering {peering.name}, "
-        return f"{accept}{_add(added)}".removesuffix(", ")
+        if peering.status == "pending-acceptance":
+            first = f"accept peering {peering.name}, "
+        elif peering.status != "active":
+            first = f"once peering {peering.name} is active (it is {peering.status}), "
+        else:
+            first = ""
+        return f"{first}{_add(added)}".removesuffix(", ")
     zone = vpc.subnets[subnet].az if subnet in vpc.subnets else None
     back_zone = other.subnets[back_subnet].az if back_subnet in other.subnets else None
     for name in gateways:
@@ -208,7 +222,7 @@ def _fix(
             for table_name, attachment in check.propagate
         ]
         return "; ".join(part for part in (_add(added), *learn) if part)
-    if not peerings:
+    if not live:
         added = routes(Target("peering", "NAME"))
         if added is not None:
             peer = (

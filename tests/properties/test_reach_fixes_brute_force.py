@@ -60,7 +60,7 @@ def estates(draw: Any) -> dict[str, Any]:
         name: {
             "requester": x,
             "accepter": y,
-            "status": draw(st.sampled_from(["active", "active", "pending-acceptance"])),
+            "status": draw(st.sampled_from(["active", "active", "pending-acceptance", "rejected"])),
         }
         for name, (x, y) in PEERINGS.items()
         if draw(st.booleans()) and not (overlap and name == "bc")

@@ -115,3 +115,29 @@ def test_a_transit_gateway_routing_the_block_to_a_third_vpc_is_not_suggested(
         "(transit gateway route table spokes sends VPC hr's address to engineering (10.20.0.0/16))"
     )
     assert "tgw:hub" not in fix
+
+
+def test_a_rejected_peering_is_not_to_be_accepted(runner: CliRunner, tmp_path: Path) -> None:
+    text = _shared().replace(
+        "peerings:\n",
+        "peerings:\n  finance-hr: {requester: finance, accepter: hr, status: rejected}\n",
+        1,
+    )
+    path = tmp_path / "shared.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "reach",
+            str(path),
+            "finance-private-a",
+            "hr-private-a",
+            "--port",
+            "443",
+            "--width",
+            "500",
+        ],
+    )
+    assert "VPCs finance and hr are not peered (peering finance-hr is rejected)" in result.stdout
+    assert "fix: peer VPCs finance and hr" in result.stdout
+    assert "accept peering" not in result.stdout
