@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from archplan.cidr import Block
 from archplan.decode import INVALID_VALUE
 from archplan.findings import Path
-from archplan.network import FirewallRule, NetworkFirewall
+from archplan.network import ALL_PORTS, PORTED, FirewallRule, NetworkFirewall, Ports
 
 if TYPE_CHECKING:
     from archplan.build_network import NetworkParts
@@ -67,10 +67,34 @@ def _rules(
         priorities[priority] = index
         (_, source), (_, destination) = ends
         protocol, ports, _, _ = fields
+        source_ports = _source_ports(network, entry, protocol, at)
+        if source_ports is None:
+            continue
         rules.append(
-            FirewallRule(entry["action"], protocol, ports, source, destination, priority, at)
+            FirewallRule(
+                entry["action"], protocol, ports, source, destination, priority, at, source_ports
+            )
         )
     return tuple(rules)
+
+
+def _source_ports(
+    network: NetworkParts, entry: dict[str, Any], protocol: int, path: Path
+) -> Ports | None:
+    """The rule's source ports (all when not written); None when written but unusable (the
+    rule is then left out, as one with unreadable destination ports is). AWS reads port
+    ranges for TCP and UDP only."""
+    if "source_ports" not in entry:
+        return None if (*path, "source_ports") in network.b.rejected else ALL_PORTS
+    if protocol not in PORTED:
+        network.b.report(
+            INVALID_VALUE,
+            '"source_ports" applies only to protocol tcp or udp',
+            (*path, "source_ports"),
+            on_key=True,
+        )
+        return None
+    return network.ports(entry["source_ports"], (*path, "source_ports"))
 
 
 def _address(network: NetworkParts, text: Any, path: Path) -> tuple[bool, Block | None]:

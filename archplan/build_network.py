@@ -107,7 +107,7 @@ class NetworkParts:
                         on_key=True,
                     )
                 return None
-            parsed = self._ports(raw["ports"], (*path, "ports"))
+            parsed = self.ports(raw["ports"], (*path, "ports"))
             if parsed is None:
                 return None
             ports = parsed
@@ -124,7 +124,9 @@ class NetworkParts:
         icmp_code = icmp.get("code", ALL) if icmp_type != ALL else ALL
         return protocol, ports, icmp_type, icmp_code
 
-    def _ports(self, raw: int | str, path: Path) -> Ports | None:
+    def ports(self, raw: int | str, path: Path) -> Ports | None:
+        """A port, a range FROM-TO or `all` (the schema checked the shape); None, reported,
+        when the range is empty or past 65535."""
         if isinstance(raw, int):
             return Ports(raw, raw)
         text = raw.strip()

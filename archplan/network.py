@@ -175,8 +175,8 @@ class Intent(NamedTuple):
 
 
 class FirewallRule(NamedTuple):
-    """One AWS Network Firewall 5-tuple rule (destination ports only: any source port).
-    `source`/`destination` None: any address."""
+    """One AWS Network Firewall 5-tuple rule: `ports` the destination ports, `source_ports`
+    the source ports (all unless written). `source`/`destination` None: any address."""
 
     action: str  # stateless: pass, drop, forward; stateful: pass, drop, reject, alert
     protocol: int
@@ -185,6 +185,7 @@ class FirewallRule(NamedTuple):
     destination: Block | None
     priority: int  # stateless rules: lowest first; stateful rules: their place in the list
     path: Path
+    source_ports: Ports = ALL_PORTS
 
 
 class NetworkFirewall(NamedTuple):

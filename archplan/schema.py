@@ -160,6 +160,7 @@ def _firewall_rule(stateless: bool) -> Object:
         "action": Field(Text(choices=actions), required=True),
         "protocol": Field(PROTOCOL, required=True),
         "ports": Field(PORTS),
+        "source_ports": Field(PORTS),
         "from": Field(Text(description="an IPv4 or IPv6 block, or any"), required=True),
         "to": Field(Text(description="an IPv4 or IPv6 block, or any"), required=True),
     }

@@ -342,6 +342,9 @@ class _Merger:
         gateway = GatewayFacts(gateway_id, name_tag(raw, gateway_id), self.origin(gateway_id))
         gateway.region = region_of_arn(str(raw.get("TransitGatewayArn", "")))
         gateway.account = raw.get("OwnerId") if isinstance(raw.get("OwnerId"), str) else None
+        gateway.security_group_referencing = _switch(
+            _object(raw.get("Options")), "SecurityGroupReferencingSupport", "disable"
+        )
         if self.first("transit gateway", gateway_id, compared(gateway)):
             self.facts.gateways[gateway_id] = gateway
 
@@ -369,6 +372,10 @@ class _Merger:
                 raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None,
                 subnets,
                 appliance_mode=options.get("ApplianceModeSupport") == "enable",
+                ipv6_support=_switch(options, "Ipv6Support", "disable"),
+                security_group_referencing=_switch(
+                    options, "SecurityGroupReferencingSupport", "enable"
+                ),
             )
         )
 
@@ -542,3 +549,10 @@ def _state(association: Any, field: str) -> Any:
 
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _switch(options: dict[str, Any], key: str, default: str) -> bool | None:
+    """An enable/disable option (AWS's default when the output has no such key); None when it
+    holds something else."""
+    value = options.get(key, default)
+    return {"enable": True, "disable": False}.get(str(value).lower())

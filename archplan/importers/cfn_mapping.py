@@ -46,6 +46,7 @@ class Mapper:
         self.services: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, dict[str, Any]] = {}
         self.clusters: dict[str, dict[str, Any]] = {}
+        self.network_firewalls: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Imported:
         for template in self.templates:
@@ -62,6 +63,7 @@ class Mapper:
             ("transit_gateways", self.transit_gateways),
             ("scaling_groups", self.groups),
             ("hosts", self.hosts),
+            ("network_firewalls", self.network_firewalls),
             ("services", self.services),
             ("functions", self.functions),
             ("kubernetes", self.clusters),
@@ -109,6 +111,9 @@ class _TemplateMapper(ScalingMapper):
         self.network.hosts()
         self.network.network_acls()
         self.network.firewalls_in_vpcs()
+        from archplan.importers.cfn_firewall_policy import firewall_policies
+
+        firewall_policies(self, self.network.firewalls)
         for resource in self.of_type("AWS::EC2::VPCEndpoint"):
             self.endpoint(resource)
         for resource in self.of_type("AWS::EC2::Route"):

@@ -314,6 +314,25 @@ class TopologyMapper(TemplateReader):
         body: dict[str, Any] = {}
         if self.t.region != self.m.region:
             body["region"] = self.t.region
+        found = self.get(
+            resource,
+            "SecurityGroupReferencingSupport",
+            "security group referencing is left out (AWS's default: off)",
+        )
+        if found is not None and _switch(found[0]) is None:
+            self.issue(
+                f"{resource.logical_id}.SecurityGroupReferencingSupport: {found[0]!r} is neither "
+                "enable nor disable; security group referencing is left out (AWS's default: off)",
+                found[1],
+                f"{resource.logical_id}.Properties.SecurityGroupReferencingSupport",
+            )
+        if found is not None and _switch(found[0]) is True:
+            body["security_group_referencing"] = True
+            self.record(
+                ("transit_gateways", name, "security_group_referencing"),
+                found[1],
+                f"{resource.logical_id}.Properties.SecurityGroupReferencingSupport",
+            )
         self.m.transit_gateways[name] = body
         self.transit_gateways[resource.logical_id] = name
 
@@ -347,12 +366,14 @@ class TopologyMapper(TemplateReader):
         self.record(path, resource.key, resource.logical_id)
         self.record((*path, "subnets"), subnets[1], f"{resource.logical_id}.Properties.SubnetIds")
         attachments[vpc[0]] = {"subnets": [subnet for _, subnet in subnets[0]]}
-        options = self.get(resource, "Options", "appliance mode is taken as off")
-        mode = (
-            options[0].get("ApplianceModeSupport")
-            if options and isinstance(options[0], dict)
-            else None
+        options = self.get(
+            resource,
+            "Options",
+            "appliance mode is taken as off; IPv6 support and security group referencing are "
+            "left out",
         )
+        written = options[0] if options and isinstance(options[0], dict) else {}
+        mode = written.get("ApplianceModeSupport")
         if isinstance(mode, str) and mode.lower() == "enable":
             attachments[vpc[0]]["appliance_mode"] = True
             self.record(
@@ -360,8 +381,42 @@ class TopologyMapper(TemplateReader):
                 options[1] if options else resource.key,
                 f"{resource.logical_id}.Properties.Options",
             )
+        if not self.failed:  # Options absent or resolved: AWS's defaults where not written
+            self._attachment_options(resource, written, path, options[1] if options else None)
         self.attachments[resource.logical_id] = (gateway[0], vpc[0])
         return True
+
+    def _attachment_options(
+        self, resource: Resource, written: dict[str, Any], path: DocPath, span: Span | None
+    ) -> None:
+        """Ipv6Support (AWS: disable) is written when the VPC has IPv6 blocks or it is
+        enabled; SecurityGroupReferencingSupport (AWS: enable) when it is disabled. A value
+        that is neither word is left out with an issue."""
+        gateway, vpc = str(path[1]), str(path[3])
+        attachment = self.m.transit_gateways[gateway]["attachments"][vpc]
+        has_ipv6 = bool(self.m.vpcs.get(vpc, {}).get("ipv6_cidrs"))
+        for key, option, default in (
+            ("ipv6_support", "Ipv6Support", "disable"),
+            ("security_group_referencing", "SecurityGroupReferencingSupport", "enable"),
+        ):
+            value = _switch(written.get(option, default))
+            if value is None:
+                self.issue(
+                    f"{resource.logical_id}.Options.{option}: {written.get(option)!r} is neither "
+                    f"enable nor disable; {key} is left out",
+                    span or resource.key,
+                    f"{resource.logical_id}.Properties.Options.{option}",
+                )
+                continue
+            wanted = (value or has_ipv6) if key == "ipv6_support" else not value
+            if wanted:
+                attachment[key] = value
+                self.record(
+                    (*path, key),
+                    span or resource.key,
+                    f"{resource.logical_id}.Properties.Options"
+                    + (f".{option}" if option in written else ""),
+                )
 
     def subnet_list(
         self, resource: Resource, prop: str, consequence: str
@@ -586,3 +641,8 @@ class TopologyMapper(TemplateReader):
             f"{resource.logical_id} has no target; {left_out}", resource.key, resource.logical_id
         )
         return None
+
+
+def _switch(value: Any) -> bool | None:
+    """An enable/disable property; None for anything else."""
+    return {"enable": True, "disable": False}.get(value.lower()) if isinstance(value, str) else None

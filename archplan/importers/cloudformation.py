@@ -81,6 +81,10 @@ PROPERTIES: dict[str, frozenset[str]] = {
         "TransitGatewayRouteTableId",
         "AWS::EC2::TransitGatewayRoute": "Blackhole DestinationCidrBlock "
         "TransitGatewayAttachmentId TransitGatewayRouteTableId",
+        "AWS::NetworkFirewall::FirewallPolicy": "Description FirewallPolicy FirewallPolicyName "
+        "Tags",
+        "AWS::NetworkFirewall::RuleGroup": "Capacity Description RuleGroup RuleGroupName "
+        "SummaryConfiguration Tags Type",
         "AWS::NetworkFirewall::Firewall": "AvailabilityZoneChangeProtection "
         "AvailabilityZoneMappings DeleteProtection Description EnabledAnalysisTypes "
         "FirewallName FirewallPolicyArn FirewallPolicyChangeProtection SubnetChangeProtection "

@@ -454,6 +454,14 @@ class _Assembly:
                 body["region"] = region
             if valid_account(gateway.account) and gateway.account != self.account:
                 body["account"] = gateway.account
+            if gateway.security_group_referencing:
+                body["security_group_referencing"] = True
+            elif gateway.security_group_referencing is None:
+                self.facts.issue(
+                    f'transit gateway "{name}": whether it enables security group referencing '
+                    "is not in the source; left out (AWS's default: off)",
+                    gateway.origin.address,
+                )
             out[name] = body
         for attachment in self.facts.attachments:
             self._attach(
@@ -463,6 +471,7 @@ class _Assembly:
                 out,
                 attachment.origin,
                 attachment.appliance_mode,
+                (attachment.ipv6_support, attachment.security_group_referencing),
             )
         self.network.tgw_tables(out)
         return out
@@ -475,7 +484,9 @@ class _Assembly:
         out: dict[str, Any],
         origin: Origin,
         appliance_mode: bool = False,
+        options: tuple[bool | None, bool | None] = (None, True),
     ) -> None:
+        """`options`: (IPv6 support, security group referencing), None when not known."""
         gateway_name = self.gateway_names.get(gateway or "")
         vpc_name = self.vpc_names.get(vpc or "")
         if gateway_name is None or vpc_name is None:
@@ -525,6 +536,19 @@ class _Assembly:
         attachments[vpc_name] = {"subnets": names}
         if appliance_mode:
             attachments[vpc_name]["appliance_mode"] = True
+        ipv6_support, referencing = options
+        facts = self.facts.vpcs.get(vpc or "")
+        # Written when it matters (the VPC has IPv6 blocks) or when it is on.
+        if ipv6_support or (ipv6_support is False and facts is not None and facts.ipv6_cidrs):
+            attachments[vpc_name]["ipv6_support"] = ipv6_support
+        if referencing is False:
+            attachments[vpc_name]["security_group_referencing"] = False
+        elif referencing is None:
+            self.facts.issue(
+                f'attachment of VPC "{vpc_name}" to "{gateway_name}": whether it keeps security '
+                "group referencing is not in the source; left out (AWS's default: on)",
+                origin.address,
+            )
         self.origins[("transit_gateways", gateway_name, "attachments", vpc_name)] = origin
 
     # -- scaling groups ---------------------------------------------------------------------

@@ -87,6 +87,8 @@ class GatewayFacts:
     origin: Origin
     region: str | None = None
     account: str | None = None
+    # SecurityGroupReferencingSupport: None when the source does not say (AWS: off).
+    security_group_referencing: bool | None = False
 
 
 @dataclass(slots=True)
@@ -97,6 +99,9 @@ class AttachmentFacts:
     vpc: str | None
     subnets: list[str] = field(default_factory=list)
     appliance_mode: bool = False
+    # VPC attachment options; None when the source does not say (AWS: IPv6 off, references on).
+    ipv6_support: bool | None = None
+    security_group_referencing: bool | None = True
 
 
 @dataclass(slots=True)

@@ -469,6 +469,9 @@ class Importer:
             self.origin(resource),
             self.plan.region_of(resource),
         )
+        gateway.security_group_referencing = _switch(
+            resource, "security_group_referencing_support", "disable"
+        )
         self.facts.gateways[gateway.key] = gateway
         transit_gateway_defaults(self, resource)
 
@@ -489,6 +492,10 @@ class Importer:
                 self.vpc_of(resource),
                 [self.key(s) for s in subnets],
                 appliance_mode=resource.values.get("appliance_mode_support") == "enable",
+                ipv6_support=_switch(resource, "ipv6_support", "disable"),
+                security_group_referencing=_switch(
+                    resource, "security_group_referencing_support", "enable"
+                ),
             )
         )
         if not subnets:
@@ -585,3 +592,13 @@ def _only_locals(resource: Resource, attribute: str) -> bool:
 def _constant(block: dict[str, Any], attribute: str) -> Any:
     expression = block.get(attribute)
     return expression.get("constant_value") if isinstance(expression, dict) else None
+
+
+def _switch(resource: Resource, attribute: str, default: str) -> bool | None:
+    """An enable/disable attribute: AWS's default when the plan leaves it unset, None when
+    it is known only after apply (or holds neither word)."""
+    if resource.is_unknown(attribute):
+        return None
+    value = resource.values.get(attribute)
+    value = default if value in (None, "") else value
+    return {"enable": True, "disable": False}.get(str(value).lower())

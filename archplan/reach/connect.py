@@ -13,15 +13,25 @@ overlapping IPv4 or IPv6 CIDR blocks"; a transit gateway routes to one attachmen
 from __future__ import annotations
 
 from archplan.cidr import Block
-from archplan.model import Architecture, Peering, RouteTable, Vpc
+from archplan.model import Architecture, Peering, RouteTable, Target, Vpc
+from archplan.reach import repair
 from archplan.reach.hops import Dropped
 from archplan.reach.routing import Choice, choose, table_label, table_of
+
+GONE = frozenset({"rejected", "expired", "failed", "deleting", "deleted"})
 
 
 def holds(other: Vpc, vpc: Vpc, version: int, address: int) -> bool:
     """Whether `address` is another VPC's (`other`), not one of `vpc`'s own."""
     blocks = other.ipv4_blocks if version == 4 else other.ipv6_cidrs
     return other.name != vpc.name and any(b.first <= address <= b.last for b in blocks)
+
+
+def sent_from(vpc: Vpc, version: int, address: int) -> bool:
+    """Whether the packet's sender is in `vpc` (or its NAT gateway is): only then is a
+    connection of this VPC and the destination's the fix. A packet that came through the VPC
+    from elsewhere (a transit gateway, a peering) went wrong before it got here."""
+    return _block_of(vpc, version, address) is not None
 
 
 def only_internet(
@@ -54,9 +64,11 @@ def not_connected(
     version: int,
     address: int,
     back_subnet: str | None,
+    source: int,
 ) -> Dropped:
     """The drop to report when `table` sends a packet for VPC `other` nowhere or to the
-    internet (`choice`: the route it takes, None when none)."""
+    internet (`choice`: the route it takes, None when none; `source`: the address the
+    reply must come back to)."""
     where = table_label(architecture, vpc, table)
     block = _block_of(other, version, address)
     shown = block.canonical if block is not None else "its blocks"
@@ -75,8 +87,11 @@ def not_connected(
         for g in architecture.transit_gateways.values()
         if {a.vpc for a in g.attachments.values()} >= {vpc.name, other.name}
     ]
-    if not peerings and not gateways:
+    gone = [p for p in peerings if p.status in GONE]
+    if len(gone) == len(peerings) and not gateways:
         reason += f"; VPCs {vpc.name} and {other.name} are not peered"
+        if gone:
+            reason += f" (peering {gone[0].name} is {gone[0].status})"
         hubs = sorted(
             name
             for name in _peers(architecture, vpc.name) & _peers(architecture, other.name)
@@ -91,7 +106,19 @@ def not_connected(
             )
     return Dropped(
         reason,
-        _fix(architecture, vpc, table, other, version, shown, peerings, gateways, back_subnet),
+        _fix(
+            architecture,
+            vpc,
+            subnet,
+            table,
+            other,
+            version,
+            address,
+            source,
+            peerings,
+            gateways,
+            back_subnet,
+        ),
         choice.path if choice is not None else (table.path if table else vpc.path),
     )
 
@@ -113,19 +140,20 @@ def _peers(architecture: Architecture, vpc: str) -> set[str]:
 def _fix(
     architecture: Architecture,
     vpc: Vpc,
+    subnet: str,
     table: RouteTable | None,
     other: Vpc,
     version: int,
-    shown: str,
+    address: int,
+    source: int,
     peerings: list[Peering],
     gateways: list[str],
     back_subnet: str | None,
 ) -> str:
-    where = table_label(architecture, vpc, table)
-    back_table = table_of(other, back_subnet) if back_subnet in other.subnets else None
-    back_where = table_label(architecture, other, back_table)
-    mine = vpc.ipv4_blocks if version == 4 else vpc.ipv6_cidrs
-    back_shown = mine[0].canonical if mine else f"VPC {vpc.name}'s block"
+    """The fix (the sender, `source`, is in `vpc`), checked: each route it adds is the one
+    its table then chooses for the address (repair.route_to), a transit gateway routes on
+    both ways; a way that would not carry the packet is not suggested, and when none would,
+    the fix says why."""
     overlaps = [
         f"{a.canonical} with {b.canonical}"
         for a in (*vpc.ipv4_blocks, *vpc.ipv6_cidrs)
@@ -138,21 +166,76 @@ def _fix(
             f"({', '.join(overlaps)}), so neither a peering nor a transit gateway can connect "
             "them; renumber one of them"
         )
-    if peerings:
-        peering = peerings[0]
-        accept = "" if peering.status == "active" else f"accept peering {peering.name}, "
-        return (
-            f"{accept}add a route {shown} -> peering:{peering.name} to {where}, and "
-            f"{back_shown} -> peering:{peering.name} to {back_where}"
-        )
-    if gateways:
-        return (
-            f"add a route {shown} -> tgw:{gateways[0]} to {where}, and {back_shown} -> "
-            f"tgw:{gateways[0]} to {back_where}"
-        )
-    return (
-        f"peer VPCs {vpc.name} and {other.name} (peerings: {{requester: {vpc.name}, "
-        f"accepter: {other.name}}}) and add a route {shown} -> peering:NAME to {where}, and "
-        f"{back_shown} -> peering:NAME to {back_where}; or attach both to a transit gateway "
-        "and route each block to it"
+    back_table = table_of(other, back_subnet) if back_subnet in other.subnets else None
+    ends = (
+        (vpc, table, other, address, table_label(architecture, vpc, table)),
+        (other, back_table, vpc, source, table_label(architecture, other, back_table)),
     )
+    refused: list[str] = []
+
+    def routes(target: Target) -> list[str] | None:
+        """The routes to add for `target` ("BLOCK -> TARGET to TABLE"), or None (why is
+        appended to `refused`)."""
+        added = []
+        for owner, at, toward, where, label in ends:
+            edit = repair.route_to(architecture, owner, at, toward, version, where, target)
+            shown = f"{target.kind}:{target.name}"
+            if isinstance(edit, str):
+                refused.append(
+                    f"{label} already routes {edit}, which a route to {shown} would not outrank"
+                )
+                return None
+            if edit.block is not None:
+                added.append(f"{edit.block.canonical} -> {shown} to {label}")
+        return added
+
+    # A peering that is gone (rejected, expired, failed, deleted) carries nothing: a new one
+    # is the fix, as when there is none.
+    live = [p for p in peerings if p.status not in GONE]
+    for peering in live:
+        added = routes(Target("peering", peering.name))
+        if added is None:
+            continue
+        if peering.status == "pending-acceptance":
+            first = f"accept peering {peering.name}, "
+        elif peering.status != "active":
+            first = f"once peering {peering.name} is active (it is {peering.status}), "
+        else:
+            first = ""
+        return f"{first}{_add(added)}".removesuffix(", ")
+    zone = vpc.subnets[subnet].az if subnet in vpc.subnets else None
+    back_zone = other.subnets[back_subnet].az if back_subnet in other.subnets else None
+    for name in gateways:
+        gateway = architecture.transit_gateways[name]
+        check = repair.through_gateway(
+            architecture, gateway, vpc, zone, other, back_zone, version, address, source
+        )
+        if not check.ok:
+            refused.append(check.why)
+            continue
+        added = routes(Target("tgw", name))
+        if added is None:
+            continue
+        learn = [
+            f"propagate attachment {attachment} into transit gateway route table "
+            f"{repair.table_name(architecture, gateway, table_name)}"
+            for table_name, attachment in check.propagate
+        ]
+        return "; ".join(part for part in (_add(added), *learn) if part)
+    if not live:
+        added = routes(Target("peering", "NAME"))
+        if added is not None:
+            peer = (
+                f"peer VPCs {vpc.name} and {other.name} (peerings: {{requester: {vpc.name}, "
+                f"accepter: {other.name}}}) and {_add(added)}"
+            )
+            if gateways:  # the shared transit gateway would not carry it: say why
+                return f"{peer} ({'; '.join(dict.fromkeys(refused))})"
+            return f"{peer}; or attach both to a transit gateway and route each block to it"
+    return "none by routes alone: " + "; ".join(dict.fromkeys(refused))
+
+
+def _add(routes: list[str]) -> str:
+    if not routes:
+        return ""
+    return "add a route " + ", and ".join(routes)

@@ -127,7 +127,7 @@ def from_gateway(walk: Walk, vpc: Vpc, gateway: str) -> None:
         choice = choose(walk.a, vpc, table, packet.version, packet.dst)
         if choice is not None and choice.target.kind != "local":
             walk.hop(
-                f"gateway route table {table.name}: {choice.destination} -> "
+                f"gateway {table_label(walk.a, vpc, table)}: {choice.destination} -> "
                 f"{target_text(choice.target)}",
                 choice.path,
             )

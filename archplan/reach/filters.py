@@ -20,7 +20,10 @@ PortSet = tuple[tuple[int, int], ...]  # sorted, disjoint inclusive intervals
 
 class Packet(NamedTuple):
     """What the filters look at. `ports` are the destination ports it may carry (one port
-    forward; the client's ephemeral range for a reply); ICMP carries (type, code)."""
+    forward; the client's ephemeral range for a reply), `src_ports` its source ports (the
+    client's ephemeral range forward; the request's port for a reply); ICMP carries (type,
+    code). Only firewall rules read source ports (security groups and network ACLs match
+    destination ports)."""
 
     version: int
     src: int
@@ -28,6 +31,7 @@ class Packet(NamedTuple):
     protocol: int
     ports: PortSet
     icmp: tuple[int, int] | None = None
+    src_ports: PortSet = ((0, 65535),)
 
 
 class End(NamedTuple):

@@ -6,9 +6,11 @@ stateless default action. The stateful rules decide once per flow, on its reques
 default action order a matching pass rule wins over a matching drop (or reject) rule and a
 flow neither matches passes; with strict order the first matching rule decides (alert rules
 only log) and a flow none matches takes the stateful default. A reply the stateless rules
-forward passes when the stateful rules passed its request. Rules match destination ports
-(any source port), like network ACLs over a set of ports, so the reply's ephemeral ports
-may pass in part.
+forward passes when the stateful rules passed its request. Rules match source and destination ports (AWS's
+SourcePorts and DestinationPorts match attributes; unwritten, any). A request goes to one
+port from the client's ephemeral source ports and its reply from that port to them, so the
+rules are applied over the set that varies (the request's source ports, the reply's
+destination ports), as network ACLs are over the reply's, and that set may pass in part.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from archplan.findings import Path
-from archplan.network import ALL, PORTED, FirewallRule, NetworkFirewall, protocol_name
+from archplan.network import ALL, ALL_PORTS, PORTED, FirewallRule, NetworkFirewall, protocol_name
 from archplan.reach.filters import Packet, PortSet, show_ports, subtract
 
 
@@ -29,13 +31,43 @@ class Decision(NamedTuple):
 
 def describe(rule: FirewallRule, kind: str) -> str:
     number = rule.priority if kind == "stateless" else rule.priority + 1
-    ports = f" {rule.ports}" if rule.protocol in PORTED else ""
+    ported = rule.protocol in PORTED
+    ports = f" {rule.ports}" if ported else ""
     source = rule.source.canonical if rule.source else "any"
+    if ported and rule.source_ports != ALL_PORTS:
+        source += f" port {rule.source_ports}"
     destination = rule.destination.canonical if rule.destination else "any"
     return (
         f"{kind} rule {number} {rule.action} {protocol_name(rule.protocol)}{ports} "
         f"{source} -> {destination}"
     )
+
+
+def by_source(packet: Packet) -> bool:
+    """Whether the ports that vary are the source ports: a request to one destination port
+    (its reply varies the destination ports)."""
+    return (
+        packet.protocol in PORTED
+        and len(packet.ports) == 1
+        and packet.ports[0][0] == packet.ports[0][1]
+        and not (len(packet.src_ports) == 1 and packet.src_ports[0][0] == packet.src_ports[0][1])
+    )
+
+
+def varying(packet: Packet) -> PortSet:
+    """The port set the rules split: source ports of a request, else destination ports."""
+    return packet.src_ports if by_source(packet) else packet.ports
+
+
+def narrowed(packet: Packet, ports: PortSet) -> Packet:
+    """The packet with only `ports` left of the set that varies."""
+    if by_source(packet):
+        return packet._replace(src_ports=ports)
+    return packet._replace(ports=ports)
+
+
+def _within(ports: PortSet, low: int, high: int) -> bool:
+    return all(low <= first and last <= high for first, last in ports)
 
 
 def _matches(rule: FirewallRule, packet: Packet) -> bool:
@@ -54,6 +86,13 @@ def _split(rule: FirewallRule, packet: Packet, ports: PortSet) -> tuple[PortSet,
     if not _matches(rule, packet):
         return (), ports
     if packet.protocol in PORTED and rule.protocol in PORTED:
+        # The fixed side must lie within the rule's range; the varying side is split by it.
+        if by_source(packet):
+            if not _within(packet.ports, rule.ports.first, rule.ports.last):
+                return (), ports
+            return subtract(ports, rule.source_ports.first, rule.source_ports.last)
+        if not _within(packet.src_ports, rule.source_ports.first, rule.source_ports.last):
+            return (), ports
         return subtract(ports, rule.ports.first, rule.ports.last)
     return ports, ()
 
@@ -87,7 +126,7 @@ def _default_text(kind: str, action: str) -> str:
 
 def stateless(firewall: NetworkFirewall, packet: Packet) -> list[Decision]:
     return _first_match(
-        firewall.stateless, packet, packet.ports, "stateless", firewall.stateless_default
+        firewall.stateless, packet, varying(packet), "stateless", firewall.stateless_default
     )
 
 
@@ -150,4 +189,6 @@ def evaluate(
 
 
 def ports_text(ports: PortSet, packet: Packet) -> str:
-    return f"ports {show_ports(ports)}" if packet.protocol in PORTED else "the packet"
+    if packet.protocol not in PORTED:
+        return "the packet"
+    return f"{'source ports' if by_source(packet) else 'ports'} {show_ports(ports)}"

@@ -15,6 +15,10 @@ PRIVATE = [
 ]
 
 
+# The source ports a NAT gateway gives a translated connection.
+NAT_PORTS = ((1024, 65535),)
+
+
 class Hop(NamedTuple):
     text: str
     path: Path | None
@@ -37,6 +41,10 @@ class Leg(NamedTuple):
     tgw_picks: tuple[tuple[str, str, str], ...] = ()  # (gateway, VPC, subnet) appliance mode
     tracked: tuple[str, ...] = ()  # firewall endpoints whose stateful rules passed the request
     left_by: str | None = None  # igw or egress-only-igw: how the request left for the internet
+    # The request's source ports that got through (after a NAT gateway, its own), and the
+    # sender's (before it): the ports its reply goes to.
+    src_ports: tuple[tuple[int, int], ...] = ()
+    client_ports: tuple[tuple[int, int], ...] = ()
 
 
 class Goal(NamedTuple):

@@ -73,11 +73,12 @@ def _filter(walk: Walk, policy: NetworkFirewall, identity: str, label: str) -> N
     name = f"{label} (network firewall {policy.name})"
     if not through:
         first = dropped[0]
+        kind = "stateful" if "no stateful rule matches" in first.detail else "stateless"
         raise Dropped(
             f"{name} drops it: {first.detail}",
             f"add a pass rule for it ahead of that rule (network_firewalls.{policy.name})"
             if first.path is not None
-            else f"add a stateful pass rule for it (network_firewalls.{policy.name})",
+            else f"add a {kind} pass rule for it (network_firewalls.{policy.name})",
             first.path or policy.path,
         )
     if dropped:
@@ -85,7 +86,7 @@ def _filter(walk: Walk, policy: NetworkFirewall, identity: str, label: str) -> N
         walk.caveats.append(
             f"{name}: {dropped[0].detail}: {firewall.ports_text(gone, packet)} are dropped"
         )
-        walk.packet = packet._replace(ports=_merged(d.ports for d in through))
+        walk.packet = firewall.narrowed(packet, _merged(d.ports for d in through))
     for decision in through:
         if decision.action == "unknown":
             walk.assumptions.append(f"{name}: {decision.detail}")

@@ -219,6 +219,7 @@ def one(
     version = start.version
     ported = protocol in PORTED
     icmp = (8, 0) if protocol == ICMP else (128, 0) if protocol == ICMPV6 else None
+    own = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
     request = Packet(
         version,
         start.address,
@@ -226,6 +227,7 @@ def one(
         protocol,
         ((port or 0, port or 0),) if ported else ((0, 0),),
         icmp,
+        (own,) if ported else ((0, 0),),
     )
     source_end = End(
         frozenset((start.goal.vpc or "", g) for g in start.groups)
@@ -256,17 +258,17 @@ def one(
     if forward.delivered is None and forward.reason:
         # The request stopped where the file does not say what happens: no reply to trace.
         return Answer("unknown", protocol, port, *names, forward, None)
-    own = INSTANCE_EPHEMERAL if start.start[0] == "subnet" else ANY_CLIENT_EPHEMERAL
-    # A NAT gateway remaps the source port into 1024-65535; it restores the client's own.
-    low, high = ANY_CLIENT_EPHEMERAL if forward.nat is not None else own
+    # The reply goes to the request's source ports that got through: a NAT gateway's own
+    # (1024-65535), which it translates back to the client's.
     back_to = forward.nat[0] if forward.nat is not None else start.address
     reply_packet = Packet(
         version,
         end.address,
         back_to,
         protocol,
-        ((low, high),) if ported else ((0, 0),),
+        forward.src_ports if ported else ((0, 0),),
         reply_icmp(request),
+        ((port or 0, port or 0),) if ported else ((0, 0),),
     )
     walk = Walk(
         architecture,
@@ -278,7 +280,7 @@ def one(
     )
     walk.goal_address = start.address
     walk.labels = labels
-    walk.goal_ports = (own,)
+    walk.goal_ports = forward.client_ports
     reply = walk.run(end.start)
     asymmetric = reply.delivered is False and "asymmetric" in reply.reason
     if reply.delivered is False:

@@ -11,6 +11,7 @@ from archplan.findings import Path
 from archplan.loader import Document
 from archplan.network import Intent
 from archplan.reach.hops import Leg
+from archplan.reach.intent import holds
 from archplan.reach.query import Answer, describe_packet
 
 HEADLINE = {
@@ -42,10 +43,9 @@ def _wrap(text: str, width: int, indent: int) -> list[str]:
 def _intent_line(answer: Answer, intent: Intent | None) -> str:
     if intent is None:
         return ""
-    holds = (intent.expect == "reachable") == (answer.verdict == "reachable")
     if answer.verdict == "unknown":
         return f"the file's intent expects {intent.expect}: cannot tell whether it holds"
-    if holds:
+    if holds(answer, intent):
         return f"matches the file's intent (expect: {intent.expect}): nothing to fix"
     return f"the file's intent expects {intent.expect}: it does not hold"
 
@@ -147,9 +147,7 @@ def render_json(answer: Answer, document: Document, name: str, intent: Intent | 
         span = document.span_at(intent.path, key=True)
         stated = {
             "expect": intent.expect,
-            "holds": None
-            if answer.verdict == "unknown"
-            else (intent.expect == "reachable") == (answer.verdict == "reachable"),
+            "holds": holds(answer, intent),
             "location": {"file": name, "line": span.line, "column": span.column},
         }
     data = {

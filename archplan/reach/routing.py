@@ -234,3 +234,22 @@ def table_label(architecture: Architecture, vpc: Vpc, table: RouteTable | None) 
     if table.name in shared:  # type: ignore[operator]
         return f"route table {table.name} of VPC {vpc.name}"
     return f"route table {table.name}"
+
+
+def tgw_table_name(
+    architecture: Architecture, gateway: TransitGateway, table: TgwRouteTable
+) -> str:
+    """How a hop names a transit gateway route table: with its gateway when another gateway
+    has a table of that name (as `table_label` names a VPC's table with its VPC), else by its
+    name alone."""
+    shared = architecture.memo.get("reach-shared-tgw-table-names")
+    if shared is None:
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for each in architecture.transit_gateways.values():
+            for name in each.route_tables:
+                (repeated if name in seen else seen).add(name)
+        architecture.memo["reach-shared-tgw-table-names"] = shared = repeated
+    if table.name in shared:  # type: ignore[operator]
+        return f"{table.name} of {gateway.name}"
+    return table.name

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from archplan.findings import Path
 from archplan.model import Attachment, TransitGateway, Vpc
 from archplan.reach.hops import Dropped
-from archplan.reach.routing import associated_table, choose_tgw
+from archplan.reach.routing import associated_table, choose_tgw, tgw_table_name
 
 if TYPE_CHECKING:
     from archplan.reach.walk import Walk
@@ -99,23 +99,21 @@ def route(
             gateway.path,
         )
     choice = choose_tgw(walk.a, gateway, table, packet.version, packet.dst)
+    named = tgw_table_name(walk.a, gateway, table)
+    label = f"transit gateway route table {named}"
     if choice is None:
         raise Dropped(
-            f"transit gateway route table {table.name} has no route to "
-            f"{walk.address_text(packet.dst)}",
-            f"add a static route or a propagation to {table.name}",
+            f"{label} has no route to {walk.address_text(packet.dst)}",
+            f"add a static route or a propagation to {named}",
             table.path,
         )
     if choice.attachment is None:
         raise Dropped(
-            f"transit gateway route table {table.name}: {choice.destination} is a blackhole",
+            f"{label}: {choice.destination} is a blackhole",
             "remove the blackhole route",
             choice.path,
         )
-    walk.hop(
-        f"transit gateway route table {table.name}: {choice.destination} -> {choice.attachment}",
-        choice.path,
-    )
+    walk.hop(f"{label}: {choice.destination} -> {choice.attachment}", choice.path)
     leave(walk, gateway, choice.attachment, zone, visited)
 
 

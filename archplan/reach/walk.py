@@ -18,7 +18,7 @@ from archplan.model import Architecture, Target, Vpc
 from archplan.network import ICMP, ICMPV6, PORTED
 from archplan.reach import connect, edges, inspection, transit
 from archplan.reach.filters import End, Packet, network_acl, security_groups, show_ports
-from archplan.reach.hops import Dropped, Goal, Hop, Leg, is_public, target_text
+from archplan.reach.hops import NAT_PORTS, Dropped, Goal, Hop, Leg, is_public, target_text
 from archplan.reach.routing import choose, table_label, table_of, vgw_prefixes
 
 MAX_HOPS = 64
@@ -55,6 +55,7 @@ class Walk:
         self.assumptions: list[str] = []
         self.caveats: list[str] = []
         self.nat: tuple[int, str, str] | None = None
+        self.client_ports = packet.src_ports  # the sender's own source ports (before a NAT)
         self.picks: dict[tuple[str, str], str] = {}
         if forward is not None:
             self.picks = {(g, v): s for g, v, s in forward.tgw_picks}
@@ -84,6 +85,8 @@ class Walk:
             tuple((g, v, s) for (g, v), s in sorted(self.picks.items())),
             tuple(self.tracked),
             self.left_by,
+            self.packet.src_ports,
+            self.client_ports if self.nat is not None else self.packet.src_ports,
         )
 
     def run(self, start: tuple[str, ...]) -> Leg:
@@ -270,6 +273,7 @@ class Walk:
             if (
                 other is not None
                 and connect.holds(other, vpc, packet.version, packet.dst)
+                and connect.sent_from(vpc, packet.version, packet.src)
                 and connect.only_internet(self.a, vpc, choice, packet.version, packet.dst)
             ):
                 # Not the internet gateway's fault: nothing connects the two VPCs.
@@ -288,6 +292,7 @@ class Walk:
                     packet.version,
                     packet.dst,
                     self.goal.subnet,
+                    packet.src,
                 )
         if choice is None:
             raise Dropped(
@@ -391,7 +396,10 @@ class Walk:
             block = vpc.subnets[nat_subnet].cidr
             address = (block.first + 5) if block is not None else 0
             self.nat = (address, vpc.name, nat_subnet)
-            self.packet = self.packet._replace(src=address)
+            # The NAT gateway picks the source port from 1024-65535 (the sender's survive only
+            # as the ports the reply must reach once translated back).
+            self.client_ports = self.packet.src_ports
+            self.packet = self.packet._replace(src=address, src_ports=NAT_PORTS)
             self.lose_references(f"NAT gateway in subnet {nat_subnet} translates the source")
             self.hop(
                 f"NAT gateway in subnet {nat_subnet} translates the source",

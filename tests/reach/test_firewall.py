@@ -1,7 +1,8 @@
 """AWS Network Firewall policies (`network_firewalls:`) against a brute-force evaluation,
 port by port, of random policies: stateless rules by priority (pass, drop, forward) with
 their default action, then stateful rules in AWS's default action order or strict order with
-their default; request and every reply port class. And the walk: a firewall endpoint whose
+their default, each rule matching destination and source ports; the request from every
+source port class and its reply to every port class. And the walk: a firewall endpoint whose
 policy is in the file drops what the policy drops, one without says it assumes a pass."""
 
 from __future__ import annotations
@@ -24,18 +25,27 @@ ADDRESSES = ["10.0.0.10", "10.0.1.10", "10.1.0.10", "192.0.2.10"]
 BLOCKS = ["any", "any", "10.0.0.0/8", "10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/16", "0.0.0.0/0"]
 PORTS = [22, 80, 443, "80-443", "all", "1024-65535", "32768-40000", "50000-65535"]
 REPLY_PORTS = [1024, 32767, 32768, 40000, 40001, 49999, 50000, 61000, 65535]
+CLIENT_PORTS = (32768, 61000)  # the request's source ports, as reach sends it from a VPC
+SOURCE_PORTS = [32768, 39999, 40000, 40001, 49999, 50000, 61000]
 
 
 def _rule(stateless: bool) -> Any:
     actions = ["pass", "drop", "forward"] if stateless else ["pass", "drop", "reject", "alert"]
-    return st.fixed_dictionaries(
+    rule = st.fixed_dictionaries(
         {
             "action": st.sampled_from(actions),
             "protocol": st.sampled_from(["tcp", "tcp", "udp", "all"]),
             "ports": st.sampled_from(PORTS),
             "from": st.sampled_from(BLOCKS),
             "to": st.sampled_from(BLOCKS),
-        }
+        },
+        optional={"source_ports": st.sampled_from(PORTS)},
+    )
+    # AWS reads source ports for TCP and UDP only; the format refuses them elsewhere.
+    return rule.map(
+        lambda r: (
+            r if r["protocol"] != "all" else {k: v for k, v in r.items() if k != "source_ports"}
+        )
     )
 
 
@@ -62,7 +72,18 @@ def policies(draw: Any) -> dict[str, Any]:
 # -- the brute force --------------------------------------------------------------------------
 
 
-def _matches(rule: dict[str, Any], protocol: str, src: str, dst: str, port: int) -> bool:
+def _in(spec: int | str, port: int) -> bool:
+    if spec == "all":
+        return True
+    if isinstance(spec, int):
+        return port == spec
+    low, high = (int(x) for x in spec.split("-"))
+    return low <= port <= high
+
+
+def _matches(
+    rule: dict[str, Any], protocol: str, src: str, dst: str, port: int, sport: int
+) -> bool:
     if rule["protocol"] not in ("all", protocol):
         return False
     for key, address in (("from", src), ("to", dst)):
@@ -72,24 +93,22 @@ def _matches(rule: dict[str, Any], protocol: str, src: str, dst: str, port: int)
             return False
     if rule["protocol"] == "all":
         return True
-    spec = rule["ports"]
-    if spec == "all":
-        return True
-    if isinstance(spec, int):
-        return port == spec
-    low, high = (int(x) for x in spec.split("-"))
-    return low <= port <= high
+    return _in(rule["ports"], port) and _in(rule.get("source_ports", "all"), sport)
 
 
-def _stateless(policy: dict[str, Any], protocol: str, src: str, dst: str, port: int) -> str:
+def _stateless(
+    policy: dict[str, Any], protocol: str, src: str, dst: str, port: int, sport: int
+) -> str:
     for rule in sorted(policy["stateless"], key=lambda r: r["priority"]):
-        if _matches(rule, protocol, src, dst, port):
+        if _matches(rule, protocol, src, dst, port, sport):
             return str(rule["action"])
     return str(policy["stateless_default"])
 
 
-def _stateful(policy: dict[str, Any], protocol: str, src: str, dst: str, port: int) -> str:
-    hits = [r["action"] for r in policy["stateful"] if _matches(r, protocol, src, dst, port)]
+def _stateful(
+    policy: dict[str, Any], protocol: str, src: str, dst: str, port: int, sport: int
+) -> str:
+    hits = [r["action"] for r in policy["stateful"] if _matches(r, protocol, src, dst, port, sport)]
     if policy["rule_order"] == "strict":
         decided = [a for a in hits if a != "alert"]
         action = decided[0] if decided else policy["stateful_default"]
@@ -98,15 +117,17 @@ def _stateful(policy: dict[str, Any], protocol: str, src: str, dst: str, port: i
     return "drop" if action == "reject" else str(action)
 
 
-def _request(policy: dict[str, Any], protocol: str, src: str, dst: str, port: int) -> str:
-    first = _stateless(policy, protocol, src, dst, port)
-    return _stateful(policy, protocol, src, dst, port) if first == "forward" else first
+def _request(
+    policy: dict[str, Any], protocol: str, src: str, dst: str, port: int, sport: int
+) -> str:
+    first = _stateless(policy, protocol, src, dst, port, sport)
+    return _stateful(policy, protocol, src, dst, port, sport) if first == "forward" else first
 
 
 def _reply(
-    policy: dict[str, Any], protocol: str, src: str, dst: str, port: int, tracked: bool
+    policy: dict[str, Any], protocol: str, src: str, dst: str, port: int, sport: int, tracked: bool
 ) -> str:
-    first = _stateless(policy, protocol, src, dst, port)
+    first = _stateless(policy, protocol, src, dst, port, sport)
     if first != "forward":
         return first
     return "pass" if tracked else "unknown"
@@ -138,18 +159,23 @@ def test_firewall_agrees_with_a_port_by_port_evaluation(
     firewall = load_architecture(Source("fw.yaml", text)).architecture.network_firewalls["fw"]
     number = PROTOCOLS[protocol]
     a, b = int(ipaddress.ip_address(src)), int(ipaddress.ip_address(dst))
-    request = Packet(4, a, b, number, ((port, port),))
+    # The request: one destination port, from any of the client's ephemeral source ports
+    # (the decisions are per source port).
+    request = Packet(4, a, b, number, ((port, port),), None, (CLIENT_PORTS,))
     decisions = evaluate(firewall, request, reply=False, request_tracked=False)
-    expected = _request(policy, protocol, src, dst, port)
-    assert _engine_action(decisions, port) == expected, (decisions, text)
-    if expected != "pass":
-        return
-    tracked = _stateless(policy, protocol, src, dst, port) == "forward"
-    reply = Packet(4, b, a, number, ((1024, 65535),))
-    decisions = evaluate(firewall, reply, reply=True, request_tracked=tracked)
-    for reply_port in REPLY_PORTS:
-        wanted = _reply(policy, protocol, dst, src, reply_port, tracked)
-        assert _engine_action(decisions, reply_port) == wanted, (reply_port, decisions, text)
+    for sport in SOURCE_PORTS:
+        expected = _request(policy, protocol, src, dst, port, sport)
+        assert _engine_action(decisions, sport) == expected, (sport, decisions, text)
+        if expected != "pass":
+            continue
+        # Its reply: from the request's port to that source port (decisions per destination
+        # port, across the whole reply range).
+        tracked = _stateless(policy, protocol, src, dst, port, sport) == "forward"
+        reply = Packet(4, b, a, number, ((1024, 65535),), None, ((port, port),))
+        answers = evaluate(firewall, reply, reply=True, request_tracked=tracked)
+        for reply_port in [*REPLY_PORTS, sport]:
+            wanted = _reply(policy, protocol, dst, src, reply_port, port, tracked)
+            assert _engine_action(answers, reply_port) == wanted, (reply_port, answers, text)
 
 
 INSPECTION = "examples/inspection.yaml"

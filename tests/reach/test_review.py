@@ -153,7 +153,7 @@ def test_a_fix_toward_the_internet_names_0_0_0_0_not_an_invented_address(
 
 def test_an_intent_expecting_unreachable_gets_no_fix(runner: CliRunner) -> None:
     result = runner.invoke(app, ["reach", INSPECTION, "internet", "orders", "--port", "443"])
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # the answer the file wants
     lines = result.stdout.splitlines()
     assert lines[1].startswith("matches the file's intent (expect: unreachable): nothing to fix")
     assert f"[{INSPECTION}:150:5]" in lines[1]

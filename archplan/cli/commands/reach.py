@@ -90,7 +90,13 @@ def reach(
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
     width: Width = None,
 ) -> None:
-    """Trace the request and its reply hop by hop; exit 0 reachable, 1 not, 2 input error."""
+    """Trace the request and its reply hop by hop.
+
+    Exit 0 when the packet gets there and back, 1 when it does not or the answer cannot be
+    told, 2 on an input error. When the file states an intent (`reachability:`) for the same
+    places and packet, exit 0 means the answer is the one it expects (an `expect:
+    unreachable` that is not reachable exits 0), 1 that it is not or cannot be told.
+    """
     from archplan.network import PROTOCOLS as NUMBERS
     from archplan.reach.places import Unresolved, resolve
     from archplan.reach.query import ask
@@ -128,11 +134,11 @@ def reach(
     answer = ask(architecture, places[0], places[1], number, port)
     if isinstance(answer, str):
         fail(f"{name}: error: {answer}")
-    from archplan.reach.intent import matching
+    from archplan.reach.intent import matching, succeeded
 
     intent = matching(architecture, places[0], places[1], number, port)
     if output_format == ReachFormat.JSON:
         write(render_json(answer, loaded.document, name, intent))
     else:
         write(render_text(answer, loaded.document, name, report_width(width), intent))
-    raise typer.Exit(EXIT_CLEAN if answer.verdict == "reachable" else EXIT_FINDINGS)
+    raise typer.Exit(EXIT_CLEAN if succeeded(answer, intent) else EXIT_FINDINGS)
