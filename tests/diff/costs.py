@@ -1,7 +1,7 @@
 """What `scale-plan` says of one whole version, for the diff's cost tests: its plan through the
 library, each group's figures as the diff reports them, and the file's monthly total as
 docs/scale-plan.md defines it (the groups' cost tables, with each shared commitment's `pooled`
-figure in place of its groups' On-Demand cost)."""
+figure in place of its groups' On-Demand cost), with its Fargate services and Lambda functions."""
 
 from __future__ import annotations
 
@@ -68,6 +68,23 @@ def scale_plan_total(whole: ScalePlan) -> Fraction:
             total -= per_month(costs.on_demand, group.hours)
     for pool in whole.pools:
         total += per_month(pool.cost, pool.hours)
+    return total
+
+
+def containers_total(whole: ScalePlan) -> Fraction:
+    """The Fargate services' and Lambda functions' cost per 730-hour month, as scale-plan's
+    report writes each (`fargate.per_month` of a service on Fargate, a function's
+    `per_month`); a service on EC2 is paid in its group and EKS node groups are not priced."""
+    containers = whole.containers
+    if containers is None:
+        return Fraction(0)
+    total = Fraction(0)
+    for service in containers.services:
+        if service.service.launch_type == "fargate" and service.fargate is not None:
+            total += service.fargate.total * 730 / len(service.tasks)
+    for function in containers.functions:
+        if function.cost is not None:
+            total += function.cost * 730 / len(function.concurrency)
     return total
 
 
@@ -151,6 +168,10 @@ def check_against_scale_plan(old_text: str, new_text: str, folder: str = ".") ->
         if old_figures.get(name) != new_figures.get(name):
             assert name in listed, name
     transit = found.transit.monthly
-    assert found.old_total == scale_plan_total(old_plan) + Fraction(transit[0])
-    assert found.new_total == scale_plan_total(new_plan) + Fraction(transit[1])
+    assert found.old_total == scale_plan_total(old_plan) + containers_total(old_plan) + Fraction(
+        transit[0]
+    )
+    assert found.new_total == scale_plan_total(new_plan) + containers_total(new_plan) + Fraction(
+        transit[1]
+    )
     return found
