@@ -88,6 +88,27 @@ def containers_total(whole: ScalePlan) -> Fraction:
     return total
 
 
+def container_figures(whole: ScalePlan) -> dict[str, tuple[int, Fraction | None]]:
+    """Each service's and function's peak and monthly cost (None: not priced, or a service on
+    EC2), by `services/NAME` and `functions/NAME`, from scale-plan's plan."""
+    containers = whole.containers
+    found: dict[str, tuple[int, Fraction | None]] = {}
+    if containers is None:
+        return found
+    for service in containers.services:
+        monthly = None
+        if service.service.launch_type == "fargate" and service.fargate is not None:
+            monthly = service.fargate.total * 730 / len(service.tasks)
+        found[f"services/{service.name}"] = (service.peak, monthly)
+    for function in containers.functions:
+        cost = function.cost
+        found[f"functions/{function.name}"] = (
+            function.peak,
+            cost * 730 / len(function.concurrency) if cost is not None else None,
+        )
+    return found
+
+
 DAY = [1000] * 12 + [0] * 12  # busy the first half of the day
 NIGHT = [0] * 12 + [1000] * 12  # busy the second half
 
@@ -167,6 +188,18 @@ def check_against_scale_plan(old_text: str, new_text: str, folder: str = ".") ->
     for name in set(old_figures) | set(new_figures):
         if old_figures.get(name) != new_figures.get(name):
             assert name in listed, name
+    old_items, new_items = container_figures(old_plan), container_figures(new_plan)
+    listed = set()
+    for kind, items in (("services", found.services), ("functions", found.functions)):
+        for item in items:
+            key = f"{kind}/{item.name}"
+            listed.add(key)
+            for figures, expected in ((item.old, old_items), (item.new, new_items)):
+                shown = (figures.peak, figures.monthly) if figures is not None else None
+                assert shown == expected.get(key), key
+    for key in set(old_items) | set(new_items):
+        if old_items.get(key) != new_items.get(key):
+            assert key in listed, key
     transit = found.transit.monthly
     assert found.old_total == scale_plan_total(old_plan) + containers_total(old_plan) + Fraction(
         transit[0]

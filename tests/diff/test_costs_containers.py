@@ -136,3 +136,31 @@ def test_text_and_markdown_list_the_service_and_the_function(tmp_path: Path) -> 
     assert 'function "users"' in section and "concurrent executions" in section
     _, markdown = _cli("diff", old, new, "--format", "markdown")
     assert "| service messages |" in markdown and "| function users |" in markdown
+
+
+def test_a_price_change_prices_every_service_and_function_again() -> None:
+    """New Fargate and Lambda rates in the file's prices: nothing else changed, each one's cost
+    moves as scale-plan of each version says."""
+    priced = edit(
+        FORUM,
+        "  discounts:\n",
+        "  fargate: {vcpu_hour: 0.05, gb_hour: 0.006, spot_discount: 0.5}\n"
+        "  lambda: {arm_gb_second: 0.00002, requests_per_million: 0.3}\n"
+        "  discounts:\n",
+    )
+    found = check_against_scale_plan(FORUM, priced, str(EXAMPLES))
+    assert {item.name for item in found.services} == {"messages"}
+    assert {item.name for item in found.functions} == {"users"}
+
+
+def test_a_subnet_moved_to_another_zone_plans_the_service_again() -> None:
+    """The service's zones decide its tasks when it must survive an AZ loss: a subnet it uses
+    that moves to the other subnet's zone is planned again, and its figures are scale-plan's."""
+    one_zone = edit(
+        FORUM,
+        "forum-app-b:    {cidr: 10.50.32.0/20, az: us-east-1b",
+        "forum-app-b:    {cidr: 10.50.32.0/20, az: us-east-1a",
+    )
+    found = check_against_scale_plan(FORUM, one_zone, str(EXAMPLES))
+    assert found.services or found.functions or found.groups
+    check_against_scale_plan(one_zone, FORUM, str(EXAMPLES))
