@@ -27,9 +27,9 @@ from archplan.policy import Policy
 
 if TYPE_CHECKING:
     from archplan.capacity.part import PoolClass
-    from archplan.diff.container_costs import ContainerCosts, ItemCost
     from archplan.capacity.plan import GroupPlan, ScalePlan
     from archplan.capacity.pool import Pool
+    from archplan.diff.container_costs import ContainerCosts, ItemCost
 
 
 class Settings(NamedTuple):

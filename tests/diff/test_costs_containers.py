@@ -111,9 +111,7 @@ def test_an_unchanged_pair_and_an_unrelated_change_give_no_container_cost_change
 def test_the_percentage_is_of_the_whole_estate(tmp_path: Path) -> None:
     """F6b: a change to the scaling group alone is a percentage of everything scale-plan
     prices, the services and functions included."""
-    text = edit(
-        FORUM, "on_demand_percentage_above_base: 20", "on_demand_percentage_above_base: 50"
-    )
+    text = edit(FORUM, "on_demand_percentage_above_base: 20", "on_demand_percentage_above_base: 50")
     found = check_against_scale_plan(FORUM, text, str(EXAMPLES))
     assert found.groups and not found.services and not found.functions
     whole = containers_total(scale_plan_of(FORUM, str(EXAMPLES)))
