@@ -1,5 +1,6 @@
 """What a change does beyond its objects: findings introduced and resolved, peering links
-gained, lost or made impossible, and the capacity and cost of each scaling group.
+gained, lost or made impossible, and the capacity and cost of each scaling group, Fargate
+service and Lambda function.
 
 Each reuses the command that answers it for one version: `validate`'s engine
 (archplan.engine.check_loaded and the file's policy), `peering-plan`'s mesh planner and prices
