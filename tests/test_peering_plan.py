@@ -63,6 +63,13 @@ def _plan_text(text: str, mesh: str | None = None, traffic: Decimal | None = Non
     return plan(load_architecture(Source("test.yaml", text)).architecture, mesh, traffic)
 
 
+def _as_mesh(text: str) -> str:
+    """`text` with every VPC declared as one mesh, "all": without `meshes:` a file whose VPCs
+    already connect (peerings other than a full mesh, a transit gateway) gets no mesh planned."""
+    names = list(load_architecture(Source("t", text)).architecture.vpcs)
+    return text + "meshes:\n  all: [" + ", ".join(names) + "]\n"
+
+
 def _write(tmp_path: Path, text: str, name: str = "plan.yaml") -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -253,11 +260,14 @@ def test_three_vpc_mesh_is_complete(runner: CliRunner) -> None:
     )
 
 
-def test_shared_services_as_one_mesh_is_incomplete(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["peering-plan", "examples/shared-services.yaml", "-f", "json"])
+def test_shared_services_as_one_mesh_is_incomplete(runner: CliRunner, tmp_path: Path) -> None:
+    # Declared: without `meshes:` the hub and spoke is a design, not a mesh (test_peering_safety).
+    text = Path("examples/shared-services.yaml").read_text(encoding="utf-8")
+    text += "\nmeshes:\n  all: [shared, finance, hr, engineering]\n"
+    result = runner.invoke(app, ["peering-plan", _write(tmp_path, text), "-f", "json"])
     assert result.exit_code == 0, result.output
     (mesh,) = json.loads(result.stdout)["meshes"]
-    assert mesh["declared"] is False and mesh["n"] == 4
+    assert mesh["declared"] is True and mesh["n"] == 4
     assert mesh["links"] == {"needed": 6, "present": 3, "missing": 3, "impossible": 0}
     assert mesh["complete"] is False and mesh["can_complete"] is True
     assert [link["vpcs"] for link in mesh["missing"]] == [
@@ -296,7 +306,8 @@ def test_overlapping_vpcs_make_an_impossible_link_and_exit_one(
 
 def test_an_active_peering_between_overlapping_vpcs_is_not_present() -> None:
     # AWS puts such a peering in `failed` whatever the file says.
-    mesh = _plan_text(OVERLAPPING + "peerings:\n  a-b: {requester: a, accepter: b}\n").meshes[0]
+    text = _as_mesh(OVERLAPPING + "peerings:\n  a-b: {requester: a, accepter: b}\n")
+    mesh = _plan_text(text).meshes[0]
     (link,) = [link for link in mesh.impossible if link.first == "a"]
     assert link.peering == "a-b" and not mesh.present
 
@@ -386,11 +397,17 @@ def test_input_errors_exit_two_like_validate(runner: CliRunner, tmp_path: Path) 
 
 
 def test_findings_of_validate_do_not_stop_the_plan(runner: CliRunner, tmp_path: Path) -> None:
-    text = "archplan: 1\nvpcs:\n  a: {cidr: 10.0.0.1/16, colour: blue}\n  b: {cidr: 10.1.0.0/16}\n"
-    assert validate_source(Source("x", text)).findings  # no region, host bits, unknown key
+    # Warnings and a Region left out are findings the plan does not rest on.
+    text = "archplan: 1\nvpcs:\n  a: {cidr: 10.0.0.1/16}\n  b: {cidr: 10.1.0.0/16}\n"
+    assert validate_source(Source("x", text)).findings  # no region, host bits
     result = runner.invoke(app, ["peering-plan", _write(tmp_path, text), "-f", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["meshes"][0]["links"]["missing"] == 1
+    # A value the model rejected is: an unknown key may be a misspelt `cidr` (review5 F15b).
+    text = text.replace("10.0.0.1/16}", "10.0.0.1/16, colour: blue}")
+    result = runner.invoke(app, ["peering-plan", _write(tmp_path, text), "-f", "json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert ':3:26: error: unknown key "colour"' in result.stderr
 
 
 # -- transit gateway cost and recommendation ------------------------------------------------
@@ -465,7 +482,7 @@ def test_huge_and_tiny_traffic_never_crash_the_money(runner: CliRunner) -> None:
 def _mesh_of(n: int, extra: str = "") -> MeshPlan:
     vpcs = "".join(f"  v{index}: {{cidr: 10.{index}.0.0/16}}\n" for index in range(n))
     text = f"archplan: 1\ndefaults: {{region: us-east-1}}\n{extra}vpcs:\n{vpcs}"
-    return _plan_text(text).meshes[0]
+    return _plan_text(_as_mesh(text)).meshes[0]
 
 
 @pytest.mark.parametrize(
@@ -532,12 +549,14 @@ def test_text_report_lists_at_most_a_hundred_links() -> None:
 
 def test_json_shape_is_stable(runner: CliRunner) -> None:
     report = json.loads(runner.invoke(app, ["peering-plan", ESTATE, "-f", "json"]).stdout)
-    assert set(report) == {"version", "file", "can_complete", "meshes"}
+    assert set(report) == {"version", "file", "can_complete", "unplanned", "meshes"}
+    assert report["unplanned"] is None  # the file declares its meshes
     mesh = report["meshes"][0]
     assert set(mesh) == {
         "name", "declared", "per_vpc_only", "listed", "vpcs", "unknown_vpcs", "n", "links", "complete", "can_complete",
         "blockers", "present", "missing", "per_vpc", "left_out", "largest_mesh",
-        "largest_mesh_limits", "transit_gateway", "data_transfer", "recommendation",
+        "largest_mesh_limits", "transit_gateway", "existing_transit_gateways", "data_transfer",
+        "recommendation",
     }  # fmt: skip
     assert set(mesh["missing"][0]) == {
         "vpcs", "peering", "status", "possible", "recreate", "overlaps",
@@ -729,17 +748,21 @@ vpcs:
         ("EMPTY_VPCS", None),
         ("IDENTICAL_SPOKES", None),
         ("ROUTED_ELSEWHERE", None),
+        ("IDENTICAL_SPOKES", "all"),
+        ("ROUTED_ELSEWHERE", "all"),
     ],
 )
 def test_emitted_yaml_adds_no_finding(source: str, mesh: str | None) -> None:
     text = globals()[source] if source.isupper() else (ROOT / source).read_text(encoding="utf-8")
+    if mesh == "all":
+        text = _as_mesh(text)
     before, snippet = _assert_safe_to_merge(text, mesh)
     left_out = sum(len(planned.left_out) for planned in before.meshes)
     assert snippet.count("# Note: not added: ") - snippet.count("which is pending") == left_out
 
 
 def test_identical_spokes_keep_their_specific_routes() -> None:
-    before, snippet = _assert_safe_to_merge(IDENTICAL_SPOKES)
+    before, snippet = _assert_safe_to_merge(_as_mesh(IDENTICAL_SPOKES))
     (mesh,) = before.meshes
     assert {(item.peering, item.present) for item in mesh.left_out} == {
         ("hub-a", True), ("hub-b", True), ("b-c", False),
@@ -758,7 +781,7 @@ def test_identical_spokes_keep_their_specific_routes() -> None:
 
 
 def test_a_route_to_a_transit_gateway_keeps_the_link_out(runner: CliRunner, tmp_path: Path) -> None:
-    before, snippet = _assert_safe_to_merge(ROUTED_ELSEWHERE)
+    before, snippet = _assert_safe_to_merge(_as_mesh(ROUTED_ELSEWHERE))
     (mesh,) = before.meshes
     reasons = {item.peering: item.reasons for item in mesh.left_out}
     assert reasons == {
@@ -769,7 +792,7 @@ def test_a_route_to_a_transit_gateway_keeps_the_link_out(runner: CliRunner, tmp_
         ),
     }
     assert set(yaml.safe_load(snippet)["peerings"]) == {"a-c", "b-c"}
-    path = _write(tmp_path, ROUTED_ELSEWHERE)
+    path = _write(tmp_path, _as_mesh(ROUTED_ELSEWHERE))
     report = json.loads(runner.invoke(app, ["peering-plan", path, "-f", "json"]).stdout)
     (item,) = report["meshes"][0]["left_out"]
     assert item["vpcs"] == ["a", "b"] and item["present"] is False and item["problems"] == []
@@ -779,7 +802,7 @@ def test_a_route_to_a_transit_gateway_keeps_the_link_out(runner: CliRunner, tmp_
     }  # fmt: skip
     text = runner.invoke(app, ["peering-plan", path]).stdout
     assert (
-        "  Left out of --emit yaml (routes in the way, or a quota):\n    peering a-b (a - b):\n"
+        "  Left out of --emit yaml (routes in the way, a quota, or the file's design):\n    peering a-b (a - b):\n"
         in text
     )
 
@@ -1003,7 +1026,7 @@ def test_counts_in_the_text_report_agree_with_their_nouns(
 
 
 def _many_vpcs(count: int) -> str:
-    """`count` VPCs without meshes, each peered with the next; the last two overlap."""
+    """`count` VPCs as one mesh "all", each peered with the next; the last two overlap."""
     lines = ["archplan: 1", "defaults: {region: us-east-1}", "vpcs:"]
     for index in range(count):
         cidr = f"10.{index // 256}.{index % 256}.0/24" if index < count - 1 else "10.0.0.0/16"
@@ -1011,7 +1034,7 @@ def _many_vpcs(count: int) -> str:
     lines.append("peerings:")
     for index in range(count - 2):
         lines.append(f"  p{index}: {{requester: v{index}, accepter: v{index + 1}}}")
-    return "\n".join(lines) + "\n"
+    return _as_mesh("\n".join(lines) + "\n")
 
 
 def test_a_mesh_beyond_the_quotas_is_planned_per_vpc_with_bounded_lists(
@@ -1069,7 +1092,7 @@ def test_all_lists_every_link_and_json_stays_one_document(
         assert result.stdout == plain
     text = runner.invoke(app, ["peering-plan", path, "--all"]).stdout
     assert text.count("\n  v") >= links["missing"] + links["impossible"]
-    heading = f"every link not present in all VPCs ({links['missing']:,} missing, "
+    heading = f'every link not present in mesh "all" ({links["missing"]:,} missing, '
     assert heading + f"{links['impossible']:,} impossible):" in text
 
 
@@ -1091,7 +1114,7 @@ def _small_meshes(draw: st.DrawFn) -> tuple[str, list[str], set[frozenset[str]]]
         lines.append("peerings:")
         lines += [f"  p{a}-{b}: {{requester: v{a}, accepter: v{b}}}" for a, b in sorted(peered)]
     return (
-        "\n".join(lines) + "\n",
+        _as_mesh("\n".join(lines) + "\n"),
         blocks,
         {frozenset((f"v{a}", f"v{b}")) for a, b in peered},
     )

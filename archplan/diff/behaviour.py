@@ -16,10 +16,12 @@ import pkgutil
 from typing import Any
 
 from archplan.diff.fields import (
+    ACL_ENTRY_PROPERTIES,
     ANY,
     ASG,
     FIELDS,
     HTTP_STAGE,
+    KEYED_LISTS,
     KINDS,
     REST_STAGE,
     ROUTE,
@@ -29,6 +31,7 @@ from archplan.diff.fields import (
     Fixed,
     NoAws,
     NotCovered,
+    Prop,
 )
 from archplan.diff.model import MISSING, Behaviour, KindKey, Update
 from archplan.findings import Path
@@ -129,6 +132,24 @@ def _by_kind() -> dict[KindKey, list[tuple[Path, Answer]]]:
     return found
 
 
+@functools.cache
+def set_fields(kind: KindKey) -> dict[Path, str | None]:
+    """The list fields of `kind` that AWS keeps as sets, each with the key that pairs their
+    items for a report (a network ACL rule's `rule` number; None: an item is its own identity,
+    as a security group rule is): every field mapped to a property the table marks
+    `insertionOrder: false`, and fields.KEYED_LISTS."""
+    found: dict[Path, str | None] = {}
+    for pattern, item in _by_kind().get(kind, ()):
+        if isinstance(item, Prop) and ANY not in pattern:
+            entry = property_entry(item.resource_type, item.property)
+            if entry is not None and entry.get("insertionOrder") is False:
+                found[pattern] = None
+    for (owner, field), key in KEYED_LISTS.items():
+        if owner == kind:
+            found[field] = key
+    return found
+
+
 def _matches(pattern: Path, field: Path) -> bool:
     return len(pattern) == len(field) and all(
         want in (ANY, got) for want, got in zip(pattern, field, strict=True)
@@ -152,6 +173,8 @@ def field_behaviour(kind: KindKey, field: Path, old: Any, new: Any, owner: Any) 
             None,
             f"{mapping.note}; {named} is not in the update-behaviour table",
         )
+    if (kind, field) in KEYED_LISTS:
+        return _acl_entries(field, old, new, mapping)
     if isinstance(mapping, Fixed):
         replaces = mapping.update is Update.REPLACEMENT and kind != ()
         return Behaviour(
@@ -182,6 +205,60 @@ def field_behaviour(kind: KindKey, field: Path, old: Any, new: Any, owner: Any) 
             )
     replaces = resource_type == own_type and update >= Update.CONDITIONAL
     return Behaviour(update, resource_type, prop, note, replaces)
+
+
+def _acl_entries(field: Path, old: Any, new: Any, mapping: Answer) -> Behaviour:
+    """Network ACL rules are entries keyed by rule number (RuleNumber and Egress are
+    create-only): a rule added, removed or renumbered is an entry added or removed; a rule
+    whose number stays and whose other fields change is that entry updated, at the table's
+    level for the properties it sets."""
+    key = KEYED_LISTS[(("vpcs", "network_acls"), field)]
+    before, after = _by_key(old, key), _by_key(new, key)
+    if before is None or after is None or before.keys() != after.keys():
+        assert isinstance(mapping, Fixed)
+        return Behaviour(mapping.update, mapping.resource_type, None, mapping.note)
+    changed = sorted(
+        {
+            _acl_property(name, after[number].get(name))
+            for number in before
+            for name in set(before[number]) | set(after[number])
+            if before[number].get(name) != after[number].get(name)
+        }
+    )
+    levels = [property_entry(ACL_ENTRY, prop) for prop in changed]
+    worst = max(
+        (_LEVELS.get(str(entry.get("update")), Update.UNKNOWN) for entry in levels if entry),
+        default=Update.UNKNOWN,
+    )
+    numbers = ", ".join(str(number) for number in before if before[number] != after[number])
+    return Behaviour(
+        worst,
+        ACL_ENTRY,
+        "/".join(changed),
+        f"rule {numbers} updated in place: the same entries (rule number kept)",
+    )
+
+
+ACL_ENTRY = "AWS::EC2::NetworkAclEntry"
+
+
+def _by_key(rules: Any, key: str) -> dict[Any, dict[str, Any]] | None:
+    """Rules by their key; None when they are not a list of rules with distinct keys."""
+    if not isinstance(rules, list):
+        return None
+    found: dict[Any, dict[str, Any]] = {}
+    for rule in rules:
+        if not isinstance(rule, dict) or key not in rule or rule[key] in found:
+            return None
+        found[rule[key]] = rule
+    return found
+
+
+def _acl_property(name: str, value: Any) -> str:
+    prop = ACL_ENTRY_PROPERTIES.get(name, name)
+    if prop == "CidrBlock" and ":" in str(value):
+        return "Ipv6CidrBlock"
+    return prop
 
 
 def _api_type(owner: Any) -> str:

@@ -2,9 +2,10 @@
 
 A nested object is compared key by key; a mapping of scalars (routes by destination, instance
 types by weight) entry by entry, so one changed route is one change; a list of references or
-CIDR blocks as a set (AWS keys them by value: a reordered list is not a change, as the
-schemas' `insertionOrder: false` says); any other list (demand by hour, instance types in
-priority order) as a whole. `apply` does the reverse: it rebuilds the newer document from the
+CIDR blocks, and any list whose CloudFormation property the schemas mark `insertionOrder:
+false` (security group rules) or AWS orders by a key of its own (network ACL rules, by rule
+number), as a set: a reordered list is not a change (archplan.diff.behaviour.set_fields); any
+other list (demand by hour, instance types in priority order) as a whole. `apply` does the reverse: it rebuilds the newer document from the
 older and the changes, which the property tests use to prove the changes are complete.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from archplan import schema as s
@@ -42,12 +43,22 @@ def unordered(kind: s.ListOf) -> bool:
 
 def compare_entries(old: ObjectEntry, new: ObjectEntry) -> list[RawChange]:
     """The field changes between two versions of one object."""
+    from archplan.diff.behaviour import set_fields
+
     changes: list[RawChange] = []
-    _compare(own_value(old), own_value(new), new.schema, (), changes)
+    sets = set_fields(new.kind)
+    _compare(own_value(old), own_value(new), new.schema, (), changes, sets)
     return changes
 
 
-def _compare(old: Any, new: Any, kind: s.Kind, field: Path, out: list[RawChange]) -> None:
+def _compare(
+    old: Any,
+    new: Any,
+    kind: s.Kind,
+    field: Path,
+    out: list[RawChange],
+    sets: Container[Path] = (),
+) -> None:
     if old is MISSING or new is MISSING:
         if old is not new:
             out.append((field, old, new))
@@ -56,7 +67,7 @@ def _compare(old: Any, new: Any, kind: s.Kind, field: Path, out: list[RawChange]
         for key in _keys(old, new):
             spec = kind.fields.get(key)
             inner = spec.kind if spec is not None else s.Text()
-            _compare(old.get(key, MISSING), new.get(key, MISSING), inner, (*field, key), out)
+            _compare(old.get(key, MISSING), new.get(key, MISSING), inner, (*field, key), out, sets)
         return
     if isinstance(kind, s.NamedMap) and isinstance(old, dict) and isinstance(new, dict):
         for key in _keys(old, new):
@@ -66,13 +77,16 @@ def _compare(old: Any, new: Any, kind: s.Kind, field: Path, out: list[RawChange]
         if unordered(kind):
             if Counter(old) != Counter(new):
                 out.append((field, old, new))
+        elif field in sets:
+            if Counter(map(frozen, old)) != Counter(map(frozen, new)):
+                out.append((field, old, new))
         elif not same(old, new):
             out.append((field, old, new))
         return
     if isinstance(kind, s.Either):
         option = _option(kind, old)
         if option is not None and option == _option(kind, new):
-            _compare(old, new, option, field, out)
+            _compare(old, new, option, field, out, sets)
             return
     if not same(old, new):
         out.append((field, old, new))
@@ -95,13 +109,24 @@ def _option(kind: s.Either, value: Any) -> s.Kind | None:
     return None
 
 
+def frozen(value: Any) -> Any:
+    """A hashable stand-in for a decoded value, equal exactly when `same` says the values are
+    (a rule is a mapping: counted as a set item by this)."""
+    if isinstance(value, dict):
+        return ("{}", frozenset((key, frozen(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("[]", tuple(frozen(item) for item in value))
+    return (type(value).__name__, value)  # true is not 1
+
+
 def added_items(old: list[Any], new: list[Any]) -> list[Any]:
     """Items of `new` not in `old`, counting repeats (for set-like lists)."""
-    left = Counter(old)
+    left = Counter(map(frozen, old))
     added = []
     for item in new:
-        if left[item] > 0:
-            left[item] -= 1
+        key = frozen(item)
+        if left[key] > 0:
+            left[key] -= 1
         else:
             added.append(item)
     return added

@@ -574,6 +574,26 @@ FIELDS: tuple[tuple[KindKey, Path, Answer], ...] = (
     ),
 )
 
+# Lists whose order AWS does not keep, beyond what the table's `insertionOrder: false` says
+# (behaviour.set_fields reads that): a network ACL's rules are entries keyed by rule number,
+# evaluated lowest number first whatever order they are written in. Each is compared as a set,
+# its items paired by the key named here for the report ("rule 100: ... -> ...").
+KEYED_LISTS: dict[tuple[KindKey, Path], str] = {
+    (("vpcs", "network_acls"), ("ingress",)): "rule",
+    (("vpcs", "network_acls"), ("egress",)): "rule",
+}
+
+# The property of AWS::EC2::NetworkAclEntry each field of a rule sets (all No interruption in
+# the table: a rule whose number stays is updated in place; a new number is a new entry).
+ACL_ENTRY_PROPERTIES = {
+    "action": "RuleAction",
+    "protocol": "Protocol",
+    "ports": "PortRange",
+    "icmp": "Icmp",
+    "from": "CidrBlock",
+    "to": "CidrBlock",
+}
+
 # The HTTP API's stage keeps throttling in other properties than the REST API's.
 HTTP_STAGE = {
     "MethodSettings": "DefaultRouteSettings",

@@ -344,6 +344,10 @@ def _consequence_text(
             f'"{cause[-1]}": it replaces them in the new subnet ({dependent.carrier}.'
             "VPCZoneIdentifier), and the old subnet cannot be deleted while they remain"
         )
+    if cause_kind == ("vpcs", "subnets") and level is not Update.REPLACEMENT:
+        interfaces = _interfaces(graph, dependent, cause)
+        if interfaces is not None:
+            return interfaces
     if dependent.carrier == "AWS::EC2::SubnetRouteTableAssociation":
         return f"the route table association of {what} is replaced {because}"
     if dependent.carrier == "AWS::EC2::SubnetNetworkAclAssociation":
@@ -363,6 +367,37 @@ def _consequence_text(
     if level is Update.CONDITIONAL:
         return f"{what} is updated, and may be replaced, {because}"
     return f"{what} is updated in place to the new id {because}"
+
+
+def _interfaces(graph: Graph, dependent: Dependent, subnet: Path) -> str | None:
+    """What an ECS service's tasks (awsvpc: a network interface each) or a VPC function
+    (Lambda's shared Hyperplane interfaces) leave in a replaced subnet: like instances, the
+    interfaces block deleting the old subnet until they are gone ("You cannot delete a subnet
+    if it contains any network interfaces", VPC User Guide, Delete a subnet). None for other
+    dependents and for a service whose tasks use the instance's network (bridge, host)."""
+    value = own_value(graph.entries[dependent.path])
+    name = dependent.path[-1]
+    if dependent.kind == ("services",):
+        mode = value.get("network_mode", "awsvpc") if isinstance(value, dict) else "awsvpc"
+        if mode != "awsvpc":
+            return None
+        return (
+            f'service "{name}" must first move its tasks out of subnet "{subnet[-1]}": each '
+            f"task has a network interface there (awsvpc); the service is updated in place to "
+            f"the new subnet ({dependent.carrier}.NetworkConfiguration) and a new deployment "
+            "replaces the tasks, and the old subnet cannot be deleted while their interfaces "
+            "remain"
+        )
+    if dependent.kind == ("functions",):
+        return (
+            f'function "{name}" is updated in place to the new subnet ({dependent.carrier}.'
+            f'VpcConfig), but Lambda\'s network interface in subnet "{subnet[-1]}" '
+            "(Hyperplane, shared by the functions of one subnet and security groups) is "
+            "deleted only some time after no function uses it (up to 20 minutes): the old "
+            "subnet cannot be deleted until then, so a stack update that deletes it at once "
+            "can fail and need a retry"
+        )
+    return None
 
 
 # -- edits that fail as written ---------------------------------------------------------------

@@ -193,7 +193,7 @@ def parse_gate(text: str) -> GateSpec:
         if not colon:
             raise ValueError("cost-increase needs a percentage: cost-increase:10")
         try:
-            percent = Fraction(amount.strip())
+            percent = Fraction(amount.strip().removesuffix("%").strip())
         except (ValueError, ZeroDivisionError):
             raise ValueError(f'"{amount}" is not a percentage (cost-increase:10)') from None
         if percent < 0 or percent > 10**6:
@@ -202,6 +202,14 @@ def parse_gate(text: str) -> GateSpec:
     if colon:
         raise ValueError(f'"{text}": only cost-increase takes a value')
     return GateSpec(gate)
+
+
+def _percent(value: Fraction) -> str:
+    """A gate's percentage as the user wrote it: 3.7, not 37/10 (exact, at most 6 places)."""
+    from decimal import Decimal
+
+    text = f"{Decimal(value.numerator) / Decimal(value.denominator):.6f}".rstrip("0")
+    return text.rstrip(".")
 
 
 def crossed(result: Diff, gates: list[GateSpec]) -> list[str]:
@@ -227,5 +235,5 @@ def crossed(result: Diff, gates: list[GateSpec]) -> list[str]:
             if costs.delta > 0 and (
                 costs.old_total == 0 or costs.delta * 100 > spec.percent * costs.old_total
             ):
-                reasons.append(f"monthly cost rises by more than {spec.percent}%")
+                reasons.append(f"monthly cost rises by more than {_percent(spec.percent)}%")
     return reasons

@@ -46,6 +46,8 @@ def additions(plan: Plan) -> Additions:
     # VPC -> table -> (created as main, destination text -> route); first mesh wins on repeats.
     tables: dict[str, dict[str, tuple[bool, dict[str, RouteNeed]]]] = {}
     notes: list[str] = []
+    if plan.unplanned is not None:
+        notes.append(plan.unplanned.message)
     for mesh in plan.meshes:
         left_out = {item.peering for item in mesh.left_out}
         for link in mesh.to_create:

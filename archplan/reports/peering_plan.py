@@ -24,14 +24,27 @@ from archplan.plan.mesh import (
 )
 from archplan.plan.mesh.transfer import LinkClass
 from archplan.plan.tables import LeftOut
-from archplan.reports.peering_transfer import render_markdown, transfer_lines, transfer_to_dict
-from archplan.reports.terminal import DEFAULT_WIDTH, keep_words, printable, summarise, wrap
+from archplan.reports.peering_transfer import (
+    region_note,
+    render_markdown,
+    transfer_lines,
+    transfer_to_dict,
+)
+from archplan.reports.terminal import (
+    DEFAULT_WIDTH,
+    keep_words,
+    printable,
+    summarise,
+    text_width,
+    wrap,
+)
 from archplan.wording import plural
 
 _WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 
 if TYPE_CHECKING:  # Rich is imported inside the text renderer only: the JSON path skips it.
     from rich.console import Console
+    from rich.table import Column
 
 
 def number(value: Decimal) -> str:
@@ -195,6 +208,7 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
         "largest_mesh": mesh.largest_mesh.vpcs,
         "largest_mesh_limits": _limit(mesh.largest_mesh),
         "transit_gateway": _transit_gateway(mesh.transit_gateway),
+        "existing_transit_gateways": list(mesh.existing_gateways),
         "data_transfer": transfer_to_dict(mesh.transit_gateway),
         "recommendation": {
             "choice": mesh.recommendation.choice.value,
@@ -203,11 +217,23 @@ def mesh_to_dict(mesh: MeshPlan) -> dict[str, Any]:
     }
 
 
+def _unplanned(plan: Plan) -> dict[str, Any] | None:
+    """Why a file without `meshes:` has no mesh planned (null when one is planned)."""
+    if plan.unplanned is None:
+        return None
+    return {
+        "message": plan.unplanned.message,
+        "vpcs": len(plan.unplanned.vpcs),
+        "through": list(plan.unplanned.through),
+    }
+
+
 def render_json(plan: Plan, file_name: str, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     document = {
         "version": __version__,
         "file": file_name,
         "can_complete": plan.can_complete,
+        "unplanned": _unplanned(plan),
         "meshes": [mesh_to_dict(mesh) for mesh in plan.meshes],
     }
     return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
@@ -225,6 +251,8 @@ def render_text(plan: Plan, file_name: str, color: bool = False, width: int = DE
 
     buffer = io.StringIO()
     console = report_console(buffer, color, width)
+    if plan.unplanned is not None:
+        _say(console, f"{file_name}: {plan.unplanned.message}")
     for position, mesh in enumerate(plan.meshes):
         if position:
             console.print()
@@ -267,7 +295,11 @@ def _pair(link: Link) -> str:
 
 def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
 
-    title = f'Mesh "{mesh.name}"' if mesh.declared else "All VPCs (the file declares no mesh)"
+    title = (
+        f'Mesh "{mesh.name}"'
+        if mesh.declared
+        else "All VPCs (no mesh declared: what a full mesh of every VPC would need)"
+    )
     _say(console, f"{file_name}: {title}", "bold underline")
     if mesh.per_vpc_only:
         limit = mesh.largest_mesh
@@ -278,7 +310,7 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
             "bold red",
         )
     if mesh.vpcs:
-        label = f"  {plural(mesh.n, 'VPC')}: "
+        label = f"  {mesh.n:,} VPC{'' if mesh.n == 1 else 's'}: "  # 5,000 as the line above
         more = "(`--format json` lists all)"
         _say(console, summarise(label, list(mesh.vpcs), console.width, more))
     else:
@@ -319,7 +351,11 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
     if mesh.per_vpc:
         _print_after(console, mesh)
     if mesh.left_out:
-        _say(console, "  Left out of --emit yaml (routes in the way, or a quota):", "yellow")
+        _say(
+            console,
+            "  Left out of --emit yaml (routes in the way, a quota, or the file's design):",
+            "yellow",
+        )
         for item in mesh.left_out[:LISTED]:
             what = "routes of" if item.present else "peering"
             _say(console, f"    {what} {item.peering} ({item.first} - {item.second}):")
@@ -328,6 +364,7 @@ def _print_mesh(console: Console, file_name: str, mesh: MeshPlan) -> None:
         _more(console, len(mesh.left_out))
     _print_limit(console, mesh.largest_mesh)
     _print_transit_gateway(console, mesh.transit_gateway)
+    _print_existing(console, mesh)
     recommendation = mesh.recommendation
     choice = recommendation.choice.value
     _say_marked(console, f"  Recommendation: {choice}", choice, "bold")
@@ -367,6 +404,7 @@ def _print_per_vpc_only(console: Console, mesh: MeshPlan) -> None:
     )
     _print_limit(console, mesh.largest_mesh)
     _print_transit_gateway(console, mesh.transit_gateway)
+    _print_existing(console, mesh)
     recommendation = mesh.recommendation
     console.print(Text.assemble("  Recommendation: ", (recommendation.choice.value, "bold")))
     _say(console, f"    why: {recommendation.reason}")
@@ -439,9 +477,45 @@ def _print_after(console: Console, mesh: MeshPlan) -> None:
                 printable("; ".join(notes)),
                 style="red" if over else None,
             )
-    if not any(str(cell) for cell in table.columns[-1].cells):
+    notes_column = table.columns[-1]
+    below: list[str] = []
+    if not any(str(cell) for cell in notes_column.cells):
         table.columns.pop()  # no notes: their column would only take room from the others
+    elif (
+        4 + sum(_natural(column) for column in table.columns) + 3 * (len(table.columns) - 1)
+        > console.width
+    ):
+        # Notes are prose: folded into what room is left they become slivers of 5 letters.
+        # Too wide, they go under the table, one per route table, wrapped like the report.
+        table.columns.pop()
+        owner = ""
+        for first, name, note in zip(
+            table.columns[0].cells, table.columns[2].cells, notes_column.cells, strict=True
+        ):
+            owner = str(first) or owner
+            if str(note):
+                below.append(f'    route table "{name}" of VPC "{owner}": {note}')
     console.print(Padding(keep_words(table), (0, 0, 0, 4)))
+    if below:
+        _say(console, "    notes:")
+        for line in below:
+            _say(console, "  " + line)
+
+
+def _print_existing(console: Console, mesh: MeshPlan) -> None:
+    """The file's own transit gateways between members: the costing above is for a new one."""
+    if mesh.existing_gateways:
+        _say(
+            console,
+            f"    the file already connects members through {'; '.join(mesh.existing_gateways)}: "
+            "the cost above is for a gateway of the mesh's own",
+            "yellow",
+        )
+
+
+def _natural(column: Column) -> int:
+    """A column's width without folding: its widest cell or header."""
+    return max([text_width(str(column.header))] + [text_width(str(cell)) for cell in column.cells])
 
 
 def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> None:
@@ -482,6 +556,9 @@ def _print_transit_gateway(console: Console, option: TransitGatewayOption) -> No
     _say(console, f"    prices: {prices.description}")
     for line in transfer_lines(option):
         _say(console, line)
+    elsewhere = region_note(option)
+    if elsewhere:
+        _say(console, f"    note: {elsewhere}", "yellow")
 
 
 Renderer = Callable[[Plan, str, bool, int], str]
@@ -517,7 +594,7 @@ def stream_all(
     if output_format is PlanFormat.JSON:
         yield from _stream_json(plan, file_name, every_missing)
         return
-    if plan.meshes:
+    if plan.meshes or plan.unplanned is not None:
         yield render_text(plan, file_name, color, width)
     for mesh in plan.meshes:
         if not mesh.missing_count:
@@ -559,6 +636,7 @@ def _stream_json(
         "version": __version__,
         "file": file_name,
         "can_complete": plan.can_complete,
+        "unplanned": _unplanned(plan),
         "meshes": meshes,
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

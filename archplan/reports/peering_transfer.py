@@ -110,6 +110,37 @@ def transfer_lines(option: TransitGatewayOption) -> list[str]:
     return lines
 
 
+# The Region archplan's default transit gateway prices are for (transit.DEFAULT_PRICE_SOURCE).
+DEFAULT_PRICES_REGION = "us-east-1"
+
+
+def region_note(option: TransitGatewayOption) -> str | None:
+    """What a reader pricing another Region must know: which prices are us-east-1's although
+    the mesh's VPCs are elsewhere (None when every price applies to them, or none is known)."""
+    regions = [region for region in option.regions if region]
+    prices = option.prices
+    defaulted = []
+    if not (prices.attachment_hour_from_file and prices.per_gb_from_file):
+        defaulted.append((DEFAULT_PRICES_REGION, "transit gateway"))
+    if option.transfer is not None:
+        defaulted.append((option.transfer.table.region, "data transfer"))
+    foreign = [region for region in regions if any(region != own for own, _ in defaulted)]
+    if not foreign or not defaulted:
+        return None
+    by_region: dict[str, list[str]] = {}
+    for own, what in defaulted:
+        by_region.setdefault(own, []).append(what)
+    which = "; ".join(
+        f"archplan's {' and '.join(whats)} prices are {own}'s" for own, whats in by_region.items()
+    )
+    advice = []
+    if any(what == "transit gateway" for _, what in defaulted):
+        advice.append("set prices.transit_gateway in the file")
+    if option.transfer is not None:
+        advice.append("read the data transfer figures as an estimate")
+    return f"the mesh's VPCs are in {', '.join(regions)}: {which}, not theirs ({'; '.join(advice)})"
+
+
 def _prices_line(transfer: TransferComparison) -> str:
     table = transfer.table
     unconfirmed = [
@@ -187,6 +218,8 @@ def _markdown_mesh(mesh: MeshPlan) -> list[str]:
 def render_markdown(plan: Plan, file_name: str, color: bool = False, width: int = 0) -> str:
     """The comparison per mesh as Markdown (for a pull request comment or a wiki page)."""
     lines = [f"# peering-plan: {_cell(file_name)}", ""]
+    if plan.unplanned is not None:
+        lines += [_cell(plan.unplanned.message[:1].upper() + plan.unplanned.message[1:]) + ".", ""]
     for mesh in plan.meshes:
         lines += _markdown_mesh(mesh)
     table = shipped()
@@ -194,6 +227,8 @@ def render_markdown(plan: Plan, file_name: str, color: bool = False, width: int 
     prices = plan.meshes[0].transit_gateway.prices if plan.meshes else None
     if prices is not None:
         lines.append(f"Transit gateway prices: {_cell(prices.description)}.")
+        notes = dict.fromkeys(region_note(mesh.transit_gateway) for mesh in plan.meshes)
+        lines += [f"Note: {_cell(note)}." for note in notes if note]
     if transfer:
         lines.append("")
         lines.append(f"Data transfer prices: archplan's {table.region} table, read {table.read}:")

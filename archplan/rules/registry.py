@@ -77,13 +77,20 @@ class Rule(NamedTuple):
     name: str
     severity: Severity
     summary: str
-    documentation: str
+    docstring: str  # as written; `documentation` is it dedented
     domain: str
     check: Check | None = None
     reads: Reads = Reads.ESTATE
 
+    @property
+    def documentation(self) -> str:
+        # Dedented when read (the docs commands), not at registration: every run imports
+        # every rule, and few read their documentation.
+        return inspect.cleandoc(self.docstring)
+
 
 RULES: dict[str, Rule] = {}
+_NAMES: set[str] = set()
 
 
 def rule(
@@ -99,14 +106,15 @@ def rule(
     `reads` says whether the check may run on a connected part of the estate alone."""
 
     def register(check: Check) -> Check:
-        if rule_id in RULES or any(existing.name == name for existing in RULES.values()):
+        if rule_id in RULES or name in _NAMES:
             raise ValueError(f"rule {rule_id} {name} registered twice")
+        _NAMES.add(name)
         RULES[rule_id] = Rule(
             id=rule_id,
             name=name,
             severity=severity,
             summary=summary,
-            documentation=inspect.cleandoc(check.__doc__ or ""),
+            docstring=check.__doc__ or "",
             domain=domain_of(check.__module__),
             check=check if checked_by_engine else None,
             reads=reads,

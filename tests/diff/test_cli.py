@@ -77,6 +77,13 @@ def test_cost_increase_gate_compares_with_the_percentage(tmp_path: Path) -> None
     assert run(*pair(tmp_path, FORUM, old), "--fail-on", "cost-increase:0")[0] == 0  # a fall
 
 
+def test_a_cost_gate_reads_and_says_its_percentage_as_written(tmp_path: Path) -> None:
+    old = edit(FORUM, "    max: 12\n", "    max: 6\n")
+    files = pair(tmp_path, old, FORUM)
+    code, _, err = run(*files, "--fail-on", "cost-increase:3.7%")  # +3.8 %
+    assert code == 1 and "rises by more than 3.7%" in err and "37/10" not in err
+
+
 @pytest.mark.parametrize("gate", ["replace", "cost-increase", "cost-increase:x", "new-error:3"])
 def test_an_unknown_gate_is_a_usage_error(tmp_path: Path, gate: str) -> None:
     code, _, err = run(*pair(tmp_path, FORUM, FORUM), "--fail-on", gate)
@@ -336,7 +343,8 @@ def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
     tmp_path: Path,
 ) -> None:
     """At 80 columns: a typo in a file, a file that is not YAML, --base with a bad revision,
-    a revision read as an option, a file new since the revision, a file outside git."""
+    a revision read as an option, a file new since the revision with a typo (new since then
+    is an empty older version: the typo is the error), a file outside git."""
     repo = tmp_path / "repo"
     repo.mkdir()
     estate = repo / "estate.yaml"
@@ -357,7 +365,7 @@ def test_a_new_user_s_mistakes_exit_2_with_a_clear_message_and_no_traceback(
         ([str(json_file), str(estate)], f"{json_file}:2:", "YAML syntax error"),
         ([str(estate), "--base", "no-such-branch"], "no-such-branch:", 'no revision "no-such'),
         ([str(estate), "--base", "--cached"], "--base", "is not a revision"),
-        ([str(typo), "--base", "HEAD"], f"HEAD:{typo}:", "has no older version"),
+        ([str(typo), "--base", "HEAD"], f"{typo}:", "YAML syntax error"),
         ([str(loose), "--base", "HEAD"], f"HEAD:{loose}:", "not in a git repository"),
     ]
     for args, where, what in cases:

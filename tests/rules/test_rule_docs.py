@@ -72,7 +72,7 @@ def test_documentation_cites_public_pages(rule_id: str) -> None:
 
 def test_references_are_parsed_strictly() -> None:
     broken = RULES["AP101"]._replace(
-        documentation=RULES["AP101"].documentation + "\n    aws-network-rules.md §1.1"
+        docstring=RULES["AP101"].documentation + "\n    aws-network-rules.md §1.1"
     )
     with pytest.raises(ValueError, match="Page title <https://"):
         references(broken)

@@ -3,7 +3,7 @@ or a file against what is deployed) and what the change does."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
 
 import typer
 
@@ -60,13 +60,18 @@ def diff(
         list[str],
         typer.Argument(
             metavar="OLD NEW | FILE...",
-            help="OLD and NEW; with --base, the file(s) of the working tree; with "
-            "--against-from, the architecture file then the deployed sources.",
+            help="OLD and NEW; with --base, the architecture file of the working tree (with "
+            "--base and --new-from, the source files); with --against-from, the architecture "
+            "file then the deployed sources.",
         ),
     ],
     base: Annotated[
         str | None,
-        typer.Option(metavar="REV", help="Take OLD from git: `git show REV:path` of each file."),
+        typer.Option(
+            metavar="REV",
+            help="Take OLD from git: `git show REV:path` of the file (of each source with "
+            "--new-from); a file not in REV is an empty older version: everything is added.",
+        ),
     ] = None,
     old_from: SideKind = None,
     new_from: SideKind = None,
@@ -235,6 +240,13 @@ def _sides(
 ) -> tuple[Side, Side]:
     """The two versions the arguments name, the older first (handed to `read_older` as soon
     as it is read); usage errors and unreadable input exit 2."""
+    if against_from is None and old_from is None and new_from is None:
+        # Nothing is imported: --param and --region would change nothing (a region does not
+        # re-price the diff), so saying nothing would mislead.
+        if options.params:
+            usage_error("only with --old-from, --new-from or --against-from", "--param")
+        if options.region is not None:
+            usage_error("only with --old-from, --new-from or --against-from", "--region")
     if against_from is not None:
         if base is not None or old_from is not None or new_from is not None:
             _usage(
@@ -255,13 +267,18 @@ def _sides(
             if len(files) != 1:
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
-            old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
+            text = _git_show(base, files[0], max_file_size, missing_ok=True)
+            if text is None:
+                _new_since(base, files[0])
+                text = EMPTY_ESTATE
+            old = _text_side(label, text, _folder(files[0]))
             read_older(old)
             new = _file(files[0], max_file_size)
         else:
             old = _git_import(base, new_from, files, options, max_file_size)
-            read_older(old)
             new = _imported(new_from, files, options, "new")
+            old, new = _pair_stacks(old, new)
+            read_older(old)
         return old, new
     if len(files) != 2:
         _usage("give OLD and NEW (or --base REV FILE, or --against-from KIND FILE SOURCE...)")
@@ -271,12 +288,17 @@ def _sides(
         if old_from is not None
         else _file(old_file, max_file_size)
     )
-    read_older(old)
-    new = (
-        _imported(new_from, _expand(new_file), options, new_file)
-        if new_from is not None
-        else _file(new_file, max_file_size)
-    )
+    if new_from is None or old_from is not new_from:
+        read_older(old)  # its ids need no pairing with the newer version's: start it now
+        new = (
+            _imported(new_from, _expand(new_file), options, new_file)
+            if new_from is not None
+            else _file(new_file, max_file_size)
+        )
+    else:
+        new = _imported(new_from, _expand(new_file), options, new_file)
+        old, new = _pair_stacks(old, new)
+        read_older(old)
     return old, new
 
 
@@ -371,17 +393,75 @@ def _stacks(given: str, files: list[str]) -> dict[str, str]:
     given for the side, else its file name (its path as given when two share a name)."""
     import os
 
-    if os.path.isdir(given):
-        return {name: os.path.relpath(name, given) for name in files}
+    inside = [os.path.relpath(name, given) for name in files] if os.path.isdir(given) else []
+    if inside and not any(path.startswith(os.pardir) for path in inside):
+        return dict(zip(files, inside, strict=True))  # a folder given as the side
     names = [os.path.basename(name) for name in files]
     if len(set(names)) < len(names):
-        return {}
+        return {name: name for name in files}
     return dict(zip(files, names, strict=True))
 
 
-def _git_show(revision: str, name: str, max_bytes: int) -> str:
+def _pair_stacks(old: Side, new: Side) -> tuple[Side, Side]:
+    """Which CloudFormation template of OLD is which of NEW (logical IDs are unique only within
+    a template, so a resource's id is its stack and its logical ID). One template on each side
+    is one stack whatever the files are called (`stack-v1.yaml stack-v2.yaml`); several are
+    paired by stack name (the path within the folder given, else the file name), and a
+    template with no counterpart is said on stderr: its resources are all removed or added.
+    Terraform addresses and AWS ids are global: those sides need no pairing."""
+    if old.import_kind != "cloudformation" or new.import_kind != "cloudformation":
+        return old, new
+    if len(old.stacks) == 1 and len(new.stacks) == 1:
+        ((old_file, old_stack),) = old.stacks.items()
+        ((new_file, new_stack),) = new.stacks.items()
+        if old_stack != new_stack:
+            say(
+                f"archplan diff: one CloudFormation template on each side: {old_file} "
+                f"and {new_file} are compared as one stack (resources paired by "
+                "logical ID)"
+            )
+        return old._replace(stacks={old_file: new_stack}), new
+    new_names = set(new.stacks.values())
+    old_names = set(old.stacks.values())
+    for side, names, other, gone in (
+        (old, new_names, "NEW", "removed"),
+        (new, old_names, "OLD", "added"),
+    ):
+        for file, stack in side.stacks.items():
+            if stack not in names:
+                say(
+                    f"archplan diff: {file}: no template of {other} is the same stack "
+                    f'("{stack}", by its path within the folder or file name): its '
+                    f"resources are all {gone}"
+                )
+    return old, new
+
+
+# The older version of a file that git does not have at --base: an estate with no object, so
+# the diff is the preview of the change that adds the file (everything added, every finding
+# introduced, cost from nothing) rather than an error on exactly that pull request.
+EMPTY_ESTATE = "archplan: 1\n"
+
+
+def _new_since(revision: str, name: str) -> None:
+    say(
+        f"archplan diff: {name} is not in {revision}: compared with an empty older version "
+        "(everything in it is added)"
+    )
+
+
+@overload
+def _git_show(revision: str, name: str, max_bytes: int) -> str: ...
+
+
+@overload
+def _git_show(revision: str, name: str, max_bytes: int, *, missing_ok: bool) -> str | None: ...
+
+
+def _git_show(revision: str, name: str, max_bytes: int, *, missing_ok: bool = False) -> str | None:
     """The text of `name` at `revision` (`git show REV:./name`, run in the file's folder),
-    read as any input is: at most `max_bytes` (a revision's blob is as untrusted as a file)."""
+    read as any input is: at most `max_bytes` (a revision's blob is as untrusted as a file).
+    With `missing_ok`, None when the revision exists but has no such file."""
     import os
     import subprocess
     import tempfile
@@ -419,6 +499,8 @@ def _git_show(revision: str, name: str, max_bytes: int) -> str:
     if code != 0:
         reason = said.decode("utf-8", "replace").strip().splitlines()
         shown = (reason[-1] if reason else f"git exited with {code}").removeprefix("fatal: ")
+        if missing_ok and _absent(shown):
+            return None
         fail(f"{revision}:{name}: error: {_git_hint(shown, revision, name)}")
     try:
         return decode_text(data)
@@ -438,9 +520,14 @@ def _git_hint(said: str, revision: str, name: str) -> str:
             f"{name} is not in a git repository, so --base cannot read its older version; "
             "compare two files instead: archplan diff OLD NEW"
         )
-    if "exists on disk, but not in" in said or "does not exist in" in said:
+    if _absent(said):
         return f"{name} is not in {revision}: a file new since then has no older version ({said})"
     return said
+
+
+def _absent(said: str) -> bool:
+    """Whether git's reason is that the revision has no such path (the revision exists)."""
+    return "exists on disk, but not in" in said or "does not exist in" in said
 
 
 def _git_import(
@@ -453,20 +540,29 @@ def _git_import(
 
     with tempfile.TemporaryDirectory(prefix="archplan-diff-") as scratch:
         copies = []
+        present = []
         for index, name in enumerate(files):
+            text = _git_show(revision, name, max_bytes, missing_ok=True)
+            if text is None:  # a source new since REV: nothing of it in the older version
+                _new_since(revision, name)
+                continue
             folder = os.path.join(scratch, str(index))
             os.mkdir(folder)
             copy = os.path.join(folder, os.path.basename(name))
             with open(copy, "w", encoding="utf-8") as handle:
-                handle.write(_git_show(revision, name, max_bytes))
+                handle.write(text)
             copies.append(copy)
+            present.append(name)
+        if not copies:
+            return _text_side(revision, EMPTY_ESTATE, _folder(files[0]))
         side = _imported(kind, copies, options, f"{revision}")
+    files = present
     names = {copy: f"{revision}:{name}" for copy, name in zip(copies, files, strict=True)}
     origins = {
         path: origin._replace(file=names.get(origin.file, origin.file))
         for path, origin in side.origins.items()
     }
     # The same template at two revisions is one stack: ids stay comparable across them.
-    new_stacks = _stacks("", files) or {name: name for name in files}
+    new_stacks = _stacks("", files)
     stacks = {f"{revision}:{name}": new_stacks[name] for name in files}
     return side._replace(origins=origins, label=revision, folder=_folder(files[0]), stacks=stacks)

@@ -33,6 +33,7 @@ from archplan.plan import Emit, PlanFormat
 from archplan.source import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from archplan.engine import Loaded
     from archplan.plan.mesh.transfer import Traffic
 
 
@@ -111,6 +112,7 @@ def peering_plan(
         _write_into(file, mesh, traffic, max_file_size)
         return
     name, loaded = load(file, max_file_size)
+    _refuse_rejected(name, loaded, mesh)
     try:
         result = plan(loaded.architecture, mesh, traffic)
     except UnknownMesh as error:
@@ -171,6 +173,7 @@ def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes:
         loaded = load_architecture(source)
     except InputError as error:
         input_error(error, name)
+    _refuse_rejected(name, loaded, mesh)
     bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
     try:
         result = plan(loaded.architecture, mesh, traffic)
@@ -219,6 +222,25 @@ def _write_into(file: str, mesh: str | None, traffic: Traffic | None, max_bytes:
         )
     if not result.can_complete:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _refuse_rejected(name: str, loaded: Loaded, mesh: str | None) -> None:
+    """Exit 2, each at the place validate reports it, when the plan would rest on input the
+    model rejected (a malformed `meshes:` would read as no mesh, a misspelt `cidr` as a VPC
+    without a block): nothing is planned, printed or written around a mistake."""
+    from archplan.plan.inputs import refusals
+
+    found = refusals(loaded, mesh)
+    if not found:
+        return
+    for refusal in found[:-1]:
+        say(f"{name}:{refusal.line}:{refusal.column}: error: {refusal.message}")
+    last = found[-1]
+    fail(
+        f"{name}:{last.line}:{last.column}: error: {last.message}",
+        "peering-plan plans nothing from a file with these errors: the model reads a default "
+        "where each value was rejected (`archplan validate` explains them)",
+    )
 
 
 def _traffic(text: str | None) -> Traffic | None:

@@ -1,21 +1,49 @@
 """A pull-request comment: the summary line, a table of replacements (and edits that fail),
-the findings introduced, the cost delta. Text from the files is escaped, `@` included."""
+a table of the other changed objects (one row each, with how AWS applies the change), the
+findings introduced, the cost delta. Each table stops at `MAX_ROWS` rows with a line saying how
+many were left out. Text from the files is escaped as `validate --format markdown` escapes it
+(archplan.reports.markdown.cell: Markdown punctuation, `|`, HTML, and `@` followed by a
+zero-width space, so a name notifies nobody)."""
 
 from __future__ import annotations
 
+from archplan.diff.model import Action, ObjectChange, Update
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
-from archplan.reports.terminal import DEFAULT_WIDTH, printable
+from archplan.reports.markdown import cell
+from archplan.reports.terminal import DEFAULT_WIDTH
 
 MAX_ROWS = 200
+MAX_CELL = 300  # characters of field changes in one row of the other changes' table
 
 
-def cell(text: str) -> str:
-    """Markdown-table-safe text: pipes, backticks, angle brackets and mentions escaped."""
-    out = printable(text).replace("\\", "\\\\")
-    for char in "|`*_[]<>#@":
-        out = out.replace(char, "\\" + char)
-    return out.replace("\n", " ")
+def _left_out(count: int, what: str) -> list[str]:
+    if count <= 0:
+        return []
+    return [
+        "",
+        f"{count:,} more {what} not shown, past the {MAX_ROWS} rows of this table; "
+        "`archplan diff` without `--format markdown` (or `--format json`) lists them all.",
+    ]
+
+
+def _fields(change: ObjectChange) -> str:
+    """The field changes of an object, cut to MAX_CELL characters."""
+    if change.action is not Action.MODIFIED:
+        return "-"
+    text = "; ".join(f"{v.field_name(f.field)}: {v.arrow(change, f)}" for f in change.fields)
+    if not text:
+        return "renamed" if change.renamed else "-"
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _applied(change: ObjectChange) -> str:
+    """How AWS applies the object's change: the worst level among its fields, named."""
+    if change.action is not Action.MODIFIED:
+        level = change.update.label
+        return f"{level} ({change.resource_type})" if change.resource_type else level
+    worst = max(change.fields, key=lambda f: f.behaviour.update, default=None)
+    return v.update_label(worst.behaviour) if worst is not None else Update.NONE.label
 
 
 def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
@@ -62,6 +90,22 @@ def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
         for failure in diff.failures:
             if failure.path not in replaced:
                 lines.append(f"| {cell(str(failure.path[-1]))} | | - | {cell(failure.message)} |")
+        lines += _left_out(len(diff.replacements) - MAX_ROWS, "replacements")
+        lines.append("")
+    others = [change for change in v.ordered(diff) if change not in diff.replacements]
+    if others:
+        lines += [
+            "#### Other changes",
+            "",
+            "| change | object | fields | how AWS applies it |",
+            "| --- | --- | --- | --- |",
+        ]
+        for change in others[:MAX_ROWS]:
+            lines.append(
+                f"| {v.verb(change, False)} | {cell(v.title(change))} | {cell(_fields(change))} "
+                f"| {cell(_applied(change))} |"
+            )
+        lines += _left_out(len(others) - MAX_ROWS, "changed objects")
         lines.append("")
     if diff.introduced:
         lines += [

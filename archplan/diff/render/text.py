@@ -9,6 +9,7 @@ keeping the styles of the characters it holds. Money is archplan.money's one for
 from __future__ import annotations
 
 import io
+import re
 
 from archplan.diff.behaviour import source_line
 from archplan.diff.container_costs import ItemCost, ItemFigures
@@ -18,7 +19,14 @@ from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import rate
-from archplan.reports.terminal import DEFAULT_WIDTH, printable, report_console, wrap
+from archplan.reports.terminal import (
+    DEFAULT_WIDTH,
+    HANG,
+    printable,
+    report_console,
+    text_width,
+    wrap,
+)
 from archplan.reports.text import STYLES
 
 Segment = tuple[str, str]
@@ -59,7 +67,7 @@ def fit(line: Line, width: int) -> list[Line]:
     """`line` as terminal.wrap cuts its text for `width` columns, each piece keeping the style
     of every character it holds (the indent of a continuation line is unstyled)."""
     text = "".join(part for part, _ in line)
-    pieces = wrap(text, width)
+    pieces = _paths_wrapped(text, width) or wrap(text, width)
     if len(pieces) == 1:
         return [line]
     styles = [style for part, style in line for _ in part]
@@ -82,6 +90,44 @@ def fit(line: Line, width: int) -> list[Line]:
                 segments.append((char, style))
         out.append(segments)
         at = start + len(body)
+    return out
+
+
+_PATH_BREAK = re.compile(r"(?<=[/.])(?=[^/. ])")  # after a / or . inside a word
+
+
+def _paths_wrapped(text: str, width: int) -> list[str] | None:
+    """`text` cut for `width` when a word of it (a property path such as
+    `AWS::AutoScaling::AutoScalingGroup.MixedInstancesPolicy/InstancesDistribution/...`) is
+    longer than a line: cut at spaces, and inside such a word after a `/` or `.`, so the path
+    reads (and copies) in whole names; no piece ends in a space. None when every word fits:
+    terminal.wrap then cuts as every report does."""
+    lead = len(text) - len(text.lstrip(" "))
+    indent = min(lead + HANG, width // 2)
+    room = width - indent
+    if text_width(text) <= width or all(len(word) <= room for word in text.split(" ")):
+        return None
+    units: list[tuple[str, str]] = []  # (glue before, text)
+    for number, word in enumerate(text[lead:].split(" ")):
+        glue = "" if number == 0 else " "
+        parts = _PATH_BREAK.split(word) if len(word) > room else [word]
+        for index, part in enumerate(parts):
+            units.append((glue if index == 0 else "", part))
+    lines = [" " * lead]
+    for glue, part in units:
+        current = lines[-1]
+        fresh = current.strip() == ""
+        candidate = current + ("" if fresh else glue) + part
+        if text_width(candidate) <= width or fresh:
+            lines[-1] = candidate
+        else:
+            lines.append(" " * indent + part)
+    out = []
+    for piece in lines:  # a single name longer than a line is still cut, as wrap cuts it
+        while text_width(piece) > width:
+            out.append(piece[:width])
+            piece = " " * indent + piece[width:]
+        out.append(piece.rstrip(" "))
     return out
 
 
@@ -186,7 +232,7 @@ def _change(
         if value:
             lines.append([("    " + printable(v.shown(value)), "")])
     for field in change.fields:
-        lines += _field(field, diff.drift)
+        lines += _field(change, field, diff.drift)
     if change.old_path is not None:
         for message in consequences.get(change.old_path, []):
             lines.append([("    takes with it: ", "red"), (printable(message), "")])
@@ -195,15 +241,11 @@ def _change(
     return lines
 
 
-def _field(field: FieldChange, drift: bool) -> list[Line]:
+def _field(change: ObjectChange, field: FieldChange, drift: bool) -> list[Line]:
     behaviour = field.behaviour
-    about = behaviour.update.label
-    if behaviour.resource_type and behaviour.property:
-        about += f" ({behaviour.resource_type}.{behaviour.property})"
-    elif behaviour.resource_type:
-        about += f" ({behaviour.resource_type})"
+    about = v.update_label(behaviour)
     old_label, new_label = ("deployed", "file") if drift else ("", "")
-    arrow = f"{v.shown(field.old)} -> {v.shown(field.new)}"
+    arrow = v.arrow(change, field)
     if drift:
         arrow = f"{old_label} {v.shown(field.old)}, {new_label} {v.shown(field.new)}"
     lines: list[Line] = [

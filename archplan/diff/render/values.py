@@ -7,10 +7,12 @@ from fractions import Fraction
 from typing import Any
 
 from archplan.cidr import Block
+from archplan.diff.behaviour import set_fields
+from archplan.diff.compare import added_items
 from archplan.diff.container_costs import ItemCost
 from archplan.diff.effects import Costs, PoolCost, PoolFigures
 from archplan.diff.impact import describe
-from archplan.diff.model import MISSING, Action, ObjectChange, Update
+from archplan.diff.model import MISSING, Action, Behaviour, FieldChange, ObjectChange, Update
 from archplan.diff.result import Diff
 from archplan.findings import format_path
 from archplan.money import dollars
@@ -44,6 +46,74 @@ def shown(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(shown(item) for item in value) + "]"
     return str(value)
+
+
+def arrow(change: ObjectChange, field: FieldChange) -> str:
+    """A field's change on one line: `old -> new`; for a list AWS keeps as a set (security
+    group rules, network ACL rules) only the items that differ: `rule 100: {..} -> {..}` for
+    an item of the same key, `added {..}`, `removed {..}`, so one new rule among thirty reads
+    as one rule."""
+    old, new = field.old, field.new
+    sets = set_fields(change.kind)
+    if (
+        field.field not in sets
+        or not isinstance(old, list)
+        or not isinstance(new, list)
+        or not any(isinstance(item, dict) for item in (*old, *new))  # names read whole
+    ):
+        return f"{shown(old)} -> {shown(new)}"
+    key = sets[field.field]
+    removed, added = added_items(new, old), added_items(old, new)
+    parts = []
+    if key is not None:
+        before = {_key(item, key): item for item in removed}
+        after = {_key(item, key): item for item in added}
+        for number in [item for item in before if item is not None and item in after]:
+            parts.append(
+                f"{key} {shown(number)}: {shown(before[number])} -> {shown(after[number])}"
+            )
+            removed.remove(before[number])
+            added.remove(after[number])
+    parts += [f"removed {shown(item)}" for item in removed]
+    parts += [f"added {shown(item)}" for item in added]
+    return "; ".join(parts)
+
+
+def _key(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else None
+
+
+def update_label(behaviour: Behaviour) -> str:
+    """How AWS applies a field change, with the property: `replacement (AWS::EC2::Subnet.
+    CidrBlock)`. A change that replaces another resource than the object (a task definition
+    revision, a subnet's route table association) is said as such, `replaces its
+    AWS::ECS::TaskDefinition (Cpu)`, so it is not read as the object replaced: the summary's
+    "replaced" and the replacement gate count objects."""
+    level, kind, prop = behaviour.update, behaviour.resource_type, behaviour.property
+    if level >= Update.CONDITIONAL and not behaviour.replaces_object and kind:
+        verb = "replaces" if level is Update.REPLACEMENT else "may replace"
+        return f"{verb} its {kind}" + (f" ({prop})" if prop else "")
+    about = level.label
+    if kind and prop:
+        about += f" ({kind}.{prop})"
+    elif kind:
+        about += f" ({kind})"
+    return about
+
+
+def beside(diff: Diff) -> int:
+    """Modified objects kept themselves while a resource of theirs is replaced."""
+    return sum(
+        1
+        for change in diff.changes
+        if change.action is Action.MODIFIED
+        and change.kind != ()  # the estate's placement moves objects: said as they move
+        and change.update is not Update.REPLACEMENT
+        and any(
+            field.behaviour.update is Update.REPLACEMENT and not field.behaviour.replaces_object
+            for field in change.fields
+        )
+    )
 
 
 def field_name(field: tuple[str | int, ...]) -> str:
@@ -131,6 +201,14 @@ def summary(diff: Diff) -> str:
         f"{modified} modified)",
         f"{len(diff.replacements)} replaced",
     ]
+    conditional = sum(
+        1 for c in diff.changes if c.action is Action.MODIFIED and c.update is Update.CONDITIONAL
+    )
+    if conditional:
+        parts[-1] += f", {conditional} may be replaced (conditional)"
+    kept = beside(diff)
+    if kept:
+        parts[-1] += f", {kept} kept while a resource of its own is replaced"
     if diff.failures:
         parts.append(f"{len(diff.failures)} edit(s) fail as written")
     parts.append(f"{diff.introduced_count} finding(s) introduced, {diff.resolved_count} resolved")

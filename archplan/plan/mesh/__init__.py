@@ -8,6 +8,8 @@ The package's modules, each with one job (the pipeline reads top to bottom):
 - route_tables, hazards, routing: which links --emit yaml can route safely, and the members'
   tables after completion;
 - limits: the largest mesh by quota; transit: the transit gateway alternative and its cost;
+- safety: whether a link's routes would take traffic around a firewall or break one of the
+  file's reachability intents (asked of archplan.reach), which leaves it out;
 - recommend: peering, transit gateway or readdress, and what blocks completion;
 - planner: `plan` and `plan_mesh`, which put the above together.
 This module re-exports what the CLI, the reports and `diff` use.
@@ -36,6 +38,7 @@ from archplan.plan.mesh.model import (
     Recommendation,
     TablePlan,
     UnknownMesh,
+    Unplanned,
     VpcPlan,
 )
 from archplan.plan.mesh.planner import ALL_VPCS, PAIR_BY_PAIR_UP_TO, plan, plan_mesh
@@ -80,6 +83,7 @@ __all__ = [
     "TransitGatewayOption",
     "TransitGatewayPrices",
     "UnknownMesh",
+    "Unplanned",
     "VpcPlan",
     "is_live",
     "iter_missing",

@@ -33,7 +33,7 @@ class UnknownMesh(ValueError):
         else:
             message = (
                 f'no mesh "{name}"; the file declares no meshes (without --mesh, '
-                "peering-plan plans one mesh of all VPCs)"
+                "peering-plan plans one mesh of all VPCs when nothing connects them yet)"
             )
         super().__init__(message)
 
@@ -167,6 +167,8 @@ class MeshPlan(NamedTuple):
     recommendation: Recommendation
     blockers: tuple[str, ...]  # why the mesh cannot be completed; empty when it can
     per_vpc_only: bool = False
+    # The file's transit gateways that already attach two or more members, described.
+    existing_gateways: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -204,8 +206,28 @@ class MeshPlan(NamedTuple):
         return not self.blockers
 
 
+class Unplanned(NamedTuple):
+    """Why a file without `meshes:` gets no mesh planned: fewer than two VPCs, or VPCs that
+    already connect through transit gateways or peerings other than a full mesh (a deliberate
+    hub and spoke, or inspection through a transit gateway, is not an incomplete mesh)."""
+
+    vpcs: tuple[str, ...]
+    through: tuple[str, ...]  # the connections, described: 'transit gateway "hub" (a, b)'
+
+    @property
+    def message(self) -> str:
+        if len(self.vpcs) < 2:
+            count = "no VPC" if not self.vpcs else "1 VPC"
+            return f"{count}: nothing to peer"
+        return (
+            "no mesh declared; these VPCs already connect through "
+            f"{'; '.join(self.through)}: declare `meshes:` to plan peerings"
+        )
+
+
 class Plan(NamedTuple):
     meshes: tuple[MeshPlan, ...]
+    unplanned: Unplanned | None = None  # a file without `meshes:` whose VPCs are not planned
 
     @property
     def can_complete(self) -> bool:

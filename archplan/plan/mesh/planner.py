@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
 from archplan.model import Architecture, Mesh, Vpc
-from archplan.plan.mesh.arithmetic import links_needed
+from archplan.plan.mesh.arithmetic import is_live, links_needed
 from archplan.plan.mesh.index import Index, build_index, overlapping_vpc_pairs
 from archplan.plan.mesh.limits import mesh_limit
 from archplan.plan.mesh.links import find_present_links, link_between
@@ -17,10 +18,12 @@ from archplan.plan.mesh.model import (
     Plan,
     Recommendation,
     UnknownMesh,
+    Unplanned,
     VpcPlan,
 )
 from archplan.plan.mesh.recommend import completion_blockers, recommend, recommend_beyond
 from archplan.plan.mesh.routing import per_vpc_plans
+from archplan.plan.mesh.safety import Guard
 from archplan.plan.mesh.transfer import Traffic
 from archplan.plan.mesh.transit import TransitGatewayOption, transit_gateway_option
 from archplan.plan.tables import LeftOut
@@ -52,12 +55,61 @@ def plan(
     else:
         if mesh is not None:
             raise UnknownMesh(mesh, ())
+        unplanned = _unplanned(architecture)
+        if unplanned is not None:
+            return Plan((), unplanned)
         meshes = [Mesh(ALL_VPCS, tuple(architecture.vpcs), ())]
     index = build_index(architecture)
     declared = bool(architecture.meshes)
+    guard = Guard(architecture)
     return Plan(
-        tuple(plan_mesh(architecture, item, declared, index, traffic_gb_month) for item in meshes)
+        tuple(
+            plan_mesh(architecture, item, declared, index, traffic_gb_month, guard)
+            for item in meshes
+        )
     )
+
+
+def _unplanned(architecture: Architecture) -> Unplanned | None:
+    """Why the implicit mesh of all VPCs is not planned, or None to plan it.
+
+    Without `meshes:` the file has not asked for a mesh. The mesh of all VPCs is planned (as
+    what one would need) only when nothing connects the VPCs yet, or their peerings already
+    form that full mesh. VPCs that a transit gateway connects, or that peerings connect in any
+    other shape (hub and spoke), were connected that way on purpose, and peering them around
+    it would bypass what the design routes through (a firewall, a shared-services hub). Linear
+    in the VPCs, attachments and peerings."""
+    names = tuple(architecture.vpcs)
+    if len(names) < 2:
+        return Unplanned(names, ())
+    through = list(_gateways(architecture, architecture.vpcs))
+    pairs = set()
+    peerings = []
+    for peering in architecture.peerings.values():
+        ends = (peering.requester, peering.accepter)
+        if not is_live(peering) or any(end not in architecture.vpcs for end in ends):
+            continue
+        if peering.requester != peering.accepter:
+            pairs.add(frozenset(ends))
+            peerings.append(peering.name)
+    if peerings and (through or len(pairs) < links_needed(len(names))):
+        through.append(f"{plural(len(peerings), 'peering')} ({_listed(peerings)})")
+    return Unplanned(names, tuple(through)) if through else None
+
+
+def _gateways(architecture: Architecture, members: Iterable[str]) -> Iterator[str]:
+    """The transit gateways that attach two or more of `members`, described."""
+    wanted = set(members)
+    for gateway in architecture.transit_gateways.values():
+        attached = [vpc for vpc in gateway.attachments if vpc in wanted]
+        if len(attached) >= 2:
+            yield f'transit gateway "{gateway.name}" ({_listed(attached)})'
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    """A few names, then how many more: the message stays one line at any estate size."""
+    text = ", ".join(names[:shown])
+    return text if len(names) <= shown else f"{text} and {len(names) - shown:,} more"
 
 
 def plan_mesh(
@@ -66,6 +118,7 @@ def plan_mesh(
     declared: bool,
     index: Index | None = None,
     traffic_gb_month: Traffic | Decimal | None = None,
+    guard: Guard | None = None,
 ) -> MeshPlan:
     """The plan of one mesh: its links, its members after completion, the transit gateway.
 
@@ -82,7 +135,9 @@ def plan_mesh(
     if len(vpcs) > limit.vpcs and len(vpcs) > PAIR_BY_PAIR_UP_TO:
         links = _links_per_vpc(architecture, index, vpcs, unknown, limit, present_links, option)
     else:
-        links = _links_pair_by_pair(architecture, index, vpcs, unknown, option)
+        links = _links_pair_by_pair(
+            architecture, index, vpcs, unknown, option, guard or Guard(architecture)
+        )
     return MeshPlan(
         name=mesh.name,
         declared=declared,
@@ -97,6 +152,7 @@ def plan_mesh(
         recommendation=links.recommendation,
         blockers=links.blockers,
         per_vpc_only=links.per_vpc_only,
+        existing_gateways=tuple(_gateways(architecture, (vpc.name for vpc in vpcs))),
     )
 
 
@@ -118,6 +174,7 @@ def _links_pair_by_pair(
     vpcs: list[Vpc],
     unknown: tuple[str, ...],
     option: TransitGatewayOption,
+    guard: Guard,
 ) -> _Links:
     """Every pair of members: present or missing, and each member's route tables planned."""
     present: list[Link] = []
@@ -128,14 +185,22 @@ def _links_pair_by_pair(
             pair = frozenset((first.name, second.name))
             link, is_present = link_between(first, second, pair in overlapping, index)
             (present if is_present else missing).append(link)
-    per_vpc, left_out = per_vpc_plans(architecture, vpcs, present, missing, index)
+    per_vpc, left_out = per_vpc_plans(architecture, vpcs, present, missing, index, guard)
+    blockers = completion_blockers(unknown, missing, per_vpc)
+    unsafe = sum(1 for item in left_out if item.peering in guard.refused)
+    if unsafe:
+        # The file asked for the mesh, and its own design forbids part of it: a finding.
+        blockers += (
+            f"{plural(unsafe, 'link')} would take traffic around a firewall or against the "
+            "file's reachability intents (left out, with the reason)",
+        )
     return _Links(
         present=tuple(present),
         missing=tuple(missing),
         per_vpc=per_vpc,
         left_out=left_out,
         recommendation=recommend(len(vpcs), missing, per_vpc, option),
-        blockers=completion_blockers(unknown, missing, per_vpc),
+        blockers=blockers,
         per_vpc_only=False,
     )
 

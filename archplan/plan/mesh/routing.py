@@ -12,6 +12,7 @@ from archplan.plan.mesh.hazards import (
 from archplan.plan.mesh.index import Index
 from archplan.plan.mesh.model import Link, VpcPlan
 from archplan.plan.mesh.route_tables import member_tables, serving_tables, table_plan
+from archplan.plan.mesh.safety import Guard
 from archplan.plan.tables import Conflict, LeftOut, RouteNeed, TableState, check
 from archplan.routes import vpc_blocks
 
@@ -22,6 +23,7 @@ def per_vpc_plans(
     present: list[Link],
     missing: list[Link],
     index: Index,
+    guard: Guard | None = None,
 ) -> tuple[tuple[VpcPlan, ...], tuple[LeftOut, ...]]:
     """Each member after completion, and the links the snippet leaves out.
 
@@ -31,7 +33,9 @@ def per_vpc_plans(
     without overlapping a route already there (the file's or another link's) and within the
     quotas. Then each side routes all of the other's blocks from every subnet and the other
     side answers every one of them through the same peering: no one-sided route, no reply
-    that leaves through another peering. Anything less is left for a human, with the reason.
+    that leaves through another peering. Anything less is left for a human, with the reason;
+    so is a link the guard finds would bypass a firewall or break one of the file's
+    reachability intents (see plan.mesh.safety).
     """
     by_name = {vpc.name: vpc for vpc in vpcs}
     order = {vpc.name: position for position, vpc in enumerate(vpcs)}
@@ -91,6 +95,8 @@ def per_vpc_plans(
         if adds:
             problems += tuple(ambiguous_replies(index, link.first, link.second))
             problems += tuple(reroutes_strays(index, adds))
+        if guard is not None and (adds or new_peering) and not found and not problems:
+            problems += tuple(guard.problems(first, second, link.peering, adds, new_peering))
         if found or problems:
             for item in found:
                 conflicts.setdefault((item.vpc, item.table), []).append(item.conflict)
