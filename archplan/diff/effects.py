@@ -1,5 +1,6 @@
 """What a change does beyond its objects: findings introduced and resolved, peering links
-gained, lost or made impossible, and the capacity and cost of each scaling group.
+gained, lost or made impossible, and the capacity and cost of each scaling group, Fargate
+service and Lambda function.
 
 Each reuses the command that answers it for one version: `validate`'s engine
 (archplan.engine.check_loaded and the file's policy), `peering-plan`'s mesh planner and prices
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from archplan.capacity.part import PoolClass
     from archplan.capacity.plan import GroupPlan, ScalePlan
     from archplan.capacity.pool import Pool
+    from archplan.diff.container_costs import ContainerCosts, ItemCost
 
 
 class Settings(NamedTuple):
@@ -561,6 +563,12 @@ class Costs(NamedTuple):
     new_total: Fraction
     unpriced: tuple[str, ...]  # groups left out of the totals: not planned or not priced
     pools: tuple[PoolCost, ...] = ()  # shared commitments whose figures change
+    # Fargate services and Lambda functions (archplan.diff.container_costs): those whose
+    # figures change, and those left out of the totals (not planned or not priced).
+    services: tuple[ItemCost, ...] = ()
+    functions: tuple[ItemCost, ...] = ()
+    unpriced_services: tuple[str, ...] = ()
+    unpriced_functions: tuple[str, ...] = ()
 
     @property
     def delta(self) -> Fraction:
@@ -753,13 +761,43 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     transit = TransitCost((counts[0], counts[1]), (monthly[0], monthly[1]), (hours[0], hours[1]))
     old_total += Fraction(monthly[0])
     new_total += Fraction(monthly[1])
+    containers = _container_costs(before, after, after_plan, changes, settings, old.folder)
     return Costs(
         tuple(groups),
         transit,
-        old_total,
-        new_total,
+        old_total + containers.old_total,
+        new_total + containers.new_total,
         tuple(unpriced),
         _pool_costs(before_pools, touched),
+        containers.services,
+        containers.functions,
+        containers.unpriced_services,
+        containers.unpriced_functions,
+    )
+
+
+def _container_costs(
+    before: Architecture,
+    after: Architecture,
+    after_plan: ScalePlan,
+    changes: list[ObjectChange],
+    settings: Settings,
+    folder: str,
+) -> ContainerCosts:
+    """The Fargate services' and functions' costs, priced by the older version's own book."""
+    from archplan.diff.container_costs import container_costs
+    from archplan.prices import price_book
+
+    book = price_book(before.prices, settings.prices, settings.prices_name)
+    return container_costs(
+        before,
+        after,
+        after_plan,
+        changes,
+        book,
+        folder,
+        settings.max_file_size,
+        settings.demand_budget,
     )
 
 

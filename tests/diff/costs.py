@@ -1,7 +1,7 @@
 """What `scale-plan` says of one whole version, for the diff's cost tests: its plan through the
 library, each group's figures as the diff reports them, and the file's monthly total as
 docs/scale-plan.md defines it (the groups' cost tables, with each shared commitment's `pooled`
-figure in place of its groups' On-Demand cost)."""
+figure in place of its groups' On-Demand cost), with its Fargate services and Lambda functions."""
 
 from __future__ import annotations
 
@@ -69,6 +69,44 @@ def scale_plan_total(whole: ScalePlan) -> Fraction:
     for pool in whole.pools:
         total += per_month(pool.cost, pool.hours)
     return total
+
+
+def containers_total(whole: ScalePlan) -> Fraction:
+    """The Fargate services' and Lambda functions' cost per 730-hour month, as scale-plan's
+    report writes each (`fargate.per_month` of a service on Fargate, a function's
+    `per_month`); a service on EC2 is paid in its group and EKS node groups are not priced."""
+    containers = whole.containers
+    if containers is None:
+        return Fraction(0)
+    total = Fraction(0)
+    for service in containers.services:
+        if service.service.launch_type == "fargate" and service.fargate is not None:
+            total += service.fargate.total * 730 / len(service.tasks)
+    for function in containers.functions:
+        if function.cost is not None:
+            total += function.cost * 730 / len(function.concurrency)
+    return total
+
+
+def container_figures(whole: ScalePlan) -> dict[str, tuple[int, Fraction | None]]:
+    """Each service's and function's peak and monthly cost (None: not priced, or a service on
+    EC2), by `services/NAME` and `functions/NAME`, from scale-plan's plan."""
+    containers = whole.containers
+    found: dict[str, tuple[int, Fraction | None]] = {}
+    if containers is None:
+        return found
+    for service in containers.services:
+        monthly = None
+        if service.service.launch_type == "fargate" and service.fargate is not None:
+            monthly = service.fargate.total * 730 / len(service.tasks)
+        found[f"services/{service.name}"] = (service.peak, monthly)
+    for function in containers.functions:
+        cost = function.cost
+        found[f"functions/{function.name}"] = (
+            function.peak,
+            cost * 730 / len(function.concurrency) if cost is not None else None,
+        )
+    return found
 
 
 DAY = [1000] * 12 + [0] * 12  # busy the first half of the day
@@ -150,7 +188,23 @@ def check_against_scale_plan(old_text: str, new_text: str, folder: str = ".") ->
     for name in set(old_figures) | set(new_figures):
         if old_figures.get(name) != new_figures.get(name):
             assert name in listed, name
+    old_items, new_items = container_figures(old_plan), container_figures(new_plan)
+    listed = set()
+    for kind, items in (("services", found.services), ("functions", found.functions)):
+        for item in items:
+            key = f"{kind}/{item.name}"
+            listed.add(key)
+            for figures, expected in ((item.old, old_items), (item.new, new_items)):
+                shown = (figures.peak, figures.monthly) if figures is not None else None
+                assert shown == expected.get(key), key
+    for key in set(old_items) | set(new_items):
+        if old_items.get(key) != new_items.get(key):
+            assert key in listed, key
     transit = found.transit.monthly
-    assert found.old_total == scale_plan_total(old_plan) + Fraction(transit[0])
-    assert found.new_total == scale_plan_total(new_plan) + Fraction(transit[1])
+    assert found.old_total == scale_plan_total(old_plan) + containers_total(old_plan) + Fraction(
+        transit[0]
+    )
+    assert found.new_total == scale_plan_total(new_plan) + containers_total(new_plan) + Fraction(
+        transit[1]
+    )
     return found

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from archplan.diff.behaviour import source_line
+from archplan.diff.container_costs import ItemFigures
 from archplan.diff.effects import GroupFigures, PoolFigures
 from archplan.diff.model import FieldChange, ObjectChange, Place
 from archplan.diff.render import values as v
@@ -97,6 +98,19 @@ def _figures(figures: GroupFigures | None) -> dict[str, Any] | None:
     }
 
 
+def _item(figures: ItemFigures | None) -> dict[str, Any] | None:
+    """A Fargate service or function in one version (per_month null on EC2: in its group)."""
+    if figures is None:
+        return None
+    return {
+        "planned": figures.planned,
+        "reason": figures.reason,
+        "peak": figures.peak,
+        "on_ec2": figures.on_ec2,
+        "per_month": usd(figures.monthly) if figures.monthly is not None else None,
+    }
+
+
 def _pool(figures: PoolFigures | None) -> dict[str, Any] | None:
     if figures is None:
         return None
@@ -180,6 +194,14 @@ def to_dict(diff: Diff) -> dict[str, Any]:
                 }
                 for pool in costs.pools
             ],
+            "services": [
+                {"name": item.name, "old": _item(item.old), "new": _item(item.new)}
+                for item in costs.services
+            ],
+            "functions": [
+                {"name": item.name, "old": _item(item.old), "new": _item(item.new)}
+                for item in costs.functions
+            ],
             "transit_gateway": {
                 "attachments": list(transit.attachments),
                 "per_month": [usd(transit.monthly[0]), usd(transit.monthly[1])],
@@ -192,6 +214,8 @@ def to_dict(diff: Diff) -> dict[str, Any]:
             },
             "increase_percent": v.percent(diff),
             "not_in_totals": list(costs.unpriced),
+            "services_not_in_totals": list(costs.unpriced_services),
+            "functions_not_in_totals": list(costs.unpriced_functions),
         }
     document["source"] = source_line()
     return document

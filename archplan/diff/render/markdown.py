@@ -144,6 +144,15 @@ def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
                 f"| {cell(v.pool_name(pool))}: what sharing adds | {v.money(before)} | "
                 f"{v.money(after)} | {v.signed(after - before)} |"
             )
+        for kind, items in (("service", costs.services), ("function", costs.functions)):
+            for item in items:
+                old = item.old.monthly if item.old is not None else None
+                new = item.new.monthly if item.new is not None else None
+                delta = v.signed(new - old) if old is not None and new is not None else "-"
+                lines.append(
+                    f"| {kind} {cell(item.name)} | {v.money(old) if old is not None else '-'} | "
+                    f"{v.money(new) if new is not None else '-'} | {delta} |"
+                )
         transit = costs.transit
         if transit.monthly[0] != transit.monthly[1]:
             lines.append(

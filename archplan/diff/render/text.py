@@ -12,6 +12,7 @@ import io
 import re
 
 from archplan.diff.behaviour import source_line
+from archplan.diff.container_costs import ItemCost, ItemFigures
 from archplan.diff.effects import GroupCost, GroupFigures, PoolCost, PoolFigures
 from archplan.diff.model import Action, FieldChange, ObjectChange, Update
 from archplan.diff.render import values as v
@@ -312,6 +313,31 @@ def _group(group: GroupCost) -> list[Line]:
     return lines
 
 
+def _item_figures(figures: ItemFigures | None, unit: str) -> str:
+    if figures is None:
+        return "absent"
+    if not figures.planned:
+        return f"not planned ({figures.reason})"
+    if figures.on_ec2:
+        return f"peak {figures.peak} {unit}, on EC2 (in its capacity provider group's cost)"
+    monthly = v.money(figures.monthly) if figures.monthly is not None else "unpriced"
+    return f"peak {figures.peak} {unit}, {monthly}/month"
+
+
+def _item(kind: str, unit: str, item: ItemCost) -> list[Line]:
+    lines: list[Line] = [[("  " + printable(v.item_label(kind, item)), "bold")]]
+    lines.append([("    before: " + printable(_item_figures(item.old, unit)), "")])
+    lines.append([("    after:  " + printable(_item_figures(item.new, unit)), "")])
+    old = item.old.monthly if item.old is not None and not item.old.on_ec2 else None
+    new = item.new.monthly if item.new is not None and not item.new.on_ec2 else None
+    if old is not None and new is not None:
+        delta = new - old
+        lines.append(
+            [("    change: ", ""), (f"{v.signed(delta)}/month", "red" if delta > 0 else "green")]
+        )
+    return lines
+
+
 def _costs(diff: Diff) -> list[Line]:
     costs = diff.costs
     assert costs is not None
@@ -323,6 +349,10 @@ def _costs(diff: Diff) -> list[Line]:
         lines += _group(group)
     for pool in costs.pools:
         lines += _pool(pool)
+    for item in costs.services:
+        lines += _item("service", "tasks", item)
+    for item in costs.functions:
+        lines += _item("function", "concurrent executions", item)
     transit = costs.transit
     if transit.attachments[0] or transit.attachments[1]:
         lines.append(
@@ -343,7 +373,8 @@ def _costs(diff: Diff) -> list[Line]:
             (f"({v.signed(costs.delta)}, {v.percent(diff)})", style),
         ]
     )
-    if costs.unpriced:
-        names = ", ".join(f'"{printable(name)}"' for name in costs.unpriced)
+    left_out = v.not_in_totals(costs)
+    if left_out:
+        names = printable(", ".join(left_out))
         lines.append([(f"  not in the totals (not planned or not priced): {names}", "dim")])
     return lines

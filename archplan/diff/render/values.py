@@ -9,7 +9,8 @@ from typing import Any
 from archplan.cidr import Block
 from archplan.diff.behaviour import set_fields
 from archplan.diff.compare import added_items
-from archplan.diff.effects import PoolCost, PoolFigures
+from archplan.diff.container_costs import ItemCost
+from archplan.diff.effects import Costs, PoolCost, PoolFigures
 from archplan.diff.impact import describe
 from archplan.diff.model import MISSING, Action, Behaviour, FieldChange, ObjectChange, Update
 from archplan.diff.result import Diff
@@ -225,9 +226,26 @@ def cost_moved(diff: Diff) -> bool:
     return (
         bool(costs.groups)
         or bool(costs.pools)
+        or bool(costs.services)
+        or bool(costs.functions)
         or costs.delta != 0
         or transit.attachments[0] != transit.attachments[1]
     )
+
+
+def item_label(kind: str, item: ItemCost) -> str:
+    """`service "messages"` or `function "users"`, as written (escape it where it goes)."""
+    return f'{kind} "{item.name}"'
+
+
+def not_in_totals(costs: Costs) -> list[str]:
+    """What the totals leave out: the groups by name (as before services and functions were
+    costed), then `service "x"` and `function "y"`."""
+    return [
+        *(f'"{name}"' for name in costs.unpriced),
+        *(f'service "{name}"' for name in costs.unpriced_services),
+        *(f'function "{name}"' for name in costs.unpriced_functions),
+    ]
 
 
 def pool_name(pool: PoolCost) -> str:
