@@ -21,11 +21,11 @@ from archplan.reports import RENDERERS, Format, render_report, renderer
 from archplan.reports import github as github_report
 from archplan.reports import markdown as markdown_report
 from archplan.reports import sarif as sarif_report
-from tests.conftest import ROOT, validate_text
+from tests.conftest import ROOT, SHARED, validate_text
 
 GOLDEN = ROOT / "tests" / "golden"
 ESTATE = "tests/golden/estate.yaml"
-SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 CLEAN = "archplan: 1\nvpcs:\n  shared: {region: us-east-1, cidr: 10.0.0.0/16}\n"
 WARNING_ONLY = "archplan: 1\nvpcs:\n  shared: {region: us-east-1, cidr: 10.0.0.1/16}\n"
 ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")

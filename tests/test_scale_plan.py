@@ -46,13 +46,13 @@ from archplan.prices import DEFAULT_DISCOUNTS, FROM_SHIPPED, price_book, shipped
 from archplan.reports.scale_findings import ASSUMPTIONS, Finding, group_findings
 from archplan.reports.scale_plan import RENDERERS
 from archplan.source import Source
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_dir
 
 GOLDEN = ROOT / "tests" / "golden"
 # The forum with every service on its own scaling group (examples/forum.yaml runs users on
 # Lambda and messages on Fargate; tests/test_scale_plan_containers.py plans that one).
 FORUM = "examples/forum-ec2.yaml"
-CORPUS = ROOT.parent / "shared" / "corpus" / "aws-cli"
+CORPUS = corpus_dir("aws-cli")
 
 
 @pytest.fixture
