@@ -33,8 +33,8 @@ def unknown_rule_message(text: str) -> str:
 
 def explain_text(rule: Rule, width: int = 100) -> str:
     """A rule's documentation for a terminal of `width` columns: prose wrapped; the examples
-    are whole files, ready to try, with a line too long for the width cut at a `…`."""
-    from archplan.reports.terminal import cut, wrap
+    are whole files, ready to copy and try (see _example_lines: code is never cut)."""
+    from archplan.reports.terminal import wrap
     from archplan.ruledocs import example_document, sections
 
     parts = sections(rule)
@@ -48,9 +48,9 @@ def explain_text(rule: Rule, width: int = 100) -> str:
     out = [wrapped for line in prose for wrapped in wrap(line, width, hang=0)]
     for key, title in (("fails", "Fails"), ("passes", "Passes")):
         if parts.get(key):
-            document = example_document(parts[key]).rstrip("\n")
+            document = example_document(parts[key])
             out += ["", f"{title}:", ""]
-            out += [cut("    " + line, width) for line in document.splitlines()]
+            out += ["    " + line for line in _example_lines(document, width - 4)]
     from archplan.ruledocs import references
 
     cited = references(rule)
@@ -62,6 +62,30 @@ def explain_text(rule: Rule, width: int = 100) -> str:
             out += wrap(f"  {title}", width)
             out.append(f"    {url}" if len(url) + 4 <= width else url)
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _example_lines(document: str, width: int) -> list[str]:
+    """An example file's lines for `width` columns. Code is never cut: a file with a line too
+    long (a flow mapping `{a: {b: ...}}`) is shown in block style instead, one key a line,
+    which YAML reads as the same data (comments are the only loss); a line still too long (a
+    long value) is printed whole, for the terminal to wrap."""
+    from archplan.reports.terminal import text_width
+
+    lines = document.rstrip("\n").splitlines()
+    if all(text_width(line) <= width for line in lines):
+        return lines
+    import yaml
+
+    try:
+        data = yaml.safe_load(document)
+    except yaml.YAMLError:  # a template with tags (AP009): as written, whole
+        return lines
+    block = yaml.safe_dump(
+        data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=10**6
+    )
+    reblocked = block.rstrip("\n").splitlines()
+    longest = max(text_width(line) for line in lines)
+    return reblocked if max(text_width(line) for line in reblocked) < longest else lines
 
 
 def _paragraphs(text: str) -> list[str]:
