@@ -256,3 +256,10 @@ def test_a_large_file_run_outside_main_is_freed_and_never_ends_the_process(
     result = runner.invoke(app, [command, str(path)])
     assert result.exit_code == 0, result.output
     assert memory.kept == []
+
+
+def test_help_names_only_options_the_command_has(runner: CliRunner) -> None:
+    """reach has no --output: its --width help must not send users to one (review5 F21)."""
+    result = runner.invoke(app, ["reach", "--help"], env={"COLUMNS": "200"})
+    assert "--width" in result.stdout
+    assert "--output" not in result.stdout
