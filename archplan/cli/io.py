@@ -190,12 +190,17 @@ def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     from archplan.source import read_source
 
     name = file
+    source = None
     try:
         source = read_source(file, max_file_size)
         name = source.name
         keep = keep_for(source.text)
         loaded = load_architecture(source, keep)
     except InputError as error:
+        if source is not None:
+            from archplan.sniff import with_hint
+
+            error = with_hint(error, source.text, name, command="import")
         input_error(error, name)
     if keep is not None:
         keep.append(loaded)
