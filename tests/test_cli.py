@@ -74,7 +74,7 @@ def test_unreadable_input_exits_two_with_location_on_stderr(
     path = _write(tmp_path, "bad.yaml", "archplan: 1\nvpcs: {a: [1, 2\n")
     result = runner.invoke(app, ["validate", path])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:3:1: error: YAML syntax error")
+    assert result.stderr.startswith(f"{path}:2:11: error: YAML syntax error")  # the open [
 
 
 def test_missing_file_and_directory(runner: CliRunner, tmp_path: Path) -> None:

@@ -201,9 +201,11 @@ def _hinted(results: Sequence[FileResult], source_kind: object) -> list[FileResu
 
 def _say_errors(results: Sequence[FileResult]) -> None:
     """Each file that could not be validated, at its place."""
+    from archplan.cli.io import error_lines
+
     for result in results:
         if result.error is not None:
-            say(f"{result.error.location(result.name)}: error: {result.error.message}")
+            say(*error_lines(result.error, result.name))
 
 
 def _rule_option(text: str | None, option: str) -> frozenset[str] | None:
