@@ -134,3 +134,12 @@ def test_every_reach_transcript_is_what_reach_prints(
 
 def test_the_readme_shows_reach_transcripts() -> None:
     assert len(_reach_transcripts()) >= 3
+
+
+def test_every_example_file_has_its_own_line_in_the_list_of_examples() -> None:
+    """The README's list of examples explains every file a user finds under examples/."""
+    listed = set(re.findall(r"^- `(examples/[^`]+)`", README, re.M))
+    for path in sorted((ROOT / "examples").rglob("*")):
+        relative = str(path.relative_to(ROOT))
+        if path.is_file() and not relative.startswith("examples/broken/"):
+            assert relative in listed, relative

@@ -1316,3 +1316,15 @@ def test_configuration_prices_feed_scale_plan(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["prices"]["prices_file"].endswith("p.yaml")
     (tmp_path / ".archplan.toml").write_text("[tool.archplan\n")
     assert CliRunner().invoke(app, ["scale-plan", target]).exit_code == 2
+
+
+def test_one_hour_of_demand_is_one_hour(tmp_path: Path) -> None:
+    """"Demand: 1 hour", not "1 hours" (review5 F29)."""
+    text = (ROOT / FORUM).read_text(encoding="utf-8")
+    one_hour, count = re.subn(r"hourly: \[[^\]]*\]", "hourly: [600]", text)
+    assert count >= 1
+    path = tmp_path / "forum.yaml"
+    path.write_text(one_hour, encoding="utf-8")
+    result = CliRunner().invoke(app, ["scale-plan", str(path)])
+    assert "  Demand: 1 hour from demand.hourly;" in result.stdout, result.output
+    assert "1 hours" not in result.stdout
