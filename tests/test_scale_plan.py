@@ -1319,7 +1319,7 @@ def test_configuration_prices_feed_scale_plan(tmp_path: Path) -> None:
 
 
 def test_one_hour_of_demand_is_one_hour(tmp_path: Path) -> None:
-    """"Demand: 1 hour", not "1 hours" (review5 F29)."""
+    """Demand is "1 hour", not "1 hours" (review5 F29)."""
     text = (ROOT / FORUM).read_text(encoding="utf-8")
     one_hour, count = re.subn(r"hourly: \[[^\]]*\]", "hourly: [600]", text)
     assert count >= 1
