@@ -76,7 +76,7 @@ def with_hint(error: InputError, text: str, name: str, command: str = "validate"
         refused = f"not an archplan architecture file (YAML tag {tag} is not allowed in one)"
     else:
         refused = "not an archplan architecture file (no 'archplan: 1')"
-    shown = shlex.quote(name)
+    shown = "-" if name == "<stdin>" else shlex.quote(name)  # standard input is read as `-`
     run = (
         f"archplan validate --from {found.kind} {shown}"
         if command == "validate"

@@ -70,3 +70,9 @@ def test_a_file_like_nothing_archplan_imports_gets_no_hint(
         "x.yaml:1:1: error: not an archplan architecture file: the top-level key 'archplan: 1' "
         "is missing\n"
     )
+
+
+def test_standard_input_is_suggested_as_a_dash() -> None:
+    result = CliRunner().invoke(app, ["validate", "-"], input=PLAN)
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith(": archplan validate --from terraform -")
