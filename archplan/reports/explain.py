@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from archplan.rules import Rule
@@ -77,15 +78,59 @@ def _example_lines(document: str, width: int) -> list[str]:
     import yaml
 
     try:
-        data = yaml.safe_load(document)
-    except yaml.YAMLError:  # a template with tags (AP009): as written, whole
+        loader, dumper = _tagged_yaml()
+        data = yaml.load(document, Loader=loader)  # a SafeLoader: see _tagged_yaml
+    except yaml.YAMLError:  # pragma: no cover - the examples are checked YAML
         return lines
-    block = yaml.safe_dump(
-        data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=10**6
+    block = yaml.dump(
+        data,
+        Dumper=dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=10**6,
     )
     reblocked = block.rstrip("\n").splitlines()
     longest = max(text_width(line) for line in lines)
     return reblocked if max(text_width(line) for line in reblocked) < longest else lines
+
+
+@cache
+def _tagged_yaml() -> tuple[type[Any], type[Any]]:
+    """A safe loader and dumper that keep CloudFormation's local tags (`!Ref Vpc`, AP009's
+    template) as they are: the loader builds only plain data and Tagged values."""
+    import yaml
+
+    class Tagged(NamedTuple):
+        tag: str
+        value: object
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+        value: object
+        if isinstance(node, yaml.MappingNode):
+            value = loader.construct_mapping(node, deep=True)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        return Tagged(node.tag, value)
+
+    def represent(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+        if isinstance(data.value, dict):
+            return dumper.represent_mapping(data.tag, data.value)
+        if isinstance(data.value, list):
+            return dumper.represent_sequence(data.tag, data.value)
+        return dumper.represent_scalar(data.tag, str(data.value))
+
+    Loader.add_multi_constructor("!", construct)
+    Dumper.add_representer(Tagged, represent)
+    return Loader, Dumper
 
 
 def _paragraphs(text: str) -> list[str]:
