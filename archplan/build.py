@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archplan import quotas
 from archplan.build_network import AWS_PREFIX_LISTS, NetworkParts
@@ -35,6 +35,12 @@ from archplan.model import (
 from archplan.network import DirectConnectGateway, OnPremises
 from archplan.problems import Problem
 from archplan.spelling import Speller, did_you_mean, hint
+
+if TYPE_CHECKING:
+    from archplan.model_containers import Cluster, Function, InstanceSpec, Service
+
+# What archplan.build_containers builds; a file without them never imports it.
+_CONTAINER_SECTIONS = ("instance_types", "services", "functions", "kubernetes")
 
 UNKNOWN_REFERENCE = "AP005"
 # The slower search for a suggestion, when no name is one typing mistake away (see
@@ -173,10 +179,17 @@ class Builder:
         groups = {
             name: group._replace(invalid=invalid.get(name, {})) for name, group in groups.items()
         }
-        from archplan.build_containers import build_containers  # only for files that have them
+        instance_specs: dict[str, InstanceSpec] = {}
+        services: dict[str, Service] = {}
+        functions: dict[str, Function] = {}
+        clusters: dict[str, Cluster] = {}
+        if any(data.get(key) for key in _CONTAINER_SECTIONS):  # start-up: only files with them
+            from archplan.build_containers import build_containers
 
-        containers = build_containers(self, data, vpcs, groups, region)
-        backends = {**dict.fromkeys(containers.functions), **dict.fromkeys(containers.services)}
+            containers = build_containers(self, data, vpcs, groups, region)
+            instance_specs, services = containers.instance_specs, containers.services
+            functions, clusters = containers.functions, containers.clusters
+        backends = {**dict.fromkeys(functions), **dict.fromkeys(services)}
         apis = {
             name: self._api_gateway(name, raw, {**backends, **groups}, region)
             for name, raw in data.get("api_gateways", {}).items()
@@ -212,10 +225,10 @@ class Builder:
             network_firewalls=firewalls,
             on_premises=on_premises,
             direct_connect_gateways=dx_gateways,
-            instance_specs=containers.instance_specs,
-            services=containers.services,
-            functions=containers.functions,
-            clusters=containers.clusters,
+            instance_specs=instance_specs,
+            services=services,
+            functions=functions,
+            clusters=clusters,
             rejected=frozenset(self.rejected),
         )
         if "reachability" not in data:

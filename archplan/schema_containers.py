@@ -2,12 +2,12 @@
 the instance resources tasks and pods are packed onto, and their prices.
 
 Kept apart from archplan.schema (which declares the network and scaling groups) so each part of
-the format reads in one place; archplan.schema adds these sections to the architecture.
+the format reads in one place; archplan.schema adds these sections to the architecture. Both declare it in archplan.schema_kinds.
 """
 
 from __future__ import annotations
 
-from archplan.schema import (
+from archplan.schema_kinds import (
     COUNT,
     MONEY,
     REGION,

@@ -552,8 +552,23 @@ def diff_profile(args: argparse.Namespace, n: int, workdir: Path) -> None:
         f"mesh plans, newer ({len(touched)} meshes)", lambda: effects.mesh_figures(after, touched)
     )
     phase("capacity and cost", lambda: effects.costs(old, new, changes, settings))
-    phase("findings of the older version", lambda: effects.findings(old, settings))
-    phase("findings of the newer version", lambda: effects.findings(new, settings))
+    part = phase(
+        "the part the change touches (links of both versions)",
+        lambda: effects.findings_part(old, new, old_objects, new_objects, changes),
+    )
+    units = (
+        f"{len(part.units):,} units, {len(part.connected):,} connected"
+        if part is not None
+        else "every unit"
+    )
+    phase(
+        f"findings of the older version ({units} units)",
+        lambda: effects.findings(old, settings, part),
+    )
+    phase(
+        f"findings of the newer version ({units} units)",
+        lambda: effects.findings(new, settings, part),
+    )
     profiler = cProfile.Profile()
     profiler.enable()
     found = object_changes(old, new, old_objects, new_objects)

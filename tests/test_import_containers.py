@@ -248,6 +248,33 @@ def test_validate_from_cloudformation_checks_the_containers(tmp_path: Path) -> N
     assert "AP801" in result.stdout
 
 
+def test_subnets_in_two_vpcs_leave_the_object_out_with_why(tmp_path: Path) -> None:
+    other = """  Other:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.1.0.0/16}
+  OtherA:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Other, CidrBlock: 10.1.0.0/20, AvailabilityZone: us-east-1a}
+"""
+    text = TEMPLATE.replace("Resources:\n", "Resources:\n" + other, 1)
+    text = text.replace("Subnets: [!Ref AppA, !Ref AppB]}", "Subnets: [!Ref AppA, !Ref OtherA]}")
+    text = text.replace("SubnetIds: [!Ref AppA, !Ref AppB]", "SubnetIds: [!Ref AppA, !Ref OtherA]")
+    path = tmp_path / "template.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "cloudformation", str(path)])
+    document = yaml.safe_load(result.stdout)
+    assert "services" not in document and "functions" not in document
+    assert "kubernetes" not in document
+    for logical_id, left_out in (
+        ("Messages", "the service is left out"),
+        ("Topics", "the service is left out"),
+        ("Users", "the function is left out"),
+        ("Shop", "the cluster and its node groups are left out"),
+    ):
+        said = f"{logical_id}: its subnets are not in one VPC of the template; {left_out}"
+        assert said in result.stderr
+
+
 def test_a_misspelt_property_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "template.yaml"
     path.write_text(TEMPLATE.replace("DesiredCount: 2", "DesiredCont: 2"), encoding="utf-8")

@@ -205,6 +205,24 @@ def test_cloudformation_security_group_references_and_standalone_rules(tmp_path:
     }
 
 
+def test_cloudformation_security_group_of_the_default_vpc_is_left_out_with_why(
+    tmp_path: Path,
+) -> None:
+    path = _template(
+        tmp_path,
+        """  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Default: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: d}}
+  Own: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: o, VpcId: !Ref Vpc}}
+""",
+    )
+    imported = import_sources(SourceKind.CLOUDFORMATION, [str(path)], ImportOptions())
+    assert [issue.message for issue in imported.issues] == [
+        "Default has no VpcId (a group of the default VPC, which the template does not "
+        "describe); the security group is left out"
+    ]
+    assert list(imported.document["vpcs"]["Vpc"]["security_groups"]) == ["Own"]
+
+
 def test_cloudformation_network_acl_entries_and_associations(tmp_path: Path) -> None:
     path = _template(
         tmp_path,

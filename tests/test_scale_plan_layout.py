@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archplan.cli import app
-from archplan.reports.scale_plan import NOTHING_TO_PLAN
+from archplan.reports.scale_plan_text import NOTHING_TO_PLAN
 from archplan.reports.terminal import UNITS, wrap
 from tests.conftest import ROOT
 

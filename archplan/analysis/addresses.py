@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from archplan.analysis import shared
 from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.containers_data import EniLimit, eni_limits
@@ -20,7 +21,6 @@ from archplan.model import MAX_WEIGHT, MIN_WEIGHT, Architecture, ScalingGroup, S
 from archplan.model_containers import Cluster, Function, NodeGroup, PodNetworking
 from archplan.problems import Related
 from archplan.regions import known_distinct
-from archplan.rules.registry import shared
 
 # While it rebalances zones a group may exceed max "by a margin of 10 percent or one
 # instance, whichever is greater" (Amazon EC2 Auto Scaling User Guide, "Auto Scaling group

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
@@ -308,8 +308,17 @@ def plan(
     base_dir: str = ".",
     max_file_size: int = DEFAULT_MAX_BYTES,
     demand_budget: DemandBudget | None = None,
+    only: Collection[str] | None = None,
+    pooled: Collection[str] | None = None,
 ) -> ScalePlan:
     """Plan every scaling group (or only `group`); demand files are read relative to `base_dir`.
+
+    `only` plans the groups it names (in file order; names the file lacks are skipped) and
+    shares commitments among them alone: each group's plan and each pool are scale-plan's of
+    the whole file when `only` holds every group that may share a commitment with one of them
+    (archplan.capacity.part.sharing). Neither `group` nor `only` plans the containers.
+    `pooled` names the groups the caller knows to share a commitment (a group of it that can
+    share is planned as such) and no pools are computed: the plan then has none.
 
     Raises UnknownGroup for an unknown `group`, and DemandFileError for a metrics file that
     cannot be read.
@@ -317,11 +326,18 @@ def plan(
     groups = architecture.scaling_groups
     if group is not None and group not in groups:
         raise UnknownGroup(group, groups)
-    chosen = [groups[group]] if group is not None else list(groups.values())
+    if group is not None:
+        chosen = [groups[group]]
+    elif only is not None:
+        chosen = [one for name, one in groups.items() if name in only]
+    else:
+        chosen = list(groups.values())
     budget = demand_budget if demand_budget is not None else DemandBudget()
     containers = None
     hosted: dict[str, tuple[list[int], str] | Unplannable] = {}
-    if architecture.services or architecture.functions or architecture.clusters:
+    if (architecture.services or architecture.functions or architecture.clusters) and (
+        only is None or _hosts_tasks(architecture, chosen)
+    ):
         from archplan.capacity.container_plans import Unplanned
         from archplan.capacity.plan_containers import plan_containers
         from archplan.prices_containers import ContainerPrices
@@ -390,14 +406,20 @@ def plan(
     units_of = {
         name: units[0] for name, units in hosted.items() if not isinstance(units, Unplannable)
     }
-    shared = pools(_member(one, book) for one in plans if _poolable(one))
-    pooled = {name for pool in shared for name in pool.groups}
+    if pooled is None:
+        shared = pools(_member(one, book) for one in plans if _poolable(one))
+        sharing = {name for pool in shared for name in pool.groups}
+    else:
+        shared = ()
+        sharing = {one.name for one in plans if one.name in pooled and _poolable(one)}
     final = tuple(
         plan_group(architecture, one.group, book, one.profile, units_of.get(one.name), pooled=True)
-        if one.name in pooled
+        if one.name in sharing
         else one
         for one in plans
     )
+    if group is not None or only is not None:
+        containers = None
     if containers is not None:
         from archplan.capacity.plan_containers import with_addresses
 
@@ -407,9 +429,17 @@ def plan(
             if found.planned and found.capacity and found.group.instance_types
         }
         containers = with_addresses(architecture, containers, peaks)
-    if group is not None:
-        containers = None
     return ScalePlan(final, book, shared, containers)
+
+
+def _hosts_tasks(architecture: Architecture, chosen: Iterable[ScalingGroup]) -> bool:
+    """Whether an EC2 service names one of the groups its capacity provider (then the
+    containers are planned for the units its tasks add)."""
+    names = {one.name for one in chosen}
+    return any(
+        service.launch_type == "ec2" and service.capacity_provider in names
+        for service in architecture.services.values()
+    )
 
 
 def _poolable(plan: GroupPlan) -> bool:
@@ -422,6 +452,12 @@ def _poolable(plan: GroupPlan) -> bool:
         and plan.pricing.dearest is not None
         and plan.profile is not None
     )
+
+
+def member_of(plan: GroupPlan, book: PriceBook) -> PoolMember | None:
+    """What a pool takes of the group's plan (the same whether it is planned pooled or
+    alone); None when the group cannot share a commitment."""
+    return _member(plan, book) if _poolable(plan) else None
 
 
 def _member(plan: GroupPlan, book: PriceBook) -> PoolMember:

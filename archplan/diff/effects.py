@@ -9,19 +9,26 @@ here but the differences.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from archplan.diff.match import place
+from archplan.diff.match import ObjectEntry, place
 from archplan.diff.model import Action, ObjectChange, Place, Side
+from archplan.engine.parts import Part, Unit
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Severity, format_path
 from archplan.limits import DemandBudget
 from archplan.model import Architecture, Mesh, Prices, Surroundings
 from archplan.policy import Policy
+
+if TYPE_CHECKING:
+    from archplan.capacity.part import PoolClass
+    from archplan.capacity.plan import GroupPlan, ScalePlan
+    from archplan.capacity.pool import Pool
 
 
 class Settings(NamedTuple):
@@ -60,11 +67,56 @@ class FindingChange(NamedTuple):
     place: Place
 
 
-def findings(side: Side, settings: Settings) -> list[Finding]:
-    """`validate`'s findings for one version, after the policy and the file's suppressions."""
+def findings_part(
+    old: Side,
+    new: Side,
+    old_objects: list[ObjectEntry],
+    new_objects: list[ObjectEntry],
+    changes: list[ObjectChange],
+) -> Part | None:
+    """The part of the estate whose findings can differ between the versions: the units a
+    change touches and everything linked to them in either version (archplan.engine.parts),
+    and the units that hold a suppression comment (whether one silences anything is decided
+    by the findings on its line, so they are all found in both versions). None (check each
+    version whole) when the change touches the estate's settings, or when a suppression's
+    use cannot be told from a part: `ignore-file` counts every finding of its rule, a comment
+    on a setting's line, and aliases (an aliased node's findings are placed at its anchor,
+    which may be in another unit)."""
+    from archplan.engine.parts import touched, units_on_lines
+    from archplan.suppress import find_suppressions
+
+    holding: set[Unit] = set()
+    for side in (old, new):
+        if side.import_kind is not None:
+            continue  # an import's findings are placed in its sources: no comments apply
+        suppressions = find_suppressions(side.text)
+        if not suppressions:
+            continue
+        if any(item.kind != "ignore" for item in suppressions) or ANCHOR.search(side.text):
+            return None
+        units = units_on_lines(side.loaded.document, {item.target for item in suppressions})
+        if units is None:
+            return None
+        holding |= units
+    return touched(old_objects, new_objects, changes, holding)
+
+
+# A YAML anchor (`&name` where a node starts): only a file with one can have aliases.
+ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def findings(side: Side, settings: Settings, part: Part | None = None) -> list[Finding]:
+    """`validate`'s findings for one version, after the policy and the file's suppressions;
+    with `part`, those of the rules that read less than the estate are taken on the part
+    alone (the rest of the estate is the same in both versions: see findings_part)."""
+    return reported(side, settings, rule_findings(side, settings, part))
+
+
+def rule_findings(side: Side, settings: Settings, part: Part | None = None) -> list[Finding]:
+    """The rules' located findings for one version (archplan.engine.check_loaded), before the
+    policy and the suppressions."""
     from archplan.engine import check_loaded, located
     from archplan.limits import BudgetExceeded
-    from archplan.policy import apply_policy
 
     surroundings = Surroundings(
         side.folder,
@@ -74,9 +126,15 @@ def findings(side: Side, settings: Settings) -> list[Finding]:
         settings.demand_budget,
     )
     try:
-        found = check_loaded(side.loaded, settings.policy, settings.quotas, surroundings)
+        return check_loaded(side.loaded, settings.policy, settings.quotas, surroundings, part)
     except BudgetExceeded as error:  # an input error of this version, at its line and column
         raise SideError(side.label, located(error, side.loaded.document)) from None
+
+
+def reported(side: Side, settings: Settings, found: list[Finding]) -> list[Finding]:
+    """What validate reports of the rules' findings: after the policy and the suppressions."""
+    from archplan.policy import apply_policy
+
     text = side.text if side.import_kind is None else ""
     partial = bool(side.loaded.architecture.rejected)
     return list(apply_policy(found, text, settings.policy, partial))
@@ -439,7 +497,7 @@ def mesh_changes(
 
 
 class GroupFigures(NamedTuple):
-    """One scaling group's plan in one version, as scale-plan computes it."""
+    """One scaling group's plan in one version, as scale-plan of that whole version gives it."""
 
     planned: bool
     reason: str | None
@@ -448,14 +506,46 @@ class GroupFigures(NamedTuple):
     committed: int  # at the peak hour: committed, On-Demand and Spot units
     on_demand: int
     spot: int
-    commitment: int  # committed units bought
+    commitment: int  # committed units bought (0 when a shared commitment covers the group)
     monthly: Fraction | None  # the plan's total per 730-hour month (dearest rates); None unpriced
+    # In a commitment shared with other groups (`commitment: auto`): its On-Demand part is then
+    # priced uncommitted here, and the pool's figures (PoolCost) say what sharing saves.
+    pooled: bool = False
 
 
 class GroupCost(NamedTuple):
     name: str
     old: GroupFigures | None  # None: the group is not in that version
     new: GroupFigures | None
+
+
+class PoolFigures(NamedTuple):
+    """One commitment shared by `groups` in one version, as scale-plan reports it; money per
+    730-hour month."""
+
+    groups: tuple[str, ...]
+    covered: Fraction  # On-Demand spend per hour the commitment covers
+    per_hour: Fraction  # what it costs per hour
+    monthly: Fraction  # the groups' On-Demand part with the shared commitment
+    uncommitted: Fraction  # the same On-Demand part with no commitment (in the groups' costs)
+
+    @property
+    def effect(self) -> Fraction:
+        """What sharing adds to the total (negative: saves): `monthly` in place of
+        `uncommitted`, which the groups' own figures count."""
+        return self.monthly - self.uncommitted
+
+
+class PoolCost(NamedTuple):
+    """A shared commitment whose figures change; pools are told apart by what they cover
+    (type, Region and families) and the hours of their groups' profiles."""
+
+    commitment_type: str
+    region: str | None  # None and () for a Compute Savings Plan (any Region, any family)
+    families: tuple[str, ...]
+    profile: tuple[int, str | None]  # (hours, ISO start or None)
+    old: PoolFigures | None  # None: no such pool in that version
+    new: PoolFigures | None
 
 
 class TransitCost(NamedTuple):
@@ -467,34 +557,24 @@ class TransitCost(NamedTuple):
 class Costs(NamedTuple):
     groups: tuple[GroupCost, ...]
     transit: TransitCost
-    old_total: Fraction
+    old_total: Fraction  # scale-plan's total of the version's groups, and its transit gateway
     new_total: Fraction
     unpriced: tuple[str, ...]  # groups left out of the totals: not planned or not priced
+    pools: tuple[PoolCost, ...] = ()  # shared commitments whose figures change
 
     @property
     def delta(self) -> Fraction:
         return self.new_total - self.old_total
 
 
-def _figures(
-    architecture: Architecture, name: str, settings: Settings, folder: str
-) -> GroupFigures:
-    from archplan.capacity.cost import per_month
-    from archplan.capacity.plan import plan
-    from archplan.prices import price_book
+def _figures(group: GroupPlan) -> GroupFigures:
+    """One group of a scale-plan as the diff reports it."""
+    from archplan.capacity.part import group_monthly
 
-    book = price_book(architecture.prices, settings.prices, settings.prices_name)
-    group = plan(
-        architecture, book, name, folder, settings.max_file_size, settings.demand_budget
-    ).groups[0]
     if not group.planned:
         return GroupFigures(False, group.reason, 0, 0, 0, 0, 0, 0, None)
     peak = max(group.capacity) if group.capacity else 0
     split = group.splits.get(peak)
-    monthly = None
-    pricing = group.pricing
-    if pricing is not None and pricing.costs is not None and group.hours:
-        monthly = per_month(pricing.costs.total, group.hours)
     return GroupFigures(
         True,
         None,
@@ -504,15 +584,58 @@ def _figures(
         split.on_demand if split else 0,
         split.spot if split else 0,
         group.commitment,
-        monthly,
+        group_monthly(group),
+        group.pooled,
+    )
+
+
+def _pool_figures(pool: Pool) -> PoolFigures:
+    from archplan.capacity.cost import per_month
+
+    return PoolFigures(
+        pool.groups,
+        pool.covered,
+        pool.per_hour,
+        per_month(pool.cost, pool.hours),
+        per_month(pool.all_on_demand, pool.hours),
+    )
+
+
+def _scale_plan(
+    architecture: Architecture,
+    settings: Settings,
+    folder: str,
+    only: set[str] | None = None,
+    pooled: set[str] | None = None,
+) -> ScalePlan:
+    """scale-plan's planner on one version: every group, or the groups `only` names (with the
+    commitments they share among themselves, or as members of shared commitments when
+    `pooled` names them)."""
+    from archplan.capacity.plan import plan
+    from archplan.prices import price_book
+
+    book = price_book(architecture.prices, settings.prices, settings.prices_name)
+    return plan(
+        architecture,
+        book,
+        None,
+        folder,
+        settings.max_file_size,
+        settings.demand_budget,
+        only=only,
+        pooled=pooled,
     )
 
 
 def affected_groups(old: Architecture, new: Architecture, changes: list[ObjectChange]) -> set[str]:
-    """Scaling groups whose plan may differ: changed themselves, or a subnet they use changed,
-    or the prices or defaults changed (then all)."""
+    """Scaling groups whose own plan may differ: changed themselves, or a subnet they use
+    changed, or their VPC's Region (which decides the pools an EC2 Instance Savings Plan or
+    Reserved Instances share), or anything at all when they host ECS tasks (services, their
+    demand, the instance sizes), or the prices or defaults changed (then all). A group whose
+    plan stays may still share a commitment with one of these: costs plans their pools."""
     names: set[str] = set()
     subnets: set[str] = set()
+    vpcs: set[str] = set()
     for change in changes:
         if change.kind == ("scaling_groups",):
             names.add(str(change.path[-1]))
@@ -520,25 +643,66 @@ def affected_groups(old: Architecture, new: Architecture, changes: list[ObjectCh
                 names.add(str(change.old_path[-1]))
         elif change.kind == ("vpcs", "subnets"):
             subnets.add(str(change.path[-1]))
+        elif change.kind == ("vpcs",) and (
+            change.action is not Action.MODIFIED
+            or change.old_path != change.new_path
+            or any(f.field[:1] == ("region",) for f in change.fields)
+        ):
+            vpcs.update(str(path[-1]) for path in (change.old_path, change.new_path) if path)
         elif (
             change.kind == ()
             and any(f.field[:1] in (("prices",), ("defaults",)) for f in change.fields)
         ) or change.kind[:1] == ("prices",):
             return set(old.scaling_groups) | set(new.scaling_groups)
     for architecture in (old, new):
+        providers = (
+            {
+                str(service.capacity_provider)
+                for service in architecture.services.values()
+                if service.launch_type == "ec2" and service.capacity_provider is not None
+            }
+            if changes
+            else set()
+        )
         for group in architecture.scaling_groups.values():
-            if subnets.intersection(group.subnets):
+            if (
+                subnets.intersection(group.subnets)
+                or (group.vpc is not None and group.vpc in vpcs)
+                or group.name in providers
+            ):
                 names.add(group.name)
     return names
 
 
 def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings) -> Costs:
-    """Every scaling group's figures in both versions (an unaffected group is planned once) and
-    the transit gateway attachments' cost; the totals count what could be priced."""
+    """Every scaling group's figures in both versions and the totals, as scale-plan of each
+    whole version gives them, and the transit gateway attachments' cost; the totals count
+    what could be priced.
+
+    The newer version is planned whole (scale-plan itself); of the older, the groups whose
+    plan may differ (_older_plan). Any other group, and any pool of other groups, is the same
+    in both versions and taken from the newer plan."""
+    from archplan.capacity.part import class_of, pool_class, pool_monthly
     from archplan.plan.mesh import monthly_cost, transit_gateway_prices
 
     before, after = old.loaded.architecture, new.loaded.architecture
     affected = affected_groups(before, after, changes)
+    affected.update(name for name in before.scaling_groups if name not in after.scaling_groups)
+    classes = {
+        found
+        for architecture in (before, after)
+        for name in affected
+        if name in architecture.scaling_groups
+        and (found := pool_class(architecture, architecture.scaling_groups[name])) is not None
+    }
+    after_plan = _scale_plan(after, settings, new.folder)
+    before_plan, same_pools = _older_plan(
+        before, after_plan, affected, classes, settings, old.folder
+    )
+    after_figures = {group.name: _figures(group) for group in after_plan.groups}
+    before_figures = (
+        {group.name: _figures(group) for group in before_plan.groups} if before_plan else {}
+    )
     groups: list[GroupCost] = []
     old_total = new_total = Fraction(0)
     unpriced: list[str] = []
@@ -546,15 +710,10 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
         n for n in after.scaling_groups if n not in before.scaling_groups
     ]
     for name in names:
-        new_figures = (
-            _figures(after, name, settings, new.folder) if name in after.scaling_groups else None
+        new_figures = after_figures.get(name)
+        old_figures = (
+            before_figures.get(name, new_figures) if name in before.scaling_groups else None
         )
-        if name not in before.scaling_groups:
-            old_figures = None
-        elif name in affected or new_figures is None:
-            old_figures = _figures(before, name, settings, old.folder)
-        else:
-            old_figures = new_figures
         for figures, is_old in ((old_figures, True), (new_figures, False)):
             if figures is None:
                 continue
@@ -568,6 +727,17 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
                 new_total += figures.monthly
         if old_figures != new_figures:
             groups.append(GroupCost(name, old_figures, new_figures))
+    # Shared commitments: those of other classes are the same in both versions.
+    if same_pools:
+        classes = set()
+    touched = [pool for pool in after_plan.pools if class_of(pool) in classes]
+    same = sum(
+        (pool_monthly(pool) for pool in after_plan.pools if class_of(pool) not in classes),
+        Fraction(0),
+    )
+    before_pools = before_plan.pools if before_plan is not None and not same_pools else ()
+    old_total += same + sum((pool_monthly(pool) for pool in before_pools), Fraction(0))
+    new_total += same + sum((pool_monthly(pool) for pool in touched), Fraction(0))
     counts = []
     monthly = []
     hours = []
@@ -583,7 +753,64 @@ def costs(old: Side, new: Side, changes: list[ObjectChange], settings: Settings)
     transit = TransitCost((counts[0], counts[1]), (monthly[0], monthly[1]), (hours[0], hours[1]))
     old_total += Fraction(monthly[0])
     new_total += Fraction(monthly[1])
-    return Costs(tuple(groups), transit, old_total, new_total, tuple(unpriced))
+    return Costs(
+        tuple(groups),
+        transit,
+        old_total,
+        new_total,
+        tuple(unpriced),
+        _pool_costs(before_pools, touched),
+    )
+
+
+def _older_plan(
+    before: Architecture,
+    after_plan: ScalePlan,
+    affected: set[str],
+    classes: set[PoolClass],
+    settings: Settings,
+    folder: str,
+) -> tuple[ScalePlan | None, bool]:
+    """scale-plan's plan of the older version's `affected` groups, and whether every shared
+    commitment is the newer version's.
+
+    The groups are planned first as sharing the newer version's commitments. When each of
+    them (and each affected group only the newer version has) brings every pool the same
+    hourly spend in both versions (or none in both), every pool is the same and so is that
+    plan. Otherwise the pools of their `classes` moved, and the groups are planned again with
+    every group of those classes (part.sharing): the plan then holds those pools too."""
+    from archplan.capacity.part import sharing
+    from archplan.capacity.plan import member_of
+
+    names = {name for name in affected if name in before.scaling_groups}
+    pooled = {name for pool in after_plan.pools for name in pool.groups}
+    first = _scale_plan(before, settings, folder, names, pooled & names) if names else None
+    if not classes:  # no affected group may share a commitment in either version
+        return first, True
+    old_members = {one.name: member_of(one, first.book) for one in first.groups} if first else {}
+    new_members = {
+        one.name: member_of(one, after_plan.book)
+        for one in after_plan.groups
+        if one.name in affected
+    }
+    if all(old_members.get(name) == new_members.get(name) for name in affected):
+        return first, True
+    return _scale_plan(before, settings, folder, names | sharing(before, classes)), False
+
+
+def _pool_costs(before: Iterable[Pool], after: Iterable[Pool]) -> tuple[PoolCost, ...]:
+    """The shared commitments whose figures differ, matched by key (older version's order,
+    then the newer's new ones)."""
+    old = {pool.key: _pool_figures(pool) for pool in before}
+    new = {pool.key: _pool_figures(pool) for pool in after}
+    found = []
+    for key in [*old, *(key for key in new if key not in old)]:
+        a, b = old.get(key), new.get(key)
+        if a != b:
+            found.append(
+                PoolCost(key.commitment_type, key.region, key.families, key.profile_key, a, b)
+            )
+    return tuple(found)
 
 
 def renamed_paths(changes: list[ObjectChange]) -> dict[Path, Path]:

@@ -10,6 +10,7 @@ from archplan.diff import Gate
 from archplan.diff.effects import Costs, FindingChange, LinkChange, MeshChange, Settings
 from archplan.diff.impact import Consequence, Failure
 from archplan.diff.model import Action, ObjectChange, Side, Update
+from archplan.engine.parts import Part
 from archplan.findings import Finding, Severity
 
 
@@ -54,7 +55,7 @@ class Diff(NamedTuple):
 
 # Runs a piece of work (elsewhere, or here) and returns how to collect its result.
 Executor = Callable[[Callable[[], Any]], Callable[[], Any]]
-Pending = Callable[[], list[Finding]]  # collects one version's findings
+Pending = Callable[[], list[Finding]]  # collects one version's rule findings
 
 
 def _here(work: Callable[[], Any]) -> Callable[[], Any]:
@@ -68,36 +69,39 @@ def diff(
     *,
     drift: bool = False,
     elsewhere: Executor | None = None,
-    findings: tuple[Pending, Pending] | None = None,
+    older: Pending | None = None,
 ) -> Diff:
     """Compare two versions; with `drift`, `old` is what is deployed and only what it can show
     is compared (archplan.diff.drift).
 
-    `validate`'s findings of each version need that version alone: they are the largest part
-    of the work, so they are handed to `elsewhere` first (the command runs each in a copy of
-    the process for a large estate), or taken already started from `findings` (the command
-    starts the older version's while it still reads the newer), and collected last, while
-    this process compares, plans and prices."""
+    `validate`'s findings are needed only on the part of the estate the change touches
+    (effects.findings_part): the rules that read one unit or what is connected run on that
+    part of each version, the others on the whole. Finding the part and the newer version's
+    findings is handed to `elsewhere` (the command runs it in a copy of the process for a
+    large estate) while this process compares, plans and prices. `older` collects the older
+    version's rule findings on the whole estate when they were started early (the command
+    starts them in a copy of the process as soon as the older version is read): those inside
+    the part are the part's (archplan.engine.within)."""
     from archplan.diff import effects, impact
     from archplan.diff.changes import object_changes
     from archplan.diff.match import objects
+    from archplan.engine import within
 
     settings = settings or Settings()
+    old_objects, new_objects = objects(old.data), objects(new.data)
+    changes = object_changes(old, new, old_objects, new_objects)
     if drift:
         from archplan.diff.drift import shown
 
-        old_objects, new_objects = objects(old.data), objects(new.data)
-        changes = shown(old, object_changes(old, new, old_objects, new_objects))
+        changes = shown(old, changes)
         return Diff(old.label, new.label, True, tuple(changes), (), (), (), (), (), (), None)
-    if findings is None:
-        run = elsewhere or _here
-        resolved_settings = settings
-        findings = (
-            run(lambda: effects.findings(old, resolved_settings)),
-            run(lambda: effects.findings(new, resolved_settings)),
-        )
-    old_objects, new_objects = objects(old.data), objects(new.data)
-    changes = object_changes(old, new, old_objects, new_objects)
+    resolved_settings = settings
+
+    def newer() -> tuple[Part | None, list[Finding]]:
+        part = effects.findings_part(old, new, old_objects, new_objects, changes)
+        return part, effects.rule_findings(new, resolved_settings, part)
+
+    pending = (elsewhere or _here)(newer)
     before, after = old.loaded.architecture, new.loaded.architecture
     meshes_touched = effects.affected_meshes(before, after, changes)
     consequences = impact.consequences(old, changes, old_objects)
@@ -109,10 +113,18 @@ def diff(
     )
     costs = effects.costs(old, new, changes, settings)
     meshes = tuple(effects.mesh_changes(before, after, changes, figures))
-    new_found = findings[1]()  # the newer first, as the run's demand budget was always spent
-    old_found = findings[0]()
+    part, new_found = pending()  # the newer first, as the run's demand budget was always spent
+    if older is not None:
+        whole = older()
+        old_found = whole if part is None else within(whole, part)
+    else:
+        old_found = effects.rule_findings(old, settings, part)
     introduced, resolved = effects.finding_changes(
-        old, new, old_found, new_found, effects.renamed_paths(changes)
+        old,
+        new,
+        effects.reported(old, settings, old_found),
+        effects.reported(new, settings, new_found),
+        effects.renamed_paths(changes),
     )
     return Diff(
         old.label,

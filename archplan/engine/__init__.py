@@ -10,6 +10,7 @@ from typing import NamedTuple
 from archplan import schema
 from archplan.build import Builder
 from archplan.decode import Decoder, RuleProblem
+from archplan.engine.parts import Part, part_of
 from archplan.errors import InputError
 from archplan.findings import Finding, Path, Related, Span
 from archplan.limits import BudgetExceeded
@@ -19,6 +20,7 @@ from archplan.policy import Policy, apply_policy
 from archplan.problems import Problem
 from archplan.problems import Related as RelatedProblem
 from archplan.rules import RULES
+from archplan.rules.registry import Reads
 from archplan.source import DEFAULT_MAX_BYTES, Source, folder_of
 
 SUPPORTED_VERSIONS = (1,)
@@ -188,9 +190,13 @@ def check_loaded(
     policy: Policy,
     quotas: MappingOf[str, int] | None = None,
     surroundings: Surroundings | None = None,
+    part: Part | None = None,
 ) -> list[Finding]:
     """The located findings of the enabled rules, sorted, before severities and suppressions
-    (which belong to the text the user wrote: an imported document's are its source's)."""
+    (which belong to the text the user wrote: an imported document's are its source's).
+
+    With `part`, the rules that read one unit, or only what is connected, run on the part's
+    units (archplan.engine.parts); the others, and the loader's findings, on the whole file."""
     architecture = loaded.architecture
     if surroundings is not None:
         architecture = architecture._replace(surroundings=surroundings)
@@ -198,14 +204,37 @@ def check_loaded(
         written = {name: architecture.quotas[name] for name in architecture.quotas_set}
         architecture = architecture._replace(quotas={**architecture.quotas, **quotas, **written})
     problems = list(loaded.problems)
+    models = {Reads.ESTATE: architecture, Reads.CONNECTED: architecture, Reads.UNIT: architecture}
+    if part is not None:
+        models[Reads.CONNECTED] = part_of(architecture, part.connected)
+        models[Reads.UNIT] = part_of(architecture, part.units)
     for rule in RULES.values():
         if rule.check is not None and policy.enabled(rule.id):
-            problems += [(rule.id, problem) for problem in rule.check(architecture)]
+            model = models[rule.reads]
+            problems += [(rule.id, problem) for problem in rule.check(model)]
     findings = sorted(
         (locate(rule_id, problem, loaded.document) for rule_id, problem in problems),
         key=Finding.sort_key,
     )
     return list(_unique(findings))
+
+
+def within(findings: Iterable[Finding], part: Part) -> list[Finding]:
+    """The findings of a whole estate that check_loaded with `part` gives: those of rules
+    that read the estate, and those of the others blamed inside the part (a rule that reads
+    less than the estate blames what it read: tests/engine/test_parts.py checks it)."""
+    kept = []
+    for finding in findings:
+        rule = RULES.get(finding.rule_id)
+        reads = rule.reads if rule is not None else Reads.ESTATE
+        if reads is Reads.ESTATE:
+            kept.append(finding)
+            continue
+        path = finding.path
+        units = part.units if reads is Reads.UNIT else part.connected
+        if len(path) >= 2 and (path[0], path[1]) in units:
+            kept.append(finding)
+    return kept
 
 
 def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:

@@ -30,7 +30,9 @@ from archplan.importers.tf_awscli_facts import (
     TableFacts,
     VpcFacts,
     compared,
+    group_ids,
     listed,
+    name_tag,
     region_of_arn,
 )
 from archplan.json_input import load_json
@@ -234,7 +236,7 @@ class _Merger:
         if not isinstance(vpc_id, str):
             self.facts.issue(f"VPC #{index + 1} has no VpcId; left out")
             return
-        vpc = VpcFacts(vpc_id, _label(raw, vpc_id), Origin(self.facts.file, address=vpc_id))
+        vpc = VpcFacts(vpc_id, name_tag(raw, vpc_id), Origin(self.facts.file, address=vpc_id))
         vpc.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
         for association in listed(raw, "CidrBlockAssociationSet"):
             block = association.get("CidrBlock") if isinstance(association, dict) else None
@@ -262,7 +264,7 @@ class _Merger:
             return
         vpc_id = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) and raw["VpcId"] else None
         subnet = SubnetFacts(
-            subnet_id, _label(raw, subnet_id), Origin(self.facts.file, address=subnet_id), vpc_id
+            subnet_id, name_tag(raw, subnet_id), Origin(self.facts.file, address=subnet_id), vpc_id
         )
         subnet.cidr = raw.get("CidrBlock") if isinstance(raw.get("CidrBlock"), str) else None
         for association in listed(raw, "Ipv6CidrBlockAssociationSet"):
@@ -293,7 +295,7 @@ class _Merger:
         code = status.get("Code") if isinstance(status, dict) else None
         peering = PeeringFacts(
             peering_id,
-            _label(raw, peering_id),
+            name_tag(raw, peering_id),
             self.origin(peering_id),
             sides[0],
             sides[1],
@@ -337,7 +339,7 @@ class _Merger:
         gateway_id = raw.get("TransitGatewayId")
         if not isinstance(gateway_id, str) or raw.get("State") in ("deleted", "deleting"):
             return
-        gateway = GatewayFacts(gateway_id, _label(raw, gateway_id), self.origin(gateway_id))
+        gateway = GatewayFacts(gateway_id, name_tag(raw, gateway_id), self.origin(gateway_id))
         gateway.region = region_of_arn(str(raw.get("TransitGatewayArn", "")))
         gateway.account = raw.get("OwnerId") if isinstance(raw.get("OwnerId"), str) else None
         if self.first("transit gateway", gateway_id, compared(gateway)):
@@ -375,10 +377,10 @@ class _Merger:
         if not isinstance(table_id, str):
             return
         fields = {key: raw.get(key) for key in ("VpcId", "Associations", "Routes")}
-        if not self.first("route table", table_id, {**fields, "Name": _label(raw, table_id)}):
+        if not self.first("route table", table_id, {**fields, "Name": name_tag(raw, table_id)}):
             return
         vpc = self.stub(raw.get("VpcId"))
-        table = TableFacts(table_id, _label(raw, table_id), self.origin(table_id), vpc)
+        table = TableFacts(table_id, name_tag(raw, table_id), self.origin(table_id), vpc)
         for association in listed(raw, "Associations"):
             if not isinstance(association, dict):
                 continue
@@ -463,7 +465,7 @@ class _Merger:
             return
         endpoint = EndpointFacts(
             endpoint_id,
-            _label(raw, endpoint_id),
+            name_tag(raw, endpoint_id),
             self.origin(endpoint_id),
             raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None,
             service,
@@ -479,11 +481,7 @@ class _Merger:
         if isinstance(raw.get("PrivateDnsEnabled"), bool):
             endpoint.private_dns = raw["PrivateDnsEnabled"]
         if "Groups" in raw:
-            endpoint.security_groups = [
-                g["GroupId"]
-                for g in listed(raw, "Groups")
-                if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
-            ]
+            endpoint.security_groups = group_ids(raw, "Groups")
         self.facts.endpoints[endpoint_id] = endpoint
 
     def nat_gateway(self, raw: dict[str, Any], index: int) -> None:
@@ -526,22 +524,10 @@ class _Merger:
                 )
 
 
-def _label(raw: dict[str, Any], fallback: str) -> str:
-    for tag in listed(raw, "Tags"):
-        if (
-            isinstance(tag, dict)
-            and tag.get("Key") == "Name"
-            and isinstance(tag.get("Value"), str)
-            and tag["Value"]
-        ):
-            return str(tag["Value"])
-    return fallback
-
-
 def _peering_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """What the import reads of a peering, to compare a repeated description with."""
     status = _object(raw.get("Status")).get("Code")
-    fields: dict[str, Any] = {"Status": status, "Name": _label(raw, "")}
+    fields: dict[str, Any] = {"Status": status, "Name": name_tag(raw, "")}
     for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
         info = _object(raw.get(side))
         for key in ("VpcId", "CidrBlock", "CidrBlockSet", "OwnerId", "Region", "PeeringOptions"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archplan.importers.protocols import icmp, ports, protocol
 from archplan.importers.tf_awscli_facts import (
     AclEntryFacts,
     AclFacts,
@@ -18,21 +19,10 @@ from archplan.importers.tf_awscli_facts import (
     SecurityGroupFacts,
     SgRuleFacts,
     TgwTableFacts,
+    group_ids,
     listed,
+    name_tag,
 )
-from archplan.importers.tf_awscli_network import icmp, ports, protocol
-
-
-def _label(raw: dict[str, Any], fallback: str) -> str:
-    for tag in listed(raw, "Tags"):
-        if (
-            isinstance(tag, dict)
-            and tag.get("Key") == "Name"
-            and isinstance(tag.get("Value"), str)
-            and tag["Value"]
-        ):
-            return str(tag["Value"])
-    return fallback
 
 
 class NetworkMerger:
@@ -49,7 +39,7 @@ class NetworkMerger:
             return
         vpc = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None
         group = SecurityGroupFacts(
-            group_id, _label(raw, group_id), self.facts.origin(group_id), vpc
+            group_id, name_tag(raw, group_id), self.facts.origin(group_id), vpc
         )
         group.egress = []  # describe-security-groups lists every outbound rule, the default too
         for field, direction in (("IpPermissions", "ingress"), ("IpPermissionsEgress", "egress")):
@@ -114,7 +104,7 @@ class NetworkMerger:
                 continue
             subnet = instance.get("SubnetId") if isinstance(instance.get("SubnetId"), str) else None
             host = HostFacts(
-                instance_id, _label(instance, instance_id), self.facts.origin(instance_id), subnet
+                instance_id, name_tag(instance, instance_id), self.facts.origin(instance_id), subnet
             )
             if isinstance(instance.get("PrivateIpAddress"), str):
                 host.address = instance["PrivateIpAddress"]
@@ -122,11 +112,7 @@ class NetworkMerger:
             if instance.get("SourceDestCheck") is False:
                 host.source_dest_check = False
             if "SecurityGroups" in instance:
-                host.security_groups = [
-                    g["GroupId"]
-                    for g in listed(instance, "SecurityGroups")
-                    if isinstance(g, dict) and isinstance(g.get("GroupId"), str)
-                ]
+                host.security_groups = group_ids(instance, "SecurityGroups")
             self.facts.hosts[instance_id] = host
 
     # -- network ACLs ---------------------------------------------------------------------------
@@ -138,7 +124,7 @@ class NetworkMerger:
         vpc = raw.get("VpcId") if isinstance(raw.get("VpcId"), str) else None
         acl = AclFacts(
             acl_id,
-            _label(raw, acl_id),
+            name_tag(raw, acl_id),
             self.facts.origin(acl_id),
             vpc,
             raw.get("IsDefault") is True,
@@ -191,7 +177,9 @@ class NetworkMerger:
         gateway = (
             raw.get("TransitGatewayId") if isinstance(raw.get("TransitGatewayId"), str) else None
         )
-        table = TgwTableFacts(table_id, _label(raw, table_id), self.facts.origin(table_id), gateway)
+        table = TgwTableFacts(
+            table_id, name_tag(raw, table_id), self.facts.origin(table_id), gateway
+        )
         table.default_association = raw.get("DefaultAssociationRouteTable") is True
         table.default_propagation = raw.get("DefaultPropagationRouteTable") is True
         table.routes_known = False

@@ -279,21 +279,10 @@ class ContainerMapper:
             )
             return
         assert network is not None
-        subnets = []
-        for value in awsvpc.get("Subnets") or []:
-            subnet = o.resolve(
-                resource, "NetworkConfiguration", value, network[1], o.subnets, "subnet", left_out
-            )
-            if subnet is None:
-                return
-            subnets.append(subnet[0])
-        vpcs = sorted({vpc for vpc, _ in subnets})
-        if len(vpcs) != 1:
-            o.issue(
-                f"{resource.logical_id}: its subnets are not in one VPC of the template; {left_out}",
-                network[1],
-                f"{resource.logical_id}.Properties.NetworkConfiguration",
-            )
+        placed = self.subnets_in_one_vpc(
+            resource, "NetworkConfiguration", awsvpc.get("Subnets") or [], network[1], left_out
+        )
+        if placed is None:
             return
         launch = self.launch(resource)
         if launch is None:
@@ -319,8 +308,8 @@ class ContainerMapper:
             shown = self.clusters.get(logical or "") or text(cluster[0])
             if shown:
                 body["cluster"] = shown
-        body["vpc"] = vpcs[0]
-        body["subnets"] = [subnet for _, subnet in subnets]
+        body["vpc"], body["subnets"] = placed
+
         o.record(
             (*path, "subnets"), network[1], f"{resource.logical_id}.Properties.NetworkConfiguration"
         )
@@ -344,6 +333,26 @@ class ContainerMapper:
                 resource.logical_id,
             )
         self.o.m.services[name] = body
+
+    def subnets_in_one_vpc(
+        self, resource: Resource, prop: str, values: Any, span: Span, left_out: str
+    ) -> tuple[str, list[str]] | None:
+        """The VPC and format-1 subnet names of a service's, function's or cluster's subnet
+        references; None when one is not an imported subnet or they are not all in one VPC
+        (said: AWS places a task, a function or a cluster in one VPC)."""
+        o = self.o
+        subnets = o.subnets_named(resource, prop, values, span, left_out)
+        if subnets is None:
+            return None
+        vpcs = sorted({vpc for vpc, _ in subnets})
+        if len(vpcs) != 1:
+            o.issue(
+                f"{resource.logical_id}: its subnets are not in one VPC of the template; {left_out}",
+                span,
+                f"{resource.logical_id}.Properties.{prop}",
+            )
+            return None
+        return vpcs[0], [subnet for _, subnet in subnets]
 
     def bounds(
         self,
@@ -462,19 +471,12 @@ class ContainerMapper:
             body["reserved_concurrency"] = _count(reserved[0])
         config = o.get(resource, "VpcConfig", left_out)
         if config is not None and isinstance(config[0], dict) and config[0].get("SubnetIds"):
-            subnets = []
-            for value in config[0]["SubnetIds"]:
-                subnet = o.resolve(
-                    resource, "VpcConfig", value, config[1], o.subnets, "subnet", left_out
-                )
-                if subnet is None:
-                    return
-                subnets.append(subnet[0])
-            vpcs = sorted({vpc for vpc, _ in subnets})
-            if len(vpcs) != 1:
+            placed = self.subnets_in_one_vpc(
+                resource, "VpcConfig", config[0]["SubnetIds"], config[1], left_out
+            )
+            if placed is None:
                 return
-            body["vpc"] = vpcs[0]
-            body["subnets"] = [subnet for _, subnet in subnets]
+            body["vpc"], body["subnets"] = placed
             o.record((*path, "subnets"), config[1], f"{resource.logical_id}.Properties.VpcConfig")
         o.record(path, resource.key, resource.logical_id)
         self.o.m.functions[name] = body
@@ -487,30 +489,16 @@ class ContainerMapper:
         config = o.require(resource, "ResourcesVpcConfig", left_out)
         if config is None or not isinstance(config[0], dict):
             return
-        subnets = []
-        for value in config[0].get("SubnetIds") or []:
-            subnet = o.resolve(
-                resource, "ResourcesVpcConfig", value, config[1], o.subnets, "subnet", left_out
-            )
-            if subnet is None:
-                return
-            subnets.append(subnet[0])
-        vpcs = sorted({vpc for vpc, _ in subnets})
-        if len(vpcs) != 1:
-            o.issue(
-                f"{resource.logical_id}: its subnets are not in one VPC of the template; {left_out}",
-                config[1],
-                f"{resource.logical_id}.Properties.ResourcesVpcConfig",
-            )
+        placed = self.subnets_in_one_vpc(
+            resource, "ResourcesVpcConfig", config[0].get("SubnetIds") or [], config[1], left_out
+        )
+        if placed is None:
             return
         name = o.name(resource)
         path: DocPath = ("kubernetes", name)
         o.record(path, resource.key, resource.logical_id)
         self.eks[resource.logical_id] = name
-        self.o.m.clusters[name] = {
-            "vpc": vpcs[0],
-            "subnets": [subnet for _, subnet in subnets],
-        }
+        self.o.m.clusters[name] = {"vpc": placed[0], "subnets": placed[1]}
 
     def node_group(self, resource: Resource) -> None:
         o = self.o

@@ -191,6 +191,16 @@ class TemplateReader:
         value, span = found
         return self.resolve(resource, prop, value, span, known, kind, consequence)
 
+    def vpc_of(self, resource: Resource, without: str, consequence: str) -> tuple[str, Span] | None:
+        """The imported VPC a resource's VpcId names, or None when it names none (said). A
+        resource with no VpcId at all is said with `without`, what such a resource is."""
+        if self.node(resource, "VpcId") is None:
+            self.issue(
+                f"{resource.logical_id}{without}; {consequence}", resource.key, resource.logical_id
+            )
+            return None
+        return self.target(resource, "VpcId", self.vpc_names, "VPC", consequence)
+
     def resolve(
         self,
         resource: Resource,

@@ -371,15 +371,22 @@ class TopologyMapper(TemplateReader):
         if found is None:
             return None
         values, span = found
-        if not isinstance(values, list):
-            values = [values]
+        subnets = self.subnets_named(
+            resource, prop, values if isinstance(values, list) else [values], span, consequence
+        )
+        return (subnets, span) if subnets is not None else None
+
+    def subnets_named(
+        self, resource: Resource, prop: str, values: list[Any], span: Span, consequence: str
+    ) -> list[tuple[str, str]] | None:
+        """Subnet references as (VPC, subnet) pairs; one unknown spoils the list (said)."""
         subnets = []
         for value in values:
             subnet = self.resolve(resource, prop, value, span, self.subnets, "subnet", consequence)
             if subnet is None:
                 return None
             subnets.append(subnet[0])
-        return subnets, span
+        return subnets
 
     def endpoint(self, resource: Resource) -> None:
         left_out = "the endpoint is left out"

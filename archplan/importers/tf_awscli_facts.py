@@ -329,3 +329,26 @@ def listed(raw: dict[str, Any], key: str) -> list[Any]:
     """raw[key] when it is a list, else []: sources hold what they hold, not what they should."""
     value = raw.get(key)
     return value if isinstance(value, list) else []
+
+
+def name_tag(raw: dict[str, Any], fallback: str) -> str:
+    """The value of an AWS object's `Name` tag (API output's Tags list), else `fallback`."""
+    for tag in listed(raw, "Tags"):
+        if (
+            isinstance(tag, dict)
+            and tag.get("Key") == "Name"
+            and isinstance(tag.get("Value"), str)
+            and tag["Value"]
+        ):
+            return str(tag["Value"])
+    return fallback
+
+
+def group_ids(raw: dict[str, Any], key: str) -> list[str]:
+    """The GroupIds of API output's list of security groups (an endpoint's Groups, an
+    instance's SecurityGroups)."""
+    return [
+        group["GroupId"]
+        for group in listed(raw, key)
+        if isinstance(group, dict) and isinstance(group.get("GroupId"), str)
+    ]

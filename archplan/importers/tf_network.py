@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from archplan.importers.protocols import icmp, ports, protocol
 from archplan.importers.tf_awscli_facts import (
     AclEntryFacts,
     AclFacts,
@@ -18,7 +19,6 @@ from archplan.importers.tf_awscli_facts import (
     TgwRouteFacts,
     TgwTableFacts,
 )
-from archplan.importers.tf_awscli_network import icmp, ports, protocol
 
 if TYPE_CHECKING:
     from archplan.importers.tf_plan import Resource
@@ -150,13 +150,21 @@ class NetworkHandlers:
             return None
         return name, port_range, icmp(name, first, last)
 
+    def _rule_group(self, resource: Resource) -> SecurityGroupFacts | None:
+        """The group a rule resource's security_group_id names, or None (said)."""
+        found = self.i.plan.resolve(resource, "security_group_id", _GROUP)
+        group = self.facts.security_groups.get(self.i.key(found[0])) if found else None
+        if group is None:
+            self.i.issue(
+                resource, "security_group_id is not a security group of this plan; left out"
+            )
+        return group
+
     def group_rule(self, resource: Resource) -> None:
         """aws_security_group_rule: one rule (or one per source block) of a group."""
         i = self.i
-        found = i.plan.resolve(resource, "security_group_id", _GROUP)
-        group = self.facts.security_groups.get(i.key(found[0])) if found else None
+        group = self._rule_group(resource)
         if group is None:
-            i.issue(resource, "security_group_id is not a security group of this plan; left out")
             return
         direction = str(resource.known("type") or "")
         if direction not in ("ingress", "egress"):
@@ -192,10 +200,8 @@ class NetworkHandlers:
     def group_rule_v2(self, resource: Resource) -> None:
         """aws_vpc_security_group_ingress_rule / _egress_rule: one source per rule."""
         i = self.i
-        found = i.plan.resolve(resource, "security_group_id", _GROUP)
-        group = self.facts.security_groups.get(i.key(found[0])) if found else None
+        group = self._rule_group(resource)
         if group is None:
-            i.issue(resource, "security_group_id is not a security group of this plan; left out")
             return
         direction = "ingress" if resource.type.endswith("ingress_rule") else "egress"
         values = resource.values

@@ -284,7 +284,7 @@ def _say(console: Console, text: str, style: str | None = None) -> None:
 def _chart(console: Console, rows: Sequence[tuple[str, Sequence[int], str]], top: int) -> None:
     from rich.text import Text
 
-    from archplan.reports.scale_plan import CHART_COLUMNS, _columns, _spark
+    from archplan.reports.scale_plan_text import CHART_COLUMNS, _columns, _spark
 
     hours = len(rows[0][1]) if rows else 0
     if not hours:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, Problem, Related, rule, shared
 
 if TYPE_CHECKING:
     from archplan.capacity.plan import GroupPlan
@@ -82,6 +82,7 @@ def _verdicts(architecture: Architecture, kind: str) -> Iterator[Problem]:
     "demand-above-max",
     ERROR,
     "A scaling group whose demand needs more than its max, with every AZ up.",
+    reads=CONNECTED,
 )
 def demand_above_max(architecture: Architecture) -> Iterator[Problem]:
     """A group sized by target tracking never grows past `max`: in the hours whose demand
@@ -143,6 +144,7 @@ def demand_above_max(architecture: Architecture) -> Iterator[Problem]:
     "az-loss-shortfall",
     ERROR,
     "A scaling group asked to survive an AZ loss whose N+1 total needs more than its max.",
+    reads=CONNECTED,
 )
 def az_loss_shortfall(architecture: Architecture) -> Iterator[Problem]:
     """With `availability.survive_az_loss`, the group must still hold the capacity its demand
@@ -206,6 +208,7 @@ def az_loss_shortfall(architecture: Architecture) -> Iterator[Problem]:
     "az-loss-impossible",
     ERROR,
     "A scaling group asked to survive an AZ loss whose subnets are in one AZ.",
+    reads=CONNECTED,
 )
 def az_loss_impossible(architecture: Architecture) -> Iterator[Problem]:
     """`availability.survive_az_loss` asks for capacity that outlives an Availability Zone; a

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from archplan.analysis.addresses import SubnetLoad, subnet_loads
-from archplan.analysis.egress import IMAGE_PULL, egress, egress_known
-from archplan.capacity.containers import provider_shortfall
 from archplan.containers_data import fargate_sizes
 from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.regions import known_distinct
 from archplan.rules.registry import Problem, Related, rule
 from archplan.rules.zones import known_zone
+
+# The address and egress analyses and the container packer load only when a file has
+# containers or functions (start-up: pre-commit runs archplan on every commit).
+if TYPE_CHECKING:
+    from archplan.analysis.addresses import SubnetLoad
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -190,6 +193,8 @@ def subnet_addresses_exhausted_at_peak(architecture: Architecture) -> Iterator[P
     """
     if not (architecture.services or architecture.functions or architecture.clusters):
         return
+    from archplan.analysis.addresses import subnet_loads
+
     for load in subnet_loads(architecture):
         if load.containers and load.needed > load.usable:
             yield Problem(
@@ -263,6 +268,8 @@ def subnet_addresses_after_az_loss(architecture: Architecture) -> Iterator[Probl
     """
     if not (architecture.services or architecture.functions or architecture.clusters):
         return
+    from archplan.analysis.addresses import subnet_loads
+
     up = {(load.subnet.vpc, load.subnet.name): load for load in subnet_loads(architecture)}
     zones = sorted(
         {
@@ -401,6 +408,8 @@ def _pull_problems(
     from_ecr: bool,
     path: tuple[str | int, ...],
 ) -> Iterator[Problem]:
+    from archplan.analysis.egress import IMAGE_PULL, egress, egress_known
+
     vpc = architecture.vpcs.get(vpc_name or "")
     if vpc is None or not egress_known(architecture, vpc) or architecture.rejected_within(*path):
         return  # a rejected route, endpoint or subnet may be the way out
@@ -613,6 +622,10 @@ def service_beyond_capacity_provider(architecture: Architecture) -> Iterator[Pro
         Amazon ECS Developer Guide, "Amazon ECS capacity providers for the EC2 launch type" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html>
         Amazon ECS Developer Guide, "Elastic network interface trunking" <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html>
     """
+    if not architecture.services:
+        return  # no tasks on any group
+    from archplan.capacity.containers import provider_shortfall
+
     for group in architecture.scaling_groups.values():
         found = provider_shortfall(architecture, group)
         if found is None:

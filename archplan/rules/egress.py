@@ -9,7 +9,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Route, RouteTable, Subnet, Vpc
 from archplan.regions import describe, may_be_among
 from archplan.routes import longest_match, table_of, tables_in_use
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import UNIT, Problem, Related, rule
 from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -53,6 +53,7 @@ def _nat_routes(vpc: Vpc, table: RouteTable) -> list[tuple[Route, Subnet]]:
     "private-ipv6-via-igw",
     WARNING,
     "A private subnet's table sends IPv6 traffic to the internet gateway.",
+    reads=UNIT,
 )
 def private_ipv6_via_igw(architecture: Architecture) -> Iterator[Problem]:
     """A route table that sends `0.0.0.0/0` to a NAT gateway serves private subnets: their
@@ -135,6 +136,7 @@ def private_ipv6_via_igw(architecture: Architecture) -> Iterator[Problem]:
     "nat-in-other-zone",
     WARNING,
     "Subnets whose only NAT gateway is in another Availability Zone.",
+    reads=UNIT,
 )
 def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
     """A NAT gateway lives in one Availability Zone. Subnets of other zones that route through
@@ -218,6 +220,7 @@ def nat_in_other_zone(architecture: Architecture) -> Iterator[Problem]:
     "nat-without-internet-route",
     ERROR,
     "Internet traffic is sent to a NAT gateway whose own subnet has no route out.",
+    reads=UNIT,
 )
 def nat_without_internet_route(architecture: Architecture) -> Iterator[Problem]:
     """A public NAT gateway forwards what it receives by its own subnet's route table: it

@@ -8,18 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from archplan.analysis.egress import egress, egress_known
-from archplan.capacity.containers import (
-    QUOTA,
-    UNRESERVED_MINIMUM,
-    available_concurrency,
-    concurrency,
-)
 from archplan.findings import Severity
 from archplan.model import Architecture, Throttle
 from archplan.rules.registry import Problem, Related, quota_related, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
+# The egress analysis and the concurrency model load only when a file has functions
+# (start-up: pre-commit runs archplan on every commit).
 
 
 @rule(
@@ -78,6 +73,10 @@ def function_no_egress(architecture: Architecture) -> Iterator[Problem]:
         AWS Lambda Developer Guide, "Enable internet access for VPC-connected Lambda functions" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html>
         AWS Lambda Developer Guide, "Connecting inbound interface VPC endpoints for Lambda" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
     """
+    if not architecture.functions:
+        return
+    from archplan.analysis.egress import egress, egress_known
+
     for function in architecture.functions.values():
         vpc = architecture.vpcs.get(function.vpc or "")
         if vpc is None or not function.aws_services:
@@ -145,6 +144,10 @@ def reserved_concurrency_quota(architecture: Architecture) -> Iterator[Problem]:
         AWS Lambda Developer Guide, "Configuring reserved concurrency for a function" <https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>
         AWS Lambda Developer Guide, "Lambda quotas" <https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>
     """
+    if not architecture.functions:
+        return
+    from archplan.capacity.containers import QUOTA, UNRESERVED_MINIMUM
+
     quota = architecture.quotas[QUOTA]
     allowed = quota - UNRESERVED_MINIMUM
     total: dict[str | None, int] = {}
@@ -212,6 +215,10 @@ def route_beyond_function_concurrency(architecture: Architecture) -> Iterator[Pr
         AWS Lambda Developer Guide, "Understanding Lambda function scaling" (calculating concurrency) <https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html>
         API Gateway Developer Guide, "Throttle requests to your REST APIs" <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>
     """
+    if not architecture.functions:
+        return
+    from archplan.capacity.containers import available_concurrency, concurrency
+
     routes: dict[str, list[tuple[str, Decimal, tuple[str | int, ...]]]] = {}
     unknown: set[str] = set()  # functions a route with a rejected rate leads to
     for gateway in architecture.api_gateways.values():

@@ -5,15 +5,17 @@ node subnets too small for the node group's pods.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from archplan.analysis.addresses import max_pods
 from archplan.capacity.arith import ceil_div
 from archplan.cidr import usable_addresses
 from archplan.containers_data import EniLimit, eni_limits
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.model_containers import PodNetworking
 from archplan.rules.registry import Problem, rule
+
+if TYPE_CHECKING:
+    from archplan.model_containers import PodNetworking
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -110,6 +112,8 @@ def _addressable(limit: EniLimit, networking: PodNetworking) -> int:
     if networking.prefix_delegation and limit.nitro:
         enis = limit.enis - 1 if networking.custom_subnets else limit.enis
         return enis * (limit.ipv4_per_eni - 1) * 16 + 2
+    from archplan.analysis.addresses import max_pods
+
     return max_pods(limit, networking, None)
 
 
@@ -182,6 +186,10 @@ def pod_subnets_too_small(architecture: Architecture) -> Iterator[Problem]:
         Amazon EKS User Guide, "View Amazon EKS networking requirements for VPC and subnets" <https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html>
         Amazon EKS Best Practices Guide, "Optimizing IP Address Utilization" <https://docs.aws.amazon.com/eks/latest/best-practices/ip-opt.html>
     """
+    if not architecture.clusters:
+        return
+    from archplan.analysis.addresses import max_pods
+
     limits = None
     for cluster in architecture.clusters.values():
         vpc = architecture.vpcs.get(cluster.vpc or "")

@@ -1,14 +1,39 @@
-"""The rule registry: each rule's id, name, default severity, summary, documentation and check.
+"""The rule registry: each rule's id, name, default severity, summary, documentation and check,
+and what the check reads.
 
 Problem and Related live in archplan.problems and are re-exported here for the rules.
+
+What a check reads (`reads=`) lets `archplan diff` run it on the part of an estate a change
+touches instead of on all of it (archplan.engine.parts). A *unit* is one top-level object with
+everything nested in it (a VPC with its subnets and route tables, a peering, a scaling group).
+
+- `Reads.ESTATE` (the default): the check may compare any objects of the file with any others
+  (a quota per Region counts every VPC; an overlap check may compare unrelated VPCs). It always
+  runs on the whole estate.
+- `Reads.CONNECTED`: what the check says about an object depends only on the units connected
+  to it (linked by name, directly or through others: a subnet's VPC, a peering's two VPCs, the
+  targets of a route, a group's subnets; archplan.engine.parts says which links count) and on
+  the file's settings (defaults, quotas, prices, instance types, prefix lists). For every
+  estate cut into its connected parts, its findings on the whole are the union of its findings
+  on each part.
+- `Reads.UNIT`: what the check says about an object depends only on the unit that holds it
+  and on the settings (a subnet's size, a VPC's own blocks and routes): its findings on the
+  whole are the union of its findings on each unit alone.
+
+tests/engine/test_parts.py checks both for every such rule on every example, rule case and
+documentation example, and on random estates; a rule that compares objects by address or
+across unlinked objects must stay ESTATE. Checks that share an analysis through the memo
+(`shared`, or a memo entry one fills for another) must say the same.
 """
 
 from __future__ import annotations
 
+import enum
 import inspect
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple
 
+from archplan.analysis import shared  # re-exported: an analysis must not import the rules
 from archplan.findings import Severity
 from archplan.problems import Problem, Related
 
@@ -16,9 +41,33 @@ if TYPE_CHECKING:
     from archplan.model import Architecture
 
 
-__all__ = ["RULES", "Check", "Problem", "Related", "Rule", "quota_related", "rule", "shared"]
+__all__ = [
+    "CONNECTED",
+    "RULES",
+    "UNIT",
+    "Check",
+    "Problem",
+    "Reads",
+    "Related",
+    "Rule",
+    "quota_related",
+    "rule",
+    "shared",
+]
 
 Check = Callable[["Architecture"], Iterator[Problem]]
+
+
+class Reads(enum.Enum):
+    """What a check reads (see the module docstring)."""
+
+    ESTATE = "estate"
+    CONNECTED = "connected"
+    UNIT = "unit"
+
+
+CONNECTED = Reads.CONNECTED
+UNIT = Reads.UNIT
 
 
 class Rule(NamedTuple):
@@ -31,15 +80,23 @@ class Rule(NamedTuple):
     documentation: str
     domain: str
     check: Check | None = None
+    reads: Reads = Reads.ESTATE
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, name: str, severity: Severity, summary: str, *, checked_by_engine: bool = True
+    rule_id: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    checked_by_engine: bool = True,
+    reads: Reads = Reads.ESTATE,
 ) -> Callable[[Check], Check]:
-    """Register a check. Rules raised by the loader or decoder pass checked_by_engine=False."""
+    """Register a check. Rules raised by the loader or decoder pass checked_by_engine=False;
+    `reads` says whether the check may run on a connected part of the estate alone."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES or any(existing.name == name for existing in RULES.values()):
@@ -52,6 +109,7 @@ def rule(
             documentation=inspect.cleandoc(check.__doc__ or ""),
             domain=domain_of(check.__module__),
             check=check if checked_by_engine else None,
+            reads=reads,
         )
         return check
 
@@ -70,13 +128,3 @@ def quota_related(architecture: Architecture, quota_name: str) -> tuple[Related,
     """Point at the file's own quota setting, when it overrides AWS's default."""
     path = architecture.quota_path(quota_name)
     return (Related(f"{quota_name} is set here", path),) if path else ()
-
-
-T = TypeVar("T")
-
-
-def shared(architecture: Architecture, key: str, compute: Callable[[Architecture], T]) -> T:
-    """An analysis several rules read (reply paths, routes leaving a peer), computed once."""
-    if key not in architecture.memo:
-        architecture.memo[key] = compute(architecture)
-    return cast(T, architecture.memo[key])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archplan.cidr import parse_block
 from archplan.findings import Severity
 from archplan.model import Architecture, Route, RouteTable, Vpc
-from archplan.rules.registry import Problem, Related, quota_related, rule
+from archplan.rules.registry import CONNECTED, UNIT, Problem, Related, quota_related, rule
 
 ERROR = Severity.ERROR
 
@@ -33,7 +33,11 @@ def _routes(architecture: Architecture) -> Iterator[tuple[Vpc, RouteTable, Route
 
 
 @rule(
-    "AP201", "multiple-main-route-tables", ERROR, "A VPC marks more than one route table as main."
+    "AP201",
+    "multiple-main-route-tables",
+    ERROR,
+    "A VPC marks more than one route table as main.",
+    reads=UNIT,
 )
 def multiple_main_route_tables(architecture: Architecture) -> Iterator[Problem]:
     """A VPC has exactly one main route table; subnets without an explicit table use it.
@@ -70,7 +74,13 @@ def multiple_main_route_tables(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP202", "reserved-route-destination", ERROR, "A route to an address range AWS reserves.")
+@rule(
+    "AP202",
+    "reserved-route-destination",
+    ERROR,
+    "A route to an address range AWS reserves.",
+    reads=UNIT,
+)
 def reserved_route_destination(architecture: Architecture) -> Iterator[Problem]:
     """Destinations equal to or inside `169.254.168.0/22` or `fd00:ec2::/32` are refused.
 
@@ -109,7 +119,13 @@ def reserved_route_destination(architecture: Architecture) -> Iterator[Problem]:
                 )
 
 
-@rule("AP203", "route-shadows-local", ERROR, "A route inside the VPC's own range that AWS refuses.")
+@rule(
+    "AP203",
+    "route-shadows-local",
+    ERROR,
+    "A route inside the VPC's own range that AWS refuses.",
+    reads=UNIT,
+)
 def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
     """Every table has an implicit `local` route for each VPC block. AWS accepts two routes
     inside a VPC block, both to send traffic through a middlebox (a NAT gateway, a network
@@ -185,7 +201,13 @@ def route_shadows_local(architecture: Architecture) -> Iterator[Problem]:
         )
 
 
-@rule("AP204", "igw-not-attached", ERROR, "A route to the internet gateway of a VPC that has none.")
+@rule(
+    "AP204",
+    "igw-not-attached",
+    ERROR,
+    "A route to the internet gateway of a VPC that has none.",
+    reads=UNIT,
+)
 def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
     """A route to `igw` needs the VPC to have an internet gateway (`internet_gateway: true`).
 
@@ -225,7 +247,11 @@ def igw_not_attached(architecture: Architecture) -> Iterator[Problem]:
 
 
 @rule(
-    "AP205", "nat-in-other-vpc", ERROR, "A route to a NAT gateway placed in another VPC's subnet."
+    "AP205",
+    "nat-in-other-vpc",
+    ERROR,
+    "A route to a NAT gateway placed in another VPC's subnet.",
+    reads=CONNECTED,
 )
 def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
     """`nat:SUBNET` names the subnet a NAT gateway sits in; it must be a subnet of the same VPC.
@@ -285,6 +311,7 @@ def nat_in_other_vpc(architecture: Architecture) -> Iterator[Problem]:
     "peering-not-involving-vpc",
     ERROR,
     "A route through a peering this VPC is not part of.",
+    reads=CONNECTED,
 )
 def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
     """A route can use a peering connection only in one of the two VPCs it connects.
@@ -336,7 +363,11 @@ def peering_not_involving_vpc(architecture: Architecture) -> Iterator[Problem]:
 
 
 @rule(
-    "AP207", "tgw-not-attached", ERROR, "A route to a transit gateway the VPC is not attached to."
+    "AP207",
+    "tgw-not-attached",
+    ERROR,
+    "A route to a transit gateway the VPC is not attached to.",
+    reads=CONNECTED,
 )
 def tgw_not_attached(architecture: Architecture) -> Iterator[Problem]:
     """A VPC reaches a transit gateway only through its own attachment.
@@ -393,7 +424,13 @@ def tgw_not_attached(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP208", "duplicate-route", ERROR, "Two routes in one table for the same destination.")
+@rule(
+    "AP208",
+    "duplicate-route",
+    ERROR,
+    "Two routes in one table for the same destination.",
+    reads=UNIT,
+)
 def duplicate_route(architecture: Architecture) -> Iterator[Problem]:
     """A table holds one route per destination; AWS refuses the second (`RouteAlreadyExists`).
 
@@ -439,7 +476,13 @@ def duplicate_route(architecture: Architecture) -> Iterator[Problem]:
                     )
 
 
-@rule("AP209", "route-target-family", ERROR, "An egress-only internet gateway used for IPv4.")
+@rule(
+    "AP209",
+    "route-target-family",
+    ERROR,
+    "An egress-only internet gateway used for IPv4.",
+    reads=UNIT,
+)
 def route_target_family(architecture: Architecture) -> Iterator[Problem]:
     """An egress-only internet gateway carries IPv6 only; IPv4 needs a NAT gateway or `igw`.
 
@@ -477,7 +520,13 @@ def route_target_family(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP210", "route-quota", ERROR, "A route table has more routes than the quota allows.")
+@rule(
+    "AP210",
+    "route-quota",
+    ERROR,
+    "A route table has more routes than the quota allows.",
+    reads=UNIT,
+)
 def route_quota(architecture: Architecture) -> Iterator[Problem]:
     """A table may hold `routes_per_route_table` routes you add (default 500, up to 1,000),
     counted separately for IPv4 and IPv6. The implicit local routes are not counted.
@@ -527,7 +576,13 @@ def route_quota(architecture: Architecture) -> Iterator[Problem]:
                     )
 
 
-@rule("AP211", "route-table-quota", ERROR, "A VPC has more route tables than the quota allows.")
+@rule(
+    "AP211",
+    "route-table-quota",
+    ERROR,
+    "A VPC has more route tables than the quota allows.",
+    reads=UNIT,
+)
 def route_table_quota(architecture: Architecture) -> Iterator[Problem]:
     """A VPC may have at most `route_tables_per_vpc` route tables (default 200; the main table
     counts). AWS refuses more with `RouteTableLimitExceeded`.

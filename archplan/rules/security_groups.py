@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, Peering, TransitGateway, Vpc
 from archplan.network import ALL, TCP, SecurityGroup, SgRule
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import CONNECTED, Problem, Related, rule
 from archplan.spelling import did_you_mean
 
 ERROR = Severity.ERROR
@@ -49,6 +49,7 @@ def _active_peering(architecture: Architecture, first: str, second: str) -> Peer
     "sg-reference-other-region",
     ERROR,
     "A security group rule names a group of a VPC in another Region.",
+    reads=CONNECTED,
 )
 def sg_reference_other_region(architecture: Architecture) -> Iterator[Problem]:
     """A security group rule can name a group of a peer VPC only when the peer is in the same
@@ -137,6 +138,7 @@ def _why_off(gateway: TransitGateway, first: str, second: str) -> str:
     "sg-reference-over-tgw",
     ERROR,
     "A security group rule names a group reached only through a transit gateway.",
+    reads=CONNECTED,
 )
 def sg_reference_over_tgw(architecture: Architecture) -> Iterator[Problem]:
     """Across VPCs connected only by a transit gateway, a rule can name the other VPC's group
@@ -243,6 +245,7 @@ def _workloads(architecture: Architecture) -> Iterator[tuple[str, str, str, Path
     "workload-unknown-security-group",
     ERROR,
     "An ECS service or Lambda function names a security group its VPC does not have.",
+    reads=CONNECTED,
 )
 def workload_unknown_security_group(architecture: Architecture) -> Iterator[Problem]:
     """An ECS service's tasks (awsvpc network mode) and a Lambda function attached to a VPC
@@ -327,6 +330,7 @@ def _allows_https_out(vpc: Vpc, groups: tuple[str, ...]) -> bool:
     "workload-egress-blocks-https",
     ERROR,
     "A service or function calls AWS services, but its security groups let no HTTPS out.",
+    reads=CONNECTED,
 )
 def workload_egress_blocks_https(architecture: Architecture) -> Iterator[Problem]:
     """Every call to an AWS service API, through an interface endpoint, a gateway endpoint or a

@@ -8,7 +8,7 @@ from functools import lru_cache
 from archplan.findings import Severity
 from archplan.model import Architecture, Subnet
 from archplan.regions import ZONE_ID, missing_zone, notation, zone_in_region, zone_table
-from archplan.rules.registry import Problem, rule
+from archplan.rules.registry import UNIT, Problem, rule
 
 
 def known_zone(subnet: Subnet, region: str | None) -> str | None:
@@ -27,7 +27,11 @@ def _valid(zone: str, region: str) -> bool:
 
 
 @rule(
-    "AP117", "unknown-zone", Severity.ERROR, "An Availability Zone that its Region does not have."
+    "AP117",
+    "unknown-zone",
+    Severity.ERROR,
+    "An Availability Zone that its Region does not have.",
+    reads=UNIT,
 )
 def unknown_zone(architecture: Architecture) -> Iterator[Problem]:
     """A zone name or AZ ID of the right Region that does not exist (`us-east-1z`, `eu-west-1d`,

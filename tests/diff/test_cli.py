@@ -386,3 +386,20 @@ def test_a_side_whose_import_left_everything_out_is_an_input_error(tmp_path: Pat
     )
     assert code == 2 and out == ""
     assert "imported nothing to compare" in err and "`archplan import cloudformation" in err
+
+
+def test_a_change_to_the_settings_forks_both_whole_versions_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A quota change reaches every unit: both versions are checked whole, in the copies too.
+    from archplan.cli import io as memory
+
+    new = SHARED.replace("archplan: 1\n", "archplan: 1\nquotas: {routes_per_route_table: 1}\n", 1)
+    assert new != SHARED
+    files = pair(tmp_path, SHARED, new)
+    inline = run(*files, "-f", "json")
+    monkeypatch.setattr(memory, "KEEP_FROM_CHARS", 0)
+    monkeypatch.setattr(memory, "kept", [])
+    forked = run(*files, "-f", "json")
+    assert forked == inline
+    assert {item["rule"] for item in json.loads(forked[1])["findings_introduced"]} == {"AP210"}

@@ -132,25 +132,31 @@ def diff(
         DemandBudget(),  # the demand files of the whole run, as validate shares one
     )
     drift = against_from is not None
-    pending: list[Pending] = []
+    older: list[Pending] = []
 
-    def loaded(side: Side) -> None:
-        """Start a large version's findings in a copy of this process as soon as it is read:
-        the older version's run while this one reads the newer."""
-        if drift:
-            return
-        run = _second_process(len(side.text)) or _later
-        pending.append(run(lambda: effects.findings(side, settings)))
+    def read_older(side: Side) -> None:
+        """Start the older version's rule findings in a copy of this process as soon as it is
+        read, for a large estate: they run while this one reads the newer version."""
+        run = None if drift else _second_process(len(side.text))
+        if run is not None:
+            older.append(run(lambda: effects.rule_findings(side, settings)))
 
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic nodes for a large estate, as validate does
     try:
         old, new = _sides(
-            files, base, old_from, new_from, against_from, options, max_file_size, loaded
+            files, base, old_from, new_from, against_from, options, max_file_size, read_older
         )
-        findings = (pending[0], pending[1]) if len(pending) == 2 else None
+        elsewhere = _second_process(max(len(old.text), len(new.text)))
         try:
-            result = diff(old, new, settings, drift=drift, findings=findings)
+            result = diff(
+                old,
+                new,
+                settings,
+                drift=drift,
+                elsewhere=elsewhere,
+                older=older[0] if older else None,
+            )
         except SideError as error:  # a budget crossed in one version: exit 2 at its place
             input_error(error, error.label)
         if memory.keep_for(max(old.text, new.text, key=len)) is not None:
@@ -174,15 +180,12 @@ def diff(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _later(work: Callable[[], Any]) -> Callable[[], Any]:
-    return work
-
-
 def _second_process(size: int) -> Executor | None:
-    """For a large estate, an executor that runs work in a forked copy of this process (one
-    version's findings, while this one reads the other version, compares, plans and prices:
-    validate's work for each version on a CPU of its own); None (run in line, when collected)
-    for a small one or where fork is not available."""
+    """For a large estate, an executor that runs work in a forked copy of this process (the
+    older version's findings while this one reads the newer; the part a change touches and the
+    newer version's findings while this one compares, plans and prices): validate's work for
+    each version on a CPU of its own. None (run in line, when collected) for a small one or
+    where fork is not available."""
     import os
 
     if not hasattr(os, "fork") or size < memory.KEEP_FROM_CHARS:
@@ -228,10 +231,10 @@ def _sides(
     against_from: SourceKind | None,
     options: ImportOptions,
     max_file_size: int,
-    loaded: Callable[[Side], None],
+    read_older: Callable[[Side], None],
 ) -> tuple[Side, Side]:
-    """The two versions the arguments name, each handed to `loaded` as soon as it is read (the
-    older first); usage errors and unreadable input exit 2."""
+    """The two versions the arguments name, the older first (handed to `read_older` as soon
+    as it is read); usage errors and unreadable input exit 2."""
     if against_from is not None:
         if base is not None or old_from is not None or new_from is not None:
             _usage(
@@ -253,13 +256,12 @@ def _sides(
                 _usage("--base takes one architecture file")
             label = f"{base}:{files[0]}"
             old = _text_side(label, _git_show(base, files[0], max_file_size), _folder(files[0]))
-            loaded(old)
+            read_older(old)
             new = _file(files[0], max_file_size)
         else:
             old = _git_import(base, new_from, files, options, max_file_size)
-            loaded(old)
+            read_older(old)
             new = _imported(new_from, files, options, "new")
-        loaded(new)
         return old, new
     if len(files) != 2:
         _usage("give OLD and NEW (or --base REV FILE, or --against-from KIND FILE SOURCE...)")
@@ -269,13 +271,12 @@ def _sides(
         if old_from is not None
         else _file(old_file, max_file_size)
     )
-    loaded(old)
+    read_older(old)
     new = (
         _imported(new_from, _expand(new_file), options, new_file)
         if new_from is not None
         else _file(new_file, max_file_size)
     )
-    loaded(new)
     return old, new
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from archplan.diff.behaviour import source_line
-from archplan.diff.effects import GroupFigures
+from archplan.diff.effects import GroupFigures, PoolFigures
 from archplan.diff.model import FieldChange, ObjectChange, Place
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
@@ -93,6 +93,22 @@ def _figures(figures: GroupFigures | None) -> dict[str, Any] | None:
         },
         "commitment": figures.commitment,
         "per_month": usd(figures.monthly) if figures.monthly is not None else None,
+        "pooled": figures.pooled,
+    }
+
+
+def _pool(figures: PoolFigures | None) -> dict[str, Any] | None:
+    if figures is None:
+        return None
+    return {
+        "groups": list(figures.groups),
+        "covered_on_demand_per_hour": usd(figures.covered),
+        "per_hour": usd(figures.per_hour),
+        "per_month": {
+            "pooled": usd(figures.monthly),
+            "uncommitted": usd(figures.uncommitted),
+            "effect": usd(figures.effect),
+        },
     }
 
 
@@ -152,6 +168,17 @@ def to_dict(diff: Diff) -> dict[str, Any]:
             "scaling_groups": [
                 {"name": group.name, "old": _figures(group.old), "new": _figures(group.new)}
                 for group in costs.groups
+            ],
+            "shared_commitments": [
+                {
+                    "type": pool.commitment_type,
+                    "region": pool.region,
+                    "families": list(pool.families),
+                    "hours": pool.profile[0],
+                    "old": _pool(pool.old),
+                    "new": _pool(pool.new),
+                }
+                for pool in costs.pools
             ],
             "transit_gateway": {
                 "attachments": list(transit.attachments),

@@ -94,6 +94,12 @@ def render(diff: Diff, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
                 f"| scaling group {cell(group.name)} | {v.money(old) if old is not None else '-'} | "
                 f"{v.money(new) if new is not None else '-'} | {delta} |"
             )
+        for pool in costs.pools:
+            before, after = v.pool_effect(pool.old), v.pool_effect(pool.new)
+            lines.append(
+                f"| {cell(v.pool_name(pool))}: what sharing adds | {v.money(before)} | "
+                f"{v.money(after)} | {v.signed(after - before)} |"
+            )
         transit = costs.transit
         if transit.monthly[0] != transit.monthly[1]:
             lines.append(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 
 from archplan.diff.behaviour import source_line
-from archplan.diff.effects import GroupCost, GroupFigures
+from archplan.diff.effects import GroupCost, GroupFigures, PoolCost, PoolFigures
 from archplan.diff.model import Action, FieldChange, ObjectChange, Update
 from archplan.diff.render import values as v
 from archplan.diff.result import Diff
 from archplan.findings import format_path
+from archplan.money import rate
 from archplan.reports.terminal import DEFAULT_WIDTH, printable, report_console, wrap
 from archplan.reports.text import STYLES
 
@@ -227,11 +228,33 @@ def _figures(figures: GroupFigures | None) -> str:
     if not figures.planned:
         return f"not planned ({figures.reason})"
     monthly = v.money(figures.monthly) if figures.monthly is not None else "unpriced"
+    commitment = "in a shared commitment" if figures.pooled else f"commitment {figures.commitment}"
     return (
         f"peak required {figures.peak_required}, at peak {figures.committed} committed / "
-        f"{figures.on_demand} On-Demand / {figures.spot} Spot, commitment {figures.commitment}, "
-        f"{monthly}/month"
+        f"{figures.on_demand} On-Demand / {figures.spot} Spot, {commitment}, {monthly}/month"
     )
+
+
+def _pool_figures(figures: PoolFigures | None) -> str:
+    if figures is None:
+        return "none"
+    groups = ", ".join(f'"{name}"' for name in figures.groups)
+    return (
+        f"{groups}: {rate(figures.per_hour)}/hour covering {rate(figures.covered)}/hour of "
+        f"On-Demand spend; their On-Demand part {v.money(figures.monthly)}/month "
+        f"({v.money(figures.uncommitted)} uncommitted)"
+    )
+
+
+def _pool(pool: PoolCost) -> list[Line]:
+    lines: list[Line] = [[(f"  {printable(v.pool_name(pool))}", "bold")]]
+    lines.append([("    before: " + printable(_pool_figures(pool.old)), "")])
+    lines.append([("    after:  " + printable(_pool_figures(pool.new)), "")])
+    delta = v.pool_effect(pool.new) - v.pool_effect(pool.old)
+    lines.append(
+        [("    change: ", ""), (f"{v.signed(delta)}/month", "red" if delta > 0 else "green")]
+    )
+    return lines
 
 
 def _group(group: GroupCost) -> list[Line]:
@@ -256,6 +279,8 @@ def _costs(diff: Diff) -> list[Line]:
     ]
     for group in costs.groups:
         lines += _group(group)
+    for pool in costs.pools:
+        lines += _pool(pool)
     transit = costs.transit
     if transit.attachments[0] or transit.attachments[1]:
         lines.append(

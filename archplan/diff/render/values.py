@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from archplan.cidr import Block
+from archplan.diff.effects import PoolCost, PoolFigures
 from archplan.diff.impact import describe
 from archplan.diff.model import MISSING, Action, ObjectChange, Update
 from archplan.diff.result import Diff
@@ -144,5 +145,23 @@ def cost_moved(diff: Diff) -> bool:
         return False
     transit = costs.transit
     return (
-        bool(costs.groups) or costs.delta != 0 or transit.attachments[0] != transit.attachments[1]
+        bool(costs.groups)
+        or bool(costs.pools)
+        or costs.delta != 0
+        or transit.attachments[0] != transit.attachments[1]
     )
+
+
+def pool_name(pool: PoolCost) -> str:
+    """A shared commitment as the reports name it: its type and where it applies."""
+    where = (
+        "any family, any Region"
+        if not pool.families
+        else f"family {'+'.join(pool.families)} in {pool.region or 'an unknown Region'}"
+    )
+    return f"shared commitment ({pool.commitment_type}, {where}, {pool.profile[0]}-hour profiles)"
+
+
+def pool_effect(figures: PoolFigures | None) -> Fraction:
+    """What a shared commitment adds to the total per month (negative: what it saves)."""
+    return figures.effect if figures is not None else Fraction(0)

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from archplan.model import Architecture, Mesh, Vpc
 from archplan.plan.mesh.arithmetic import links_needed
 from archplan.plan.mesh.index import Index, build_index, overlapping_vpc_pairs
 from archplan.plan.mesh.limits import mesh_limit
 from archplan.plan.mesh.links import find_present_links, link_between
-from archplan.plan.mesh.model import Link, MeshLimit, MeshPlan, Plan, UnknownMesh, VpcPlan
+from archplan.plan.mesh.model import (
+    Link,
+    MeshLimit,
+    MeshPlan,
+    Plan,
+    Recommendation,
+    UnknownMesh,
+    VpcPlan,
+)
 from archplan.plan.mesh.recommend import completion_blockers, recommend, recommend_beyond
 from archplan.plan.mesh.routing import per_vpc_plans
 from archplan.plan.mesh.transfer import Traffic
-from archplan.plan.mesh.transit import transit_gateway_option
+from archplan.plan.mesh.transit import TransitGatewayOption, transit_gateway_option
+from archplan.plan.tables import LeftOut
 from archplan.wording import plural
 
 # The name of the one mesh planned when the file declares none.
@@ -68,18 +78,48 @@ def plan_mesh(
     unknown = tuple(name for name in members if name not in architecture.vpcs)
     present_links = find_present_links(vpcs, index)
     limit = mesh_limit(architecture, vpcs, present_links)
+    option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
     if len(vpcs) > limit.vpcs and len(vpcs) > PAIR_BY_PAIR_UP_TO:
-        return _plan_per_vpc(
-            architecture,
-            mesh,
-            declared,
-            index,
-            traffic_gb_month,
-            vpcs,
-            unknown,
-            limit,
-            present_links,
-        )
+        links = _links_per_vpc(architecture, index, vpcs, unknown, limit, present_links, option)
+    else:
+        links = _links_pair_by_pair(architecture, index, vpcs, unknown, option)
+    return MeshPlan(
+        name=mesh.name,
+        declared=declared,
+        vpcs=tuple(vpc.name for vpc in vpcs),
+        unknown=unknown,
+        present=links.present,
+        missing=links.missing,
+        per_vpc=links.per_vpc,
+        left_out=links.left_out,
+        largest_mesh=limit,
+        transit_gateway=option,
+        recommendation=links.recommendation,
+        blockers=links.blockers,
+        per_vpc_only=links.per_vpc_only,
+    )
+
+
+class _Links(NamedTuple):
+    """What planning pair by pair and planning per VPC say differently of one mesh."""
+
+    present: tuple[Link, ...]
+    missing: tuple[Link, ...]
+    per_vpc: tuple[VpcPlan, ...]
+    left_out: tuple[LeftOut, ...]
+    recommendation: Recommendation
+    blockers: tuple[str, ...]
+    per_vpc_only: bool
+
+
+def _links_pair_by_pair(
+    architecture: Architecture,
+    index: Index,
+    vpcs: list[Vpc],
+    unknown: tuple[str, ...],
+    option: TransitGatewayOption,
+) -> _Links:
+    """Every pair of members: present or missing, and each member's route tables planned."""
     present: list[Link] = []
     missing: list[Link] = []
     overlapping = overlapping_vpc_pairs(vpcs)
@@ -89,37 +129,28 @@ def plan_mesh(
             link, is_present = link_between(first, second, pair in overlapping, index)
             (present if is_present else missing).append(link)
     per_vpc, left_out = per_vpc_plans(architecture, vpcs, present, missing, index)
-    option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
-    blockers = completion_blockers(unknown, missing, per_vpc)
-    return MeshPlan(
-        name=mesh.name,
-        declared=declared,
-        vpcs=tuple(vpc.name for vpc in vpcs),
-        unknown=unknown,
+    return _Links(
         present=tuple(present),
         missing=tuple(missing),
         per_vpc=per_vpc,
         left_out=left_out,
-        largest_mesh=limit,
-        transit_gateway=option,
         recommendation=recommend(len(vpcs), missing, per_vpc, option),
-        blockers=blockers,
+        blockers=completion_blockers(unknown, missing, per_vpc),
+        per_vpc_only=False,
     )
 
 
-def _plan_per_vpc(
+def _links_per_vpc(
     architecture: Architecture,
-    mesh: Mesh,
-    declared: bool,
     index: Index,
-    traffic_gb_month: Traffic | Decimal | None,
     vpcs: list[Vpc],
     unknown: tuple[str, ...],
     limit: MeshLimit,
     present_links: list[Link],
-) -> MeshPlan:
-    """The plan of a mesh larger than the quotas allow: counts per VPC, the impossible pairs
-    from a sweep over the sorted blocks, no pair enumerated."""
+    option: TransitGatewayOption,
+) -> _Links:
+    """A mesh larger than the quotas allow: counts per VPC, the impossible pairs from a sweep
+    over the sorted blocks, no pair enumerated."""
     order = {vpc.name: place for place, vpc in enumerate(vpcs)}
     by_name = {vpc.name: vpc for vpc in vpcs}
     present = sorted(present_links, key=lambda link: (order[link.first], order[link.second]))
@@ -145,7 +176,6 @@ def _plan_per_vpc(
         )
         for vpc in vpcs
     )
-    option = transit_gateway_option(architecture, vpcs, traffic_gb_month)
     over = [vpc for vpc in per_vpc if vpc.over_quota]
     blockers = [f'VPC "{name}" is listed in the mesh but does not exist' for name in unknown]
     blockers.append(
@@ -163,17 +193,11 @@ def _plan_per_vpc(
             f"{plural(len(over), 'VPC')} would have more active peerings than the "
             f"active_peerings_per_vpc quota ({peering_quota})"
         )
-    return MeshPlan(
-        name=mesh.name,
-        declared=declared,
-        vpcs=tuple(vpc.name for vpc in vpcs),
-        unknown=unknown,
+    return _Links(
         present=tuple(present),
         missing=tuple(impossible),
         per_vpc=per_vpc,
         left_out=(),
-        largest_mesh=limit,
-        transit_gateway=option,
         recommendation=recommend_beyond(len(vpcs), impossible, per_vpc, option, limit),
         blockers=tuple(blockers),
         per_vpc_only=True,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archplan.cidr import Block
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.rules.registry import Problem, rule
+from archplan.rules.registry import UNIT, Problem, rule
 
 ERROR = Severity.ERROR
 
@@ -16,7 +16,13 @@ def _ipv6_size_ok(block: Block, shortest: int, longest: int) -> bool:
     return shortest <= block.prefix <= longest and block.prefix % 4 == 0
 
 
-@rule("AP108", "vpc-ipv6-size", ERROR, "A VPC IPv6 block is not /44 to /60 in steps of 4.")
+@rule(
+    "AP108",
+    "vpc-ipv6-size",
+    ERROR,
+    "A VPC IPv6 block is not /44 to /60 in steps of 4.",
+    reads=UNIT,
+)
 def vpc_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
     """VPC IPv6 blocks are /44 to /60 in increments of /4 (Amazon-provided blocks are /56).
 
@@ -41,7 +47,13 @@ def vpc_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
                 )
 
 
-@rule("AP109", "subnet-ipv6-size", ERROR, "A subnet IPv6 block is not /44 to /64 in steps of 4.")
+@rule(
+    "AP109",
+    "subnet-ipv6-size",
+    ERROR,
+    "A subnet IPv6 block is not /44 to /64 in steps of 4.",
+    reads=UNIT,
+)
 def subnet_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
     """Subnet IPv6 blocks are /44 to /64 in increments of /4; /64 is the usual size.
 
@@ -78,7 +90,11 @@ def subnet_ipv6_size(architecture: Architecture) -> Iterator[Problem]:
 
 
 @rule(
-    "AP110", "subnet-ipv6-outside-vpc", ERROR, "A subnet IPv6 block outside the VPC's IPv6 blocks."
+    "AP110",
+    "subnet-ipv6-outside-vpc",
+    ERROR,
+    "A subnet IPv6 block outside the VPC's IPv6 blocks.",
+    reads=UNIT,
 )
 def subnet_ipv6_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
     """A subnet's IPv6 block must be carved from one of its VPC's IPv6 blocks.

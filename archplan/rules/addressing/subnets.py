@@ -8,12 +8,18 @@ from archplan.cidr import Tagged, first_overlaps
 from archplan.findings import Path, Severity
 from archplan.model import Architecture
 from archplan.regions import KNOWN_REGIONS, zone_in_region
-from archplan.rules.registry import Problem, Related, quota_related, rule
+from archplan.rules.registry import UNIT, Problem, Related, quota_related, rule
 
 ERROR = Severity.ERROR
 
 
-@rule("AP111", "subnet-size", ERROR, "A subnet IPv4 block is not between /16 and /28.")
+@rule(
+    "AP111",
+    "subnet-size",
+    ERROR,
+    "A subnet IPv4 block is not between /16 and /28.",
+    reads=UNIT,
+)
 def subnet_size(architecture: Architecture) -> Iterator[Problem]:
     """Subnet IPv4 blocks are /16 to /28; AWS refuses others with `InvalidSubnet.Range`.
 
@@ -51,7 +57,13 @@ def subnet_size(architecture: Architecture) -> Iterator[Problem]:
                 )
 
 
-@rule("AP112", "subnet-outside-vpc", ERROR, "A subnet block is not inside one of its VPC's blocks.")
+@rule(
+    "AP112",
+    "subnet-outside-vpc",
+    ERROR,
+    "A subnet block is not inside one of its VPC's blocks.",
+    reads=UNIT,
+)
 def subnet_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
     """A subnet's IPv4 block must lie inside one IPv4 block of its VPC (it may equal it).
 
@@ -104,7 +116,7 @@ def subnet_outside_vpc(architecture: Architecture) -> Iterator[Problem]:
             yield Problem(message, (*subnet.path, "cidr"), related)
 
 
-@rule("AP113", "subnet-overlap", ERROR, "Two subnets of one VPC overlap.")
+@rule("AP113", "subnet-overlap", ERROR, "Two subnets of one VPC overlap.", reads=UNIT)
 def subnet_overlap(architecture: Architecture) -> Iterator[Problem]:
     """Subnet blocks in one VPC must not overlap, IPv4 or IPv6.
 
@@ -153,7 +165,11 @@ def subnet_overlap(architecture: Architecture) -> Iterator[Problem]:
 
 
 @rule(
-    "AP114", "subnet-az-region", ERROR, "A subnet's Availability Zone is not in its VPC's Region."
+    "AP114",
+    "subnet-az-region",
+    ERROR,
+    "A subnet's Availability Zone is not in its VPC's Region.",
+    reads=UNIT,
 )
 def subnet_az_region(architecture: Architecture) -> Iterator[Problem]:
     """A subnet lives in one Availability Zone of its VPC's Region (`us-east-1a` in `us-east-1`).
@@ -199,7 +215,7 @@ def subnet_az_region(architecture: Architecture) -> Iterator[Problem]:
             yield Problem(message, (*subnet.path, "az"))
 
 
-@rule("AP115", "subnet-quota", ERROR, "A VPC has more subnets than the quota allows.")
+@rule("AP115", "subnet-quota", ERROR, "A VPC has more subnets than the quota allows.", reads=UNIT)
 def subnet_quota(architecture: Architecture) -> Iterator[Problem]:
     """A VPC may have at most `subnets_per_vpc` subnets (default 200, adjustable).
 

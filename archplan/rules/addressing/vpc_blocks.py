@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archplan.cidr import Block, Tagged, first_overlaps, parse_block
 from archplan.findings import Path, Severity
 from archplan.model import Architecture, Vpc
-from archplan.rules.registry import Problem, Related, quota_related, rule
+from archplan.rules.registry import UNIT, Problem, Related, quota_related, rule
 
 ERROR = Severity.ERROR
 
@@ -25,7 +25,7 @@ DEFAULT_VPC_RANGE = parse_block("172.31.0.0/16")
 SHARED_ADDRESS_SPACE = parse_block("100.64.0.0/10")
 
 
-@rule("AP105", "vpc-cidr-overlap", ERROR, "Two blocks of the same VPC overlap.")
+@rule("AP105", "vpc-cidr-overlap", ERROR, "Two blocks of the same VPC overlap.", reads=UNIT)
 def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
     """A new block must not overlap any block already on the VPC (IPv4 or IPv6).
 
@@ -54,7 +54,13 @@ def vpc_cidr_overlap(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP106", "vpc-cidr-quota", ERROR, "A VPC has more CIDR blocks than the quota allows.")
+@rule(
+    "AP106",
+    "vpc-cidr-quota",
+    ERROR,
+    "A VPC has more CIDR blocks than the quota allows.",
+    reads=UNIT,
+)
 def vpc_cidr_quota(architecture: Architecture) -> Iterator[Problem]:
     """A VPC may have at most `cidr_blocks_per_vpc` IPv4 blocks (default 5, up to 50) and
     `ipv6_cidr_blocks_per_vpc` IPv6 blocks (default 5, up to 50).
@@ -141,6 +147,7 @@ def _refused_ranges(primary: Block, existing: list[Block]) -> list[tuple[Block, 
     "secondary-cidr-restricted",
     ERROR,
     "A secondary block AWS's restriction table refuses.",
+    reads=UNIT,
 )
 def secondary_cidr_restricted(architecture: Architecture) -> Iterator[Problem]:
     """Which secondary blocks a VPC may take depends on the blocks it already has.

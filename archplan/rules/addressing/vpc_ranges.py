@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archplan.cidr import parse_block
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.rules.registry import Problem, rule
+from archplan.rules.registry import UNIT, Problem, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -24,7 +24,7 @@ FUTURE_USE = [(parse_block("240.0.0.0/4"), "240.0.0.0/4 (reserved for future use
 DOCKER_BRIDGE = parse_block("172.17.0.0/16")
 
 
-@rule("AP101", "vpc-cidr-size", ERROR, "A VPC IPv4 block is not between /16 and /28.")
+@rule("AP101", "vpc-cidr-size", ERROR, "A VPC IPv4 block is not between /16 and /28.", reads=UNIT)
 def vpc_cidr_size(architecture: Architecture) -> Iterator[Problem]:
     """Every IPv4 block of a VPC, primary or secondary, must be /16 (65,536 addresses) to /28 (16).
 
@@ -53,7 +53,13 @@ def vpc_cidr_size(architecture: Architecture) -> Iterator[Problem]:
                 )
 
 
-@rule("AP102", "reserved-vpc-range", ERROR, "A VPC block in a range AWS never assigns.")
+@rule(
+    "AP102",
+    "reserved-vpc-range",
+    ERROR,
+    "A VPC block in a range AWS never assigns.",
+    reads=UNIT,
+)
 def reserved_vpc_range(architecture: Architecture) -> Iterator[Problem]:
     """`0.0.0.0/8`, `127.0.0.0/8`, `169.254.0.0/16` and `224.0.0.0/4` can never be VPC blocks.
 
@@ -83,7 +89,13 @@ def reserved_vpc_range(architecture: Architecture) -> Iterator[Problem]:
                     )
 
 
-@rule("AP103", "future-use-range", WARNING, "A VPC block in 240.0.0.0/4, reserved for future use.")
+@rule(
+    "AP103",
+    "future-use-range",
+    WARNING,
+    "A VPC block in 240.0.0.0/4, reserved for future use.",
+    reads=UNIT,
+)
 def future_use_range(architecture: Architecture) -> Iterator[Problem]:
     """`240.0.0.0/4` is reserved (RFC 1112) and unroutable on most networks.
 
@@ -109,7 +121,13 @@ def future_use_range(architecture: Architecture) -> Iterator[Problem]:
                     yield Problem(f'VPC "{vpc.name}" block {block} overlaps {text}', path)
 
 
-@rule("AP104", "docker-bridge-range", WARNING, "A VPC block overlapping 172.17.0.0/16.")
+@rule(
+    "AP104",
+    "docker-bridge-range",
+    WARNING,
+    "A VPC block overlapping 172.17.0.0/16.",
+    reads=UNIT,
+)
 def docker_bridge_range(architecture: Architecture) -> Iterator[Problem]:
     """AWS accepts `172.17.0.0/16` but says not to use it: some AWS services use it.
 

@@ -9,7 +9,7 @@ from archplan.findings import Path, Severity
 from archplan.model import Architecture, Endpoint
 from archplan.rules.endpoints._shared import endpoints_of
 from archplan.rules.endpoints.services import GATEWAY_SERVICES, gateway_service, service_of
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import UNIT, Problem, Related, rule
 
 ERROR = Severity.ERROR
 
@@ -23,6 +23,7 @@ def service_path(endpoint: Endpoint) -> Path:
     "gateway-endpoint-service",
     ERROR,
     "A gateway endpoint for a service other than S3 or DynamoDB.",
+    reads=UNIT,
 )
 def gateway_endpoint_service(architecture: Architecture) -> Iterator[Problem]:
     """Only Amazon S3 and DynamoDB have gateway endpoints; every other service is reached
@@ -78,6 +79,7 @@ def gateway_endpoint_service(architecture: Architecture) -> Iterator[Problem]:
     "gateway-endpoint-region",
     ERROR,
     "A gateway endpoint for a service in another Region than its VPC.",
+    reads=UNIT,
 )
 def gateway_endpoint_region(architecture: Architecture) -> Iterator[Problem]:
     """A gateway endpoint reaches the service in its VPC's own Region only.
@@ -134,6 +136,7 @@ def gateway_endpoint_region(architecture: Architecture) -> Iterator[Problem]:
     "duplicate-gateway-endpoint",
     ERROR,
     "Two gateway endpoints for the same service in one route table.",
+    reads=UNIT,
 )
 def duplicate_gateway_endpoint(architecture: Architecture) -> Iterator[Problem]:
     """A route table can be associated with one gateway endpoint per service: each adds the
@@ -197,6 +200,7 @@ def duplicate_gateway_endpoint(architecture: Architecture) -> Iterator[Problem]:
     "endpoint-route-by-hand",
     ERROR,
     "A route from pl:s3 or pl:dynamodb to a gateway endpoint written by hand.",
+    reads=UNIT,
 )
 def endpoint_route_by_hand(architecture: Architecture) -> Iterator[Problem]:
     """The `pl:s3` / `pl:dynamodb` routes belong to gateway endpoints: AWS adds one to each

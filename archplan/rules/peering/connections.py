@@ -9,13 +9,17 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Peering
 from archplan.routes import vpc_overlaps
 from archplan.rules.peering._shared import DEAD, vpcs_of
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import CONNECTED, UNIT, Problem, Related, rule
 
 ERROR = Severity.ERROR
 
 
 @rule(
-    "AP301", "peering-to-itself", ERROR, "A peering whose requester and accepter are the same VPC."
+    "AP301",
+    "peering-to-itself",
+    ERROR,
+    "A peering whose requester and accepter are the same VPC.",
+    reads=UNIT,
 )
 def peering_to_itself(architecture: Architecture) -> Iterator[Problem]:
     """A peering connects two different VPCs; AWS refuses a VPC peered with itself.
@@ -53,7 +57,13 @@ def peering_to_itself(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP302", "duplicate-peering", ERROR, "A second peering between the same two VPCs.")
+@rule(
+    "AP302",
+    "duplicate-peering",
+    ERROR,
+    "A second peering between the same two VPCs.",
+    reads=CONNECTED,
+)
 def duplicate_peering(architecture: Architecture) -> Iterator[Problem]:
     """AWS allows one peering connection between two VPCs at a time, whichever asked
     (`VpcPeeringConnectionAlreadyExists`). Route through the first one; delete the second.
@@ -110,7 +120,7 @@ def duplicate_peering(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP303", "peering-overlap", ERROR, "Peered VPCs share address space.")
+@rule("AP303", "peering-overlap", ERROR, "Peered VPCs share address space.", reads=CONNECTED)
 def peering_overlap(architecture: Architecture) -> Iterator[Problem]:
     """Two VPCs cannot be peered if any IPv4 block of one (primary or secondary) overlaps any
     IPv4 block of the other, or their IPv6 blocks overlap, "even if you intend to use only the

@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.peering._shared import vpcs_of
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import CONNECTED, Problem, Related, rule
 
 WARNING = Severity.WARNING
 
 
-@rule("AP316", "peering-dns-disabled", WARNING, "Peering DNS resolution with DNS off in a VPC.")
+@rule(
+    "AP316",
+    "peering-dns-disabled",
+    WARNING,
+    "Peering DNS resolution with DNS off in a VPC.",
+    reads=CONNECTED,
+)
 def peering_dns_disabled(architecture: Architecture) -> Iterator[Problem]:
     """Resolving the peer's private DNS names through a peering (`dns_resolution: true`) needs
     DNS hostnames and DNS resolution enabled in both VPCs (EC2

@@ -16,7 +16,7 @@ from archplan.routes import (
     vpc_blocks,
 )
 from archplan.rules.peering._shared import DEAD, peer_vpc, peering_routes, within_vpc
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, Problem, Related, rule, shared
 
 ERROR = Severity.ERROR
 
@@ -172,7 +172,11 @@ def _diagnose_all(architecture: Architecture) -> list[tuple[str, Problem]]:
 
 
 @rule(
-    "AP308", "transitive-peering-route", ERROR, "A route that would cross a peer into a third VPC."
+    "AP308",
+    "transitive-peering-route",
+    ERROR,
+    "A route that would cross a peer into a third VPC.",
+    reads=CONNECTED,
 )
 def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
     """Peering is not transitive: with A–B and B–C, A cannot reach C through B. A route in A to
@@ -235,6 +239,7 @@ def transitive_peering_route(architecture: Architecture) -> Iterator[Problem]:
     "edge-to-edge-route",
     ERROR,
     "A route that would use the peer's internet, NAT or on-premises link.",
+    reads=CONNECTED,
 )
 def edge_to_edge_route(architecture: Architecture) -> Iterator[Problem]:
     """A VPC cannot use its peer's internet gateway, NAT gateway, VPN or Direct Connect
@@ -278,7 +283,13 @@ def edge_to_edge_route(architecture: Architecture) -> Iterator[Problem]:
     yield from _routes_leaving_peer(architecture, "AP309")
 
 
-@rule("AP310", "gateway-endpoint-via-peering", ERROR, "A prefix-list route through a peering.")
+@rule(
+    "AP310",
+    "gateway-endpoint-via-peering",
+    ERROR,
+    "A prefix-list route through a peering.",
+    reads=CONNECTED,
+)
 def gateway_endpoint_via_peering(architecture: Architecture) -> Iterator[Problem]:
     """Resources across a peering cannot use a VPC's gateway endpoint for S3 or DynamoDB.
     Create a gateway endpoint in each VPC (free), or use an interface endpoint, which is
@@ -325,6 +336,7 @@ def gateway_endpoint_via_peering(architecture: Architecture) -> Iterator[Problem
     "route-outside-peer",
     ERROR,
     "A route through a peering to addresses the peer does not have.",
+    reads=CONNECTED,
 )
 def route_outside_peer(architecture: Architecture) -> Iterator[Problem]:
     """A route through a peering must stay inside the peer VPC: its destination must be the

@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture, Peering
 from archplan.rules.peering._shared import DEAD, vpcs_of
-from archplan.rules.registry import Problem, quota_related, rule
+from archplan.rules.registry import CONNECTED, Problem, quota_related, rule
 
 ERROR = Severity.ERROR
 
 
-@rule("AP307", "peering-quota", ERROR, "A VPC has more active peerings than the quota allows.")
+@rule(
+    "AP307",
+    "peering-quota",
+    ERROR,
+    "A VPC has more active peerings than the quota allows.",
+    reads=CONNECTED,
+)
 def peering_quota(architecture: Architecture) -> Iterator[Problem]:
     """A VPC may have at most `active_peerings_per_vpc` active peering connections (default 50,
     adjustable up to 125; `ActiveVpcPeeringConnectionPerVpcLimitExceeded`). Beyond that, use a

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.peering._replies import reply_outcomes
-from archplan.rules.registry import Problem, rule, shared
+from archplan.rules.registry import CONNECTED, Problem, rule, shared
 
 WARNING = Severity.WARNING
 
@@ -17,6 +17,7 @@ WARNING = Severity.WARNING
     "reply-to-other-peer",
     WARNING,
     "Replies to a peered subnet leave through another peering.",
+    reads=CONNECTED,
 )
 def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
     """AWS does no reverse-path forwarding: a reply follows the replying VPC's route table, not
@@ -85,7 +86,13 @@ def reply_to_other_peer(architecture: Architecture) -> Iterator[Problem]:
             yield problem
 
 
-@rule("AP315", "reply-unroutable", WARNING, "A peer has no route back to a subnet that reaches it.")
+@rule(
+    "AP315",
+    "reply-unroutable",
+    WARNING,
+    "A peer has no route back to a subnet that reaches it.",
+    reads=CONNECTED,
+)
 def reply_unroutable(architecture: Architecture) -> Iterator[Problem]:
     """A subnet that sends requests through a peering needs the peer to route its addresses
     back through the same peering, from the peer subnets that answer. A peer that routes only

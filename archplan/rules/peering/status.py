@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.peering._shared import DEAD, WAITING, peering_routes, vpcs_of
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, Problem, Related, rule, shared
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -18,6 +18,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
     "route-via-waiting-peering",
     WARNING,
     "A route through a peering that is not active yet.",
+    reads=CONNECTED,
 )
 def route_via_waiting_peering(architecture: Architecture) -> Iterator[Problem]:
     """Routes to a peering that is `pending-acceptance` or `provisioning` are accepted but are
@@ -71,6 +72,7 @@ def route_via_waiting_peering(architecture: Architecture) -> Iterator[Problem]:
     "route-via-dead-peering",
     ERROR,
     "A route through a failed, rejected or deleted peering.",
+    reads=CONNECTED,
 )
 def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
     """A peering that is `failed`, `rejected`, `expired`, `deleting` or `deleted` never carries
@@ -126,6 +128,7 @@ def route_via_dead_peering(architecture: Architecture) -> Iterator[Problem]:
     "pending-peering-expires",
     INFO,
     "A pending peering request expires after 7 days.",
+    reads=CONNECTED,
 )
 def pending_peering_expires(architecture: Architecture) -> Iterator[Problem]:
     """A peering request that is not accepted expires after 7 days (168 hours, not

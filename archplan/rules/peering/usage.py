@@ -9,7 +9,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.rules.peering._replies import reply_outcomes
 from archplan.rules.peering._shared import WAITING, other_vpc, routed_sides
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, Problem, Related, rule, shared
 
 WARNING = Severity.WARNING
 
@@ -22,7 +22,9 @@ def _routing_described(architecture: Architecture, name: str | None) -> bool:
     return vpc is not None and bool(vpc.route_tables) and vpc.routes_known
 
 
-@rule("AP312", "one-sided-peering", WARNING, "A peering routed from one side only.")
+@rule(
+    "AP312", "one-sided-peering", WARNING, "A peering routed from one side only.", reads=CONNECTED
+)
 def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
     """Each side of a peering must add its own route: with a route on one side only, requests
     arrive but replies have no way back.
@@ -88,7 +90,7 @@ def one_sided_peering(architecture: Architecture) -> Iterator[Problem]:
         )
 
 
-@rule("AP313", "unused-peering", WARNING, "A peering that no route uses.")
+@rule("AP313", "unused-peering", WARNING, "A peering that no route uses.", reads=CONNECTED)
 def unused_peering(architecture: Architecture) -> Iterator[Problem]:
     """A peering carries only traffic that route tables send to it. With no route on either
     side it carries nothing: add routes on both sides, or remove the peering.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.analysis.addresses import pools
 from archplan.findings import Severity
 from archplan.model import Architecture
-from archplan.rules.registry import Problem, rule
+from archplan.rules.registry import CONNECTED, Problem, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -21,6 +20,7 @@ MARGIN_PERCENT = 10
     "subnet-addresses-exhausted",
     ERROR,
     "A scaling group's subnets have too few addresses for its instances at max.",
+    reads=CONNECTED,
 )
 def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     """Each instance takes an IPv4 address in its subnet; when the subnets are full, launches
@@ -93,6 +93,10 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Configure an Auto Scaling group to use instance weights" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import pools
+
     for pool in pools(architecture):
         needed, blamed = pool.needed, pool.blamed
         if needed > pool.addresses:
@@ -122,6 +126,7 @@ def subnet_addresses_exhausted(architecture: Architecture) -> Iterator[Problem]:
     "subnet-addresses-margin",
     WARNING,
     "A scaling group's subnets have less than 10 % of their addresses to spare at max.",
+    reads=CONNECTED,
 )
 def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
     """Subnets that the groups' peak instances fill to more than 90 % leave little for what
@@ -171,6 +176,10 @@ def subnet_addresses_margin(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling benefits for application architecture" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html>
         Amazon VPC User Guide, "Subnet CIDR blocks" <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import pools
+
     for pool in pools(architecture):
         needed = pool.needed
         tight = needed * 100 > pool.addresses * (100 - MARGIN_PERCENT)

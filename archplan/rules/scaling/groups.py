@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archplan.analysis.addresses import group_subnets as _subnets
 from archplan.findings import Severity
 from archplan.model import Architecture
 from archplan.regions import describe, is_availability_zone, known_distinct
-from archplan.rules.registry import Problem, Related, rule, shared
+from archplan.rules.registry import CONNECTED, UNIT, Problem, Related, rule, shared
 from archplan.rules.zones import known_zone
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
-@rule("AP501", "scaling-group-size", ERROR, "A scaling group whose min, desired and max disagree.")
+@rule(
+    "AP501",
+    "scaling-group-size",
+    ERROR,
+    "A scaling group whose min, desired and max disagree.",
+    reads=UNIT,
+)
 def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
     """AWS requires `min ≤ desired ≤ max`; a group outside that range is refused.
 
@@ -83,7 +88,9 @@ def scaling_group_size(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP502", "scaling-group-no-subnets", ERROR, "A scaling group with no subnets.")
+@rule(
+    "AP502", "scaling-group-no-subnets", ERROR, "A scaling group with no subnets.", reads=CONNECTED
+)
 def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
     """A group in a VPC launches its instances in the subnets it lists (VPCZoneIdentifier).
 
@@ -138,7 +145,13 @@ def scaling_group_no_subnets(architecture: Architecture) -> Iterator[Problem]:
             )
 
 
-@rule("AP503", "scaling-group-one-zone", WARNING, "A scaling group in one Availability Zone.")
+@rule(
+    "AP503",
+    "scaling-group-one-zone",
+    WARNING,
+    "A scaling group in one Availability Zone.",
+    reads=CONNECTED,
+)
 def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
     """A group whose subnets are all in one Availability Zone stops entirely with that zone.
 
@@ -197,6 +210,9 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         Amazon EC2 Auto Scaling User Guide, "Set scaling limits for your Auto Scaling group" <https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html>
         AWS Local Zones User Guide, "What is AWS Local Zones?" <https://docs.aws.amazon.com/local-zones/latest/ug/what-is-aws-local-zones.html>
     """
+    if not architecture.scaling_groups:
+        return
+    from archplan.analysis.addresses import group_subnets
     from archplan.rules.capacity import AZ_LOSS_IMPOSSIBLE, planned_groups
 
     # A group planned with survive_az_loss in one zone is AP517's error: one finding, not two.
@@ -206,7 +222,7 @@ def scaling_group_one_zone(architecture: Architecture) -> Iterator[Problem]:
         if any(shortfall.kind == AZ_LOSS_IMPOSSIBLE for shortfall in group_plan.shortfalls)
     }
     for group in architecture.scaling_groups.values():
-        subnets = _subnets(architecture, group)
+        subnets = group_subnets(architecture, group)
         if not subnets:
             continue
         vpc = architecture.vpcs.get(group.vpc or "")

@@ -11,7 +11,7 @@ from archplan.findings import Severity
 from archplan.model import Architecture, Attachment, Route, TransitGateway, Vpc
 from archplan.regions import may_be_among
 from archplan.routes import table_of, vpc_blocks
-from archplan.rules.registry import Problem, Related, rule
+from archplan.rules.registry import CONNECTED, Problem, Related, rule
 from archplan.rules.transit._shared import attachment_subnets
 from archplan.rules.zones import known_zone
 
@@ -84,6 +84,7 @@ class _AttachedBlocks:
     "tgw-route-unknown-destination",
     WARNING,
     "A route through a transit gateway to addresses no attached VPC has.",
+    reads=CONNECTED,
 )
 def tgw_route_unknown_destination(architecture: Architecture) -> Iterator[Problem]:
     """A route via `tgw:NAME` should lead to a VPC attached to that transit gateway.
@@ -176,6 +177,7 @@ def tgw_route_unknown_destination(architecture: Architecture) -> Iterator[Proble
     "tgw-route-from-unattached-az",
     ERROR,
     "A subnet routes to a transit gateway from a zone without an attachment subnet.",
+    reads=CONNECTED,
 )
 def tgw_route_from_unattached_az(architecture: Architecture) -> Iterator[Problem]:
     """Traffic enters a transit gateway only in Availability Zones where the VPC's attachment
