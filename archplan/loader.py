@@ -297,16 +297,45 @@ def load(
             column,
         ) from None
     except yaml.MarkedYAMLError as error:
-        problem = error.problem or "invalid YAML"
-        if error.context:
-            problem = f"{error.context}, {problem}"
-        raise _located_error(f"YAML syntax error: {problem}", error.problem_mark) from None
+        raise _syntax_error(text, error) from None
     except yaml.YAMLError as error:
         raise InputError(f"YAML error: {error}") from None
     finally:
         if parser is not None:
             parser.dispose()
     raise crossed
+
+
+# What the parser was reading when it gave up, when that is something opened and never
+# closed: the error is reported where it was opened, which is where the fix goes (the parser
+# itself stops at the end of the file, or lines later).
+_OPENED = {
+    "while scanning a quoted scalar": "the quoted string",
+    "while parsing a flow mapping": "the { mapping",
+    "while parsing a flow sequence": "the [ list",
+}
+
+
+def _syntax_error(text: str, error: yaml.MarkedYAMLError) -> InputError:
+    """A located YAML syntax error carrying the line it points at (InputError.source_line)."""
+    problem = error.problem or "invalid YAML"
+    opened = _OPENED.get(error.context or "")
+    start, stop = error.context_mark, error.problem_mark
+    if opened and start is not None and stop is not None and start.index != stop.index:
+        where = f"{stop.line + 1}:{stop.column + 1}"
+        located = _located_error(
+            f"YAML syntax error: {opened} opened here is never closed ({problem} at {where})",
+            start,
+        )
+    else:
+        if error.context:
+            problem = f"{error.context}, {problem}"
+        located = _located_error(f"YAML syntax error: {problem}", stop)
+    if located.line is not None:
+        lines = text.split("\n", located.line)
+        if located.line <= len(lines):
+            located.source_line = lines[located.line - 1].rstrip("\r")
+    return located
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

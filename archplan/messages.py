@@ -129,3 +129,25 @@ class EscapedLines:
 
     def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, buffer...
         return getattr(self._stream, name)
+
+
+def source_excerpt(source_line: str, line: int, column: int, width: int) -> list[str]:
+    """Two lines to print under an error: the erring line of the file, escaped and, when longer
+    than `width`, a window of it around `column` (cut ends marked `…`), and a caret under
+    `column`, as compilers show them."""
+    from archplan.reports.terminal import text_width
+
+    gutter = f"{line:>5} | "
+    text = source_line.expandtabs(1)  # one cell a tab, so the caret lines up
+    start = min(max(column - 1, 0), len(text))
+    room = max(20, width - len(gutter) - 2)  # a `…` may take a cell at each end
+    left = max(0, start - room // 3) if text_width(printable(text)) > room else 0
+    shown = ""
+    right = left
+    while right < len(text) and text_width(shown + printable(text[right])) <= room:
+        shown += printable(text[right])
+        right += 1
+    before = "…" if left else ""
+    after = "…" if right < len(text) else ""
+    caret_at = len(gutter) + len(before) + text_width(printable(text[left:start]))
+    return [gutter + before + shown + after, " " * caret_at + "^"]

@@ -96,14 +96,32 @@ def triples(result: FileResult, rule: str | None = None) -> list[list[object]]:
     ]
 
 
-def corpus_files(kind: str) -> list[Path]:
-    """The real sources of one kind in the shared corpus (`$ARCHPLAN_CORPUS`, else
-    `<repo>/../shared/corpus`, where CI's checkout may not have it): [] when absent, so a
-    parametrised test is skipped cleanly."""
-    import os
+# -- The shared corpus and reference ---------------------------------------------------------
+# Real sources and AWS reference tables live beside the repository in CI (../shared), not in
+# it. Every test that reads them goes through these helpers, so one environment variable
+# points a clone elsewhere at them, and an absent folder skips with one reason that says how.
 
-    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
-    directory = root / kind
+SHARED = Path(os.environ.get("ARCHPLAN_SHARED") or ROOT.parent / "shared")
+CORPUS = Path(os.environ.get("ARCHPLAN_CORPUS") or SHARED / "corpus")
+REFERENCE = Path(os.environ.get("ARCHPLAN_REFERENCE") or SHARED / "reference")
+ABSENT = (
+    "the shared {what} is not at {path}: set {variable} (or ARCHPLAN_SHARED, the folder "
+    "holding corpus/ and reference/); CI runs these tests"
+)
+CORPUS_ABSENT = ABSENT.format(what="corpus", path=CORPUS, variable="ARCHPLAN_CORPUS")
+REFERENCE_ABSENT = ABSENT.format(what="reference", path=REFERENCE, variable="ARCHPLAN_REFERENCE")
+
+
+def corpus_dir(kind: str = "") -> Path:
+    """A folder of the shared corpus (`$ARCHPLAN_CORPUS`, else `$ARCHPLAN_SHARED/corpus`, else
+    `<repo>/../shared/corpus`); it may not exist."""
+    return CORPUS / kind if kind else CORPUS
+
+
+def corpus_files(kind: str) -> list[Path]:
+    """The real sources of one kind in the shared corpus: [] when absent, so a parametrised
+    test is skipped (the run's summary says why, once)."""
+    directory = corpus_dir(kind)
     return sorted(directory.iterdir()) if directory.is_dir() else []
 
 
@@ -111,8 +129,39 @@ def corpus_file(kind: str, name: str) -> Path:
     """One corpus file by name, or skip the test when the corpus is not there."""
     found = [path for path in corpus_files(kind) if path.name == name]
     if not found:
-        pytest.skip(f"corpus file {kind}/{name} not found (set ARCHPLAN_CORPUS)")
+        pytest.skip(CORPUS_ABSENT if not CORPUS.is_dir() else f"corpus file {kind}/{name} absent")
     return found[0]
+
+
+def reference_file(*parts: str) -> Path:
+    """A file of the shared reference (`$ARCHPLAN_REFERENCE`, else `$ARCHPLAN_SHARED/reference`,
+    else `<repo>/../shared/reference`), or skip the test when it is not there."""
+    path = REFERENCE.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(REFERENCE_ABSENT)
+    return path
+
+
+def shared_file(*parts: str) -> Path:
+    """Any other file of the shared folder (design notes, schemas), or skip the test."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(ABSENT.format(what="folder", path=SHARED, variable="ARCHPLAN_SHARED"))
+    return path
+
+
+def pytest_report_header() -> list[str]:
+    return [f"archplan shared corpus: {CORPUS} ({'present' if CORPUS.is_dir() else 'ABSENT'})"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One clear line when tests were skipped for want of the corpus or reference: a green run
+    with these skips is not CI's green."""
+    pairs = ((CORPUS_ABSENT, CORPUS), (REFERENCE_ABSENT, REFERENCE))
+    missing = [text for text, folder in pairs if not folder.is_dir()]
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    if missing and skipped:
+        terminalreporter.write_line(f"archplan: {skipped} test(s) skipped; " + "; ".join(missing))
 
 
 # Hypothesis: modest example counts in the suite (CI has 2 cores and a budget of minutes);

@@ -74,7 +74,7 @@ def test_unreadable_input_exits_two_with_location_on_stderr(
     path = _write(tmp_path, "bad.yaml", "archplan: 1\nvpcs: {a: [1, 2\n")
     result = runner.invoke(app, ["validate", path])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:3:1: error: YAML syntax error")
+    assert result.stderr.startswith(f"{path}:2:11: error: YAML syntax error")  # the open [
 
 
 def test_missing_file_and_directory(runner: CliRunner, tmp_path: Path) -> None:
@@ -256,3 +256,10 @@ def test_a_large_file_run_outside_main_is_freed_and_never_ends_the_process(
     result = runner.invoke(app, [command, str(path)])
     assert result.exit_code == 0, result.output
     assert memory.kept == []
+
+
+def test_help_names_only_options_the_command_has(runner: CliRunner) -> None:
+    """reach has no --output: its --width help must not send users to one (review5 F21)."""
+    result = runner.invoke(app, ["reach", "--help"], env={"COLUMNS": "200"})
+    assert "--width" in result.stdout
+    assert "--output" not in result.stdout

@@ -21,14 +21,13 @@ from archplan.containers_data import (
     trunking_limits,
 )
 from archplan.model_containers import PodNetworking
-from tests.conftest import ROOT, triples, validate_text
+from tests.conftest import REFERENCE as REFERENCE_ROOT
+from tests.conftest import REFERENCE_ABSENT, ROOT, triples, validate_text
 
-REFERENCE = ROOT.parent / "shared" / "reference" / "data"
+REFERENCE = REFERENCE_ROOT / "data"
 DATA = ROOT / "archplan" / "data"
 
-needs_reference = pytest.mark.skipif(
-    not REFERENCE.is_dir(), reason="the reference data (../shared/reference/data) is absent"
-)
+needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason=REFERENCE_ABSENT)
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -52,7 +52,7 @@ def _examples(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("rule", ORDERED, ids=lambda rule: rule.id)
 def test_text_holds_every_section_and_examples_that_run(runner: CliRunner, rule: Rule) -> None:
-    # Wide enough that no example line is cut (at a narrower width they end in `…`).
+    # Wide enough that every example is shown as written (narrower, a long one in block style).
     result = runner.invoke(app, ["explain", rule.id, "--width", "1000"])
     assert result.exit_code == 0
     parts = sections(rule)
@@ -129,3 +129,36 @@ def test_nothing_close_gets_no_suggestion(runner: CliRunner) -> None:
     result = runner.invoke(app, ["explain", "zzz"])
     assert result.exit_code == 2
     assert "did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_examples_are_never_cut_at_any_width(runner: CliRunner, width: int) -> None:
+    """Examples are code to copy (review5 F14): at any width each one reads as the same data as
+    the documented file; a file with a line too long is shown in block style, never cut."""
+    from archplan.ruledocs import example_document
+
+    for rule in ORDERED:
+        text = runner.invoke(app, ["explain", rule.id, "--width", str(width)]).stdout
+        parts = sections(rule)
+        for title, shown in _examples(text).items():
+            assert "…" not in shown, (rule.id, title)
+            written = example_document(parts[title.lower()])
+            assert _data(shown) == _data(written), (rule.id, title)
+
+
+def _data(text: str) -> object:
+    """The example's data, CloudFormation's local tags (AP009's template) kept as (tag, value)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+        if isinstance(node, yaml.MappingNode):
+            return (node.tag, loader.construct_mapping(node, deep=True))
+        if isinstance(node, yaml.SequenceNode):
+            return (node.tag, loader.construct_sequence(node, deep=True))
+        return (node.tag, loader.construct_scalar(node))  # type: ignore[arg-type]
+
+    Loader.add_multi_constructor("!", tagged)
+    return yaml.load(text, Loader=Loader)  # a SafeLoader with tags read as pairs

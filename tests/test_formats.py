@@ -21,11 +21,11 @@ from archplan.reports import RENDERERS, Format, render_report, renderer
 from archplan.reports import github as github_report
 from archplan.reports import markdown as markdown_report
 from archplan.reports import sarif as sarif_report
-from tests.conftest import ROOT, validate_text
+from tests.conftest import ROOT, SHARED, validate_text
 
 GOLDEN = ROOT / "tests" / "golden"
 ESTATE = "tests/golden/estate.yaml"
-SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 CLEAN = "archplan: 1\nvpcs:\n  shared: {region: us-east-1, cidr: 10.0.0.0/16}\n"
 WARNING_ONLY = "archplan: 1\nvpcs:\n  shared: {region: us-east-1, cidr: 10.0.0.1/16}\n"
 ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")
@@ -225,7 +225,7 @@ def test_sarif_unreadable_files_are_notifications(runner: CliRunner, tmp_path: P
     assert notification["message"]["text"].startswith("YAML syntax error")
     location = notification["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == Path(bad).as_uri()
-    assert location["region"] == {"startLine": 3, "startColumn": 1}
+    assert location["region"] == {"startLine": 2, "startColumn": 11}  # the [ never closed
 
 
 def test_sarif_uris_are_escaped() -> None:
@@ -432,8 +432,10 @@ def test_unreadable_input_writes_no_report_file(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"{bad}:3:1: error: YAML syntax error: while parsing a flow sequence, "
-        "did not find expected ',' or ']'\n"
+        f"{bad}:2:11: error: YAML syntax error: the [ list opened here is never closed "
+        "(did not find expected ',' or ']' at 3:1)\n"
+        "    2 | vpcs: {a: [1\n"
+        "                  ^\n"
         f"{target}: error: not written: some files could not be read\n"
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.yaml"]

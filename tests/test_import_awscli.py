@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,13 @@ from archplan.importers.awscli import import_sources
 from archplan.importers.common import Imported, ImportOptions, Origin, SourceError
 from archplan.regions import region_of_zone
 from archplan.source import Source
-from tests.conftest import input_errors, validate_imported
+from tests.conftest import CORPUS_ABSENT, corpus_dir, input_errors, validate_imported
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("ARCHPLAN_CORPUS", ROOT.parent / "shared" / "corpus")) / "aws-cli"
+CORPUS = corpus_dir("aws-cli")
 FILES = sorted(CORPUS.glob("*")) if CORPUS.is_dir() else []
 
-corpus = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
+corpus = pytest.mark.skipif(not FILES, reason=CORPUS_ABSENT)
 
 
 def validate(imported: Imported) -> FileResult:

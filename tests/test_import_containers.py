@@ -11,9 +11,9 @@ import yaml
 from typer.testing import CliRunner
 
 from archplan.cli import app
-from tests.conftest import ROOT
+from tests.conftest import CORPUS_ABSENT, corpus_dir
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "cloudformation"
+CORPUS = corpus_dir("cloudformation")
 
 TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -283,7 +283,7 @@ def test_a_misspelt_property_is_an_error(tmp_path: Path) -> None:
     assert "DesiredCont" in result.stderr
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus (../shared/corpus) is absent")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=CORPUS_ABSENT)
 def test_corpus_eks_template_imports_its_node_group() -> None:
     result = CliRunner().invoke(
         app,

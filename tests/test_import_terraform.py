@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,14 @@ from archplan.findings import Severity
 from archplan.importers.common import Imported, ImportOptions, SourceError
 from archplan.importers.terraform import import_sources
 from archplan.source import Source
-from tests.conftest import input_errors, validate_imported
+from tests.conftest import CORPUS_ABSENT, corpus_dir, input_errors, validate_imported
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("ARCHPLAN_CORPUS", ROOT.parent / "shared" / "corpus")) / "terraform"
+CORPUS = corpus_dir("terraform")
 ENTRIES = sorted([*CORPUS.glob("*"), *CORPUS.glob("*/*.json")]) if CORPUS.is_dir() else []
 HOW = "terraform show -json plan.out"
 
-corpus = pytest.mark.skipif(not ENTRIES, reason=f"corpus not found at {CORPUS}")
+corpus = pytest.mark.skipif(not ENTRIES, reason=CORPUS_ABSENT)
 
 
 def validate(imported: Imported) -> FileResult:

@@ -39,8 +39,9 @@ def _input_error(text: str) -> InputError:
         ("- a\n- b\n", 1, 1, "not a list"),
         ("hello\n", 1, 1, "not a single value"),
         ("archplan: 1\nvpcs:\n\tshared: {}\n", 3, 1, "YAML syntax error"),
-        ("archplan: 1\nvpcs: {a: [1, 2\n", 3, 1, "YAML syntax error"),
-        ("archplan: 1\nvpcs: {a: 1\nb: 2\n", 3, 2, "YAML syntax error"),
+        # An unclosed bracket is reported where it opens (the parser stops at 3:1 / 3:2).
+        ("archplan: 1\nvpcs: {a: [1, 2\n", 2, 11, "the [ list opened here is never closed"),
+        ("archplan: 1\nvpcs: {a: 1\nb: 2\n", 2, 7, "the { mapping opened here is never closed"),
         ("name: x\n", 1, 1, "'archplan: 1' is missing"),
         ("archplan: 2\n", 1, 11, "unsupported format version 2"),
         ('archplan: "1"\n', 1, 11, "a string"),

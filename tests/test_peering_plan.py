@@ -387,7 +387,7 @@ def test_input_errors_exit_two_like_validate(runner: CliRunner, tmp_path: Path) 
     bad = _write(tmp_path, "archplan: 1\nvpcs: {a: [1, 2\n")
     result = runner.invoke(app, ["peering-plan", bad])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{bad}:3:1: error: YAML syntax error")
+    assert result.stderr.startswith(f"{bad}:2:11: error: YAML syntax error")
     missing = str(tmp_path / "nope.yaml")
     result = runner.invoke(app, ["peering-plan", missing])
     assert result.exit_code == 2 and result.stderr == f"{missing}: error: no such file\n"

@@ -101,13 +101,9 @@ def test_the_shipped_xen_table_is_the_reference_tables_xen_rows() -> None:
     import csv
     import json
 
-    import pytest
+    from tests.conftest import ROOT, reference_file
 
-    from tests.conftest import ROOT
-
-    reference = ROOT.parent / "shared" / "reference" / "data" / "eni-limits.csv"
-    if not reference.exists():
-        pytest.skip("the shared reference data is not beside this checkout")
+    reference = reference_file("data", "eni-limits.csv")
     with reference.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     shipped = json.loads((ROOT / "archplan" / "data" / "xen-instance-types.json").read_text())

@@ -108,3 +108,38 @@ def test_the_reachability_intent_output_is_real(
     result = CliRunner().invoke(app, ["validate", "inspection.yaml"])
     assert result.exit_code == 1
     assert result.stdout == block.group(1), "update the AP790 transcript in README.md"
+
+
+def _reach_transcripts() -> list[tuple[str, str]]:
+    """Each `$ archplan reach ...` of the README with the output shown under it."""
+    found = []
+    for block in re.findall(r"```\n(\$ archplan reach .*?)```", README, re.S):
+        for part in re.split(r"\n(?=\$ )", block):
+            command, _, output = part.partition("\n")
+            found.append((command.removeprefix("$ "), output.rstrip("\n") + "\n"))
+    return found
+
+
+@pytest.mark.parametrize("command, shown", _reach_transcripts(), ids=lambda value: value[:60])
+def test_every_reach_transcript_is_what_reach_prints(
+    command: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's reach examples, byte for byte (piped: 100 columns), so they cannot drift."""
+    monkeypatch.chdir(ROOT)
+    words = shlex.split(command)
+    result = CliRunner().invoke(app, words[1:])
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout == shown, f"update README.md's transcript of: {command}"
+
+
+def test_the_readme_shows_reach_transcripts() -> None:
+    assert len(_reach_transcripts()) >= 3
+
+
+def test_every_example_file_has_its_own_line_in_the_list_of_examples() -> None:
+    """The README's list of examples explains every file a user finds under examples/."""
+    listed = set(re.findall(r"^- `(examples/[^`]+)`", README, re.M))
+    for path in sorted((ROOT / "examples").rglob("*")):
+        relative = str(path.relative_to(ROOT))
+        if path.is_file() and not relative.startswith("examples/broken/"):
+            assert relative in listed, relative

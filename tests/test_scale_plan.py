@@ -46,13 +46,13 @@ from archplan.prices import DEFAULT_DISCOUNTS, FROM_SHIPPED, price_book, shipped
 from archplan.reports.scale_findings import ASSUMPTIONS, Finding, group_findings
 from archplan.reports.scale_plan import RENDERERS
 from archplan.source import Source
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_dir
 
 GOLDEN = ROOT / "tests" / "golden"
 # The forum with every service on its own scaling group (examples/forum.yaml runs users on
 # Lambda and messages on Fargate; tests/test_scale_plan_containers.py plans that one).
 FORUM = "examples/forum-ec2.yaml"
-CORPUS = ROOT.parent / "shared" / "corpus" / "aws-cli"
+CORPUS = corpus_dir("aws-cli")
 
 
 @pytest.fixture
@@ -1316,3 +1316,15 @@ def test_configuration_prices_feed_scale_plan(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["prices"]["prices_file"].endswith("p.yaml")
     (tmp_path / ".archplan.toml").write_text("[tool.archplan\n")
     assert CliRunner().invoke(app, ["scale-plan", target]).exit_code == 2
+
+
+def test_one_hour_of_demand_is_one_hour(tmp_path: Path) -> None:
+    """Demand is "1 hour", not "1 hours" (review5 F29)."""
+    text = (ROOT / FORUM).read_text(encoding="utf-8")
+    one_hour, count = re.subn(r"hourly: \[[^\]]*\]", "hourly: [600]", text)
+    assert count >= 1
+    path = tmp_path / "forum.yaml"
+    path.write_text(one_hour, encoding="utf-8")
+    result = CliRunner().invoke(app, ["scale-plan", str(path)])
+    assert "  Demand: 1 hour from demand.hourly;" in result.stdout, result.output
+    assert "1 hours" not in result.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from archplan.regions import (
     zone_table,
 )
 from archplan.source import Source
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_dir
 
 
 @pytest.mark.parametrize(
@@ -139,7 +138,7 @@ def test_missing_zone(zone: str, region: str, missing: bool) -> None:
 
 
 def _corpus_and_examples() -> list[Path]:
-    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+    root = corpus_dir()
     files = sorted(path for path in root.rglob("*") if path.is_file()) if root.is_dir() else []
     examples = sorted((ROOT / "examples").rglob("*.yaml"))
     return files + [path for path in examples if path.name != "AP117-unknown-zone.yaml"]

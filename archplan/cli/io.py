@@ -119,7 +119,32 @@ def fail(message: str, *more: str, code: int = EXIT_INPUT) -> NoReturn:
 
 def input_error(error: InputError, name: str) -> NoReturn:
     """Report a located input error in `name` and exit 2."""
-    fail(f"{error.location(name)}: error: {error.message}")
+    fail(*error_lines(error, name))
+
+
+def error_lines(error: InputError, name: str) -> list[str]:
+    """An input error of `name` as lines for standard error: `file:line:column: error: ...`,
+    then the erring line of that same file with a caret when the error carries it (a YAML
+    syntax error), cut to the width of standard error."""
+    lines = [f"{error.location(name)}: error: {error.message}"]
+    if error.source_line is not None and error.line is not None:
+        from archplan.messages import source_excerpt
+
+        lines += source_excerpt(error.source_line, error.line, error.column or 1, stderr_width())
+    return lines
+
+
+def stderr_width() -> int:
+    """The columns of standard error: COLUMNS when set, its terminal's, else PIPED_WIDTH."""
+    columns = explicit_columns()
+    if columns is None:
+        isatty = getattr(sys.stderr, "isatty", None)
+        if not (isatty and isatty()):
+            return PIPED_WIDTH
+        import shutil
+
+        columns = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
+    return clamp_width(columns)
 
 
 def use_color(mode: ColorMode = ColorMode.AUTO, to_file: bool = False) -> bool:
@@ -190,12 +215,17 @@ def load(file: str, max_file_size: int) -> tuple[str, Loaded]:
     from archplan.source import read_source
 
     name = file
+    source = None
     try:
         source = read_source(file, max_file_size)
         name = source.name
         keep = keep_for(source.text)
         loaded = load_architecture(source, keep)
     except InputError as error:
+        if source is not None:
+            from archplan.sniff import with_hint
+
+            error = with_hint(error, source.text, name, command="import")
         input_error(error, name)
     if keep is not None:
         keep.append(loaded)

@@ -20,7 +20,7 @@ from typing import NamedTuple, cast
 
 from archplan.cidr import Block, CidrError, parse_block
 from archplan.findings import Path
-from archplan.model import Architecture
+from archplan.model import Architecture, Vpc
 from archplan.spelling import did_you_mean
 
 KINDS = ("subnet", "group", "host", "endpoint", "service", "function", "on-premises", "vpc")
@@ -128,13 +128,43 @@ def _address(architecture: Architecture, text: str) -> Place | Unresolved:
                 prefixes=network.prefixes,
             )
     inside = [
-        vpc.name
+        vpc
         for vpc in architecture.vpcs.values()
         if any(b.overlaps(block) for b in (*vpc.ipv4_blocks, *vpc.ipv6_cidrs))
     ]
     if inside:
-        return Unresolved(f'{shown} is inside VPC "{inside[0]}" but in none of its subnets', False)
+        return Unresolved(_not_one_place(shown, block, inside), False)
     return Place("address", shown, block=block)
+
+
+def _not_one_place(shown: str, block: Block, vpcs: list[Vpc]) -> str:
+    """Why a block that overlaps VPCs is not one place, saying what it is and how to name
+    one: a block that is a VPC's, covers it or spans several subnets is not "inside" one."""
+    vpc = vpcs[0]
+    blocks = (*vpc.ipv4_blocks, *vpc.ipv6_cidrs)
+    subnets = [
+        subnet.name
+        for subnet in vpc.subnets.values()
+        for cidr in (subnet.cidr, subnet.ipv6_cidr)
+        if cidr is not None and cidr.overlaps(block)
+    ]
+    count = f"{len(vpc.subnets)} subnet{'s' if len(vpc.subnets) != 1 else ''}"
+    if any(b == block for b in blocks):
+        what = f'is the block of VPC "{vpc.name}" ({count})'
+    elif any(block.contains(b) for b in blocks):
+        others = f" and {len(vpcs) - 1} other VPC(s)" if len(vpcs) > 1 else ""
+        what = f'covers VPC "{vpc.name}" ({count}){others}'
+    elif len(subnets) > 1:
+        listed = ", ".join(subnets[:4]) + (", ..." if len(subnets) > 4 else "")
+        what = f'spans {len(subnets)} subnets of VPC "{vpc.name}" ({listed})'
+    elif subnets:
+        what = f'overlaps subnet {subnets[0]} of VPC "{vpc.name}" but is not inside it'
+    else:
+        return f'{shown} is inside VPC "{vpc.name}" but in none of its subnets'
+    return (
+        f"{shown} {what}: reach traces from or to one place; name a subnet, a host or an address "
+        f"inside one subnet, or vpc:{vpc.name} for the whole VPC"
+    )
 
 
 def _host_at(architecture: Architecture, vpc: str, block: Block) -> Place | None:

@@ -152,16 +152,44 @@ class Walk:
                     kept.path,
                 )
         if not verdict.allowed:
-            names = ", ".join(groups or ())
-            peer = self.packet.dst if direction == "egress" else self.packet.src
-            side = "to" if direction == "egress" else "from"
             raise Dropped(
-                verdict.detail,
-                f"add an {direction} rule to {names} allowing {self.what()} {side} "
-                f"{self.peer_text(peer)}",
-                verdict.path,
+                verdict.detail, self._group_fix(vpc, groups, direction, other), verdict.path
             )
         self.hop(verdict.detail, verdict.path)
+
+    def _group_fix(
+        self, vpc: str, groups: tuple[str, ...] | None, direction: str, other: End
+    ) -> str:
+        """The rule to add to `groups` (of `vpc`) for the packet to pass. It names the other
+        side's security group (`sg:NAME`, or `sg:VPC/NAME` in a peer VPC of the same Region)
+        when the other side has groups and a reference to them can match here, as a file
+        written with group references expects; otherwise the address the trace used."""
+        names = ", ".join(groups or ())
+        side = "to" if direction == "egress" else "from"
+        peer = self.packet.dst if direction == "egress" else self.packet.src
+        target = self.peer_text(peer)
+        if other.groups and other.by_private_address:
+            owners = {owner for owner, _ in other.groups}
+            (owner,) = owners if len(owners) == 1 else (None,)
+            if owner is not None and self._references_reach(vpc, owner):
+                prefix = "" if owner == vpc else f"{owner}/"
+                refs = [f"sg:{prefix}{name}" for _, name in sorted(other.groups)]
+                target = refs[0] if len(refs) == 1 else "one of " + ", ".join(refs)
+        return f"add an {direction} rule to {names} allowing {self.what()} {side} {target}"
+
+    def _references_reach(self, vpc: str, other: str) -> bool:
+        """Whether a rule in `vpc` can name a group of VPC `other`: the same VPC, or VPCs
+        peered within one Region (AWS: security group references across a peering work only
+        in the same Region)."""
+        if vpc == other:
+            return True
+        vpcs = self.a.vpcs
+        if vpc not in vpcs or other not in vpcs or vpcs[vpc].region is None:
+            return False
+        return vpcs[vpc].region == vpcs[other].region and any(
+            peering.involves(vpc) and peering.involves(other)
+            for peering in self.a.peerings.values()
+        )
 
     egress_vpc: str | None = None
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from archplan.rules import Rule
@@ -33,8 +34,8 @@ def unknown_rule_message(text: str) -> str:
 
 def explain_text(rule: Rule, width: int = 100) -> str:
     """A rule's documentation for a terminal of `width` columns: prose wrapped; the examples
-    are whole files, ready to try, with a line too long for the width cut at a `…`."""
-    from archplan.reports.terminal import cut, wrap
+    are whole files, ready to copy and try (see _example_lines: code is never cut)."""
+    from archplan.reports.terminal import wrap
     from archplan.ruledocs import example_document, sections
 
     parts = sections(rule)
@@ -48,9 +49,9 @@ def explain_text(rule: Rule, width: int = 100) -> str:
     out = [wrapped for line in prose for wrapped in wrap(line, width, hang=0)]
     for key, title in (("fails", "Fails"), ("passes", "Passes")):
         if parts.get(key):
-            document = example_document(parts[key]).rstrip("\n")
+            document = example_document(parts[key])
             out += ["", f"{title}:", ""]
-            out += [cut("    " + line, width) for line in document.splitlines()]
+            out += ["    " + line for line in _example_lines(document, width - 4)]
     from archplan.ruledocs import references
 
     cited = references(rule)
@@ -62,6 +63,74 @@ def explain_text(rule: Rule, width: int = 100) -> str:
             out += wrap(f"  {title}", width)
             out.append(f"    {url}" if len(url) + 4 <= width else url)
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _example_lines(document: str, width: int) -> list[str]:
+    """An example file's lines for `width` columns. Code is never cut: a file with a line too
+    long (a flow mapping `{a: {b: ...}}`) is shown in block style instead, one key a line,
+    which YAML reads as the same data (comments are the only loss); a line still too long (a
+    long value) is printed whole, for the terminal to wrap."""
+    from archplan.reports.terminal import text_width
+
+    lines = document.rstrip("\n").splitlines()
+    if all(text_width(line) <= width for line in lines):
+        return lines
+    import yaml
+
+    try:
+        loader, dumper = _tagged_yaml()
+        data = yaml.load(document, Loader=loader)  # a SafeLoader: see _tagged_yaml
+    except yaml.YAMLError:  # pragma: no cover - the examples are checked YAML
+        return lines
+    block = yaml.dump(
+        data,
+        Dumper=dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=10**6,
+    )
+    reblocked = block.rstrip("\n").splitlines()
+    longest = max(text_width(line) for line in lines)
+    return reblocked if max(text_width(line) for line in reblocked) < longest else lines
+
+
+@cache
+def _tagged_yaml() -> tuple[type[Any], type[Any]]:
+    """A safe loader and dumper that keep CloudFormation's local tags (`!Ref Vpc`, AP009's
+    template) as they are: the loader builds only plain data and Tagged values."""
+    import yaml
+
+    class Tagged(NamedTuple):
+        tag: str
+        value: object
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+        value: object
+        if isinstance(node, yaml.MappingNode):
+            value = loader.construct_mapping(node, deep=True)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        return Tagged(node.tag, value)
+
+    def represent(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+        if isinstance(data.value, dict):
+            return dumper.represent_mapping(data.tag, data.value)
+        if isinstance(data.value, list):
+            return dumper.represent_sequence(data.tag, data.value)
+        return dumper.represent_scalar(data.tag, str(data.value))
+
+    Loader.add_multi_constructor("!", construct)
+    Dumper.add_representer(Tagged, represent)
+    return Loader, Dumper
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -138,7 +138,7 @@ def _print_group(console: Console, file_name: str, plan: GroupPlan, book: PriceB
         origin = "demand.hourly"
     _say(
         console,
-        f"  Demand: {plan.hours} hours from {origin}; peak {number(peak)}{unit} "
+        f"  Demand: {plan.hours} hour{'s' if plan.hours != 1 else ''} from {origin}; peak {number(peak)}{unit} "
         f"at hour {profile.values.index(peak)}",
     )
     at_target = group.per_unit * group.target_utilization / 100

@@ -13,10 +13,8 @@ from archplan.diff.compare import compare_entries
 from archplan.diff.match import ObjectEntry, diffable_fields, objects
 from archplan.diff.model import MISSING, Update
 from archplan.findings import Path as FieldPath
+from tests.conftest import reference_file
 
-SHARED = (
-    Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "update-behaviour.json"
-)
 SHIPPED = Path(behaviour.__file__).resolve().parents[1] / "data" / "update-behaviour.json"
 
 
@@ -24,9 +22,8 @@ def test_the_shipped_table_is_the_reference_copy_with_its_source_and_date() -> N
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
     assert shipped["generated"] and shipped["source"]["schema"]["schema_date"]
     assert "2026" in behaviour.source_line()
-    if not SHARED.is_file():
-        pytest.skip("the shared reference is not here")
-    assert shipped == json.loads(SHARED.read_text(encoding="utf-8"))
+    reference = reference_file("data", "update-behaviour.json")
+    assert shipped == json.loads(reference.read_text(encoding="utf-8"))
 
 
 def _concrete(field: FieldPath) -> FieldPath:

@@ -269,7 +269,9 @@ def _expansion(chance: random.Random) -> tuple[str, str]:
 
 
 def _corpus_json(folder: str) -> list[str]:
-    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus") / folder
+    from tests.conftest import corpus_dir
+
+    root = corpus_dir(folder)
     if not root.is_dir():
         return []
     return [path.read_text(encoding="utf-8") for path in sorted(root.glob("*.json"))[:20]]

@@ -8,7 +8,6 @@ dump of parsed data never would: broken indentation, truncation, garbage charact
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -55,8 +54,9 @@ TEMPLATES = {
 
 def corpus_templates() -> dict[str, str]:
     """The real templates of ../shared/corpus (or $ARCHPLAN_CORPUS), {} when absent."""
-    root = Path(os.environ.get("ARCHPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
-    folder = root / "cloudformation"
+    from tests.conftest import corpus_dir
+
+    folder = corpus_dir("cloudformation")
     if not folder.is_dir():
         return {}
     return {

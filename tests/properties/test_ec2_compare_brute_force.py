@@ -30,7 +30,9 @@ ARM = {"m6g.large"}
 
 def _reference(name: str) -> list[dict[str, str]]:
     """A table from the shared reference data (the shipped copy when the corpus is absent)."""
-    shared = ROOT.parent / "shared" / "reference" / "data" / name
+    from tests.conftest import REFERENCE
+
+    shared = REFERENCE / "data" / name
     path = shared if shared.exists() else ROOT / "archplan" / "data" / name
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

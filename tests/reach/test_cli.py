@@ -49,7 +49,7 @@ def test_a_blocking_group_is_named_with_its_place_and_the_fix(runner: CliRunner)
     result = runner.invoke(app, ["reach", THREE_TIER, "web", "orders-db", "--port", "5433"])
     assert result.exit_code == 1
     assert "dropped: no egress rule of security group(s) web matches" in result.stdout
-    assert "fix: add an egress rule to web allowing tcp 5433 to 10.0.4.10" in result.stdout
+    assert "fix: add an egress rule to web allowing tcp 5433 to sg:db" in result.stdout
 
 
 def test_egress_through_the_nat_gateway_and_back(runner: CliRunner) -> None:

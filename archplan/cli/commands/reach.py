@@ -16,7 +16,7 @@ from archplan.cli.io import (
     say,
     write,
 )
-from archplan.cli.options import ArchitectureFile, MaxFileSize, Width, format_option
+from archplan.cli.options import ArchitectureFile, MaxFileSize, format_option
 from archplan.source import DEFAULT_MAX_BYTES
 
 
@@ -29,6 +29,20 @@ PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "all")
 
 if TYPE_CHECKING:
     from archplan.engine import Loaded
+
+
+# reach writes to standard output only (no --output): its --width says so.
+ReachWidth = Annotated[
+    int | None,
+    typer.Option(
+        metavar="COLUMNS",
+        help="Lay the text out for this many columns [default: the terminal's width; when "
+        "piped, COLUMNS if set, else 100].",
+        min=40,
+        max=1000,
+        show_default=False,
+    ),
+]
 
 
 def _load(file: str, max_file_size: int) -> tuple[str, Loaded]:
@@ -88,7 +102,7 @@ def reach(
     ] = None,
     output_format: Annotated[ReachFormat, format_option()] = ReachFormat.TEXT,
     max_file_size: MaxFileSize = DEFAULT_MAX_BYTES,
-    width: Width = None,
+    width: ReachWidth = None,
 ) -> None:
     """Trace the request and its reply hop by hop.
 

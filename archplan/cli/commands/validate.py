@@ -156,9 +156,10 @@ def validate(
     try:
         outcome = run_validate(request)
     except RunFailed as failure:
-        _say_errors(failure.results)
+        _say_errors(_hinted(failure.results, source_kind))
         fail(*failure.lines)
-    _say_errors(outcome.results)
+    results = _hinted(outcome.results, source_kind)
+    _say_errors(results)
     if outcome.recorded is not None:
         files_read = len(outcome.results)
         say(
@@ -167,7 +168,7 @@ def validate(
         return
     report = render_report(
         output_format,
-        outcome.results,
+        results,
         color=use_color(color, to_file),
         fail_on=outcome.threshold,
         quiet=quiet,
@@ -183,11 +184,28 @@ def validate(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _hinted(results: Sequence[FileResult], source_kind: object) -> list[FileResult]:
+    """Results whose file was refused as an architecture file but looks like a template, a
+    plan or AWS CLI output: their error says so, with the `--from` command that reads it."""
+    if source_kind is not None or all(result.error is None for result in results):
+        return list(results)
+    from archplan.sniff import with_hint
+
+    return [
+        result._replace(error=with_hint(result.error, result.source.text, result.name))
+        if result.error is not None and result.source is not None
+        else result
+        for result in results
+    ]
+
+
 def _say_errors(results: Sequence[FileResult]) -> None:
     """Each file that could not be validated, at its place."""
+    from archplan.cli.io import error_lines
+
     for result in results:
         if result.error is not None:
-            say(f"{result.error.location(result.name)}: error: {result.error.message}")
+            say(*error_lines(result.error, result.name))
 
 
 def _rule_option(text: str | None, option: str) -> frozenset[str] | None:

@@ -63,6 +63,17 @@ class _Diagnosis:
         self.rule_id, self.reason, self.related = rule_id, reason, related
 
 
+def _relation(block: Block, third: Vpc) -> str:
+    """How a route's block meets a VPC: inside it, covering it (a wide block), or partly."""
+    blocks = [*third.ipv4_blocks, *third.ipv6_cidrs]
+    if any(own.contains(block) for own in blocks):
+        return f'is in VPC "{third.name}"'
+    covered = [own for own in blocks if block.contains(own)]
+    if covered:
+        return f'covers VPC "{third.name}" ({", ".join(str(own) for own in covered)})'
+    return f'overlaps VPC "{third.name}"'
+
+
 def _diagnose(
     architecture: Architecture, vpc: Vpc, route: Route, peering: Peering
 ) -> _Diagnosis | None:
@@ -105,7 +116,7 @@ def _diagnose(
 
             return _Diagnosis(
                 "AP308",
-                f'{block} is in VPC "{third.name}", which "{peer.name}" reaches through peering '
+                f'{block} {_relation(block, third)}, which "{peer.name}" reaches through peering '
                 f'"{other.name}"; peering is not transitive: {advice}',
                 (Related(f'peering "{other.name}" is here', other.path),),
             )
