@@ -367,10 +367,15 @@ class Architecture(NamedTuple):
 
     def is_rejected(self, *path: str | int) -> bool:
         """Whether the value at `path`, or what contains it, was written but rejected."""
-        return any(path[:length] in self.rejected for length in range(1, len(path) + 1))
+        rejected = self.rejected
+        if not rejected:  # a clean file: the rules ask this tens of thousands of times
+            return False
+        return any(path[:length] in rejected for length in range(1, len(path) + 1))
 
     def rejected_within(self, *path: str | int) -> bool:
         """Whether anything at or under `path` was written but rejected."""
+        if not self.rejected:
+            return False
         size = len(path)
         return any(rejected[:size] == path for rejected in self.rejected)
 
