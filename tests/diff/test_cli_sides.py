@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from archplan.cli import app
+from tests.conftest import corpus_dir
 from tests.diff.helpers import EXAMPLES
 from tests.diff.test_pairs import CFN_TEMPLATE
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = corpus_dir()
 
 
 def run(*args: str) -> tuple[int, str, str]:
