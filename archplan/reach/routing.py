@@ -9,7 +9,8 @@ gateway table static wins over propagated (VPC before Direct Connect before VPN)
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple, cast
 
 from archplan.cidr import Block
 from archplan.findings import Path
@@ -223,15 +224,8 @@ def table_label(architecture: Architecture, vpc: Vpc, table: RouteTable | None) 
     (hub-and-spoke files name every spoke's table "private")."""
     if table is None:
         return f"main route table of {vpc.name}"
-    shared = architecture.memo.get("reach-shared-table-names")
-    if shared is None:
-        seen: set[str] = set()
-        repeated: set[str] = set()
-        for each in architecture.vpcs.values():
-            for name in each.route_tables:
-                (repeated if name in seen else seen).add(name)
-        architecture.memo["reach-shared-table-names"] = shared = repeated
-    if table.name in shared:  # type: ignore[operator]
+    shared = _repeated_table_names(architecture, "vpcs", architecture.vpcs.values())
+    if table.name in shared:
         return f"route table {table.name} of VPC {vpc.name}"
     return f"route table {table.name}"
 
@@ -242,14 +236,26 @@ def tgw_table_name(
     """How a hop names a transit gateway route table: with its gateway when another gateway
     has a table of that name (as `table_label` names a VPC's table with its VPC), else by its
     name alone."""
-    shared = architecture.memo.get("reach-shared-tgw-table-names")
-    if shared is None:
-        seen: set[str] = set()
-        repeated: set[str] = set()
-        for each in architecture.transit_gateways.values():
-            for name in each.route_tables:
-                (repeated if name in seen else seen).add(name)
-        architecture.memo["reach-shared-tgw-table-names"] = shared = repeated
-    if table.name in shared:  # type: ignore[operator]
+    shared = _repeated_table_names(
+        architecture, "transit_gateways", architecture.transit_gateways.values()
+    )
+    if table.name in shared:
         return f"{table.name} of {gateway.name}"
     return table.name
+
+
+def _repeated_table_names(
+    architecture: Architecture, owners: str, found: Iterable[Vpc | TransitGateway]
+) -> set[str]:
+    """The route table names that two or more of the owners (VPCs, or transit gateways) use,
+    worked out once per file."""
+    key = f"reach-shared-table-names-{owners}"
+    known = architecture.memo.get(key)
+    if known is None:
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for each in found:
+            for name in each.route_tables:
+                (repeated if name in seen else seen).add(name)
+        architecture.memo[key] = known = repeated
+    return cast("set[str]", known)
