@@ -164,6 +164,9 @@ class Links:
     def units(self) -> Iterable[Unit]:
         return self._parent.keys()
 
+    def __contains__(self, unit: object) -> bool:
+        return unit in self._parent
+
     def read(self, entries: Sequence[ObjectEntry]) -> tuple[Names, dict[Unit, set[str]]]:
         """Add one version's units (its objects, archplan.diff.match.objects) and links;
         return who holds each name there, and the words of each unit."""
@@ -260,7 +263,7 @@ def touched(
     start.update(also)
     links = Links()
     links.read_changed(new, changed, links.read(old))
-    roots = {links.root(unit) for unit in start if unit in links._parent}
+    roots = {links.root(unit) for unit in start if unit in links}
     connected = frozenset(unit for unit in links.units() if links.root(unit) in roots)
     return Part(frozenset(start), connected | start)
 
